@@ -1,0 +1,9 @@
+import { Command } from 'commander';
+import { storeBenchCommand } from '../utils/bench/storeBench.js';
+
+/** `kale bench <target>`: one result line per run (JSON with --json). */
+export function benchCommand(): Command {
+  return new Command('bench')
+    .description('measure performance against the targets of DESIGN §10')
+    .addCommand(storeBenchCommand());
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { metricsCommand } from '../core/commands/metricsCommand.js';
+import { seriesCommand } from '../core/commands/seriesCommand.js';
+import { startCommand } from '../core/commands/startCommand.js';
+import { benchCommand } from './bench.js';
+import { serviceCommands } from './commands.js';
+import { services } from './services.js';
+
+const program = new Command('kale')
+  .description('Kale: anomaly detection and shape similarity for operations metrics')
+  .showHelpAfterError();
+
+program.addCommand(startCommand(services));
+for (const cmd of serviceCommands()) program.addCommand(cmd);
+program.addCommand(metricsCommand());
+program.addCommand(seriesCommand());
+program.addCommand(benchCommand());
+
+// Bad usage exits 2 on every subcommand (commander's default is 1); --help exits 0.
+const exitOnUsage = (cmd: Command): void => {
+  cmd.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+  cmd.commands.forEach(exitOnUsage);
+};
+exitOnUsage(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,102 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+/** A listener port: a number (0 = let the OS choose) or 'off' to keep the listener closed. */
+export const portSchema = z.union([z.number().int().min(0).max(65535), z.literal('off')]);
+export type Port = z.infer<typeof portSchema>;
+
+/** Functions in a JS/TS config (transforms, custom detectors) are kept as they are. */
+const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
+
+const patternSchema = z.union([z.string(), z.instanceof(RegExp)]);
+
+const intervalSchema = z.object({
+  step: z.union([z.number().positive(), z.string()]),
+  steps: z.number().int().positive().optional(),
+  resolution: z.union([z.number().positive(), z.string()]).optional(),
+}).strict();
+
+export const torusSchemaSchema = z.object({
+  name: z.string().min(1),
+  type: z.enum(['series', 'histogram', 'count', 'gauge', 'set']),
+  match: z.union([patternSchema, z.array(patternSchema)]),
+  intervals: z.record(z.string(), intervalSchema),
+  prefix: z.string().optional(),
+  transform: fn.optional(),
+  readFn: fn.optional(),
+  writeFn: fn.optional(),
+  rolling: z.boolean().optional(),
+}).strict();
+
+const alertRuleSchema = z.object({
+  match: patternSchema,
+  via: z.string().min(1),
+  expiry: z.number().int().positive().default(3600),
+}).strict();
+
+const alertersSchema = z.object({
+  smtp: z.object({
+    host: z.string(), port: z.number().int().positive(), secure: z.boolean().default(false),
+    from: z.string(), to: z.union([z.string(), z.array(z.string())]),
+    user: z.string().optional(), pass: z.string().optional(),
+  }).strict().optional(),
+  slack: z.object({ webhookUrl: z.string().url() }).strict().optional(),
+  pagerduty: z.object({ routingKey: z.string(), url: z.string().url().default('https://events.pagerduty.com/v2/enqueue') }).strict().optional(),
+  webhook: z.object({ url: z.string().url(), headers: z.record(z.string(), z.string()).default({}) }).strict().optional(),
+}).strict().prefault({});
+
+export const configSchema = z.object({
+  redis: z.object({ url: z.string().optional() }).strict().prefault({}),
+  dataDir: z.string().default('.kale-data'),
+  elasticsearch: z.object({ url: z.string().optional(), index: z.string().default('kale-shapes') }).strict().prefault({}),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  host: z.string().default('127.0.0.1'),
+  fullDuration: z.number().int().positive().default(86400),
+  miniDuration: z.number().int().positive().default(3600),
+  stalePeriod: z.number().int().positive().default(500),
+  maxResolution: z.number().int().positive().default(1000),
+  horizon: z.object({
+    picklePort: portSchema.default(2024),
+    udpPort: portSchema.default(2025),
+    linePort: portSchema.default(2003),
+    maxFrameBytes: z.number().int().positive().default(1024 * 1024),
+    maxFutureSeconds: z.number().int().nonnegative().default(600),
+    skip: z.array(patternSchema).default([]),
+    schemas: z.array(torusSchemaSchema).default([]),
+    aggregates: z.array(z.tuple([z.string(), z.string()])).default([]),
+    batchMs: z.number().int().positive().default(20),
+    batchPoints: z.number().int().positive().default(10_000),
+    bufferPoints: z.number().int().positive().default(2_000_000),
+    roombaInterval: z.number().int().positive().default(60),
+    roombaGrace: z.number().int().nonnegative().default(600),
+    selfMetricsInterval: z.number().int().positive().default(10),
+  }).strict().prefault({}),
+  analyzer: z.object({
+    interval: z.number().positive().default(60),
+    workers: z.number().int().positive().default(Math.max(1, os.availableParallelism())),
+    preset: z.string().default('default'),
+    minTolerableLength: z.number().int().positive().default(1),
+    maxTolerableBoredom: z.number().int().positive().default(100),
+    boredomSetSize: z.number().int().positive().default(1),
+    consensus: z.number().int().positive().default(6),
+    secondOrder: z.boolean().default(false),
+    historyRetention: z.number().int().positive().default(30 * 86400),
+    alerts: z.array(alertRuleSchema).default([]),
+    alerters: alertersSchema,
+    customDetectors: z.record(z.string(), fn).default({}),
+  }).strict().prefault({}),
+  oculus: z.object({
+    interval: z.number().positive().default(120),
+    paaDims: z.number().int().positive().default(32),
+    windows: z.array(z.enum(['1h', '24h'])).default(['1h', '24h']),
+  }).strict().prefault({}),
+  webapp: z.object({
+    port: portSchema.default(1500),
+    host: z.string().default('127.0.0.1'),
+    token: z.string().optional(),
+    basicAuth: z.object({ user: z.string(), pass: z.string() }).strict().optional(),
+  }).strict().prefault({}),
+}).strict();
+
+export type KaleConfig = z.infer<typeof configSchema>;
+export type TorusSchemaConfig = z.infer<typeof torusSchemaSchema>;

@@ -1,0 +1,55 @@
+import { loadConfig } from './config/load.js';
+import type { KaleConfig } from './config/schema.js';
+import type { Logger } from './log.js';
+import type { RunningService, ServiceContext, StartService } from './service.js';
+import type { Store } from './store/store.js';
+
+export interface RunOptions {
+  config: KaleConfig;
+  store: Store;
+  log: Logger;
+  services: ReadonlyArray<StartService>;
+  /** Re-reads the configuration on SIGHUP. */
+  reloadConfig?: () => ReturnType<typeof loadConfig>;
+}
+
+/**
+ * Starts services in order, prints the `kale ready {...}` line once every listener is up, reloads on
+ * SIGHUP and stops everything (flushing) on SIGTERM/SIGINT. Resolves when the services have stopped.
+ */
+export async function runServices(opts: RunOptions): Promise<void> {
+  const running: RunningService[] = [];
+  const ctx: ServiceContext = { config: opts.config, store: opts.store, log: opts.log };
+  try {
+    for (const start of opts.services) running.push(await start(ctx));
+  } catch (err) {
+    await Promise.allSettled(running.reverse().map((s) => s.stop()));
+    throw err;
+  }
+  const endpoints = Object.assign({}, ...running.map((s) => s.endpoints));
+  process.stdout.write(`kale ready ${JSON.stringify(endpoints)}\n`);
+
+  await new Promise<void>((resolve) => {
+    const onHup = async () => {
+      if (!opts.reloadConfig) return;
+      try {
+        const next = await opts.reloadConfig();
+        for (const s of running) await s.reload?.(next);
+        opts.log.info('configuration reloaded');
+      } catch (err) {
+        opts.log.error(`reload failed, keeping the previous configuration: ${(err as Error).message}`);
+      }
+    };
+    const onStop = async (signal: string) => {
+      process.off('SIGHUP', onHup);
+      opts.log.info(`${signal}: stopping`);
+      for (const s of [...running].reverse()) {
+        await s.stop().catch((err) => opts.log.error(`${s.name} did not stop cleanly: ${(err as Error).message}`));
+      }
+      resolve();
+    };
+    process.on('SIGHUP', onHup);
+    process.once('SIGTERM', () => void onStop('SIGTERM'));
+    process.once('SIGINT', () => void onStop('SIGINT'));
+  });
+}

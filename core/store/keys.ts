@@ -1,0 +1,14 @@
+/** Redis key layout shared by the Redis backend and anything that must name keys (DESIGN §4). */
+export const metricKey = (name: string) => `metrics.${name}`;
+export const quarantineKey = (name: string) => `quarantine.metrics.${name}`;
+export const ANOMALIES_CURRENT = 'kale.anomalies.current';
+export const ANOMALIES_HISTORY = 'kale.anomalies.history';
+export const COLLECTIONS = 'kale.collections';
+export const STATUS = 'kale.status';
+export const alertKey = (key: string) => `kale.alert.${key}`;
+
+/** Glob with `*` only, as Redis SCAN MATCH understands it, turned into an anchored RegExp. */
+export function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}

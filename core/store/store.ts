@@ -1,0 +1,128 @@
+/**
+ * The Store speaks in domain terms so services never know whether Redis or the embedded backend is
+ * underneath. Both backends pass the one contract suite in test/core/storeContract.ts.
+ */
+
+/** One datapoint as Skyline stores it: `[timestamp (epoch seconds), value]`. */
+export type Point = readonly [ts: number, value: number];
+
+/** A decoded analysis window: sorted by timestamp, de-duplicated (last write for a timestamp wins). */
+export interface Series {
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+}
+
+export interface AppendBatch {
+  /** Metric name without the `metrics.` prefix. */
+  readonly name: string;
+  readonly points: ReadonlyArray<Point>;
+}
+
+export interface TrimResult {
+  /** Points kept in the window after the trim. */
+  readonly kept: number;
+  readonly removed: number;
+  /** True when no point survived and the metric was forgotten (removed from the metric set). */
+  readonly forgotten: boolean;
+  /** True when the key could not be decoded and was moved aside under `quarantine.<key>`. */
+  readonly quarantined: boolean;
+}
+
+/** Torus bucket types (DESIGN §4.2) and the Redis type each maps to. */
+export type TorusType = 'series' | 'histogram' | 'count' | 'gauge' | 'set';
+
+export interface TorusWrite {
+  readonly type: TorusType;
+  /** Full bucket key, e.g. `app.requests:1h:472222`. */
+  readonly key: string;
+  readonly value: number | string;
+  /** Epoch seconds at which the bucket expires (retention); set once per new bucket. */
+  readonly expireAt: number;
+  /** With a resolution, the interval key is a set of sub-bucket ids; `index` records this bucket in it. */
+  readonly index?: { readonly key: string; readonly member: string };
+}
+
+/** What a bucket holds when read back, by type. */
+export type TorusValue =
+  | { type: 'series'; values: number[] }
+  | { type: 'histogram'; counts: Map<string, number> }
+  | { type: 'count'; total: number }
+  | { type: 'gauge'; last: string }
+  | { type: 'set'; members: string[] };
+
+export type Vote = boolean | null;
+
+export interface AnomalyRecord {
+  readonly metric: string;
+  /** Timestamp of the anomalous datapoint (epoch seconds). */
+  readonly timestamp: number;
+  readonly value: number;
+  readonly preset: string;
+  readonly votes: Readonly<Record<string, Vote>>;
+  /** In [0, 1]; ranks anomalies. */
+  readonly score: number;
+  readonly episode: string;
+  /** When the analyzer flagged it (epoch seconds). */
+  readonly detectedAt: number;
+}
+
+export interface Collection {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly metric: string;
+  readonly points: ReadonlyArray<Point>;
+  readonly createdAt: number;
+}
+
+export interface HistoryQuery {
+  readonly from?: number;
+  readonly until?: number;
+  readonly metric?: string;
+  readonly limit?: number;
+}
+
+export interface Store {
+  readonly kind: 'redis' | 'embedded';
+
+  /** Appends points to each metric's raw window and registers new names in `metrics.unique_metrics`. */
+  append(batches: ReadonlyArray<AppendBatch>): Promise<void>;
+  /** Names (without `metrics.`) of every metric in the window set. */
+  listMetrics(): Promise<string[]>;
+  /** Decoded windows, in the order asked; `null` for a metric with no key or an undecodable one. */
+  readWindows(names: ReadonlyArray<string>): Promise<Array<Series | null>>;
+  /** The raw Skyline bytes (concatenated msgpack `[ts, value]`), for decoding off the main thread. */
+  readRawWindows(names: ReadonlyArray<string>): Promise<Array<Uint8Array | null>>;
+  /** Drops points older than `cutoff`; never loses a point appended while it runs. */
+  trim(name: string, cutoff: number): Promise<TrimResult>;
+
+  torusWrite(writes: ReadonlyArray<TorusWrite>): Promise<void>;
+  torusRead(type: TorusType, keys: ReadonlyArray<string>): Promise<Array<TorusValue | null>>;
+  /** Members of a resolution index key (sub-bucket ids). */
+  torusIndex(key: string): Promise<string[]>;
+  /** Keys matching a glob (`*` only); for schema migration and debugging, not hot paths. */
+  torusKeys(pattern: string): Promise<string[]>;
+
+  /** Replaces the current anomaly list and appends the same records to the history. */
+  recordAnomalies(current: ReadonlyArray<AnomalyRecord>, historyRetentionSeconds: number): Promise<void>;
+  currentAnomalies(): Promise<AnomalyRecord[]>;
+  anomalyHistory(query: HistoryQuery): Promise<AnomalyRecord[]>;
+
+  /** True when the caller won the key (it did not exist); the key expires after `ttlSeconds`. */
+  claimAlert(key: string, ttlSeconds: number): Promise<boolean>;
+
+  saveCollection(collection: Collection): Promise<void>;
+  listCollections(): Promise<Collection[]>;
+  deleteCollection(id: string): Promise<boolean>;
+
+  /** A small JSON status document per service (run statistics, listener state) for the Status page. */
+  putStatus(service: string, status: Record<string, unknown>): Promise<void>;
+  getStatus(): Promise<Record<string, Record<string, unknown>>>;
+
+  /** Health check used by the webapp status and by reconnect logic. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const METRIC_PREFIX = 'metrics.';
+export const UNIQUE_METRICS = 'metrics.unique_metrics';

@@ -1,0 +1,46 @@
+/**
+ * Roomba's trim as one Lua script, so it is atomic with respect to APPENDs: no point appended while a
+ * trim runs can be lost. Kept points keep their original bytes (no re-encoding), so a trimmed key is
+ * still exactly what Skyline would have written. Returns {kept, removed, forgotten, quarantined}.
+ *
+ * KEYS[1] = metrics.<name>, KEYS[2] = metrics.unique_metrics, KEYS[3] = quarantine key
+ * ARGV[1] = cutoff (epoch seconds)
+ */
+export const TRIM_LUA = `
+local data = redis.call('GET', KEYS[1])
+if not data then
+  redis.call('SREM', KEYS[2], KEYS[1])
+  return {0, 0, 1, 0}
+end
+local cutoff = tonumber(ARGV[1])
+local parts = {}
+local kept, removed = 0, 0
+local offset = 0
+local len = string.len(data)
+while offset < len do
+  local ok, nextOffset, item = pcall(cmsgpack.unpack_limit, data, 1, offset)
+  if not ok or type(item) ~= 'table' or type(item[1]) ~= 'number' then
+    redis.call('RENAME', KEYS[1], KEYS[3])
+    redis.call('SREM', KEYS[2], KEYS[1])
+    return {0, 0, 0, 1}
+  end
+  local stop = nextOffset
+  if stop < 0 then stop = len end
+  if item[1] >= cutoff then
+    kept = kept + 1
+    parts[#parts + 1] = string.sub(data, offset + 1, stop)
+  else
+    removed = removed + 1
+  end
+  offset = stop
+end
+if kept == 0 then
+  redis.call('DEL', KEYS[1])
+  redis.call('SREM', KEYS[2], KEYS[1])
+  return {0, removed, 1, 0}
+end
+if removed > 0 then
+  redis.call('SET', KEYS[1], table.concat(parts))
+end
+return {kept, removed, 0, 0}
+`;

@@ -1,0 +1,116 @@
+import { Packr, unpackMultiple } from 'msgpackr';
+import type { Point, Series } from './store.js';
+
+// Skyline stores each point as its own msgpack 2-array; integers stay integers and other numbers
+// are float64, as Python's msgpack.packb((ts, value)) writes them.
+const packr = new Packr({ useRecords: false, useFloat32: 0 });
+
+export function encodePoints(points: ReadonlyArray<Point>): Buffer {
+  const parts = new Array<Buffer>(points.length);
+  for (let i = 0; i < points.length; i++) parts[i] = packr.pack(points[i]);
+  return Buffer.concat(parts);
+}
+
+export class WindowDecodeError extends Error {}
+
+/**
+ * Decodes concatenated `[ts, value]` arrays. The analyzer decodes hundreds of millions of points a
+ * cycle, so the common shape (fixarray of two numbers) is read directly from the bytes; anything
+ * else falls back to msgpackr, which stays the reference decoder.
+ */
+export function decodeWindow(bytes: Uint8Array): Series {
+  const fast = decodeFast(bytes);
+  const { ts, vs, n } = fast ?? decodeGeneric(bytes);
+  return sortAndDedupe(ts, vs, n);
+}
+
+function decodeFast(b: Uint8Array): { ts: Float64Array; vs: Float64Array; n: number } | null {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const cap = b.length >> 2; // a point takes at least 3 bytes; 4 is a safe upper bound for typical data
+  let ts = new Float64Array(Math.max(8, cap));
+  let vs = new Float64Array(ts.length);
+  let n = 0;
+  let p = 0;
+  const len = b.length;
+  const readNumber = (): number => {
+    if (p >= len) return NaN;
+    const t = b[p];
+    if (t <= 0x7f) { p += 1; return t; }
+    if (t >= 0xe0) { p += 1; return t - 0x100; }
+    switch (t) {
+      case 0xcb: if (p + 9 > len) return NaN; p += 9; return dv.getFloat64(p - 8);
+      case 0xca: if (p + 5 > len) return NaN; p += 5; return dv.getFloat32(p - 4);
+      case 0xcc: if (p + 2 > len) return NaN; p += 2; return b[p - 1];
+      case 0xcd: if (p + 3 > len) return NaN; p += 3; return dv.getUint16(p - 2);
+      case 0xce: if (p + 5 > len) return NaN; p += 5; return dv.getUint32(p - 4);
+      case 0xcf: if (p + 9 > len) return NaN; p += 9; return Number(dv.getBigUint64(p - 8));
+      case 0xd0: if (p + 2 > len) return NaN; p += 2; return dv.getInt8(p - 1);
+      case 0xd1: if (p + 3 > len) return NaN; p += 3; return dv.getInt16(p - 2);
+      case 0xd2: if (p + 5 > len) return NaN; p += 5; return dv.getInt32(p - 4);
+      case 0xd3: if (p + 9 > len) return NaN; p += 9; return Number(dv.getBigInt64(p - 8));
+      default: return NaN;
+    }
+  };
+  while (p < len) {
+    if (b[p] !== 0x92) return null;
+    p += 1;
+    const t = readNumber();
+    const v = readNumber();
+    if (Number.isNaN(t) || Number.isNaN(v)) return null;
+    if (n === ts.length) {
+      const grow = (a: Float64Array) => { const c = new Float64Array(a.length * 2); c.set(a); return c; };
+      ts = grow(ts);
+      vs = grow(vs);
+    }
+    ts[n] = t;
+    vs[n] = v;
+    n++;
+  }
+  return { ts, vs, n };
+}
+
+function decodeGeneric(bytes: Uint8Array): { ts: Float64Array; vs: Float64Array; n: number } {
+  let items: unknown[];
+  try {
+    items = unpackMultiple(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as unknown[];
+  } catch (err) {
+    throw new WindowDecodeError(`undecodable window: ${(err as Error).message}`);
+  }
+  const ts = new Float64Array(items.length);
+  const vs = new Float64Array(items.length);
+  let n = 0;
+  for (const item of items) {
+    if (!Array.isArray(item) || item.length < 2) throw new WindowDecodeError('window item is not a [ts, value] array');
+    const t = Number(item[0]);
+    const v = Number(item[1]);
+    if (!Number.isFinite(t)) throw new WindowDecodeError('window item has a non-numeric timestamp');
+    ts[n] = t;
+    vs[n] = v;
+    n++;
+  }
+  return { ts, vs, n };
+}
+
+/** Sorts by timestamp and keeps the last-written value for each timestamp. */
+export function sortAndDedupe(ts: Float64Array, vs: Float64Array, n: number): Series {
+  let sortedUnique = true;
+  for (let i = 1; i < n; i++) {
+    if (ts[i] <= ts[i - 1]) { sortedUnique = false; break; }
+  }
+  if (sortedUnique) return { timestamps: ts.slice(0, n), values: vs.slice(0, n) };
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  // Stable sort keeps write order among equal timestamps, so the last of a run is the last write.
+  const sorted = Array.from(order).sort((a, b) => ts[a] - ts[b] || a - b);
+  const outT = new Float64Array(n);
+  const outV = new Float64Array(n);
+  let m = 0;
+  for (let k = 0; k < n; k++) {
+    const i = sorted[k];
+    if (m > 0 && outT[m - 1] === ts[i]) { outV[m - 1] = vs[i]; continue; }
+    outT[m] = ts[i];
+    outV[m] = vs[i];
+    m++;
+  }
+  return { timestamps: outT.slice(0, m), values: outV.slice(0, m) };
+}
