@@ -29,6 +29,8 @@ export async function runServices(opts: RunOptions): Promise<void> {
   const endpoints = Object.assign({}, ...running.map((s) => s.endpoints));
   process.stdout.write(`kale ready ${JSON.stringify(endpoints)}\n`);
 
+  // Keeps the process alive until a signal arrives, even when no service holds a socket open.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   await new Promise<void>((resolve) => {
     const onHup = async () => {
       if (!opts.reloadConfig) return;
@@ -46,6 +48,7 @@ export async function runServices(opts: RunOptions): Promise<void> {
       for (const s of [...running].reverse()) {
         await s.stop().catch((err) => opts.log.error(`${s.name} did not stop cleanly: ${(err as Error).message}`));
       }
+      clearInterval(keepAlive);
       resolve();
     };
     process.on('SIGHUP', onHup);

@@ -40,7 +40,9 @@ async function readConfigFile(file: string): Promise<Plain> {
   const mod = file.endsWith('.ts')
     ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url)
     : await import(url);
-  const value = (mod as { default?: unknown }).default ?? mod;
+  // A .ts file outside an ESM package is loaded as CommonJS, which nests the export one level deeper.
+  let value = (mod as { default?: unknown }).default ?? mod;
+  if (isPlain(value) && Object.keys(value).length === 1 && isPlain(value.default)) value = value.default;
   if (!isPlain(value)) throw new ConfigError(`config file ${file} must export an object as default`);
   return value;
 }

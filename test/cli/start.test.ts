@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { kale, startKale } from '../support/kaleCli.js';
+
+describe('kale start', () => {
+  it('prints the ready line with the opened endpoints, and exits 0 on SIGTERM', async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-start-'));
+    const k = await startKale(['start', '--data-dir', d, '--pickle-port', '0', '--udp-port', '0', '--line-port', 'off', '--webapp-port', '0']);
+    for (const v of Object.values(k.ready)) expect(v === 0 || v === '').toBe(false);
+    expect(k.ready).not.toHaveProperty('line');
+    expect(await k.stop()).toBe(0);
+  });
+
+  it('serves metrics and series from the data directory after a restart', async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-start-'));
+    const { EmbeddedStore } = await import('../../core/store/embeddedStore.js');
+    const s = EmbeddedStore.open(d);
+    await s.append([{ name: 'web.requests', points: [[1_700_000_060, 2], [1_700_000_000, 1]] }]);
+    await s.close();
+    expect(kale(['metrics', '--data-dir', d, '--json']).stdout.trim()).toBe('["web.requests"]');
+    expect(kale(['metrics', 'web.*', '--data-dir', d]).stdout.trim()).toBe('web.requests');
+    expect(kale(['metrics', 'db.*', '--data-dir', d]).stdout.trim()).toBe('');
+    expect(JSON.parse(kale(['series', 'web.requests', '--data-dir', d, '--json']).stdout)).toEqual([[1_700_000_000, 1], [1_700_000_060, 2]]);
+    expect(JSON.parse(kale(['series', 'web.requests', '--data-dir', d, '--json', '--from', '1700000030']).stdout)).toEqual([[1_700_000_060, 2]]);
+    const missing = kale(['series', 'nope', '--data-dir', d]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('no such metric: nope');
+  });
+});
