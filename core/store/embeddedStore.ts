@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pack, unpack, unpackMultiple } from 'msgpackr';
+import { Packr, unpackMultiple } from 'msgpackr';
 import { globToRegExp } from './keys.js';
 import { decodeWindow, encodePoints } from './windowCodec.js';
 import type {
@@ -26,6 +26,8 @@ interface Snapshot {
 }
 
 const SNAPSHOT_FILE = 'kale-store.msgpack';
+// Variable map sizes: a snapshot routinely holds more than 65,535 metrics.
+const snapshotCodec = new Packr({ variableMapSize: true, useRecords: false });
 
 /**
  * A real single-box store: raw windows are kept as the same Skyline bytes Redis would hold, so both
@@ -62,7 +64,7 @@ export class EmbeddedStore implements Store {
 
   private load(file: string): void {
     if (!fs.existsSync(file)) return;
-    const s = unpack(fs.readFileSync(file)) as Snapshot;
+    const s = snapshotCodec.unpack(fs.readFileSync(file)) as Snapshot;
     for (const [k, v] of Object.entries(s.windows)) this.windows.set(k, [Buffer.from(v)]);
     for (const [k, v] of Object.entries(s.quarantine)) this.quarantine.set(k, v);
     for (const [k, v] of Object.entries(s.torus)) this.torus.set(k, v);
@@ -89,7 +91,7 @@ export class EmbeddedStore implements Store {
     };
     fs.mkdirSync(this.dataDir, { recursive: true });
     const file = path.join(this.dataDir, SNAPSHOT_FILE);
-    fs.writeFileSync(`${file}.tmp`, pack(s));
+    fs.writeFileSync(`${file}.tmp`, snapshotCodec.pack(s));
     fs.renameSync(`${file}.tmp`, file);
     this.dirty = false;
   }

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { TRIM_LUA } from './trimScript.js';
+import { APPEND_LUA, TRIM_LUA } from './luaScripts.js';
 import { decodeWindow, encodePoints } from './windowCodec.js';
 import {
   ANOMALIES_CURRENT, ANOMALIES_HISTORY, COLLECTIONS, STATUS, alertKey, metricKey, quarantineKey,
@@ -18,6 +18,7 @@ export class RedisStore implements Store {
 
   constructor(readonly client: Redis) {
     client.defineCommand('kaleTrim', { numberOfKeys: 3, lua: TRIM_LUA });
+    client.defineCommand('kaleAppend', { lua: APPEND_LUA });
   }
 
   static connect(url: string): RedisStore {
@@ -33,19 +34,19 @@ export class RedisStore implements Store {
   }
 
   async append(batches: ReadonlyArray<AppendBatch>): Promise<void> {
-    if (batches.length === 0) return;
-    const pipe = this.client.pipeline();
+    const keys: string[] = [];
+    const payloads: Buffer[] = [];
     const added: string[] = [];
     for (const b of batches) {
       if (b.points.length === 0) continue;
       const key = metricKey(b.name);
-      pipe.append(key, encodePoints(b.points));
-      if (!this.known.has(key)) {
-        pipe.sadd(UNIQUE_METRICS, key);
-        added.push(key);
-      }
+      keys.push(key);
+      payloads.push(encodePoints(b.points));
+      if (!this.known.has(key)) added.push(key);
     }
-    await execOrThrow(pipe);
+    if (keys.length === 0) return;
+    const run = (this.client as unknown as { kaleAppend: (...a: unknown[]) => Promise<number> }).kaleAppend;
+    await run.call(this.client, keys.length + 1, UNIQUE_METRICS, ...keys, ...payloads, ...added);
     for (const k of added) this.known.add(k);
   }
 

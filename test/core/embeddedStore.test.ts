@@ -47,3 +47,19 @@ describe('embedded store persistence', () => {
     await b.close();
   });
 });
+
+describe('embedded store at scale', () => {
+  it('snapshots and restores more than 65,535 metrics', async () => {
+    const dir = tmp();
+    const a = EmbeddedStore.open(dir);
+    const n = 70_000;
+    await a.append(Array.from({ length: n }, (_, i) => ({ name: `m${i}`, points: [[1, i]] as Array<[number, number]> })));
+    await a.close();
+    const b = EmbeddedStore.open(dir);
+    const names = await b.listMetrics();
+    expect(names).toHaveLength(n);
+    const [last] = await b.readWindows([`m${n - 1}`]);
+    expect(Array.from(last!.values)).toEqual([n - 1]);
+    await b.close();
+  });
+});

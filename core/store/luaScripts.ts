@@ -1,3 +1,5 @@
+/** Lua scripts the Redis backend runs server-side, each atomic with respect to other clients. */
+
 /**
  * Roomba's trim as one Lua script, so it is atomic with respect to APPENDs: no point appended while a
  * trim runs can be lost. Kept points keep their original bytes (no re-encoding), so a trimmed key is
@@ -43,4 +45,22 @@ if removed > 0 then
   redis.call('SET', KEYS[1], table.concat(parts))
 end
 return {kept, removed, 0, 0}
+`;
+
+/**
+ * A whole writer batch as one command: ioredis spends far more per pipelined command than Redis does
+ * (measured: ~75k APPENDs/s pipelined vs ~150k points/s through this script on the same box).
+ *
+ * KEYS[1] = metrics.unique_metrics, KEYS[2..n+1] = metrics.<name>
+ * ARGV[1..n] = encoded points per key, ARGV[n+1..] = keys to add to the metric set (new names only)
+ */
+export const APPEND_LUA = `
+local n = #KEYS - 1
+for i = 1, n do
+  redis.call('APPEND', KEYS[i + 1], ARGV[i])
+end
+for i = n + 1, #ARGV do
+  redis.call('SADD', KEYS[1], ARGV[i])
+end
+return n
 `;
