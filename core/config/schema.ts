@@ -2,7 +2,7 @@ import os from 'node:os';
 import { z } from 'zod';
 
 /** A listener port: a number (0 = let the OS choose) or 'off' to keep the listener closed. */
-export const portSchema = z.union([z.number().int().min(0).max(65535), z.literal('off')]);
+export const portSchema = z.union([z.number().int().min(0).max(65535), z.literal('off')], { error: "expected a port number 0-65535 or 'off'" });
 export type Port = z.infer<typeof portSchema>;
 
 /** Functions in a JS/TS config (transforms, custom detectors) are kept as they are. */
