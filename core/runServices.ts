@@ -26,9 +26,6 @@ export async function runServices(opts: RunOptions): Promise<void> {
     await Promise.allSettled(running.reverse().map((s) => s.stop()));
     throw err;
   }
-  const endpoints = Object.assign({}, ...running.map((s) => s.endpoints));
-  process.stdout.write(`kale ready ${JSON.stringify(endpoints)}\n`);
-
   // Keeps the process alive until a signal arrives, even when no service holds a socket open.
   const keepAlive = setInterval(() => {}, 1 << 30);
   await new Promise<void>((resolve) => {
@@ -54,5 +51,8 @@ export async function runServices(opts: RunOptions): Promise<void> {
     process.on('SIGHUP', onHup);
     process.once('SIGTERM', () => void onStop('SIGTERM'));
     process.once('SIGINT', () => void onStop('SIGINT'));
+    // Only now: whoever reads the ready line may signal us at once.
+    const endpoints = Object.assign({}, ...running.map((s) => s.endpoints));
+    process.stdout.write(`kale ready ${JSON.stringify(endpoints)}\n`);
   });
 }

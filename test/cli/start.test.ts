@@ -28,4 +28,22 @@ describe('kale start', () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('no such metric: nope');
   });
+
+  it('reloads the configuration on SIGHUP and keeps the old one when the new one is bad', async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-hup-'));
+    const cfg = path.join(d, 'kale.config.json');
+    fs.writeFileSync(cfg, JSON.stringify({ dataDir: d, horizon: { picklePort: 0, udpPort: 0, linePort: 0 }, webapp: { port: 0 } }));
+    const k = await startKale(['start', '--config', cfg]);
+    const waitFor = async (text: string) => {
+      for (let i = 0; i < 100 && !k.stderr().includes(text); i++) await new Promise((r) => setTimeout(r, 50));
+      return k.stderr();
+    };
+    fs.writeFileSync(cfg, JSON.stringify({ dataDir: d, analyzer: { interval: 'soon' } }));
+    k.child.kill('SIGHUP');
+    expect(await waitFor('reload failed')).toContain('analyzer.interval');
+    fs.writeFileSync(cfg, JSON.stringify({ dataDir: d, horizon: { picklePort: 0, udpPort: 0, linePort: 0 }, webapp: { port: 0 }, analyzer: { interval: 30 } }));
+    k.child.kill('SIGHUP');
+    expect(await waitFor('configuration reloaded')).toContain('configuration reloaded');
+    expect(await k.stop()).toBe(0);
+  });
 });
