@@ -44,15 +44,24 @@ describe('configuration errors', () => {
     expect(r.stderr).toContain('--pickle-port');
   });
 
-  it('prints help for every subcommand', () => {
-    const top = kale(['--help']);
-    expect(top.status).toBe(0);
-    const names = [...top.stdout.split('Commands:')[1].matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]).filter((n) => n !== 'help');
-    expect(names).toEqual(expect.arrayContaining(['start', 'metrics', 'series', 'bench']));
-    for (const n of names) {
-      const r = kale([n, '--help']);
-      expect(r.status, n).toBe(0);
-      expect(r.stdout, n).toContain(`Usage: kale ${n}`);
-    }
+  it('prints help for every subcommand, nested ones included', () => {
+    const commandsOf = (args: string[]) => {
+      const r = kale([...args, '--help']);
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).toContain(`Usage: kale ${args.join(' ')}`.trim());
+      const section = r.stdout.split('Commands:')[1] ?? '';
+      return [...section.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]).filter((n) => n !== 'help');
+    };
+    const top = commandsOf([]);
+    expect(top).toEqual(expect.arrayContaining(['start', 'metrics', 'series', 'bench']));
+    const seen: string[] = [];
+    const walk = (args: string[]) => {
+      for (const sub of commandsOf(args)) {
+        seen.push([...args, sub].join(' '));
+        walk([...args, sub]);
+      }
+    };
+    walk([]);
+    expect(seen).toContain('bench store');
   });
 });
