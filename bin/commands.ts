@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { webappCommand } from '../webapp/server/cli.js';
+import { utilsCommands } from '../utils/cli.js';
 
 /** Commands contributed by the services and utils (horizon, analyzer, oculus, webapp, seed, ...). */
 export function serviceCommands(): Command[] {
-  return [];
+  return [webappCommand(), ...utilsCommands()];
 }

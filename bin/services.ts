@@ -4,4 +4,6 @@ import type { StartService } from '../core/service.js';
  * The services `kale start` runs in one process, in start order (ingest first, the webapp last so the
  * ready line is printed once everything can take traffic).
  */
-export const services: ReadonlyArray<{ name: string; start: () => Promise<StartService> }> = [];
+export const services: ReadonlyArray<{ name: string; start: () => Promise<StartService> }> = [
+  { name: 'webapp', start: async () => (await import('../webapp/server/service.js')).startWebapp },
+];

@@ -1,0 +1,29 @@
+import net from 'node:net';
+import { once } from 'node:events';
+import type { NamedPoint, Proto, Sender } from './sender.js';
+
+/**
+ * One long-lived TCP connection (as carbon-relay keeps one), writing whatever `encode` makes of each
+ * batch and waiting for 'drain' when the socket buffer is full, so a fast producer cannot grow memory.
+ */
+export async function connectTcp(proto: Proto, host: string, port: number, encode: (points: ReadonlyArray<NamedPoint>) => Buffer): Promise<Sender> {
+  const socket = net.connect({ host, port });
+  socket.setNoDelay(true);
+  let failure: Error | undefined;
+  socket.on('error', (err) => { failure = err; });
+  await Promise.race([once(socket, 'connect'), once(socket, 'error').then(([err]) => { throw err; })]);
+  return {
+    proto,
+    async send(points) {
+      if (failure) throw failure;
+      if (points.length && !socket.write(encode(points))) await Promise.race([once(socket, 'drain'), once(socket, 'close')]);
+      if (failure) throw failure;
+    },
+    async close() {
+      if (failure) throw failure;
+      socket.end();
+      await once(socket, 'close');
+      if (failure) throw failure;
+    },
+  };
+}

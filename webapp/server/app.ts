@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import type { WebappDeps } from './deps.js';
+import { requireAuth } from './auth.js';
+import { apiNotFound, errorHandler } from './httpError.js';
+import { anomaliesRoutes } from './routes/anomalies.js';
+import { collectionsRoutes } from './routes/collections.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { seriesRoutes } from './routes/series.js';
+import { statusRoutes } from './routes/status.js';
+import { securityHeaders } from './security.js';
+
+/** dist/webapp/server/app.js → dist/ui (where `npm run build` puts the Vite build). */
+export const DEFAULT_UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../ui');
+
+/** The Express app: security headers, auth, the JSON API of DESIGN §8, then the built UI. */
+export function createApp(deps: WebappDeps, uiDir = DEFAULT_UI_DIR): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(securityHeaders);
+  app.use(requireAuth(deps.config().webapp));
+  app.use('/api', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(express.json({ limit: '2mb' }));
+  for (const routes of [anomaliesRoutes, metricsRoutes, seriesRoutes, collectionsRoutes, statusRoutes]) app.use(routes(deps));
+  app.use('/api', apiNotFound);
+  serveUi(app, uiDir);
+  app.use(errorHandler(deps.log));
+  return app;
+}
+
+function serveUi(app: Express, uiDir: string): void {
+  const index = path.join(uiDir, 'index.html');
+  app.use(express.static(uiDir, { index: false, maxAge: '1h', immutable: false }));
+  app.get(/.*/, (_req, res) => {
+    if (!fs.existsSync(index)) {
+      res.status(503).type('text/plain').send('The UI is not built: run `npm run build`. The JSON API is under /api.\n');
+      return;
+    }
+    res.set('Cache-Control', 'no-cache').sendFile(index);
+  });
+}

@@ -1,0 +1,66 @@
+import crypto from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { KaleConfig } from '../../core/config/schema.js';
+import { UsageError } from '../../core/cli.js';
+
+type WebappConfig = KaleConfig['webapp'];
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
+export const isLoopback = (host: string) => LOOPBACK.test(host);
+
+/** The cookie a browser gets after opening the UI once with `?token=…`, so page loads need no header. */
+export const TOKEN_COOKIE = 'kale_token';
+
+/** Refuses to serve off loopback without credentials: the API exposes every metric name. */
+export function assertAuthConfigured(cfg: WebappConfig): void {
+  if (!isLoopback(cfg.host) && !cfg.token && !cfg.basicAuth) {
+    throw new UsageError(`webapp.host ${cfg.host} is not loopback: set webapp.token or webapp.basicAuth in the config, or bind 127.0.0.1`);
+  }
+}
+
+/** Compares secrets in constant time (hashing first so lengths do not leak either). */
+function same(a: string, b: string): boolean {
+  const h = (s: string) => crypto.createHash('sha256').update(s).digest();
+  return crypto.timingSafeEqual(h(a), h(b));
+}
+
+function cookie(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+/**
+ * With a token or basic auth configured, every route needs it: `Authorization: Bearer <token>`, the
+ * `kale_token` cookie, `?token=` (which also sets the cookie), or `Authorization: Basic …`.
+ */
+export function requireAuth(cfg: WebappConfig): RequestHandler {
+  const { token, basicAuth } = cfg;
+  if (!token && !basicAuth) return (_req, _res, next) => next();
+  return (req, res, next) => {
+    const header = req.get('authorization') ?? '';
+    if (token) {
+      const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1];
+      const fromQuery = typeof req.query.token === 'string' ? req.query.token : undefined;
+      const given = bearer ?? fromQuery ?? cookie(req.get('cookie'), TOKEN_COOKIE);
+      if (given !== undefined && same(given, token)) {
+        if (fromQuery !== undefined) {
+          res.cookie(TOKEN_COOKIE, fromQuery, { httpOnly: true, sameSite: 'strict', path: '/', secure: req.secure });
+        }
+        return next();
+      }
+    }
+    if (basicAuth) {
+      const basic = /^Basic\s+(.+)$/i.exec(header)?.[1];
+      if (basic) {
+        const decoded = Buffer.from(basic, 'base64').toString('utf8');
+        const i = decoded.indexOf(':');
+        if (i >= 0 && same(decoded.slice(0, i), basicAuth.user) && same(decoded.slice(i + 1), basicAuth.pass)) return next();
+      }
+      res.set('WWW-Authenticate', 'Basic realm="kale", charset="UTF-8"');
+    }
+    res.status(401).json({ error: token ? 'authentication required: send Authorization: Bearer <token> or open the UI with ?token=<token>' : 'authentication required' });
+  };
+}
