@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { importCommand } from './import/importCommand.js';
+import { loadgenCommand } from './loadgen/loadgenCommand.js';
+import { seedCommand } from './seed/seedCommand.js';
 
 /** The utility commands (DESIGN §12): seed, loadgen, import, migrate. */
 export function utilsCommands(): Command[] {
-  return [importCommand()];
+  return [seedCommand(), loadgenCommand(), importCommand()];
 }

@@ -11,7 +11,11 @@ export async function connectTcp(proto: Proto, host: string, port: number, encod
   socket.setNoDelay(true);
   let failure: Error | undefined;
   socket.on('error', (err) => { failure = err; });
-  await Promise.race([once(socket, 'connect'), once(socket, 'error').then(([err]) => { throw err; })]);
+  try {
+    await once(socket, 'connect');
+  } catch (err) {
+    throw new Error(`cannot connect to the ${proto} listener at ${host}:${port} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): is kale running there?`);
+  }
   return {
     proto,
     async send(points) {
