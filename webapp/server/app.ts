@@ -12,8 +12,13 @@ import { seriesRoutes } from './routes/series.js';
 import { statusRoutes } from './routes/status.js';
 import { securityHeaders } from './security.js';
 
-/** dist/webapp/server/app.js → dist/ui (where `npm run build` puts the Vite build). */
-export const DEFAULT_UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../ui');
+const here = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * Where `npm run build` puts the Vite build: dist/ui, beside dist/webapp/server when running the build,
+ * or under dist/ when running from source (tests, tsx).
+ */
+export const DEFAULT_UI_DIR = [path.resolve(here, '../../ui'), path.resolve(here, '../../dist/ui')]
+  .find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? path.resolve(here, '../../ui');
 
 /** The Express app: security headers, auth, the JSON API of DESIGN §8, then the built UI. */
 export function createApp(deps: WebappDeps, uiDir = DEFAULT_UI_DIR): Express {

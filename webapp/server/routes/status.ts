@@ -21,7 +21,7 @@ export function statusRoutes({ store, config }: WebappDeps): Router {
       },
       metrics: metrics.length,
       anomalies: anomalies.length,
-      webapp: { startedAt, uptimeSeconds: Math.round(Date.now() / 1000 - startedAt) },
+      webapp: { startedAt: new Date(startedAt * 1000).toISOString(), uptimeSeconds: Math.round(Date.now() / 1000 - startedAt) },
       services,
     });
   });

@@ -1,0 +1,57 @@
+/** Typed calls to the webapp's JSON API; a non-2xx answer throws with the server's message. */
+export type Vote = boolean | null;
+
+export interface Anomaly {
+  metric: string;
+  timestamp: number;
+  value: number;
+  preset: string;
+  votes: Record<string, Vote>;
+  score: number;
+  episode: string;
+  detectedAt: number;
+}
+
+export type Point = [number, number];
+
+export interface Collection { id: string; title: string; description: string; metric: string; points: Point[]; createdAt: number }
+
+export interface SimilarResult { metric: string; score: number; values: number[] }
+export interface SimilarAnswer { query: { metric?: string; values: number[] }; results: SimilarResult[] }
+export interface SimilarOptions { scorer: string; k: number; window: string; exclude: string }
+
+export interface GraphiteTarget { target: string; datapoints: Array<[number | null, number]> }
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(path, { ...init, headers: { 'content-type': 'application/json', ...init?.headers } });
+  if (res.status === 204) return undefined as T;
+  const body = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
+  if (!res.ok) throw new ApiError(res.status, typeof body?.error === 'string' ? body.error : `HTTP ${res.status}`);
+  return body as T;
+}
+
+const qs = (params: Record<string, string | number | undefined>) =>
+  new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString();
+
+export const api = {
+  anomalies: () => call<{ total: number; anomalies: Anomaly[] }>('api/anomalies'),
+  history: (metric: string) => call<{ anomalies: Anomaly[] }>(`api/anomalies/history?${qs({ metric, limit: 200 })}`),
+  metrics: (q: string) => call<{ total: number; metrics: string[] }>(`api/metrics?${qs({ q, limit: 200 })}`),
+  series: (metric: string, from?: string, until?: string) => call<{ metric: string; points: Point[] }>(`api/series?${qs({ metric, from, until })}`),
+  torus: (params: { stat: string; interval: string; start: string; end: string }) =>
+    call<GraphiteTarget[]>(`api/torus/series?${qs({ ...params, format: 'graphite' })}`),
+  similarByMetric: (metric: string, o: SimilarOptions) => call<SimilarAnswer>(`api/similar?${qs({ metric, ...o })}`),
+  similarByShape: (values: number[], o: SimilarOptions) =>
+    call<SimilarAnswer>('api/similar', { method: 'POST', body: JSON.stringify({ values, ...o, exclude: o.exclude.split(',').map((s) => s.trim()).filter(Boolean) }) }),
+  collections: () => call<{ collections: Collection[] }>('api/collections'),
+  saveCollection: (c: { title: string; description: string; metric: string; points?: Point[] }) =>
+    call<Collection>('api/collections', { method: 'POST', body: JSON.stringify(c) }),
+  deleteCollection: (id: string) => call<void>(`api/collections/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  status: () => call<Record<string, unknown>>('api/status'),
+};
