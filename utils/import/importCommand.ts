@@ -5,7 +5,7 @@ import type { Point } from '../../core/store/store.js';
 import { progress } from '../bench/stats.js';
 import { backfill } from './backfill.js';
 import { IMPORT_FORMATS, detectFormat, parseHistory, type ImportFormat } from './parse.js';
-import { torusRouter } from './torusRoute.js';
+import { importRouting } from './torusRoute.js';
 
 /** At most this many bad rows are printed; the summary counts all of them. */
 const MAX_BAD_ROWS_SHOWN = 100;
@@ -30,7 +30,7 @@ than FULL_DURATION go to the torus schemas only (roomba would trim them from the
     .action(action(async (ctx, files: string[], opts: ImportOptions) => {
       for (const f of files) if (!fs.existsSync(f)) throw new UsageError(`no such file: ${f}`);
       const merged = new Map<string, Point[]>();
-      let bad = 0, empty = 0, total = 0;
+      let bad = 0, empty = 0;
       const emptyFiles: string[] = [];
       for (const file of files) {
         const text = fs.readFileSync(file, 'utf8');
@@ -46,11 +46,13 @@ than FULL_DURATION go to the torus schemas only (roomba would trim them from the
           filePoints += points.length;
         }
         if (filePoints === 0) emptyFiles.push(file);
-        total += filePoints;
       }
       if (bad > MAX_BAD_ROWS_SHOWN) process.stderr.write(`… and ${bad - MAX_BAD_ROWS_SHOWN} more bad rows\n`);
 
-      const route = await torusRouter(ctx.config);
+      const route = importRouting(ctx.config);
+      const skipped = [...merged.keys()].filter((name) => route.isSkipped(name));
+      for (const name of skipped) merged.delete(name);
+      const total = [...merged.values()].reduce((sum, points) => sum + points.length, 0);
       const now = Date.now() / 1000;
       const result = await backfill(merged, {
         store: ctx.store(),
@@ -59,7 +61,7 @@ than FULL_DURATION go to the torus schemas only (roomba would trim them from the
         onProgress: (done) => progress('importing', done, total),
       });
       const summary = {
-        files: files.length, metrics: merged.size, ...result, badRows: bad, emptyValues: empty,
+        files: files.length, metrics: merged.size, ...result, skippedMetrics: skipped.length, badRows: bad, emptyValues: empty,
         torus: route.route ? 'routed' : route.unavailable,
       };
       if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -74,10 +76,10 @@ than FULL_DURATION go to the torus schemas only (roomba would trim them from the
 const n = (v: number) => v.toLocaleString('en-US');
 const plural = (v: number, word: string) => `${n(v)} ${word}${v === 1 ? '' : 's'}`;
 
-function describe(s: { files: number; metrics: number; points: number; windowPoints: number; olderThanWindow: number; torusWrites: number; badRows: number; emptyValues: number; torus: string }): string {
+function describe(s: { files: number; metrics: number; points: number; windowPoints: number; olderThanWindow: number; torusWrites: number; skippedMetrics: number; badRows: number; emptyValues: number; torus: string }): string {
   const lines = [`imported ${plural(s.points, 'point')} into ${plural(s.metrics, 'metric')} from ${plural(s.files, 'file')}`];
   lines.push(`  raw window: ${plural(s.windowPoints, 'point')}${s.olderThanWindow ? ` (${n(s.olderThanWindow)} older than FULL_DURATION kept out)` : ''}`);
   lines.push(s.torus === 'routed' ? `  torus: ${plural(s.torusWrites, 'bucket write')}` : `  torus: not written (${s.torus})`);
-  lines.push(`  skipped: ${plural(s.badRows, 'bad row')}, ${plural(s.emptyValues, 'empty value')}`);
+  lines.push(`  skipped: ${plural(s.badRows, 'bad row')}, ${plural(s.emptyValues, 'empty value')}, ${plural(s.skippedMetrics, 'metric')} on the skip list`);
   return `${lines.join('\n')}\n`;
 }

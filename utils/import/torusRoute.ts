@@ -1,23 +1,24 @@
 import type { KaleConfig } from '../../core/config/schema.js';
-import type { TorusWrite } from '../../core/store/store.js';
-import { compileAggregates, expandAggregates } from '../../core/torus/aggregates.js';
-import { compileSchemas, planTorusWrites } from '../../core/torus/schemas.js';
+import { Router } from '../../horizon/router.js';
 import type { TorusRouter } from './backfill.js';
 
+export interface ImportRouting {
+  /** Absent when no torus schema is configured; `unavailable` then says so. */
+  readonly route?: TorusRouter;
+  readonly unavailable: string;
+  /** Names on horizon's skip list: horizon would store nothing for them, and neither does import. */
+  isSkipped(name: string): boolean;
+}
+
 /**
- * The torus routing horizon applies to live points, for backfilled ones: every schema the name
- * matches, and every aggregate rollup it generates, routed in turn. `unavailable` says why there is
- * none. Points older than an interval's retention are dropped for that interval, as horizon drops them.
+ * Horizon's own router, so backfilled points land exactly where live ones would: every schema the
+ * name matches and every aggregate rollup it feeds. Points older than an interval's retention are
+ * dropped for that interval, as horizon drops them.
  */
-export async function torusRouter(config: KaleConfig): Promise<{ route?: TorusRouter; unavailable: string }> {
-  if (config.horizon.schemas.length === 0) return { unavailable: 'no torus schemas configured' };
-  const schemas = compileSchemas(config.horizon.schemas);
-  const rules = compileAggregates(config.horizon.aggregates);
+export function importRouting(config: KaleConfig): ImportRouting {
+  const router = new Router(config.horizon);
+  const isSkipped = (name: string) => router.isSkipped(name);
+  if (config.horizon.schemas.length === 0) return { unavailable: 'no torus schemas configured', isSkipped };
   const now = Date.now() / 1000;
-  const route: TorusRouter = (name, ts, value) => {
-    const writes: TorusWrite[] = [...planTorusWrites(schemas, name, ts, value, now).writes];
-    for (const rollup of expandAggregates(rules, name)) writes.push(...planTorusWrites(schemas, rollup.name, ts, value, now).writes);
-    return writes;
-  };
-  return { route, unavailable: '' };
+  return { route: (name, ts, value) => router.route(name, ts, value, now).torus, unavailable: '', isSkipped };
 }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { UsageError, action, withGlobalOptions } from '../../core/cli.js';
 import { progress } from '../bench/stats.js';
-import { torusRouter } from '../import/torusRoute.js';
+import { importRouting } from '../import/torusRoute.js';
 import { openSender } from '../senders/openSender.js';
 import type { Proto } from '../senders/sender.js';
 import { senderTarget, withTargetOptions } from '../senders/target.js';
@@ -40,7 +40,7 @@ Metrics are named seed.<host>.<what>; injected anomalies: spike, drop, level-shi
     const target = senderTarget(ctx.config, flags.proto);
     const store = ctx.store();
     if (!(await store.ping())) throw new Error(`cannot reach Redis at ${ctx.config.redis.url}`);
-    const route = await torusRouter(ctx.config);
+    const route = importRouting(ctx.config);
     const result = await runSeed({
       store, route: route.route,
       sender: await openSender(flags.proto, target.host, target.port),
