@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { horizonCommand, schemaDebugCommand } from '../horizon/cli.js';
 import { webappCommand } from '../webapp/server/cli.js';
 import { utilsCommands } from '../utils/cli.js';
 
 /** Commands contributed by the services and utils (horizon, analyzer, oculus, webapp, seed, ...). */
 export function serviceCommands(): Command[] {
-  return [webappCommand(), ...utilsCommands()];
+  return [horizonCommand(), schemaDebugCommand(), webappCommand(), ...utilsCommands()];
 }

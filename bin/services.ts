@@ -5,5 +5,6 @@ import type { StartService } from '../core/service.js';
  * ready line is printed once everything can take traffic).
  */
 export const services: ReadonlyArray<{ name: string; start: () => Promise<StartService> }> = [
+  { name: 'horizon', start: async () => (await import('../horizon/service.js')).startHorizon },
   { name: 'webapp', start: async () => (await import('../webapp/server/service.js')).startWebapp },
 ];

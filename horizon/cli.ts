@@ -1,0 +1,35 @@
+import { Command } from 'commander';
+import { action, configFromOptions, withGlobalOptions, withPortOptions, type GlobalOptions } from '../core/cli.js';
+import { runServices } from '../core/runServices.js';
+import { Router } from './router.js';
+import { explainName, formatReport } from './schemaDebug.js';
+import { startHorizon } from './service.js';
+
+/** `kale horizon`: the ingest service alone. */
+export function horizonCommand(): Command {
+  const cmd = withPortOptions(withGlobalOptions(new Command('horizon')), ['pickle', 'udp', 'line'])
+    .description('ingest: pickle TCP/UDP (carbon-relay, statsd), msgpack UDP and plaintext TCP into the Store');
+  return cmd.action(action(async (ctx) => {
+    const flags = cmd.optsWithGlobals() as GlobalOptions;
+    await runServices({
+      config: ctx.config,
+      store: ctx.store(),
+      log: ctx.log,
+      services: [startHorizon],
+      reloadConfig: () => configFromOptions(flags),
+    });
+  }));
+}
+
+/** `kale schema-debug NAME…`: which schemas, keys and aggregates each name produces. */
+export function schemaDebugCommand(): Command {
+  return withGlobalOptions(new Command('schema-debug'))
+    .description('print, for each name, the torus schemas it matches, the keys it would write and the aggregates it generates')
+    .argument('<names...>', 'metric names')
+    .option('--json', 'print the reports as JSON')
+    .action(action(async (ctx, names: string[], opts: { json?: boolean }) => {
+      const router = new Router(ctx.config.horizon);
+      const reports = names.map((n) => explainName(router, n));
+      process.stdout.write(opts.json ? `${JSON.stringify(reports)}\n` : reports.map(formatReport).join('\n'));
+    }));
+}

@@ -1,0 +1,21 @@
+import { Unpackr } from 'msgpackr';
+import type { Sink } from '../sink.js';
+import { emitRecords } from './records.js';
+
+// Plain msgpack only: no records/structures extensions, maps as Maps (a map is a structure reject
+// anyway), `bin` as bytes (Perl's Data::MessagePack sends names that way).
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false, int64AsType: 'number' });
+
+/**
+ * One msgpack UDP datagram (DESIGN §5.1): `[name, [ts, value]]`, a list of those, or several msgpack
+ * objects back to back. Objects decoded before a corrupt tail still count.
+ */
+export function decodeMsgpackDatagram(buf: Buffer, sink: Sink, peer: string): void {
+  const objects: unknown[] = [];
+  try {
+    unpackr.unpackMultiple(buf, (v: unknown) => { objects.push(v); });
+  } catch (err) {
+    sink.reject('undecodable', peer, `msgpack: ${(err as Error).message}`);
+  }
+  for (const o of objects) emitRecords(o, sink, peer);
+}

@@ -1,0 +1,46 @@
+/**
+ * The Sink every listener feeds: validates candidate points, applies the skip list and routing, counts
+ * everything by outcome, logs rejects (sampled, with the peer), and queues valid points for the writer.
+ */
+import { sampledLogger, type Logger } from '../core/log.js';
+import type { IngestCounters } from './counters.js';
+import type { Router } from './router.js';
+import type { Sink } from './sink.js';
+import { MAX_NAME_BYTES, validatePoint, type RejectReason, type ValidationLimits, type ValidPoint } from './validate.js';
+import type { Writer } from './writer.js';
+
+export class Ingest implements Sink {
+  private readonly out: ValidPoint = { name: '', ts: 0, value: 0 };
+  private readonly warn: ReturnType<typeof sampledLogger>;
+  limits: ValidationLimits;
+
+  constructor(
+    public router: Router,
+    private readonly writer: Writer,
+    private readonly counters: IngestCounters,
+    limits: { maxResolution: number; maxFutureSeconds: number },
+    log: Logger,
+    /** Epoch seconds; injectable so tests can replay captured frames with their original timestamps. */
+    private readonly now: () => number = () => Date.now() / 1000,
+  ) {
+    this.limits = { maxAge: limits.maxResolution, maxFuture: limits.maxFutureSeconds, maxNameBytes: MAX_NAME_BYTES };
+    this.warn = sampledLogger(log);
+  }
+
+  point(name: unknown, ts: unknown, value: unknown, peer: string): void {
+    this.counters.received++;
+    const now = this.now();
+    const reason = validatePoint(name, ts, value, now, this.limits, this.out);
+    if (reason) { this.reject(reason, peer, `bad ${reason}`); return; }
+    const { name: n, ts: t, value: v } = this.out;
+    if (this.router.isSkipped(n)) { this.counters.skipped++; return; }
+    const route = this.router.route(n, t, v, now);
+    this.counters.torusExpired += route.expired;
+    this.writer.add(n, t, v, route.torus);
+  }
+
+  reject(reason: RejectReason, peer: string, detail: string, count = 1): void {
+    this.counters.rejected[reason] += count;
+    this.warn(reason, `rejected ${count === 1 ? 'input' : `${count} inputs`} (${reason}) from ${peer}: ${detail}`, { peer });
+  }
+}

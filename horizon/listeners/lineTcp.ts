@@ -1,0 +1,12 @@
+import type { Sink } from '../sink.js';
+import { LineReader } from '../decoders/plaintext.js';
+import { listenTcp, type TcpListener } from './tcp.js';
+
+/** Plaintext TCP (collectd, netcat, most agents): Graphite lines, reassembled across reads. */
+export function listenLineTcp(host: string, port: number, sink: Sink, maxLineBytes: number): Promise<TcpListener> {
+  return listenTcp(host, port, '--line-port', (socket, peer) => {
+    const reader = new LineReader(sink, peer, maxLineBytes);
+    socket.on('data', (data: Buffer) => reader.push(data));
+    socket.on('end', () => reader.end());
+  });
+}

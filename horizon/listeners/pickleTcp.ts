@@ -1,0 +1,25 @@
+import type { Sink } from '../sink.js';
+import { decodePickle, PickleFrameReader } from '../decoders/pickleFrames.js';
+import { listenTcp, type TcpListener } from './tcp.js';
+
+/**
+ * Pickle TCP (carbon-relay, statsd): length-prefixed pickle frames. An announced frame over the limit
+ * is rejected and that connection closed, without reading or allocating the frame.
+ */
+export function listenPickleTcp(host: string, port: number, sink: Sink, maxFrameBytes: number): Promise<TcpListener> {
+  return listenTcp(host, port, '--pickle-port', (socket, peer) => {
+    const reader = new PickleFrameReader(maxFrameBytes);
+    let refused = false;
+    socket.on('data', (data: Buffer) => {
+      const oversized = reader.push(data, (frame) => decodePickle(frame, sink, peer));
+      if (oversized !== undefined) {
+        sink.reject('oversized', peer, `frame of ${oversized} bytes announced (limit ${maxFrameBytes}); connection closed`);
+        refused = true;
+        socket.destroy();
+      }
+    });
+    socket.on('close', () => {
+      if (!refused && reader.pending > 0) sink.reject('undecodable', peer, `connection closed inside a frame (${reader.pending} bytes)`);
+    });
+  });
+}

@@ -1,0 +1,37 @@
+import net from 'node:net';
+import type { Port } from '../../core/config/schema.js';
+import { bindError } from '../../core/listen.js';
+
+export interface TcpListener {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP server that serves every connection independently (a bad or slow client never blocks the
+ * others) and, on close, stops accepting and drops open connections: what they already sent has been
+ * decoded and queued.
+ */
+export function listenTcp(host: string, port: number, flag: string, onConnection: (socket: net.Socket, peer: string) => void): Promise<TcpListener> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    // A reset by the peer is its business; it must never reach the process.
+    socket.on('error', () => {});
+    onConnection(socket, `${socket.remoteAddress}:${socket.remotePort}`);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (err) => reject(bindError(err as NodeJS.ErrnoException, port as Port, flag)));
+    server.listen(port, host, () => {
+      server.on('error', () => {});
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        close: () => new Promise<void>((done) => {
+          server.close(() => done());
+          for (const s of sockets) s.destroy();
+        }),
+      });
+    });
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * The horizon service: listeners → decoders → Ingest (validate, skip, route) → Writer → Store, plus
+ * roomba and self-metrics. Used by `kale horizon` and `kale start`.
+ */
+import type { KaleConfig } from '../core/config/schema.js';
+import type { RunningService, ServiceContext, StartService } from '../core/service.js';
+import { IngestCounters } from './counters.js';
+import { decodeMsgpackDatagram } from './decoders/msgpackDatagram.js';
+import { decodePickleDatagram } from './decoders/pickleFrames.js';
+import { Ingest } from './ingest.js';
+import { listenLineTcp } from './listeners/lineTcp.js';
+import { listenPickleTcp } from './listeners/pickleTcp.js';
+import { listenUdp } from './listeners/udp.js';
+import { scheduleRoomba } from './roomba.js';
+import { Router } from './router.js';
+import { reportSelfMetrics } from './selfMetrics.js';
+import { Writer, type WriterOptions } from './writer.js';
+
+/** Longest plaintext line accepted: a 512-byte name plus value and timestamp, with room to spare. */
+const MAX_LINE_BYTES = 4096;
+/** How long SIGTERM waits for the Store to take what is queued. */
+const STOP_FLUSH_MS = 10_000;
+
+const writerOptions = (h: KaleConfig['horizon']): WriterOptions => ({ batchMs: h.batchMs, batchPoints: h.batchPoints, bufferPoints: h.bufferPoints });
+
+export interface HorizonExtras {
+  /** Clock for validation (epoch seconds); tests replay captured frames with their own time. */
+  readonly now?: () => number;
+}
+
+export const startHorizon: StartService = (ctx) => startHorizonWith(ctx);
+
+export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtras = {}): Promise<RunningService & { readonly counters: IngestCounters; readonly writer: Writer }> {
+  let config = ctx.config;
+  const log = ctx.log.child('horizon');
+  const counters = new IngestCounters();
+  const writer = new Writer(ctx.store, counters, writerOptions(config.horizon), log.child('writer'));
+  const ingest = new Ingest(new Router(config.horizon), writer, counters, { maxResolution: config.maxResolution, maxFutureSeconds: config.horizon.maxFutureSeconds }, log, extras.now);
+  writer.start();
+
+  const closers: Array<() => Promise<void>> = [];
+  const endpoints: Record<string, number> = {};
+  const host = config.host;
+  try {
+    const { picklePort, udpPort, linePort } = config.horizon;
+    if (picklePort !== 'off') {
+      const tcp = await listenPickleTcp(host, picklePort, ingest, config.horizon.maxFrameBytes);
+      closers.push(tcp.close);
+      // Pickle over UDP shares the pickle port number (2024/udp), as in Skyline.
+      const udp = await listenUdp(host, tcp.port, '--pickle-port', ingest, decodePickleDatagram);
+      closers.push(udp.close);
+      endpoints.pickle = tcp.port;
+    }
+    if (udpPort !== 'off') {
+      const udp = await listenUdp(host, udpPort, '--udp-port', ingest, decodeMsgpackDatagram);
+      closers.push(udp.close);
+      endpoints.udp = udp.port;
+    }
+    if (linePort !== 'off') {
+      const line = await listenLineTcp(host, linePort, ingest, MAX_LINE_BYTES);
+      closers.push(line.close);
+      endpoints.line = line.port;
+    }
+  } catch (err) {
+    await Promise.allSettled(closers.map((c) => c()));
+    await writer.close(0);
+    throw err;
+  }
+
+  const roomba = scheduleRoomba(ctx.store, () => config.fullDuration + config.horizon.roombaGrace, config.horizon.roombaInterval, log.child('roomba'));
+  let previous: Record<string, number> = {};
+  const report = () => { previous = reportSelfMetrics(counters, writer, ctx.store, previous, { endpoints }); };
+  let selfTimer = setInterval(report, config.horizon.selfMetricsInterval * 1000);
+  selfTimer.unref();
+  log.info('listening', endpoints);
+
+  return {
+    name: 'horizon',
+    endpoints,
+    counters,
+    writer,
+    reload(next: KaleConfig) {
+      // Build everything first: a bad schema leaves the running configuration in place.
+      const router = new Router(next.horizon);
+      config = next;
+      ingest.router = router;
+      ingest.limits = { ...ingest.limits, maxAge: next.maxResolution, maxFuture: next.horizon.maxFutureSeconds };
+      writer.setOptions(writerOptions(next.horizon));
+      clearInterval(selfTimer);
+      selfTimer = setInterval(report, next.horizon.selfMetricsInterval * 1000);
+      selfTimer.unref();
+      log.info('reloaded skip list, schemas and aggregates', { schemas: router.schemas.length, aggregates: router.aggregates.length, skip: next.horizon.skip.length });
+    },
+    async stop() {
+      await Promise.allSettled(closers.map((c) => c()));
+      clearInterval(selfTimer);
+      await roomba.stop();
+      report();
+      const left = await writer.close(STOP_FLUSH_MS);
+      if (left) log.error(`stopped with ${left} points not written (the Store did not take them within ${STOP_FLUSH_MS} ms)`);
+      else log.info('flushed, stopped', { written: counters.written });
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * What a point must look like to be stored (DESIGN §5.3). Every failure has a reason, counted as
+ * `kale.horizon.rejected.<reason>`.
+ */
+
+export const REJECT_REASONS = [
+  'oversized', // frame or line over the size limit
+  'undecodable', // not msgpack / pickle / a text line at all
+  'unsafe', // a pickle opcode that names or calls code
+  'structure', // decoded, but not [name, [ts, value]]
+  'value', // non-numeric or non-finite value
+  'timestamp', // non-numeric, older than MAX_RESOLUTION or too far in the future
+  'name', // empty, over-long, control characters, not text
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export interface ValidationLimits {
+  /** Oldest accepted age of a point, in seconds (MAX_RESOLUTION). */
+  readonly maxAge: number;
+  readonly maxFuture: number;
+  readonly maxNameBytes: number;
+}
+
+export const MAX_NAME_BYTES = 512;
+
+/** A validated point, reused by the caller to avoid an allocation per point. */
+export interface ValidPoint { name: string; ts: number; value: number }
+
+const CONTROL = /[\x00-\x1f\x7f]/;
+const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+
+function toNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'string' && NUMERIC.test(v)) return Number(v);
+  if (v instanceof Uint8Array && v.length < 64) { const s = Buffer.from(v).toString('latin1'); return NUMERIC.test(s) ? Number(s) : NaN; }
+  return NaN;
+}
+
+/**
+ * Checks one point, filling `out`; returns null when valid, else the reject reason. Names may arrive as
+ * msgpack `bin` (bytes, as Perl's Data::MessagePack sends them) and values as numeric strings.
+ */
+export function validatePoint(name: unknown, ts: unknown, value: unknown, now: number, limits: ValidationLimits, out: ValidPoint): RejectReason | null {
+  let n: string;
+  if (typeof name === 'string') n = name;
+  else if (name instanceof Uint8Array) {
+    if (name.length > limits.maxNameBytes) return 'name';
+    n = Buffer.from(name.buffer, name.byteOffset, name.byteLength).toString('utf8');
+  } else return 'name';
+  if (n.length === 0 || n.length > limits.maxNameBytes || CONTROL.test(n) || Buffer.byteLength(n) > limits.maxNameBytes) return 'name';
+  const v = toNumber(value);
+  if (!Number.isFinite(v)) return 'value';
+  const t = toNumber(ts);
+  if (!Number.isFinite(t) || t < now - limits.maxAge || t > now + limits.maxFuture) return 'timestamp';
+  out.name = n;
+  out.ts = t;
+  out.value = v;
+  return null;
+}

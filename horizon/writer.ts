@@ -1,0 +1,153 @@
+/**
+ * The batched writer (DESIGN §5.4): points are queued in segments of up to `batchPoints`; every
+ * `batchMs` (or as soon as a segment fills) the oldest segment is written as one Store append (one
+ * Redis command) plus one torus pipeline. Segments are written strictly in order, one at a time. While
+ * the Store is unavailable the queue keeps growing up to `bufferPoints`; past that the oldest segments
+ * are dropped and counted. A failed write is retried with backoff, keeping its place at the head.
+ */
+import type { Logger } from '../core/log.js';
+import type { AppendBatch, Point, Store, TorusWrite } from '../core/store/store.js';
+import type { IngestCounters } from './counters.js';
+
+export interface WriterOptions {
+  readonly batchMs: number;
+  readonly batchPoints: number;
+  readonly bufferPoints: number;
+}
+
+interface Segment {
+  names: string[];
+  ts: number[];
+  values: number[];
+  torus: TorusWrite[];
+}
+
+const newSegment = (): Segment => ({ names: [], ts: [], values: [], torus: [] });
+
+export class Writer {
+  private readonly queue: Segment[] = [];
+  private queued = 0;
+  private inflight: Segment | undefined;
+  private pumping: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private backoffMs = 0;
+  private lastError = '';
+
+  constructor(
+    private readonly store: Store,
+    private readonly counters: IngestCounters,
+    private opts: WriterOptions,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.pump(), this.opts.batchMs);
+    this.timer.unref();
+  }
+
+  setOptions(opts: WriterOptions): void {
+    this.opts = opts;
+    if (this.timer) { clearInterval(this.timer); this.start(); }
+  }
+
+  /** Points waiting to be written (queued and in flight). */
+  get depth(): number {
+    return this.queued + (this.inflight?.names.length ?? 0);
+  }
+
+  add(name: string, ts: number, value: number, torus?: readonly TorusWrite[]): void {
+    let tail = this.queue[this.queue.length - 1];
+    if (!tail || tail.names.length >= this.opts.batchPoints) {
+      tail = newSegment();
+      this.queue.push(tail);
+    }
+    tail.names.push(name);
+    tail.ts.push(ts);
+    tail.values.push(value);
+    if (torus) for (const w of torus) tail.torus.push(w);
+    this.queued++;
+    if (this.queued > this.opts.bufferPoints) this.dropOldest();
+    if (tail.names.length >= this.opts.batchPoints && !this.pumping) void this.pump();
+  }
+
+  private dropOldest(): void {
+    while (this.queued > this.opts.bufferPoints && this.queue.length > 1) {
+      const old = this.queue.shift()!;
+      this.queued -= old.names.length;
+      this.counters.dropped += old.names.length;
+    }
+    const head = this.queue[0];
+    const excess = this.queued - this.opts.bufferPoints;
+    if (head && excess > 0) {
+      // The only segment left is the one being filled: drop its oldest points.
+      head.names.splice(0, excess);
+      head.ts.splice(0, excess);
+      head.values.splice(0, excess);
+      this.queued -= excess;
+      this.counters.dropped += excess;
+    }
+  }
+
+  /** Writes queued segments in order until the queue is empty; one pump runs at a time. */
+  pump(): Promise<void> {
+    this.pumping ??= this.drain().finally(() => { this.pumping = undefined; });
+    return this.pumping;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const seg = this.queue.shift()!;
+      this.queued -= seg.names.length;
+      this.inflight = seg;
+      const started = performance.now();
+      try {
+        await this.write(seg);
+        const ms = performance.now() - started;
+        this.counters.flushes++;
+        this.counters.flushMsTotal += ms;
+        this.counters.flushMsMax = Math.max(this.counters.flushMsMax, ms);
+        this.counters.written += seg.names.length;
+        if (this.backoffMs) this.log.info('store writes recovered', { queued: this.depth });
+        this.backoffMs = 0;
+      } catch (err) {
+        this.counters.flushFailures++;
+        // Back at the head, so order is kept; new points keep queuing (and the bound keeps holding).
+        this.queue.unshift(seg);
+        this.queued += seg.names.length;
+        this.backoffMs = Math.min(Math.max(50, this.backoffMs * 2), 2000);
+        const msg = (err as Error).message;
+        if (msg !== this.lastError) this.log.warn(`store write failed, retrying: ${msg}`, { queued: this.depth });
+        this.lastError = msg;
+        await new Promise((r) => setTimeout(r, this.backoffMs).unref());
+        if (this.queued > this.opts.bufferPoints) this.dropOldest();
+      } finally {
+        this.inflight = undefined;
+      }
+    }
+  }
+
+  private async write(seg: Segment): Promise<void> {
+    const byName = new Map<string, Point[]>();
+    for (let i = 0; i < seg.names.length; i++) {
+      const pts = byName.get(seg.names[i]);
+      const p: Point = [seg.ts[i], seg.values[i]];
+      if (pts) pts.push(p);
+      else byName.set(seg.names[i], [p]);
+    }
+    const batches: AppendBatch[] = [];
+    for (const [name, points] of byName) batches.push({ name, points });
+    await this.store.append(batches);
+    if (seg.torus.length) await this.store.torusWrite(seg.torus);
+  }
+
+  /** Stops the timer and writes everything queued, giving up after `timeoutMs`; returns points left unwritten. */
+  async close(timeoutMs: number): Promise<number> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    const deadline = Date.now() + timeoutMs;
+    while (this.depth > 0 && Date.now() < deadline) {
+      await Promise.race([this.pump(), new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())).unref())]);
+    }
+    return this.depth;
+  }
+}
