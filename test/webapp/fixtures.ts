@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { configSchema } from '../../core/config/schema.js';
+import { configSchema, type TorusSchemaConfig } from '../../core/config/schema.js';
 import { createLogger } from '../../core/log.js';
 import type { RunningService } from '../../core/service.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import type { AnomalyRecord, Point, Store } from '../../core/store/store.js';
+import { compileSchemas, planTorusWrites } from '../../core/torus/schemas.js';
 import { startWebapp } from '../../webapp/server/service.js';
 
 export const XSS_NAME = '<img src=x onerror=alert(1)>';
@@ -42,11 +43,18 @@ export async function seedStore(store: Store, names: string[], anomalous: number
 
 export interface TestWebapp { url: string; store: Store; service: RunningService; stop(): Promise<void> }
 
-/** A real webapp on an ephemeral loopback port over a fresh embedded store (or the given one). */
-export async function startTestWebapp(webapp: Record<string, unknown> = {}, store?: Store): Promise<TestWebapp> {
+export interface TestWebappOptions {
+  webapp?: Record<string, unknown>;
+  horizon?: Record<string, unknown>;
+  /** Defaults to a fresh embedded store in a temporary directory. */
+  store?: Store;
+}
+
+/** A real webapp on an ephemeral loopback port over a real store. */
+export async function startTestWebapp({ webapp = {}, horizon = {}, store }: TestWebappOptions = {}): Promise<TestWebapp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-webapp-'));
   const s = store ?? EmbeddedStore.open(dir);
-  const config = configSchema.parse({ dataDir: dir, logLevel: 'silent', webapp: { port: 0, ...webapp } });
+  const config = configSchema.parse({ dataDir: dir, logLevel: 'silent', webapp: { port: 0, ...webapp }, horizon });
   const service = await startWebapp({ config, store: s, log: createLogger('test') });
   return {
     url: String(service.endpoints.webapp),
@@ -58,4 +66,10 @@ export async function startTestWebapp(webapp: Record<string, unknown> = {}, stor
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Writes points through the torus schemas as horizon's router would. */
+export async function seedTorus(store: Store, schemas: TorusSchemaConfig[], name: string, points: Point[], now: number): Promise<void> {
+  const compiled = compileSchemas(schemas);
+  await store.torusWrite(points.flatMap(([ts, v]) => planTorusWrites(compiled, name, ts, v, now).writes));
 }

@@ -10,6 +10,7 @@ import { collectionsRoutes } from './routes/collections.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { seriesRoutes } from './routes/series.js';
 import { statusRoutes } from './routes/status.js';
+import { torusRoutes } from './routes/torus.js';
 import { securityHeaders } from './security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,7 +34,7 @@ export function createApp(deps: WebappDeps, uiDir = DEFAULT_UI_DIR): Express {
     next();
   });
   app.use(express.json({ limit: '2mb' }));
-  for (const routes of [anomaliesRoutes, metricsRoutes, seriesRoutes, collectionsRoutes, statusRoutes]) app.use(routes(deps));
+  for (const routes of [anomaliesRoutes, metricsRoutes, seriesRoutes, collectionsRoutes, statusRoutes, torusRoutes]) app.use(routes(deps));
   app.use('/api', apiNotFound);
   serveUi(app, uiDir);
   app.use(errorHandler(deps.log));

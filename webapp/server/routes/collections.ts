@@ -33,6 +33,8 @@ export function collectionsRoutes({ store }: WebappDeps): Router {
   r.post('/api/collections', async (req, res) => {
     const body = req.body as Record<string, unknown> | undefined;
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('send a JSON object: {title, description?, metric, points?}');
+    const title = text(body, 'title', 1, 200);
+    const description = text(body, 'description', 0, 2000);
     const metric = text(body, 'metric', 1, 1000).replace(/^metrics\./, '');
     let points: Point[];
     if (body.points === undefined) {
@@ -44,8 +46,8 @@ export function collectionsRoutes({ store }: WebappDeps): Router {
     }
     const collection: Collection = {
       id: crypto.randomUUID(),
-      title: text(body, 'title', 1, 200),
-      description: text(body, 'description', 0, 2000),
+      title,
+      description,
       metric,
       points,
       createdAt: Date.now() / 1000,
