@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RedisStore } from '../../core/store/redisStore.js';
+import { kale } from '../support/kaleCli.js';
+import { freshRedisDb, redisUrl } from '../support/redis.js';
+
+describe.runIf(redisUrl)('kale migrate', () => {
+  it('copies a series schema into a count schema with a coarser step, filtered by name and time', async () => {
+    const url = await freshRedisDb();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-migrate-'));
+    const config = path.join(dir, 'kale.config.json');
+    fs.writeFileSync(config, JSON.stringify({
+      horizon: {
+        schemas: [
+          { name: 'old', type: 'series', prefix: 'old.', match: '^web\\.', intervals: { minute: { step: 60 } } },
+          { name: 'new', type: 'count', prefix: 'new.', match: '^not-yet$', intervals: { minute: { step: 300, steps: 1000 } } },
+        ],
+      },
+    }));
+    const t0 = Math.floor(Date.now() / 1000 / 3600) * 3600 - 3600;
+    const rows = Array.from({ length: 10 }, (_, i) => `${t0 + 60 * i},${i + 1}`).join('\n');
+    fs.writeFileSync(path.join(dir, 'web.a.csv'), rows);
+    fs.writeFileSync(path.join(dir, 'web.b.csv'), rows);
+    fs.writeFileSync(path.join(dir, 'db.c.csv'), rows);
+    expect(kale(['import', ...['web.a', 'web.b', 'db.c'].map((n) => path.join(dir, `${n}.csv`)), '--redis', url, '--config', config]).status).toBe(0);
+
+    const base = ['migrate', '--redis', url, '--config', config, '--source', 'old', '--destination', 'new', '--interval', 'minute', '--json'];
+    const dry = kale([...base, '--dry-run', '--match', '\\.a$']);
+    expect(dry.status).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dry_run: true, metrics: 1, buckets: 10, values: 10, writes: 10 });
+
+    const real = kale([...base, '--stat', 'web.a', 'web.b', '--start', String(t0 + 60), '--end', String(t0 + 540), '--concurrency', '3']);
+    expect(real.status).toBe(0);
+    expect(JSON.parse(real.stdout)).toMatchObject({ dry_run: false, metrics: 2, buckets: 18, values: 18, writes: 18, expired: 0 });
+
+    const store = RedisStore.connect(url);
+    try {
+      const first = Math.floor(t0 / 300);
+      const got = await store.torusRead('count', [`new.web.a:minute:${first}`, `new.web.a:minute:${first + 1}`, `new.web.b:minute:${first + 1}`]);
+      // Minutes 1-4 (values 2..5) and 5-9 (values 6..10); minute 0 is before --start.
+      expect(got.map((g) => (g?.type === 'count' ? g.total : null))).toEqual([14, 40, 40]);
+      expect(await store.torusKeys('new.db.*')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('names the schema or interval that does not exist (exit 2)', () => {
+    const r = kale(['migrate', '--source', 'a', '--destination', 'b', '--interval', 'minute']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--source: no torus schema named "a"');
+  });
+});
