@@ -1,8 +1,12 @@
 import type { Sink } from '../sink.js';
 
-/** Reads `(name, (ts, value))` (or `[name, [ts, value]]`): returns false when `item` is not that shape. */
+/**
+ * Reads `(name, (ts, value))` (or `[name, [ts, value]]`): returns false when `item` is not that shape.
+ * The name must be text or bytes, else a list of exactly two records would read as one record.
+ */
 export function emitRecord(item: unknown, sink: Sink, peer: string): boolean {
   if (!Array.isArray(item) || item.length !== 2) return false;
+  if (typeof item[0] !== 'string' && !(item[0] instanceof Uint8Array)) return false;
   const pair = item[1];
   if (!Array.isArray(pair) || pair.length !== 2) return false;
   sink.point(item[0], pair[0], pair[1], peer);

@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { validateConfig } from '../../core/config/load.js';
 import type { KaleConfig } from '../../core/config/schema.js';
-import { createLogger } from '../../core/log.js';
+import { createLogger, setLogLevel } from '../../core/log.js';
 import type { Store } from '../../core/store/store.js';
 import type { Sink } from '../../horizon/sink.js';
 import type { RejectReason } from '../../horizon/validate.js';
 import { startHorizonWith, type HorizonExtras } from '../../horizon/service.js';
+
+// Rejects are logged as warnings by design; tests assert on counters instead.
+setLogLevel('silent');
 
 /** Debian's python3 (it has python3-msgpack); the python3 first on PATH may not. */
 export const PYTHON = '/usr/bin/python3';
