@@ -1,0 +1,38 @@
+import { robustLocationScale } from '../stats/robust.js';
+import { defineDetector } from './types.js';
+
+/**
+ * Forecast residual: Holt's linear exponential smoothing (level `alpha`, trend `beta`) runs over the
+ * window up to the previous value and forecasts the latest one; anomalous when the miss is more than
+ * `threshold` robust standard deviations of the earlier one-step misses. A trend or a slow drift is
+ * forecast, so it is not an anomaly; a sudden jump is. Smoothing constants are fixed, not fitted per
+ * series, so the cost stays one pass.
+ */
+export const holtResidual = defineDetector({
+  name: 'holt_residual',
+  description: "latest value against Holt's one-step forecast, in robust std of past forecast errors",
+  defaults: { alpha: 0.3, beta: 0.05, threshold: 6, warmup: 5, minResiduals: 12 },
+  detect({ values }, { alpha, beta, threshold, warmup, minResiduals }) {
+    return Math.abs(holtResidualZ(values, alpha, beta, warmup, minResiduals)) > threshold;
+  },
+});
+
+/** Signed miss of the latest value in robust std of the earlier misses; 0 without enough data. */
+export function holtResidualZ(values: Float64Array, alpha: number, beta: number, warmup: number, minResiduals: number): number {
+  const n = values.length;
+  if (n < warmup + minResiduals + 3) return 0;
+  // One-step misses for values[2 + warmup .. n − 2]; the latest value is judged against them.
+  const residuals = new Float64Array(n - 3 - warmup);
+  let level = values[1];
+  let trend = values[1] - values[0];
+  for (let i = 2; i < n - 1; i++) {
+    const forecast = level + trend;
+    if (i - 2 >= warmup) residuals[i - 2 - warmup] = values[i] - forecast;
+    const nextLevel = alpha * values[i] + (1 - alpha) * forecast;
+    trend = beta * (nextLevel - level) + (1 - beta) * trend;
+    level = nextLevel;
+  }
+  const { location, scale } = robustLocationScale(residuals);
+  if (!(scale > 0)) return 0;
+  return (values[n - 1] - (level + trend) - location) / scale;
+}

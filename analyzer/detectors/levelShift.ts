@@ -1,0 +1,28 @@
+import { median } from '../stats/median.js';
+import { robustLocationScale } from '../stats/robust.js';
+import { defineDetector } from './types.js';
+
+/**
+ * Robust level shift: has the median of the last `recent` values moved more than `threshold`
+ * robust standard deviations (MAD-based) away from the median of everything before them? Medians
+ * on both sides make one spike unable to fake a shift, and a shift is seen after about half of
+ * `recent` shifted points. Votes false (not null) without enough data: under Etsy's consensus an
+ * abstention would count as a yes.
+ */
+export const levelShift = defineDetector({
+  name: 'level_shift',
+  description: 'median of the last few values against the median and MAD of the window before them',
+  defaults: { recent: 5, minReference: 12, threshold: 5 },
+  detect({ values }, { recent, minReference, threshold }) {
+    return Math.abs(levelShiftZ(values, recent, minReference)) > threshold;
+  },
+});
+
+/** Signed size of the shift in robust standard deviations of the reference; 0 without enough data. */
+export function levelShiftZ(values: Float64Array, recent: number, minReference: number): number {
+  const n = values.length;
+  if (n < recent + minReference) return 0;
+  const { location, scale } = robustLocationScale(values.subarray(0, n - recent));
+  if (!(scale > 0)) return 0;
+  return (median(values.subarray(n - recent)) - location) / scale;
+}

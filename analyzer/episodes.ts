@@ -1,0 +1,88 @@
+/**
+ * Episodes (DESIGN §6.4): consecutive detections of one metric are one incident, so they get one
+ * episode with a start and an end, and one alert. The analyzer keeps one `EpisodeState` per metric
+ * (it is plain JSON, so it can live in the Store between cycles) and calls `advanceEpisode` once per
+ * cycle with that cycle's verdict.
+ *
+ * - A detection within `gap` seconds of the episode's last detection extends it (no alert).
+ * - A later detection opens a new episode. It alerts, unless it comes within `quietPeriod` seconds
+ *   of the previous episode's end: then it is recorded but suppressed, because a metric that just
+ *   settled often wobbles again.
+ */
+
+export interface EpisodeOptions {
+  /** Seconds without a detection after which an episode is over. */
+  readonly gap: number;
+  /** Seconds after an episode's end during which a new episode does not alert. */
+  readonly quietPeriod: number;
+}
+
+export interface EpisodeState {
+  /** Stable id: the metric name and the start timestamp. */
+  readonly id: string;
+  readonly start: number;
+  /** Timestamp of the latest detection. */
+  readonly end: number;
+  /** Detections so far. */
+  readonly detections: number;
+  /** Whether this episode sent its alert (false when it opened inside a quiet period). */
+  readonly alerted: boolean;
+}
+
+export interface EpisodeStep {
+  /** The metric's state to keep for the next cycle (the last episode, open or finished). */
+  readonly state: EpisodeState | null;
+  /** The episode this verdict belongs to, or null for a normal verdict. */
+  readonly episode: EpisodeState | null;
+  /** True exactly once per alerting episode: on its first detection. */
+  readonly alert: boolean;
+}
+
+/**
+ * Seconds in `seconds`, but at least `steps` sampling intervals: a 10-minute gap means nothing for
+ * an hourly metric. The analyzer knows each metric's step from its window.
+ */
+export function episodeOptionsForStep(step: number, seconds: EpisodeOptions, steps: EpisodeOptions): EpisodeOptions {
+  return {
+    gap: Math.max(seconds.gap, steps.gap * step),
+    quietPeriod: Math.max(seconds.quietPeriod, steps.quietPeriod * step),
+  };
+}
+
+/** Defaults in seconds and in sampling steps; the larger applies (see `episodeOptionsForStep`). */
+export const EPISODE_SECONDS: EpisodeOptions = { gap: 600, quietPeriod: 1800 };
+export const EPISODE_STEPS: EpisodeOptions = { gap: 3, quietPeriod: 6 };
+
+export function isOpen(state: EpisodeState, now: number, options: EpisodeOptions): boolean {
+  return now - state.end <= options.gap;
+}
+
+/** One cycle's verdict for a metric at `timestamp`. Pure: returns the new state. */
+export function advanceEpisode(
+  metric: string,
+  prev: EpisodeState | null,
+  timestamp: number,
+  anomalous: boolean,
+  options: EpisodeOptions,
+): EpisodeStep {
+  if (!anomalous) return { state: prev, episode: null, alert: false };
+  if (prev && isOpen(prev, timestamp, options)) {
+    const episode = { ...prev, end: Math.max(prev.end, timestamp), detections: prev.detections + 1 };
+    return { state: episode, episode, alert: false };
+  }
+  const quiet = prev !== null && timestamp - prev.end <= options.gap + options.quietPeriod;
+  const episode: EpisodeState = { id: `${metric}@${timestamp}`, start: timestamp, end: timestamp, detections: 1, alerted: !quiet };
+  return { state: episode, episode, alert: !quiet };
+}
+
+/** Applies `advanceEpisode` along a replayed series: which rows alert. */
+export function alertRows(metric: string, timestamps: Float64Array, anomalous: ArrayLike<boolean>, options: EpisodeOptions): boolean[] {
+  let state: EpisodeState | null = null;
+  const out = new Array<boolean>(timestamps.length);
+  for (let i = 0; i < timestamps.length; i++) {
+    const step = advanceEpisode(metric, state, timestamps[i], anomalous[i], options);
+    state = step.state;
+    out[i] = step.alert;
+  }
+  return out;
+}
