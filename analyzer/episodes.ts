@@ -6,14 +6,14 @@
  *
  * - A detection within `gap` seconds of the episode's last detection extends it (no alert).
  * - A later detection opens a new episode. It alerts, unless it comes within `quietPeriod` seconds
- *   of the previous episode's end: then it is recorded but suppressed, because a metric that just
- *   settled often wobbles again.
+ *   after the previous episode closed (`gap` after its last detection): then it is recorded but
+ *   suppressed, because a metric that just settled often wobbles again.
  */
 
 export interface EpisodeOptions {
   /** Seconds without a detection after which an episode is over. */
   readonly gap: number;
-  /** Seconds after an episode's end during which a new episode does not alert. */
+  /** Seconds after an episode closed during which a new episode does not alert. */
   readonly quietPeriod: number;
 }
 
