@@ -20,7 +20,7 @@ export async function connectTcp(proto: Proto, host: string, port: number, encod
     proto,
     async send(points) {
       if (failure) throw failure;
-      if (points.length && !socket.write(encode(points))) await Promise.race([once(socket, 'drain'), once(socket, 'close')]);
+      if (points.length && !socket.write(encode(points))) await drained(socket);
       if (failure) throw failure;
     },
     async close() {
@@ -30,4 +30,13 @@ export async function connectTcp(proto: Proto, host: string, port: number, encod
       if (failure) throw failure;
     },
   };
+}
+
+/** Resolves on 'drain' or 'close', removing both listeners (a long run waits for drain many times). */
+function drained(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => { socket.off('drain', done); socket.off('close', done); resolve(); };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
 }
