@@ -28,13 +28,17 @@ const classic = (overrides: Record<string, DetectorOptions>) =>
 export const PRESETS: Readonly<Record<string, Preset>> = {
   etsy: {
     name: 'etsy',
-    detectors: classic({ median_absolute_deviation: { abstainWhenNormal: true }, grubbs: { twoSided: false } }),
+    detectors: classic({
+      median_absolute_deviation: { abstainWhenNormal: true }, grubbs: { twoSided: false }, least_squares: { fit: 'lstsq' },
+    }),
     clock: 'given',
     onDetectorError: 'abort',
   },
   default: {
     name: 'default',
-    detectors: classic({ median_absolute_deviation: { abstainWhenNormal: false }, grubbs: { twoSided: true } }),
+    detectors: classic({
+      median_absolute_deviation: { abstainWhenNormal: false }, grubbs: { twoSided: true }, least_squares: { fit: 'exact' },
+    }),
     clock: 'newest',
     onDetectorError: 'abstain',
   },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { leastSquares } from '../../analyzer/detectors/leastSquares.js';
 import { AdfError, adfuller } from '../../analyzer/stats/adf.js';
 import { ewmStdLast, ewmaLast } from '../../analyzer/stats/ewm.js';
 import { histogram } from '../../analyzer/stats/histogram.js';
@@ -109,5 +110,19 @@ describe('statistics against scipy / numpy / pandas / statsmodels', () => {
     const fit = simpleRegression(t, v);
     expect(fit.slope).toBe(0.25);
     for (let i = 0; i < t.length; i++) expect(fit.slope * (t[i] - fit.centre) + fit.intercept).toBeCloseTo(v[i], 9);
+  });
+});
+
+describe('least_squares with fit lstsq reproduces numpy.linalg.lstsq as Etsy called it', () => {
+  const cases = loadReference<{ least_squares: Array<{ end: number; step: number; y: number[]; vote: boolean }> }>('stats.json').least_squares;
+  it(`agrees on all ${cases.length} votes, including windows LAPACK treats as rank 1`, () => {
+    const mismatches: number[] = [];
+    cases.forEach((c, k) => {
+      const n = c.y.length;
+      const timestamps = Float64Array.from({ length: n }, (_, i) => c.end - c.step * (n - 1 - i));
+      const vote = leastSquares.detect({ timestamps, values: f64(c.y), now: c.end, fullDuration: 86400 }, { ...leastSquares.defaults, fit: 'lstsq' });
+      if (vote !== c.vote) mismatches.push(k);
+    });
+    expect(mismatches).toEqual([]);
   });
 });

@@ -118,6 +118,24 @@ def stats_reference():
         counts, edges = np.histogram(x, bins=15)
         hist.append({'x': floats(x), 'counts': [int(c) for c in counts], 'edges': floats(edges)})
     out['histogram'] = hist
+
+    # numpy.linalg.lstsq([ts, 1], v) as Etsy's least_squares called it: short windows of epoch
+    # timestamps are numerically rank 1 for LAPACK, which changes the fitted line and the vote.
+    lsq = []
+    for k in range(400):
+        n = int(rng.choice([3, 5, 8, 12, 20, 30, 45, 61, 100, 150, 240]))
+        step = int(rng.choice([1, 5, 10, 30, 60, 120]))
+        end = 1700000000 + int(rng.randint(0, 1000000))
+        x = np.array([end - step * (n - 1 - i) for i in range(n)], dtype=float)
+        y = rng.normal(rng.uniform(-100, 1000), rng.uniform(0.1, 30), n)
+        if rng.rand() < 0.5:
+            y = y + rng.uniform(-1, 1) * (x - x[0]) * 0.01
+        tail = rng.randint(1, 4)
+        y[-tail:] += rng.choice([-1, 1]) * rng.uniform(0, 8) * y.std()
+        y = np.array([float('%.7g' % v) for v in y])
+        pts = [(t, v) for t, v in zip(x.tolist(), y.tolist())]
+        lsq.append({'end': end, 'step': step, 'y': y.tolist(), 'vote': bool(etsy.least_squares(pts, end))})
+    out['least_squares'] = lsq
     return out
 
 
@@ -215,6 +233,26 @@ def series_cases():
     big = rng.normal(5e9, 1e6, 1440); big[-3:] += 2e7
     add('large magnitudes spike', regular(1440), vals(big))
     add('long window 8640', regular(8640, step=10), vals(np.concatenate([rng.normal(0, 1, 8639), [7.0]])))
+    # Near-threshold fuzz: shifts of 1-8 sigma on the last values, so detectors sit close to their
+    # cut-offs and any difference in arithmetic shows up as a different vote.
+    for k in range(200):
+        n = int(rng.choice([5, 12, 30, 61, 100, 240, 600]))
+        kind = rng.choice(['normal', 'integers', 'uniform', 'lognormal'])
+        if kind == 'normal':
+            x = rng.normal(rng.uniform(-50, 500), rng.uniform(0.1, 20), n)
+        elif kind == 'integers':
+            x = rng.poisson(rng.uniform(1, 30), n).astype(float)
+        elif kind == 'uniform':
+            x = rng.uniform(0, 10, n)
+        else:
+            x = rng.lognormal(1, 0.7, n)
+        tail = int(rng.randint(1, 4))
+        x[-tail:] += rng.choice([-1, 1]) * rng.uniform(1, 8) * (np.std(x) + 1e-9)
+        if kind == 'integers':
+            x = np.round(x)
+        step = int(rng.choice([10, 30, 60]))
+        add('fuzz %d %s n=%d' % (k, kind, n), regular(n, step=step), ints(x) if kind == 'integers' else vals(x),
+            now=NOW + int(rng.randint(0, 400)))
     return cases
 
 

@@ -1,0 +1,11 @@
+import { holtResidual } from './holtResidual.js';
+import { levelShift } from './levelShift.js';
+import { registerDetector } from './registry.js';
+import { seasonalBaseline } from './seasonalBaseline.js';
+import type { Detector } from './types.js';
+import { varianceShift } from './varianceShift.js';
+
+/** Kale's detectors beyond Etsy's nine (DESIGN §6.4), registered by name for presets and configs. */
+export const BEYOND_CLASSIC: ReadonlyArray<Detector<any>> = [levelShift, varianceShift, holtResidual, seasonalBaseline];
+
+for (const d of BEYOND_CLASSIC) registerDetector(d);
