@@ -1,0 +1,119 @@
+import { segmentSpan } from '../shapes/paa.js';
+
+/**
+ * Lower bounds for the squared distances in this folder, cheapest first (the LB_Kim → LB_Keogh
+ * cascade of Rakthanmanon et al. 2012). Each is ≤ the distance it bounds; property tests check it.
+ */
+
+/** LB_Kim (first/last form): the first and last cells lie on every warping path. Any lengths ≥ 1. */
+export function lbKim(q: ArrayLike<number>, c: ArrayLike<number>): number {
+  const first = (q[0] - c[0]) ** 2;
+  if (q.length === 1 && c.length === 1) return first;
+  return first + (q[q.length - 1] - c[c.length - 1]) ** 2;
+}
+
+/** Upper and lower envelope of `q` for a Sakoe–Chiba band of radius r (Lemire's streaming max/min). */
+export interface Envelope {
+  readonly upper: Float64Array;
+  readonly lower: Float64Array;
+  readonly radius: number;
+}
+
+export function envelope(q: ArrayLike<number>, radius: number): Envelope {
+  const n = q.length;
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n);
+  // Monotonic deques of indices over the sliding window [i - r, i + r].
+  const maxQ = new Int32Array(n);
+  const minQ = new Int32Array(n);
+  let maxHead = 0, maxTail = 0, minHead = 0, minTail = 0;
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    const hi = Math.min(n - 1, i + radius);
+    for (; next <= hi; next++) {
+      while (maxTail > maxHead && q[maxQ[maxTail - 1]] <= q[next]) maxTail--;
+      maxQ[maxTail++] = next;
+      while (minTail > minHead && q[minQ[minTail - 1]] >= q[next]) minTail--;
+      minQ[minTail++] = next;
+    }
+    const lo = i - radius;
+    while (maxQ[maxHead] < lo) maxHead++;
+    while (minQ[minHead] < lo) minHead++;
+    upper[i] = q[maxQ[maxHead]];
+    lower[i] = q[minQ[minHead]];
+  }
+  return { upper, lower, radius };
+}
+
+/**
+ * LB_Keogh: how far `c` strays outside the query's envelope; bounds banded DTW of the same radius
+ * (equal lengths). Abandons (returns Infinity) once it reaches `abandonAt`.
+ */
+export function lbKeogh(env: Envelope, c: ArrayLike<number>, abandonAt = Infinity): number {
+  const { upper, lower } = env;
+  if (upper.length !== c.length) throw new RangeError(`LB_Keogh needs equal lengths (${upper.length} vs ${c.length})`);
+  let sum = 0;
+  for (let i = 0; i < c.length; i++) {
+    const v = c[i];
+    if (v > upper[i]) sum += (v - upper[i]) ** 2;
+    else if (v < lower[i]) sum += (v - lower[i]) ** 2;
+    if (sum >= abandonAt) return Infinity;
+  }
+  return sum;
+}
+
+/**
+ * PAA lower bound of squared Euclidean distance (Keogh et al. 2001): (n/dims)·||PAA(q) − PAA(c)||².
+ * `n` is the length of the original series.
+ */
+export function lbPaaEuclidean(qPaa: ArrayLike<number>, cPaa: ArrayLike<number>, n: number, abandonAt = Infinity): number {
+  const width = n / qPaa.length;
+  const limit = abandonAt / width;
+  let sum = 0;
+  for (let s = 0; s < qPaa.length; s++) {
+    sum += (qPaa[s] - cPaa[s]) ** 2;
+    if (sum >= limit) return Infinity;
+  }
+  return sum * width;
+}
+
+/** The query envelope reduced to PAA segments: max of upper and min of lower over each segment. */
+export interface PaaEnvelope {
+  readonly upper: Float64Array;
+  readonly lower: Float64Array;
+  readonly n: number;
+}
+
+export function paaEnvelope(env: Envelope, dims: number): PaaEnvelope {
+  const n = env.upper.length;
+  const upper = new Float64Array(dims);
+  const lower = new Float64Array(dims);
+  for (let s = 0; s < dims; s++) {
+    const [from, to] = segmentSpan(n, dims, s);
+    let u = -Infinity, l = Infinity;
+    for (let i = from; i <= to; i++) {
+      if (env.upper[i] > u) u = env.upper[i];
+      if (env.lower[i] < l) l = env.lower[i];
+    }
+    upper[s] = u;
+    lower[s] = l;
+  }
+  return { upper, lower, n };
+}
+
+/**
+ * LB_PAA (Keogh 2002, "Exact indexing of dynamic time warping"): LB_Keogh computed on PAA segments of
+ * the candidate against the segment-wise envelope; ≤ LB_Keogh ≤ banded DTW (Jensen per segment).
+ */
+export function lbPaaKeogh(env: PaaEnvelope, cPaa: ArrayLike<number>, abandonAt = Infinity): number {
+  const width = env.n / cPaa.length;
+  const limit = abandonAt / width;
+  let sum = 0;
+  for (let s = 0; s < cPaa.length; s++) {
+    const v = cPaa[s];
+    if (v > env.upper[s]) sum += (v - env.upper[s]) ** 2;
+    else if (v < env.lower[s]) sum += (v - env.lower[s]) ** 2;
+    if (sum >= limit) return Infinity;
+  }
+  return sum * width;
+}

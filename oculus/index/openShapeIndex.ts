@@ -1,0 +1,20 @@
+import type { KaleConfig } from '../../core/config/schema.js';
+import { ElasticShapeIndex } from './elasticIndex.js';
+import { EmbeddedShapeIndex } from './embeddedIndex.js';
+import type { ShapeIndex } from './shapeIndex.js';
+
+/** Elasticsearch when the config names a server, otherwise the embedded index under `dataDir`. */
+export function openShapeIndex(config: KaleConfig): ShapeIndex {
+  const o = config.oculus;
+  if (config.elasticsearch.url) {
+    return new ElasticShapeIndex({
+      url: config.elasticsearch.url,
+      prefix: config.elasticsearch.index,
+      paaDims: o.paaDims,
+      candidates: o.candidates,
+      dtwCandidates: o.dtwCandidates,
+      vectorIndex: o.vectorIndex,
+    });
+  }
+  return new EmbeddedShapeIndex(config.dataDir, o.paaDims);
+}

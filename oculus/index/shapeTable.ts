@@ -1,0 +1,74 @@
+import { fingerprint } from '../shapes/fingerprint.js';
+import { sax } from '../shapes/sax.js';
+import type { Shape } from '../shapes/shape.js';
+import type { ShapeWindow } from '../shapes/windows.js';
+import { isFlat } from '../shapes/znorm.js';
+
+/**
+ * Shapes of one window in columns (typed arrays), so 250,000 of them scan fast and fit in memory:
+ * z-normalised values and PAA as float32, stats as float64. Raw values are rebuilt as z·std + mean.
+ */
+export class ShapeTable {
+  readonly rows = new Map<string, number>();
+
+  private constructor(
+    readonly window: ShapeWindow,
+    readonly step: number,
+    readonly length: number,
+    readonly dims: number,
+    readonly names: string[],
+    /** Per row: mean, std, min, max, last, start. */
+    readonly stats: Float64Array,
+    readonly flat: Uint8Array,
+    readonly z: Float32Array,
+    readonly paa: Float32Array,
+  ) {
+    names.forEach((name, i) => this.rows.set(name, i));
+  }
+
+  get count(): number {
+    return this.names.length;
+  }
+
+  static empty(window: ShapeWindow, step: number, length: number, dims: number): ShapeTable {
+    return new ShapeTable(window, step, length, dims, [], new Float64Array(0), new Uint8Array(0), new Float32Array(0), new Float32Array(0));
+  }
+
+  static fromShapes(window: ShapeWindow, step: number, length: number, dims: number, shapes: ReadonlyArray<Shape>): ShapeTable {
+    const n = shapes.length;
+    const t = new ShapeTable(window, step, length, dims, shapes.map((s) => s.name), new Float64Array(n * 6), new Uint8Array(n), new Float32Array(n * length), new Float32Array(n * dims));
+    shapes.forEach((s, i) => {
+      if (s.z.length !== length || s.paa.length !== dims) throw new RangeError(`shape ${s.name}: expected ${length} points and ${dims} PAA dims`);
+      t.stats.set([s.stats.mean, s.stats.std, s.stats.min, s.stats.max, s.stats.last, s.start], i * 6);
+      t.flat[i] = s.flat ? 1 : 0;
+      t.z.set(s.z, i * length);
+      t.paa.set(s.paa, i * dims);
+    });
+    return t;
+  }
+
+  static fromColumns(c: { window: ShapeWindow; step: number; length: number; dims: number; names: string[]; stats: Float64Array; flat: Uint8Array; z: Float32Array; paa: Float32Array }): ShapeTable {
+    return new ShapeTable(c.window, c.step, c.length, c.dims, c.names, c.stats, c.flat, c.z, c.paa);
+  }
+
+  zRow(i: number): Float32Array {
+    return this.z.subarray(i * this.length, (i + 1) * this.length);
+  }
+
+  paaRow(i: number): Float32Array {
+    return this.paa.subarray(i * this.dims, (i + 1) * this.dims);
+  }
+
+  mean(i: number): number {
+    return this.stats[i * 6];
+  }
+
+  shape(i: number): Shape {
+    const [mean, std, min, max, last, start] = this.stats.subarray(i * 6, i * 6 + 6);
+    const z = Float64Array.from(this.zRow(i));
+    const p = Float64Array.from(this.paaRow(i));
+    const raw = z.map((v) => v * std + mean);
+    const st = { mean, std, min, max, last };
+    return { name: this.names[i], window: this.window, start, step: this.step, raw, z, paa: p, sax: sax(p), fingerprint: fingerprint(p), stats: st, flat: this.flat[i] === 1 || isFlat(st) };
+  }
+}

@@ -1,0 +1,51 @@
+import { bandRadius } from '../distances/band.js';
+import { cdtw } from '../distances/cdtw.js';
+import { squaredEuclidean } from '../distances/euclidean.js';
+import { fastDtw } from '../distances/fastdtw.js';
+import { envelope, lbKeogh, lbKim, lbPaaEuclidean, lbPaaKeogh, paaEnvelope, type Envelope, type PaaEnvelope } from '../distances/lowerBounds.js';
+
+export type ScorerName = 'euclidean' | 'dtw' | 'fastdtw';
+export const SCORERS: readonly ScorerName[] = ['euclidean', 'dtw', 'fastdtw'];
+
+export interface ScorerOptions {
+  readonly scorer: ScorerName;
+  /** dtw: Sakoe–Chiba band as a percentage of the length (default 10). */
+  readonly band: number;
+  /** fastdtw: radius r (default 10). */
+  readonly radius: number;
+}
+
+/**
+ * Exact squared distance from one z-normalised query to candidates, behind the cheapest lower
+ * bounds first. `bound` works on a candidate's PAA vector (to order and prune a scan); `exact` runs
+ * the cascade LB_Kim → LB_Keogh → early-abandoning distance and answers Infinity when the candidate
+ * cannot beat `abandonAt`.
+ */
+export class ShapeScorer {
+  private readonly env: Envelope | null;
+  private readonly paaEnv: PaaEnvelope | null;
+  private readonly radius: number;
+
+  constructor(readonly query: Float64Array, private readonly queryPaa: Float64Array, readonly options: ScorerOptions) {
+    const n = query.length;
+    // FastDTW is bounded below by full DTW, so the full-width envelope bounds it.
+    this.radius = options.scorer === 'dtw' ? bandRadius(options.band, n) : n;
+    this.env = options.scorer === 'euclidean' ? null : envelope(query, this.radius);
+    this.paaEnv = this.env ? paaEnvelope(this.env, queryPaa.length) : null;
+  }
+
+  bound(candidatePaa: ArrayLike<number>, abandonAt = Infinity): number {
+    return this.paaEnv
+      ? lbPaaKeogh(this.paaEnv, candidatePaa, abandonAt)
+      : lbPaaEuclidean(this.queryPaa, candidatePaa, this.query.length, abandonAt);
+  }
+
+  exact(candidate: ArrayLike<number>, abandonAt = Infinity): number {
+    const q = this.query;
+    if (!this.env) return squaredEuclidean(q, candidate, abandonAt);
+    if (lbKim(q, candidate) >= abandonAt) return Infinity;
+    if (lbKeogh(this.env, candidate, abandonAt) >= abandonAt) return Infinity;
+    if (this.options.scorer === 'dtw') return cdtw(q, candidate, this.radius, abandonAt);
+    return fastDtw(q, candidate, this.options.radius).distance;
+  }
+}
