@@ -19,7 +19,8 @@ interface Segment {
   names: string[];
   ts: number[];
   values: number[];
-  torus: TorusWrite[];
+  /** Each point's torus writes, aligned with the points so a dropped point takes its writes along. */
+  torus: Array<readonly TorusWrite[] | undefined>;
 }
 
 const newSegment = (): Segment => ({ names: [], ts: [], values: [], torus: [] });
@@ -64,27 +65,22 @@ export class Writer {
     tail.names.push(name);
     tail.ts.push(ts);
     tail.values.push(value);
-    if (torus) for (const w of torus) tail.torus.push(w);
+    tail.torus.push(torus?.length ? torus : undefined);
     this.queued++;
     if (this.queued > this.opts.bufferPoints) this.dropOldest();
     if (tail.names.length >= this.opts.batchPoints && !this.pumping) void this.pump();
   }
 
+  /** Drops exactly the oldest points over the bound (whole segments, then the head of the next). */
   private dropOldest(): void {
-    while (this.queued > this.opts.bufferPoints && this.queue.length > 1) {
-      const old = this.queue.shift()!;
-      this.queued -= old.names.length;
-      this.counters.dropped += old.names.length;
-    }
-    const head = this.queue[0];
-    const excess = this.queued - this.opts.bufferPoints;
-    if (head && excess > 0) {
-      // The only segment left is the one being filled: drop its oldest points.
-      head.names.splice(0, excess);
-      head.ts.splice(0, excess);
-      head.values.splice(0, excess);
-      this.queued -= excess;
-      this.counters.dropped += excess;
+    while (this.queued > this.opts.bufferPoints && this.queue.length) {
+      const head = this.queue[0];
+      const excess = this.queued - this.opts.bufferPoints;
+      const n = Math.min(excess, head.names.length);
+      if (n === head.names.length) this.queue.shift();
+      else for (const a of [head.names, head.ts, head.values, head.torus]) a.splice(0, n);
+      this.queued -= n;
+      this.counters.dropped += n;
     }
   }
 
@@ -137,7 +133,8 @@ export class Writer {
     const batches: AppendBatch[] = [];
     for (const [name, points] of byName) batches.push({ name, points });
     await this.store.append(batches);
-    if (seg.torus.length) await this.store.torusWrite(seg.torus);
+    const torus = seg.torus.filter((t) => t !== undefined).flat();
+    if (torus.length) await this.store.torusWrite(torus);
   }
 
   /** Stops the timer and writes everything queued, giving up after `timeoutMs`; returns points left unwritten. */

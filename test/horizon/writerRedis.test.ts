@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../core/log.js';
+import { EmbeddedStore } from '../../core/store/embeddedStore.js';
+import { RedisStore } from '../../core/store/redisStore.js';
+import { IngestCounters } from '../../horizon/counters.js';
+import { Writer } from '../../horizon/writer.js';
+import { freePort, startRedisServer } from '../../utils/redisServer.js';
+import { freshRedisDb, redisUrl } from '../support/redis.js';
+import { pointsOf, waitFor } from './support.js';
+
+const log = createLogger('test');
+
+describe('writer', () => {
+  it('drops the oldest points past the buffer bound and counts them', async () => {
+    // A Redis URL where nothing listens: appends wait in ioredis until a server appears, as in an outage.
+    const store = RedisStore.connect(`redis://127.0.0.1:${await freePort()}`);
+    const counters = new IngestCounters();
+    const w = new Writer(store, counters, { batchMs: 1000, batchPoints: 4, bufferPoints: 10 }, log);
+    for (let i = 0; i < 25; i++) w.add('bounded', 1000 + i, i);
+    // The first full batch is in flight (4 points); the queue behind it holds the newest 10.
+    expect(counters.dropped).toBe(11);
+    expect(w.depth).toBe(14);
+    expect(await w.close(50)).toBe(14);
+    store.client.disconnect();
+  });
+
+  it.runIf(redisUrl)('writes one batch per Store append with torus writes alongside', async () => {
+    const store = RedisStore.connect(await freshRedisDb());
+    const counters = new IngestCounters();
+    const w = new Writer(store, counters, { batchMs: 5, batchPoints: 1000, bufferPoints: 10_000 }, log);
+    w.start();
+    for (let i = 0; i < 2500; i++) w.add(`b.m${i % 10}`, 1000 + i, i, [{ type: 'count', key: 'b.total:all:0', value: 1, expireAt: 4e9 }]);
+    expect(await w.close(10_000)).toBe(0);
+    expect(counters.flushes).toBe(3);
+    expect((await pointsOf(store, 'b.m3')).length).toBe(250);
+    expect(await store.torusRead('count', ['b.total:all:0'])).toEqual([{ type: 'count', total: 2500 }]);
+    await store.close();
+  });
+});
+
+describe.runIf(redisUrl)('writer while Redis is down (own redis-server, killed and restarted)', () => {
+  it('buffers, reconnects and stores every point inside the bound, in order; drops and counts the oldest past it', async () => {
+    const server = await startRedisServer();
+    const store = RedisStore.connect(server.url);
+    const counters = new IngestCounters();
+    const w = new Writer(store, counters, { batchMs: 5, batchPoints: 100, bufferPoints: 3000 }, log);
+    w.start();
+    try {
+      for (let i = 0; i < 200; i++) w.add('outage.before', 1000 + i, i);
+      expect(await waitFor(() => pointsOf(store, 'outage.before'), (p) => p.length === 200)).toHaveLength(200);
+
+      await server.kill();
+      // 5,000 points while down, with room for 3,000 in the queue.
+      for (let i = 0; i < 5000; i++) w.add('outage.during', 2000 + i, i);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(w.depth).toBeGreaterThan(0);
+      await server.restart();
+      // ioredis reconnects with backoff; the buffered points drain in order once it is back.
+      expect(await waitFor(() => w.depth, (d) => d === 0)).toBe(0);
+
+      for (let i = 0; i < 100; i++) w.add('outage.after', 9000 + i, i);
+      expect(await w.close(20_000)).toBe(0);
+      const during = await pointsOf(store, 'outage.during');
+      // The first batch went to ioredis (held offline, sent on reconnect); the queue behind it was bounded
+      // to 3,000 by dropping its oldest 1,900 points. Everything else arrived.
+      expect(counters.dropped).toBe(1900);
+      const kept = [...Array.from({ length: 100 }, (_, i) => i), ...Array.from({ length: 3000 }, (_, k) => 2000 + k)];
+      expect(during).toEqual(kept.map((i) => [2000 + i, i]));
+      expect(await pointsOf(store, 'outage.after')).toEqual(Array.from({ length: 100 }, (_, i) => [9000 + i, i]));
+      // In order: the raw bytes were appended in send order, not only sorted on read.
+      const raw = await store.client.getBuffer('metrics.outage.during');
+      const { unpackMultiple } = await import('msgpackr');
+      const ts = (unpackMultiple(raw!) as Array<[number, number]>).map((p) => p[0]);
+      expect(ts).toEqual([...ts].sort((a, b) => a - b));
+    } finally {
+      await store.close();
+      await server.stop();
+    }
+  });
+});
