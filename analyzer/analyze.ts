@@ -41,8 +41,8 @@ export function analyzeSeries(timestamps: Float64Array, values: Float64Array, op
   };
   const votes: Record<string, Vote> = {};
   const list: Vote[] = [];
-  for (const { name, options } of opts.preset.detectors) {
-    const detector = getDetector(name);
+  for (const { name, options, detector: own } of opts.preset.detectors) {
+    const detector = own ?? getDetector(name);
     if (!detector) throw new Error(`preset ${opts.preset.name} names unknown detector "${name}"`);
     let vote: Vote;
     try {

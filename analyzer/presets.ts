@@ -1,5 +1,13 @@
-import type { DetectorOptions } from './detectors/types.js';
+import type { KaleConfig } from '../core/config/schema.js';
+import type { Detector, DetectorInput, DetectorOptions, Vote } from './detectors/types.js';
 import { CLASSIC_DETECTORS } from './detectors/registry.js';
+
+export interface PresetDetector {
+  readonly name: string;
+  readonly options?: DetectorOptions;
+  /** A detector not in the registry (a config's custom detector); otherwise looked up by name. */
+  readonly detector?: Detector;
+}
 
 /**
  * A preset is a detector line-up plus the rules around it. `etsy` reproduces Etsy Skyline's
@@ -8,7 +16,7 @@ import { CLASSIC_DETECTORS } from './detectors/registry.js';
  */
 export interface Preset {
   readonly name: string;
-  readonly detectors: ReadonlyArray<{ readonly name: string; readonly options?: DetectorOptions }>;
+  readonly detectors: ReadonlyArray<PresetDetector>;
   /**
    * Which clock window-relative detectors use: `given` = the caller's clock (Etsy used the wall
    * clock), `newest` = the newest timestamp, so a delayed series is judged on its own last hour.
@@ -50,4 +58,24 @@ export function getPreset(name: string): Preset {
   const p = PRESETS[name];
   if (!p) throw new UnknownPresetError(`unknown preset "${name}" (known: ${Object.keys(PRESETS).join(', ')})`);
   return p;
+}
+
+/** A config's custom detector: `(input) => true | false | null`, like the built-ins. */
+type CustomDetectorFn = (input: DetectorInput, options: DetectorOptions) => Vote;
+
+/** The named preset with the config's `analyzer.customDetectors` appended to its line-up. */
+export function resolvePreset(name: string, config: KaleConfig): Preset {
+  const base = getPreset(name);
+  const custom = Object.entries(config.analyzer.customDetectors);
+  if (custom.length === 0) return base;
+  return {
+    ...base,
+    detectors: [
+      ...base.detectors,
+      ...custom.map(([detectorName, fn]) => ({
+        name: detectorName,
+        detector: { name: detectorName, description: 'custom detector from the config', defaults: {}, detect: fn as unknown as CustomDetectorFn },
+      })),
+    ],
+  };
 }

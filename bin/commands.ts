@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import { analyzerCommands } from '../analyzer/cli.js';
 import { horizonCommand, schemaDebugCommand } from '../horizon/cli.js';
 import { webappCommand } from '../webapp/server/cli.js';
 import { utilsCommands } from '../utils/cli.js';
 
 /** Commands contributed by the services and utils (horizon, analyzer, oculus, webapp, seed, ...). */
 export function serviceCommands(): Command[] {
-  return [horizonCommand(), schemaDebugCommand(), webappCommand(), ...utilsCommands()];
+  return [horizonCommand(), schemaDebugCommand(), ...analyzerCommands(), webappCommand(), ...utilsCommands()];
 }
