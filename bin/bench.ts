@@ -1,9 +1,11 @@
 import { Command } from 'commander';
 import { storeBenchCommand } from '../utils/bench/storeBench.js';
+import { webappBenchCommand } from '../utils/bench/webappBench.js';
 
 /** `kale bench <target>`: one result line per run (JSON with --json). */
 export function benchCommand(): Command {
   return new Command('bench')
     .description('measure performance against the targets of DESIGN §10')
-    .addCommand(storeBenchCommand());
+    .addCommand(storeBenchCommand())
+    .addCommand(webappBenchCommand());
 }

@@ -49,6 +49,18 @@ describe.each(backends)('webapp API on the %s store', (_kind, open) => {
     expect(await json('/api/anomalies?q=a&q=b')).toEqual({ status: 400, body: { error: 'q: give it once, as a string' } });
   });
 
+  it('lists anomalies compactly for the UI: one vote character per detector', async () => {
+    const { body } = await json('/api/anomalies?view=compact&limit=1');
+    expect([body.total, body.rows.length]).toEqual([3, 1]);
+    expect(body.detectors).toContain('grubbs');
+    const [metric, ts, value, score, votes, preset] = body.rows[0];
+    expect([metric, typeof ts, typeof value, score > 0, preset]).toEqual([XSS_NAME, 'number', 'number', true, 'default']);
+    expect(votes[body.detectors.indexOf('grubbs')]).toBe('y');
+    expect(votes[body.detectors.indexOf('histogram_bins')]).toBe('n');
+    expect(votes[body.detectors.indexOf('ks_test')]).toBe('-');
+    expect((await json('/api/anomalies?view=table')).status).toBe(400);
+  });
+
   it('answers anomaly history by metric and relative time', async () => {
     const h = await json('/api/anomalies/history?metric=metrics.web.api.errors&from=-2d');
     expect(h.status).toBe(200);

@@ -1,15 +1,14 @@
 /** Typed calls to the webapp's JSON API; a non-2xx answer throws with the server's message. */
 export type Vote = boolean | null;
 
-export interface Anomaly {
-  metric: string;
-  timestamp: number;
-  value: number;
-  preset: string;
-  votes: Record<string, Vote>;
-  score: number;
-  episode: string;
-  detectedAt: number;
+type CompactRow = [metric: string, timestamp: number, value: number, score: number, votes: string, preset: string];
+
+/** A list entry: votes stay one character per detector (`y`, `n`, `-`) until a row is opened. */
+export interface AnomalyRow { metric: string; timestamp: number; value: number; score: number; preset: string; votes: string }
+export interface AnomalyList { detectors: string[]; rows: AnomalyRow[] }
+
+export function votesOf(list: AnomalyList, row: AnomalyRow): Record<string, Vote> {
+  return Object.fromEntries(list.detectors.map((d, i) => [d, row.votes[i] === 'y' ? true : row.votes[i] === 'n' ? false : null]));
 }
 
 export type Point = [number, number];
@@ -40,8 +39,10 @@ const qs = (params: Record<string, string | number | undefined>) =>
   new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString();
 
 export const api = {
-  anomalies: () => call<{ total: number; anomalies: Anomaly[] }>('api/anomalies'),
-  history: (metric: string) => call<{ anomalies: Anomaly[] }>(`api/anomalies/history?${qs({ metric, limit: 200 })}`),
+  anomalies: async (): Promise<AnomalyList> => {
+    const r = await call<{ detectors: string[]; rows: CompactRow[] }>('api/anomalies?view=compact');
+    return { detectors: r.detectors, rows: r.rows.map(([metric, timestamp, value, score, votes, preset]) => ({ metric, timestamp, value, score, votes, preset })) };
+  },
   metrics: (q: string) => call<{ total: number; metrics: string[] }>(`api/metrics?${qs({ q, limit: 200 })}`),
   series: (metric: string, from?: string, until?: string) => call<{ metric: string; points: Point[] }>(`api/series?${qs({ metric, from, until })}`),
   torus: (params: { stat: string; interval: string; start: string; end: string }) =>

@@ -1,5 +1,4 @@
 /** Display helpers: UTC times, compact numbers, and vote counts. */
-import type { Vote } from './api.js';
 
 export const utc = (ts: number) => new Date(ts * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 
@@ -18,12 +17,13 @@ export function num(v: number): string {
   return Number(v.toFixed(3)).toLocaleString('en-US');
 }
 
-export function voteCount(votes: Record<string, Vote>): { yes: number; ran: number } {
+/** Counts a compact vote string: `y` anomalous, `n` normal, `-` did not run. */
+export function voteCount(votes: string): { yes: number; ran: number } {
   let yes = 0;
   let ran = 0;
-  for (const v of Object.values(votes)) {
-    if (v !== null) ran++;
-    if (v === true) yes++;
+  for (const c of votes) {
+    if (c !== '-') ran++;
+    if (c === 'y') yes++;
   }
   return { yes, ran };
 }

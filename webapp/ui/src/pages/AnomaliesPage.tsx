@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, type Anomaly, type Point } from '../api.js';
+import { api, votesOf, type AnomalyList, type AnomalyRow, type Point, type Vote } from '../api.js';
 import { Chart, type ChartSeries } from '../components/Chart.js';
 import { SendDataHint } from '../components/SendDataHint.js';
 import { VirtualList } from '../components/VirtualList.js';
@@ -12,14 +12,14 @@ const LINE: ChartSeries[] = [{ label: 'value', color: '#5fb3f9' }, { label: 'ano
 
 /** The anomalies of the analyzer's last cycle: a keyboard-driven list beside the selected metric's charts. */
 export function AnomaliesPage() {
-  const [rows, setRows] = useState<Anomaly[] | null>(null);
+  const [list, setList] = useState<AnomalyList | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selectedMetric, setSelectedMetric] = useState<string | null>(null);
   const [auto, setAuto] = useState(true);
   const [filter, setFilter] = useState('');
 
   const load = useCallback(() => {
-    api.anomalies().then((r) => { setRows(r.anomalies); setError(null); }, (e: Error) => setError(e.message));
+    api.anomalies().then((r) => { setList(r); setError(null); }, (e: Error) => setError(e.message));
   }, []);
   useEffect(load, [load]);
   useEffect(() => {
@@ -28,6 +28,7 @@ export function AnomaliesPage() {
     return () => clearInterval(t);
   }, [auto, load]);
 
+  const rows = list?.rows;
   const shown = useMemo(() => {
     const f = filter.trim().toLowerCase();
     return f && rows ? rows.filter((a) => a.metric.toLowerCase().includes(f)) : rows ?? [];
@@ -48,7 +49,7 @@ export function AnomaliesPage() {
   }, [shown, selected]);
 
   if (error && !rows) return <p className="error" role="alert">Could not load anomalies: {error}</p>;
-  if (!rows) return <p className="loading">Loading anomalies…</p>;
+  if (!list || !rows) return <p className="loading">Loading anomalies…</p>;
   if (rows.length === 0) return <SendDataHint what="No anomalies right now" />;
 
   return (
@@ -78,12 +79,12 @@ export function AnomaliesPage() {
         />
         <p className="hint">↑/↓ to move · refreshes every {REFRESH_MS / 1000}s{error ? ` · last refresh failed: ${error}` : ''}</p>
       </section>
-      {current && <AnomalyDetail anomaly={current} />}
+      {current && <AnomalyDetail anomaly={current} votes={votesOf(list, current)} />}
     </div>
   );
 }
 
-function AnomalyDetail({ anomaly }: { anomaly: Anomaly }) {
+function AnomalyDetail({ anomaly, votes }: { anomaly: AnomalyRow; votes: Record<string, Vote> }) {
   const [points, setPoints] = useState<Point[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -108,7 +109,7 @@ function AnomalyDetail({ anomaly }: { anomaly: Anomaly }) {
         {' · '}<a href={href('explore', { metric: anomaly.metric })}>Explore</a>
       </p>
       <ul className="votes-list">
-        {Object.entries(anomaly.votes).map(([name, v]) => (
+        {Object.entries(votes).map(([name, v]) => (
           <li key={name} className={v === true ? 'yes' : v === false ? 'no' : 'na'}>{name}</li>
         ))}
       </ul>
@@ -121,7 +122,7 @@ function AnomalyDetail({ anomaly }: { anomaly: Anomaly }) {
 }
 
 /** uPlot data with a second series holding only the anomalous point. */
-function marked(points: Point[], a: Anomaly): [number[], number[], Array<number | null>] {
+function marked(points: Point[], a: AnomalyRow): [number[], number[], Array<number | null>] {
   const xs = points.map((p) => p[0]);
   const ys = points.map((p) => p[1]);
   if (!xs.includes(a.timestamp)) {
