@@ -3,6 +3,7 @@
  * torus bucket writes of every schema its name matches, plus those of every aggregate rollup it feeds.
  * Rollups go to torus schemas only: a raw Skyline window holds one series, not a sum of many.
  */
+import { ConfigError } from '../core/config/load.js';
 import type { KaleConfig } from '../core/config/schema.js';
 import { compileAggregates, expandAggregates, type AggregateRule } from '../core/torus/aggregates.js';
 import { compileSchemas, planTorusWrites, schemaMatches, toRegExp, type TorusSchema } from '../core/torus/schemas.js';
@@ -29,15 +30,23 @@ export class Router {
   private readonly skip: readonly ((name: string) => boolean)[];
   private readonly plans = new Map<string, NamePlan>();
 
+  /** Throws ConfigError (one line, exit 2) for a bad pattern, step or aggregate. */
   constructor(horizon: Pick<KaleConfig['horizon'], 'skip' | 'schemas' | 'aggregates'>) {
-    this.schemas = compileSchemas(horizon.schemas);
-    this.aggregates = compileAggregates(horizon.aggregates);
+    const compile = <T>(key: string, f: () => T): T => {
+      try {
+        return f();
+      } catch (err) {
+        throw new ConfigError(`invalid config: horizon.${key}: ${(err as Error).message}`);
+      }
+    };
+    this.schemas = compile('schemas', () => compileSchemas(horizon.schemas));
+    this.aggregates = compile('aggregates', () => compileAggregates(horizon.aggregates));
     // Strings are substrings (Skyline's SKIP_LIST); RegExps, or strings written /like this/, are regexes.
-    this.skip = horizon.skip.map((p) => {
+    this.skip = compile('skip', () => horizon.skip.map((p) => {
       if (typeof p === 'string' && !/^\/.*\/[a-z]*$/.test(p)) return (name: string) => name.includes(p);
       const re = toRegExp(p);
       return (name: string) => { re.lastIndex = 0; return re.test(name); };
-    });
+    }));
   }
 
   isSkipped(name: string): boolean {
