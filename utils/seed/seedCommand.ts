@@ -6,6 +6,7 @@ import { openSender } from '../senders/openSender.js';
 import type { Proto } from '../senders/sender.js';
 import { senderTarget, withTargetOptions } from '../senders/target.js';
 import { runSeed, type SeedResult } from './runSeed.js';
+import { waitForAnalyzer, type WaitReport } from './waitForAnalyzer.js';
 
 interface SeedFlags { proto: Proto; metrics: string; hours: string; step: string; randomSeed: string; wait?: boolean; waitTimeout: string; json?: boolean }
 
@@ -58,9 +59,17 @@ Metrics are named seed.<host>.<what>; injected anomalies: spike, drop, level-shi
       expected: result.arrival.expected, arrived: result.arrival.arrived, missing: result.arrival.missing,
       injected: result.metrics.filter((m) => m.injection).map((m) => ({ metric: m.name, kind: m.injection!.kind, from: m.injection!.from, until: m.injection!.until })),
     };
-    if (flags.json && !flags.wait) process.stdout.write(`${JSON.stringify(report)}\n`);
-    else if (!flags.json) process.stdout.write(describe(report, result));
-    if (result.arrival.arrived < result.arrival.expected) { process.exitCode = 1; return; }
+    if (!flags.json) process.stdout.write(describe(report, result));
+    const complete = result.arrival.arrived === result.arrival.expected;
+    let wait: WaitReport | undefined;
+    if (flags.wait && complete) {
+      const timeout = number('--wait-timeout', flags.waitTimeout, 1);
+      if (!flags.json) process.stderr.write(`waiting up to ${timeout} s for the analyzer's next run…\n`);
+      wait = await waitForAnalyzer(store, result.metrics, Date.now() / 1000, timeout * 1000);
+      if (!flags.json) process.stdout.write(describeWait(wait, timeout));
+    }
+    if (flags.json) process.stdout.write(`${JSON.stringify({ ...report, wait })}\n`);
+    if (!complete || (wait && !wait.analyzerRan)) process.exitCode = 1;
   }));
 }
 
@@ -76,5 +85,16 @@ function describe(r: { metrics: number; historyPoints: number; livePoints: numbe
     `  injected anomalies (${r.injected.length}):`,
     ...r.injected.map((i) => `    ${i.kind.padEnd(15)} ${i.metric}`),
   ];
+  return `${out.join('\n')}\n`;
+}
+
+function describeWait(w: WaitReport, timeout: number): string {
+  if (!w.analyzerRan) return `no analyzer run finished within ${timeout} s: is an analyzer (kale start or kale analyzer) running on this store?\n`;
+  const flagged = w.verdicts.filter((v) => v.flagged).length;
+  const out = [`analyzer: ${flagged} of ${w.verdicts.length} injected anomalies flagged`];
+  for (const v of w.verdicts) {
+    out.push(`  ${v.flagged ? 'flagged' : 'missed '}  ${v.kind.padEnd(15)} ${v.metric}${v.flagged ? `  score ${v.score!.toFixed(2)} (${v.detectors!.join(', ') || 'no detector named'})` : ''}`);
+  }
+  out.push(`  other seed metrics flagged: ${w.otherFlagged.length ? w.otherFlagged.join(', ') : 'none'}`);
   return `${out.join('\n')}\n`;
 }

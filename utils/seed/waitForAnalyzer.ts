@@ -1,0 +1,66 @@
+/**
+ * `kale seed --wait`: watches the store (never the analyzer's internals) until an analyzer run has
+ * finished after the seed was complete, then matches its anomaly records against what was injected.
+ */
+import type { AnomalyRecord, Store } from '../../core/store/store.js';
+import type { SeedMetric } from './metrics.js';
+
+/** Field names an analyzer status may carry for the end of its last run, newest first to check. */
+const RUN_TIME_FIELDS = ['lastRunEnd', 'lastRunAt', 'lastRun', 'finishedAt', 'updatedAt'];
+
+/** When the analyzer last finished a run, by its status document (epoch seconds or ms), if it says. */
+export function lastAnalyzerRun(status: Record<string, Record<string, unknown>>): number | undefined {
+  const s = status.analyzer;
+  if (!s) return undefined;
+  for (const f of RUN_TIME_FIELDS) {
+    const v = s[f];
+    if (typeof v === 'number' && Number.isFinite(v)) return v > 1e11 ? v / 1000 : v;
+  }
+  return undefined;
+}
+
+export interface Verdict {
+  readonly metric: string;
+  readonly kind: string;
+  readonly flagged: boolean;
+  readonly score?: number;
+  /** Detectors that voted anomalous. */
+  readonly detectors?: string[];
+}
+
+export interface WaitReport {
+  readonly analyzerRan: boolean;
+  readonly verdicts: Verdict[];
+  /** Seed metrics without an injected anomaly that were flagged anyway. */
+  readonly otherFlagged: string[];
+}
+
+async function recordsSince(store: Store, since: number): Promise<AnomalyRecord[]> {
+  const [current, history] = await Promise.all([store.currentAnomalies(), store.anomalyHistory({ from: since })]);
+  return [...current, ...history].filter((r) => r.detectedAt >= since);
+}
+
+export async function waitForAnalyzer(store: Store, metrics: ReadonlyArray<SeedMetric>, since: number, timeoutMs: number, pollMs = 1000): Promise<WaitReport> {
+  const deadline = Date.now() + timeoutMs;
+  let ran = false;
+  for (;;) {
+    const run = lastAnalyzerRun(await store.getStatus());
+    ran = run !== undefined && run >= since;
+    if (ran || Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  const records = await recordsSince(store, since);
+  const injectedNames = new Set(metrics.filter((m) => m.injection).map((m) => m.name));
+  const verdicts = metrics.filter((m) => m.injection).map((m): Verdict => {
+    const hits = records.filter((r) => r.metric === m.name && r.timestamp >= m.injection!.from);
+    if (hits.length === 0) return { metric: m.name, kind: m.injection!.kind, flagged: false };
+    const best = hits.reduce((a, b) => (b.score > a.score ? b : a));
+    return {
+      metric: m.name, kind: m.injection!.kind, flagged: true, score: best.score,
+      detectors: Object.entries(best.votes).filter(([, v]) => v === true).map(([d]) => d),
+    };
+  });
+  const seedNames = new Set(metrics.map((m) => m.name));
+  const otherFlagged = [...new Set(records.filter((r) => seedNames.has(r.metric) && !injectedNames.has(r.metric)).map((r) => r.metric))].sort();
+  return { analyzerRan: ran || records.length > 0, verdicts, otherFlagged };
+}
