@@ -33,36 +33,34 @@ export const seasonalBaseline = defineDetector({
 export function seasonalZ(input: DetectorInput, period: number, minPairs: number): number | null {
   const { timestamps, values } = input;
   const n = values.length;
-  if (n === 0) return null;
+  if (n < 2) return null;
   const histTs = input.context?.['history.timestamps'] ?? timestamps;
   const histV = input.context?.['history.values'] ?? values;
-  const tolerance = halfStep(timestamps);
-  const diffs: number[] = [];
+  // Half the mean spacing: how far a "same time" match may be from the exact lag.
+  const tolerance = (timestamps[n - 1] - timestamps[0]) / (n - 1) / 2;
+  if (nearestFrom(histTs, timestamps[n - 1] - period, tolerance, 0) < 0) return null;
+  // Targets t − period ascend with t, so one forward scan over the history finds every match.
+  const diffs = new Float64Array(n);
+  let count = 0;
+  let cursor = 0;
   for (let i = 0; i < n; i++) {
-    const j = nearest(histTs, timestamps[i] - period, tolerance);
-    if (j >= 0) diffs.push(values[i] - histV[j]);
+    const target = timestamps[i] - period;
+    while (cursor < histTs.length && histTs[cursor] < target - tolerance) cursor++;
+    const j = nearestFrom(histTs, target, tolerance, cursor);
+    if (j >= 0) diffs[count++] = values[i] - histV[j];
   }
-  const last = nearest(histTs, timestamps[n - 1] - period, tolerance);
-  if (last < 0 || diffs.length < minPairs + 1) return null;
-  const earlier = Float64Array.from(diffs.slice(0, -1));
-  const { location, scale } = robustLocationScale(earlier);
+  if (count < minPairs + 1) return null;
+  const { location, scale } = robustLocationScale(diffs.subarray(0, count - 1));
   if (!(scale > 0)) return null;
-  return (diffs[diffs.length - 1] - location) / scale;
+  return (diffs[count - 1] - location) / scale;
 }
 
-/** Half the median spacing of the window: how far a "same time" match may be from the exact lag. */
-function halfStep(timestamps: Float64Array): number {
-  const n = timestamps.length;
-  if (n < 2) return 0;
-  const steps = new Float64Array(n - 1);
-  for (let i = 1; i < n; i++) steps[i - 1] = timestamps[i] - timestamps[i - 1];
-  steps.sort();
-  return steps[(n - 1) >> 1] / 2;
-}
-
-/** Index of the timestamp closest to `t` within `tolerance`, or −1 (timestamps ascending). */
-function nearest(timestamps: Float64Array, t: number, tolerance: number): number {
-  let lo = 0;
+/**
+ * Index of the timestamp closest to `t` within `tolerance`, searching from `from` (timestamps
+ * ascending, and none before `from` is within reach), or −1.
+ */
+function nearestFrom(timestamps: Float64Array, t: number, tolerance: number, from: number): number {
+  let lo = from;
   let hi = timestamps.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
@@ -71,8 +69,7 @@ function nearest(timestamps: Float64Array, t: number, tolerance: number): number
   }
   let best = -1;
   let bestDist = Infinity;
-  for (const k of [lo - 1, lo]) {
-    if (k < 0 || k >= timestamps.length) continue;
+  for (let k = Math.max(from, lo - 1); k <= lo && k < timestamps.length; k++) {
     const d = Math.abs(timestamps[k] - t);
     if (d <= tolerance && d < bestDist) {
       best = k;
