@@ -8,6 +8,7 @@ import { replaySeries } from './replay.js';
 import { rulesFromConfig } from './rules.js';
 import { readSeriesCsv, readSeriesJson, SeriesFileError } from './seriesFile.js';
 import type { KaleConfig } from '../core/config/schema.js';
+import { analyzerServiceCommand, verifyAlertsCommand } from './commands.js';
 
 const presetOption = () => new Option('--preset <name>', `detector preset (${Object.keys(PRESETS).join(', ')}; default: config analyzer.preset)`);
 
@@ -93,5 +94,5 @@ export function replayCommand(): Command {
 }
 
 export function analyzerCommands(): Command[] {
-  return [analyzeCommand(), replayCommand()];
+  return [analyzerServiceCommand(), analyzeCommand(), replayCommand(), verifyAlertsCommand()];
 }

@@ -73,7 +73,8 @@ export const configSchema = z.object({
   }).strict().prefault({}),
   analyzer: z.object({
     interval: z.number().positive().default(60),
-    workers: z.number().int().positive().default(Math.max(1, os.availableParallelism())),
+    // Worker threads for the analysis cycle; 0 judges on the main thread.
+    workers: z.number().int().nonnegative().default(Math.max(1, os.availableParallelism())),
     preset: z.string().default('default'),
     minTolerableLength: z.number().int().positive().default(1),
     maxTolerableBoredom: z.number().int().positive().default(100),

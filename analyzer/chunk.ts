@@ -1,0 +1,93 @@
+import { decodeWindow } from '../core/store/windowCodec.js';
+import { analyzeSeries, type Verdict } from './analyze.js';
+import type { Vote } from './detectors/types.js';
+import type { Preset } from './presets.js';
+import type { AnalyzerRules } from './rules.js';
+
+/**
+ * One unit of work for a worker thread: the raw Skyline windows of a chunk of metrics packed into
+ * one transferable buffer (`offsets[i]..offsets[i+1]`; a negative length marks a missing key).
+ */
+export interface ChunkRequest {
+  readonly id: number;
+  readonly names: string[];
+  readonly bytes: Uint8Array;
+  readonly offsets: Int32Array;
+  readonly now: number;
+}
+
+/** Full detail only for anomalous metrics; everything else is counted. */
+export interface MetricOutcome {
+  readonly metric: string;
+  readonly timestamp: number;
+  readonly value: number;
+  readonly score: number;
+  readonly votes: Record<string, Vote>;
+}
+
+/** Reasons a metric was not judged: the §6.2 exceptions plus what the store or detectors said. */
+export type SkipReason = 'TooShort' | 'Stale' | 'Boring' | 'Missing' | 'Undecodable' | 'DetectorError';
+
+export interface ChunkResult {
+  readonly id: number;
+  readonly anomalies: MetricOutcome[];
+  readonly analyzed: number;
+  readonly exceptions: Partial<Record<SkipReason, number>>;
+  /** How many anomalous metrics each detector voted for (Skyline's "anomaly breakdown"). */
+  readonly breakdown: Record<string, number>;
+  readonly decodeMs: number;
+  readonly detectMs: number;
+}
+
+/** Packs raw windows for transfer; `null` (no key) gets length −1. */
+export function packChunk(id: number, names: string[], raws: ReadonlyArray<Uint8Array | null>, now: number): ChunkRequest {
+  let total = 0;
+  for (const r of raws) total += r ? r.length : 0;
+  const bytes = new Uint8Array(total);
+  const offsets = new Int32Array(raws.length * 2);
+  let p = 0;
+  raws.forEach((r, i) => {
+    offsets[2 * i] = p;
+    if (!r) { offsets[2 * i + 1] = -1; return; }
+    bytes.set(r, p);
+    offsets[2 * i + 1] = r.length;
+    p += r.length;
+  });
+  return { id, names, bytes, offsets, now };
+}
+
+const EXCEPTION_VERDICTS = new Set<Verdict>(['TooShort', 'Stale', 'Boring']);
+
+export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerRules): ChunkResult {
+  const exceptions: Partial<Record<SkipReason, number>> = {};
+  const count = (r: SkipReason) => { exceptions[r] = (exceptions[r] ?? 0) + 1; };
+  const anomalies: MetricOutcome[] = [];
+  const breakdown: Record<string, number> = {};
+  let analyzed = 0;
+  let decodeMs = 0;
+  let detectMs = 0;
+  for (let i = 0; i < req.names.length; i++) {
+    const len = req.offsets[2 * i + 1];
+    if (len < 0) { count('Missing'); continue; }
+    const t0 = performance.now();
+    let series;
+    try {
+      series = decodeWindow(req.bytes.subarray(req.offsets[2 * i], req.offsets[2 * i] + len));
+    } catch {
+      count('Undecodable');
+      continue;
+    }
+    const t1 = performance.now();
+    decodeMs += t1 - t0;
+    const a = analyzeSeries(series.timestamps, series.values, { preset, rules, now: req.now, metric: req.names[i] });
+    detectMs += performance.now() - t1;
+    if (EXCEPTION_VERDICTS.has(a.verdict)) { count(a.verdict as SkipReason); continue; }
+    if (a.error) { count('DetectorError'); continue; }
+    analyzed++;
+    if (a.verdict !== 'anomalous') continue;
+    const n = series.timestamps.length;
+    anomalies.push({ metric: req.names[i], timestamp: series.timestamps[n - 1], value: a.datapoint, score: a.score, votes: a.votes ?? {} });
+    for (const [name, vote] of Object.entries(a.votes ?? {})) if (vote === true) breakdown[name] = (breakdown[name] ?? 0) + 1;
+  }
+  return { id: req.id, anomalies, analyzed, exceptions, breakdown, decodeMs, detectMs };
+}

@@ -1,0 +1,158 @@
+import os from 'node:os';
+import type { KaleConfig } from '../core/config/schema.js';
+import type { Logger } from '../core/log.js';
+import type { AnomalyRecord, Store } from '../core/store/store.js';
+import { analyzeChunk, packChunk, type ChunkRequest, type ChunkResult, type SkipReason } from './chunk.js';
+import { EpisodeTracker } from './episodes.js';
+import { resolvePreset, type Preset } from './presets.js';
+import { rulesFromConfig, type AnalyzerRules } from './rules.js';
+import { SecondOrder } from './secondOrder.js';
+import { inShard, type Shard } from './shard.js';
+import { WorkerPool } from './workerPool.js';
+
+export interface RunnerOptions {
+  readonly store: Store;
+  readonly config: KaleConfig;
+  readonly log: Logger;
+  readonly presetName?: string;
+  readonly shard?: Shard;
+  /** Worker threads; 0 = judge on the main thread. Default: config analyzer.workers. */
+  readonly workers?: number;
+  /** Metrics per MGET and per worker message. */
+  readonly chunkSize?: number;
+  /** Called with the surfaced anomalies of each cycle; must not block (alerting runs beside the cycle). */
+  readonly onAnomalies?: (records: ReadonlyArray<AnomalyRecord>) => void;
+  /** Write run statistics and kale.analyzer.* self-metrics (off for benchmarks that only measure). */
+  readonly writeStats?: boolean;
+}
+
+export interface CycleReport {
+  readonly startedAt: number;
+  readonly preset: string;
+  readonly shard: string;
+  readonly runTime: number;
+  readonly totalMetrics: number;
+  readonly analyzed: number;
+  readonly anomalous: number;
+  readonly exceptions: Partial<Record<SkipReason, number>>;
+  readonly breakdown: Record<string, number>;
+  /** Where the time went, in seconds: fetch = listing + MGET on the main thread; decode and detect are summed over workers. */
+  readonly fetchSeconds: number;
+  readonly decodeSeconds: number;
+  readonly detectSeconds: number;
+}
+
+/** One analyzer: lists its shard's metrics, fetches windows in chunks, judges them on worker threads. */
+export class AnalyzerRunner {
+  private readonly preset: Preset;
+  private readonly rules: AnalyzerRules;
+  private readonly pool: WorkerPool | undefined;
+  private readonly episodes: EpisodeTracker;
+  private readonly secondOrder = new SecondOrder();
+  private seeded = false;
+  private nextId = 0;
+
+  constructor(private readonly opts: RunnerOptions) {
+    const { config } = opts;
+    this.preset = resolvePreset(opts.presetName ?? config.analyzer.preset, config);
+    this.rules = rulesFromConfig(config);
+    // Functions from a config cannot cross into worker threads: custom detectors run on the main thread.
+    const custom = Object.keys(config.analyzer.customDetectors).length > 0;
+    const workers = custom ? 0 : (opts.workers ?? config.analyzer.workers ?? os.availableParallelism());
+    this.pool = workers > 0 ? new WorkerPool(workers, this.preset.name, this.rules) : undefined;
+    this.episodes = new EpisodeTracker(Math.max(3 * config.analyzer.interval, 300));
+  }
+
+  async runCycle(now = Date.now() / 1000): Promise<CycleReport> {
+    const { store, config } = this.opts;
+    const started = performance.now();
+    if (!this.seeded) {
+      this.episodes.seed(await store.currentAnomalies().catch(() => []));
+      this.seeded = true;
+    }
+    let fetchMs = 0;
+    let t = performance.now();
+    const names = (await store.listMetrics()).filter((n) => inShard(n, this.opts.shard)).sort();
+    fetchMs += performance.now() - t;
+    const chunkSize = this.opts.chunkSize ?? 500;
+    const maxInFlight = Math.max(2, (this.pool?.size ?? 1) * 2);
+    const running: Array<Promise<ChunkResult>> = [];
+    const results: ChunkResult[] = [];
+    for (let i = 0; i < names.length; i += chunkSize) {
+      const chunk = names.slice(i, i + chunkSize);
+      t = performance.now();
+      const raws = await store.readRawWindows(chunk);
+      fetchMs += performance.now() - t;
+      const req = packChunk(this.nextId++, chunk, raws, now);
+      running.push(this.judge(req));
+      // Bounded pipelining: fetch the next chunk while workers judge, but never hold the whole set.
+      while (running.length >= maxInFlight) results.push(await running.shift()!);
+    }
+    results.push(...(await Promise.all(running)));
+
+    const exceptions: Partial<Record<SkipReason, number>> = {};
+    const breakdown: Record<string, number> = {};
+    let analyzed = 0;
+    let decodeMs = 0;
+    let detectMs = 0;
+    const records: AnomalyRecord[] = [];
+    for (const r of results) {
+      analyzed += r.analyzed;
+      decodeMs += r.decodeMs;
+      detectMs += r.detectMs;
+      for (const [k, v] of Object.entries(r.exceptions)) exceptions[k as SkipReason] = (exceptions[k as SkipReason] ?? 0) + v!;
+      for (const [k, v] of Object.entries(r.breakdown)) breakdown[k] = (breakdown[k] ?? 0) + v;
+      for (const a of r.anomalies) {
+        if (config.analyzer.secondOrder && !this.secondOrder.surfaces(a.metric, now, a.value)) continue;
+        records.push({
+          metric: a.metric, timestamp: a.timestamp, value: a.value, preset: this.preset.name, votes: a.votes,
+          score: a.score, episode: this.episodes.episodeFor(a.metric, a.timestamp, now), detectedAt: now,
+        });
+      }
+    }
+    this.episodes.prune(now);
+    records.sort((a, b) => b.score - a.score || a.metric.localeCompare(b.metric));
+    await store.recordAnomalies(records, config.analyzer.historyRetention);
+    this.opts.onAnomalies?.(records);
+
+    const report: CycleReport = {
+      startedAt: now,
+      preset: this.preset.name,
+      shard: this.opts.shard ? `${this.opts.shard.index}/${this.opts.shard.count}` : '0/1',
+      runTime: (performance.now() - started) / 1000,
+      totalMetrics: names.length,
+      analyzed,
+      anomalous: records.length,
+      exceptions,
+      breakdown,
+      fetchSeconds: fetchMs / 1000,
+      decodeSeconds: decodeMs / 1000,
+      detectSeconds: detectMs / 1000,
+    };
+    if (this.opts.writeStats !== false) await this.writeStats(report, now);
+    return report;
+  }
+
+  private judge(req: ChunkRequest): Promise<ChunkResult> {
+    if (this.pool) return this.pool.run(req);
+    return Promise.resolve(analyzeChunk(req, this.preset, this.rules));
+  }
+
+  /** Run statistics for the Status page and kale.analyzer.* series, as Skyline sent to Graphite. */
+  private async writeStats(r: CycleReport, now: number): Promise<void> {
+    const { store } = this.opts;
+    const shardSuffix = this.opts.shard && this.opts.shard.count > 1 ? `.shard${r.shard.replace('/', '_of_')}` : '';
+    const ts = Math.floor(now);
+    const series: Array<[string, number]> = [
+      ['run_time', r.runTime], ['total_metrics', r.totalMetrics], ['analyzed', r.analyzed], ['anomalous', r.anomalous],
+      ...Object.entries(r.exceptions).map(([k, v]) => [`exceptions.${k}`, v!] as [string, number]),
+      ...Object.entries(r.breakdown).map(([k, v]) => [`breakdown.${k}`, v] as [string, number]),
+    ];
+    await store.append(series.map(([k, v]) => ({ name: `kale.analyzer${shardSuffix}.${k}`, points: [[ts, v] as const] })));
+    await store.putStatus(`analyzer${shardSuffix}`, { ...r });
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+}

@@ -1,0 +1,70 @@
+import type { KaleConfig } from '../core/config/schema.js';
+import type { RunningService, ServiceContext, StartService } from '../core/service.js';
+import { AlertDispatcher, alertersFromConfig } from './alerters/dispatcher.js';
+import { AnalyzerRunner, type CycleReport } from './runner.js';
+import type { Shard } from './shard.js';
+
+export interface AnalyzerServiceOptions {
+  readonly shard?: Shard;
+}
+
+/**
+ * The analyzer as a service: a cycle every `analyzer.interval` seconds, timed from the start of the
+ * previous cycle; a cycle that overruns is followed by a short pause, never by back-to-back spinning.
+ * A failed cycle is logged and the next one runs on schedule.
+ */
+export function analyzerService(opts: AnalyzerServiceOptions = {}): StartService {
+  return async (ctx: ServiceContext): Promise<RunningService> => {
+    const log = ctx.log.child('analyzer');
+    let config = ctx.config;
+    let runner = new AnalyzerRunner({ store: ctx.store, config, log, shard: opts.shard, onAnomalies: (r) => alerts.dispatch(r) });
+    const alerts = new AlertDispatcher(ctx.store, config.analyzer.alerts, alertersFromConfig(config), log);
+    let stopping = false;
+    let timer: NodeJS.Timeout | undefined;
+    let current: Promise<void> = Promise.resolve();
+    let replaceWith: KaleConfig | undefined;
+
+    const cycle = async () => {
+      if (replaceWith) {
+        const next = replaceWith;
+        replaceWith = undefined;
+        await runner.close();
+        config = next;
+        runner = new AnalyzerRunner({ store: ctx.store, config, log, shard: opts.shard, onAnomalies: (r) => alerts.dispatch(r) });
+      }
+      const report: CycleReport = await runner.runCycle();
+      log.info(`cycle: ${report.totalMetrics} metrics, ${report.analyzed} analysed, ${report.anomalous} anomalous in ${report.runTime.toFixed(2)} s`, {
+        exceptions: report.exceptions, fetch: +report.fetchSeconds.toFixed(3), decode: +report.decodeSeconds.toFixed(3), detect: +report.detectSeconds.toFixed(3),
+      });
+    };
+    const loop = () => {
+      if (stopping) return;
+      const started = Date.now();
+      current = cycle().catch((err) => log.error(`cycle failed: ${(err as Error).stack ?? err}`)).then(() => {
+        if (stopping) return;
+        const intervalMs = config.analyzer.interval * 1000;
+        const minPause = Math.min(1000, intervalMs);
+        timer = setTimeout(loop, Math.max(intervalMs - (Date.now() - started), minPause));
+      });
+    };
+    timer = setTimeout(loop, 0);
+
+    return {
+      name: 'analyzer',
+      endpoints: {},
+      reload(next) {
+        replaceWith = next;
+        alerts.reload(next.analyzer.alerts, alertersFromConfig(next));
+      },
+      async stop() {
+        stopping = true;
+        clearTimeout(timer);
+        await current;
+        await alerts.close();
+        await runner.close();
+      },
+    };
+  };
+}
+
+export const startAnalyzer: StartService = analyzerService();

@@ -1,0 +1,16 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { analyzeChunk, type ChunkRequest } from './chunk.js';
+import { getPreset } from './presets.js';
+import type { AnalyzerRules } from './rules.js';
+
+/** Worker thread: decodes and judges chunks of raw windows sent by the runner. */
+const { presetName, rules } = workerData as { presetName: string; rules: AnalyzerRules };
+const preset = getPreset(presetName);
+
+parentPort!.on('message', (req: ChunkRequest) => {
+  try {
+    parentPort!.postMessage({ ok: true, result: analyzeChunk(req, preset, rules) });
+  } catch (err) {
+    parentPort!.postMessage({ ok: false, id: req.id, error: (err as Error).stack ?? String(err) });
+  }
+});
