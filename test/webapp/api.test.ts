@@ -3,7 +3,7 @@ import type { TorusSchemaConfig } from '../../core/config/schema.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import type { Store } from '../../core/store/store.js';
 import { freshRedisDb, redisUrl } from '../support/redis.js';
-import { XSS_NAME, seedStore, seedTorus, startTestWebapp, type TestWebapp } from './fixtures.js';
+import { XSS_NAME, importShapes, seedStore, seedTorus, startTestWebapp, type TestWebapp } from './fixtures.js';
 
 const NOW = Math.floor(Date.now() / 1000);
 const SCHEMAS: TorusSchemaConfig[] = [{ name: 'requests', type: 'series', match: '^app\\.', intervals: { '1h': { step: '1h', steps: 48 }, '1m': { step: 60, steps: 240 } } }];
@@ -30,6 +30,7 @@ describe.each(backends)('webapp API on the %s store', (_kind, open) => {
     await seedStore(w.store, NAMES, 3, NOW);
     const hourly = Array.from({ length: 120 }, (_, i) => [NOW - 7200 + i * 60, i % 10] as [number, number]);
     await seedTorus(w.store, SCHEMAS, 'app.requests', hourly, NOW);
+    await importShapes(w.config, w.store);
   });
   afterAll(async () => {
     await w.stop();
@@ -121,6 +122,28 @@ describe.each(backends)('webapp API on the %s store', (_kind, open) => {
     expect((await json('/api/torus/series?stat=avg(app.requests)')).body.error).toMatch(/^interval is required/);
     expect((await json('/api/torus/series?stat=avg(app.requests)&interval=1m&steps=99999')).status).toBe(400);
     expect((await json('/api/torus/series?stat=avg(app.requests)&interval=1h&format=csv')).status).toBe(400);
+  });
+
+  it('finds similar shapes by metric and by drawn values, passing oculus errors on as 400/404', async () => {
+    const byName = await json('/api/similar?metric=web.api.latency&k=3');
+    expect(byName.status).toBe(200);
+    expect(byName.body.query.name).toBe('web.api.latency');
+    const names = byName.body.matches.map((m: { name: string }) => m.name);
+    expect(names).toHaveLength(3);
+    expect(names).not.toContain('web.api.latency');
+    for (const m of byName.body.matches) expect(m.z).toHaveLength(byName.body.query.z.length);
+    const excluded = await json('/api/similar?metric=web.api.latency&exclude=db,web');
+    expect(excluded.body.matches.map((m: { name: string }) => m.name)).toEqual([XSS_NAME]);
+    const drawn = await json('/api/similar', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ values: [0, 0, 1, 5, 1, 0], k: 2, exclude: ['db'] }) });
+    expect(drawn.status).toBe(200);
+    expect(drawn.body.query.name).toBeNull();
+    expect(drawn.body.matches).toHaveLength(2);
+    expect((await json('/api/similar?metric=web.api.latency&scorer=cosine')).body.error).toMatch(/^scorer: expected one of euclidean/);
+    expect((await json('/api/similar?metric=web.api.latency&k=0')).status).toBe(400);
+    expect(await json('/api/similar?metric=nope')).toEqual({ status: 404, body: { error: 'no such metric: nope' } });
+    expect(await json('/api/similar')).toEqual({ status: 400, body: { error: 'metric is required' } });
+    const badValues = await json('/api/similar', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ values: [1, 'x'] }) });
+    expect(badValues).toEqual({ status: 400, body: { error: 'values: expected 2 to 100000 finite numbers (null for a gap)' } });
   });
 
   it('saves, lists and deletes collections, validating the body', async () => {

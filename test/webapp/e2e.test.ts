@@ -3,25 +3,46 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../core/config/schema.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
+import { openSender } from '../../utils/senders/openSender.js';
 import { startKale, type RunningKale } from '../support/kaleCli.js';
 import { launchChromium, pixelsOfColour, screenshot } from './browser.js';
-import { XSS_NAME, seedStore } from './fixtures.js';
+import { XSS_NAME, importShapes, seedStore } from './fixtures.js';
 
 const ANOMALY_RED: [number, number, number] = [255, 84, 104];
-const NAMES = [XSS_NAME, 'web.checkout.latency', 'web.search.errors', ...Array.from({ length: 40 }, (_, i) => `app.host${i % 5}.requests.r${i}`)];
+const SPIKED = [XSS_NAME, 'web.checkout.latency', 'web.search.errors'];
+const NAMES = [...SPIKED, ...Array.from({ length: 40 }, (_, i) => `app.host${i % 5}.requests.r${i}`)];
 
-/** A data directory holding a day of metrics and the anomalies of an analyzer cycle. */
-async function seededDataDir(anomalous: number): Promise<string> {
+/** A data directory holding a quiet day of metrics and their shapes (no anomaly yet). */
+async function seededDataDir(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-e2e-'));
   const store = EmbeddedStore.open(dir);
-  await seedStore(store, NAMES, anomalous);
+  await seedStore(store, NAMES, 0);
+  await importShapes(configSchema.parse({ dataDir: dir }), store);
   await store.close();
   return dir;
 }
 
 const startArgs = (dir: string, extra: string[] = []) =>
-  ['start', '--data-dir', dir, '--pickle-port', 'off', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', '0', ...extra];
+  ['start', '--data-dir', dir, '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', '0', '--interval', '2', ...extra];
+
+/** Sends one spike per metric to horizon's pickle port, as carbon-relay would. */
+async function sendSpikes(port: number, names: string[]): Promise<void> {
+  const sender = await openSender('pickle', '127.0.0.1', port);
+  await sender.send(names.map((name) => ({ name, ts: Math.floor(Date.now() / 1000), value: 1000 })));
+  await sender.close();
+}
+
+/** Waits until the analyzer lists every one of `names` as anomalous. */
+async function flagged(webapp: string, names: string[]): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const { anomalies } = await (await fetch(`${webapp}/api/anomalies`)).json() as { anomalies: Array<{ metric: string }> };
+    if (names.every((n) => anomalies.some((a) => a.metric === n))) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the analyzer did not flag ${names.join(', ')} within 60 s`);
+}
 
 describe('webapp in Chromium', () => {
   let browser: Browser;
@@ -30,7 +51,9 @@ describe('webapp in Chromium', () => {
   const dialogs: string[] = [];
 
   beforeAll(async () => {
-    kale = await startKale(startArgs(await seededDataDir(12)));
+    kale = await startKale(startArgs(await seededDataDir()));
+    await sendSpikes(Number(kale.ready.pickle), SPIKED);
+    await flagged(String(kale.ready.webapp), SPIKED);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
     page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
@@ -40,15 +63,18 @@ describe('webapp in Chromium', () => {
     await kale?.stop();
   });
 
-  it('lists the anomalies, selects one, draws its 1h and 24h charts with the anomaly marked', async () => {
+  it('lists the anomalies sent in, selects one, draws its 1h and 24h charts with the anomaly marked', async () => {
     await page.goto(`${kale.ready.webapp}/`);
     await page.waitForSelector('[data-testid=anomaly-row]');
-    expect(await page.textContent('[data-testid=anomaly-count]')).toBe('12 anomalous');
-    await page.locator('[data-testid=anomaly-row]', { hasText: 'web.checkout.latency' }).click();
+    expect(await page.textContent('[data-testid=anomaly-count]')).toMatch(/^\d+ anomalous$/);
+    for (const name of SPIKED) expect(await page.locator('[data-testid=anomaly-row] .m', { hasText: name }).count()).toBe(1);
+    const row = page.locator('[data-testid=anomaly-row]', { hasText: 'web.checkout.latency' });
+    expect(await row.locator('.v').textContent()).toBe('1,000');
+    await row.click();
     await page.waitForSelector('[data-testid=chart-24h] canvas');
     await page.waitForSelector('[data-testid=chart-1h] canvas');
     expect(await page.textContent('[data-testid=anomaly-detail] h2')).toBe('web.checkout.latency');
-    expect(await page.locator('.votes-list li.yes').count()).toBe(7);
+    expect(await page.locator('.votes-list li.yes').count()).toBeGreaterThan(0);
     expect(await pixelsOfColour(page, '[data-testid=chart-1h]', ANOMALY_RED)).toBeGreaterThan(20);
     expect(await pixelsOfColour(page, '[data-testid=chart-24h]', ANOMALY_RED)).toBeGreaterThan(20);
     await screenshot(page, 'anomalies');
@@ -56,16 +82,18 @@ describe('webapp in Chromium', () => {
 
   it('moves through the list with the up and down keys', async () => {
     const selected = () => page.textContent('[data-testid=anomaly-row][aria-selected=true] .m');
-    expect(await selected()).toBe('web.checkout.latency');
+    const rows = await page.locator('[data-testid=anomaly-row] .m').allTextContents();
+    const at = rows.indexOf('web.checkout.latency');
     await page.keyboard.press('ArrowDown');
-    expect(await selected()).toBe('web.search.errors');
-    await page.waitForFunction(() => document.querySelector('[data-testid=anomaly-detail] h2')?.textContent === 'web.search.errors');
+    expect(await selected()).toBe(rows[Math.min(rows.length - 1, at + 1)]);
     await page.keyboard.press('ArrowUp');
+    expect(await selected()).toBe('web.checkout.latency');
     await page.keyboard.press('ArrowUp');
-    expect(await selected()).toBe(XSS_NAME);
+    expect(await selected()).toBe(rows[Math.max(0, at - 1)]);
   });
 
   it('renders a metric named like markup as text, and runs nothing', async () => {
+    await page.locator('[data-testid=anomaly-row]', { hasText: XSS_NAME }).click();
     await page.waitForFunction((n) => document.querySelector('[data-testid=anomaly-detail] h2')?.textContent === n, XSS_NAME);
     expect(await page.locator('[data-testid=anomaly-row] .m', { hasText: XSS_NAME }).count()).toBe(1);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
@@ -87,12 +115,51 @@ describe('webapp in Chromium', () => {
     await screenshot(page, 'explore');
   });
 
+  it('finds shapes similar to the selected anomaly, shown as small multiples with the query overlaid', async () => {
+    await page.goto(`${kale.ready.webapp}/#/anomalies`);
+    await page.locator('[data-testid=anomaly-row]', { hasText: 'web.checkout.latency' }).click();
+    await page.click('text=Find similar shapes');
+    await page.waitForSelector('[data-testid=similar-result] canvas');
+    expect(await page.textContent('[data-testid=similar-summary]')).toContain('web.checkout.latency');
+    const cards = page.locator('[data-testid=similar-result]');
+    expect(await cards.count()).toBe(20);
+    expect(await cards.locator('.metric-name', { hasText: /^web\.checkout\.latency$/ }).count()).toBe(0);
+    expect(await pixelsOfColour(page, '[data-testid=similar-result] >> nth=0', [245, 179, 66])).toBeGreaterThan(20);
+    await page.fill('input[aria-label=exclude]', 'app');
+    await page.click('button[type=submit]');
+    await expect.poll(() => cards.count()).toBeLessThan(20);
+    expect(await cards.locator('.metric-name', { hasText: /^app\./ }).count()).toBe(0);
+    await cards.first().locator('button:text-is("Add to collection")').click();
+    await page.waitForSelector('button:text-is("In collection")');
+    await expect.poll(() => page.locator('.collections li').count()).toBe(1);
+    await screenshot(page, 'similar');
+  });
+
+  it('searches by a drawn shape', async () => {
+    await page.goto(`${kale.ready.webapp}/#/similar`);
+    await page.click('button:text-is("Draw a shape")');
+    const pad = (await page.locator('[data-testid=shape-pad]').boundingBox())!;
+    await page.mouse.move(pad.x + 5, pad.y + pad.height * 0.8);
+    await page.mouse.down();
+    for (let i = 1; i <= 20; i++) {
+      const x = pad.x + 5 + ((pad.width - 10) * i) / 20;
+      await page.mouse.move(x, pad.y + pad.height * (i === 15 ? 0.1 : 0.8));
+    }
+    await page.mouse.up();
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=similar-result] canvas');
+    expect(await page.textContent('[data-testid=similar-summary]')).toContain('drawn query');
+    expect(await page.locator('[data-testid=similar-result]').count()).toBeGreaterThan(0);
+    await screenshot(page, 'similar-drawn');
+  });
+
   it('shows the status of the backends', async () => {
     await page.goto(`${kale.ready.webapp}/#/status`);
     await page.waitForSelector('[data-testid=status-page] .card');
     const text = await page.textContent('[data-testid=status-page]');
     expect(text).toContain('embedded');
-    expect(text).toMatch(/metrics\s*43/);
+    expect(text).toMatch(/metrics\s*\d+/);
+    expect(text).toContain('analyzer');
     await screenshot(page, 'status');
   });
 });
@@ -115,7 +182,7 @@ describe('webapp edge cases in Chromium', () => {
   });
 
   it('answers 401 off loopback without the token, and serves the UI with it', async () => {
-    const dir = await seededDataDir(2);
+    const dir = await seededDataDir();
     const cfg = path.join(dir, 'kale.config.json');
     fs.writeFileSync(cfg, JSON.stringify({ webapp: { token: 'e2e-token' } }));
     const kale = await startKale(startArgs(dir, ['--host', '0.0.0.0', '--config', cfg]));
@@ -129,8 +196,9 @@ describe('webapp edge cases in Chromium', () => {
       expect((await fetch(`${base}/api/anomalies`)).status).toBe(401);
       const allowed = await page.goto(`${base}/?token=e2e-token`);
       expect(allowed?.status()).toBe(200);
-      await page.waitForSelector('[data-testid=anomaly-row]');
+      await page.waitForSelector('header .brand');
       expect(page.url()).not.toContain('token');
+      expect((await page.evaluate(() => fetch('api/status').then((r) => r.status)))).toBe(200);
     } finally {
       await browser.close();
       await kale.stop();

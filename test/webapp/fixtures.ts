@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { configSchema } from '../../core/config/schema.js';
+import { configSchema, type KaleConfig } from '../../core/config/schema.js';
 import { createLogger } from '../../core/log.js';
 import type { RunningService } from '../../core/service.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import type { Store } from '../../core/store/store.js';
+import { openOculus } from '../../oculus/api.js';
 import { startWebapp } from '../../webapp/server/service.js';
 
 export { daySeries, seedStore, seedTorus } from '../../utils/bench/webappData.js';
@@ -28,6 +29,7 @@ export async function startTestWebapp({ webapp = {}, horizon = {}, store }: Test
   return {
     url: String(service.endpoints.webapp),
     store: s,
+    config,
     service,
     stop: async () => {
       await service.stop();
@@ -35,4 +37,14 @@ export async function startTestWebapp({ webapp = {}, horizon = {}, store }: Test
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Builds the shape index for the store's current windows, as the oculus service's importer does. */
+export async function importShapes(config: KaleConfig, store: Store): Promise<void> {
+  const oculus = openOculus(config, store);
+  try {
+    await oculus.importNow();
+  } finally {
+    await oculus.close();
+  }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
+import type { Oculus } from '../../oculus/api.js';
 import type { WebappDeps } from './deps.js';
 import { requireAuth } from './auth.js';
 import { apiNotFound, errorHandler } from './httpError.js';
@@ -9,6 +10,7 @@ import { anomaliesRoutes } from './routes/anomalies.js';
 import { collectionsRoutes } from './routes/collections.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { seriesRoutes } from './routes/series.js';
+import { similarRoutes } from './routes/similar.js';
 import { statusRoutes } from './routes/status.js';
 import { torusRoutes } from './routes/torus.js';
 import { securityHeaders } from './security.js';
@@ -22,7 +24,7 @@ export const DEFAULT_UI_DIR = [path.resolve(here, '../../ui'), path.resolve(here
   .find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? path.resolve(here, '../../ui');
 
 /** The Express app: security headers, auth, the JSON API of DESIGN §8, then the built UI. */
-export function createApp(deps: WebappDeps, uiDir = DEFAULT_UI_DIR): Express {
+export function createApp(deps: WebappDeps, oculus: Oculus, uiDir = DEFAULT_UI_DIR): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -35,6 +37,7 @@ export function createApp(deps: WebappDeps, uiDir = DEFAULT_UI_DIR): Express {
   });
   app.use(express.json({ limit: '2mb' }));
   for (const routes of [anomaliesRoutes, metricsRoutes, seriesRoutes, collectionsRoutes, statusRoutes, torusRoutes]) app.use(routes(deps));
+  app.use(similarRoutes(oculus));
   app.use('/api', apiNotFound);
   serveUi(app, uiDir);
   app.use(errorHandler(deps.log));

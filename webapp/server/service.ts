@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { KaleConfig } from '../../core/config/schema.js';
 import { bindError } from '../../core/listen.js';
 import type { RunningService, StartService } from '../../core/service.js';
+import { openOculus } from '../../oculus/api.js';
 import { createApp } from './app.js';
 import { assertAuthConfigured } from './auth.js';
 
@@ -13,13 +14,20 @@ export const startWebapp: StartService = async ({ config, store, log }): Promise
   if (wanted === 'off') return { name: 'webapp', endpoints: {}, stop: async () => {} };
   assertAuthConfigured(cfg);
   let current: KaleConfig = config;
-  const app = createApp({ store, config: () => current, log: log.child('webapp') });
+  // Searches only: the oculus service (or `kale oculus`) imports the shapes this index serves.
+  const oculus = openOculus(config, store);
+  const app = createApp({ store, config: () => current, log: log.child('webapp') }, oculus);
   const server = http.createServer(app);
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => reject(bindError(err, wanted, '--webapp-port')));
-    server.listen(wanted, cfg.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => reject(bindError(err, wanted, '--webapp-port')));
+      server.listen(wanted, cfg.host, () => resolve());
+    });
+  } catch (err) {
+    await oculus.close();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
   const url = `http://${host}:${port}`;
@@ -29,9 +37,12 @@ export const startWebapp: StartService = async ({ config, store, log }): Promise
     endpoints: { webapp: url },
     // Auth and bind address are fixed at start (changing them needs a restart); the rest is read live.
     reload: (next) => { current = { ...next, webapp: cfg }; },
-    stop: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await oculus.close();
+    },
   };
 };

@@ -15,9 +15,26 @@ export type Point = [number, number];
 
 export interface Collection { id: string; title: string; description: string; metric: string; points: Point[]; createdAt: number }
 
-export interface SimilarResult { metric: string; score: number; values: number[] }
-export interface SimilarAnswer { query: { metric?: string; values: number[] }; results: SimilarResult[] }
-export interface SimilarOptions { scorer: string; k: number; window: string; exclude: string }
+/** One match from oculus: `z` is z-normalised, ready to overlay on the query's `z`; lower distance is closer. */
+export interface SimilarMatch {
+  kind: 'metric' | 'collection';
+  name: string;
+  collection?: { id: string; title: string; description: string };
+  distance: number;
+  flat: boolean;
+  start: number;
+  step: number;
+  values: number[];
+  z: number[];
+}
+export interface SimilarAnswer {
+  query: { name: string | null; flat: boolean; start: number; step: number; values: number[]; z: number[] };
+  matches: SimilarMatch[];
+  backend: string;
+  examined: number;
+  tookMs: number;
+}
+export interface SimilarOptions { scorer: string; k: number; window: string; exclude: string; over: string }
 
 export interface GraphiteTarget { target: string; datapoints: Array<[number | null, number]> }
 

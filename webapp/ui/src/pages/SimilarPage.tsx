@@ -1,44 +1,27 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, type Collection, type SimilarAnswer, type SimilarOptions, type SimilarResult } from '../api.js';
+import { api, type Collection, type SimilarAnswer, type SimilarMatch, type SimilarOptions } from '../api.js';
 import { Chart, type ChartSeries } from '../components/Chart.js';
 import { ShapePad } from '../components/ShapePad.js';
 import { href } from '../route.js';
 
 const OVERLAY: ChartSeries[] = [{ label: 'result', color: '#5fb3f9' }, { label: 'query', color: '#f5b342', dash: [4, 3] }];
 
-/** z-normalises so a result and the query share one axis whatever their levels. */
-function znorm(v: number[]): number[] {
-  const mean = v.reduce((a, b) => a + b, 0) / (v.length || 1);
-  const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length || 1)) || 1;
-  return v.map((x) => (x - mean) / sd);
-}
-
-/** Resamples to n points by linear interpolation, so the query overlays a result of any length. */
-function resample(v: number[], n: number): number[] {
-  if (v.length === n || v.length < 2) return v;
-  return Array.from({ length: n }, (_, i) => {
-    const x = (i * (v.length - 1)) / (n - 1);
-    const lo = Math.floor(x);
-    const hi = Math.min(v.length - 1, lo + 1);
-    return v[lo] + (v[hi] - v[lo]) * (x - lo);
-  });
-}
-
 /** Similar shapes, searched by a metric's name or by a drawn shape, shown as small multiples. */
 export function SimilarPage({ initialMetric }: { initialMetric: string | null }) {
-  const [mode, setMode] = useState<'metric' | 'draw'>(initialMetric || !location.hash.includes('draw') ? 'metric' : 'draw');
+  const [mode, setMode] = useState<'metric' | 'draw'>('metric');
   const [metric, setMetric] = useState(initialMetric ?? '');
   const [shape, setShape] = useState<number[] | null>(null);
-  const [opts, setOpts] = useState<SimilarOptions>({ scorer: 'euclidean', k: 20, window: '1h', exclude: '' });
+  const [opts, setOpts] = useState<SimilarOptions>({ scorer: 'euclidean', k: 20, window: '1h', exclude: '', over: 'metrics' });
   const [answer, setAnswer] = useState<SimilarAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [savedCount, setSavedCount] = useState(0);
 
-  const search = async () => {
+  const search = async (byMetric = mode === 'metric' ? metric : null) => {
     setBusy(true);
     setError(null);
     try {
-      if (mode === 'metric') setAnswer(await api.similarByMetric(metric.trim(), opts));
+      if (byMetric !== null) setAnswer(await api.similarByMetric(byMetric.trim(), opts));
       else if (shape) setAnswer(await api.similarByShape(shape, opts));
       else setError('Draw a shape first: press and drag across the pad.');
     } catch (e) {
@@ -48,11 +31,12 @@ export function SimilarPage({ initialMetric }: { initialMetric: string | null })
       setBusy(false);
     }
   };
+  // Arriving from "Find similar shapes" (#/similar?metric=…) searches at once.
   useEffect(() => {
-    if (initialMetric) { setMode('metric'); setMetric(initialMetric); }
-  }, [initialMetric]);
-  useEffect(() => {
-    if (initialMetric && mode === 'metric') void search();
+    if (!initialMetric) return;
+    setMode('metric');
+    setMetric(initialMetric);
+    void search(initialMetric);
   }, [initialMetric]);
 
   return (
@@ -69,45 +53,54 @@ export function SimilarPage({ initialMetric }: { initialMetric: string | null })
         <select value={opts.window} onChange={(e) => setOpts({ ...opts, window: e.target.value })} aria-label="window">
           <option value="1h">1 hour</option><option value="24h">24 hours</option>
         </select>
+        <select value={opts.over} onChange={(e) => setOpts({ ...opts, over: e.target.value })} aria-label="search over">
+          <option value="metrics">metrics</option><option value="collections">collections</option><option value="all">metrics and collections</option>
+        </select>
         <label>k <input type="number" min={1} max={100} value={opts.k} onChange={(e) => setOpts({ ...opts, k: Number(e.target.value) || 1 })} aria-label="k" style={{ width: '4em' }} /></label>
         <label>exclude <input placeholder="name segments, comma-separated" value={opts.exclude} onChange={(e) => setOpts({ ...opts, exclude: e.target.value })} aria-label="exclude" /></label>
         <button type="submit" disabled={busy}>{busy ? 'Searching…' : 'Search'}</button>
       </form>
       {mode === 'draw' && <ShapePad onChange={setShape} />}
       {error && <p className="error" role="alert">{error}</p>}
-      {answer && <Results answer={answer} />}
-      <Collections />
+      {answer && <Results answer={answer} onSaved={() => setSavedCount((n) => n + 1)} />}
+      <Collections changed={savedCount} />
     </div>
   );
 }
 
-function Results({ answer }: { answer: SimilarAnswer }) {
-  if (answer.results.length === 0) return <p data-testid="no-results">No similar shapes found. Shapes are indexed every two minutes; new metrics appear after the next import.</p>;
+function Results({ answer, onSaved }: { answer: SimilarAnswer; onSaved: () => void }) {
+  if (answer.matches.length === 0) return <p data-testid="no-results">No similar shapes found. Shapes are indexed every two minutes; new metrics appear after the next import.</p>;
   return (
-    <div className="multiples" data-testid="similar-results">
-      {answer.results.map((r) => <ResultCard key={r.metric} result={r} query={answer.query.values} />)}
-    </div>
+    <>
+      <p className="muted" data-testid="similar-summary">
+        {answer.matches.length} closest of {answer.examined.toLocaleString('en-US')} compared exactly · {answer.tookMs.toFixed(0)} ms · {answer.backend} index
+        {answer.query.name ? <> · query <span className="metric-name">{answer.query.name}</span></> : ' · drawn query'}
+      </p>
+      <div className="multiples" data-testid="similar-results">
+        {answer.matches.map((m) => <ResultCard key={`${m.kind}:${m.collection?.id ?? m.name}`} match={m} query={answer.query.z} onSaved={onSaved} />)}
+      </div>
+    </>
   );
 }
 
-function ResultCard({ result, query }: { result: SimilarResult; query: number[] }) {
+function ResultCard({ match, query, onSaved }: { match: SimilarMatch; query: number[]; onSaved: () => void }) {
   const [saved, setSaved] = useState<string | null>(null);
   const data = useMemo(() => {
-    const ys = znorm(result.values);
-    const qs = znorm(resample(query, ys.length));
-    return [ys.map((_, i) => i), ys, qs] as [number[], number[], number[]];
-  }, [result, query]);
-  const save = () => api.saveCollection({ title: result.metric, description: `similar to the query, score ${result.score.toFixed(4)}`, metric: result.metric })
-    .then(() => setSaved('saved'), (e: Error) => setSaved(e.message));
+    const n = Math.min(match.z.length, query.length);
+    return [Array.from({ length: n }, (_, i) => i), match.z.slice(0, n), query.slice(0, n)] as [number[], number[], number[]];
+  }, [match, query]);
+  const title = match.collection ? match.collection.title : match.name;
+  const save = () => api.saveCollection({ title: match.name, description: `similar shape, distance ${match.distance.toFixed(4)}`, metric: match.name })
+    .then(() => { setSaved('saved'); onSaved(); }, (e: Error) => setSaved(e.message));
   return (
     <div className="multiple" data-testid="similar-result">
       <div className="head">
-        <a className="metric-name" href={href('explore', { metric: result.metric })} title={result.metric}>{result.metric}</a>
-        <span className="score">score {result.score.toFixed(4)}</span>
+        <a className="metric-name" href={href('explore', { metric: match.name })} title={title}>{match.collection ? `★ ${title}` : title}</a>
+        <span className="score" title="distance between z-normalised shapes (lower is closer)">{match.flat ? 'flat · ' : ''}d = {match.distance.toFixed(3)}</span>
       </div>
       <Chart data={data} series={OVERLAY} height={110} time={false} axes={false} />
       <div className="actions">
-        <a href={href('similar', { metric: result.metric })}>Similar to this</a>
+        <a href={href('similar', { metric: match.name })}>Similar to this</a>
         <button type="button" onClick={save} disabled={saved === 'saved'}>{saved === 'saved' ? 'In collection' : 'Add to collection'}</button>
         {saved && saved !== 'saved' && <span className="error">{saved}</span>}
       </div>
@@ -115,10 +108,10 @@ function ResultCard({ result, query }: { result: SimilarResult; query: number[] 
   );
 }
 
-function Collections() {
+function Collections({ changed }: { changed: number }) {
   const [list, setList] = useState<Collection[] | null>(null);
   const load = () => api.collections().then((r) => setList(r.collections), () => setList([]));
-  useEffect(() => { void load(); }, []);
+  useEffect(() => { void load(); }, [changed]);
   if (!list) return null;
   return (
     <div className="collections">
