@@ -55,6 +55,14 @@ const nameOf = (family: Family, i: number) => {
   }
 };
 
+/** Where each kind is realistic: errors dropping to zero or latency losing its faint cycle is no incident. */
+const SUITS: Record<AnomalyKind, readonly Family[]> = {
+  spike: ['requests', 'latency', 'errors', 'connections'],
+  drop: ['requests', 'connections'],
+  'level-shift': ['latency', 'connections', 'requests'],
+  'seasonal-break': ['requests', 'connections'],
+};
+
 /** How long each kind lasts, ending at the newest point. */
 const DURATION: Record<AnomalyKind, number> = { spike: 3, drop: 5, 'level-shift': 15, 'seasonal-break': 180 };
 
@@ -68,21 +76,26 @@ export interface PlanOptions {
 }
 
 /**
- * `count` metrics; every third non-flat one carries an anomaly, the kinds taking turns, so a demo of
- * 20 metrics shows each kind at least once.
+ * `count` metrics; every third non-flat one carries an anomaly, the kinds taking turns (each on a family
+ * where it is realistic), so a demo of 20 metrics (the default) shows every kind.
  */
 export function planMetrics(opts: PlanOptions): SeedMetric[] {
   const rand = seededRandom(opts.randomSeed);
   const out: SeedMetric[] = [];
-  const used = new Set<string>();
-  let injected = 0;
+  const names = new Set<string>();
+  const used: Record<AnomalyKind, number> = { spike: 0, drop: 0, 'level-shift': 0, 'seasonal-break': 0 };
   for (let i = 0; i < opts.count; i++) {
     const family = FAMILIES[i % FAMILIES.length];
     let name = nameOf(family, i);
-    for (let k = 2; used.has(name); k++) name = `${nameOf(family, i)}_${k}`;
-    used.add(name);
+    for (let k = 2; names.has(name); k++) name = `${nameOf(family, i)}_${k}`;
+    names.add(name);
     const shape = shapeOf(family, rand);
-    const kind = family !== 'flat' && i % 3 === 0 ? ANOMALY_KINDS[injected++ % ANOMALY_KINDS.length] : undefined;
+    let kind: AnomalyKind | undefined;
+    if (family !== 'flat' && i % 3 === 0) {
+      // The least used kind that suits this family (ties in ANOMALY_KINDS order).
+      kind = ANOMALY_KINDS.filter((k) => SUITS[k].includes(family)).reduce((a, b) => (used[b] < used[a] ? b : a));
+      used[kind]++;
+    }
     const injection = kind && { kind, from: opts.end - (DURATION[kind] - 1) * opts.step, until: opts.end };
     out.push(makeMetric(name, family, shape, injection, opts.randomSeed + i));
   }
