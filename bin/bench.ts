@@ -1,4 +1,7 @@
 import { Command } from 'commander';
+import { analyzerBenchCommand } from '../utils/bench/analyzerBench.js';
+import { oculusBenchCommand } from '../utils/bench/oculusBench.js';
+import { ingestBenchCommand } from '../utils/bench/ingestBench.js';
 import { storeBenchCommand } from '../utils/bench/storeBench.js';
 import { webappBenchCommand } from '../utils/bench/webappBench.js';
 
@@ -7,5 +10,8 @@ export function benchCommand(): Command {
   return new Command('bench')
     .description('measure performance against the targets of DESIGN §10')
     .addCommand(storeBenchCommand())
-    .addCommand(webappBenchCommand());
+    .addCommand(oculusBenchCommand())
+    .addCommand(ingestBenchCommand())
+    .addCommand(webappBenchCommand())
+    .addCommand(analyzerBenchCommand());
 }

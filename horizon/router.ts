@@ -50,11 +50,13 @@ export class Router {
   }
 
   isSkipped(name: string): boolean {
-    return this.plan(name).skip;
+    return this.skip.length > 0 && this.plan(name).skip;
   }
 
   /** Torus writes for a point of `name` (which must not be skipped). */
   route(name: string, ts: number, value: number, now: number): Route {
+    // Without schemas there is nothing to plan: the common case costs no lookup per point.
+    if (this.schemas.length === 0) return NO_TORUS;
     const plan = this.plan(name);
     if (plan.torusNames.length === 0) return NO_TORUS;
     const torus: TorusWrite[] = [];

@@ -257,7 +257,8 @@ class Machine {
     let d = this.depths.get(container) ?? 1;
     for (const c of children) d = Math.max(d, this.depthOf(c) + 1);
     if (d > this.limits.maxDepth) throw new PickleError(`nesting deeper than ${this.limits.maxDepth}`, 'limit');
-    this.depths.set(container, d);
+    // Depth 1 is the default for an unrecorded container; most (the (ts, value) tuples) stay there.
+    if (d > 1) this.depths.set(container, d);
   }
 
   private container(items: Value[]): Value[] {

@@ -1,0 +1,175 @@
+/**
+ * `kale bench ingest --proto udp|pickle|line [--rate N] [--duration S] [--metrics M] [--json]`
+ *
+ * Runs horizon in this process against Redis (its own throw-away redis-server unless --redis is given),
+ * sends points from a worker thread the way real senders do (msgpack datagrams of 50 points; one
+ * long-lived pickle TCP connection with carbon-relay's 500-point protocol-2 frames; plaintext lines on
+ * one connection), then counts what Redis holds (bytes of every `metrics.*` key / bytes per point), not
+ * what horizon thinks it wrote. Beside it, `redis-benchmark -P 64 APPEND` on the same server in the
+ * same run is the ceiling. "Where the time goes": the main thread's event-loop utilisation (decode,
+ * validate, route, encode) and the share of the run the writer spent waiting on Redis.
+ */
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Command, Option } from 'commander';
+import { Packr } from 'msgpackr';
+import { action, withGlobalOptions } from '../../core/cli.js';
+import { validateConfig } from '../../core/config/load.js';
+import { RedisStore } from '../../core/store/redisStore.js';
+import { startHorizonWith } from '../../horizon/service.js';
+import { startRedisServer } from '../redisServer.js';
+import { appendCeiling } from './redisCeiling.js';
+import { printResult } from './stats.js';
+
+type Proto = 'udp' | 'pickle' | 'line';
+
+interface SenderJob { kaleIngestSender: true; proto: Proto; port: number; rate: number; duration: number; metrics: number; ts: number }
+
+/** Every stored point is `[uint32 ts, float64 value]`: fixarray + 0xce + 4 bytes + 0xcb + 8 bytes. */
+const BYTES_PER_POINT = 15;
+const UDP_POINTS = 50;
+const PICKLE_POINTS = 500;
+
+/** Minimal pickle protocol-2 writer for `[(name, (ts, value)), …]`, byte for byte what carbon-relay sends. */
+function pickleFrame(points: ReadonlyArray<[string, number, number]>): Buffer {
+  const parts: Buffer[] = [Buffer.from([0x80, 0x02, 0x5d, 0x28])];
+  for (const [name, ts, value] of points) {
+    const n = Buffer.from(name);
+    const b = Buffer.alloc(5 + n.length + 18 + 2);
+    b[0] = 0x58; b.writeUInt32LE(n.length, 1); n.copy(b, 5);
+    let at = 5 + n.length;
+    b[at] = 0x47; b.writeDoubleBE(ts, at + 1); b[at + 9] = 0x47; b.writeDoubleBE(value, at + 10);
+    b[at + 18] = 0x86; b[at + 19] = 0x86;
+    parts.push(b);
+  }
+  parts.push(Buffer.from([0x65, 0x2e]));
+  const body = Buffer.concat(parts);
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(body.length);
+  return Buffer.concat([head, body]);
+}
+
+/** Pre-encoded payloads cycling through the metric names; values are never integers (fixed 15-byte points). */
+function payloads(job: SenderJob): { bufs: Buffer[]; perBuf: number } {
+  const perBuf = job.proto === 'udp' ? UDP_POINTS : job.proto === 'pickle' ? PICKLE_POINTS : 100;
+  const packr = new Packr({ useRecords: false });
+  const bufs: Buffer[] = [];
+  const count = Math.max(1, Math.ceil(job.metrics / perBuf));
+  for (let b = 0; b < count; b++) {
+    const pts: Array<[string, number, number]> = [];
+    for (let i = 0; i < perBuf; i++) pts.push([`bench.host${(b * perBuf + i) % 100}.m${(b * perBuf + i) % job.metrics}`, job.ts, b + i + 0.5]);
+    if (job.proto === 'udp') bufs.push(packr.pack(pts.map(([n, t, v]) => [n, [t, v]])));
+    else if (job.proto === 'pickle') bufs.push(pickleFrame(pts));
+    else bufs.push(Buffer.from(pts.map(([n, t, v]) => `${n} ${v} ${t}\n`).join('')));
+  }
+  return { bufs, perBuf };
+}
+
+/** The sender (worker thread): paces by 10 ms ticks when a rate is given, else as fast as the socket takes. */
+async function runSender(job: SenderJob): Promise<number> {
+  const { bufs, perBuf } = payloads(job);
+  const end = performance.now() + job.duration * 1000;
+  let sent = 0;
+  let i = 0;
+  const perTick = job.rate > 0 ? Math.max(1, Math.round(job.rate / 100 / perBuf)) : Infinity;
+  if (job.proto === 'udp') {
+    const s = dgram.createSocket('udp4');
+    const started = performance.now();
+    while (performance.now() < end) {
+      const tickEnd = started + Math.ceil((performance.now() - started + 0.001) / 10) * 10;
+      for (let k = 0; k < perTick && k < 1000; k++) {
+        await new Promise<void>((r) => s.send(bufs[i++ % bufs.length], job.port, '127.0.0.1', () => r()));
+        sent += perBuf;
+      }
+      const wait = tickEnd - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    s.close();
+    return sent;
+  }
+  const sock = net.connect(job.port, '127.0.0.1');
+  await new Promise((r) => sock.once('connect', r));
+  const started = performance.now();
+  while (performance.now() < end) {
+    const tickEnd = started + Math.ceil((performance.now() - started + 0.001) / 10) * 10;
+    for (let k = 0; k < perTick && performance.now() < Math.min(end, tickEnd + 10); k++) {
+      sent += perBuf;
+      if (!sock.write(bufs[i++ % bufs.length])) await new Promise((r) => sock.once('drain', r));
+    }
+    const wait = tickEnd - performance.now();
+    if (job.rate > 0 && wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  await new Promise<void>((r) => sock.end(() => r()));
+  return sent;
+}
+
+if (!isMainThread && (workerData as SenderJob | undefined)?.kaleIngestSender) {
+  void runSender(workerData as SenderJob).then((sent) => parentPort!.postMessage(sent));
+}
+
+interface Options { proto: Proto; rate?: string; duration: string; metrics: string; json?: boolean }
+
+export function ingestBenchCommand(): Command {
+  return withGlobalOptions(new Command('ingest'))
+    .description('points/s horizon stores in Redis per protocol, points lost, and the redis-benchmark -P 64 APPEND ceiling')
+    .addOption(new Option('--proto <proto>', 'listener to drive').choices(['udp', 'pickle', 'line']).default('udp'))
+    .option('--rate <n>', 'points per second to send (default: udp 300000, pickle/line as fast as the socket takes)')
+    .option('--duration <s>', 'seconds of sending', '10')
+    .option('--metrics <n>', 'distinct metric names', '10000')
+    .option('--json', 'print the result as JSON')
+    .action(action(async (ctx, opts: Options) => {
+      const own = ctx.config.redis.url ? undefined : await startRedisServer();
+      const url = ctx.config.redis.url ?? own!.url;
+      try {
+        const port = Number(new URL(url).port || 6379);
+        const ceiling = await appendCeiling(port);
+        const store = RedisStore.connect(url);
+        await store.client.flushdb();
+        const config = validateConfig({
+          logLevel: 'warn',
+          horizon: {
+            picklePort: opts.proto === 'pickle' ? 0 : 'off', udpPort: opts.proto === 'udp' ? 0 : 'off', linePort: opts.proto === 'line' ? 0 : 'off',
+            selfMetricsInterval: 3600, roombaInterval: 3600,
+          },
+        });
+        const horizon = await startHorizonWith({ config, store, log: ctx.log });
+        const job: SenderJob = {
+          kaleIngestSender: true, proto: opts.proto, port: horizon.endpoints[opts.proto] as number,
+          rate: opts.rate !== undefined ? Number(opts.rate) : opts.proto === 'udp' ? 300_000 : 0,
+          duration: Number(opts.duration), metrics: Number(opts.metrics), ts: Math.floor(Date.now() / 1000),
+        };
+        const elu0 = performance.eventLoopUtilization();
+        const t0 = performance.now();
+        const worker = new Worker(new URL(import.meta.url), { workerData: job });
+        const sent = await new Promise<number>((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+        await worker.terminate();
+        // Drain: wait until nothing new arrives and the writer's queue is empty.
+        let last = -1;
+        while (horizon.counters.received !== last || horizon.writer.depth > 0) {
+          last = horizon.counters.received;
+          await new Promise((r) => setTimeout(r, 300));
+        }
+        const seconds = (horizon.counters.lastWriteAt - t0) / 1000;
+        const elu = performance.eventLoopUtilization(elu0);
+        const flushMs = horizon.counters.flushMsTotal;
+        await horizon.stop();
+        let bytes = 0;
+        for (const key of await store.client.smembers('metrics.unique_metrics')) if (key.startsWith('metrics.bench.')) bytes += await store.client.strlen(key);
+        await store.close();
+        const stored = Math.round(bytes / BYTES_PER_POINT);
+        const rate = stored / seconds;
+        printResult({
+          bench: 'ingest', proto: opts.proto, duration_s: job.duration, metrics: job.metrics,
+          target_rate: job.rate || 'max', sent, stored, lost: sent - stored,
+          stored_points_per_s: Math.round(rate),
+          redis_benchmark_append_per_s: Math.round(ceiling), vs_ceiling: rate / ceiling,
+          main_thread_busy: elu.utilization, writer_waiting_on_redis_share: flushMs / (seconds * 1000),
+          rejected: horizon.counters.rejectedTotal, dropped: horizon.counters.dropped,
+        }, opts.json);
+      } finally {
+        await own?.stop();
+      }
+    }));
+}
