@@ -12,7 +12,7 @@ import { defineDetector } from './types.js';
 export const levelShift = defineDetector({
   name: 'level_shift',
   description: 'median of the last few values against the median and MAD of the window before them',
-  defaults: { recent: 5, minReference: 12, threshold: 5 },
+  defaults: { recent: 5, minReference: 12, threshold: 8 },
   detect({ values }, { recent, minReference, threshold }) {
     return Math.abs(levelShiftZ(values, recent, minReference)) > threshold;
   },

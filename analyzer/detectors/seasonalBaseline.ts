@@ -2,32 +2,30 @@ import { robustLocationScale } from '../stats/robust.js';
 import { defineDetector, type DetectorInput } from './types.js';
 
 /**
- * Seasonal baseline: compares each value with the value one period earlier (same time yesterday,
- * same time last week) and asks whether the latest such difference is more than `threshold` robust
- * standard deviations from the earlier ones. "10 at noon" is then judged against the noons before,
- * not against the night.
+ * Seasonal baselines: compare each value with the value one period earlier (same time yesterday,
+ * same time last week) and ask whether the latest such difference is more than `threshold` robust
+ * standard deviations (MAD-based) from the earlier differences. "10 at noon" is then judged
+ * against the noons before, not against the night.
  *
  * Longer history comes from `context['history.timestamps']` / `context['history.values']` when the
- * caller has it (the analyzer reads torus rollups); otherwise the window's own history is used
- * (`kale replay`). Each period needs `minPairs` earlier differences; when several periods have
- * them, all must agree, so a regular weekly pattern does not alert on the daily comparison alone.
- * Votes false when no period has enough history.
+ * caller has it (torus rollups in the analyzer); otherwise the window's own history is used, as in
+ * `kale replay`. Without `minPairs` earlier differences for its period the detector abstains
+ * (null): there is no evidence either way, and a "no" would outvote detectors that can judge.
  */
-export const seasonalBaseline = defineDetector({
-  name: 'seasonal_baseline',
-  description: 'latest value against the same time one day and one week earlier',
-  defaults: { periods: '86400,604800', threshold: 5, minPairs: 12 },
-  detect(input, { periods, threshold, minPairs }) {
-    let judged = 0;
-    for (const period of String(periods).split(',').map(Number)) {
+function seasonalDetector(name: string, period: number, what: string) {
+  return defineDetector({
+    name,
+    description: `latest value against the same time ${what}, in robust std of earlier such differences`,
+    defaults: { period, threshold: 5, minPairs: 12 },
+    detect(input, { period, threshold, minPairs }) {
       const z = seasonalZ(input, period, minPairs);
-      if (z === null) continue;
-      if (Math.abs(z) <= threshold) return false;
-      judged++;
-    }
-    return judged > 0;
-  },
-});
+      return z === null ? null : Math.abs(z) > threshold;
+    },
+  });
+}
+
+export const seasonalDaily = seasonalDetector('seasonal_daily', 86400, 'one day earlier');
+export const seasonalWeekly = seasonalDetector('seasonal_weekly', 7 * 86400, 'one week earlier');
 
 /** Robust z of the latest seasonal difference, or null when the period lacks history. */
 export function seasonalZ(input: DetectorInput, period: number, minPairs: number): number | null {
