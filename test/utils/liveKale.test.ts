@@ -12,7 +12,7 @@ describe.runIf(redisUrl)('seed and loadgen against a running kale', () => {
 
   beforeAll(async () => {
     url = await freshRedisDb();
-    k = await startKale(['start', '--redis', url, '--pickle-port', '0', '--udp-port', '0', '--line-port', '0', '--webapp-port', '0']);
+    k = await startKale(['start', '--redis', url, '--pickle-port', '0', '--udp-port', '0', '--line-port', '0', '--webapp-port', '0', '--interval', '2']);
   });
   afterAll(async () => { await k?.stop(); });
 
@@ -38,6 +38,17 @@ describe.runIf(redisUrl)('seed and loadgen against a running kale', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('seed --wait reports which injected anomalies the next analyzer run flagged', () => {
+    const r = kale(['seed', '--redis', url, ...port('pickle'), '--metrics', '8', '--hours', '6', '--wait', '--wait-timeout', '50', '--json']);
+    expect(r.status).toBe(0);
+    const { wait } = JSON.parse(r.stdout);
+    expect(wait.analyzerRan).toBe(true);
+    expect(wait.verdicts.map((v: { kind: string }) => v.kind)).toEqual(['spike', 'drop', 'level-shift']);
+    // A spike of five times the daily peak is what every detector catches; the rest is the analyzer's call.
+    expect(wait.verdicts[0]).toMatchObject({ kind: 'spike', flagged: true });
+    expect(wait.verdicts[0].detectors.length).toBeGreaterThan(0);
   });
 
   it.each(['pickle', 'udp', 'line'])('loadgen over %s counts sent and stored exactly', (proto) => {

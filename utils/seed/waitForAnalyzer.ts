@@ -1,22 +1,22 @@
 /**
- * `kale seed --wait`: watches the store (never the analyzer's internals) until an analyzer run has
- * finished after the seed was complete, then matches its anomaly records against what was injected.
+ * `kale seed --wait`: watches the store (never the analyzer's internals) until an analyzer run that
+ * started after the seed was complete has finished, then matches its anomaly records (detected at or
+ * after that start) against what was injected.
  */
 import type { AnomalyRecord, Store } from '../../core/store/store.js';
 import type { SeedMetric } from './metrics.js';
 
-/** Field names an analyzer status may carry for the end of its last run, newest first to check. */
-const RUN_TIME_FIELDS = ['lastRunEnd', 'lastRunAt', 'lastRun', 'finishedAt', 'updatedAt'];
-
-/** When the analyzer last finished a run, by its status document (epoch seconds or ms), if it says. */
-export function lastAnalyzerRun(status: Record<string, Record<string, unknown>>): number | undefined {
-  const s = status.analyzer;
-  if (!s) return undefined;
-  for (const f of RUN_TIME_FIELDS) {
-    const v = s[f];
-    if (typeof v === 'number' && Number.isFinite(v)) return v > 1e11 ? v / 1000 : v;
-  }
-  return undefined;
+/**
+ * When the oldest of the analyzers' last runs started (epoch seconds), from the status documents they
+ * write after each run (`analyzer`, or `analyzer.shardI_of_N` per shard): once it is after the seed
+ * finished, every metric has been judged with all the seeded points. Undefined until all have run.
+ */
+export function lastAnalyzerRunStart(status: Record<string, Record<string, unknown>>): number | undefined {
+  const starts = Object.entries(status)
+    .filter(([service]) => service === 'analyzer' || service.startsWith('analyzer.'))
+    .map(([, s]) => s.startedAt);
+  if (starts.length === 0 || starts.some((t) => typeof t !== 'number')) return undefined;
+  return Math.min(...(starts as number[]));
 }
 
 export interface Verdict {
@@ -44,7 +44,7 @@ export async function waitForAnalyzer(store: Store, metrics: ReadonlyArray<SeedM
   const deadline = Date.now() + timeoutMs;
   let ran = false;
   for (;;) {
-    const run = lastAnalyzerRun(await store.getStatus());
+    const run = lastAnalyzerRunStart(await store.getStatus());
     ran = run !== undefined && run >= since;
     if (ran || Date.now() >= deadline) break;
     await new Promise((r) => setTimeout(r, pollMs));
@@ -62,5 +62,5 @@ export async function waitForAnalyzer(store: Store, metrics: ReadonlyArray<SeedM
   });
   const seedNames = new Set(metrics.map((m) => m.name));
   const otherFlagged = [...new Set(records.filter((r) => seedNames.has(r.metric) && !injectedNames.has(r.metric)).map((r) => r.metric))].sort();
-  return { analyzerRan: ran || records.length > 0, verdicts, otherFlagged };
+  return { analyzerRan: ran, verdicts, otherFlagged };
 }
