@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { analyzerBenchCommand } from '../utils/bench/analyzerBench.js';
+import { detectionBenchCommand } from '../utils/bench/detectionBench.js';
 import { oculusBenchCommand } from '../utils/bench/oculusBench.js';
 import { ingestBenchCommand } from '../utils/bench/ingestBench.js';
 import { storeBenchCommand } from '../utils/bench/storeBench.js';
@@ -13,5 +14,6 @@ export function benchCommand(): Command {
     .addCommand(oculusBenchCommand())
     .addCommand(ingestBenchCommand())
     .addCommand(webappBenchCommand())
-    .addCommand(analyzerBenchCommand());
+    .addCommand(analyzerBenchCommand())
+    .addCommand(detectionBenchCommand());
 }

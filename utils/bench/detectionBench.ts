@@ -1,0 +1,164 @@
+import path from 'node:path';
+import { Command } from 'commander';
+import { alertRows, EPISODE_SECONDS, EPISODE_STEPS, episodeOptionsForStep } from '../../analyzer/episodes.js';
+import { resolvePreset, UnknownPresetError, type Preset } from '../../analyzer/presets.js';
+import { replaySeries } from '../../analyzer/replay.js';
+import { rulesFromConfig, type AnalyzerRules } from '../../analyzer/rules.js';
+import { action, UsageError, withGlobalOptions } from '../../core/cli.js';
+import { writeDetectionPlot } from './detectionPlot.js';
+import {
+  addCounts, DEFAULT_SCORE_OPTIONS, emptyCounts, scoreFile, summarise,
+  type ScoreCounts, type ScoreOptions, type ScoreSummary,
+} from './detectionScore.js';
+import { labelledFiles, readLabelledCsv, type LabelledSeries } from './labelledCsv.js';
+import { printResult, progress } from './stats.js';
+
+interface Options { preset: string; tolerance: string; fpCost: string; worst: string; plotDir: string; json?: boolean }
+
+/**
+ * What is scored: `verdicts` = every row `kale replay` calls anomalous; `alerts` = the rows that
+ * would page someone, i.e. the first detection of each episode (analyzer/episodes.ts).
+ */
+const LEVELS = ['alerts', 'verdicts'] as const;
+type Level = (typeof LEVELS)[number];
+
+interface FileResult {
+  readonly series: LabelledSeries;
+  readonly flagged: Record<string, Record<Level, boolean[]>>;
+  readonly counts: Record<string, Record<Level, ScoreCounts>>;
+}
+
+export function detectionBenchCommand(): Command {
+  return withGlobalOptions(new Command('detection'))
+    .description('replay labelled CSVs (timestamp,value,label) through kale replay and score presets side by side (DESIGN §11)')
+    .argument('<dir>', 'folder of labelled CSV files named <domain>__<series>.csv')
+    .option('--preset <names>', 'comma-separated presets to compare', 'etsy,default')
+    .option('--tolerance <rows>', 'rows of slack before and after each labelled episode', String(DEFAULT_SCORE_OPTIONS.tolerance))
+    .option('--fp-cost <x>', 'cost of one false positive in the windowed score (NAB standard: 0.11)', String(DEFAULT_SCORE_OPTIONS.fpCost))
+    .option('--worst <n>', 'files to plot (worst windowed score of the last preset)', '6')
+    .option('--plot-dir <dir>', 'where the HTML plot goes', 'test-artifacts')
+    .option('--json', 'print the result as JSON')
+    .action(action(async (ctx, dir: string, opts: Options) => {
+      const presets = opts.preset.split(',').map((name) => presetNamed(name.trim(), ctx.config));
+      const scoring: ScoreOptions = { tolerance: nonNegative('--tolerance', opts.tolerance), fpCost: nonNegative('--fp-cost', opts.fpCost) };
+      const files = labelledFiles(dir);
+      if (files.length === 0) throw new UsageError(`${dir}: no .csv files`);
+      const rules = rulesFromConfig(ctx.config);
+      const started = process.hrtime.bigint();
+      const results: FileResult[] = [];
+      for (const [i, file] of files.entries()) {
+        progress('bench detection', i, files.length);
+        results.push(benchFile(readLabelledCsv(file), presets, rules, scoring));
+      }
+      progress('bench detection', files.length, files.length);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const names = presets.map((p) => p.name);
+      const domains = [...new Set(results.map((r) => r.series.domain))];
+      const table = (filter: (r: FileResult) => boolean) => tableFor(results.filter(filter), names);
+      const byDomain = Object.fromEntries(domains.map((d) => [d, table((r) => r.series.domain === d)]));
+      const pooled = table(() => true);
+      const plot = writeDetectionPlot(
+        path.resolve(opts.plotDir),
+        `kale bench detection ${dir}: worst files for ${names[names.length - 1]}`,
+        worstFiles(results, names[names.length - 1], Number(opts.worst)).map((r) => ({
+          series: r.series,
+          flagged: names.map((name) => ({
+            preset: name,
+            rows: r.flagged[name].alerts,
+            summary: describe(summarise(r.counts[name].alerts), r.counts[name].alerts),
+          })),
+        })),
+      );
+      if (!opts.json) printTables(byDomain, pooled, names);
+      const flat: Record<string, unknown> = { bench: 'detection', files: files.length, points: results.reduce((s, r) => s + r.series.values.length, 0) };
+      for (const name of names) {
+        for (const level of LEVELS) {
+          const s = pooled[name][level];
+          for (const key of ['f1', 'precision', 'recall', 'fpPer1000', 'windowed'] as const) flat[`${name}_${level}_${key}`] = s[key];
+        }
+      }
+      flat.seconds = seconds;
+      flat.plot = plot;
+      printResult(opts.json ? { ...flat, tolerance: scoring.tolerance, domains: byDomain, pooled } : flat, opts.json);
+    }));
+}
+
+function presetNamed(name: string, config: Parameters<typeof resolvePreset>[1]): Preset {
+  try {
+    return resolvePreset(name, config);
+  } catch (err) {
+    if (err instanceof UnknownPresetError) throw new UsageError(`--preset: ${err.message}`);
+    throw err;
+  }
+}
+
+function nonNegative(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag}: expected a non-negative number, got "${v}"`);
+  return n;
+}
+
+/** Replays one file through every preset (labels withheld) and scores verdicts and alerts. */
+function benchFile(series: LabelledSeries, presets: ReadonlyArray<Preset>, rules: AnalyzerRules, scoring: ScoreOptions): FileResult {
+  const flagged: FileResult['flagged'] = {};
+  const counts: FileResult['counts'] = {};
+  const episodes = episodeOptionsForStep(medianStep(series.timestamps), EPISODE_SECONDS, EPISODE_STEPS);
+  for (const preset of presets) {
+    const verdicts: boolean[] = [];
+    for (const row of replaySeries({ timestamps: series.timestamps, values: series.values }, preset, rules)) {
+      verdicts.push(row.analysis.verdict === 'anomalous');
+    }
+    const alerts = alertRows(series.file, series.timestamps, verdicts, episodes);
+    flagged[preset.name] = { alerts, verdicts };
+    counts[preset.name] = { alerts: scoreFile(series.labels, alerts, scoring), verdicts: scoreFile(series.labels, verdicts, scoring) };
+  }
+  return { series, flagged, counts };
+}
+
+function medianStep(timestamps: Float64Array): number {
+  if (timestamps.length < 2) return 0;
+  const steps = new Float64Array(timestamps.length - 1);
+  for (let i = 1; i < timestamps.length; i++) steps[i - 1] = timestamps[i] - timestamps[i - 1];
+  steps.sort();
+  return steps[steps.length >> 1];
+}
+
+type Table = Record<string, Record<Level, ScoreSummary & { episodes: number; caught: number; falsePositives: number; points: number }>>;
+
+function tableFor(results: ReadonlyArray<FileResult>, presets: ReadonlyArray<string>): Table {
+  const out: Table = {};
+  for (const name of presets) {
+    out[name] = {} as Table[string];
+    for (const level of LEVELS) {
+      const c = emptyCounts();
+      for (const r of results) addCounts(c, r.counts[name][level]);
+      out[name][level] = { ...summarise(c), episodes: c.episodes, caught: c.caught, falsePositives: c.falsePositives, points: c.points };
+    }
+  }
+  return out;
+}
+
+/** Lowest windowed score first; files without labels rank by their false positives. */
+function worstFiles(results: ReadonlyArray<FileResult>, preset: string, n: number): FileResult[] {
+  return [...results].sort((a, b) => summarise(a.counts[preset].alerts).windowed - summarise(b.counts[preset].alerts).windowed).slice(0, n);
+}
+
+function describe(s: ScoreSummary, c: ScoreCounts): string {
+  return `caught ${c.caught}/${c.episodes} episodes, ${c.falsePositives} false positives, F1 ${s.f1.toFixed(3)}, windowed ${s.windowed.toFixed(1)}`;
+}
+
+function printTables(byDomain: Record<string, Table>, pooled: Table, presets: ReadonlyArray<string>): void {
+  const header = `${'domain'.padEnd(36)} ${'preset'.padEnd(10)} ${'level'.padEnd(8)} ${'episodes'.padStart(8)} ${'caught'.padStart(6)} ${'FP'.padStart(6)} ${'precision'.padStart(9)} ${'recall'.padStart(6)} ${'F1'.padStart(6)} ${'FP/1k'.padStart(6)} ${'windowed'.padStart(8)}`;
+  const lines = [header];
+  const rows = (domain: string, t: Table) => {
+    for (const level of LEVELS) {
+      for (const name of presets) {
+        const s = t[name][level];
+        lines.push(`${domain.padEnd(36)} ${name.padEnd(10)} ${level.padEnd(8)} ${String(s.episodes).padStart(8)} ${String(s.caught).padStart(6)} ${String(s.falsePositives).padStart(6)} ${s.precision.toFixed(3).padStart(9)} ${s.recall.toFixed(3).padStart(6)} ${s.f1.toFixed(3).padStart(6)} ${s.fpPer1000.toFixed(2).padStart(6)} ${s.windowed.toFixed(1).padStart(8)}`);
+      }
+    }
+  };
+  for (const [domain, t] of Object.entries(byDomain)) rows(domain, t);
+  rows('POOLED', pooled);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
