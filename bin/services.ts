@@ -7,5 +7,6 @@ import type { StartService } from '../core/service.js';
 export const services: ReadonlyArray<{ name: string; start: () => Promise<StartService> }> = [
   { name: 'horizon', start: async () => (await import('../horizon/service.js')).startHorizon },
   { name: 'analyzer', start: async () => (await import('../analyzer/service.js')).startAnalyzer },
+  { name: 'oculus', start: async () => (await import('../oculus/service.js')).startOculus },
   { name: 'webapp', start: async () => (await import('../webapp/server/service.js')).startWebapp },
 ];

@@ -6,5 +6,5 @@ export function bandRadius(pct: number, length: number): number {
   if (!(pct >= 0)) throw new RangeError(`band must be a percentage >= 0, got ${pct}`);
   // The tiny slack keeps pct·length that is an integer in exact arithmetic (e.g. 10 % of 60) from
   // rounding up because of binary floating point.
-  return Math.min(length, Math.ceil((pct * length) / 100 - 1e-9));
+  return Math.max(0, Math.min(length, Math.ceil((pct * length) / 100 - 1e-9)));
 }

@@ -40,5 +40,5 @@ export function cdtw(a: ArrayLike<number>, b: ArrayLike<number>, radius: number,
     prev = cur;
     cur = t;
   }
-  return prev[n - 1];
+  return prev[n - 1] >= abandonAt ? Infinity : prev[n - 1];
 }

@@ -20,10 +20,19 @@ export function windowedDtw(a: ArrayLike<number>, b: ArrayLike<number>, lo: Int3
   const cost = new Float64Array(offset[n]);
   const at = (i: number, j: number) => (i < 0 || j < lo[i] || j > hi[i] ? Infinity : cost[offset[i] + j - lo[i]]);
   for (let i = 0; i < n; i++) {
-    for (let j = lo[i]; j <= hi[i]; j++) {
-      const d = (a[i] - b[j]) ** 2;
-      const best = i === 0 && j === 0 ? 0 : Math.min(at(i - 1, j - 1), at(i - 1, j), at(i, j - 1));
-      cost[offset[i] + j - lo[i]] = d + best;
+    const rowLo = lo[i], rowHi = hi[i], base = offset[i] - rowLo;
+    const prevLo = i > 0 ? lo[i - 1] : 0, prevHi = i > 0 ? hi[i - 1] : -1, prevBase = i > 0 ? offset[i - 1] - prevLo : 0;
+    const ai = a[i];
+    for (let j = rowLo; j <= rowHi; j++) {
+      let best: number;
+      if (i === 0 && j === 0) best = 0;
+      else {
+        best = j > rowLo ? cost[base + j - 1] : Infinity; // (i, j-1)
+        if (j >= prevLo && j <= prevHi && cost[prevBase + j] < best) best = cost[prevBase + j]; // (i-1, j)
+        if (j - 1 >= prevLo && j - 1 <= prevHi && cost[prevBase + j - 1] < best) best = cost[prevBase + j - 1]; // (i-1, j-1)
+      }
+      const d = ai - b[j];
+      cost[base + j] = d * d + best;
     }
   }
   const distance = at(n - 1, m - 1);

@@ -1,0 +1,71 @@
+/**
+ * The oculus service (`kale oculus`, and inside `kale start`): an import pass every `oculus.interval`
+ * seconds. When a pass fails (Elasticsearch down, refusing) it retries with exponential backoff,
+ * from `retryMinMs` doubling up to the interval, and reports the failure in its status.
+ */
+import type { KaleConfig } from '../core/config/schema.js';
+import type { RunningService, ServiceContext, StartService } from '../core/service.js';
+import { importShapes, type ImportResult } from './importer.js';
+import { openShapeIndex } from './index/openShapeIndex.js';
+
+export interface OculusExtras {
+  /** First retry delay after a failed pass (default 1 s). */
+  readonly retryMinMs?: number;
+  /** Called after every pass, with its result or error (tests wait on it). */
+  readonly onPass?: (outcome: { result?: ImportResult; error?: Error }) => void;
+}
+
+export const startOculus: StartService = (ctx) => startOculusWith(ctx);
+
+export async function startOculusWith(ctx: ServiceContext, extras: OculusExtras = {}): Promise<RunningService> {
+  const log = ctx.log.child('oculus');
+  let config: KaleConfig = ctx.config;
+  let index = openShapeIndex(config);
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  let failures = 0;
+  const retryMinMs = extras.retryMinMs ?? 1000;
+
+  const pass = async () => {
+    let delay = config.oculus.interval * 1000;
+    try {
+      const result = await importShapes(config, ctx.store, index);
+      failures = 0;
+      log.info('import pass done', { ms: Math.round(result.ms), windows: result.windows });
+      await ctx.store.putStatus('oculus', { backend: index.kind, lastImport: Date.now() / 1000, ms: result.ms, windows: result.windows, failures: 0 }).catch(() => {});
+      extras.onPass?.({ result });
+    } catch (err) {
+      failures++;
+      delay = Math.min(delay, retryMinMs * 2 ** (failures - 1));
+      log.warn(`import pass failed (attempt ${failures}), retrying in ${Math.round(delay / 100) / 10} s: ${(err as Error).message}`);
+      await ctx.store.putStatus('oculus', { backend: index.kind, failures, lastError: (err as Error).message, retryInMs: delay }).catch(() => {});
+      extras.onPass?.({ error: err as Error });
+    }
+    if (!stopped) {
+      timer = setTimeout(() => { running = pass(); }, delay);
+      timer.unref();
+    }
+  };
+  running = pass();
+
+  return {
+    name: 'oculus',
+    endpoints: {},
+    reload: async (next) => {
+      const backendChanged = next.elasticsearch.url !== config.elasticsearch.url || next.dataDir !== config.dataDir;
+      config = next;
+      if (backendChanged) {
+        await running;
+        await index.close();
+        index = openShapeIndex(config);
+      }
+    },
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      await index.close();
+    },
+  };
+}

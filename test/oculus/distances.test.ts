@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { bandRadius } from '../../oculus/distances/band.js';
+import { cdtw } from '../../oculus/distances/cdtw.js';
+import { squaredEuclidean } from '../../oculus/distances/euclidean.js';
+import { fastDtw, reduceByHalf } from '../../oculus/distances/fastdtw.js';
+import { envelope, lbKeogh, lbKim, lbPaaEuclidean, lbPaaKeogh, paaEnvelope } from '../../oculus/distances/lowerBounds.js';
+import { fullDtw, windowedDtw } from '../../oculus/distances/windowedDtw.js';
+import { paa } from '../../oculus/shapes/paa.js';
+import { znormalise } from '../../oculus/shapes/znorm.js';
+import { randomInt, randomSeries, rng } from './random.js';
+
+const TRIALS = 300;
+/** Bounds and distances are sums in different orders: allow rounding, nothing more. */
+const le = (a: number, b: number) => a <= b + 1e-9 * Math.max(1, Math.abs(b));
+
+/** Independent textbook DTW (full matrix, no tricks) to check the optimised ones against. */
+function referenceDtw(a: ArrayLike<number>, b: ArrayLike<number>, r = Infinity): number {
+  const D = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(Infinity));
+  D[0][0] = 0;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      if (Math.abs(i - j) > r) continue;
+      D[i][j] = (a[i - 1] - b[j - 1]) ** 2 + Math.min(D[i - 1][j - 1], D[i - 1][j], D[i][j - 1]);
+    }
+  }
+  return D[a.length][b.length];
+}
+
+function pairs(seed: number, fn: (a: Float64Array, b: Float64Array, n: number, rand: () => number) => void) {
+  const rand = rng(seed);
+  for (let t = 0; t < TRIALS; t++) {
+    const n = randomInt(rand, 2, 80);
+    const z = rand() < 0.5;
+    const a = randomSeries(rand, n), b = randomSeries(rand, n);
+    fn(z ? znormalise(a) : a, z ? znormalise(b) : b, n, rand);
+  }
+}
+
+describe('distances (seeded random inputs)', () => {
+  it('DTW implementations agree with a textbook full-matrix DTW', () => {
+    pairs(1, (a, b, n, rand) => {
+      const r = randomInt(rand, 0, n);
+      expect(cdtw(a, b, r)).toBeCloseTo(referenceDtw(a, b, r), 8);
+      expect(fullDtw(a, b)).toBeCloseTo(referenceDtw(a, b), 8);
+    });
+  });
+
+  it('full DTW ≤ banded DTW ≤ Euclidean, and the band narrows monotonically', () => {
+    pairs(2, (a, b, n, rand) => {
+      const r = randomInt(rand, 0, n);
+      const full = fullDtw(a, b), banded = cdtw(a, b, r), ed = squaredEuclidean(a, b);
+      expect(le(full, banded)).toBe(true);
+      expect(le(banded, ed)).toBe(true);
+      expect(le(cdtw(a, b, r + 1), banded)).toBe(true);
+      expect(cdtw(a, b, 0)).toBeCloseTo(ed, 9);
+    });
+  });
+
+  it('a band as wide as the series is full DTW', () => {
+    pairs(3, (a, b, n) => {
+      expect(cdtw(a, b, n)).toBeCloseTo(fullDtw(a, b), 9);
+      expect(cdtw(a, b, n - 1)).toBeCloseTo(fullDtw(a, b), 9);
+    });
+  });
+
+  it('every lower bound is ≤ the distance it bounds', () => {
+    pairs(4, (a, b, n, rand) => {
+      const r = randomInt(rand, 0, n);
+      const dims = randomInt(rand, 1, n);
+      const env = envelope(a, r);
+      const banded = cdtw(a, b, r);
+      const keogh = lbKeogh(env, b);
+      expect(le(lbKim(a, b), banded)).toBe(true);
+      expect(le(lbKim(a, b), fullDtw(a, b))).toBe(true);
+      expect(le(keogh, banded)).toBe(true);
+      expect(le(lbPaaKeogh(paaEnvelope(env, dims), paa(b, dims)), keogh)).toBe(true);
+      expect(le(lbPaaEuclidean(paa(a, dims), paa(b, dims), n), squaredEuclidean(a, b))).toBe(true);
+      // The full-width envelope bounds full DTW, hence FastDTW too.
+      expect(le(lbKeogh(envelope(a, n), b), fullDtw(a, b))).toBe(true);
+    });
+  });
+
+  it('FastDTW is ≥ full DTW (any lengths), equal when the radius covers everything, and its path is a real warping path', () => {
+    const rand = rng(5);
+    for (let t = 0; t < TRIALS; t++) {
+      const a = randomSeries(rand, randomInt(rand, 1, 90)), b = randomSeries(rand, randomInt(rand, 1, 90));
+      const r = randomInt(rand, 0, 12);
+      const full = fullDtw(a, b);
+      const fast = fastDtw(a, b, r);
+      expect(le(full, fast.distance)).toBe(true);
+      expect(fastDtw(a, b, Math.max(a.length, b.length)).distance).toBeCloseTo(full, 9);
+      const p = fast.path;
+      expect(p[0]).toEqual([0, 0]);
+      expect(p[p.length - 1]).toEqual([a.length - 1, b.length - 1]);
+      let cost = 0;
+      p.forEach(([i, j], k) => {
+        cost += (a[i] - b[j]) ** 2;
+        if (k > 0) {
+          const [pi, pj] = p[k - 1];
+          expect([0, 1]).toContain(i - pi);
+          expect([0, 1]).toContain(j - pj);
+          expect(i - pi + j - pj).toBeGreaterThan(0);
+        }
+      });
+      expect(cost).toBeCloseTo(fast.distance, 8);
+    }
+  });
+
+  it('early abandoning returns the exact distance or Infinity, never a wrong finite value', () => {
+    pairs(6, (a, b, n, rand) => {
+      const r = randomInt(rand, 0, n);
+      const exact = cdtw(a, b, r);
+      const limit = exact * (0.5 + rand());
+      const abandoned = cdtw(a, b, r, limit);
+      if (exact < limit) expect(abandoned).toBeCloseTo(exact, 9);
+      else expect(abandoned).toBe(Infinity);
+      const ed = squaredEuclidean(a, b);
+      const edLimited = squaredEuclidean(a, b, limit);
+      expect(edLimited === Infinity || edLimited === ed).toBe(true);
+      if (ed < limit) expect(edLimited).toBe(ed);
+      const kg = lbKeogh(envelope(a, r), b);
+      const kgLimited = lbKeogh(envelope(a, r), b, limit);
+      expect(kgLimited === Infinity || kgLimited === kg).toBe(true);
+    });
+  });
+
+  it('the envelope matches a naive sliding max/min', () => {
+    const rand = rng(7);
+    for (let t = 0; t < 100; t++) {
+      const q = randomSeries(rand, randomInt(rand, 1, 50));
+      const r = randomInt(rand, 0, 60);
+      const env = envelope(q, r);
+      q.forEach((_, i) => {
+        const w = Array.from(q.slice(Math.max(0, i - r), Math.min(q.length, i + r + 1)));
+        expect(env.upper[i]).toBe(Math.max(...w));
+        expect(env.lower[i]).toBe(Math.min(...w));
+      });
+    }
+  });
+
+  it('unequal lengths: Euclidean, banded DTW and LB_Keogh refuse them; full DTW and FastDTW accept them', () => {
+    const a = Float64Array.of(1, 2, 3), b = Float64Array.of(1, 2, 3, 4);
+    expect(() => squaredEuclidean(a, b)).toThrow(RangeError);
+    expect(() => cdtw(a, b, 1)).toThrow(RangeError);
+    expect(() => lbKeogh(envelope(a, 1), b)).toThrow(RangeError);
+    expect(fullDtw(a, b)).toBe(1); // 4 aligns with 3
+    expect(fastDtw(a, b, 1).distance).toBe(1);
+    expect(() => windowedDtw([], b, new Int32Array(0), new Int32Array(0))).toThrow(RangeError);
+    expect(() => fastDtw(a, b, -1)).toThrow(RangeError);
+  });
+
+  it('reduceByHalf averages pairs and keeps an odd last point', () => {
+    expect(Array.from(reduceByHalf([1, 3, 5, 7, 9]))).toEqual([2, 6, 9]);
+  });
+
+  it('a window percentage becomes a radius by rounding up (the archive\'s CBF figure needs it)', () => {
+    expect(bandRadius(11, 128)).toBe(15);
+    expect(bandRadius(10, 60)).toBe(6);
+    expect(bandRadius(0, 128)).toBe(0);
+    expect(bandRadius(100, 128)).toBe(128);
+    expect(() => bandRadius(-1, 10)).toThrow(RangeError);
+  });
+});
