@@ -54,9 +54,12 @@ class Machine {
   /** Nesting depth of each container built so far; scalars are depth 0. */
   private readonly depths = new WeakMap<object, number>();
   private readonly dv: DataView;
+  /** The same bytes as a Buffer, so strings decode in place without a view per string. */
+  private readonly buf: Buffer;
 
   constructor(private readonly b: Uint8Array, private readonly limits: UnpickleLimits) {
     this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    this.buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   }
 
   run(): unknown {
@@ -95,8 +98,8 @@ class Machine {
         case 0x46: this.push(this.textFloat(this.line())); break; // FLOAT
         case 0x47: this.push(this.dv.getFloat64(this.take(8), false)); break; // BINFLOAT
         case 0x53: this.push(unquotePythonString(this.line())); break; // STRING
-        case 0x54: this.push(this.bytes(this.len32()).toString('latin1')); break; // BINSTRING
-        case 0x55: this.push(this.bytes(b[this.take(1)]).toString('latin1')); break; // SHORT_BINSTRING
+        case 0x54: this.push(this.latin1(this.len32())); break; // BINSTRING
+        case 0x55: this.push(this.latin1(b[this.take(1)])); break; // SHORT_BINSTRING
         case 0x56: this.push(rawUnicodeEscape(this.lineBytes())); break; // UNICODE
         case 0x58: this.push(this.utf8(this.len32())); break; // BINUNICODE
         case 0x8c: this.push(this.utf8(b[this.take(1)])); break; // SHORT_BINUNICODE
@@ -147,7 +150,13 @@ class Machine {
   }
 
   private utf8(n: number): string {
-    return this.bytes(n).toString('utf8');
+    const at = this.take(n);
+    return this.buf.toString('utf8', at, at + n);
+  }
+
+  private latin1(n: number): string {
+    const at = this.take(n);
+    return this.buf.toString('latin1', at, at + n);
   }
 
   private len32(): number {
