@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig } from './config/load.js';
+import { ConfigError } from './config/configError.js';
 import type { KaleConfig } from './config/schema.js';
 import { createLogger, setLogLevel, type Logger } from './log.js';
-import { openStore } from './store/openStore.js';
 import type { Store } from './store/store.js';
 import { TimeParseError } from './time.js';
 
@@ -68,6 +67,8 @@ export async function configFromOptions(opts: GlobalOptions, extra: Record<strin
     webapp: { port: portFlag('webapp-port', opts.webappPort), host: opts.host },
     ...extra,
   };
+  // zod and the config loader load only when a command runs, not for --help.
+  const { loadConfig } = await import('./config/load.js');
   const config = await loadConfig({ files: opts.config, overrides });
   setLogLevel(config.logLevel);
   return config;
@@ -93,6 +94,8 @@ export function action<A extends unknown[]>(
     let store: Store | undefined;
     try {
       const config = await configFromOptions(cmd.optsWithGlobals() as GlobalOptions, extraConfig?.(...args));
+      // Loaded here, not at the top: `kale --help` should not pay for ioredis and msgpackr.
+      const { openStore } = await import('./store/openStore.js');
       const ctx: CommandContext = {
         config,
         log: createLogger(`kale.${cmd.name()}`),

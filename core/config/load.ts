@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { configSchema, type KaleConfig } from './schema.js';
+import { ConfigError } from './configError.js';
 
-/** A configuration problem; the CLI prints the message as one line and exits 2. */
-export class ConfigError extends Error {}
+export { ConfigError };
 
 type Plain = Record<string, unknown>;
 
