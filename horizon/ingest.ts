@@ -34,7 +34,15 @@ export class Ingest implements Sink {
     if (reason) { this.reject(reason, peer, `bad ${reason}`); return; }
     const { name: n, ts: t, value: v } = this.out;
     if (this.router.isSkipped(n)) { this.counters.skipped++; return; }
-    const route = this.router.route(n, t, v, now);
+    let route;
+    try {
+      route = this.router.route(n, t, v, now);
+    } catch (err) {
+      // A config transform that throws costs that point its rollups, never the listener.
+      this.warn('transform', `torus routing failed for ${n}: ${(err as Error).message}; stored in the raw window only`);
+      this.writer.add(n, t, v);
+      return;
+    }
     this.counters.torusExpired += route.expired;
     this.writer.add(n, t, v, route.torus);
   }

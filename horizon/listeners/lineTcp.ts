@@ -6,7 +6,14 @@ import { listenTcp, type TcpListener } from './tcp.js';
 export function listenLineTcp(host: string, port: number, sink: Sink, maxLineBytes: number): Promise<TcpListener> {
   return listenTcp(host, port, '--line-port', (socket, peer) => {
     const reader = new LineReader(sink, peer, maxLineBytes);
-    socket.on('data', (data: Buffer) => reader.push(data));
+    socket.on('data', (data: Buffer) => {
+      try {
+        reader.push(data);
+      } catch (err) {
+        sink.reject('undecodable', peer, (err as Error).message);
+        socket.destroy();
+      }
+    });
     socket.on('end', () => reader.end());
   });
 }

@@ -11,7 +11,15 @@ export function listenPickleTcp(host: string, port: number, sink: Sink, maxFrame
     const reader = new PickleFrameReader(maxFrameBytes);
     let refused = false;
     socket.on('data', (data: Buffer) => {
-      const oversized = reader.push(data, (frame) => decodePickle(frame, sink, peer));
+      let oversized: number | undefined;
+      try {
+        oversized = reader.push(data, (frame) => decodePickle(frame, sink, peer));
+      } catch (err) {
+        // Decoders report through the sink; anything thrown here is a bug, and still only this peer's problem.
+        sink.reject('undecodable', peer, (err as Error).message);
+        socket.destroy();
+        return;
+      }
       if (oversized !== undefined) {
         sink.reject('oversized', peer, `frame of ${oversized} bytes announced (limit ${maxFrameBytes}); connection closed`);
         refused = true;
