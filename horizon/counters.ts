@@ -13,6 +13,8 @@ export class IngestCounters {
   flushFailures = 0;
   flushMsTotal = 0;
   flushMsMax = 0;
+  /** Time spent encoding writes on this thread (inside flushMsTotal). */
+  encodeMsTotal = 0;
   /** performance.now() of the last successful write (benchmarks measure up to it). */
   lastWriteAt = 0;
   readonly rejected: Record<RejectReason, number> = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>;

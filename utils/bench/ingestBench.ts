@@ -7,7 +7,8 @@
  * one connection), then counts what Redis holds (bytes of every `metrics.*` key / bytes per point), not
  * what horizon thinks it wrote. Beside it, `redis-benchmark -P 64 APPEND` on the same server in the
  * same run is the ceiling. "Where the time goes": the main thread's event-loop utilisation (decode,
- * validate, route, encode) and the share of the run the writer spent waiting on Redis.
+ * validate, route, encode), the share of the run spent encoding writes (Store.append's synchronous
+ * part) and the share spent waiting on Redis with a write in flight.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import dgram from 'node:dgram';
@@ -154,6 +155,7 @@ export function ingestBenchCommand(): Command {
         const seconds = (horizon.counters.lastWriteAt - t0) / 1000;
         const elu = performance.eventLoopUtilization(elu0);
         const flushMs = horizon.counters.flushMsTotal;
+        const encodeMs = horizon.counters.encodeMsTotal;
         await horizon.stop();
         let bytes = 0;
         for (const key of await store.client.smembers('metrics.unique_metrics')) if (key.startsWith('metrics.bench.')) bytes += await store.client.strlen(key);
@@ -165,7 +167,9 @@ export function ingestBenchCommand(): Command {
           target_rate: job.rate || 'max', sent, stored, lost: sent - stored,
           stored_points_per_s: Math.round(rate),
           redis_benchmark_append_per_s: Math.round(ceiling), vs_ceiling: rate / ceiling,
-          main_thread_busy: elu.utilization, writer_waiting_on_redis_share: flushMs / (seconds * 1000),
+          main_thread_busy: elu.utilization,
+          writer_encode_share: encodeMs / (seconds * 1000),
+          writer_waiting_on_redis_share: (flushMs - encodeMs) / (seconds * 1000),
           rejected: horizon.counters.rejectedTotal, dropped: horizon.counters.dropped,
         }, opts.json);
       } finally {
