@@ -17,9 +17,22 @@ export const grubbs = defineDetector({
     const std = numpyStd(values);
     const mean = numpyMean(values);
     const z = (tailAverage(values) - mean) / std;
-    const t = studentTIsf(alpha / (2 * n), n - 2);
+    const t = criticalT(alpha, n);
     const t2 = t * t;
     const g = ((n - 1) / Math.sqrt(n)) * Math.sqrt(t2 / (n - 2 + t2));
     return (twoSided ? Math.abs(z) : z) > g;
   },
 });
+
+/** The quantile depends only on (alpha, n), and windows mostly share a length: cache it. */
+const tCache = new Map<string, number>();
+function criticalT(alpha: number, n: number): number {
+  const key = `${alpha}:${n}`;
+  let t = tCache.get(key);
+  if (t === undefined) {
+    t = studentTIsf(alpha / (2 * n), n - 2);
+    if (tCache.size > 10_000) tCache.clear();
+    tCache.set(key, t);
+  }
+  return t;
+}

@@ -1,10 +1,11 @@
-import { histogram } from '../stats/histogram.js';
+import { binCount, histogramEdges } from '../stats/histogram.js';
 import { defineDetector, tailAverage } from './types.js';
 
 /**
  * 15 equal-width bins over [min, max]; anomalous when the tail average falls in a bin holding at
  * most `maxCount` values. Bins are right-open, and bin 0 only counts when the tail is ≤ min, exactly
- * as Etsy wrote it (so a tail equal to the maximum is in no bin).
+ * as Etsy wrote it (so a tail equal to the maximum is in no bin). Only the one bin the tail can be
+ * in is counted.
  */
 export const histogramBins = defineDetector({
   name: 'histogram_bins',
@@ -13,14 +14,10 @@ export const histogramBins = defineDetector({
   detect({ values }, { bins, maxCount }) {
     if (values.length === 0) return null;
     const t = tailAverage(values);
-    const { counts, edges } = histogram(values, bins);
-    for (let i = 0; i < counts.length; i++) {
-      if (counts[i] > maxCount) continue;
-      if (i === 0) {
-        if (t <= edges[0]) return true;
-      } else if (t >= edges[i] && t < edges[i + 1]) {
-        return true;
-      }
+    const edges = histogramEdges(values, bins);
+    if (t <= edges[0]) return binCount(values, edges, 0) <= maxCount;
+    for (let i = 1; i < bins; i++) {
+      if (t >= edges[i] && t < edges[i + 1]) return binCount(values, edges, i) <= maxCount;
     }
     return false;
   },

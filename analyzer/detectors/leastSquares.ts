@@ -1,6 +1,7 @@
 import { roundHalfEven } from '../stats/ksTwoSample.js';
 import { lstsqFitted } from '../stats/lstsq.js';
 import { simpleRegression } from '../stats/ols.js';
+import { scratch } from '../stats/scratch.js';
 import { numpyStd } from '../stats/sums.js';
 import { defineDetector } from './types.js';
 
@@ -17,10 +18,10 @@ export const leastSquares = defineDetector({
   detect({ timestamps, values }, { sigma, fit }) {
     const n = values.length;
     if (n < 3) return false;
-    const errors = new Float64Array(n);
+    const errors = scratch('leastSquares', n);
     if (fit === 'lstsq') {
-      const fitted = lstsqFitted(timestamps, values);
-      for (let i = 0; i < n; i++) errors[i] = values[i] - fitted[i];
+      lstsqFitted(timestamps, values, errors);
+      for (let i = 0; i < n; i++) errors[i] = values[i] - errors[i];
     } else {
       const line = simpleRegression(timestamps, values);
       for (let i = 0; i < n; i++) errors[i] = values[i] - (line.slope * (timestamps[i] - line.centre) + line.intercept);

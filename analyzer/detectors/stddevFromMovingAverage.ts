@@ -1,4 +1,4 @@
-import { ewmStdLast, ewmaLast } from '../stats/ewm.js';
+import { ewmLast } from '../stats/ewm.js';
 import { defineDetector } from './types.js';
 
 /**
@@ -12,6 +12,7 @@ export const stddevFromMovingAverage = defineDetector({
   detect({ values }, { com, sigma }) {
     const n = values.length;
     if (n === 0) return null;
-    return Math.abs(values[n - 1] - ewmaLast(values, com)) > sigma * ewmStdLast(values, com);
+    const ewm = ewmLast(values, com);
+    return Math.abs(values[n - 1] - ewm.mean) > sigma * ewm.std;
   },
 });

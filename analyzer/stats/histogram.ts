@@ -1,14 +1,11 @@
 /**
  * `numpy.histogram(values, bins)` with equal-width bins over [min, max] (widened by ±0.5 when all
- * values are equal): edges from numpy's linspace (i·step + first, last edge exactly max) and counts
- * with numpy's index computation and its edge corrections, so every value lands where numpy puts it.
+ * values are equal): edges from numpy's linspace (i·step + first; the last edge exactly max).
+ * numpy computes each value's bin from `(v − first)·bins/(last − first)` and then corrects it against
+ * the edges, so a value lands in bin k exactly when edges[k] ≤ v < edges[k+1] (the last bin also
+ * takes v = max); `binCount` counts one bin that way without building the others.
  */
-export interface Histogram {
-  readonly counts: Int32Array;
-  readonly edges: Float64Array;
-}
-
-export function histogram(values: Float64Array, bins: number): Histogram {
+export function histogramEdges(values: Float64Array, bins: number): Float64Array {
   let first = Infinity;
   let last = -Infinity;
   for (let i = 0; i < values.length; i++) {
@@ -22,15 +19,18 @@ export function histogram(values: Float64Array, bins: number): Histogram {
   const step = (last - first) / bins;
   for (let i = 0; i <= bins; i++) edges[i] = i * step + first;
   edges[bins] = last;
-  const counts = new Int32Array(bins);
-  const norm = bins / (last - first);
+  return edges;
+}
+
+/** How many values numpy puts in bin `k` of `edges`. */
+export function binCount(values: Float64Array, edges: Float64Array, k: number): number {
+  const lo = edges[k];
+  const hi = edges[k + 1];
+  const lastBin = k === edges.length - 2;
+  let count = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    let k = Math.trunc((v - first) * norm);
-    if (k === bins) k -= 1;
-    if (v < edges[k]) k -= 1;
-    else if (v >= edges[k + 1] && k !== bins - 1) k += 1;
-    counts[k]++;
+    if (v >= lo && (v < hi || (lastBin && v === hi))) count++;
   }
-  return { counts, edges };
+  return count;
 }

@@ -1,8 +1,10 @@
+import { scratch } from './scratch.js';
+
 /** Median by selection on a copy (O(n)); the mean of the two middle values for even lengths. */
-export function median(values: Float64Array, scratch = new Float64Array(values.length)): number {
+export function median(values: Float64Array): number {
   const n = values.length;
   if (n === 0) return NaN;
-  const a = scratch.length === n ? scratch : new Float64Array(n);
+  const a = scratch('median', n);
   a.set(values);
   const k = n >> 1;
   const hi = select(a, k);

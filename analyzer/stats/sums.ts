@@ -6,6 +6,8 @@
  * which one its reference used.
  */
 
+import { scratch } from './scratch.js';
+
 const BLOCK = 128;
 
 /** numpy's pairwise_sum over `a[from, from + n)`. */
@@ -50,7 +52,7 @@ export function numpyMean(a: Float64Array, from = 0, n = a.length - from): numbe
 export function numpyStd(a: Float64Array, ddof = 0, from = 0, n = a.length - from): number {
   if (n - ddof <= 0) return NaN;
   const mean = pairwiseSum(a, from, n) / n;
-  const sq = new Float64Array(n);
+  const sq = scratch('numpyStd', n);
   for (let i = 0; i < n; i++) {
     const d = a[from + i] - mean;
     sq[i] = d * d;
