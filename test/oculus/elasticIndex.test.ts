@@ -1,0 +1,60 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { EmbeddedStore } from '../../core/store/embeddedStore.js';
+import { ShapeIndexUnavailableError } from '../../oculus/errors.js';
+import { ElasticShapeIndex } from '../../oculus/index/elasticIndex.js';
+import { searchSimilar } from '../../oculus/search/searchShapes.js';
+import { freePort } from '../../utils/redisServer.js';
+import { elasticsearchUrl, freshIndexPrefix } from '../support/elasticsearch.js';
+import { metricBatches, shapesOf } from './fixtures.js';
+import { shapeIndexContract } from './indexContract.js';
+
+if (!elasticsearchUrl) process.stderr.write('*** Elasticsearch unavailable: the Elasticsearch shape index suites are SKIPPED ***\n');
+
+const open = (vectorIndex: 'flat' | 'hnsw') => async () => new ElasticShapeIndex({
+  url: elasticsearchUrl!, prefix: freshIndexPrefix(), paaDims: 16, candidates: 1000, dtwCandidates: 1000, vectorIndex,
+});
+
+shapeIndexContract('Elasticsearch, flat vectors', open('flat'), !elasticsearchUrl);
+shapeIndexContract('Elasticsearch, hnsw vectors', open('hnsw'), !elasticsearchUrl);
+
+describe.skipIf(!elasticsearchUrl)('Elasticsearch index layout', () => {
+  const index = new ElasticShapeIndex({ url: elasticsearchUrl ?? 'http://127.0.0.1:1', prefix: freshIndexPrefix(), paaDims: 16, candidates: 100, dtwCandidates: 100, vectorIndex: 'flat' });
+  afterAll(() => index.close());
+
+  it('an import builds a new index and moves the window alias onto it, dropping the old one', async () => {
+    const shapes = shapesOf(metricBatches(20));
+    await index.replace('1h', shapes);
+    const alias = index.alias('1h');
+    const first = Object.keys(await index.client.indices.getAlias({ name: alias }));
+    await index.replace('1h', shapes.slice(0, 3));
+    const second = Object.keys(await index.client.indices.getAlias({ name: alias }));
+    expect(first).toHaveLength(1);
+    expect(second).toHaveLength(1);
+    expect(second[0]).not.toBe(first[0]);
+    expect(await index.client.indices.exists({ index: first[0] })).toBe(false);
+    const mapping = await index.client.indices.getMapping({ index: alias });
+    const props = mapping[second[0]].mappings.properties!;
+    expect(props.paa).toMatchObject({ type: 'dense_vector', dims: 16, similarity: 'l2_norm' });
+    expect(props.z).toMatchObject({ type: 'float', index: false });
+    const doc = await index.client.get<{ sax: string; fingerprint: string; segments: string[] }>({ index: alias, id: shapes[0].name });
+    expect(doc._source!.sax).toMatch(/^[a-h]{16}$/);
+    expect(doc._source!.fingerprint).toMatch(/^[uds]( [uds])*$/);
+    expect(doc._source!.segments).toEqual(shapes[0].name.split('.'));
+  });
+});
+
+describe('Elasticsearch down', () => {
+  it('search answers a clear ShapeIndexUnavailableError naming the server', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const index = new ElasticShapeIndex({ url, prefix: 'kale-down', paaDims: 16, candidates: 10, dtwCandidates: 10, vectorIndex: 'flat' });
+    const store = EmbeddedStore.open();
+    await store.append(metricBatches(3));
+    const name = metricBatches(3)[0].name;
+    const err = await searchSimilar({ index, store, paaDims: 16 }, name).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ShapeIndexUnavailableError);
+    expect((err as Error).message).toContain(`Elasticsearch at ${url} is unreachable`);
+    await expect(index.replace('1h', shapesOf(metricBatches(3)))).rejects.toBeInstanceOf(ShapeIndexUnavailableError);
+    await index.close();
+    await store.close();
+  });
+});
