@@ -47,11 +47,13 @@ export function createApp(deps: WebappDeps, oculus: Oculus, uiDir = DEFAULT_UI_D
 function serveUi(app: Express, uiDir: string): void {
   const index = path.join(uiDir, 'index.html');
   app.use(express.static(uiDir, { index: false, maxAge: '1h', immutable: false }));
-  app.get(/.*/, (_req, res) => {
+  // Page routes (no file extension) get the app; a missing asset gets a plain 404, not HTML.
+  app.get(/^[^.]*$/, (_req, res) => {
     if (!fs.existsSync(index)) {
       res.status(503).type('text/plain').send('The UI is not built: run `npm run build`. The JSON API is under /api.\n');
       return;
     }
     res.set('Cache-Control', 'no-cache').sendFile(index);
   });
+  app.use((_req, res) => void res.status(404).type('text/plain').send('Not found\n'));
 }
