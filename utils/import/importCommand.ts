@@ -42,7 +42,8 @@ than FULL_DURATION go to the torus schemas only (roomba would trim them from the
         let filePoints = 0;
         for (const [name, points] of parsed.series) {
           const into = merged.get(name);
-          if (into) into.push(...points); else merged.set(name, points);
+          // Not push(...points): a long file would overflow the argument limit.
+          if (into) for (const p of points) into.push(p); else merged.set(name, points);
           filePoints += points.length;
         }
         if (filePoints === 0) emptyFiles.push(file);
