@@ -63,5 +63,5 @@ describe('configuration errors', () => {
     };
     walk([]);
     expect(seen).toContain('bench store');
-  });
+  }, 300_000);
 });
