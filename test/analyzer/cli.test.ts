@@ -24,7 +24,7 @@ function points(spike: number): Array<[number, number]> {
 describe('kale analyze', () => {
   it('prints the JSON contract: verdict, votes, datapoint, score', () => {
     const file = write('spike.json', JSON.stringify(points(400)));
-    const r = kale(['analyze', file, '--json']);
+    const r = kale(['analyze', file, '--preset', 'etsy', '--now', String(NOW + 30), '--json']);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.verdict).toBe('anomalous');
@@ -35,6 +35,12 @@ describe('kale analyze', () => {
       'first_hour_average', 'grubbs', 'histogram_bins', 'ks_test', 'least_squares', 'mean_subtraction_cumulation',
       'median_absolute_deviation', 'stddev_from_average', 'stddev_from_moving_average',
     ]);
+  });
+
+  it('judges with the default preset when none is given', () => {
+    const out = JSON.parse(kale(['analyze', write('spike2.json', JSON.stringify(points(400))), '--json']).stdout);
+    expect(out.verdict).toBe('anomalous');
+    expect(Object.keys(out.votes).length).toBeGreaterThan(0);
   });
 
   it('reads Skyline\'s {"results": …} and judges the etsy preset at --now', () => {
