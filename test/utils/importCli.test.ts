@@ -29,8 +29,20 @@ describe('kale import', () => {
     expect(r.stderr).toContain(`${f.csv}:3: bad value "oops"`);
     const summary = JSON.parse(r.stdout);
     expect(summary).toMatchObject({ files: 3, metrics: 3, points: 6, windowPoints: 5, olderThanWindow: 1, badRows: 1, emptyValues: 1, torus: 'no torus schemas configured' });
+    expect(r.stderr).toContain('1 points older than FULL_DURATION were not stored (no torus schema); --shift-to-now imports them as recent');
     const series = JSON.parse(kale(['series', 'web.requests', '--data-dir', path.join(dir, 'data'), '--json']).stdout);
     expect(series).toEqual([[now - 120, 1], [now, 3]]);
+  });
+
+  it('--shift-to-now replays an old export as recent data, spacing kept', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'old.csv');
+    fs.writeFileSync(file, '1500000000,1\n1500000060,2\n');
+    const r = kale(['import', file, '--shift-to-now', '--data-dir', dir, '--json']);
+    expect(JSON.parse(r.stdout)).toMatchObject({ points: 2, windowPoints: 2 });
+    const [[t0], [t1]] = JSON.parse(kale(['series', 'old', '--data-dir', dir, '--json']).stdout);
+    expect(t1 - t0).toBe(60);
+    expect(Math.abs(Date.now() / 1000 - t1)).toBeLessThan(60);
   });
 
   it('exits 2 for a missing file and 1 when a file yields nothing', () => {
