@@ -49,6 +49,7 @@ describe('webapp in Chromium', () => {
   let kale: RunningKale;
   let page: Page;
   const dialogs: string[] = [];
+  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     kale = await startKale(startArgs(await seededDataDir()));
@@ -57,6 +58,8 @@ describe('webapp in Chromium', () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
     page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
   });
   afterAll(async () => {
     await browser?.close();
@@ -99,6 +102,8 @@ describe('webapp in Chromium', () => {
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(await page.$$eval('img', (imgs) => imgs.length)).toBe(0);
     expect(dialogs).toEqual([]);
+    // Nothing the page does trips its own Content-Security-Policy, and nothing throws.
+    expect(consoleErrors).toEqual([]);
   });
 
   it('explores a metric over a relative range', async () => {
