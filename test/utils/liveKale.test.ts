@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { kale, startKale, type RunningKale } from '../support/kaleCli.js';
@@ -75,5 +78,24 @@ describe.runIf(redisUrl)('seed and loadgen against a running kale', () => {
     const closed = kale(['seed', '--redis', url, '--proto', 'line', '--line-port', '1', '--hours', '1']);
     expect(closed.status).toBe(1);
     expect(closed.stderr).toContain('cannot connect to the line listener at 127.0.0.1:1');
+  });
+});
+
+describe.runIf(redisUrl)('loadgen against a kale that skips its metrics', () => {
+  it('reports every point lost, and horizon counting them as skipped', async () => {
+    const url = await freshRedisDb();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-loadgen-'));
+    const config = path.join(dir, 'kale.config.json');
+    fs.writeFileSync(config, JSON.stringify({ horizon: { skip: ['loadgen.'], selfMetricsInterval: 1 } }));
+    const k = await startKale(['start', '--redis', url, '--config', config, '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', 'off']);
+    try {
+      const r = kale(['loadgen', '--redis', url, '--config', config, '--proto', 'pickle', '--pickle-port', String(k.ready.pickle), '--rate', '2000', '--duration', '1', '--json']);
+      expect(r.status).toBe(1);
+      const result = JSON.parse(r.stdout);
+      expect(result).toMatchObject({ sent: 2000, stored: 0, lost: 2000 });
+      expect(result.horizon_skipped).toBeGreaterThanOrEqual(2000);
+    } finally {
+      await k.stop();
+    }
   });
 });

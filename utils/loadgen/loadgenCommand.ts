@@ -5,6 +5,7 @@ import { openSender } from '../senders/openSender.js';
 import type { Proto } from '../senders/sender.js';
 import { senderTarget, withTargetOptions } from '../senders/target.js';
 import { waitForStored } from './countStored.js';
+import { horizonCountersSince, readHorizonCounters } from './horizonCounters.js';
 import { generateLoad } from './generateLoad.js';
 
 interface LoadgenOptions { proto: Proto; rate: string; duration: string; metrics: string; batch: string; cleanup?: boolean; json?: boolean }
@@ -28,6 +29,8 @@ export function loadgenCommand(): Command {
 Metrics are named loadgen.<run>.m<i>. Counting what was stored reads the same store the running kale
 writes to, so give the same --redis URL (or REDIS_URL); with the embedded store only "sent" is known.
 Prints one line: proto, run, rate asked, seconds spent sending, sent, stored, lost, points/s sent.
+When points were lost, also the change in horizon's counters over the run (horizon_received,
+horizon_rejected_<reason>, horizon_skipped, horizon_dropped; they count all traffic to that kale).
 Exits 1 when fewer points were stored than sent.
 `);
   return cmd.action(action(async (ctx, opts: LoadgenOptions) => {
@@ -40,6 +43,7 @@ Exits 1 when fewer points were stored than sent.
     const store = ctx.config.redis.url ? ctx.store() : undefined;
     if (store && !(await store.ping())) throw new Error(`cannot reach Redis at ${ctx.config.redis.url}`);
 
+    const before = store && (await readHorizonCounters(store))?.counters;
     const run = Date.now().toString(36);
     const names = Array.from({ length: m }, (_, i) => `loadgen.${run}.m${i}`);
     const sender = await openSender(opts.proto, host, port);
@@ -48,12 +52,18 @@ Exits 1 when fewer points were stored than sent.
       onProgress: (done, total) => progress(`sending ${opts.proto} to ${host}:${port}`, done, total),
     });
     const stored = store ? await waitForStored(store, names, sent) : undefined;
+    // Where lost points went, by horizon's counters in its next status (written every selfMetricsInterval,
+    // stamped in whole seconds), once the stored count has settled.
+    const horizon = store && stored !== undefined && stored < sent
+      ? await horizonCountersSince(store, before ?? {}, Math.floor(Date.now() / 1000) + 1, (ctx.config.horizon.selfMetricsInterval + 5) * 1000)
+      : undefined;
     if (store && opts.cleanup) for (const name of names) await store.trim(name, Date.now() / 1000 + 1e9);
     printResult({
       proto: opts.proto, run: `loadgen.${run}`, rate, seconds: Number(seconds.toFixed(3)), sent,
       stored: stored ?? 'unknown (embedded store: pass --redis)',
       lost: stored === undefined ? 'unknown' : sent - stored,
       sent_per_s: Math.round(sent / seconds),
+      ...Object.fromEntries(Object.entries(horizon ?? {}).map(([k, v]) => [`horizon_${k.replace('.', '_')}`, v])),
     }, opts.json);
     if (stored !== undefined && stored < sent) process.exitCode = 1;
   }));
