@@ -125,6 +125,18 @@ describe.each(backends)('webapp API on the %s store', (_kind, open) => {
     expect((await json('/api/torus/series?stat=avg(app.requests)&interval=1h&format=csv')).status).toBe(400);
   });
 
+  it('lists the torus intervals a metric can be read at', async () => {
+    expect((await json('/api/torus/intervals?metric=app.requests')).body).toEqual({
+      metric: 'app.requests',
+      intervals: [
+        { interval: '1h', schema: 'requests', type: 'series', step: 3600, steps: 48 },
+        { interval: '1m', schema: 'requests', type: 'series', step: 60, steps: 240 },
+      ],
+    });
+    expect((await json('/api/torus/intervals?metric=web.api.latency')).body.intervals).toEqual([]);
+    expect((await json('/api/torus/intervals')).status).toBe(400);
+  });
+
   it('finds similar shapes by metric and by drawn values, passing oculus errors on as 400/404', async () => {
     const byName = await json('/api/similar?metric=web.api.latency&k=3');
     expect(byName.status).toBe(200);

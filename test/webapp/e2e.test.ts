@@ -8,24 +8,32 @@ import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import { openSender } from '../../utils/senders/openSender.js';
 import { startKale, type RunningKale } from '../support/kaleCli.js';
 import { launchChromium, pixelsOfColour, screenshot } from './browser.js';
-import { XSS_NAME, importShapes, seedStore } from './fixtures.js';
+import { XSS_NAME, daySeries, importShapes, seedStore, seedTorus } from './fixtures.js';
 
 const ANOMALY_RED: [number, number, number] = [255, 84, 104];
 const SPIKED = [XSS_NAME, 'web.checkout.latency', 'web.search.errors'];
 const NAMES = [...SPIKED, ...Array.from({ length: 40 }, (_, i) => `app.host${i % 5}.requests.r${i}`)];
 
-/** A data directory holding a quiet day of metrics and their shapes (no anomaly yet). */
+const SCHEMAS = [{ name: 'web', type: 'series' as const, match: '^web\\.', intervals: { '10m': { step: 600, steps: 200 }, '1h': { step: '1h', steps: 48 } } }];
+
+/**
+ * A data directory holding a quiet day of metrics, their shapes and torus rollups (no anomaly yet),
+ * and a config naming the torus schemas.
+ */
 async function seededDataDir(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-e2e-'));
   const store = EmbeddedStore.open(dir);
-  await seedStore(store, NAMES, 0);
+  const now = Math.floor(Date.now() / 1000);
+  await seedStore(store, NAMES, 0, now);
+  await seedTorus(store, SCHEMAS, 'web.checkout.latency', daySeries(now, 1, false), now);
   await importShapes(configSchema.parse({ dataDir: dir }), store);
   await store.close();
+  fs.writeFileSync(path.join(dir, 'kale.config.json'), JSON.stringify({ horizon: { schemas: SCHEMAS } }));
   return dir;
 }
 
 const startArgs = (dir: string, extra: string[] = []) =>
-  ['start', '--data-dir', dir, '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', '0', '--interval', '2', ...extra];
+  ['start', '--data-dir', dir, ...(fs.existsSync(path.join(dir, 'kale.config.json')) ? ['--config', path.join(dir, 'kale.config.json')] : []), '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', '0', '--interval', '2', ...extra];
 
 /** Sends one spike per metric to horizon's pickle port, as carbon-relay would. */
 async function sendSpikes(port: number, names: string[]): Promise<void> {
@@ -117,6 +125,11 @@ describe('webapp in Chromium', () => {
     await expect.poll(() => page.textContent('[data-testid=explore-detail] .error')).toMatch(/cannot parse time "someday"/);
     await page.click('button:text-is("24h")');
     await page.waitForSelector('[data-testid=explore-chart] canvas');
+    await page.selectOption('select[aria-label=interval]', '10m');
+    await page.selectOption('select[aria-label=function]', 'max');
+    await page.fill('input[aria-label=start]', '1 day ago');
+    await page.click('button:text-is("Show")');
+    await page.waitForSelector('[data-testid=torus-chart] canvas');
     await screenshot(page, 'explore');
   });
 
@@ -190,7 +203,7 @@ describe('webapp edge cases in Chromium', () => {
     const dir = await seededDataDir();
     const cfg = path.join(dir, 'kale.config.json');
     fs.writeFileSync(cfg, JSON.stringify({ webapp: { token: 'e2e-token' } }));
-    const kale = await startKale(startArgs(dir, ['--host', '0.0.0.0', '--config', cfg]));
+    const kale = await startKale(startArgs(dir, ['--host', '0.0.0.0']));
     const external = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.1';
     const base = String(kale.ready.webapp).replace('0.0.0.0', external);
     const browser = await launchChromium();

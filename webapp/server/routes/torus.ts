@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import type { KaleConfig } from '../../../core/config/schema.js';
 import { MAX_BUCKETS, TORUS_STATS, TorusReadError, readTorus, type Datapoint, type TorusStat } from '../../../core/torus/read.js';
-import { compileSchemas, type TorusSchema } from '../../../core/torus/schemas.js';
+import { compileSchemas, schemaForRead, schemaMatches, type TorusSchema } from '../../../core/torus/schemas.js';
 import type { WebappDeps } from '../deps.js';
 import { badRequest } from '../httpError.js';
-import { optionalEnum, optionalInt, optionalString, optionalTime, query } from '../params.js';
+import { metricName, optionalEnum, optionalInt, optionalString, optionalTime, query } from '../params.js';
 
 const MAX_TARGETS = 20;
 
@@ -38,6 +38,7 @@ function collapse(points: Datapoint[], stat: TorusStat): Datapoint[] {
 }
 
 /**
+ * `GET /api/torus/intervals?metric=` lists what can be read for a metric, and
  * `GET /api/torus/series?stat=avg(name)&interval=&start=&end=&steps=&condense=&collapse=&format=`:
  * rolled-up reads (DESIGN §4.2) through core/torus/read.ts. `stat` may repeat (one target each).
  * `graphite` (default) answers `[{target, datapoints: [[value, ts], …]}]`; `json` answers
@@ -52,6 +53,20 @@ export function torusRoutes({ store, config }: WebappDeps): Router {
     return compiled;
   };
   const r = Router();
+  // The intervals a read of this metric can ask for, each with the schema that would answer it.
+  r.get('/api/torus/intervals', (req, res) => {
+    const metric = metricName(query(req));
+    const all = schemas();
+    const names = [...new Set(all.filter((s) => schemaMatches(s, metric)).flatMap((s) => [...s.intervals.keys()]))];
+    res.json({
+      metric,
+      intervals: names.map((interval) => {
+        const s = schemaForRead(all, metric, interval)!;
+        const iv = s.intervals.get(interval)!;
+        return { interval, schema: s.name, type: s.type, step: iv.step.seconds, steps: iv.steps ?? null };
+      }),
+    });
+  });
   r.get('/api/torus/series', async (req, res) => {
     const q = query(req);
     const rawStats = Array.isArray(q.stat) ? q.stat : [q.stat];

@@ -64,6 +64,7 @@ export const api = {
   series: (metric: string, from?: string, until?: string) => call<{ metric: string; points: Point[] }>(`api/series?${qs({ metric, from, until })}`),
   torus: (params: { stat: string; interval: string; start: string; end: string }) =>
     call<GraphiteTarget[]>(`api/torus/series?${qs({ ...params, format: 'graphite' })}`),
+  torusIntervals: (metric: string) => call<{ intervals: Array<{ interval: string; schema: string; step: number }> }>(`api/torus/intervals?${qs({ metric })}`),
   similarByMetric: (metric: string, o: SimilarOptions) => call<SimilarAnswer>(`api/similar?${qs({ metric, ...o })}`),
   similarByShape: (values: number[], o: SimilarOptions) =>
     call<SimilarAnswer>('api/similar', { method: 'POST', body: JSON.stringify({ values, ...o, exclude: o.exclude.split(',').map((s) => s.trim()).filter(Boolean) }) }),

@@ -74,8 +74,20 @@ function TorusView({ metric }: { metric: string }) {
   const [end, setEnd] = useState('now');
   const [targets, setTargets] = useState<GraphiteTarget[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [intervals, setIntervals] = useState<string[] | null>(null);
   const run = () => api.torus({ stat: `${fn}(${metric})`, interval, start, end }).then((t) => { setTargets(t); setError(null); }, (e: Error) => { setTargets(null); setError(e.message); });
-  useEffect(() => { setTargets(null); setError(null); }, [metric]);
+  useEffect(() => {
+    setTargets(null);
+    setError(null);
+    api.torusIntervals(metric).then((r) => {
+      const names = r.intervals.map((i) => i.interval);
+      setIntervals(names);
+      if (names.length && !names.includes(interval)) setInterval_(names[0]);
+    }, () => setIntervals([]));
+  }, [metric]);
+  if (intervals && intervals.length === 0) {
+    return <div className="torus"><h3>Rolled-up intervals</h3><p className="muted">No torus schema stores this metric (see <code>horizon.schemas</code> in the configuration).</p></div>;
+  }
   const data = useMemo(() => {
     const t = targets?.[0];
     if (!t) return null;
@@ -86,7 +98,7 @@ function TorusView({ metric }: { metric: string }) {
       <h3>Rolled-up intervals</h3>
       <form className="toolbar" onSubmit={(e) => { e.preventDefault(); void run(); }}>
         <select value={fn} onChange={(e) => setFn(e.target.value)} aria-label="function">{FUNCTIONS.map((f) => <option key={f}>{f}</option>)}</select>
-        <label>interval <input value={interval} onChange={(e) => setInterval_(e.target.value)} size={6} aria-label="interval" /></label>
+        <select value={interval} onChange={(e) => setInterval_(e.target.value)} aria-label="interval">{(intervals ?? [interval]).map((i) => <option key={i}>{i}</option>)}</select>
         <label>start <input value={start} onChange={(e) => setStart(e.target.value)} aria-label="start" /></label>
         <label>end <input value={end} onChange={(e) => setEnd(e.target.value)} aria-label="end" /></label>
         <button type="submit">Show</button>
