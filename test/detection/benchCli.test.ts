@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { kale } from '../support/kaleCli.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-detection-'));
+const plots = path.join(dir, 'plots');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Minute series with small deterministic wiggle; `step` rows from `at` on are shifted and labelled. */
+function writeSeries(name: string, n: number, at?: number) {
+  const rows = ['timestamp,value,label'];
+  for (let i = 0; i < n; i++) {
+    const shifted = at !== undefined && i >= at;
+    rows.push(`${1_700_000_000 + i * 60},${100 + ((i * 37) % 11) - 5 + (shifted ? 200 : 0)},${shifted && i < at! + 5 ? 1 : 0}`);
+  }
+  fs.writeFileSync(path.join(dir, name), `${rows.join('\n')}\n`);
+}
+
+describe('kale bench detection', () => {
+  writeSeries('web__step.csv', 240, 200);
+  writeSeries('db__quiet.csv', 240);
+
+  it('scores each preset per domain and pooled, and plots the worst files', () => {
+    const r = kale(['bench', 'detection', dir, '--preset', 'etsy,default', '--plot-dir', plots, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ bench: 'detection', files: 2, points: 480, tolerance: 5 });
+    expect(Object.keys(out.domains).sort()).toEqual(['db', 'web']);
+    for (const preset of ['etsy', 'default']) {
+      for (const level of ['alerts', 'verdicts']) {
+        expect(out.pooled[preset][level]).toMatchObject({ episodes: 1, points: 480 });
+        for (const key of ['precision', 'recall', 'f1', 'fpPer1000', 'windowed']) expect(typeof out[`${preset}_${level}_${key}`]).toBe('number');
+      }
+    }
+    // A 200-unit step on a ±5 wiggle is caught by the default preset, with one alert for the episode.
+    expect(out.pooled.default.alerts).toMatchObject({ caught: 1, recall: 1 });
+    expect(out.domains.web.default.alerts.falsePositives).toBe(0);
+    const html = fs.readFileSync(out.plot, 'utf8');
+    expect(html).toContain('web__step.csv');
+    expect(html).toContain('<svg');
+  });
+
+  it('prints a table and one result line without --json', () => {
+    const r = kale(['bench', 'detection', dir, '--preset', 'default', '--plot-dir', plots]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^POOLED\s+default\s+alerts/m);
+    expect(r.stdout).toMatch(/^bench=detection .*default_alerts_f1=/m);
+  });
+
+  it('exits 2 on an unknown preset or a folder without CSV files', () => {
+    expect(kale(['bench', 'detection', dir, '--preset', 'nope']).status).toBe(2);
+    expect(kale(['bench', 'detection', plots]).status).toBe(2);
+  });
+});
