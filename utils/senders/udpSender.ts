@@ -15,16 +15,19 @@ export function openUdp(
   return {
     proto,
     async send(points) {
+      // All of a batch's datagrams are handed to the socket before waiting for any of them.
+      const sent: Array<Promise<void>> = [];
       let start = 0, bytes = 0;
       for (let i = 0; i < points.length; i++) {
         const b = pointBytes(points[i]);
         if (i > start && bytes + b > maxDatagram) {
-          await sendOne(encode(points.slice(start, i)));
+          sent.push(sendOne(encode(points.slice(start, i))));
           start = i; bytes = 0;
         }
         bytes += b;
       }
-      if (start < points.length) await sendOne(encode(points.slice(start)));
+      if (start < points.length) sent.push(sendOne(encode(points.slice(start))));
+      await Promise.all(sent);
     },
     async close() {
       await new Promise<void>((resolve) => socket.close(() => resolve()));
