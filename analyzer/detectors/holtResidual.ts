@@ -11,14 +11,18 @@ import { defineDetector } from './types.js';
 export const holtResidual = defineDetector({
   name: 'holt_residual',
   description: "latest value against Holt's one-step forecast, in robust std of past forecast errors",
-  defaults: { alpha: 0.3, beta: 0.05, threshold: 6, warmup: 5, minResiduals: 12 },
-  detect({ values }, { alpha, beta, threshold, warmup, minResiduals }) {
-    return Math.abs(holtResidualZ(values, alpha, beta, warmup, minResiduals)) > threshold;
+  // The miss is judged against at most the last `maxResiduals` misses: recent noise is the yardstick,
+  // and it bounds the cost on long windows.
+  defaults: { alpha: 0.3, beta: 0.05, threshold: 6, warmup: 5, minResiduals: 12, maxResiduals: 1440 },
+  detect({ values }, { alpha, beta, threshold, warmup, minResiduals, maxResiduals }) {
+    return Math.abs(holtResidualZ(values, alpha, beta, warmup, minResiduals, maxResiduals)) > threshold;
   },
 });
 
 /** Signed miss of the latest value in robust std of the earlier misses; 0 without enough data. */
-export function holtResidualZ(values: Float64Array, alpha: number, beta: number, warmup: number, minResiduals: number): number {
+export function holtResidualZ(
+  values: Float64Array, alpha: number, beta: number, warmup: number, minResiduals: number, maxResiduals = Infinity,
+): number {
   const n = values.length;
   if (n < warmup + minResiduals + 3) return 0;
   // One-step misses for values[2 + warmup .. n − 2]; the latest value is judged against them.
@@ -32,7 +36,7 @@ export function holtResidualZ(values: Float64Array, alpha: number, beta: number,
     trend = beta * (nextLevel - level) + (1 - beta) * trend;
     level = nextLevel;
   }
-  const { location, scale } = robustLocationScale(residuals);
+  const { location, scale } = robustLocationScale(residuals.subarray(Math.max(0, residuals.length - maxResiduals)));
   if (!(scale > 0)) return 0;
   return (values[n - 1] - (level + trend) - location) / scale;
 }

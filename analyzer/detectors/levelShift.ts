@@ -12,17 +12,19 @@ import { defineDetector } from './types.js';
 export const levelShift = defineDetector({
   name: 'level_shift',
   description: 'median of the last few values against the median and MAD of the window before them',
-  defaults: { recent: 5, minReference: 12, threshold: 8 },
-  detect({ values }, { recent, minReference, threshold }) {
-    return Math.abs(levelShiftZ(values, recent, minReference)) > threshold;
+  // The reference is at most the `maxReference` values before the recent ones: the recent past is the
+  // baseline that matters, and it bounds the cost on long windows.
+  defaults: { recent: 5, minReference: 12, maxReference: 1440, threshold: 8 },
+  detect({ values }, { recent, minReference, maxReference, threshold }) {
+    return Math.abs(levelShiftZ(values, recent, minReference, maxReference)) > threshold;
   },
 });
 
 /** Signed size of the shift in robust standard deviations of the reference; 0 without enough data. */
-export function levelShiftZ(values: Float64Array, recent: number, minReference: number): number {
+export function levelShiftZ(values: Float64Array, recent: number, minReference: number, maxReference = Infinity): number {
   const n = values.length;
   if (n < recent + minReference) return 0;
-  const { location, scale } = robustLocationScale(values.subarray(0, n - recent));
+  const { location, scale } = robustLocationScale(values.subarray(Math.max(0, n - recent - maxReference), n - recent));
   if (!(scale > 0)) return 0;
   return (median(values.subarray(n - recent)) - location) / scale;
 }

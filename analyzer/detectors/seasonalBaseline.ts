@@ -16,9 +16,10 @@ function seasonalDetector(name: string, period: number, what: string) {
   return defineDetector({
     name,
     description: `latest value against the same time ${what}, in robust std of earlier such differences`,
-    defaults: { period, threshold: 5, minPairs: 12 },
-    detect(input, { period, threshold, minPairs }) {
-      const z = seasonalZ(input, period, minPairs);
+    // Only the last `maxPairs` differences are the yardstick, which bounds the cost on long windows.
+    defaults: { period, threshold: 5, minPairs: 12, maxPairs: 1440 },
+    detect(input, { period, threshold, minPairs, maxPairs }) {
+      const z = seasonalZ(input, period, minPairs, maxPairs);
       return z === null ? null : Math.abs(z) > threshold;
     },
   });
@@ -28,7 +29,7 @@ export const seasonalDaily = seasonalDetector('seasonal_daily', 86400, 'one day 
 export const seasonalWeekly = seasonalDetector('seasonal_weekly', 7 * 86400, 'one week earlier');
 
 /** Robust z of the latest seasonal difference, or null when the period lacks history. */
-export function seasonalZ(input: DetectorInput, period: number, minPairs: number): number | null {
+export function seasonalZ(input: DetectorInput, period: number, minPairs: number, maxPairs = Infinity): number | null {
   const { timestamps, values } = input;
   const n = values.length;
   if (n < 2) return null;
@@ -38,10 +39,11 @@ export function seasonalZ(input: DetectorInput, period: number, minPairs: number
   const tolerance = (timestamps[n - 1] - timestamps[0]) / (n - 1) / 2;
   if (nearestFrom(histTs, timestamps[n - 1] - period, tolerance, 0) < 0) return null;
   // Targets t − period ascend with t, so one forward scan over the history finds every match.
-  const diffs = new Float64Array(n);
+  const first = Math.max(0, n - 1 - maxPairs);
+  const diffs = new Float64Array(n - first);
   let count = 0;
   let cursor = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = first; i < n; i++) {
     const target = timestamps[i] - period;
     while (cursor < histTs.length && histTs[cursor] < target - tolerance) cursor++;
     const j = nearestFrom(histTs, target, tolerance, cursor);
