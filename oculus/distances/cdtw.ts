@@ -1,44 +1,57 @@
 /**
  * Squared DTW inside a Sakoe–Chiba band of radius r (|i − j| ≤ r), equal lengths, with early
  * abandoning: when every cell of a row reaches `abandonAt` no path can finish below it, so the
- * candidate is dropped (Infinity). Two rows of memory. Step pattern (i−1,j−1), (i−1,j), (i,j−1),
- * point cost (a_i − b_j)², no square root: the classic recurrence the UCR archive uses.
- * With r ≥ length − 1 this is full DTW.
+ * candidate is dropped (Infinity). Step pattern (i−1,j−1), (i−1,j), (i,j−1), point cost (a_i − b_j)²,
+ * no square root: the classic recurrence the UCR archive uses. With r ≥ length − 1 this is full DTW.
+ *
+ * `tail[j]`, when given, is a lower bound on what columns j… of `b` must still add (the cumulative
+ * LB_Keogh of Rakthanmanon et al. 2012): after row i only columns > i + r are untouched, so the row
+ * is abandoned once its minimum plus tail[i + r + 1] reaches `abandonAt`.
  */
-export function cdtw(a: ArrayLike<number>, b: ArrayLike<number>, radius: number, abandonAt = Infinity): number {
+let rowA = new Float64Array(64);
+let rowB = new Float64Array(64);
+
+export function cdtw(a: ArrayLike<number>, b: ArrayLike<number>, radius: number, abandonAt = Infinity, tail?: ArrayLike<number>): number {
   const n = a.length;
   if (n !== b.length) throw new RangeError(`constrained DTW needs equal lengths (${n} vs ${b.length})`);
   if (n === 0) return 0;
   const r = Math.max(0, Math.min(radius, n - 1));
-  let prev = new Float64Array(n).fill(Infinity);
-  let cur = new Float64Array(n).fill(Infinity);
+  if (rowA.length < n + 1) {
+    rowA = new Float64Array(2 * n);
+    rowB = new Float64Array(2 * n);
+  }
+  // Scratch rows reused across calls (single-threaded; no re-entry): no allocation per distance.
+  let prev = rowA.fill(Infinity, 0, n + 1);
+  let cur = rowB.fill(Infinity, 0, n + 1);
   for (let i = 0; i < n; i++) {
-    const lo = Math.max(0, i - r);
-    const hi = Math.min(n - 1, i + r);
+    const lo = i > r ? i - r : 0;
+    const hi = i + r < n - 1 ? i + r : n - 1;
     // Cells outside this row's band must read as unreachable for the next row.
     if (lo > 0) cur[lo - 1] = Infinity;
     let rowMin = Infinity;
     const ai = a[i];
+    let left = Infinity; // (i, j-1)
     for (let j = lo; j <= hi; j++) {
-      const d = (ai - b[j]) ** 2;
       let best: number;
       if (i === 0 && j === 0) best = 0;
       else {
         best = prev[j]; // (i-1, j)
-        if (j > 0) {
-          if (prev[j - 1] < best) best = prev[j - 1]; // (i-1, j-1)
-          if (j > lo && cur[j - 1] < best) best = cur[j - 1]; // (i, j-1)
-        }
+        if (j > 0 && prev[j - 1] < best) best = prev[j - 1]; // (i-1, j-1)
+        if (left < best) best = left;
       }
-      const v = d + best;
+      const d = ai - b[j];
+      const v = d * d + best;
       cur[j] = v;
+      left = v;
       if (v < rowMin) rowMin = v;
     }
-    if (hi + 1 < n) cur[hi + 1] = Infinity;
-    if (rowMin >= abandonAt) return Infinity;
+    cur[hi + 1] = Infinity;
+    const rest = tail !== undefined && hi + 1 < n ? tail[hi + 1] : 0;
+    if (rowMin + rest >= abandonAt) return Infinity;
     const t = prev;
     prev = cur;
     cur = t;
   }
-  return prev[n - 1] >= abandonAt ? Infinity : prev[n - 1];
+  const d = prev[n - 1];
+  return d >= abandonAt ? Infinity : d;
 }

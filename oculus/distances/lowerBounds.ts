@@ -63,6 +63,30 @@ export function lbKeogh(env: Envelope, c: ArrayLike<number>, abandonAt = Infinit
 }
 
 /**
+ * LB_Keogh that also leaves, in `tail`, the cumulative bound of each suffix: tail[j] = Σ_{k ≥ j} of
+ * the per-point terms (tail.length ≥ n + 1; tail[n] = 0). cdtw uses it to abandon earlier.
+ * Returns the whole bound, or Infinity once it reaches `abandonAt` (tail then unusable).
+ */
+export function lbKeoghTail(env: Envelope, c: ArrayLike<number>, tail: Float64Array, abandonAt = Infinity): number {
+  const { upper, lower } = env;
+  const n = c.length;
+  if (upper.length !== n) throw new RangeError(`LB_Keogh needs equal lengths (${upper.length} vs ${n})`);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = c[i];
+    let d = 0;
+    if (v > upper[i]) d = (v - upper[i]) * (v - upper[i]);
+    else if (v < lower[i]) d = (v - lower[i]) * (v - lower[i]);
+    tail[i] = d;
+    sum += d;
+    if (sum >= abandonAt) return Infinity;
+  }
+  tail[n] = 0;
+  for (let i = n - 1; i >= 0; i--) tail[i] += tail[i + 1];
+  return sum;
+}
+
+/**
  * PAA lower bound of squared Euclidean distance (Keogh et al. 2001): (n/dims)·||PAA(q) − PAA(c)||².
  * `n` is the length of the original series.
  */

@@ -2,7 +2,7 @@ import { bandRadius } from '../distances/band.js';
 import { cdtw } from '../distances/cdtw.js';
 import { squaredEuclidean } from '../distances/euclidean.js';
 import { fastDtw } from '../distances/fastdtw.js';
-import { envelope, lbKeogh, lbKim, lbPaaEuclidean, lbPaaKeogh, paaEnvelope, type Envelope, type PaaEnvelope } from '../distances/lowerBounds.js';
+import { envelope, lbKeogh, lbKeoghTail, lbKim, lbPaaEuclidean, lbPaaKeogh, paaEnvelope, type Envelope, type PaaEnvelope } from '../distances/lowerBounds.js';
 
 export type ScorerName = 'euclidean' | 'dtw' | 'fastdtw';
 export const SCORERS: readonly ScorerName[] = ['euclidean', 'dtw', 'fastdtw'];
@@ -25,6 +25,8 @@ export class ShapeScorer {
   private readonly env: Envelope | null;
   private readonly paaEnv: PaaEnvelope | null;
   private readonly radius: number;
+  /** Cumulative LB_Keogh of the current candidate, for cdtw's earlier abandoning. */
+  private readonly tail: Float64Array;
 
   constructor(readonly query: Float64Array, private readonly queryPaa: Float64Array, readonly options: ScorerOptions) {
     const n = query.length;
@@ -32,6 +34,7 @@ export class ShapeScorer {
     this.radius = options.scorer === 'dtw' ? bandRadius(options.band, n) : n;
     this.env = options.scorer === 'euclidean' ? null : envelope(query, this.radius);
     this.paaEnv = this.env ? paaEnvelope(this.env, queryPaa.length) : null;
+    this.tail = new Float64Array(n + 1);
   }
 
   bound(candidatePaa: ArrayLike<number>, abandonAt = Infinity): number {
@@ -44,8 +47,12 @@ export class ShapeScorer {
     const q = this.query;
     if (!this.env) return squaredEuclidean(q, candidate, abandonAt);
     if (lbKim(q, candidate) >= abandonAt) return Infinity;
+    if (this.options.scorer === 'dtw') {
+      if (lbKeoghTail(this.env, candidate, this.tail, abandonAt) >= abandonAt) return Infinity;
+      return cdtw(q, candidate, this.radius, abandonAt, this.tail);
+    }
     if (lbKeogh(this.env, candidate, abandonAt) >= abandonAt) return Infinity;
-    if (this.options.scorer === 'dtw') return cdtw(q, candidate, this.radius, abandonAt);
-    return fastDtw(q, candidate, this.options.radius).distance;
+    const d = fastDtw(q, candidate, this.options.radius).distance;
+    return d >= abandonAt ? Infinity : d;
   }
 }

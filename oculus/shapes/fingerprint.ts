@@ -6,10 +6,10 @@
  * Tokens: `u` rise, `d` fall, `s` steady (change below a quarter of a standard deviation).
  */
 export function fingerprint(zPaa: ArrayLike<number>, steady = 0.25): string {
-  const tokens: string[] = [];
+  let phrase = '';
   for (let i = 1; i < zPaa.length; i++) {
     const delta = zPaa[i] - zPaa[i - 1];
-    tokens.push(delta > steady ? 'u' : delta < -steady ? 'd' : 's');
+    phrase += (i > 1 ? ' ' : '') + (delta > steady ? 'u' : delta < -steady ? 'd' : 's');
   }
-  return tokens.join(' ');
+  return phrase;
 }
