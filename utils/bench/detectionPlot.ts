@@ -12,6 +12,8 @@ export interface PlottedFile {
 const WIDTH = 1200;
 const PLOT_HEIGHT = 220;
 const LANE = 18;
+/** Room on the left for the preset names of the detection lanes. */
+const LEFT = 56;
 const COLOURS = ['#d62728', '#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e'];
 
 /**
@@ -33,7 +35,7 @@ ${body}</body></html>\n`);
 function svgFor({ series, flagged }: PlottedFile): string {
   const n = series.values.length;
   const height = PLOT_HEIGHT + LANE * flagged.length + 8;
-  const x = (i: number) => (n <= 1 ? 0 : (i / (n - 1)) * WIDTH);
+  const x = (i: number) => LEFT + (n <= 1 ? 0 : (i / (n - 1)) * (WIDTH - LEFT));
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of series.values) {
@@ -61,7 +63,7 @@ ${bands}<path d="${linePath(series.values, x, y)}" fill="none" stroke="#333" str
 /** The series as a path, reduced to min and max per pixel column so long series stay small. */
 function linePath(values: Float64Array, x: (i: number) => number, y: (v: number) => number): string {
   const n = values.length;
-  const perColumn = Math.max(1, Math.floor(n / WIDTH));
+  const perColumn = Math.max(1, Math.floor(n / (WIDTH - LEFT)));
   const parts: string[] = [];
   for (let i = 0; i < n; i += perColumn) {
     let lo = values[i];
