@@ -68,3 +68,24 @@ sys.stdout.buffer.write(out)`);
     expect(sink.rejects.map((r) => r.reason)).toEqual(['structure', 'structure']);
   });
 });
+
+describe('pickle TCP stalls', () => {
+  it('closes a connection stalled inside a frame and counts it, leaving idle connections open', async () => {
+    const { listenPickleTcp } = await import('../../horizon/listeners/pickleTcp.js');
+    const sink = new RecordingSink();
+    const l = await listenPickleTcp('127.0.0.1', 0, sink, 1 << 20, 200);
+    const stalled = net.connect(l.port, '127.0.0.1');
+    const idle = net.connect(l.port, '127.0.0.1');
+    await Promise.all([new Promise((r) => stalled.once('connect', r)), new Promise((r) => idle.once('connect', r))]);
+    stalled.write(CAPTURED.subarray(0, 10));
+    idle.write(CAPTURED);
+    await new Promise((r) => stalled.once('close', r));
+    expect(sink.rejects.map((r) => r.reason)).toEqual(['undecodable']);
+    expect(sink.rejects[0].detail).toContain('stalled');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(idle.destroyed).toBe(false);
+    expect(sink.points).toHaveLength(1);
+    idle.destroy();
+    await l.close();
+  });
+});
