@@ -88,14 +88,15 @@ export function lbKeoghTail(env: Envelope, c: ArrayLike<number>, tail: Float64Ar
 
 /**
  * PAA lower bound of squared Euclidean distance (Keogh et al. 2001): (n/dims)·||PAA(q) − PAA(c)||².
- * `n` is the length of the original series.
+ * `n` is the length of the original series; the candidate's PAA starts at `offset` of `cPaa`.
  */
-export function lbPaaEuclidean(qPaa: ArrayLike<number>, cPaa: ArrayLike<number>, n: number, abandonAt = Infinity): number {
+export function lbPaaEuclidean(qPaa: ArrayLike<number>, cPaa: ArrayLike<number>, n: number, abandonAt = Infinity, offset = 0): number {
   const width = n / qPaa.length;
   const limit = abandonAt / width;
   let sum = 0;
   for (let s = 0; s < qPaa.length; s++) {
-    sum += (qPaa[s] - cPaa[s]) ** 2;
+    const d = qPaa[s] - cPaa[offset + s];
+    sum += d * d;
     if (sum >= limit) return Infinity;
   }
   return sum * width;
@@ -129,12 +130,13 @@ export function paaEnvelope(env: Envelope, dims: number): PaaEnvelope {
  * LB_PAA (Keogh 2002, "Exact indexing of dynamic time warping"): LB_Keogh computed on PAA segments of
  * the candidate against the segment-wise envelope; ≤ LB_Keogh ≤ banded DTW (Jensen per segment).
  */
-export function lbPaaKeogh(env: PaaEnvelope, cPaa: ArrayLike<number>, abandonAt = Infinity): number {
-  const width = env.n / cPaa.length;
+export function lbPaaKeogh(env: PaaEnvelope, cPaa: ArrayLike<number>, abandonAt = Infinity, offset = 0): number {
+  const dims = env.upper.length;
+  const width = env.n / dims;
   const limit = abandonAt / width;
   let sum = 0;
-  for (let s = 0; s < cPaa.length; s++) {
-    const v = cPaa[s];
+  for (let s = 0; s < dims; s++) {
+    const v = cPaa[offset + s];
     if (v > env.upper[s]) sum += (v - env.upper[s]) ** 2;
     else if (v < env.lower[s]) sum += (v - env.lower[s]) ** 2;
     if (sum >= limit) return Infinity;

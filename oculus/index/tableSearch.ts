@@ -14,6 +14,7 @@ export function searchTable(table: ShapeTable, query: ShapeQuery): ShapeSearchRe
   if (shape.flat) return searchFlat(table, query);
   const scorer = new ShapeScorer(shape.z, shape.paa, query.scoring);
   const n = table.count;
+  const dims = table.dims;
   const bounds = new Float64Array(n);
   const seeds = new TopK<number>(k);
   for (let i = 0; i < n; i++) {
@@ -21,7 +22,7 @@ export function searchTable(table: ShapeTable, query: ShapeQuery): ShapeSearchRe
       bounds[i] = Infinity;
       continue;
     }
-    const b = scorer.bound(table.paaRow(i));
+    const b = scorer.bound(table.paa, Infinity, i * dims);
     bounds[i] = b;
     if (b < seeds.worst && !isExcluded(table.names[i], exclude)) seeds.offer(b, i);
   }

@@ -37,10 +37,11 @@ export class ShapeScorer {
     this.tail = new Float64Array(n + 1);
   }
 
-  bound(candidatePaa: ArrayLike<number>, abandonAt = Infinity): number {
+  /** Lower bound from a candidate's PAA vector, found at `offset` of `candidatePaa` (packed tables). */
+  bound(candidatePaa: ArrayLike<number>, abandonAt = Infinity, offset = 0): number {
     return this.paaEnv
-      ? lbPaaKeogh(this.paaEnv, candidatePaa, abandonAt)
-      : lbPaaEuclidean(this.queryPaa, candidatePaa, this.query.length, abandonAt);
+      ? lbPaaKeogh(this.paaEnv, candidatePaa, abandonAt, offset)
+      : lbPaaEuclidean(this.queryPaa, candidatePaa, this.query.length, abandonAt, offset);
   }
 
   exact(candidate: ArrayLike<number>, abandonAt = Infinity): number {

@@ -44,11 +44,15 @@ export function oculusBenchCommand(): Command {
         const queries = Number(opts.queries);
         if (!(Number.isInteger(n) && n > 0)) throw new UsageError(`--metrics: expected a positive integer, got "${opts.metrics}"`);
         const own = opts.es !== false && !ctx.config.elasticsearch.url ? await startElasticsearch({ heap: '1g' }) : undefined;
+        // Ctrl-C or SIGTERM mid-run must not leave our Elasticsearch behind.
+        const onSignal = () => void own?.stop().finally(() => process.exit(130));
+        process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
         try {
           const url = opts.es === false ? null : ctx.config.elasticsearch.url ?? own!.url;
           const result = await benchMetrics(ctx.config, n, queries, url, (label) => ctx.log.info(label));
           printResult({ bench: 'oculus', ...result }, opts.json);
         } finally {
+          process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
           await own?.stop();
         }
         return;

@@ -1,6 +1,6 @@
 import type { KaleConfig } from '../../core/config/schema.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
-import type { AppendBatch, Point } from '../../core/store/store.js';
+import type { AppendBatch, Point, Series } from '../../core/store/store.js';
 import { importShapes } from '../../oculus/importer.js';
 import { ElasticShapeIndex } from '../../oculus/index/elasticIndex.js';
 import { EmbeddedShapeIndex } from '../../oculus/index/embeddedIndex.js';
@@ -12,15 +12,19 @@ import { gaussian, seededRandom } from '../seed/random.js';
 import { percentile } from './stats.js';
 
 const K = 20;
+const POINTS = 60;
 const NOW = 1_800_000_000;
+const TIMESTAMPS = Float64Array.from({ length: POINTS }, (_, i) => NOW - 3600 + i * 60);
 
 /**
  * `n` one-hour metrics (60 points at 60 s) from a handful of families — random walks, sines, spikes,
- * steps, ramps, noise — with random scale, offset and noise, about 1 % flat. Seeded.
+ * steps, ramps, white noise — with random scale, offset and noise; every 100th flat. Seeded. Values
+ * are kept in one Float32Array (n × 60) so 250,000 metrics stay small.
  */
-export function generateMetrics(n: number, seed = 42): AppendBatch[] {
+export function generateMetrics(n: number, seed = 42): { names: string[]; values: Float32Array } {
   const rand = seededRandom(seed);
-  const batches: AppendBatch[] = [];
+  const names: string[] = [];
+  const values = new Float32Array(n * POINTS);
   for (let m = 0; m < n; m++) {
     const family = Math.floor(rand() * 6);
     const scale = 1 + rand() * 100;
@@ -28,33 +32,37 @@ export function generateMetrics(n: number, seed = 42): AppendBatch[] {
     const noise = rand() * 0.3;
     const a = rand(), b = rand();
     let walk = 0;
-    const points: Point[] = [];
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < POINTS; i++) {
       let v: number;
-      if (m % 100 === 99) v = 0;
-      else if (family === 0) v = (walk += gaussian(rand));
+      if (family === 0) v = (walk += gaussian(rand));
       else if (family === 1) v = Math.sin((i / (5 + a * 30)) * 2 * Math.PI + b * 6.3);
       else if (family === 2) v = Math.abs(i - Math.floor(a * 60)) < 2 + b * 3 ? 5 : 0;
       else if (family === 3) v = i >= Math.floor(a * 60) ? 1 : 0;
       else if (family === 4) v = ((i + b * 60) % (10 + a * 50)) / 10;
       else v = gaussian(rand);
-      points.push([NOW - 3600 + i * 60, offset + scale * (m % 100 === 99 ? 0 : v + noise * gaussian(rand))]);
+      values[m * POINTS + i] = m % 100 === 99 ? offset : offset + scale * (v + noise * gaussian(rand));
     }
-    batches.push({ name: `bench.f${family}.host${m % 1000}.m${m}`, points });
+    names.push(`bench.f${family}.host${m % 1000}.m${m}`);
   }
-  return batches;
+  return { names, values };
 }
 
-/** The exact top k by scoring every shape (early abandoning only): the reference for recall. */
-function bruteForce(all: ReadonlyArray<Shape>, q: Shape, scorer: ScorerName): Set<string> {
+const seriesOf = (values: Float32Array, m: number): Series => ({ timestamps: TIMESTAMPS, values: Float64Array.from(values.subarray(m * POINTS, (m + 1) * POINTS)) });
+
+/** The exact top k by scoring every shape (early abandoning only, no index): the reference for recall. */
+function bruteForce(z: Float32Array, flat: Uint8Array, names: string[], q: Shape, scorer: ScorerName): Set<string> {
   const s = new ShapeScorer(q.z, q.paa, { scorer, band: 10, radius: 10 });
-  const top = new TopK<string>(K);
-  for (const c of all) if (!c.flat && c.name !== q.name) top.offer(s.exact(c.z, top.worst), c.name);
-  return new Set(top.sorted().map((h) => h.item));
+  const top = new TopK<number>(K);
+  for (let m = 0; m < names.length; m++) {
+    if (flat[m] || names[m] === q.name) continue;
+    top.offer(s.exact(z.subarray(m * POINTS, (m + 1) * POINTS), top.worst), m);
+  }
+  return new Set(top.sorted().map((h) => names[h.item]));
 }
 
 export interface BackendFigures {
   index_s: number;
+  index_cpu_s: number;
   euclidean_p50_ms: number;
   euclidean_p95_ms: number;
   dtw_p50_ms: number;
@@ -63,35 +71,65 @@ export interface BackendFigures {
   dtw_recall_at_20: number;
 }
 
+/**
+ * Loads `n` generated metrics into an embedded Store, then for each backend: one timed import
+ * (read windows, shapes, index), and `queries` top-20 searches per scorer, timed, with recall@20
+ * against brute force over the same shapes.
+ */
 export async function benchMetrics(config: KaleConfig, n: number, queries: number, esUrl: string | null, onProgress: (label: string) => void): Promise<Record<string, BackendFigures | number>> {
-  const store = EmbeddedStore.open();
-  const batches = generateMetrics(n);
-  for (let i = 0; i < batches.length; i += 10_000) await store.append(batches.slice(i, i + 10_000));
   const cfg: KaleConfig = { ...config, oculus: { ...config.oculus, windows: ['1h'] } };
-  const shapes = batches.map((b) => shapeFromSeries(b.name, { timestamps: Float64Array.from(b.points, (p) => p[0]), values: Float64Array.from(b.points, (p) => p[1]) }, '1h', cfg.oculus.paaDims)!);
-  const shaped = shapes.filter((s) => !s.flat);
+  const dims = cfg.oculus.paaDims;
+  const { names, values } = generateMetrics(n);
+  const store = EmbeddedStore.open();
+  const z = new Float32Array(n * POINTS);
+  const flat = new Uint8Array(n);
+  for (let from = 0; from < n; from += 10_000) {
+    const batch: AppendBatch[] = [];
+    for (let m = from; m < Math.min(n, from + 10_000); m++) {
+      const points: Point[] = Array.from(TIMESTAMPS, (t, i) => [t, values[m * POINTS + i]] as const);
+      batch.push({ name: names[m], points });
+      const s = shapeFromSeries(names[m], seriesOf(values, m), '1h', dims)!;
+      z.set(s.z, m * POINTS);
+      flat[m] = s.flat ? 1 : 0;
+    }
+    await store.append(batch);
+  }
   const rand = seededRandom(7);
-  const picks = Array.from({ length: queries }, () => shaped[Math.floor(rand() * shaped.length)]);
+  const picks: Shape[] = [];
+  while (picks.length < queries) {
+    const m = Math.floor(rand() * n);
+    if (!flat[m]) picks.push(shapeFromSeries(names[m], seriesOf(values, m), '1h', dims)!);
+  }
   onProgress('brute force');
-  const truth = { euclidean: picks.map((q) => bruteForce(shapes, q, 'euclidean')), dtw: picks.map((q) => bruteForce(shapes, q, 'dtw')) };
+  const truth = { euclidean: picks.map((q) => bruteForce(z, flat, names, q, 'euclidean')), dtw: picks.map((q) => bruteForce(z, flat, names, q, 'dtw')) };
 
   const run = async (index: ShapeIndex): Promise<BackendFigures> => {
     onProgress(`${index.kind}: import`);
+    const cpuStarted = process.cpuUsage();
     const result = await importShapes(cfg, store, index);
-    const figures: Record<string, number> = { index_s: result.ms / 1000 };
+    const used = process.cpuUsage(cpuStarted);
+    const figures: Record<string, number> = { index_s: result.ms / 1000, index_cpu_s: (used.user + used.system) / 1e6 };
     for (const scorer of ['euclidean', 'dtw'] as const) {
       onProgress(`${index.kind}: ${scorer} searches`);
       const times: number[] = [];
+      const cpu: number[] = [];
       let recall = 0;
       for (const [i, q] of picks.entries()) {
         const query: ShapeQuery = { shape: q, k: K, scoring: { scorer, band: 10, radius: 10 }, exclude: { names: [q.name], segments: [] } };
         const started = performance.now();
+        const cpuStarted = process.cpuUsage();
         const res = await index.search('1h', query);
         times.push(performance.now() - started);
+        const used = process.cpuUsage(cpuStarted);
+        cpu.push((used.user + used.system) / 1000);
         recall += res.hits.filter((h) => truth[scorer][i].has(h.shape.name)).length / K;
       }
       figures[`${scorer}_p50_ms`] = percentile(times, 50);
       figures[`${scorer}_p95_ms`] = percentile(times, 95);
+      // On a shared box wall time includes waiting for a core; this process's CPU time does not (for
+      // Elasticsearch it leaves out the server's own work, so read it as the Node side only).
+      figures[`${scorer}_cpu_p50_ms`] = percentile(cpu, 50);
+      figures[`${scorer}_cpu_p95_ms`] = percentile(cpu, 95);
       figures[`${scorer}_recall_at_20`] = recall / picks.length;
     }
     await index.close();
@@ -99,10 +137,10 @@ export async function benchMetrics(config: KaleConfig, n: number, queries: numbe
   };
 
   const out: Record<string, BackendFigures | number> = { metrics: n, queries };
-  out.embedded = await run(new EmbeddedShapeIndex(null, cfg.oculus.paaDims));
+  out.embedded = await run(new EmbeddedShapeIndex(null, dims));
   if (esUrl) {
     out.elasticsearch = await run(new ElasticShapeIndex({
-      url: esUrl, prefix: `kale-bench-${Date.now()}`, paaDims: cfg.oculus.paaDims,
+      url: esUrl, prefix: `kale-bench-${Date.now()}`, paaDims: dims,
       candidates: cfg.oculus.candidates, dtwCandidates: cfg.oculus.dtwCandidates, vectorIndex: cfg.oculus.vectorIndex,
     }));
   }
