@@ -86,14 +86,17 @@ async function benchBackend(o: { anomalies: number; series: number; concurrency:
     };
     const out: Record<string, number> = {};
     for (const [name, url] of Object.entries(endpoints)) {
-      const runs: Array<{ p50: number; p95: number; rps: number }> = [];
+      const runs: Array<{ p50: number; p95: number; rps: number; cpu: number }> = [];
       for (let r = 0; r < o.repeat; r++) {
         progress(`bench webapp ${name}`, r, o.repeat);
-        runs.push(await load(base, url, o.requests, o.concurrency));
+        const cpu0 = cpuMs(kale.child.pid!);
+        const run = await load(base, url, o.requests, o.concurrency);
+        runs.push({ ...run, cpu: (cpuMs(kale.child.pid!) - cpu0) / o.requests });
       }
       out[`${name}_p50_ms`] = round(median(runs.map((x) => x.p50)));
       out[`${name}_p95_ms`] = round(median(runs.map((x) => x.p95)));
       out[`${name}_req_per_s`] = Math.round(median(runs.map((x) => x.rps)));
+      out[`${name}_server_cpu_ms_per_req`] = round(median(runs.map((x) => x.cpu)));
     }
     const page = await anomaliesPageTiming(base, o.loads, o.anomalies);
     out.anomalies_bytes = (await (await fetch(`${base}/api/anomalies?view=compact`)).arrayBuffer()).byteLength;
@@ -108,6 +111,20 @@ async function benchBackend(o: { anomalies: number; series: number; concurrency:
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;
+
+/**
+ * CPU time (user + system) a process has used, from /proc (Linux; NaN elsewhere). Per request it is
+ * the server's own cost, which a busy shared box inflates far less than wall-clock latency.
+ */
+function cpuMs(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const CLOCK_TICKS_PER_S = 100;
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return NaN;
+  }
+}
 
 /** `kale webapp` in its own process, so the load generator does not share its event loop. */
 function startWebappProcess(args: string[]): Promise<{ url: string; child: ChildProcess }> {

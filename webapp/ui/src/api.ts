@@ -45,7 +45,8 @@ export class ApiError extends Error {
 }
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(path, { ...init, headers: { 'content-type': 'application/json', ...init?.headers } });
+  // No headers on GETs, so the page's <link rel=preload> of the anomaly list is reused.
+  const res = await fetch(path, init?.body ? { ...init, headers: { 'content-type': 'application/json' } } : init);
   if (res.status === 204) return undefined as T;
   const body = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
   if (!res.ok) throw new ApiError(res.status, typeof body?.error === 'string' ? body.error : `HTTP ${res.status}`);
