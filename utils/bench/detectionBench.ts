@@ -5,6 +5,7 @@ import { resolvePreset, UnknownPresetError, type Preset } from '../../analyzer/p
 import { replaySeries } from '../../analyzer/replay.js';
 import { rulesFromConfig, type AnalyzerRules } from '../../analyzer/rules.js';
 import { action, UsageError, withGlobalOptions } from '../../core/cli.js';
+import type { KaleConfig } from '../../core/config/schema.js';
 import { writeDetectionPlot } from './detectionPlot.js';
 import {
   addCounts, DEFAULT_SCORE_OPTIONS, emptyCounts, scoreFile, summarise,
@@ -83,7 +84,7 @@ export function detectionBenchCommand(): Command {
     }));
 }
 
-function presetNamed(name: string, config: Parameters<typeof resolvePreset>[1]): Preset {
+function presetNamed(name: string, config: KaleConfig): Preset {
   try {
     return resolvePreset(name, config);
   } catch (err) {
