@@ -1,5 +1,5 @@
 import { roundHalfEven } from '../stats/ksTwoSample.js';
-import { lstsqFitted } from '../stats/lstsq.js';
+import { lstsqResiduals } from '../stats/lstsq.js';
 import { simpleRegression } from '../stats/ols.js';
 import { scratch } from '../stats/scratch.js';
 import { numpyStd } from '../stats/sums.js';
@@ -20,8 +20,7 @@ export const leastSquares = defineDetector({
     if (n < 3) return false;
     const errors = scratch('leastSquares', n);
     if (fit === 'lstsq') {
-      lstsqFitted(timestamps, values, errors);
-      for (let i = 0; i < n; i++) errors[i] = values[i] - errors[i];
+      lstsqResiduals(timestamps, values, errors);
     } else {
       const line = simpleRegression(timestamps, values);
       for (let i = 0; i < n; i++) errors[i] = values[i] - (line.slope * (timestamps[i] - line.centre) + line.intercept);

@@ -10,8 +10,8 @@ import { pairwiseSum } from './sums.js';
 
 const LAPACK_EPS = 2 ** -53;
 
-/** Fitted value for each timestamp, as Etsy's `m * x[i] + c`, written into `out`. */
-export function lstsqFitted(t: Float64Array, v: Float64Array, out: Float64Array = new Float64Array(t.length)): Float64Array {
+/** Residuals `v[i] − (m·t[i] + c)` of that fit, as Etsy computed them, written into `out`. */
+export function lstsqResiduals(t: Float64Array, v: Float64Array, out: Float64Array = new Float64Array(t.length)): Float64Array {
   const n = t.length;
   const centre = pairwiseSum(t) / n;
   const vMean = pairwiseSum(v) / n;
@@ -28,7 +28,7 @@ export function lstsqFitted(t: Float64Array, v: Float64Array, out: Float64Array 
   const lambda1 = (sx2 + n) / 2 + Math.sqrt(((sx2 - n) / 2) ** 2 + sx * sx);
   if (Math.sqrt(n * sxx) > LAPACK_EPS * lambda1) {
     const slope = sxx === 0 ? 0 : sxy / sxx;
-    for (let i = 0; i < n; i++) out[i] = slope * (t[i] - centre) + vMean;
+    for (let i = 0; i < n; i++) out[i] = v[i] - (slope * (t[i] - centre) + vMean);
     return out;
   }
   // Rank 1: top eigenvector of AᵀA, (Σx, λ1 − Σx²) normalised; coefficients v1·(v1·Aᵀy)/λ1.
@@ -43,6 +43,6 @@ export function lstsqFitted(t: Float64Array, v: Float64Array, out: Float64Array 
   const k = (e0 * sty + e1 * n * vMean) / lambda1;
   const m = e0 * k;
   const c = e1 * k;
-  for (let i = 0; i < n; i++) out[i] = m * t[i] + c;
+  for (let i = 0; i < n; i++) out[i] = v[i] - (m * t[i] + c);
   return out;
 }
