@@ -64,3 +64,23 @@ for i = n + 1, #ARGV do
 end
 return n
 `;
+
+/**
+ * A batch of torus bucket writes as one command (same reason as APPEND_LUA). EXPIREAT NX sets a
+ * bucket's retention once, when it is new, and costs nothing over the wire inside the script.
+ *
+ * KEYS[i] = bucket key; ARGV[3i-2] = type (s series, h histogram, c count, g gauge, t set),
+ * ARGV[3i-1] = value, ARGV[3i] = expiry (epoch seconds).
+ */
+export const TORUS_LUA = `
+for i = 1, #KEYS do
+  local k, t, v, e = KEYS[i], ARGV[3 * i - 2], ARGV[3 * i - 1], ARGV[3 * i]
+  if t == 's' then redis.call('RPUSH', k, v)
+  elseif t == 'h' then redis.call('HINCRBY', k, v, 1)
+  elseif t == 'c' then redis.call('INCRBYFLOAT', k, v)
+  elseif t == 'g' then redis.call('SET', k, v, 'KEEPTTL')
+  else redis.call('SADD', k, v) end
+  redis.call('EXPIREAT', k, e, 'NX')
+end
+return #KEYS
+`;

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { APPEND_LUA, TRIM_LUA } from './luaScripts.js';
+import { APPEND_LUA, TORUS_LUA, TRIM_LUA } from './luaScripts.js';
 import { decodeWindow, encodePoints } from './windowCodec.js';
 import {
   ANOMALIES_CURRENT, ANOMALIES_HISTORY, COLLECTIONS, STATUS, alertKey, metricKey, quarantineKey,
@@ -19,6 +19,7 @@ export class RedisStore implements Store {
   constructor(readonly client: Redis) {
     client.defineCommand('kaleTrim', { numberOfKeys: 3, lua: TRIM_LUA });
     client.defineCommand('kaleAppend', { lua: APPEND_LUA });
+    client.defineCommand('kaleTorus', { lua: TORUS_LUA });
   }
 
   static connect(url: string): RedisStore {
@@ -87,23 +88,18 @@ export class RedisStore implements Store {
 
   async torusWrite(writes: ReadonlyArray<TorusWrite>): Promise<void> {
     if (writes.length === 0) return;
-    const pipe = this.client.pipeline();
+    const keys: string[] = [];
+    const args: string[] = [];
     for (const w of writes) {
-      switch (w.type) {
-        case 'series': pipe.rpush(w.key, String(w.value)); break;
-        case 'histogram': pipe.hincrby(w.key, String(w.value), 1); break;
-        case 'count': pipe.incrbyfloat(w.key, Number(w.value)); break;
-        case 'gauge': pipe.set(w.key, String(w.value)); break;
-        case 'set': pipe.sadd(w.key, String(w.value)); break;
-      }
-      // EXPIREAT with NX sets the retention once, when the bucket is new (Redis >= 7).
-      pipe.expireat(w.key, Math.ceil(w.expireAt), 'NX');
+      keys.push(w.key);
+      args.push(TYPE_CODE[w.type], String(w.value), String(Math.ceil(w.expireAt)));
       if (w.index) {
-        pipe.sadd(w.index.key, w.index.member);
-        pipe.expireat(w.index.key, Math.ceil(w.expireAt), 'NX');
+        keys.push(w.index.key);
+        args.push(TYPE_CODE.set, w.index.member, String(Math.ceil(w.expireAt)));
       }
     }
-    await execOrThrow(pipe);
+    const run = (this.client as unknown as { kaleTorus: (...a: unknown[]) => Promise<number> }).kaleTorus;
+    await run.call(this.client, keys.length, ...keys, ...args);
   }
 
   async torusRead(type: TorusType, keys: ReadonlyArray<string>): Promise<Array<TorusValue | null>> {
@@ -213,6 +209,8 @@ export class RedisStore implements Store {
     await this.client.quit().catch(() => this.client.disconnect());
   }
 }
+
+const TYPE_CODE: Record<TorusType, string> = { series: 's', histogram: 'h', count: 'c', gauge: 'g', set: 't' };
 
 async function execOrThrow(pipe: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
   const res = (await pipe.exec()) ?? [];
