@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { APPEND_LUA, TORUS_LUA, TRIM_LUA } from './luaScripts.js';
-import { decodeWindow, encodePoints } from './windowCodec.js';
+import { decodeWindow, encodeEach } from './windowCodec.js';
 import {
   ANOMALIES_CURRENT, ANOMALIES_HISTORY, COLLECTIONS, STATUS, alertKey, metricKey, quarantineKey,
 } from './keys.js';
@@ -36,15 +36,16 @@ export class RedisStore implements Store {
 
   async append(batches: ReadonlyArray<AppendBatch>): Promise<void> {
     const keys: string[] = [];
-    const payloads: Buffer[] = [];
+    const lists: Array<AppendBatch['points']> = [];
     const added: string[] = [];
     for (const b of batches) {
       if (b.points.length === 0) continue;
       const key = metricKey(b.name);
       keys.push(key);
-      payloads.push(encodePoints(b.points));
+      lists.push(b.points);
       if (!this.known.has(key)) added.push(key);
     }
+    const payloads = encodeEach(lists);
     if (keys.length === 0) return;
     const run = (this.client as unknown as { kaleAppend: (...a: unknown[]) => Promise<number> }).kaleAppend;
     await run.call(this.client, keys.length + 1, UNIQUE_METRICS, ...keys, ...payloads, ...added);
