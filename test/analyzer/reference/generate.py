@@ -8,6 +8,11 @@ interpreter, which has numpy, scipy, pandas and statsmodels (not a pyenv python3
 Writes stats.json (statistics primitives) and etsy-votes.json (Etsy's verdict and per-detector votes
 on generated series: spikes, drops, flat, noisy, short, integer-valued, irregular, unsorted,
 duplicated timestamps, dense windows for ks_test). Deterministic: a fixed seed.
+
+Generated with Debian 12's python3-numpy 1.24, python3-scipy 1.10, python3-pandas 1.5,
+python3-statsmodels 0.13 and python3-bottleneck 1.3 (pandas' Series.std() goes through bottleneck
+when it is installed, summing sequentially; numpy sums pairwise; the TypeScript mirrors both). The
+tests only read the JSON, so CI needs none of these packages.
 """
 import json
 import os
@@ -45,8 +50,9 @@ def floats(a):
 
 # ---------------------------------------------------------------- statistics primitives
 def stats_reference():
+    import bottleneck
     out = {'versions': {'numpy': np.__version__, 'scipy': scipy.__version__, 'pandas': pandas.__version__,
-                        'statsmodels': statsmodels.__version__}}
+                        'statsmodels': statsmodels.__version__, 'bottleneck': bottleneck.__version__}}
 
     out['t_isf'] = []
     for n in [3, 4, 5, 6, 7, 8, 10, 15, 20, 30, 50, 100, 200, 500, 1000, 1440, 5000, 8640, 100000]:
