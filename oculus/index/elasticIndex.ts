@@ -7,6 +7,9 @@ import { WINDOW_GRIDS, type ShapeWindow } from '../shapes/windows.js';
 import { fromDoc, shapeMapping, toDoc, type ShapeDoc } from './elasticDocs.js';
 import { levelScore, type ShapeIndex, type ShapeQuery, type ShapeSearchResult } from './shapeIndex.js';
 
+/** Elasticsearch's ceiling on knn `k` and `num_candidates`. */
+const MAX_KNN = 10_000;
+
 export interface ElasticIndexOptions {
   readonly url: string;
   /** Alias prefix; each window is the alias `<prefix>-<window>` over a timestamped index. */
@@ -93,31 +96,46 @@ export class ElasticShapeIndex implements ShapeIndex {
     await this.client.close();
   }
 
+  /**
+   * knn candidates around the scorer's PAA region, rescored exactly. With `flat` vectors knn is exact
+   * in PAA space, so the last candidate's distance bounds every shape not fetched: when even that
+   * bound cannot beat the k-th exact score the answer is the exact top k; otherwise fetch 4× more,
+   * up to Elasticsearch's 10,000 (FastDTW, whose envelope is the whole range, takes one round).
+   */
   private async searchShape(window: ShapeWindow, query: ShapeQuery): Promise<ShapeSearchResult> {
-    const want = Math.max(query.k, query.scoring.scorer === 'euclidean' ? this.opts.candidates : this.opts.dtwCandidates);
-    const res = await this.client.search<ShapeDoc>({
-      index: this.alias(window),
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      size: want,
-      knn: {
-        field: 'paa',
-        query_vector: Array.from(query.shape.paa),
-        k: want,
-        num_candidates: Math.min(10_000, Math.max(want, Math.ceil(want * 1.5))),
-        filter: { bool: { filter: [{ term: { flat: false } }], must_not: this.mustNot(query) } },
-      },
-      _source: { excludes: ['paa', 'sax', 'fingerprint', 'segments'] },
-    });
     const scorer = new ShapeScorer(query.shape.z, query.shape.paa, query.scoring);
+    const { centre, reach } = scorer.candidateRegion();
     const top = new TopK<ShapeDoc>(query.k);
-    let examined = 0;
-    for (const hit of res.hits.hits) {
-      if (!hit._source) continue;
-      examined++;
-      top.offer(scorer.exact(hit._source.z, top.worst), hit._source);
+    const seen = new Set<string>();
+    let want = Math.max(query.k, query.scoring.scorer === 'euclidean' ? this.opts.candidates : this.opts.dtwCandidates);
+    for (;;) {
+      const res = await this.client.search<ShapeDoc>({
+        index: this.alias(window),
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        size: want,
+        knn: {
+          field: 'paa',
+          query_vector: Array.from(centre),
+          k: want,
+          num_candidates: Math.min(MAX_KNN, Math.ceil(want * 1.5)),
+          filter: { bool: { filter: [{ term: { flat: false } }], must_not: this.mustNot(query) } },
+        },
+        _source: { excludes: ['paa', 'sax', 'fingerprint', 'segments'] },
+      });
+      const hits = res.hits.hits;
+      for (const hit of hits) {
+        if (!hit._source || seen.has(hit._source.name)) continue;
+        seen.add(hit._source.name);
+        top.offer(scorer.exact(hit._source.z, top.worst), hit._source);
+      }
+      // l2_norm scores are 1 / (1 + distance²): the farthest fetched candidate's PAA distance.
+      const last = hits.length ? Math.sqrt(1 / (hits[hits.length - 1]._score ?? 1) - 1) : Infinity;
+      const exhausted = hits.length < want;
+      if (exhausted || last >= reach(top.worst) || want >= MAX_KNN || query.scoring.scorer === 'fastdtw') break;
+      want = Math.min(MAX_KNN, want * 4);
     }
-    return { hits: top.sorted().map(({ score, item }) => ({ score, shape: fromDoc({ ...item, paa: [], sax: '', fingerprint: '' }) })), examined };
+    return { hits: top.sorted().map(({ score, item }) => ({ score, shape: fromDoc({ ...item, paa: [], sax: '', fingerprint: '' }) })), examined: seen.size };
   }
 
   /** Flat shapes, nearest level first: the k nearest at or above the query's level and below it. */

@@ -37,6 +37,23 @@ export class ShapeScorer {
     this.tail = new Float64Array(n + 1);
   }
 
+  /**
+   * Where to look for candidates in PAA space, and how far a candidate's PAA may lie from that point
+   * and still beat `d` (squared): any candidate farther than `reach(d)` has bound ≥ d. Euclidean: the
+   * query's PAA, reach √(d/w). DTW: the centre of the query's PAA envelope box; a PAA vector c has
+   * LB_PAA ≥ w·(|c − centre| − halfDiagonal)², so reach √(d/w) + halfDiagonal (w = length / dims).
+   */
+  candidateRegion(): { centre: Float64Array; reach: (d: number) => number } {
+    const w = this.query.length / this.queryPaa.length;
+    if (!this.paaEnv) return { centre: this.queryPaa, reach: (d) => Math.sqrt(d / w) };
+    const { upper, lower } = this.paaEnv;
+    const centre = upper.map((u, s) => (u + lower[s]) / 2);
+    let half = 0;
+    for (let s = 0; s < upper.length; s++) half += ((upper[s] - lower[s]) / 2) ** 2;
+    const halfDiagonal = Math.sqrt(half);
+    return { centre, reach: (d) => Math.sqrt(d / w) + halfDiagonal };
+  }
+
   /** Lower bound from a candidate's PAA vector, found at `offset` of `candidatePaa` (packed tables). */
   bound(candidatePaa: ArrayLike<number>, abandonAt = Infinity, offset = 0): number {
     return this.paaEnv

@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../core/config/schema.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
+import { importShapes } from '../../oculus/importer.js';
 import { ShapeIndexUnavailableError } from '../../oculus/errors.js';
 import { ElasticShapeIndex } from '../../oculus/index/elasticIndex.js';
 import { searchSimilar } from '../../oculus/search/searchShapes.js';
@@ -40,6 +42,26 @@ describe.skipIf(!elasticsearchUrl)('Elasticsearch index layout', () => {
     expect(doc._source!.sax).toMatch(/^[a-h]{16}$/);
     expect(doc._source!.fingerprint).toMatch(/^[uds]( [uds])*$/);
     expect(doc._source!.segments).toEqual(shapes[0].name.split('.'));
+  });
+});
+
+describe.skipIf(!elasticsearchUrl)('import and search through Elasticsearch', () => {
+  it('the importer fills both windows (an empty 24 h one too) and searches answer from Elasticsearch', async () => {
+    const prefix = freshIndexPrefix();
+    const config = configSchema.parse({ elasticsearch: { url: elasticsearchUrl, index: prefix }, oculus: { paaDims: 16 } });
+    const index = new ElasticShapeIndex({ url: elasticsearchUrl!, prefix, paaDims: 16, candidates: 200, dtwCandidates: 200, vectorIndex: 'flat' });
+    const store = EmbeddedStore.open();
+    const batches = metricBatches(50);
+    await store.append(batches);
+    const result = await importShapes(config, store, index);
+    expect(result.windows.map((w) => [w.window, w.indexed])).toEqual([['1h', 50], ['24h', 0]]);
+    const res = await searchSimilar({ index, store, paaDims: 16 }, batches[0].name, { k: 5, scorer: 'dtw', exclude: 'staging' });
+    expect(res.backend).toBe('elasticsearch');
+    expect(res.matches).toHaveLength(5);
+    expect(res.matches.every((m) => !m.name.includes('.staging.'))).toBe(true);
+    await expect(searchSimilar({ index, store, paaDims: 16 }, 'no.such')).rejects.toThrow('unknown metric "no.such"');
+    await index.close();
+    await store.close();
   });
 });
 
