@@ -1,5 +1,3 @@
-import type { AnomalyRecord } from '../core/store/store.js';
-
 /**
  * Episodes (DESIGN §6.4): consecutive detections of one metric are one incident, so they get one
  * episode with a start and an end, and one alert. The analyzer keeps one `EpisodeState` per metric
@@ -87,36 +85,4 @@ export function alertRows(metric: string, timestamps: Float64Array, anomalous: A
     out[i] = step.alert;
   }
   return out;
-}
-
-/**
- * Groups consecutive detections of one metric into an episode: a metric flagged again within
- * `gapSeconds` of its last flag continues the same episode (one alert per episode, §6.4), otherwise
- * a new one starts, named after the metric and the timestamp it started at.
- */
-export class EpisodeTracker {
-  private readonly open = new Map<string, { id: string; lastSeen: number }>();
-
-  constructor(private readonly gapSeconds: number) {}
-
-  /** Continues the episodes of the last recorded cycle (after a restart). */
-  seed(records: ReadonlyArray<AnomalyRecord>): void {
-    for (const r of records) this.open.set(r.metric, { id: r.episode, lastSeen: r.detectedAt });
-  }
-
-  episodeFor(metric: string, timestamp: number, now: number): string {
-    const cur = this.open.get(metric);
-    if (cur && now - cur.lastSeen <= this.gapSeconds) {
-      cur.lastSeen = now;
-      return cur.id;
-    }
-    const id = `${metric}@${Math.floor(timestamp)}`;
-    this.open.set(metric, { id, lastSeen: now });
-    return id;
-  }
-
-  /** Forgets episodes that ended (no flag within the gap), so memory follows the anomalous set. */
-  prune(now: number): void {
-    for (const [metric, e] of this.open) if (now - e.lastSeen > this.gapSeconds) this.open.delete(metric);
-  }
 }

@@ -3,7 +3,7 @@ import type { KaleConfig } from '../core/config/schema.js';
 import type { Logger } from '../core/log.js';
 import type { AnomalyRecord, Store } from '../core/store/store.js';
 import { analyzeChunk, packChunk, type ChunkRequest, type ChunkResult, type SkipReason } from './chunk.js';
-import { EpisodeTracker } from './episodes.js';
+import { advanceEpisode, episodeOptionsForStep, EPISODE_STEPS, type EpisodeOptions, type EpisodeState } from './episodes.js';
 import { resolvePreset, type Preset } from './presets.js';
 import { rulesFromConfig, type AnalyzerRules } from './rules.js';
 import { SecondOrder } from './secondOrder.js';
@@ -20,7 +20,7 @@ export interface RunnerOptions {
   readonly workers?: number;
   /** Metrics per MGET and per worker message. */
   readonly chunkSize?: number;
-  /** Called with the surfaced anomalies of each cycle; must not block (alerting runs beside the cycle). */
+  /** Called with the anomalies that open a new, alerting episode; must not block (alerting runs beside the cycle). */
   readonly onAnomalies?: (records: ReadonlyArray<AnomalyRecord>) => void;
   /** Write run statistics and kale.analyzer.* self-metrics (off for benchmarks that only measure). */
   readonly writeStats?: boolean;
@@ -47,7 +47,9 @@ export class AnalyzerRunner {
   private readonly preset: Preset;
   private readonly rules: AnalyzerRules;
   private readonly pool: WorkerPool | undefined;
-  private readonly episodes: EpisodeTracker;
+  /** The last episode of every recently anomalous metric; one alert per episode (DESIGN §6.4). */
+  private readonly episodes = new Map<string, EpisodeState>();
+  private readonly episodeOptions: EpisodeOptions;
   private readonly secondOrder = new SecondOrder();
   private seeded = false;
   private nextId = 0;
@@ -60,14 +62,22 @@ export class AnalyzerRunner {
     const custom = Object.keys(config.analyzer.customDetectors).length > 0;
     const workers = custom ? 0 : (opts.workers ?? config.analyzer.workers ?? os.availableParallelism());
     this.pool = workers > 0 ? new WorkerPool(workers, this.preset.name, this.rules) : undefined;
-    this.episodes = new EpisodeTracker(Math.max(3 * config.analyzer.interval, 300));
+    // A metric is judged once a cycle, so the cycle interval is the step episodes are measured in.
+    this.episodeOptions = episodeOptionsForStep(
+      config.analyzer.interval,
+      { gap: config.analyzer.episodeGap, quietPeriod: config.analyzer.quietPeriod },
+      EPISODE_STEPS,
+    );
   }
 
   async runCycle(now = Date.now() / 1000): Promise<CycleReport> {
     const { store, config } = this.opts;
     const started = performance.now();
     if (!this.seeded) {
-      this.episodes.seed(await store.currentAnomalies().catch(() => []));
+      // After a restart, the anomalies of the last cycle continue their episodes (and do not alert again).
+      for (const r of await store.currentAnomalies().catch(() => [])) {
+        this.episodes.set(r.metric, { id: r.episode, start: r.timestamp, end: r.timestamp, detections: 1, alerted: true });
+      }
       this.seeded = true;
     }
     let fetchMs = 0;
@@ -96,6 +106,7 @@ export class AnalyzerRunner {
     let decodeMs = 0;
     let detectMs = 0;
     const records: AnomalyRecord[] = [];
+    const alerting: AnomalyRecord[] = [];
     for (const r of results) {
       analyzed += r.analyzed;
       decodeMs += r.decodeMs;
@@ -104,16 +115,21 @@ export class AnalyzerRunner {
       for (const [k, v] of Object.entries(r.breakdown)) breakdown[k] = (breakdown[k] ?? 0) + v;
       for (const a of r.anomalies) {
         if (config.analyzer.secondOrder && !this.secondOrder.surfaces(a.metric, now, a.value)) continue;
-        records.push({
+        const step = advanceEpisode(a.metric, this.episodes.get(a.metric) ?? null, a.timestamp, true, this.episodeOptions);
+        this.episodes.set(a.metric, step.state!);
+        const record: AnomalyRecord = {
           metric: a.metric, timestamp: a.timestamp, value: a.value, preset: this.preset.name, votes: a.votes,
-          score: a.score, episode: this.episodes.episodeFor(a.metric, a.timestamp, now), detectedAt: now,
-        });
+          score: a.score, episode: step.episode!.id, detectedAt: now,
+        };
+        records.push(record);
+        if (step.alert) alerting.push(record);
       }
     }
-    this.episodes.prune(now);
+    const forget = this.episodeOptions.gap + this.episodeOptions.quietPeriod;
+    for (const [metric, e] of this.episodes) if (now - e.end > forget) this.episodes.delete(metric);
     records.sort((a, b) => b.score - a.score || a.metric.localeCompare(b.metric));
     await store.recordAnomalies(records, config.analyzer.historyRetention);
-    this.opts.onAnomalies?.(records);
+    this.opts.onAnomalies?.(alerting);
 
     const report: CycleReport = {
       startedAt: now,

@@ -82,6 +82,10 @@ export const configSchema = z.object({
     consensus: z.number().int().positive().default(6),
     secondOrder: z.boolean().default(false),
     historyRetention: z.number().int().positive().default(30 * 86400),
+    /** Seconds without a detection that end an episode (at least 3 cycles). */
+    episodeGap: z.number().nonnegative().default(600),
+    /** Seconds after an episode ends during which a new one is recorded but does not alert. */
+    quietPeriod: z.number().nonnegative().default(1800),
     alerts: z.array(alertRuleSchema).default([]),
     alerters: alertersSchema,
     customDetectors: z.record(z.string(), fn).default({}),

@@ -49,7 +49,8 @@ if (redisUrl) {
     for (const workers of [2, 0]) {
       it(`judges every metric, counts exceptions and records anomalies with episodes (${workers} workers)`, async () => {
         const config = validateConfig({ analyzer: { workers, preset: 'default', minTolerableLength: 2 } });
-        const runner = new AnalyzerRunner({ store, config, log, writeStats: workers === 0 });
+        const alerted: string[][] = [];
+        const runner = new AnalyzerRunner({ store, config, log, writeStats: workers === 0, onAnomalies: (rs) => alerted.push(rs.map((a) => a.metric).sort()) });
         try {
           const r = await runner.runCycle(NOW + 30);
           expect(r.totalMetrics).toBe(8);
@@ -67,6 +68,9 @@ if (redisUrl) {
           await runner.runCycle(NOW + 90);
           const again = await store.currentAnomalies();
           expect(again.map((a) => a.episode).sort()).toEqual(current.map((a) => a.episode).sort());
+          // One alert per episode: the first runner alerts once; the second (a restart over the same
+          // store) continues the recorded episodes and does not alert again.
+          expect(alerted).toEqual(workers === 2 ? [['db.spike', 'web.spike'], []] : [[], []]);
         } finally {
           await runner.close();
         }
