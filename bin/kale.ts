@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { metricsCommand } from '../core/commands/metricsCommand.js';
 import { seriesCommand } from '../core/commands/seriesCommand.js';
-import { startCommand } from '../core/commands/startCommand.js';
+import { startCommand } from './startCommand.js';
 import { benchCommand } from './bench.js';
 import { serviceCommands } from './commands.js';
 import { services } from './services.js';

@@ -46,4 +46,17 @@ describe('kale start', () => {
     expect(await waitFor('configuration reloaded')).toContain('configuration reloaded');
     expect(await k.stop()).toBe(0);
   });
+
+  it('--seed fills the embedded store with a demo through its own listener', async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-seed-'));
+    const k = await startKale(['start', '--data-dir', d, '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', 'off', '--seed', '3']);
+    for (let i = 0; i < 600 && !k.stderr().includes('seeded'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(k.stderr()).toMatch(/seeded 3 metrics: (\d+) of \1 points stored/);
+    expect(await k.stop()).toBe(0);
+    const names = JSON.parse(kale(['metrics', 'seed.*', '--data-dir', d, '--json']).stdout) as string[];
+    expect(names).toHaveLength(3);
+    const series = JSON.parse(kale(['series', names[0], '--data-dir', d, '--json']).stdout) as Array<[number, number]>;
+    // A day of minutely history plus the live minutes.
+    expect(series.length).toBeGreaterThanOrEqual(1400);
+  }, 120_000);
 });
