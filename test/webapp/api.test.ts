@@ -62,15 +62,6 @@ describe.each(backends)('webapp API on the %s store', (_kind, open) => {
     expect((await json('/api/anomalies?view=table')).status).toBe(400);
   });
 
-  it('sends the list gzipped to clients that accept it, and plain to others', async () => {
-    const zipped = await get('/api/anomalies?view=compact');
-    expect(zipped.headers.get('content-encoding')).toBe('gzip');
-    expect((await zipped.json()).total).toBe(3);
-    const plain = await get('/api/anomalies?view=compact', { headers: { 'accept-encoding': 'identity' } });
-    expect(plain.headers.get('content-encoding')).toBeNull();
-    expect((await plain.json()).total).toBe(3);
-  });
-
   it('answers anomaly history by metric and relative time', async () => {
     const h = await json('/api/anomalies/history?metric=metrics.web.api.errors&from=-2d');
     expect(h.status).toBe(200);

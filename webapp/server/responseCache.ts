@@ -1,25 +1,14 @@
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
-
-const gzip = promisify(zlib.gzip);
-
-/** A serialized answer, plain and gzipped (compressed once, served to every client that accepts it). */
-export interface CachedBody {
-  readonly json: Buffer;
-  readonly gzip: Buffer;
-}
-
 /**
  * Keeps serialized answers for a short time and lets concurrent requests share one computation. The
  * anomaly list changes once per analyzer cycle (default 60 s), while a page of operators refreshing it,
  * or a 10,000-row list being re-serialized per request, would otherwise cost 35 ms of CPU each time.
  */
 export class ResponseCache {
-  private readonly entries = new Map<string, { at: number; body: Promise<CachedBody> }>();
+  private readonly entries = new Map<string, { at: number; body: Promise<Buffer> }>();
 
   constructor(private readonly ttlMs: number, private readonly maxEntries = 100) {}
 
-  get(key: string, compute: () => Promise<unknown>): Promise<CachedBody> {
+  get(key: string, compute: () => Promise<unknown>): Promise<Buffer> {
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit && now - hit.at < this.ttlMs) return hit.body;
@@ -27,10 +16,7 @@ export class ResponseCache {
       for (const [k, e] of this.entries) if (now - e.at >= this.ttlMs) this.entries.delete(k);
       if (this.entries.size >= this.maxEntries) this.entries.clear();
     }
-    const body = compute().then(async (v) => {
-      const json = Buffer.from(JSON.stringify(v));
-      return { json, gzip: await gzip(json, { level: 6 }) };
-    });
+    const body = compute().then((v) => Buffer.from(JSON.stringify(v)));
     // A failure is not cached: the next request tries again.
     body.catch(() => this.entries.delete(key));
     this.entries.set(key, { at: now, body });

@@ -50,9 +50,7 @@ export function anomaliesRoutes({ store }: WebappDeps): Router {
       rows = rows.slice(0, limit);
       return view === 'compact' ? { total, ...compact(rows) } : { total, anomalies: rows };
     });
-    res.type('json').vary('Accept-Encoding');
-    if (req.acceptsEncodings('gzip')) res.set('Content-Encoding', 'gzip').send(body.gzip);
-    else res.send(body.json);
+    res.type('json').send(body);
   });
   r.get('/api/anomalies/history', async (req, res) => {
     const q = query(req);
