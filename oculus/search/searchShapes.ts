@@ -1,7 +1,6 @@
 import type { Collection, Store } from '../../core/store/store.js';
 import { ShapeIndexUnavailableError, ShapeQueryError, UnknownMetricError } from '../errors.js';
-import type { ShapeIndex } from '../index/shapeIndex.js';
-import { isExcluded, levelScore, type Exclusions } from '../index/shapeIndex.js';
+import { isExcluded, levelScore, type Exclusions, type ShapeIndex } from '../index/shapeIndex.js';
 import { shapeFromDrawn, shapeFromSeries, type Shape } from '../shapes/shape.js';
 import { collectionShape } from './collections.js';
 import { resolveSearchOptions, type ResolvedSearchOptions, type SearchOptions } from './options.js';
