@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { action, configFromOptions, UsageError, withGlobalOptions, type GlobalOptions } from '../core/cli.js';
-import { runServices } from '../core/runServices.js';
+import { action, UsageError, withGlobalOptions } from '../core/cli.js';
+import { runServiceCommand } from '../core/serviceCommand.js';
 import { AlertDispatcher, alertersFromConfig } from './alerters/dispatcher.js';
 import { matchingRules } from './alerters/rules.js';
 import { getPreset, PRESETS, UnknownPresetError } from './presets.js';
@@ -44,14 +44,7 @@ export function analyzerServiceCommand(): Command {
       }
       return;
     }
-    const globals = cmd.optsWithGlobals() as GlobalOptions;
-    await runServices({
-      config: ctx.config,
-      store: ctx.store(),
-      log: ctx.log,
-      services: [analyzerService({ shard })],
-      reloadConfig: () => configFromOptions(globals, analyzerConfig(flags)),
-    });
+    await runServiceCommand(cmd, ctx, analyzerService({ shard }), analyzerConfig(flags));
   }, (flags: AnalyzerFlags) => analyzerConfig(flags)));
 }
 

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { action, configFromOptions, withGlobalOptions, withPortOptions, type GlobalOptions } from '../core/cli.js';
-import { runServices } from '../core/runServices.js';
+import { action, withGlobalOptions, withPortOptions } from '../core/cli.js';
+import { runServiceCommand } from '../core/serviceCommand.js';
 import { Router } from './router.js';
 import { explainName, formatReport } from './schemaDebug.js';
 import { startHorizon } from './service.js';
@@ -9,16 +9,7 @@ import { startHorizon } from './service.js';
 export function horizonCommand(): Command {
   const cmd = withPortOptions(withGlobalOptions(new Command('horizon')), ['pickle', 'udp', 'line'])
     .description('ingest: pickle TCP/UDP (carbon-relay, statsd), msgpack UDP and plaintext TCP into the Store');
-  return cmd.action(action(async (ctx) => {
-    const flags = cmd.optsWithGlobals() as GlobalOptions;
-    await runServices({
-      config: ctx.config,
-      store: ctx.store(),
-      log: ctx.log,
-      services: [startHorizon],
-      reloadConfig: () => configFromOptions(flags),
-    });
-  }));
+  return cmd.action(action(async (ctx) => runServiceCommand(cmd, ctx, startHorizon)));
 }
 
 /** `kale schema-debug NAME…`: which schemas, keys and aggregates each name produces. */

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { action, configFromOptions, fail, UsageError, withGlobalOptions, type GlobalOptions } from '../core/cli.js';
-import { runServices } from '../core/runServices.js';
+import { action, fail, UsageError, withGlobalOptions } from '../core/cli.js';
+import { runServiceCommand } from '../core/serviceCommand.js';
 import { openOculus, ShapeIndexUnavailableError, ShapeQueryError, UnknownMetricError, type SimilarResponse } from './api.js';
 import { SCORERS } from './search/scorer.js';
 import { startOculus } from './service.js';
@@ -24,8 +24,7 @@ export function oculusCommand(): Command {
       }
       return;
     }
-    const flags = cmd.optsWithGlobals() as GlobalOptions;
-    await runServices({ config: ctx.config, store: ctx.store(), log: ctx.log, services: [startOculus], reloadConfig: () => configFromOptions(flags) });
+    await runServiceCommand(cmd, ctx, startOculus);
   }));
 }
 
