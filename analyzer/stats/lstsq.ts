@@ -6,22 +6,14 @@
  * then v ≈ k·(v₁·[ts, 1]) along the top singular vector, a line through the origin rather than the
  * least-squares line — a quirk the etsy preset keeps. Longer windows get the exact (centred) OLS.
  */
-import { pairwiseSum } from './sums.js';
+import { centredSums } from './ols.js';
 
 const LAPACK_EPS = 2 ** -53;
 
 /** Residuals `v[i] − (m·t[i] + c)` of that fit, as Etsy computed them, written into `out`. */
 export function lstsqResiduals(t: Float64Array, v: Float64Array, out: Float64Array = new Float64Array(t.length)): Float64Array {
   const n = t.length;
-  const centre = pairwiseSum(t) / n;
-  const vMean = pairwiseSum(v) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    const d = t[i] - centre;
-    sxx += d * d;
-    sxy += d * (v[i] - vMean);
-  }
+  const { centre, vMean, sxx, sxy } = centredSums(t, v);
   // Eigenvalues of AᵀA = [[Σx², Σx], [Σx, n]]: λ1·λ2 = n·Sxx, so s2/s1 = √(n·Sxx)/λ1.
   const sx = n * centre;
   const sx2 = sxx + n * centre * centre;

@@ -13,7 +13,17 @@ export interface LineFit {
   readonly centre: number;
 }
 
-export function simpleRegression(t: Float64Array, v: Float64Array): LineFit {
+export interface CentredSums {
+  readonly centre: number;
+  readonly vMean: number;
+  /** Σ(t − centre)² */
+  readonly sxx: number;
+  /** Σ(t − centre)(v − vMean) */
+  readonly sxy: number;
+}
+
+/** The sums every line fit here starts from, with numpy's pairwise means. */
+export function centredSums(t: Float64Array, v: Float64Array): CentredSums {
   const n = t.length;
   const centre = pairwiseSum(t) / n;
   const vMean = pairwiseSum(v) / n;
@@ -24,6 +34,11 @@ export function simpleRegression(t: Float64Array, v: Float64Array): LineFit {
     sxx += dt * dt;
     sxy += dt * (v[i] - vMean);
   }
+  return { centre, vMean, sxx, sxy };
+}
+
+export function simpleRegression(t: Float64Array, v: Float64Array): LineFit {
+  const { centre, vMean, sxx, sxy } = centredSums(t, v);
   const slope = sxx === 0 ? 0 : sxy / sxx;
   return { slope, intercept: vMean, centre };
 }
