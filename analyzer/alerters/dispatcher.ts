@@ -84,7 +84,7 @@ export class AlertDispatcher {
   private async deliver(rule: AlertRule, alerter: Alerter, record: AnomalyRecord): Promise<void> {
     let claimed: boolean;
     try {
-      claimed = await this.store.claimAlert(alertDedupKey(rule, record.metric), rule.expiry);
+      claimed = await this.store.claim(alertDedupKey(rule, record.metric), rule.expiry);
     } catch (err) {
       this.log.error(`alert de-duplication failed, not sending: ${(err as Error).message}`, { metric: record.metric });
       return;

@@ -32,5 +32,5 @@ export function matchingRules(rules: ReadonlyArray<AlertRule>, metric: string): 
 
 /** The de-duplication key: one alert per (rule, metric) per expiry. */
 export function alertDedupKey(rule: AlertRule, metric: string): string {
-  return `${rule.via}.${String(rule.match)}.${metric}`;
+  return `alert.${rule.via}.${String(rule.match)}.${metric}`;
 }

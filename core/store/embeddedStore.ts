@@ -20,7 +20,9 @@ interface Snapshot {
   torus: Record<string, Bucket>;
   current: AnomalyRecord[];
   history: AnomalyRecord[];
-  alerts: Record<string, number>;
+  claims: Record<string, number>;
+  /** Snapshots written before claims were generalised kept only alert claims, under this name. */
+  alerts?: Record<string, number>;
   collections: Record<string, Collection>;
   status: Record<string, Record<string, unknown>>;
 }
@@ -42,7 +44,7 @@ export class EmbeddedStore implements Store {
   private torus = new Map<string, Bucket>();
   private current: AnomalyRecord[] = [];
   private history: AnomalyRecord[] = [];
-  private alerts = new Map<string, number>();
+  private claims = new Map<string, number>();
   private collections = new Map<string, Collection>();
   private status = new Map<string, Record<string, unknown>>();
   private dirty = false;
@@ -70,7 +72,8 @@ export class EmbeddedStore implements Store {
     for (const [k, v] of Object.entries(s.torus)) this.torus.set(k, v);
     this.current = s.current;
     this.history = s.history;
-    for (const [k, v] of Object.entries(s.alerts)) this.alerts.set(k, v);
+    for (const [k, v] of Object.entries(s.claims ?? {})) this.claims.set(k, v);
+    for (const [k, v] of Object.entries(s.alerts ?? {})) this.claims.set(`alert.${k}`, v);
     for (const [k, v] of Object.entries(s.collections)) this.collections.set(k, v);
     for (const [k, v] of Object.entries(s.status)) this.status.set(k, v);
   }
@@ -85,7 +88,7 @@ export class EmbeddedStore implements Store {
       torus: Object.fromEntries([...this.torus].filter(([, b]) => b.expireAt > now)),
       current: this.current,
       history: this.history,
-      alerts: Object.fromEntries([...this.alerts].filter(([, at]) => at > now)),
+      claims: Object.fromEntries([...this.claims].filter(([, at]) => at > now)),
       collections: Object.fromEntries(this.collections),
       status: Object.fromEntries(this.status),
     };
@@ -250,13 +253,17 @@ export class EmbeddedStore implements Store {
     return out;
   }
 
-  async claimAlert(key: string, ttl: number): Promise<boolean> {
+  async claim(key: string, ttl: number): Promise<boolean> {
     const now = Date.now() / 1000;
-    const until = this.alerts.get(key);
+    const until = this.claims.get(key);
     if (until !== undefined && until > now) return false;
-    this.alerts.set(key, now + ttl);
+    this.claims.set(key, now + ttl);
     this.dirty = true;
     return true;
+  }
+
+  async release(key: string): Promise<void> {
+    this.dirty = this.claims.delete(key) || this.dirty;
   }
 
   async saveCollection(c: Collection): Promise<void> {

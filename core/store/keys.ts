@@ -5,7 +5,7 @@ export const ANOMALIES_CURRENT = 'kale.anomalies.current';
 export const ANOMALIES_HISTORY = 'kale.anomalies.history';
 export const COLLECTIONS = 'kale.collections';
 export const STATUS = 'kale.status';
-export const alertKey = (key: string) => `kale.alert.${key}`;
+export const claimKey = (key: string) => `kale.claim.${key}`;
 
 /** Glob with `*` only, as Redis SCAN MATCH understands it, turned into an anchored RegExp. */
 export function globToRegExp(glob: string): RegExp {

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { APPEND_LUA, TORUS_LUA, TRIM_LUA } from './luaScripts.js';
 import { decodeWindow, encodeEach } from './windowCodec.js';
 import {
-  ANOMALIES_CURRENT, ANOMALIES_HISTORY, COLLECTIONS, STATUS, alertKey, metricKey, quarantineKey,
+  ANOMALIES_CURRENT, ANOMALIES_HISTORY, COLLECTIONS, STATUS, claimKey, metricKey, quarantineKey,
 } from './keys.js';
 import {
   UNIQUE_METRICS, type AnomalyRecord, type AppendBatch, type Collection, type HistoryQuery, type Series,
@@ -16,7 +16,8 @@ export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   private readonly known = new Set<string>();
 
-  constructor(readonly client: Redis) {
+  /** `url` is kept so a writer thread can open its own connection to the same database. */
+  constructor(readonly client: Redis, readonly url?: string) {
     client.defineCommand('kaleTrim', { numberOfKeys: 3, lua: TRIM_LUA });
     client.defineCommand('kaleAppend', { lua: APPEND_LUA });
     client.defineCommand('kaleTorus', { lua: TORUS_LUA });
@@ -31,7 +32,7 @@ export class RedisStore implements Store {
     });
     // Connection errors are retried by ioredis; callers see failures on their own commands.
     client.on('error', () => {});
-    return new RedisStore(client);
+    return new RedisStore(client, url);
   }
 
   async append(batches: ReadonlyArray<AppendBatch>): Promise<void> {
@@ -50,6 +51,14 @@ export class RedisStore implements Store {
     const run = (this.client as unknown as { kaleAppend: (...a: unknown[]) => Promise<number> }).kaleAppend;
     await run.call(this.client, keys.length + 1, UNIQUE_METRICS, ...keys, ...payloads, ...added);
     for (const k of added) this.known.add(k);
+  }
+
+  /**
+   * Another connection's trim forgot these metrics (deleted the key and left the metric set): the next
+   * append of each must add it to the set again, so this connection stops treating them as known.
+   */
+  forget(names: ReadonlyArray<string>): void {
+    for (const n of names) this.known.delete(metricKey(n));
   }
 
   async listMetrics(): Promise<string[]> {
@@ -172,8 +181,12 @@ export class RedisStore implements Store {
     return out;
   }
 
-  async claimAlert(key: string, ttl: number): Promise<boolean> {
-    return (await this.client.set(alertKey(key), '1', 'EX', ttl, 'NX')) === 'OK';
+  async claim(key: string, ttl: number): Promise<boolean> {
+    return (await this.client.set(claimKey(key), '1', 'EX', Math.max(1, Math.ceil(ttl)), 'NX')) === 'OK';
+  }
+
+  async release(key: string): Promise<void> {
+    await this.client.del(claimKey(key));
   }
 
   async saveCollection(c: Collection): Promise<void> {

@@ -108,8 +108,13 @@ export interface Store {
   currentAnomalies(): Promise<AnomalyRecord[]>;
   anomalyHistory(query: HistoryQuery): Promise<AnomalyRecord[]>;
 
-  /** True when the caller won the key (it did not exist); the key expires after `ttlSeconds`. */
-  claimAlert(key: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * True when the caller won the key (it did not exist); the key expires after `ttlSeconds`. Callers
+   * namespace their keys: alert de-duplication (`alert.…`), migration ledgers (`migrate.…`).
+   */
+  claim(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Forgets a claim, so the key can be won again (undoing a claim whose work failed). */
+  release(key: string): Promise<void>;
 
   saveCollection(collection: Collection): Promise<void>;
   listCollections(): Promise<Collection[]>;

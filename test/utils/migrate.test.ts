@@ -33,18 +33,42 @@ describe.runIf(redisUrl)('kale migrate', () => {
 
     const real = kale([...base, '--stat', 'web.a', 'web.b', '--start', String(t0 + 60), '--end', String(t0 + 540), '--concurrency', '3']);
     expect(real.status).toBe(0);
-    expect(JSON.parse(real.stdout)).toMatchObject({ dry_run: false, metrics: 2, buckets: 18, values: 18, writes: 18, expired: 0 });
+    expect(JSON.parse(real.stdout)).toMatchObject({ dry_run: false, metrics: 2, buckets: 18, values: 18, writes: 18, expired: 0, alreadyCopied: 0 });
+    // Again, wider: only the two buckets the first run left out are copied.
+    const again = kale([...base, '--stat', 'web.a', 'web.b']);
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ buckets: 20, values: 2, writes: 2, alreadyCopied: 18, open: 0 });
 
     const store = RedisStore.connect(url);
     try {
       const first = Math.floor(t0 / 300);
       const got = await store.torusRead('count', [`new.web.a:minute:${first}`, `new.web.a:minute:${first + 1}`, `new.web.b:minute:${first + 1}`]);
-      // Minutes 1-4 (values 2..5) and 5-9 (values 6..10); minute 0 is before --start.
-      expect(got.map((g) => (g?.type === 'count' ? g.total : null))).toEqual([14, 40, 40]);
+      // Minutes 0-4 (values 1..5) and 5-9 (values 6..10), each copied once over both runs.
+      expect(got.map((g) => (g?.type === 'count' ? g.total : null))).toEqual([15, 40, 40]);
       expect(await store.torusKeys('new.db.*')).toEqual([]);
     } finally {
       await store.close();
     }
+  });
+
+  it('leaves a bucket that is still open for a later run', async () => {
+    const url = await freshRedisDb();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-migrate-'));
+    const config = path.join(dir, 'kale.config.json');
+    fs.writeFileSync(config, JSON.stringify({
+      horizon: {
+        schemas: [
+          { name: 'old', type: 'count', prefix: 'old.', match: '^web\\.', intervals: { day: { step: 86400 } } },
+          { name: 'new', type: 'count', prefix: 'new.', match: '^not-yet$', intervals: { day: { step: 86400 } } },
+        ],
+      },
+    }));
+    const now = Math.floor(Date.now() / 1000);
+    fs.writeFileSync(path.join(dir, 'web.a.csv'), `${now - 86400},5\n${now - 60},7\n`);
+    expect(kale(['import', path.join(dir, 'web.a.csv'), '--redis', url, '--config', config]).status).toBe(0);
+    const r = kale(['migrate', '--redis', url, '--config', config, '--source', 'old', '--destination', 'new', '--interval', 'day', '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ buckets: 2, values: 1, writes: 1, open: 1 });
   });
 
   it('names the schema or interval that does not exist (exit 2)', () => {

@@ -3,9 +3,14 @@
  * sub-bucket) of the source becomes values at that bucket's start time, routed into the destination
  * schema with its own keys, buckets, resolution and retention. Values are already in stored form,
  * so the destination's transform is not applied again.
+ *
+ * Running it again copies nothing twice: each source bucket is claimed in the Store's ledger
+ * (`migrate.SOURCE>DESTINATION.KEY`, kept as long as the source bucket can exist) before it is
+ * copied, and a bucket still open (its end not yet reached) is left for a later run, since copying
+ * part of it would make the rest impossible to copy without doubling what was copied.
  */
 import type { Store, TorusValue, TorusWrite } from '../../core/store/store.js';
-import { bucketStart } from '../../core/torus/intervals.js';
+import { bucketExpireAt, bucketStart, nextBucket } from '../../core/torus/intervals.js';
 import { planTorusWrites, schemaMatches, type TorusSchema } from '../../core/torus/schemas.js';
 
 export interface MigrateOptions {
@@ -32,6 +37,10 @@ export interface MigrateResult {
   readonly writes: number;
   /** Destination writes dropped: older than the destination interval's retention. */
   readonly expired: number;
+  /** Source buckets an earlier run already copied (skipped). */
+  readonly alreadyCopied: number;
+  /** Source buckets still open at `now` (skipped; a later run copies them once they close). */
+  readonly open: number;
 }
 
 export interface SourceBucket {
@@ -39,6 +48,10 @@ export interface SourceBucket {
   readonly name: string;
   /** Start of the bucket or, with a resolution, of the sub-bucket. */
   readonly ts: number;
+  /** When it stops receiving values: the end of the (sub-)bucket. */
+  readonly end: number;
+  /** When the source key expires. */
+  readonly expireAt: number;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -51,8 +64,10 @@ export async function listSourceBuckets(store: Store, source: TorusSchema, inter
   for (const key of await store.torusKeys(`${source.prefix}*:${interval}:*`)) {
     const m = re.exec(key);
     if (!m || !schemaMatches(source, m[1])) continue;
-    const ts = iv.resolution === undefined ? bucketStart(iv.step, Number(m[2])) : Number(m[3]) * iv.resolution;
-    out.push({ key, name: m[1], ts });
+    const id = Number(m[2]);
+    const ts = iv.resolution === undefined ? bucketStart(iv.step, id) : Number(m[3]) * iv.resolution;
+    const end = iv.resolution === undefined ? bucketStart(iv.step, nextBucket(iv.step, id)) : ts + iv.resolution;
+    out.push({ key, name: m[1], ts, end, expireAt: bucketExpireAt(iv, id) });
   }
   return out;
 }
@@ -79,10 +94,13 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
     && (!o.stats || o.stats.has(b.name)) && (!o.match || (o.match.lastIndex = 0, o.match.test(b.name))));
 
   const metrics = new Set<string>();
-  let values = 0, writes = 0, expired = 0, next = 0;
+  let values = 0, writes = 0, expired = 0, alreadyCopied = 0, open = 0, next = 0;
   const worker = async () => {
     while (next < buckets.length) {
       const b = buckets[next++];
+      if (b.end > o.now) { open++; continue; }
+      const claim = `migrate.${o.source.name}>${o.destination.name}.${b.key}`;
+      if (!o.dryRun && !(await o.store.claim(claim, b.expireAt - o.now))) { alreadyCopied++; continue; }
       const [content] = await o.store.torusRead(o.source.type, [b.key]);
       if (!content) continue;
       const planned: TorusWrite[] = [];
@@ -93,7 +111,15 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
         planned.push(...p.writes);
         expired += p.expired;
       }
-      if (!o.dryRun && planned.length) await o.store.torusWrite(planned);
+      if (!o.dryRun && planned.length) {
+        try {
+          await o.store.torusWrite(planned);
+        } catch (err) {
+          // Not copied, so not claimed: a re-run copies it.
+          await o.store.release(claim).catch(() => undefined);
+          throw err;
+        }
+      }
       metrics.add(b.name);
       values += vs.length;
       writes += planned.length;
@@ -101,5 +127,5 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker));
-  return { metrics: metrics.size, buckets: buckets.length, values, writes, expired };
+  return { metrics: metrics.size, buckets: buckets.length, values, writes, expired, alreadyCopied, open };
 }

@@ -28,7 +28,9 @@ export function migrateCommand(): Command {
 Each source bucket's values are written to the destination at the bucket's start time (the sub-bucket's,
 with a resolution), so a coarser destination step merges buckets and the destination's type, prefix,
 resolution and retention apply. Values are already stored, so the destination's transform is not applied.
-Running it twice copies twice: counts and series would double.
+Each source bucket is copied once: a ledger in the Store records what was copied, so running it again
+(or after an interruption) copies only what is left. Buckets still open are skipped and counted as "open";
+run it again once they have closed. --dry-run counts every closed bucket, including ones already copied.
 `)
     .action(action(async (ctx, flags: MigrateFlags) => {
       const schemas = compileSchemas(ctx.config.horizon.schemas);
