@@ -7,7 +7,7 @@ import type { IngestCounters } from './counters.js';
 import type { Router } from './router.js';
 import type { Sink } from './sink.js';
 import { MAX_NAME_BYTES, validatePoint, type RejectReason, type ValidationLimits, type ValidPoint } from './validate.js';
-import type { Writer } from './writer.js';
+import type { PointWriter } from './writer.js';
 
 export class Ingest implements Sink {
   private readonly out: ValidPoint = { name: '', ts: 0, value: 0 };
@@ -16,7 +16,7 @@ export class Ingest implements Sink {
 
   constructor(
     public router: Router,
-    private readonly writer: Writer,
+    private readonly writer: PointWriter,
     private readonly counters: IngestCounters,
     limits: { maxResolution: number; maxFutureSeconds: number },
     log: Logger,

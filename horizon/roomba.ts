@@ -9,7 +9,8 @@ import type { Store } from '../core/store/store.js';
 export interface RoombaReport {
   metrics: number;
   removed: number;
-  forgotten: number;
+  /** Names of the metrics forgotten (nothing left in their window). */
+  forgotten: string[];
   quarantined: string[];
 }
 
@@ -18,29 +19,33 @@ const CONCURRENCY = 32;
 
 export async function runRoomba(store: Store, keepSeconds: number, now = Date.now() / 1000): Promise<RoombaReport> {
   const names = await store.listMetrics();
-  const report: RoombaReport = { metrics: names.length, removed: 0, forgotten: 0, quarantined: [] };
+  const report: RoombaReport = { metrics: names.length, removed: 0, forgotten: [], quarantined: [] };
   const cutoff = now - keepSeconds;
   for (let i = 0; i < names.length; i += CONCURRENCY) {
     const group = names.slice(i, i + CONCURRENCY);
     const results = await Promise.all(group.map((n) => store.trim(n, cutoff)));
     results.forEach((r, j) => {
       report.removed += r.removed;
-      if (r.forgotten) report.forgotten++;
+      if (r.forgotten) report.forgotten.push(group[j]);
       if (r.quarantined) report.quarantined.push(group[j]);
     });
   }
   return report;
 }
 
-/** Runs roomba every `intervalSeconds`, never two at once; `stop` waits for a running pass. */
-export function scheduleRoomba(store: Store, keepSeconds: () => number, intervalSeconds: number, log: Logger) {
+/**
+ * Runs roomba every `intervalSeconds`, never two at once; `stop` waits for a running pass. `onForgotten`
+ * hears which metrics were forgotten (a writer on another connection must register them again).
+ */
+export function scheduleRoomba(store: Store, keepSeconds: () => number, intervalSeconds: number, log: Logger, onForgotten: (names: string[]) => void) {
   let running: Promise<void> | undefined;
   const pass = () => {
     if (running) return;
     running = runRoomba(store, keepSeconds())
       .then((r) => {
         for (const q of r.quarantined) log.error(`undecodable window for ${q} moved to quarantine.metrics.${q}`);
-        log.debug('roomba pass', { metrics: r.metrics, removed: r.removed, forgotten: r.forgotten });
+        if (r.forgotten.length) onForgotten(r.forgotten);
+        log.debug('roomba pass', { metrics: r.metrics, removed: r.removed, forgotten: r.forgotten.length });
       })
       .catch((err) => log.warn(`roomba pass failed: ${(err as Error).message}`))
       .finally(() => { running = undefined; });

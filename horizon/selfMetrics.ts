@@ -6,12 +6,12 @@
  */
 import type { Store } from '../core/store/store.js';
 import type { IngestCounters } from './counters.js';
-import type { Writer } from './writer.js';
+import type { PointWriter } from './writer.js';
 
 export const SELF_PREFIX = 'kale.horizon.';
 
 export function reportSelfMetrics(
-  counters: IngestCounters, writer: Writer, store: Store, previous: Record<string, number>,
+  counters: IngestCounters, writer: PointWriter, store: Store, previous: Record<string, number>,
   extra: Record<string, unknown>, now = Date.now() / 1000,
 ): Record<string, number> {
   const current = counters.snapshot();

@@ -14,7 +14,11 @@ import { listenUdp } from './listeners/udp.js';
 import { scheduleRoomba } from './roomba.js';
 import { Router } from './router.js';
 import { reportSelfMetrics } from './selfMetrics.js';
-import { Writer, type WriterOptions } from './writer.js';
+import type { Logger } from '../core/log.js';
+import { RedisStore } from '../core/store/redisStore.js';
+import type { Store } from '../core/store/store.js';
+import { ThreadedWriter } from './threadedWriter.js';
+import { Writer, type PointWriter, type WriterOptions } from './writer.js';
 
 /** Longest plaintext line accepted: a 512-byte name plus value and timestamp, with room to spare. */
 const MAX_LINE_BYTES = 4096;
@@ -23,6 +27,14 @@ const STOP_FLUSH_MS = 10_000;
 
 const writerOptions = (h: KaleConfig['horizon']): WriterOptions => ({ batchMs: h.batchMs, batchPoints: h.batchPoints, bufferPoints: h.bufferPoints });
 
+/**
+ * Redis: the writer runs in its own thread on its own connection. The embedded store lives in this
+ * thread's memory, so its writer does too.
+ */
+function openWriter(store: Store, counters: IngestCounters, opts: WriterOptions, log: Logger): PointWriter {
+  return store instanceof RedisStore && store.url ? new ThreadedWriter(store.url, counters, opts, log) : new Writer(store, counters, opts, log);
+}
+
 export interface HorizonExtras {
   /** Clock for validation (epoch seconds); tests replay captured frames with their own time. */
   readonly now?: () => number;
@@ -30,11 +42,11 @@ export interface HorizonExtras {
 
 export const startHorizon: StartService = (ctx) => startHorizonWith(ctx);
 
-export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtras = {}): Promise<RunningService & { readonly counters: IngestCounters; readonly writer: Writer }> {
+export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtras = {}): Promise<RunningService & { readonly counters: IngestCounters; readonly writer: PointWriter }> {
   let config = ctx.config;
   const log = ctx.log.child('horizon');
   const counters = new IngestCounters();
-  const writer = new Writer(ctx.store, counters, writerOptions(config.horizon), log.child('writer'));
+  const writer = openWriter(ctx.store, counters, writerOptions(config.horizon), log.child('writer'));
   const ingest = new Ingest(new Router(config.horizon), writer, counters, { maxResolution: config.maxResolution, maxFutureSeconds: config.horizon.maxFutureSeconds }, log, extras.now);
   writer.start();
 
@@ -67,7 +79,7 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
     throw err;
   }
 
-  const roomba = scheduleRoomba(ctx.store, () => config.fullDuration + config.horizon.roombaGrace, config.horizon.roombaInterval, log.child('roomba'));
+  const roomba = scheduleRoomba(ctx.store, () => config.fullDuration + config.horizon.roombaGrace, config.horizon.roombaInterval, log.child('roomba'), (names) => writer.forget(names));
   let previous: Record<string, number> = {};
   const report = () => { previous = reportSelfMetrics(counters, writer, ctx.store, previous, { endpoints }); };
   let selfTimer = setInterval(report, config.horizon.selfMetricsInterval * 1000);

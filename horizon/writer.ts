@@ -15,6 +15,25 @@ export interface WriterOptions {
   readonly bufferPoints: number;
 }
 
+/**
+ * What Ingest and self-metrics write through. Two implementations: this in-thread Writer (the embedded
+ * store, which lives in this thread's memory) and ThreadedWriter, which runs this Writer in a worker
+ * thread on its own Redis connection so the listeners' thread only receives, decodes and routes.
+ */
+export interface PointWriter {
+  start(): void;
+  setOptions(opts: WriterOptions): void;
+  /** Points waiting to be written (queued and in flight). */
+  readonly depth: number;
+  add(name: string, ts: number, value: number, torus?: readonly TorusWrite[]): void;
+  /** Writes what is queued now; resolves when that write has finished (or failed and been re-queued). */
+  pump(): Promise<void>;
+  /** Roomba forgot these metrics: the next append of each must register it in the metric set again. */
+  forget(names: readonly string[]): void;
+  /** Stops the timer and writes everything queued, giving up after `timeoutMs`; returns points left unwritten. */
+  close(timeoutMs: number): Promise<number>;
+}
+
 interface Segment {
   names: string[];
   ts: number[];
@@ -28,7 +47,7 @@ const MERGE_SEGMENTS = 10;
 
 const newSegment = (): Segment => ({ names: [], ts: [], values: [], torus: [] });
 
-export class Writer {
+export class Writer implements PointWriter {
   private readonly queue: Segment[] = [];
   private queued = 0;
   private inflight: Segment | undefined;
@@ -54,7 +73,6 @@ export class Writer {
     if (this.timer) { clearInterval(this.timer); this.start(); }
   }
 
-  /** Points waiting to be written (queued and in flight). */
   get depth(): number {
     return this.queued + (this.inflight?.names.length ?? 0);
   }
@@ -166,7 +184,9 @@ export class Writer {
     if (torus.length) await this.store.torusWrite(torus);
   }
 
-  /** Stops the timer and writes everything queued, giving up after `timeoutMs`; returns points left unwritten. */
+  /** Nothing to do: roomba trims through this writer's own Store, whose trim already forgot them. */
+  forget(): void {}
+
   async close(timeoutMs: number): Promise<number> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;

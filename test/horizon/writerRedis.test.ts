@@ -3,22 +3,31 @@ import { createLogger } from '../../core/log.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { IngestCounters } from '../../horizon/counters.js';
-import { Writer } from '../../horizon/writer.js';
+import { runRoomba } from '../../horizon/roomba.js';
+import { ThreadedWriter } from '../../horizon/threadedWriter.js';
+import { Writer, type PointWriter, type WriterOptions } from '../../horizon/writer.js';
 import { freePort, startRedisServer } from '../../utils/redisServer.js';
 import { freshRedisDb, redisUrl } from '../support/redis.js';
 import { pointsOf, waitFor } from './support.js';
 
 const log = createLogger('test');
 
-describe('writer', () => {
+type OpenWriter = (store: RedisStore, counters: IngestCounters, opts: WriterOptions) => PointWriter;
+/** Both PointWriters for Redis: in this thread on the given connection, and in a writer thread on its own. */
+const WRITERS: Array<[string, OpenWriter]> = [
+  ['in-thread writer', (store, counters, opts) => new Writer(store, counters, opts, log)],
+  ['threaded writer', (store, counters, opts) => new ThreadedWriter(store.url!, counters, opts, log)],
+];
+
+describe.each(WRITERS)('%s', (_kind, open) => {
   it('drops the oldest points past the buffer bound and counts them', async () => {
     // A Redis URL where nothing listens: appends wait in ioredis until a server appears, as in an outage.
     const store = RedisStore.connect(`redis://127.0.0.1:${await freePort()}`);
     const counters = new IngestCounters();
-    const w = new Writer(store, counters, { batchMs: 1000, batchPoints: 4, bufferPoints: 10 }, log);
+    const w = open(store, counters, { batchMs: 1000, batchPoints: 4, bufferPoints: 10 });
     for (let i = 0; i < 25; i++) w.add('bounded', 1000 + i, i);
     // The first full batch is in flight (4 points); the queue behind it holds the newest 10.
-    expect(counters.dropped).toBe(11);
+    expect(await waitFor(() => counters.dropped, (d) => d === 11)).toBe(11);
     expect(w.depth).toBe(14);
     expect(await w.close(50)).toBe(14);
     store.client.disconnect();
@@ -27,7 +36,7 @@ describe('writer', () => {
   it.runIf(redisUrl)('writes one batch per Store append with torus writes alongside', async () => {
     const store = RedisStore.connect(await freshRedisDb());
     const counters = new IngestCounters();
-    const w = new Writer(store, counters, { batchMs: 5, batchPoints: 1000, bufferPoints: 10_000 }, log);
+    const w = open(store, counters, { batchMs: 5, batchPoints: 1000, bufferPoints: 10_000 });
     w.start();
     for (let i = 0; i < 2500; i++) w.add(`b.m${i % 10}`, 1000 + i, i, [{ type: 'count', key: 'b.total:all:0', value: 1, expireAt: 4e9 }]);
     expect(await w.close(10_000)).toBe(0);
@@ -37,14 +46,32 @@ describe('writer', () => {
     expect(await store.torusRead('count', ['b.total:all:0'])).toEqual([{ type: 'count', total: 2500 }]);
     await store.close();
   });
+
+  it.runIf(redisUrl)('registers a metric again when it comes back after roomba forgot it', async () => {
+    const store = RedisStore.connect(await freshRedisDb());
+    const w = open(store, new IngestCounters(), { batchMs: 5, batchPoints: 1000, bufferPoints: 10_000 });
+    w.start();
+    w.add('back.again', 1000, 1);
+    await w.pump();
+    // Roomba trims through its own connection; the writer hears which metrics it forgot.
+    const r = await runRoomba(store, 60, 5000);
+    expect(r.forgotten).toEqual(['back.again']);
+    w.forget(r.forgotten);
+    expect(await store.listMetrics()).toEqual([]);
+    w.add('back.again', 6000, 2);
+    expect(await w.close(10_000)).toBe(0);
+    expect(await store.listMetrics()).toEqual(['back.again']);
+    expect(await pointsOf(store, 'back.again')).toEqual([[6000, 2]]);
+    await store.close();
+  });
 });
 
-describe.runIf(redisUrl)('writer while Redis is down (own redis-server, killed and restarted)', () => {
+describe.runIf(redisUrl).each(WRITERS)('%s while Redis is down (own redis-server, killed and restarted)', (_kind, open) => {
   it('buffers, reconnects and stores every point inside the bound, in order; drops and counts the oldest past it', async () => {
     const server = await startRedisServer();
     const store = RedisStore.connect(server.url);
     const counters = new IngestCounters();
-    const w = new Writer(store, counters, { batchMs: 5, batchPoints: 100, bufferPoints: 3000 }, log);
+    const w = open(store, counters, { batchMs: 5, batchPoints: 100, bufferPoints: 3000 });
     w.start();
     try {
       for (let i = 0; i < 200; i++) w.add('outage.before', 1000 + i, i);
@@ -53,8 +80,8 @@ describe.runIf(redisUrl)('writer while Redis is down (own redis-server, killed a
       await server.kill();
       // 5,000 points while down, with room for 3,000 in the queue.
       for (let i = 0; i < 5000; i++) w.add('outage.during', 2000 + i, i);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(w.depth).toBeGreaterThan(0);
+      expect(await waitFor(() => counters.dropped, (d) => d === 1900)).toBe(1900);
+      expect(w.depth).toBe(3100);
       await server.restart();
       // ioredis reconnects with backoff; the buffered points drain in order once it is back.
       expect(await waitFor(() => w.depth, (d) => d === 0)).toBe(0);

@@ -1,0 +1,179 @@
+/**
+ * The PointWriter for Redis: the Writer runs in a worker thread on its own connection (writerThread.ts),
+ * so grouping, window encoding and ioredis no longer share a core with receiving and decoding. This
+ * side only appends each point to columnar typed arrays and hands them over, once per event-loop turn
+ * (or every MAX_BATCH points), as transferred ArrayBuffers. The bound, drop-oldest, order and retries
+ * are the Writer's, unchanged. The channel itself holds at most what arrives while the thread encodes
+ * one write: the thread takes batches into its bounded queue between writes.
+ */
+import type { EventLoopUtilization } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../core/log.js';
+import type { TorusWrite } from '../core/store/store.js';
+import type { IngestCounters } from './counters.js';
+import { threadEntry } from './threadEntry.js';
+import type { PointWriter, WriterOptions } from './writer.js';
+import type { FromWriterThread, PointsMessage, ToWriterThread, WriterThreadData, WriterTotals } from './writerMessages.js';
+
+const FIRST_CAPACITY = 256;
+/** Most points per hand-over: large enough to amortise a message, small enough to keep latency low. */
+const MAX_BATCH = 8192;
+/** Interned names before the table starts over (a bound on memory when names churn). */
+const MAX_NAMES = 1_000_000;
+
+const NO_TOTALS: WriterTotals = {
+  taken: 0, depth: 0, written: 0, dropped: 0, flushes: 0, flushFailures: 0, flushMsTotal: 0, flushMsMax: 0,
+  encodeMsTotal: 0, lastWriteEpochMs: 0,
+};
+
+export class ThreadedWriter implements PointWriter {
+  private readonly worker: Worker;
+  private ids = new Uint32Array(FIRST_CAPACITY);
+  private ts = new Float64Array(FIRST_CAPACITY);
+  private values = new Float64Array(FIRST_CAPACITY);
+  private n = 0;
+  private torus: Array<[number, readonly TorusWrite[]]> = [];
+  private readonly nameIds = new Map<string, number>();
+  private newNames: string[] = [];
+  private reset = false;
+  private scheduled = false;
+  private posted = 0;
+  private totals = NO_TOTALS;
+  private nextRequest = 0;
+  private readonly pumps = new Map<number, () => void>();
+  private closed: ((left: number) => void) | undefined;
+  private exited = false;
+
+  constructor(url: string, private readonly counters: IngestCounters, opts: WriterOptions, private readonly log: Logger) {
+    const data: WriterThreadData = { url, options: opts };
+    this.worker = new Worker(threadEntry('writerThread', import.meta.url), { workerData: data });
+    this.worker.on('message', (m: FromWriterThread) => this.onMessage(m));
+    this.worker.on('error', (err) => log.error(`writer thread failed: ${err.message}`));
+    this.worker.on('exit', () => {
+      this.exited = true;
+      for (const done of this.pumps.values()) done();
+      this.pumps.clear();
+      this.closed?.(this.depth);
+    });
+  }
+
+  start(): void {
+    this.send({ t: 'start' });
+  }
+
+  setOptions(opts: WriterOptions): void {
+    this.send({ t: 'options', options: opts });
+  }
+
+  get depth(): number {
+    return this.n + (this.posted - this.totals.taken) + this.totals.depth;
+  }
+
+  add(name: string, ts: number, value: number, torus?: readonly TorusWrite[]): void {
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      if (this.nameIds.size >= MAX_NAMES) {
+        // Points already batched carry ids of the old table: they go first, then the table starts over.
+        this.post();
+        this.nameIds.clear();
+        this.reset = true;
+      }
+      id = this.nameIds.size;
+      this.nameIds.set(name, id);
+      this.newNames.push(name);
+    }
+    if (this.n === this.ids.length) this.grow();
+    this.ids[this.n] = id;
+    this.ts[this.n] = ts;
+    this.values[this.n] = value;
+    if (torus?.length) this.torus.push([this.n, torus]);
+    this.n++;
+    if (this.n >= MAX_BATCH) this.post();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      // Everything decoded in this turn of the event loop goes over as one batch.
+      setImmediate(() => { this.scheduled = false; this.post(); });
+    }
+  }
+
+  pump(): Promise<void> {
+    this.post();
+    if (this.exited) return Promise.resolve();
+    const id = this.nextRequest++;
+    return new Promise((resolve) => {
+      this.pumps.set(id, resolve);
+      this.send({ t: 'pump', id });
+    });
+  }
+
+  forget(names: readonly string[]): void {
+    this.send({ t: 'forget', names });
+  }
+
+  async close(timeoutMs: number): Promise<number> {
+    this.post();
+    if (this.exited) return this.depth;
+    const left = await new Promise<number>((resolve) => {
+      this.closed = resolve;
+      this.send({ t: 'close', timeoutMs });
+    });
+    await this.worker.terminate();
+    return left;
+  }
+
+  /** The writer thread's event-loop utilisation (benchmarks report where the time goes). */
+  utilization(since?: EventLoopUtilization): EventLoopUtilization {
+    return this.worker.performance.eventLoopUtilization(since);
+  }
+
+  private grow(): void {
+    const size = this.ids.length * 2;
+    const ids = new Uint32Array(size); ids.set(this.ids); this.ids = ids;
+    const ts = new Float64Array(size); ts.set(this.ts); this.ts = ts;
+    const values = new Float64Array(size); values.set(this.values); this.values = values;
+  }
+
+  private post(): void {
+    if (this.n === 0 || this.exited) return;
+    const m: PointsMessage = {
+      t: 'points', reset: this.reset, names: this.newNames, n: this.n, ids: this.ids, ts: this.ts, values: this.values, torus: this.torus,
+    };
+    this.worker.postMessage(m, [this.ids.buffer, this.ts.buffer, this.values.buffer]);
+    this.posted += this.n;
+    // The next batch is sized for this one, so a steady rate allocates once per batch and never grows.
+    const size = Math.min(MAX_BATCH, Math.max(FIRST_CAPACITY, 2 ** Math.ceil(Math.log2(this.n))));
+    this.ids = new Uint32Array(size);
+    this.ts = new Float64Array(size);
+    this.values = new Float64Array(size);
+    this.n = 0;
+    this.torus = [];
+    this.newNames = [];
+    this.reset = false;
+  }
+
+  private send(m: ToWriterThread): void {
+    if (!this.exited) this.worker.postMessage(m);
+  }
+
+  private onMessage(m: FromWriterThread): void {
+    switch (m.t) {
+      case 'totals': {
+        const t = m.totals;
+        this.totals = t;
+        const c = this.counters;
+        c.written = t.written;
+        c.dropped = t.dropped;
+        c.flushes = t.flushes;
+        c.flushFailures = t.flushFailures;
+        c.flushMsTotal = t.flushMsTotal;
+        c.flushMsMax = Math.max(c.flushMsMax, t.flushMsMax);
+        c.encodeMsTotal = t.encodeMsTotal;
+        c.lastWriteAt = t.lastWriteEpochMs - performance.timeOrigin;
+        break;
+      }
+      case 'pumped': this.pumps.get(m.id)?.(); this.pumps.delete(m.id); break;
+      case 'log': this.log[m.level](m.msg, m.fields); break;
+      case 'closed': this.closed?.(m.left); break;
+    }
+  }
+}
