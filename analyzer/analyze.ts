@@ -1,6 +1,7 @@
 import { consensusRules, type AnalyzerRules } from './rules.js';
 import { anomalyScore, isConsensus } from './consensus.js';
 import { getDetector, mergeOptions } from './detectors/registry.js';
+import { SEASONAL_DETECTORS } from './detectors/seasonalBaseline.js';
 import { DetectorError, type DetectorInput, type Vote } from './detectors/types.js';
 import { classifyException, type AnalysisException } from './exceptions.js';
 import type { Preset } from './presets.js';
@@ -24,6 +25,8 @@ export interface AnalyzeOptions {
   /** The wall clock (or `--now`): staleness is always judged against it. */
   readonly now: number;
   readonly metric?: string;
+  /** Longer-range context for detectors that use it (seasonal history from torus rollups). */
+  readonly context?: DetectorInput['context'];
 }
 
 /** Judges one sorted, de-duplicated series. Pure apart from custom detectors the config adds. */
@@ -38,6 +41,7 @@ export function analyzeSeries(timestamps: Float64Array, values: Float64Array, op
     now: opts.preset.clock === 'given' ? opts.now : timestamps[n - 1],
     fullDuration: opts.rules.fullDuration,
     metric: opts.metric,
+    context: opts.context,
   };
   const votes: Record<string, Vote> = {};
   const list: Vote[] = [];
@@ -57,6 +61,17 @@ export function analyzeSeries(timestamps: Float64Array, values: Float64Array, op
     votes[name] = vote;
     list.push(vote);
   }
-  const anomalous = isConsensus(list, consensusRules(opts.rules, list.length));
+  const anomalous = isConsensus(list, consensusRules(opts.rules, list.length)) && !(opts.preset.seasonal === 'gate' && seasonallyNormal(votes));
   return { verdict: anomalous ? 'anomalous' : 'normal', votes, datapoint, score: anomalyScore(list) };
+}
+
+/** Did at least one seasonal detector judge, and every one that judged vote "normal"? */
+function seasonallyNormal(votes: Record<string, Vote>): boolean {
+  let judged = false;
+  for (const name of SEASONAL_DETECTORS) {
+    const v = votes[name];
+    if (v === true) return false;
+    if (v === false) judged = true;
+  }
+  return judged;
 }

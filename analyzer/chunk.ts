@@ -3,6 +3,7 @@ import { analyzeSeries, type Verdict } from './analyze.js';
 import type { Vote } from './detectors/types.js';
 import type { Preset } from './presets.js';
 import type { AnalyzerRules } from './rules.js';
+import { historyContext, type ChunkHistory } from './seasonalHistory.js';
 
 /**
  * One unit of work for a worker thread: the raw Skyline windows of a chunk of metrics packed into
@@ -14,6 +15,8 @@ export interface ChunkRequest {
   readonly bytes: Uint8Array;
   readonly offsets: Int32Array;
   readonly now: number;
+  /** Seasonal history from torus rollups, when the preset uses it and the metrics have it. */
+  readonly history?: ChunkHistory;
 }
 
 /** Full detail only for anomalous metrics; everything else is counted. */
@@ -79,7 +82,7 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
     }
     const t1 = performance.now();
     decodeMs += t1 - t0;
-    const a = analyzeSeries(series.timestamps, series.values, { preset, rules, now: req.now, metric: req.names[i] });
+    const a = analyzeSeries(series.timestamps, series.values, { preset, rules, now: req.now, metric: req.names[i], context: historyContext(req.history, i) });
     detectMs += performance.now() - t1;
     if (EXCEPTION_VERDICTS.has(a.verdict)) { count(a.verdict as SkipReason); continue; }
     if (a.error) { count('DetectorError'); continue; }

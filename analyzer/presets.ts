@@ -29,6 +29,13 @@ export interface Preset {
    * that detector votes null.
    */
   readonly onDetectorError: 'abort' | 'abstain';
+  /**
+   * With `gate`, a seasonal baseline that could judge has the last word against an anomaly: when
+   * every seasonal detector with history votes "normal", the value is what this time of day (or
+   * week) always looks like (a nightly batch, the noon peak), and the verdict is normal whatever the
+   * others say. Without history they abstain and the gate is open.
+   */
+  readonly seasonal?: 'vote' | 'gate';
 }
 
 const classic = (overrides: Record<string, DetectorOptions>) =>
@@ -63,6 +70,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     ],
     clock: 'newest',
     onDetectorError: 'abstain',
+    seasonal: 'gate',
   },
 };
 

@@ -6,6 +6,7 @@ import { analyzeChunk, packChunk, type ChunkRequest, type ChunkResult, type Skip
 import { advanceEpisode, episodeOptionsForStep, EPISODE_STEPS, type EpisodeOptions, type EpisodeState } from './episodes.js';
 import { resolvePreset, type Preset } from './presets.js';
 import { rulesFromConfig, type AnalyzerRules } from './rules.js';
+import { SeasonalHistoryReader } from './seasonalHistory.js';
 import { SecondOrder } from './secondOrder.js';
 import { inShard, type Shard } from './shard.js';
 import { WorkerPool } from './workerPool.js';
@@ -51,6 +52,7 @@ export class AnalyzerRunner {
   private readonly episodes = new Map<string, EpisodeState>();
   private readonly episodeOptions: EpisodeOptions;
   private readonly secondOrder = new SecondOrder();
+  private readonly history: SeasonalHistoryReader;
   private seeded = false;
   private nextId = 0;
 
@@ -58,6 +60,7 @@ export class AnalyzerRunner {
     const { config } = opts;
     this.preset = resolvePreset(opts.presetName ?? config.analyzer.preset, config);
     this.rules = rulesFromConfig(config);
+    this.history = new SeasonalHistoryReader(opts.store, config.horizon.schemas, this.preset, config.fullDuration);
     // Functions from a config cannot cross into worker threads: custom detectors run on the main thread.
     const custom = Object.keys(config.analyzer.customDetectors).length > 0;
     const workers = custom ? 0 : (opts.workers ?? config.analyzer.workers ?? os.availableParallelism());
@@ -91,9 +94,9 @@ export class AnalyzerRunner {
     for (let i = 0; i < names.length; i += chunkSize) {
       const chunk = names.slice(i, i + chunkSize);
       t = performance.now();
-      const raws = await store.readRawWindows(chunk);
+      const [raws, history] = await Promise.all([store.readRawWindows(chunk), this.history.read(chunk, now)]);
       fetchMs += performance.now() - t;
-      const req = packChunk(this.nextId++, chunk, raws, now);
+      const req = { ...packChunk(this.nextId++, chunk, raws, now), history };
       running.push(this.judge(req));
       // Bounded pipelining: fetch the next chunk while workers judge, but never hold the whole set.
       while (running.length >= maxInFlight) results.push(await running.shift()!);

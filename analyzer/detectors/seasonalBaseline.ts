@@ -9,8 +9,11 @@ import { defineDetector, type DetectorInput } from './types.js';
  *
  * Longer history comes from `context['history.timestamps']` / `context['history.values']` when the
  * caller has it (torus rollups in the analyzer); otherwise the window's own history is used, as in
- * `kale replay`. Without `minPairs` earlier differences for its period the detector abstains
- * (null): there is no evidence either way, and a "no" would outvote detectors that can judge.
+ * `kale replay`. With `context['history.step']` (one number, seconds) the history is buckets: each
+ * timestamp is a bucket start and a value is compared with the bucket that holds "one period
+ * earlier" (an hourly mean for a minute series). Without `minPairs` earlier differences for its
+ * period the detector abstains (null): there is no evidence either way, and a "no" would outvote
+ * detectors that can judge.
  */
 function seasonalDetector(name: string, period: number, what: string) {
   return defineDetector({
@@ -28,16 +31,26 @@ function seasonalDetector(name: string, period: number, what: string) {
 export const seasonalDaily = seasonalDetector('seasonal_daily', 86400, 'one day earlier');
 export const seasonalWeekly = seasonalDetector('seasonal_weekly', 7 * 86400, 'one week earlier');
 
+/** Names of the detectors that use `history.*` context: the analyzer fetches history only for them. */
+export const SEASONAL_DETECTORS: ReadonlySet<string> = new Set([seasonalDaily.name, seasonalWeekly.name]);
+
 /** Robust z of the latest seasonal difference, or null when the period lacks history. */
 export function seasonalZ(input: DetectorInput, period: number, minPairs: number, maxPairs = Infinity): number | null {
   const { timestamps, values } = input;
   const n = values.length;
   if (n < 2) return null;
-  const histTs = input.context?.['history.timestamps'] ?? timestamps;
-  const histV = input.context?.['history.values'] ?? values;
-  // Half the mean spacing: how far a "same time" match may be from the exact lag.
+  const context = input.context;
+  const histTs = context?.['history.timestamps'] ?? timestamps;
+  const histV = context?.['history.values'] ?? values;
+  const bucket = context?.['history.timestamps'] ? context['history.step']?.[0] : undefined;
+  // Point history: a "same time" match may be half the mean spacing from the exact lag. Bucket
+  // history: the bucket starting at most one step before the lag holds it.
   const tolerance = (timestamps[n - 1] - timestamps[0]) / (n - 1) / 2;
-  if (nearestFrom(histTs, timestamps[n - 1] - period, tolerance, 0) < 0) return null;
+  const match = bucket
+    ? (t: number, from: number) => containingBucket(histTs, t, bucket, from)
+    : (t: number, from: number) => nearestFrom(histTs, t, tolerance, from);
+  const reach = bucket ?? tolerance;
+  if (match(timestamps[n - 1] - period, 0) < 0) return null;
   // Targets t − period ascend with t, so one forward scan over the history finds every match.
   const first = Math.max(0, n - 1 - maxPairs);
   const diffs = new Float64Array(n - first);
@@ -45,14 +58,21 @@ export function seasonalZ(input: DetectorInput, period: number, minPairs: number
   let cursor = 0;
   for (let i = first; i < n; i++) {
     const target = timestamps[i] - period;
-    while (cursor < histTs.length && histTs[cursor] < target - tolerance) cursor++;
-    const j = nearestFrom(histTs, target, tolerance, cursor);
+    while (cursor < histTs.length && histTs[cursor] < target - reach) cursor++;
+    const j = match(target, cursor);
     if (j >= 0) diffs[count++] = values[i] - histV[j];
   }
   if (count < minPairs + 1) return null;
   const { location, scale } = robustLocationScale(diffs.subarray(0, count - 1));
   if (!(scale > 0)) return null;
   return (diffs[count - 1] - location) / scale;
+}
+
+/** Index of the bucket (start `timestamps[j]`, length `step`) holding `t`, searching from `from`, or −1. */
+function containingBucket(timestamps: Float64Array, t: number, step: number, from: number): number {
+  let j = -1;
+  for (let k = from; k < timestamps.length && timestamps[k] <= t; k++) j = k;
+  return j >= 0 && t < timestamps[j] + step ? j : -1;
 }
 
 /**

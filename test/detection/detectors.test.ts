@@ -97,6 +97,28 @@ describe('seasonal baselines', () => {
     };
     expect(run(seasonalDaily, { ...window, context })).toBe(true);
   });
+
+  it('compares a minute series with the hourly bucket that held the same time a day earlier', () => {
+    // Two days of hourly means (bucket starts) before a window of minute points, noon = 1000.
+    const start = 1_699_920_000; // a UTC midnight
+    const hours = Float64Array.from({ length: 48 }, (_, h) => start + h * 3600);
+    const context = {
+      'history.timestamps': hours,
+      'history.values': Float64Array.from(hours, (_, h) => day(h % 24)),
+      'history.step': Float64Array.of(3600),
+    };
+    // Today from 00:00 to 12:30 at one minute; the latest value is at 12:30 (inside the noon bucket).
+    const minutes = Array.from({ length: 12 * 60 + 31 }, (_, m) => day(m / 60) + 5 * noise(1, m + 1)[0]);
+    const today = (values: number[]) => {
+      const i = input(values, 60);
+      return { ...i, timestamps: Float64Array.from(i.timestamps, (_, m) => start + 2 * 86400 + m * 60), context };
+    };
+    expect(run(seasonalDaily, today(minutes))).toBe(false);
+    expect(run(seasonalDaily, today([...minutes.slice(0, -1), 10]))).toBe(true);
+    // Without the bucket step the minute points find no hourly timestamp within half a minute.
+    const pointsOnly = { ...context, 'history.step': undefined };
+    expect(run(seasonalDaily, { ...today(minutes), context: pointsOnly })).toBeNull();
+  });
 });
 
 describe('registry', () => {

@@ -1,0 +1,162 @@
+import type { TorusSchemaConfig } from '../core/config/schema.js';
+import type { Store, TorusType, TorusValue } from '../core/store/store.js';
+import { statOf } from '../core/torus/read.js';
+import { bucketId, bucketStart, nextBucket, type Interval } from '../core/torus/intervals.js';
+import { bucketKey, compileSchemas, schemaMatches, type TorusSchema } from '../core/torus/schemas.js';
+import { getDetector, mergeOptions } from './detectors/registry.js';
+import { SEASONAL_DETECTORS } from './detectors/seasonalBaseline.js';
+import type { DetectorInput } from './detectors/types.js';
+import type { Preset } from './presets.js';
+
+/**
+ * Seasonal history for the live analyzer (DESIGN §6.4): the analysis window holds one day, so the
+ * seasonal detectors get "the same time yesterday / last week" from the metric's torus rollups.
+ * Only the buckets one period before the window are read (two days of hourly buckets for the
+ * default preset, not eight), for a whole chunk in one pipeline per bucket type.
+ */
+
+/** Coarser rollups cannot say what "the same time" held. */
+const MAX_STEP = 3600;
+/** Types whose bucket mean is on the scale of the raw values. */
+const MEAN_TYPES: ReadonlySet<TorusType> = new Set(['series', 'histogram']);
+
+/**
+ * The history of a chunk's metrics packed for a worker thread: metric i's buckets are
+ * `offsets[2i] .. offsets[2i] + offsets[2i+1]` (length 0 = none), bucket starts in `timestamps`,
+ * bucket means in `values`, its bucket length in `steps[i]`.
+ */
+export interface ChunkHistory {
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+  readonly steps: Float64Array;
+  readonly offsets: Int32Array;
+}
+
+/** The detector context for metric `i` of a chunk (see analyzer/detectors/seasonalBaseline.ts). */
+export function historyContext(history: ChunkHistory | undefined, i: number): DetectorInput['context'] {
+  if (!history || history.offsets[2 * i + 1] === 0) return undefined;
+  const start = history.offsets[2 * i];
+  const end = start + history.offsets[2 * i + 1];
+  return {
+    'history.timestamps': history.timestamps.subarray(start, end),
+    'history.values': history.values.subarray(start, end),
+    'history.step': history.steps.subarray(i, i + 1),
+  };
+}
+
+/** The periods (seconds) of the seasonal detectors in a preset's line-up. */
+export function seasonalPeriods(preset: Preset): number[] {
+  const periods = new Set<number>();
+  for (const { name, options, detector } of preset.detectors) {
+    if (detector || !SEASONAL_DETECTORS.has(name)) continue;
+    periods.add(Number(mergeOptions(getDetector(name)!, options).period));
+  }
+  return [...periods].sort((a, b) => a - b);
+}
+
+interface Source {
+  readonly schema: TorusSchema;
+  readonly interval: Interval;
+}
+
+/**
+ * The rollup to read for `name`: the first schema (file order, as reads do) that stores it as values
+ * with a fixed interval of at most an hour kept for at least `span` seconds; of its intervals, the
+ * coarsest, so the fewest keys are read.
+ */
+export function historySource(schemas: ReadonlyArray<TorusSchema>, name: string, span: number): Source | null {
+  for (const schema of schemas) {
+    if (!MEAN_TYPES.has(schema.type) || !schemaMatches(schema, name)) continue;
+    let best: Interval | undefined;
+    for (const iv of schema.intervals.values()) {
+      const s = iv.step.seconds;
+      if (iv.resolution !== undefined || iv.step.calendar || s > MAX_STEP) continue;
+      if (iv.steps !== undefined && iv.steps * s < span) continue;
+      if (!best || s > best.step.seconds) best = iv;
+    }
+    if (best) return { schema, interval: best };
+  }
+  return null;
+}
+
+export class SeasonalHistoryReader {
+  private readonly schemas: TorusSchema[];
+  private readonly periods: number[];
+  private readonly span: number;
+  private readonly sources = new Map<string, Source | null>();
+
+  constructor(
+    private readonly store: Store,
+    schemas: ReadonlyArray<TorusSchemaConfig>,
+    preset: Preset,
+    private readonly fullDuration: number,
+  ) {
+    this.periods = seasonalPeriods(preset);
+    this.schemas = this.periods.length ? compileSchemas(schemas) : [];
+    this.span = (this.periods.at(-1) ?? 0) + fullDuration;
+  }
+
+  /** False when the preset has no seasonal detector or no schema could serve one: nothing to read. */
+  get active(): boolean {
+    return this.schemas.length > 0;
+  }
+
+  /** History for a chunk at clock `now`, or undefined when none of its metrics has any. */
+  async read(names: ReadonlyArray<string>, now: number): Promise<ChunkHistory | undefined> {
+    if (!this.active) return undefined;
+    const plans = names.map((name) => this.plan(name, now));
+    const byType = new Map<TorusType, string[]>();
+    for (const p of plans) {
+      if (!p) continue;
+      const keys = byType.get(p.source.schema.type) ?? [];
+      byType.set(p.source.schema.type, keys);
+      for (const k of p.keys) keys.push(k);
+    }
+    if (byType.size === 0) return undefined;
+    const read = new Map<TorusType, Promise<Array<TorusValue | null>>>();
+    for (const [type, keys] of byType) read.set(type, this.store.torusRead(type, keys));
+    const cursor = new Map<TorusType, number>();
+    const timestamps: number[] = [];
+    const values: number[] = [];
+    const steps = new Float64Array(names.length);
+    const offsets = new Int32Array(names.length * 2);
+    for (let i = 0; i < names.length; i++) {
+      offsets[2 * i] = timestamps.length;
+      const p = plans[i];
+      if (!p) continue;
+      const type = p.source.schema.type;
+      const got = await read.get(type)!;
+      const at = cursor.get(type) ?? 0;
+      cursor.set(type, at + p.keys.length);
+      const step = p.source.interval.step;
+      p.buckets.forEach((id, k) => {
+        const mean = statOf(got[at + k], 'mean', step.seconds);
+        if (mean === null) return;
+        timestamps.push(bucketStart(step, id));
+        values.push(mean);
+      });
+      offsets[2 * i + 1] = timestamps.length - offsets[2 * i];
+      steps[i] = step.seconds;
+    }
+    if (timestamps.length === 0) return undefined;
+    return { timestamps: Float64Array.from(timestamps), values: Float64Array.from(values), steps, offsets };
+  }
+
+  /** The buckets one period before the window `[now − fullDuration, now]`, for every period. */
+  private plan(name: string, now: number): { source: Source; buckets: number[]; keys: string[] } | null {
+    let source = this.sources.get(name);
+    if (source === undefined) {
+      source = historySource(this.schemas, name, this.span);
+      this.sources.set(name, source);
+    }
+    if (!source) return null;
+    const step = source.interval.step;
+    const ids = new Set<number>();
+    for (const period of this.periods) {
+      const last = bucketId(step, now - period);
+      for (let id = bucketId(step, now - this.fullDuration - period); id <= last; id = nextBucket(step, id)) ids.add(id);
+    }
+    const buckets = [...ids].sort((a, b) => a - b);
+    return { source, buckets, keys: buckets.map((id) => bucketKey(source.schema, name, source.interval.name, id)) };
+  }
+}

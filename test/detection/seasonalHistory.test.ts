@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeSeries } from '../../analyzer/analyze.js';
+import { getPreset } from '../../analyzer/presets.js';
+import { rulesFromConfig } from '../../analyzer/rules.js';
+import { historyContext, historySource, seasonalPeriods } from '../../analyzer/seasonalHistory.js';
+import { validateConfig } from '../../core/config/load.js';
+import { compileSchemas } from '../../core/torus/schemas.js';
+
+describe('seasonal history source', () => {
+  const schemas = compileSchemas([
+    { name: 'counts', type: 'count', match: '^app\\.', intervals: { hour: { step: '1h', steps: 24 * 30 } } },
+    { name: 'short', type: 'series', match: '^app\\.short', intervals: { minute: { step: 60, steps: 1440 } } },
+    {
+      name: 'values', type: 'series', match: '^app\\.',
+      intervals: { minute: { step: 60, steps: 50000 }, tenMin: { step: 600, steps: 2000 }, hour: { step: '1h', steps: 24 * 14 }, day: { step: 'daily' } },
+    },
+  ]);
+  const eightDays = 8 * 86400;
+
+  it('takes the first value schema keeping eight days, at its coarsest interval of at most an hour', () => {
+    // `counts` holds per-bucket totals, not values on the metric's scale; `short` keeps one day.
+    const s = historySource(schemas, 'app.short.latency', eightDays);
+    expect([s?.schema.name, s?.interval.name]).toEqual(['values', 'hour']);
+    expect(historySource(schemas, 'db.latency', eightDays)).toBeNull();
+    expect(historySource(schemas, 'app.latency', 30 * 86400)?.interval.name).toBe('minute');
+  });
+
+  it('asks only for the periods of the seasonal detectors in the line-up', () => {
+    expect(seasonalPeriods(getPreset('default'))).toEqual([86400, 7 * 86400]);
+    expect(seasonalPeriods(getPreset('etsy'))).toEqual([]);
+  });
+
+  it('unpacks one metric of a chunk, none for a metric without history', () => {
+    const history = {
+      timestamps: Float64Array.of(10, 20, 30), values: Float64Array.of(1, 2, 3),
+      steps: Float64Array.of(10, 0, 60), offsets: Int32Array.of(0, 2, 2, 0, 2, 1),
+    };
+    expect(Array.from(historyContext(history, 0)!['history.values']!)).toEqual([1, 2]);
+    expect(historyContext(history, 1)).toBeUndefined();
+    expect(Array.from(historyContext(history, 2)!['history.step']!)).toEqual([60]);
+    expect(historyContext(undefined, 0)).toBeUndefined();
+  });
+});
+
+describe('seasonal gate in the default preset', () => {
+  const rules = rulesFromConfig(validateConfig({}));
+  const preset = getPreset('default');
+  // A quiet hourly series whose last value jumps; the history says it jumped at this hour before.
+  const n = 25;
+  const timestamps = Float64Array.from({ length: n }, (_, i) => 1_700_000_000 + i * 3600);
+  const values = Float64Array.from({ length: n }, (_, i) => (i === n - 1 ? 500 : 100 + (i % 3)));
+  const historyAt = (last: number) => {
+    const ts = Float64Array.from({ length: 8 * 24 }, (_, i) => timestamps[n - 1] - 8 * 86400 + i * 3600);
+    return { 'history.timestamps': ts, 'history.values': Float64Array.from(ts, (t, i) => ((timestamps[n - 1] - t) % 86400 === 0 ? last : 100 + (i % 3))), 'history.step': Float64Array.of(3600) };
+  };
+
+  it('flags a jump the history has not seen, and lets one it saw every day at this hour pass', () => {
+    const opts = { preset, rules, now: timestamps[n - 1] };
+    expect(analyzeSeries(timestamps, values, opts).verdict).toBe('anomalous');
+    expect(analyzeSeries(timestamps, values, { ...opts, context: historyAt(100) }).verdict).toBe('anomalous');
+    const expected = analyzeSeries(timestamps, values, { ...opts, context: historyAt(500) });
+    expect(expected.votes).toMatchObject({ seasonal_daily: false, seasonal_weekly: false });
+    expect(expected.verdict).toBe('normal');
+  });
+});
