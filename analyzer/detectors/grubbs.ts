@@ -1,5 +1,6 @@
 import { studentTIsf } from '../stats/studentT.js';
-import { numpyMean, numpyStd } from '../stats/sums.js';
+import { summaryOf } from '../stats/seriesSummary.js';
+import { numpyStd } from '../stats/sums.js';
 import { defineDetector, tailAverage } from './types.js';
 
 /**
@@ -11,11 +12,12 @@ export const grubbs = defineDetector({
   name: 'grubbs',
   description: "Grubbs' outlier test on the average of the last three values",
   defaults: { alpha: 0.05, twoSided: false },
-  detect({ values }, { alpha, twoSided }) {
+  detect(input, { alpha, twoSided }) {
+    const { values } = input;
     const n = values.length;
     if (n === 0) return null;
-    const std = numpyStd(values);
-    const mean = numpyMean(values);
+    const mean = summaryOf(input).mean;
+    const std = numpyStd(values, 0, 0, n, mean);
     const z = (tailAverage(values) - mean) / std;
     const t = criticalT(alpha, n);
     const t2 = t * t;

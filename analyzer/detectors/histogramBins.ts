@@ -1,4 +1,5 @@
 import { binCount, histogramEdges } from '../stats/histogram.js';
+import { summaryOf } from '../stats/seriesSummary.js';
 import { defineDetector, tailAverage } from './types.js';
 
 /**
@@ -11,10 +12,11 @@ export const histogramBins = defineDetector({
   name: 'histogram_bins',
   description: 'tail average falls in a sparsely populated histogram bin',
   defaults: { bins: 15, maxCount: 20 },
-  detect({ values }, { bins, maxCount }) {
+  detect(input, { bins, maxCount }) {
+    const { values } = input;
     if (values.length === 0) return null;
     const t = tailAverage(values);
-    const edges = histogramEdges(values, bins);
+    const edges = histogramEdges(values, bins, summaryOf(input));
     if (t <= edges[0]) return binCount(values, edges, 0) <= maxCount;
     for (let i = 1; i < bins; i++) {
       if (t >= edges[i] && t < edges[i + 1]) return binCount(values, edges, i) <= maxCount;

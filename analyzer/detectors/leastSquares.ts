@@ -2,6 +2,7 @@ import { roundHalfEven } from '../stats/ksTwoSample.js';
 import { lstsqResiduals } from '../stats/lstsq.js';
 import { simpleRegression } from '../stats/ols.js';
 import { scratch } from '../stats/scratch.js';
+import { summaryOf } from '../stats/seriesSummary.js';
 import { numpyStd } from '../stats/sums.js';
 import { defineDetector } from './types.js';
 
@@ -15,14 +16,16 @@ export const leastSquares = defineDetector({
   name: 'least_squares',
   description: 'last three residuals of a least-squares line against the residual std',
   defaults: { sigma: 3, fit: 'exact' },
-  detect({ timestamps, values }, { sigma, fit }) {
+  detect(input, { sigma, fit }) {
+    const { timestamps, values } = input;
     const n = values.length;
     if (n < 3) return false;
     const errors = scratch('leastSquares', n);
+    const vMean = summaryOf(input).mean;
     if (fit === 'lstsq') {
-      lstsqResiduals(timestamps, values, errors);
+      lstsqResiduals(timestamps, values, errors, vMean);
     } else {
-      const line = simpleRegression(timestamps, values);
+      const line = simpleRegression(timestamps, values, vMean);
       for (let i = 0; i < n; i++) errors[i] = values[i] - (line.slope * (timestamps[i] - line.centre) + line.intercept);
     }
     const std = numpyStd(errors);

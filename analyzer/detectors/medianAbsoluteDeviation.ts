@@ -1,5 +1,6 @@
 import { median } from '../stats/median.js';
 import { scratch } from '../stats/scratch.js';
+import { summaryOf } from '../stats/seriesSummary.js';
 import { defineDetector } from './types.js';
 
 /** `d = |v − median(v)|`; anomalous when MAD ≠ 0 and d[last] / MAD exceeds `threshold`. */
@@ -9,10 +10,11 @@ export const medianAbsoluteDeviation = defineDetector({
   // Etsy's function fell off its end (returning None) when not triggered: `abstainWhenNormal`
   // reproduces that, which its consensus then counted as "not false".
   defaults: { threshold: 6, abstainWhenNormal: false },
-  detect({ values }, { threshold, abstainWhenNormal }) {
+  detect(input, { threshold, abstainWhenNormal }) {
+    const { values } = input;
     const n = values.length;
     if (n === 0) return null;
-    const med = median(values);
+    const med = median(values, summaryOf(input));
     const last = Math.abs(values[n - 1] - med);
     const verdict = madExceeds(values, med, last, threshold);
     if (verdict === 'zero') return false;

@@ -1,3 +1,5 @@
+import { valueRange } from './seriesSummary.js';
+
 /**
  * `numpy.histogram(values, bins)` with equal-width bins over [min, max] (widened by ±0.5 when all
  * values are equal): edges from numpy's linspace (i·step + first; the last edge exactly max).
@@ -5,14 +7,9 @@
  * the edges, so a value lands in bin k exactly when edges[k] ≤ v < edges[k+1] (the last bin also
  * takes v = max); `binCount` counts one bin that way without building the others.
  */
-export function histogramEdges(values: Float64Array, bins: number): Float64Array {
-  let first = Infinity;
-  let last = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v < first) first = v;
-    if (v > last) last = v;
-  }
+export function histogramEdges(values: Float64Array, bins: number, range: { min: number; max: number } = valueRange(values)): Float64Array {
+  let first = range.min;
+  let last = range.max;
   if (values.length === 0) { first = 0; last = 1; }
   if (first === last) { first -= 0.5; last += 0.5; }
   const edges = new Float64Array(bins + 1);
@@ -26,11 +23,12 @@ export function histogramEdges(values: Float64Array, bins: number): Float64Array
 export function binCount(values: Float64Array, edges: Float64Array, k: number): number {
   const lo = edges[k];
   const hi = edges[k + 1];
-  const lastBin = k === edges.length - 2;
+  const lastBin = +(k === edges.length - 2);
   let count = 0;
+  // Counted without branches: whether a noisy value is in the bin is a coin flip for the predictor.
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v >= lo && (v < hi || (lastBin && v === hi))) count++;
+    count += +(v >= lo) & (+(v < hi) | (lastBin & +(v === hi)));
   }
   return count;
 }

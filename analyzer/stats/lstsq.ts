@@ -10,10 +10,13 @@ import { centredSums } from './ols.js';
 
 const LAPACK_EPS = 2 ** -53;
 
-/** Residuals `v[i] − (m·t[i] + c)` of that fit, as Etsy computed them, written into `out`. */
-export function lstsqResiduals(t: Float64Array, v: Float64Array, out: Float64Array = new Float64Array(t.length)): Float64Array {
+/**
+ * Residuals `v[i] − (m·t[i] + c)` of that fit, as Etsy computed them, written into `out`;
+ * `knownMean` is numpy's mean of `v` when the caller has it.
+ */
+export function lstsqResiduals(t: Float64Array, v: Float64Array, out: Float64Array = new Float64Array(t.length), knownMean?: number): Float64Array {
   const n = t.length;
-  const { centre, vMean, sxx, sxy } = centredSums(t, v);
+  const { centre, vMean, sxx, sxy } = centredSums(t, v, knownMean);
   // Eigenvalues of AᵀA = [[Σx², Σx], [Σx, n]]: λ1·λ2 = n·Sxx, so s2/s1 = √(n·Sxx)/λ1.
   const sx = n * centre;
   const sx2 = sxx + n * centre * centre;

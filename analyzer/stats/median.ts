@@ -1,4 +1,5 @@
 import { scratch } from './scratch.js';
+import { valueRange } from './seriesSummary.js';
 
 const BUCKETS = 1024;
 const counts = new Int32Array(BUCKETS);
@@ -7,19 +8,13 @@ const counts = new Int32Array(BUCKETS);
  * Median (the mean of the two middle values for even lengths), exact. Values are first spread over
  * 1024 equal-width buckets between min and max — `floor((v − min)·scale)` never reorders values — so
  * only the bucket(s) holding the middle are gathered and selected, instead of quickselecting the
- * whole window.
+ * whole window. `range` is the values' min and max when the caller already has them.
  */
-export function median(values: Float64Array): number {
+export function median(values: Float64Array, range?: { readonly min: number; readonly max: number }): number {
   const n = values.length;
   if (n === 0) return NaN;
   if (n < 256) return selectMedian(copyOf(values, 'median', n));
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
+  const { min, max } = range ?? valueRange(values);
   if (!(max > min) || !Number.isFinite(max - min)) return selectMedian(copyOf(values, 'median', n));
   const scale = (BUCKETS - 1) / (max - min);
   counts.fill(0);

@@ -22,11 +22,10 @@ export interface CentredSums {
   readonly sxy: number;
 }
 
-/** The sums every line fit here starts from, with numpy's pairwise means. */
-export function centredSums(t: Float64Array, v: Float64Array): CentredSums {
+/** The sums every line fit here starts from, with numpy's pairwise means (`vMean` when known). */
+export function centredSums(t: Float64Array, v: Float64Array, vMean = pairwiseSum(v) / v.length): CentredSums {
   const n = t.length;
   const centre = pairwiseSum(t) / n;
-  const vMean = pairwiseSum(v) / n;
   let sxx = 0;
   let sxy = 0;
   for (let i = 0; i < n; i++) {
@@ -37,10 +36,10 @@ export function centredSums(t: Float64Array, v: Float64Array): CentredSums {
   return { centre, vMean, sxx, sxy };
 }
 
-export function simpleRegression(t: Float64Array, v: Float64Array): LineFit {
-  const { centre, vMean, sxx, sxy } = centredSums(t, v);
+export function simpleRegression(t: Float64Array, v: Float64Array, knownMean?: number): LineFit {
+  const { centre, vMean: intercept, sxx, sxy } = centredSums(t, v, knownMean);
   const slope = sxx === 0 ? 0 : sxy / sxx;
-  return { slope, intercept: vMean, centre };
+  return { slope, intercept, centre };
 }
 
 export interface OlsResult {

@@ -6,34 +6,75 @@
  * which one its reference used.
  */
 
-import { scratch } from './scratch.js';
-
 const BLOCK = 128;
 
 /** numpy's pairwise_sum over `a[from, from + n)`. */
 export function pairwiseSum(a: Float64Array, from = 0, n = a.length - from): number {
+  return pairwise(a, from, n, sumLeaf, 0);
+}
+
+/**
+ * numpy's pairwise sum of `(a[i] − centre)²` over `a[from, from + n)`: what `numpy.std` sums, in
+ * the same order, without materialising the squares.
+ */
+export function pairwiseSumSquaredDeviations(a: Float64Array, centre: number, from = 0, n = a.length - from): number {
+  return pairwise(a, from, n, squaredDeviationLeaf, centre);
+}
+
+type Leaf = (a: Float64Array, from: number, n: number, centre: number) => number;
+
+/** numpy's recursion: halves (rounded down to a multiple of 8) until a block fits in 128. */
+function pairwise(a: Float64Array, from: number, n: number, leaf: Leaf, centre: number): number {
+  if (n <= BLOCK) return leaf(a, from, n, centre);
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwise(a, from, n2, leaf, centre) + pairwise(a, from + n2, n - n2, leaf, centre);
+}
+
+/** One block: a plain loop under 8 elements, else 8 interleaved partial sums, as numpy unrolls it. */
+function sumLeaf(a: Float64Array, from: number, n: number): number {
   if (n < 8) {
     let res = 0;
     for (let i = 0; i < n; i++) res += a[from + i];
     return res;
   }
-  if (n <= BLOCK) {
-    let r0 = a[from], r1 = a[from + 1], r2 = a[from + 2], r3 = a[from + 3];
-    let r4 = a[from + 4], r5 = a[from + 5], r6 = a[from + 6], r7 = a[from + 7];
-    let i = 8;
-    const end = n - (n % 8);
-    for (; i < end; i += 8) {
-      const p = from + i;
-      r0 += a[p]; r1 += a[p + 1]; r2 += a[p + 2]; r3 += a[p + 3];
-      r4 += a[p + 4]; r5 += a[p + 5]; r6 += a[p + 6]; r7 += a[p + 7];
-    }
-    let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) res += a[from + i];
+  let r0 = a[from], r1 = a[from + 1], r2 = a[from + 2], r3 = a[from + 3];
+  let r4 = a[from + 4], r5 = a[from + 5], r6 = a[from + 6], r7 = a[from + 7];
+  let i = 8;
+  const end = n - (n % 8);
+  for (; i < end; i += 8) {
+    const p = from + i;
+    r0 += a[p]; r1 += a[p + 1]; r2 += a[p + 2]; r3 += a[p + 3];
+    r4 += a[p + 4]; r5 += a[p + 5]; r6 += a[p + 6]; r7 += a[p + 7];
+  }
+  let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+  for (; i < n; i++) res += a[from + i];
+  return res;
+}
+
+/** `sumLeaf` over `(a[i] − centre)²`. */
+function squaredDeviationLeaf(a: Float64Array, from: number, n: number, c: number): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res += (a[from + i] - c) * (a[from + i] - c);
     return res;
   }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  return pairwiseSum(a, from, n2) + pairwiseSum(a, from + n2, n - n2);
+  let d0 = a[from] - c, d1 = a[from + 1] - c, d2 = a[from + 2] - c, d3 = a[from + 3] - c;
+  let d4 = a[from + 4] - c, d5 = a[from + 5] - c, d6 = a[from + 6] - c, d7 = a[from + 7] - c;
+  let r0 = d0 * d0, r1 = d1 * d1, r2 = d2 * d2, r3 = d3 * d3;
+  let r4 = d4 * d4, r5 = d5 * d5, r6 = d6 * d6, r7 = d7 * d7;
+  let i = 8;
+  const end = n - (n % 8);
+  for (; i < end; i += 8) {
+    const p = from + i;
+    d0 = a[p] - c; d1 = a[p + 1] - c; d2 = a[p + 2] - c; d3 = a[p + 3] - c;
+    d4 = a[p + 4] - c; d5 = a[p + 5] - c; d6 = a[p + 6] - c; d7 = a[p + 7] - c;
+    r0 += d0 * d0; r1 += d1 * d1; r2 += d2 * d2; r3 += d3 * d3;
+    r4 += d4 * d4; r5 += d5 * d5; r6 += d6 * d6; r7 += d7 * d7;
+  }
+  let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+  for (; i < n; i++) res += (a[from + i] - c) * (a[from + i] - c);
+  return res;
 }
 
 /** Sequential left-to-right sum (bottleneck, plain loops). */
@@ -48,16 +89,10 @@ export function numpyMean(a: Float64Array, from = 0, n = a.length - from): numbe
   return pairwiseSum(a, from, n) / n;
 }
 
-/** `numpy.std(a, ddof)`: two passes, both pairwise. */
-export function numpyStd(a: Float64Array, ddof = 0, from = 0, n = a.length - from): number {
+/** `numpy.std(a, ddof)`: two passes, both pairwise; `mean` may be passed when already known. */
+export function numpyStd(a: Float64Array, ddof = 0, from = 0, n = a.length - from, mean = pairwiseSum(a, from, n) / n): number {
   if (n - ddof <= 0) return NaN;
-  const mean = pairwiseSum(a, from, n) / n;
-  const sq = scratch('numpyStd', n);
-  for (let i = 0; i < n; i++) {
-    const d = a[from + i] - mean;
-    sq[i] = d * d;
-  }
-  return Math.sqrt(pairwiseSum(sq) / (n - ddof));
+  return Math.sqrt(pairwiseSumSquaredDeviations(a, mean, from, n) / (n - ddof));
 }
 
 /** pandas `Series.mean()`: numpy's pairwise sum divided by the count (NaN when empty). */
