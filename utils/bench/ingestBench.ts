@@ -6,9 +6,10 @@
  * long-lived pickle TCP connection with carbon-relay's 500-point protocol-2 frames; plaintext lines on
  * one connection), then counts what Redis holds (bytes of every `metrics.*` key / bytes per point), not
  * what horizon thinks it wrote. Beside it, `redis-benchmark -P 64 APPEND` on the same server in the
- * same run is the ceiling. "Where the time goes": the main thread's event-loop utilisation (decode,
- * validate, route, encode), the share of the run spent encoding writes (Store.append's synchronous
- * part) and the share spent waiting on Redis with a write in flight.
+ * same run is the ceiling. "Where the time goes": the main thread's event-loop utilisation (receive,
+ * decode, validate, route, hand over), the writer thread's (group, encode, ioredis), the share of the
+ * run the writer spent encoding (Store.append's synchronous part) and waiting on Redis with a write in
+ * flight, and the CPU Redis used (INFO cpu) per second of the run.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import dgram from 'node:dgram';
@@ -20,6 +21,7 @@ import { action, withGlobalOptions } from '../../core/cli.js';
 import { validateConfig } from '../../core/config/load.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { startHorizonWith } from '../../horizon/service.js';
+import { ThreadedWriter } from '../../horizon/threadedWriter.js';
 import { startRedisServer } from '../redisServer.js';
 import { appendCeiling } from './redisCeiling.js';
 import { printResult } from './stats.js';
@@ -110,6 +112,13 @@ if (!isMainThread && (workerData as SenderJob | undefined)?.kaleIngestSender) {
   void runSender(workerData as SenderJob).then((sent) => parentPort!.postMessage(sent));
 }
 
+/** Redis's own CPU time so far (user + system seconds). */
+async function redisCpuSeconds(store: RedisStore): Promise<number> {
+  const info = await store.client.info('cpu');
+  const field = (k: string) => Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
 interface Options { proto: Proto; rate?: string; duration: string; metrics: string; json?: boolean }
 
 export function ingestBenchCommand(): Command {
@@ -141,7 +150,10 @@ export function ingestBenchCommand(): Command {
           rate: opts.rate !== undefined ? Number(opts.rate) : opts.proto === 'udp' ? 300_000 : 0,
           duration: Number(opts.duration), metrics: Number(opts.metrics), ts: Math.floor(Date.now() / 1000),
         };
+        const writerThread = horizon.writer instanceof ThreadedWriter ? horizon.writer : undefined;
+        const redisCpu0 = await redisCpuSeconds(store);
         const elu0 = performance.eventLoopUtilization();
+        const writerElu0 = writerThread?.utilization();
         const t0 = performance.now();
         const worker = new Worker(new URL(import.meta.url), { workerData: job });
         const sent = await new Promise<number>((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
@@ -154,6 +166,8 @@ export function ingestBenchCommand(): Command {
         }
         const seconds = (horizon.counters.lastWriteAt - t0) / 1000;
         const elu = performance.eventLoopUtilization(elu0);
+        const writerElu = writerThread?.utilization(writerElu0);
+        const redisCpu = (await redisCpuSeconds(store) - redisCpu0) / ((performance.now() - t0) / 1000);
         const flushMs = horizon.counters.flushMsTotal;
         const encodeMs = horizon.counters.encodeMsTotal;
         await horizon.stop();
@@ -164,10 +178,13 @@ export function ingestBenchCommand(): Command {
         const rate = stored / seconds;
         printResult({
           bench: 'ingest', proto: opts.proto, duration_s: job.duration, metrics: job.metrics,
-          target_rate: job.rate || 'max', sent, stored, lost: sent - stored,
+          target_rate: job.rate || 'max', sent, sent_points_per_s: Math.round(sent / job.duration), stored, lost: sent - stored,
           stored_points_per_s: Math.round(rate),
           redis_benchmark_append_per_s: Math.round(ceiling), vs_ceiling: rate / ceiling,
           main_thread_busy: elu.utilization,
+          writer_thread_busy: writerElu?.utilization ?? null,
+          // Seconds of CPU Redis used per second of the run (1 = one core busy); the drain's idle tail counts.
+          redis_cpu: redisCpu,
           writer_encode_share: encodeMs / (seconds * 1000),
           writer_waiting_on_redis_share: (flushMs - encodeMs) / (seconds * 1000),
           rejected: horizon.counters.rejectedTotal, dropped: horizon.counters.dropped,
