@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { parseRedisTarget } from '../store/redisUrl.js';
 
 /** A listener port: a number (0 = let the OS choose) or 'off' to keep the listener closed. */
 export const portSchema = z.union([z.number().int().min(0).max(65535), z.literal('off')], { error: "expected a port number 0-65535 or 'off'" });
@@ -46,7 +47,16 @@ const alertersSchema = z.object({
 }).strict().prefault({});
 
 export const configSchema = z.object({
-  redis: z.object({ url: z.string().optional() }).strict().prefault({}),
+  redis: z.object({
+    // redis://host:port[/db] for one server, redis-cluster://host:port[,host:port…] for a Redis Cluster.
+    url: z.string().superRefine((url, ctx) => {
+      try {
+        parseRedisTarget(url);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }).optional(),
+  }).strict().prefault({}),
   dataDir: z.string().default('.kale-data'),
   elasticsearch: z.object({ url: z.string().optional(), index: z.string().default('kale-shapes') }).strict().prefault({}),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

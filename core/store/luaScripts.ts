@@ -5,13 +5,17 @@
  * trim runs can be lost. Kept points keep their original bytes (no re-encoding), so a trimmed key is
  * still exactly what Skyline would have written. Returns {kept, removed, forgotten, quarantined}.
  *
- * KEYS[1] = metrics.<name>, KEYS[2] = metrics.unique_metrics, KEYS[3] = quarantine key
+ * KEYS[1] = metrics.<name>; KEYS[2] = metrics.unique_metrics, KEYS[3] = quarantine key, both left out
+ * on a Redis Cluster, where they live in other slots than KEYS[1]: the caller then updates the set
+ * itself, and an undecodable key is deleted and its bytes returned as a fifth element for the caller
+ * to quarantine (a point appended after that starts a new key, so nothing is lost either way).
  * ARGV[1] = cutoff (epoch seconds)
  */
 export const TRIM_LUA = `
+local whole = #KEYS == 3
 local data = redis.call('GET', KEYS[1])
 if not data then
-  redis.call('SREM', KEYS[2], KEYS[1])
+  if whole then redis.call('SREM', KEYS[2], KEYS[1]) end
   return {0, 0, 1, 0}
 end
 local cutoff = tonumber(ARGV[1])
@@ -22,9 +26,13 @@ local len = string.len(data)
 while offset < len do
   local ok, nextOffset, item = pcall(cmsgpack.unpack_limit, data, 1, offset)
   if not ok or type(item) ~= 'table' or type(item[1]) ~= 'number' then
-    redis.call('RENAME', KEYS[1], KEYS[3])
-    redis.call('SREM', KEYS[2], KEYS[1])
-    return {0, 0, 0, 1}
+    if whole then
+      redis.call('RENAME', KEYS[1], KEYS[3])
+      redis.call('SREM', KEYS[2], KEYS[1])
+      return {0, 0, 0, 1}
+    end
+    redis.call('DEL', KEYS[1])
+    return {0, 0, 0, 1, data}
   end
   local stop = nextOffset
   if stop < 0 then stop = len end
@@ -38,7 +46,7 @@ while offset < len do
 end
 if kept == 0 then
   redis.call('DEL', KEYS[1])
-  redis.call('SREM', KEYS[2], KEYS[1])
+  if whole then redis.call('SREM', KEYS[2], KEYS[1]) end
   return {0, removed, 1, 0}
 end
 if removed > 0 then
@@ -51,23 +59,27 @@ return {kept, removed, 0, 0}
  * A whole writer batch as one command: ioredis spends far more per pipelined command than Redis does
  * (measured: ~75k APPENDs/s pipelined vs ~150k points/s through this script on the same box).
  *
- * KEYS[1] = metrics.unique_metrics, KEYS[2..n+1] = metrics.<name>
- * ARGV[1..n] = encoded points per key, ARGV[n+1..] = keys to add to the metric set (new names only)
+ * ARGV[1] = n; KEYS[1..n] = metrics.<name>, ARGV[2..n+1] = encoded points per key;
+ * KEYS[n+1] = metrics.unique_metrics and ARGV[n+2..] = keys to add to it (new names only), both left
+ * out on a Redis Cluster, where the caller sends one call per slot and adds to the set itself.
  */
 export const APPEND_LUA = `
-local n = #KEYS - 1
+local n = tonumber(ARGV[1])
 for i = 1, n do
-  redis.call('APPEND', KEYS[i + 1], ARGV[i])
+  redis.call('APPEND', KEYS[i], ARGV[i + 1])
 end
-for i = n + 1, #ARGV do
-  redis.call('SADD', KEYS[1], ARGV[i])
+if #KEYS > n then
+  for i = n + 2, #ARGV do
+    redis.call('SADD', KEYS[n + 1], ARGV[i])
+  end
 end
 return n
 `;
 
 /**
- * A batch of torus bucket writes as one command (same reason as APPEND_LUA). EXPIREAT NX sets a
- * bucket's retention once, when it is new, and costs nothing over the wire inside the script.
+ * A batch of torus bucket writes as one command (same reason as APPEND_LUA; on a Redis Cluster, one
+ * per slot). EXPIREAT NX sets a bucket's retention once, when it is new, and costs nothing over the
+ * wire inside the script.
  *
  * KEYS[i] = bucket key; ARGV[3i-2] = type (s series, h histogram, c count, g gauge, t set),
  * ARGV[3i-1] = value, ARGV[3i] = expiry (epoch seconds).

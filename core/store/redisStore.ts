@@ -1,5 +1,8 @@
-import { Redis } from 'ioredis';
+import calculateSlot from 'cluster-key-slot';
+import { Cluster, type Redis } from 'ioredis';
 import { APPEND_LUA, TORUS_LUA, TRIM_LUA } from './luaScripts.js';
+import { connectRedis } from './connectRedis.js';
+import { parseRedisTarget } from './redisUrl.js';
 import { decodeWindow, encodeEach } from './windowCodec.js';
 import {
   ANOMALIES_CURRENT, ANOMALIES_HISTORY, COLLECTIONS, STATUS, claimKey, metricKey, quarantineKey,
@@ -12,27 +15,48 @@ import {
 /** Reads in chunks so one huge MGET never blocks Redis for long. */
 const READ_CHUNK = 500;
 
+type Script = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * The Redis backend, on one server or a Redis Cluster. On a cluster, multi-key commands and scripts
+ * must stay inside one hash slot, and Skyline's key names carry no hash tags, so batches are split by
+ * slot (`slotGroups`), the metric set is updated beside the appends rather than inside the same
+ * script, and key scans visit every master.
+ */
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   private readonly known = new Set<string>();
+  private readonly cluster: boolean;
 
   /** `url` is kept so a writer thread can open its own connection to the same database. */
-  constructor(readonly client: Redis, readonly url?: string) {
-    client.defineCommand('kaleTrim', { numberOfKeys: 3, lua: TRIM_LUA });
+  constructor(readonly client: Redis | Cluster, readonly url?: string) {
+    this.cluster = client instanceof Cluster;
+    client.defineCommand('kaleTrim', { lua: TRIM_LUA });
     client.defineCommand('kaleAppend', { lua: APPEND_LUA });
     client.defineCommand('kaleTorus', { lua: TORUS_LUA });
   }
 
+  /** `redis://…` for one server, `redis-cluster://host:port,…` for a cluster (core/store/redisUrl.ts). */
   static connect(url: string): RedisStore {
-    const client = new Redis(url, {
-      lazyConnect: false,
-      maxRetriesPerRequest: null,
-      enableOfflineQueue: true,
-      retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+    return new RedisStore(connectRedis(parseRedisTarget(url)), url);
+  }
+
+  private script(name: 'kaleTrim' | 'kaleTrimBuffer' | 'kaleAppend' | 'kaleTorus'): Script {
+    const fn = (this.client as unknown as Record<string, Script>)[name];
+    return (...args) => fn.apply(this.client, args);
+  }
+
+  /** Indices of `keys` grouped so each group may go in one multi-key command: all of them, or by slot on a cluster. */
+  private slotGroups(keys: ReadonlyArray<string>): number[][] {
+    if (!this.cluster) return [keys.map((_, i) => i)];
+    const bySlot = new Map<number, number[]>();
+    keys.forEach((k, i) => {
+      const slot = calculateSlot(k);
+      const g = bySlot.get(slot);
+      if (g) g.push(i);
+      else bySlot.set(slot, [i]);
     });
-    // Connection errors are retried by ioredis; callers see failures on their own commands.
-    client.on('error', () => {});
-    return new RedisStore(client, url);
+    return [...bySlot.values()];
   }
 
   async append(batches: ReadonlyArray<AppendBatch>): Promise<void> {
@@ -48,8 +72,14 @@ export class RedisStore implements Store {
     }
     const payloads = encodeEach(lists);
     if (keys.length === 0) return;
-    const run = (this.client as unknown as { kaleAppend: (...a: unknown[]) => Promise<number> }).kaleAppend;
-    await run.call(this.client, keys.length + 1, UNIQUE_METRICS, ...keys, ...payloads, ...added);
+    const append = this.script('kaleAppend');
+    if (this.cluster) {
+      await Promise.all(this.slotGroups(keys).map((g) =>
+        append(g.length, ...g.map((i) => keys[i]), g.length, ...g.map((i) => payloads[i]))));
+      if (added.length) await this.client.sadd(UNIQUE_METRICS, ...added);
+    } else {
+      await append(keys.length + 1, ...keys, UNIQUE_METRICS, keys.length, ...payloads, ...added);
+    }
     for (const k of added) this.known.add(k);
   }
 
@@ -67,10 +97,14 @@ export class RedisStore implements Store {
   }
 
   async readRawWindows(names: ReadonlyArray<string>): Promise<Array<Uint8Array | null>> {
-    const out: Array<Uint8Array | null> = [];
-    for (let i = 0; i < names.length; i += READ_CHUNK) {
-      const keys = names.slice(i, i + READ_CHUNK).map(metricKey);
-      out.push(...(await this.client.mgetBuffer(...keys)));
+    const keys = names.map(metricKey);
+    const out = new Array<Uint8Array | null>(keys.length);
+    for (const group of this.slotGroups(keys)) {
+      for (let i = 0; i < group.length; i += READ_CHUNK) {
+        const chunk = group.slice(i, i + READ_CHUNK);
+        const got = await this.client.mgetBuffer(...chunk.map((j) => keys[j]));
+        chunk.forEach((j, n) => { out[j] = got[n]; });
+      }
     }
     return out;
   }
@@ -88,11 +122,16 @@ export class RedisStore implements Store {
   }
 
   async trim(name: string, cutoff: number): Promise<TrimResult> {
-    const run = (this.client as unknown as { kaleTrim: (...a: unknown[]) => Promise<number[]> }).kaleTrim;
-    const [kept, removed, forgotten, quarantined] = await run.call(
-      this.client, metricKey(name), UNIQUE_METRICS, quarantineKey(name), String(cutoff),
-    );
-    if (forgotten || quarantined) this.known.delete(metricKey(name));
+    const key = metricKey(name);
+    // On a cluster the script may hand back an undecodable key's bytes: read them as a Buffer, unchanged.
+    const [kept, removed, forgotten, quarantined, undecodable] = (this.cluster
+      ? await this.script('kaleTrimBuffer')(1, key, String(cutoff))
+      : await this.script('kaleTrim')(3, key, UNIQUE_METRICS, quarantineKey(name), String(cutoff))) as [number, number, number, number, Buffer?];
+    if (this.cluster && (forgotten || quarantined)) {
+      if (undecodable !== undefined) await this.client.set(quarantineKey(name), undecodable);
+      await this.client.srem(UNIQUE_METRICS, key);
+    }
+    if (forgotten || quarantined) this.known.delete(key);
     return { kept, removed, forgotten: forgotten === 1, quarantined: quarantined === 1 };
   }
 
@@ -108,22 +147,21 @@ export class RedisStore implements Store {
         args.push(TYPE_CODE.set, w.index.member, String(Math.ceil(w.expireAt)));
       }
     }
-    const run = (this.client as unknown as { kaleTorus: (...a: unknown[]) => Promise<number> }).kaleTorus;
-    await run.call(this.client, keys.length, ...keys, ...args);
+    const torus = this.script('kaleTorus');
+    await Promise.all(this.slotGroups(keys).map((g) =>
+      torus(g.length, ...g.map((i) => keys[i]), ...g.flatMap((i) => args.slice(3 * i, 3 * i + 3)))));
   }
 
   async torusRead(type: TorusType, keys: ReadonlyArray<string>): Promise<Array<TorusValue | null>> {
-    if (keys.length === 0) return [];
-    const pipe = this.client.pipeline();
-    for (const k of keys) {
+    // Sent together by auto-pipelining (per node on a cluster).
+    const res: unknown[] = await Promise.all(keys.map((k) => {
       switch (type) {
-        case 'series': pipe.lrange(k, 0, -1); break;
-        case 'histogram': pipe.hgetall(k); break;
-        case 'count': case 'gauge': pipe.get(k); break;
-        case 'set': pipe.smembers(k); break;
+        case 'series': return this.client.lrange(k, 0, -1);
+        case 'set': return this.client.smembers(k);
+        case 'histogram': return this.client.hgetall(k);
+        case 'count': case 'gauge': return this.client.get(k);
       }
-    }
-    const res = await execOrThrow(pipe);
+    }));
     return res.map((r): TorusValue | null => {
       switch (type) {
         case 'series': { const a = r as string[]; return a.length ? { type, values: a.map(Number) } : null; }
@@ -145,22 +183,27 @@ export class RedisStore implements Store {
 
   async torusKeys(pattern: string): Promise<string[]> {
     const found = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      for (const k of keys) found.add(k);
-    } while (cursor !== '0');
+    // A cluster's keys are spread over its masters; each is scanned on its own.
+    const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        for (const k of keys) found.add(k);
+      } while (cursor !== '0');
+    }
     return [...found].sort();
   }
 
   async recordAnomalies(current: ReadonlyArray<AnomalyRecord>, retention: number): Promise<void> {
-    const pipe = this.client.pipeline();
-    pipe.set(ANOMALIES_CURRENT, JSON.stringify(current));
-    for (const r of current) pipe.zadd(ANOMALIES_HISTORY, r.detectedAt, JSON.stringify(r));
     const newest = current.reduce((m, r) => Math.max(m, r.detectedAt), Date.now() / 1000);
-    pipe.zremrangebyscore(ANOMALIES_HISTORY, '-inf', `(${newest - retention}`);
-    await execOrThrow(pipe);
+    // Two keys in two slots on a cluster: separate commands, sent together by auto-pipelining.
+    await Promise.all([
+      this.client.set(ANOMALIES_CURRENT, JSON.stringify(current)),
+      ...current.map((r) => this.client.zadd(ANOMALIES_HISTORY, r.detectedAt, JSON.stringify(r))),
+      this.client.zremrangebyscore(ANOMALIES_HISTORY, '-inf', `(${newest - retention}`),
+    ]);
   }
 
   async currentAnomalies(): Promise<AnomalyRecord[]> {
@@ -225,10 +268,3 @@ export class RedisStore implements Store {
 }
 
 const TYPE_CODE: Record<TorusType, string> = { series: 's', histogram: 'h', count: 'c', gauge: 'g', set: 't' };
-
-async function execOrThrow(pipe: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
-  const res = (await pipe.exec()) ?? [];
-  const failed = res.find(([err]) => err);
-  if (failed) throw failed[0];
-  return res.map(([, v]) => v);
-}

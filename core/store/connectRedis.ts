@@ -1,0 +1,26 @@
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { RedisTarget } from './redisUrl.js';
+
+/** A client for the target: commands wait while the server is away instead of failing at once. */
+export function connectRedis(target: RedisTarget): Redis | Cluster {
+  const options: RedisOptions = {
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+    // Concurrent commands of one tick travel as one pipeline (per node, on a cluster).
+    enableAutoPipelining: true,
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+  };
+  const client = target.kind === 'standalone'
+    ? new Redis(target.url, options)
+    : new Cluster([...target.nodes], {
+      redisOptions: { ...options, password: target.password },
+      enableAutoPipelining: true,
+      // ioredis cannot place a script call's keys in a per-node auto-pipeline; scripts go one by one.
+      autoPipeliningIgnoredCommands: ['kaleAppend', 'kaleTorus', 'kaleTrim', 'kaleTrimBuffer'],
+      enableOfflineQueue: true,
+      clusterRetryStrategy: options.retryStrategy,
+    } satisfies ClusterOptions);
+  // Connection errors are retried by ioredis; callers see failures on their own commands.
+  client.on('error', () => {});
+  return client;
+}
