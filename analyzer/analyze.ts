@@ -1,5 +1,6 @@
 import { consensusRules, type AnalyzerRules } from './rules.js';
-import { anomalyScore, isConsensus } from './consensus.js';
+import { scoreAnomaly } from './anomalyScore.js';
+import { isConsensus } from './consensus.js';
 import { getDetector, mergeOptions } from './detectors/registry.js';
 import { SEASONAL_DETECTORS } from './detectors/seasonalBaseline.js';
 import { DetectorError, type DetectorInput, type Vote } from './detectors/types.js';
@@ -62,7 +63,7 @@ export function analyzeSeries(timestamps: Float64Array, values: Float64Array, op
     list.push(vote);
   }
   const anomalous = isConsensus(list, consensusRules(opts.rules, list.length)) && !(opts.preset.seasonal === 'gate' && seasonallyNormal(votes));
-  return { verdict: anomalous ? 'anomalous' : 'normal', votes, datapoint, score: anomalyScore(list) };
+  return { verdict: anomalous ? 'anomalous' : 'normal', votes, datapoint, score: scoreAnomaly(input, votes, list, opts.preset) };
 }
 
 /** Did at least one seasonal detector judge, and every one that judged vote "normal"? */

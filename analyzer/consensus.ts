@@ -10,7 +10,7 @@ export function isConsensus(votes: ReadonlyArray<Vote>, consensus: number): bool
   return falses <= votes.length - consensus;
 }
 
-/** Share of detectors voting anomalous, in [0, 1]; ranks anomalies. */
+/** Share of detectors voting anomalous, in [0, 1]; one part of the anomaly score (anomalyScore.ts). */
 export function anomalyScore(votes: ReadonlyArray<Vote>): number {
   if (votes.length === 0) return 0;
   let yes = 0;

@@ -5,9 +5,12 @@
  * cycle with that cycle's verdict.
  *
  * - A detection within `gap` seconds of the episode's last detection extends it (no alert).
- * - A later detection opens a new episode. It alerts, unless it comes within `quietPeriod` seconds
+ * - A later detection opens a new episode. It may alert, unless it comes within `quietPeriod` seconds
  *   after the previous episode closed (`gap` after its last detection): then it is recorded but
  *   suppressed, because a metric that just settled often wobbles again.
+ * - An episode that may alert does so once, on its first detection whose anomaly score reaches
+ *   `minScore`: a borderline detection is recorded (and shown) but pages nobody unless the episode
+ *   gets more extreme.
  */
 
 export interface EpisodeOptions {
@@ -15,6 +18,8 @@ export interface EpisodeOptions {
   readonly gap: number;
   /** Seconds after an episode closed during which a new episode does not alert. */
   readonly quietPeriod: number;
+  /** Lowest anomaly score that alerts (0 = every episode's first detection alerts). */
+  readonly minScore?: number;
 }
 
 export interface EpisodeState {
@@ -25,8 +30,10 @@ export interface EpisodeState {
   readonly end: number;
   /** Detections so far. */
   readonly detections: number;
-  /** Whether this episode sent its alert (false when it opened inside a quiet period). */
+  /** Whether this episode sent its alert. */
   readonly alerted: boolean;
+  /** False when it opened inside a quiet period: it never alerts. */
+  readonly mayAlert: boolean;
 }
 
 export interface EpisodeStep {
@@ -34,7 +41,7 @@ export interface EpisodeStep {
   readonly state: EpisodeState | null;
   /** The episode this verdict belongs to, or null for a normal verdict. */
   readonly episode: EpisodeState | null;
-  /** True exactly once per alerting episode: on its first detection. */
+  /** True at most once per episode: on its first detection scoring at least `minScore`. */
   readonly alert: boolean;
 }
 
@@ -44,6 +51,7 @@ export interface EpisodeStep {
  */
 export function episodeOptionsForStep(step: number, seconds: EpisodeOptions, steps: EpisodeOptions): EpisodeOptions {
   return {
+    ...seconds,
     gap: Math.max(seconds.gap, steps.gap * step),
     quietPeriod: Math.max(seconds.quietPeriod, steps.quietPeriod * step),
   };
@@ -57,30 +65,36 @@ export function isOpen(state: EpisodeState, now: number, options: EpisodeOptions
   return now - state.end <= options.gap;
 }
 
-/** One cycle's verdict for a metric at `timestamp`. Pure: returns the new state. */
+/** One cycle's verdict (and its anomaly score) for a metric at `timestamp`. Pure: returns the new state. */
 export function advanceEpisode(
   metric: string,
   prev: EpisodeState | null,
   timestamp: number,
   anomalous: boolean,
   options: EpisodeOptions,
+  score = 1,
 ): EpisodeStep {
   if (!anomalous) return { state: prev, episode: null, alert: false };
+  const strong = score >= (options.minScore ?? 0);
   if (prev && isOpen(prev, timestamp, options)) {
-    const episode = { ...prev, end: Math.max(prev.end, timestamp), detections: prev.detections + 1 };
-    return { state: episode, episode, alert: false };
+    const alert = prev.mayAlert && !prev.alerted && strong;
+    const episode = { ...prev, end: Math.max(prev.end, timestamp), detections: prev.detections + 1, alerted: prev.alerted || alert };
+    return { state: episode, episode, alert };
   }
-  const quiet = prev !== null && timestamp - prev.end <= options.gap + options.quietPeriod;
-  const episode: EpisodeState = { id: `${metric}@${timestamp}`, start: timestamp, end: timestamp, detections: 1, alerted: !quiet };
-  return { state: episode, episode, alert: !quiet };
+  const mayAlert = !(prev !== null && timestamp - prev.end <= options.gap + options.quietPeriod);
+  const alert = mayAlert && strong;
+  const episode: EpisodeState = { id: `${metric}@${timestamp}`, start: timestamp, end: timestamp, detections: 1, alerted: alert, mayAlert };
+  return { state: episode, episode, alert };
 }
 
 /** Applies `advanceEpisode` along a replayed series: which rows alert. */
-export function alertRows(metric: string, timestamps: Float64Array, anomalous: ArrayLike<boolean>, options: EpisodeOptions): boolean[] {
+export function alertRows(
+  metric: string, timestamps: Float64Array, anomalous: ArrayLike<boolean>, scores: ArrayLike<number>, options: EpisodeOptions,
+): boolean[] {
   let state: EpisodeState | null = null;
   const out = new Array<boolean>(timestamps.length);
   for (let i = 0; i < timestamps.length; i++) {
-    const step = advanceEpisode(metric, state, timestamps[i], anomalous[i], options);
+    const step = advanceEpisode(metric, state, timestamps[i], anomalous[i], options, scores[i]);
     state = step.state;
     out[i] = step.alert;
   }

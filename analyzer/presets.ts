@@ -36,6 +36,11 @@ export interface Preset {
    * others say. Without history they abstain and the gate is open.
    */
   readonly seasonal?: 'vote' | 'gate';
+  /**
+   * Lowest anomaly score (analyzer/anomalyScore.ts) at which an episode alerts; weaker detections
+   * are recorded and shown but page nobody. Etsy's Skyline alerted on every verdict: 0.
+   */
+  readonly alertScore?: number;
 }
 
 const classic = (overrides: Record<string, DetectorOptions>) =>
@@ -71,6 +76,8 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     clock: 'newest',
     onDetectorError: 'abstain',
     seasonal: 'gate',
+    // Measured on the dev set (docs/benchmarks.md): alerts from scores below this were mostly false.
+    alertScore: 0.75,
   },
 };
 

@@ -68,7 +68,7 @@ export class AnalyzerRunner {
     // A metric is judged once a cycle, so the cycle interval is the step episodes are measured in.
     this.episodeOptions = episodeOptionsForStep(
       config.analyzer.interval,
-      { gap: config.analyzer.episodeGap, quietPeriod: config.analyzer.quietPeriod },
+      { gap: config.analyzer.episodeGap, quietPeriod: config.analyzer.quietPeriod, minScore: this.preset.alertScore },
       EPISODE_STEPS,
     );
   }
@@ -79,7 +79,7 @@ export class AnalyzerRunner {
     if (!this.seeded) {
       // After a restart, the anomalies of the last cycle continue their episodes (and do not alert again).
       for (const r of await store.currentAnomalies().catch(() => [])) {
-        this.episodes.set(r.metric, { id: r.episode, start: r.timestamp, end: r.timestamp, detections: 1, alerted: true });
+        this.episodes.set(r.metric, { id: r.episode, start: r.timestamp, end: r.timestamp, detections: 1, alerted: true, mayAlert: true });
       }
       this.seeded = true;
     }
@@ -118,7 +118,7 @@ export class AnalyzerRunner {
       for (const [k, v] of Object.entries(r.breakdown)) breakdown[k] = (breakdown[k] ?? 0) + v;
       for (const a of r.anomalies) {
         if (config.analyzer.secondOrder && !this.secondOrder.surfaces(a.metric, now, a.value)) continue;
-        const step = advanceEpisode(a.metric, this.episodes.get(a.metric) ?? null, a.timestamp, true, this.episodeOptions);
+        const step = advanceEpisode(a.metric, this.episodes.get(a.metric) ?? null, a.timestamp, true, this.episodeOptions, a.score);
         this.episodes.set(a.metric, step.state!);
         const record: AnomalyRecord = {
           metric: a.metric, timestamp: a.timestamp, value: a.value, preset: this.preset.name, votes: a.votes,

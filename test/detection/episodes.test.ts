@@ -32,7 +32,25 @@ describe('episodes', () => {
   it('turns replayed verdicts into alert rows', () => {
     const ts = Float64Array.from({ length: 20 }, (_, i) => i * 60);
     const verdicts = ts.map((_, i) => (i >= 3 && i <= 5) || i === 7 || i === 19 ? 1 : 0);
-    const alerts = alertRows('m', ts, Array.from(verdicts, Boolean), opts);
+    const alerts = alertRows('m', ts, Array.from(verdicts, Boolean), new Array(20).fill(1), opts);
     expect(alerts.flatMap((a, i) => (a ? [i] : []))).toEqual([3, 19]);
+  });
+
+  it('alerts on the first detection of an episode that reaches the minimum score, once', () => {
+    const ts = Float64Array.from({ length: 20 }, (_, i) => i * 60);
+    const anomalous = ts.map((_, i) => (i >= 2 && i <= 5) || i === 19 ? 1 : 0);
+    const scores = [0, 0, 0.5, 0.6, 0.9, 0.95, ...new Array(13).fill(0), 0.5];
+    const alerts = alertRows('m', ts, Array.from(anomalous, Boolean), scores, { ...opts, minScore: 0.75 });
+    // The episode from row 2 alerts when it gets strong at row 4; the weak one at row 19 never does.
+    expect(alerts.flatMap((a, i) => (a ? [i] : []))).toEqual([4]);
+    expect(alertRows('m', ts, Array.from(anomalous, Boolean), scores, opts).flatMap((a, i) => (a ? [i] : []))).toEqual([2, 19]);
+  });
+
+  it('never alerts an episode opened in the quiet period, however strong', () => {
+    const first = advanceEpisode('m', null, 0, true, { ...opts, minScore: 0.75 }, 0.1).state;
+    expect(first).toMatchObject({ alerted: false, mayAlert: true });
+    const quiet = advanceEpisode('m', first, 400, true, { ...opts, minScore: 0.75 }, 0.99);
+    expect(quiet).toMatchObject({ alert: false, episode: { mayAlert: false } });
+    expect(advanceEpisode('m', quiet.state, 460, true, { ...opts, minScore: 0.75 }, 0.99).alert).toBe(false);
   });
 });

@@ -42,8 +42,11 @@ if (redisUrl) {
       // The raw window holds the last day (FULL_DURATION); the rollups hold all eight.
       await store.append([batch, novel].map((b) => ({ name: b.name, points: b.points.filter(([t]) => t >= NOW - DAY) })));
       const compiled = compileSchemas(schemas);
+      // In day-sized batches, as horizon's writer sends them.
       for (const b of [batch, novel]) {
-        await store.torusWrite(b.points.flatMap(([t, v]) => planTorusWrites(compiled, b.name, t, v, NOW).writes));
+        for (let i = 0; i < b.points.length; i += 1440) {
+          await store.torusWrite(b.points.slice(i, i + 1440).flatMap(([t, v]) => planTorusWrites(compiled, b.name, t, v, NOW).writes));
+        }
       }
     });
     afterAll(async () => store?.close());

@@ -103,13 +103,16 @@ function nonNegative(flag: string, v: string): number {
 function benchFile(series: LabelledSeries, presets: ReadonlyArray<Preset>, rules: AnalyzerRules, scoring: ScoreOptions): FileResult {
   const flagged: FileResult['flagged'] = {};
   const counts: FileResult['counts'] = {};
-  const episodes = episodeOptionsForStep(medianStep(series.timestamps), EPISODE_SECONDS, EPISODE_STEPS);
+  const step = medianStep(series.timestamps);
   for (const preset of presets) {
+    const episodes = episodeOptionsForStep(step, { ...EPISODE_SECONDS, minScore: preset.alertScore }, EPISODE_STEPS);
     const verdicts: boolean[] = [];
+    const scores: number[] = [];
     for (const row of replaySeries({ timestamps: series.timestamps, values: series.values }, preset, rules)) {
       verdicts.push(row.analysis.verdict === 'anomalous');
+      scores.push(row.analysis.score);
     }
-    const alerts = alertRows(series.file, series.timestamps, verdicts, episodes);
+    const alerts = alertRows(series.file, series.timestamps, verdicts, scores, episodes);
     flagged[preset.name] = { alerts, verdicts };
     counts[preset.name] = { alerts: scoreFile(series.labels, alerts, scoring), verdicts: scoreFile(series.labels, verdicts, scoring) };
   }
