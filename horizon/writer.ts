@@ -50,7 +50,8 @@ const newSegment = (): Segment => ({ names: [], ts: [], values: [], torus: [] })
 export class Writer implements PointWriter {
   private readonly queue: Segment[] = [];
   private queued = 0;
-  private inflight: Segment | undefined;
+  /** Points of the write in flight. */
+  private inflight = 0;
   private pumping: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private backoffMs = 0;
@@ -74,7 +75,7 @@ export class Writer implements PointWriter {
   }
 
   get depth(): number {
-    return this.queued + (this.inflight?.names.length ?? 0);
+    return this.queued + this.inflight;
   }
 
   add(name: string, ts: number, value: number, torus?: readonly TorusWrite[]): void {
@@ -113,24 +114,25 @@ export class Writer implements PointWriter {
 
   private async drain(): Promise<void> {
     while (this.queue.length) {
-      const seg = this.takeBatch();
-      this.inflight = seg;
+      const batch = this.takeBatch();
+      const points = batch.reduce((n, seg) => n + seg.names.length, 0);
+      this.inflight = points;
       const started = performance.now();
       try {
-        await this.write(seg);
+        await this.write(batch);
         const ms = performance.now() - started;
         this.counters.flushes++;
         this.counters.flushMsTotal += ms;
         this.counters.flushMsMax = Math.max(this.counters.flushMsMax, ms);
-        this.counters.written += seg.names.length;
+        this.counters.written += points;
         this.counters.lastWriteAt = performance.now();
         if (this.backoffMs) this.log.info('store writes recovered', { queued: this.depth });
         this.backoffMs = 0;
       } catch (err) {
         this.counters.flushFailures++;
         // Back at the head, so order is kept; new points keep queuing (and the bound keeps holding).
-        this.queue.unshift(seg);
-        this.queued += seg.names.length;
+        this.queue.unshift(...batch);
+        this.queued += points;
         this.backoffMs = Math.min(Math.max(50, this.backoffMs * 2), 2000);
         const msg = (err as Error).message;
         if (msg !== this.lastError) this.log.warn(`store write failed, retrying: ${msg}`, { queued: this.depth });
@@ -138,39 +140,35 @@ export class Writer implements PointWriter {
         await new Promise((r) => setTimeout(r, this.backoffMs).unref());
         if (this.queued > this.opts.bufferPoints) this.dropOldest();
       } finally {
-        this.inflight = undefined;
+        this.inflight = 0;
       }
     }
   }
 
   /**
-   * Takes the oldest segment, merged with the ones behind it up to `MERGE_SEGMENTS` segments. While
-   * Redis is slow, points pile up and each write then carries several points per metric, so one APPEND
-   * moves more points: throughput adapts to the load instead of falling behind it.
+   * Takes the oldest segments, up to `MERGE_SEGMENTS`, to write together. While Redis is slow, points
+   * pile up and each write then carries several points per metric, so one APPEND moves more points:
+   * throughput adapts to the load instead of falling behind it.
    */
-  private takeBatch(): Segment {
-    const seg = this.queue.shift()!;
-    this.queued -= seg.names.length;
-    for (let n = 1; n < MERGE_SEGMENTS && this.queue.length; n++) {
-      const next = this.queue.shift()!;
-      this.queued -= next.names.length;
-      for (let i = 0; i < next.names.length; i++) {
-        seg.names.push(next.names[i]);
-        seg.ts.push(next.ts[i]);
-        seg.values.push(next.values[i]);
-        seg.torus.push(next.torus[i]);
-      }
-    }
-    return seg;
+  private takeBatch(): Segment[] {
+    const batch = this.queue.splice(0, MERGE_SEGMENTS);
+    for (const seg of batch) this.queued -= seg.names.length;
+    return batch;
   }
 
-  private async write(seg: Segment): Promise<void> {
+  private async write(batch: readonly Segment[]): Promise<void> {
     const byName = new Map<string, Point[]>();
-    for (let i = 0; i < seg.names.length; i++) {
-      const pts = byName.get(seg.names[i]);
-      const p: Point = [seg.ts[i], seg.values[i]];
-      if (pts) pts.push(p);
-      else byName.set(seg.names[i], [p]);
+    const torus: TorusWrite[] = [];
+    for (const seg of batch) {
+      const { names, ts, values } = seg;
+      for (let i = 0; i < names.length; i++) {
+        const pts = byName.get(names[i]);
+        const p: Point = [ts[i], values[i]];
+        if (pts) pts.push(p);
+        else byName.set(names[i], [p]);
+        const t = seg.torus[i];
+        if (t) for (const w of t) torus.push(w);
+      }
     }
     const batches: AppendBatch[] = [];
     for (const [name, points] of byName) batches.push({ name, points });
@@ -180,7 +178,6 @@ export class Writer implements PointWriter {
     const appended = this.store.append(batches);
     this.counters.encodeMsTotal += performance.now() - started;
     await appended;
-    const torus = seg.torus.filter((t) => t !== undefined).flat();
     if (torus.length) await this.store.torusWrite(torus);
   }
 
