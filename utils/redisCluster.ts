@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { freePort } from './redisServer.js';
+import { freePort, waitForRedis } from './redisServer.js';
 
 export interface RedisCluster {
   /** `redis-cluster://127.0.0.1:P1,127.0.0.1:P2,…`, the form `--redis` and `redis.url` accept. */
@@ -46,9 +46,9 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
       child.once('error', () => {});
       children.push(child);
     }
-    await Promise.all(ports.map((p) => untilReady(p, (c) => c.ping().then((r) => r === 'PONG'))));
+    await Promise.all(ports.map((p) => waitForRedis(p)));
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
-    await Promise.all(ports.map((p) => untilReady(p, async (c) => /cluster_state:ok/.test(String(await c.cluster('INFO'))))));
+    await Promise.all(ports.map((p) => waitForRedis(p, async (c) => /cluster_state:ok/.test(String(await c.cluster('INFO'))))));
   } catch (err) {
     await stop();
     throw err;
@@ -69,23 +69,4 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
     },
     stop,
   };
-}
-
-/** Polls a node until `ready` holds (10 s at most). */
-async function untilReady(port: number, ready: (c: Redis) => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    c.on('error', () => {});
-    try {
-      await c.connect();
-      if (await ready(c)) return;
-    } catch {
-      // not up yet
-    } finally {
-      c.disconnect();
-    }
-    if (Date.now() > deadline) throw new Error(`redis cluster node on port ${port} was not ready within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

@@ -35,7 +35,7 @@ export async function startRedisServer(bin = 'redis-server'): Promise<RedisServe
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.once('error', () => {});
-    await waitForPing(port);
+    await waitForRedis(port);
   };
   const killed = () => new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -52,19 +52,24 @@ export async function startRedisServer(bin = 'redis-server'): Promise<RedisServe
   };
 }
 
-async function waitForPing(port: number, timeoutMs = 10_000): Promise<void> {
+/**
+ * Polls the server on `port` until `ready` holds for it (by default: it answers PING), reconnecting
+ * each time, for at most `timeoutMs`.
+ */
+export async function waitForRedis(port: number, ready = async (c: Redis) => (await c.ping()) === 'PONG', timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     client.on('error', () => {});
     try {
       await client.connect();
-      if ((await client.ping()) === 'PONG') return;
+      if (await ready(client)) return;
     } catch {
-      if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start within ${timeoutMs} ms (is redis-server installed?)`);
-      await new Promise((r) => setTimeout(r, 50));
+      // not up yet
     } finally {
       client.disconnect();
     }
+    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} was not ready within ${timeoutMs} ms (is redis-server installed?)`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

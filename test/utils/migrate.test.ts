@@ -6,19 +6,28 @@ import { RedisStore } from '../../core/store/redisStore.js';
 import { kale } from '../support/kaleCli.js';
 import { freshRedisDb, redisUrl } from '../support/redis.js';
 
+/** A fresh database and a config holding the two schemas, `old` (storing web.*) and `new` (storing nothing yet). */
+async function fixture(old: object, next: object) {
+  const url = await freshRedisDb();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-migrate-'));
+  const config = path.join(dir, 'kale.config.json');
+  fs.writeFileSync(config, JSON.stringify({
+    horizon: {
+      schemas: [
+        { name: 'old', prefix: 'old.', match: '^web\\.', ...old },
+        { name: 'new', prefix: 'new.', match: '^not-yet$', ...next },
+      ],
+    },
+  }));
+  return { url, dir, config };
+}
+
 describe.runIf(redisUrl)('kale migrate', () => {
   it('copies a series schema into a count schema with a coarser step, filtered by name and time', async () => {
-    const url = await freshRedisDb();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-migrate-'));
-    const config = path.join(dir, 'kale.config.json');
-    fs.writeFileSync(config, JSON.stringify({
-      horizon: {
-        schemas: [
-          { name: 'old', type: 'series', prefix: 'old.', match: '^web\\.', intervals: { minute: { step: 60 } } },
-          { name: 'new', type: 'count', prefix: 'new.', match: '^not-yet$', intervals: { minute: { step: 300, steps: 1000 } } },
-        ],
-      },
-    }));
+    const { url, dir, config } = await fixture(
+      { type: 'series', intervals: { minute: { step: 60 } } },
+      { type: 'count', intervals: { minute: { step: 300, steps: 1000 } } },
+    );
     const t0 = Math.floor(Date.now() / 1000 / 3600) * 3600 - 3600;
     const rows = Array.from({ length: 10 }, (_, i) => `${t0 + 60 * i},${i + 1}`).join('\n');
     fs.writeFileSync(path.join(dir, 'web.a.csv'), rows);
@@ -52,17 +61,8 @@ describe.runIf(redisUrl)('kale migrate', () => {
   });
 
   it('leaves a bucket that is still open for a later run', async () => {
-    const url = await freshRedisDb();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-migrate-'));
-    const config = path.join(dir, 'kale.config.json');
-    fs.writeFileSync(config, JSON.stringify({
-      horizon: {
-        schemas: [
-          { name: 'old', type: 'count', prefix: 'old.', match: '^web\\.', intervals: { day: { step: 86400 } } },
-          { name: 'new', type: 'count', prefix: 'new.', match: '^not-yet$', intervals: { day: { step: 86400 } } },
-        ],
-      },
-    }));
+    const day = { type: 'count', intervals: { day: { step: 86400 } } };
+    const { url, dir, config } = await fixture(day, day);
     const now = Math.floor(Date.now() / 1000);
     fs.writeFileSync(path.join(dir, 'web.a.csv'), `${now - 86400},5\n${now - 60},7\n`);
     expect(kale(['import', path.join(dir, 'web.a.csv'), '--redis', url, '--config', config]).status).toBe(0);
