@@ -4,14 +4,16 @@
  * candidate is dropped (Infinity). Step pattern (i−1,j−1), (i−1,j), (i,j−1), point cost (a_i − b_j)²,
  * no square root: the classic recurrence the UCR archive uses. With r ≥ length − 1 this is full DTW.
  *
- * `tail[j]`, when given, is a lower bound on what columns j… of `b` must still add (the cumulative
- * LB_Keogh of Rakthanmanon et al. 2012): after row i only columns > i + r are untouched, so the row
- * is abandoned once its minimum plus tail[i + r + 1] reaches `abandonAt`.
+ * `tail`, when given, is a lower bound on what the path must still add, as a suffix sum (the cumulative
+ * LB_Keogh of Rakthanmanon et al. 2012). After row i, rows > i and columns > i + r are untouched:
+ * with `tailLag` = r, tail[k] bounds columns k… (LB_Keogh of `b` against the envelope of `a`); with
+ * `tailLag` = 0, rows k… (LB_Keogh of `a` against the envelope of `b`). The row is abandoned once its
+ * minimum plus tail[i + tailLag + 1] reaches `abandonAt`.
  */
 let rowA = new Float64Array(64);
 let rowB = new Float64Array(64);
 
-export function cdtw(a: ArrayLike<number>, b: ArrayLike<number>, radius: number, abandonAt = Infinity, tail?: ArrayLike<number>): number {
+export function cdtw(a: ArrayLike<number>, b: ArrayLike<number>, radius: number, abandonAt = Infinity, tail?: ArrayLike<number>, tailLag = radius): number {
   const n = a.length;
   if (n !== b.length) throw new RangeError(`constrained DTW needs equal lengths (${n} vs ${b.length})`);
   if (n === 0) return 0;
@@ -31,14 +33,13 @@ export function cdtw(a: ArrayLike<number>, b: ArrayLike<number>, radius: number,
     let rowMin = Infinity;
     const ai = a[i];
     let left = Infinity; // (i, j-1)
+    // (i-1, j-1), carried along the row so each cell reads prev once; the origin starts at 0.
+    let diag = lo > 0 ? prev[lo - 1] : i === 0 ? 0 : Infinity;
     for (let j = lo; j <= hi; j++) {
-      let best: number;
-      if (i === 0 && j === 0) best = 0;
-      else {
-        best = prev[j]; // (i-1, j)
-        if (j > 0 && prev[j - 1] < best) best = prev[j - 1]; // (i-1, j-1)
-        if (left < best) best = left;
-      }
+      const up = prev[j]; // (i-1, j)
+      let best = diag < up ? diag : up;
+      if (left < best) best = left;
+      diag = up;
       const d = ai - b[j];
       const v = d * d + best;
       cur[j] = v;
@@ -46,7 +47,8 @@ export function cdtw(a: ArrayLike<number>, b: ArrayLike<number>, radius: number,
       if (v < rowMin) rowMin = v;
     }
     cur[hi + 1] = Infinity;
-    const rest = tail !== undefined && hi + 1 < n ? tail[hi + 1] : 0;
+    const k = i + tailLag + 1;
+    const rest = tail !== undefined && k < n ? tail[k] : 0;
     if (rowMin + rest >= abandonAt) return Infinity;
     const t = prev;
     prev = cur;

@@ -21,28 +21,35 @@ export interface Envelope {
 
 export function envelope(q: ArrayLike<number>, radius: number): Envelope {
   const n = q.length;
-  const upper = new Float64Array(n);
-  const lower = new Float64Array(n);
-  // Monotonic deques of indices over the sliding window [i - r, i + r].
-  const maxQ = new Int32Array(n);
-  const minQ = new Int32Array(n);
-  let maxHead = 0, maxTail = 0, minHead = 0, minTail = 0;
+  return envelopeInto(q, radius, { upper: new Float64Array(n), lower: new Float64Array(n), radius }, new Int32Array(2 * n));
+}
+
+/**
+ * The envelope of `q` written into `out` (arrays q.length long), with `deques` (≥ 2·length) as
+ * scratch: the search computes one per candidate for the reverse LB_Keogh and allocates nothing there.
+ */
+export function envelopeInto(q: ArrayLike<number>, radius: number, out: Envelope, deques: Int32Array): Envelope {
+  const n = q.length;
+  const { upper, lower } = out;
+  // Monotonic deques of indices over the sliding window [i - r, i + r]: max in [0, n), min in [n, 2n).
+  let maxHead = 0, maxTail = 0, minHead = n, minTail = n;
   let next = 0;
   for (let i = 0; i < n; i++) {
     const hi = Math.min(n - 1, i + radius);
     for (; next <= hi; next++) {
-      while (maxTail > maxHead && q[maxQ[maxTail - 1]] <= q[next]) maxTail--;
-      maxQ[maxTail++] = next;
-      while (minTail > minHead && q[minQ[minTail - 1]] >= q[next]) minTail--;
-      minQ[minTail++] = next;
+      const v = q[next];
+      while (maxTail > maxHead && q[deques[maxTail - 1]] <= v) maxTail--;
+      deques[maxTail++] = next;
+      while (minTail > minHead && q[deques[minTail - 1]] >= v) minTail--;
+      deques[minTail++] = next;
     }
     const lo = i - radius;
-    while (maxQ[maxHead] < lo) maxHead++;
-    while (minQ[minHead] < lo) minHead++;
-    upper[i] = q[maxQ[maxHead]];
-    lower[i] = q[minQ[minHead]];
+    while (deques[maxHead] < lo) maxHead++;
+    while (deques[minHead] < lo) minHead++;
+    upper[i] = q[deques[maxHead]];
+    lower[i] = q[deques[minHead]];
   }
-  return { upper, lower, radius };
+  return out;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { envelopeInto } from '../distances/lowerBounds.js';
 import { fingerprint } from '../shapes/fingerprint.js';
 import { sax } from '../shapes/sax.js';
 import type { Shape } from '../shapes/shape.js';
@@ -10,6 +11,8 @@ import { isFlat } from '../shapes/znorm.js';
  */
 export class ShapeTable {
   readonly rows = new Map<string, number>();
+  /** Every row's DTW envelope for the last radius asked for (see `envelopes`). */
+  private envelopeCache: { radius: number; upper: Float32Array; lower: Float32Array } | null = null;
 
   private constructor(
     readonly window: ShapeWindow,
@@ -57,6 +60,29 @@ export class ShapeTable {
 
   paaRow(i: number): Float32Array {
     return this.paa.subarray(i * this.dims, (i + 1) * this.dims);
+  }
+
+  /**
+   * Every row's upper and lower envelope for a Sakoe–Chiba radius, packed like `z`, built on first use
+   * and kept for the last radius (the default band in practice): it makes the reverse LB_Keogh as
+   * cheap as the forward one. Float32 is exact here: envelopes are made of the rows' own values.
+   * Costs twice the memory of `z`.
+   */
+  envelopes(radius: number): { readonly upper: Float32Array; readonly lower: Float32Array } {
+    if (this.envelopeCache?.radius === radius) return this.envelopeCache;
+    const n = this.count, len = this.length;
+    const upper = new Float32Array(n * len), lower = new Float32Array(n * len);
+    const row = new Float64Array(len);
+    const env = { upper: new Float64Array(len), lower: new Float64Array(len), radius };
+    const deques = new Int32Array(2 * len);
+    for (let i = 0; i < n; i++) {
+      row.set(this.zRow(i));
+      envelopeInto(row, radius, env, deques);
+      upper.set(env.upper, i * len);
+      lower.set(env.lower, i * len);
+    }
+    this.envelopeCache = { radius, upper, lower };
+    return this.envelopeCache;
   }
 
   mean(i: number): number {

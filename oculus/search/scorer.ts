@@ -2,7 +2,7 @@ import { bandRadius } from '../distances/band.js';
 import { cdtw } from '../distances/cdtw.js';
 import { squaredEuclidean } from '../distances/euclidean.js';
 import { fastDtw } from '../distances/fastdtw.js';
-import { envelope, lbKeogh, lbKeoghTail, lbKim, lbPaaEuclidean, lbPaaKeogh, paaEnvelope, type Envelope, type PaaEnvelope } from '../distances/lowerBounds.js';
+import { envelope, envelopeInto, lbKeogh, lbKeoghTail, lbKim, lbPaaEuclidean, lbPaaKeogh, paaEnvelope, type Envelope, type PaaEnvelope } from '../distances/lowerBounds.js';
 
 export type ScorerName = 'euclidean' | 'dtw' | 'fastdtw';
 export const SCORERS: readonly ScorerName[] = ['euclidean', 'dtw', 'fastdtw'];
@@ -19,14 +19,24 @@ export interface ScorerOptions {
  * Exact squared distance from one z-normalised query to candidates, behind the cheapest lower
  * bounds first. `bound` works on a candidate's PAA vector (to order and prune a scan); `exact` runs
  * the cascade LB_Kim → LB_Keogh → early-abandoning distance and answers Infinity when the candidate
- * cannot beat `abandonAt`.
+ * cannot beat `abandonAt`. For DTW, LB_Keogh runs both ways, as in the UCR suite: the query against
+ * the candidate's envelope, then the candidate against the query's. The first is what prunes a noisy
+ * query (its own envelope is wide and bounds nothing) against smooth candidates, and its suffix sums
+ * let cdtw abandon within a few rows.
+ * One scorer per query and per thread: it reuses scratch buffers between candidates.
  */
 export class ShapeScorer {
   private readonly env: Envelope | null;
   private readonly paaEnv: PaaEnvelope | null;
-  private readonly radius: number;
-  /** Cumulative LB_Keogh of the current candidate, for cdtw's earlier abandoning. */
+  /** Sakoe–Chiba radius for `dtw` (the length for the other scorers). */
+  readonly radius: number;
+  /** Cumulative LB_Keogh of the current candidate, both ways, for cdtw's earlier abandoning. */
   private readonly tail: Float64Array;
+  private readonly tailReverse: Float64Array;
+  /** The current candidate's envelope, its deque scratch, and the candidate copied to float64. */
+  private readonly candidateEnv: Envelope;
+  private readonly deques: Int32Array;
+  private readonly candidate: Float64Array;
 
   constructor(readonly query: Float64Array, private readonly queryPaa: Float64Array, readonly options: ScorerOptions) {
     const n = query.length;
@@ -35,6 +45,10 @@ export class ShapeScorer {
     this.env = options.scorer === 'euclidean' ? null : envelope(query, this.radius);
     this.paaEnv = this.env ? paaEnvelope(this.env, queryPaa.length) : null;
     this.tail = new Float64Array(n + 1);
+    this.tailReverse = new Float64Array(n + 1);
+    this.candidateEnv = { upper: new Float64Array(n), lower: new Float64Array(n), radius: this.radius };
+    this.deques = new Int32Array(2 * n);
+    this.candidate = new Float64Array(n);
   }
 
   /**
@@ -62,13 +76,52 @@ export class ShapeScorer {
       : lbPaaEuclidean(this.queryPaa, candidatePaa, this.query.length, abandonAt, offset);
   }
 
+  /**
+   * How close a candidate probably is, from its PAA vector: the PAA Euclidean distance. Only for the
+   * order of visits, never for pruning. Euclidean distance bounds banded DTW from above, so shapes
+   * near in PAA space are near in DTW too, even when the DTW lower bound (a noisy query's wide
+   * envelope) says nothing about them.
+   */
+  proximity(candidatePaa: ArrayLike<number>, offset = 0): number {
+    return lbPaaEuclidean(this.queryPaa, candidatePaa, this.query.length, Infinity, offset);
+  }
+
   exact(candidate: ArrayLike<number>, abandonAt = Infinity): number {
+    return this.score(candidate, abandonAt, false);
+  }
+
+  /**
+   * `exact` on the candidate stored at `offset` of a packed float32 table, copied to float64 first:
+   * the distance loops then only ever see one array type and stay fast. `envelopes`, when given, hold
+   * the candidate's DTW envelope at the same offset (for this scorer's radius), so it is not rebuilt.
+   */
+  exactAt(rows: Float32Array, offset: number, abandonAt = Infinity, envelopes?: { readonly upper: Float32Array; readonly lower: Float32Array }): number {
+    const c = this.candidate;
+    for (let i = 0; i < c.length; i++) c[i] = rows[offset + i];
+    if (envelopes && this.options.scorer === 'dtw') {
+      const { upper, lower } = this.candidateEnv;
+      for (let i = 0; i < c.length; i++) {
+        upper[i] = envelopes.upper[offset + i];
+        lower[i] = envelopes.lower[offset + i];
+      }
+      return this.score(c, abandonAt, true);
+    }
+    return this.score(c, abandonAt, false);
+  }
+
+  private score(candidate: ArrayLike<number>, abandonAt: number, envelopeReady: boolean): number {
     const q = this.query;
     if (!this.env) return squaredEuclidean(q, candidate, abandonAt);
     if (lbKim(q, candidate) >= abandonAt) return Infinity;
     if (this.options.scorer === 'dtw') {
-      if (lbKeoghTail(this.env, candidate, this.tail, abandonAt) >= abandonAt) return Infinity;
-      return cdtw(q, candidate, this.radius, abandonAt, this.tail);
+      const r = this.radius;
+      const candidateEnv = envelopeReady ? this.candidateEnv : envelopeInto(candidate, r, this.candidateEnv, this.deques);
+      const reverse = lbKeoghTail(candidateEnv, q, this.tailReverse, abandonAt);
+      if (reverse >= abandonAt) return Infinity;
+      const forward = lbKeoghTail(this.env, candidate, this.tail, abandonAt);
+      if (forward >= abandonAt) return Infinity;
+      // The larger bound's suffix sums abandon sooner: forward ones bound columns, reverse ones rows.
+      return reverse > forward ? cdtw(q, candidate, r, abandonAt, this.tailReverse, 0) : cdtw(q, candidate, r, abandonAt, this.tail, r);
     }
     if (lbKeogh(this.env, candidate, abandonAt) >= abandonAt) return Infinity;
     const d = fastDtw(q, candidate, this.options.radius).distance;

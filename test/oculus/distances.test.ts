@@ -3,7 +3,7 @@ import { bandRadius } from '../../oculus/distances/band.js';
 import { cdtw } from '../../oculus/distances/cdtw.js';
 import { squaredEuclidean } from '../../oculus/distances/euclidean.js';
 import { fastDtw, reduceByHalf } from '../../oculus/distances/fastdtw.js';
-import { envelope, lbKeogh, lbKim, lbPaaEuclidean, lbPaaKeogh, paaEnvelope } from '../../oculus/distances/lowerBounds.js';
+import { envelope, lbKeogh, lbKeoghTail, lbKim, lbPaaEuclidean, lbPaaKeogh, paaEnvelope } from '../../oculus/distances/lowerBounds.js';
 import { fullDtw, windowedDtw } from '../../oculus/distances/windowedDtw.js';
 import { paa } from '../../oculus/shapes/paa.js';
 import { znormalise } from '../../oculus/shapes/znorm.js';
@@ -121,6 +121,25 @@ describe('distances (seeded random inputs)', () => {
       const kg = lbKeogh(envelope(a, r), b);
       const kgLimited = lbKeogh(envelope(a, r), b, limit);
       expect(kgLimited === Infinity || kgLimited === kg).toBe(true);
+    });
+  });
+
+  it('LB_Keogh both ways bounds banded DTW, and cdtw abandoning on either suffix sum stays exact', () => {
+    pairs(8, (a, b, n, rand) => {
+      const r = randomInt(rand, 0, n);
+      const exact = cdtw(a, b, r);
+      const forwardTail = new Float64Array(n + 1), reverseTail = new Float64Array(n + 1);
+      // Forward: b against a's envelope (one term per column); reverse: a against b's (per row).
+      const forward = lbKeoghTail(envelope(a, r), b, forwardTail);
+      const reverse = lbKeoghTail(envelope(b, r), a, reverseTail);
+      expect(le(forward, exact)).toBe(true);
+      expect(le(reverse, exact)).toBe(true);
+      for (let k = 0; k <= n; k++) expect(le(k < n ? reverseTail[k + 1] : 0, reverseTail[k])).toBe(true);
+      const limit = exact * (0.5 + rand());
+      for (const d of [cdtw(a, b, r, limit, forwardTail, r), cdtw(a, b, r, limit, reverseTail, 0)]) {
+        if (exact < limit * (1 - 1e-9)) expect(d).toBeCloseTo(exact, 9);
+        else if (exact >= limit * (1 + 1e-9)) expect(d).toBe(Infinity);
+      }
     });
   });
 

@@ -55,7 +55,7 @@ function bruteForce(z: Float32Array, flat: Uint8Array, names: string[], q: Shape
   const top = new TopK<number>(K);
   for (let m = 0; m < names.length; m++) {
     if (flat[m] || names[m] === q.name) continue;
-    top.offer(s.exact(z.subarray(m * POINTS, (m + 1) * POINTS), top.worst), m);
+    top.offer(s.exactAt(z, m * POINTS, top.worst), m);
   }
   return new Set(top.sorted().map((h) => names[h.item]));
 }
