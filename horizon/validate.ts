@@ -48,7 +48,8 @@ export function validatePoint(name: unknown, ts: unknown, value: unknown, now: n
     if (name.length > limits.maxNameBytes) return 'name';
     n = Buffer.from(name.buffer, name.byteOffset, name.byteLength).toString('utf8');
   } else return 'name';
-  if (n.length === 0 || n.length > limits.maxNameBytes || CONTROL.test(n) || Buffer.byteLength(n) > limits.maxNameBytes) return 'name';
+  // A UTF-16 unit is at most 3 UTF-8 bytes, so short names (nearly all) skip counting their bytes.
+  if (n.length === 0 || n.length > limits.maxNameBytes || CONTROL.test(n) || (n.length * 3 > limits.maxNameBytes && Buffer.byteLength(n) > limits.maxNameBytes)) return 'name';
   const v = toNumber(value);
   if (!Number.isFinite(v)) return 'value';
   const t = toNumber(ts);

@@ -70,41 +70,40 @@ function payloads(job: SenderJob): { bufs: Buffer[]; perBuf: number } {
   return { bufs, perBuf };
 }
 
-/** The sender (worker thread): paces by 10 ms ticks when a rate is given, else as fast as the socket takes. */
+/**
+ * The sender (worker thread): with a rate, sends `perTick` payloads per 10 ms tick and sleeps until
+ * that tick's deadline (numbered ticks, so a timer firing early cannot start an extra tick, and a
+ * sender that fell behind catches up); without one, as fast as the socket takes.
+ */
 async function runSender(job: SenderJob): Promise<number> {
   const { bufs, perBuf } = payloads(job);
-  const end = performance.now() + job.duration * 1000;
-  let sent = 0;
   let i = 0;
-  const perTick = job.rate > 0 ? Math.max(1, Math.round(job.rate / 100 / perBuf)) : Infinity;
+  let send: () => Promise<void> | void;
+  let finish: () => Promise<void>;
   if (job.proto === 'udp') {
     const s = dgram.createSocket('udp4');
-    const started = performance.now();
-    while (performance.now() < end) {
-      const tickEnd = started + Math.ceil((performance.now() - started + 0.001) / 10) * 10;
-      for (let k = 0; k < perTick && k < 1000; k++) {
-        await new Promise<void>((r) => s.send(bufs[i++ % bufs.length], job.port, '127.0.0.1', () => r()));
-        sent += perBuf;
-      }
-      const wait = tickEnd - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    }
-    s.close();
-    return sent;
+    send = () => new Promise<void>((r) => s.send(bufs[i++ % bufs.length], job.port, '127.0.0.1', () => r()));
+    finish = () => new Promise<void>((r) => s.close(() => r()));
+  } else {
+    const sock = net.connect(job.port, '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    send = () => (sock.write(bufs[i++ % bufs.length]) ? undefined : new Promise<void>((r) => sock.once('drain', () => r())));
+    finish = () => new Promise<void>((r) => sock.end(() => r()));
   }
-  const sock = net.connect(job.port, '127.0.0.1');
-  await new Promise((r) => sock.once('connect', r));
+  const perTick = job.rate > 0 ? Math.max(1, Math.round(job.rate / 100 / perBuf)) : Infinity;
   const started = performance.now();
-  while (performance.now() < end) {
-    const tickEnd = started + Math.ceil((performance.now() - started + 0.001) / 10) * 10;
-    for (let k = 0; k < perTick && performance.now() < Math.min(end, tickEnd + 10); k++) {
+  const end = started + job.duration * 1000;
+  let sent = 0;
+  for (let tick = 1; performance.now() < end; tick++) {
+    const deadline = started + tick * 10;
+    for (let k = 0; k < perTick && (job.rate > 0 || performance.now() < deadline); k++) {
+      await send();
       sent += perBuf;
-      if (!sock.write(bufs[i++ % bufs.length])) await new Promise((r) => sock.once('drain', r));
     }
-    const wait = tickEnd - performance.now();
+    const wait = deadline - performance.now();
     if (job.rate > 0 && wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
-  await new Promise<void>((r) => sock.end(() => r()));
+  await finish();
   return sent;
 }
 
