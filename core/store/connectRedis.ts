@@ -16,7 +16,7 @@ export function connectRedis(target: RedisTarget): Redis | Cluster {
       redisOptions: { ...options, password: target.password },
       enableAutoPipelining: true,
       // ioredis cannot place a script call's keys in a per-node auto-pipeline; scripts go one by one.
-      autoPipeliningIgnoredCommands: ['kaleAppend', 'kaleTorus', 'kaleTrim', 'kaleTrimBuffer'],
+      autoPipeliningIgnoredCommands: ['kaleTorus', 'kaleTrim', 'kaleTrimBuffer'],
       enableOfflineQueue: true,
       clusterRetryStrategy: options.retryStrategy,
     } satisfies ClusterOptions);

@@ -59,19 +59,18 @@ return {kept, removed, 0, 0}
  * A whole writer batch as one command: ioredis spends far more per pipelined command than Redis does
  * (measured: ~75k APPENDs/s pipelined vs ~150k points/s through this script on the same box).
  *
- * ARGV[1] = n; KEYS[1..n] = metrics.<name>, ARGV[2..n+1] = encoded points per key;
- * KEYS[n+1] = metrics.unique_metrics and ARGV[n+2..] = keys to add to it (new names only), both left
- * out on a Redis Cluster, where the caller sends one call per slot and adds to the set itself.
+ * Not used on a Redis Cluster, where the keys of a batch span many slots.
+ *
+ * KEYS[1] = metrics.unique_metrics, KEYS[2..n+1] = metrics.<name>
+ * ARGV[1..n] = encoded points per key, ARGV[n+1..] = keys to add to the metric set (new names only)
  */
 export const APPEND_LUA = `
-local n = tonumber(ARGV[1])
+local n = #KEYS - 1
 for i = 1, n do
-  redis.call('APPEND', KEYS[i], ARGV[i + 1])
+  redis.call('APPEND', KEYS[i + 1], ARGV[i])
 end
-if #KEYS > n then
-  for i = n + 2, #ARGV do
-    redis.call('SADD', KEYS[n + 1], ARGV[i])
-  end
+for i = n + 1, #ARGV do
+  redis.call('SADD', KEYS[1], ARGV[i])
 end
 return n
 `;

@@ -72,13 +72,14 @@ export class RedisStore implements Store {
     }
     const payloads = encodeEach(lists);
     if (keys.length === 0) return;
-    const append = this.script('kaleAppend');
     if (this.cluster) {
-      await Promise.all(this.slotGroups(keys).map((g) =>
-        append(g.length, ...g.map((i) => keys[i]), g.length, ...g.map((i) => payloads[i]))));
-      if (added.length) await this.client.sadd(UNIQUE_METRICS, ...added);
+      // Few keys share a slot, so plain APPENDs, auto-pipelined per node, beat a script call per slot.
+      await Promise.all([
+        ...keys.map((k, i) => this.client.append(k, payloads[i])),
+        ...(added.length ? [this.client.sadd(UNIQUE_METRICS, ...added)] : []),
+      ]);
     } else {
-      await append(keys.length + 1, ...keys, UNIQUE_METRICS, keys.length, ...payloads, ...added);
+      await this.script('kaleAppend')(keys.length + 1, UNIQUE_METRICS, ...keys, ...payloads, ...added);
     }
     for (const k of added) this.known.add(k);
   }
@@ -99,13 +100,13 @@ export class RedisStore implements Store {
   async readRawWindows(names: ReadonlyArray<string>): Promise<Array<Uint8Array | null>> {
     const keys = names.map(metricKey);
     const out = new Array<Uint8Array | null>(keys.length);
-    for (const group of this.slotGroups(keys)) {
-      for (let i = 0; i < group.length; i += READ_CHUNK) {
-        const chunk = group.slice(i, i + READ_CHUNK);
-        const got = await this.client.mgetBuffer(...chunk.map((j) => keys[j]));
-        chunk.forEach((j, n) => { out[j] = got[n]; });
-      }
-    }
+    const chunks = this.slotGroups(keys).flatMap((g) =>
+      Array.from({ length: Math.ceil(g.length / READ_CHUNK) }, (_, c) => g.slice(c * READ_CHUNK, (c + 1) * READ_CHUNK)));
+    // All in flight at once: on a cluster most chunks are one key, auto-pipelined per node.
+    await Promise.all(chunks.map(async (chunk) => {
+      const got = await this.client.mgetBuffer(...chunk.map((j) => keys[j]));
+      chunk.forEach((j, n) => { out[j] = got[n]; });
+    }));
     return out;
   }
 

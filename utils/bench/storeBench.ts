@@ -6,11 +6,12 @@ import { action, withGlobalOptions } from '../../core/cli.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import type { AppendBatch, Store } from '../../core/store/store.js';
+import { startRedisCluster, type RedisCluster } from '../redisCluster.js';
 import { startRedisServer } from '../redisServer.js';
 import { appendCeiling } from './redisCeiling.js';
 import { median, printResult, progress } from './stats.js';
 
-interface Options { metrics: string; points: string; batch: string; repeat: string; json?: boolean }
+interface Options { metrics: string; points: string; batch: string; repeat: string; cluster?: boolean; json?: boolean }
 
 export function storeBenchCommand(): Command {
   return withGlobalOptions(new Command('store'))
@@ -19,6 +20,7 @@ export function storeBenchCommand(): Command {
     .option('--points <n>', 'points per metric', '100')
     .option('--batch <n>', 'points per append call', '10000')
     .option('--repeat <n>', 'runs per backend (medians reported)', '3')
+    .option('--cluster', 'also measure a three-master Redis Cluster on this box (started by the bench)')
     .option('--json', 'print the result as JSON')
     .action(action(async (ctx, opts: Options) => {
       const metrics = Number(opts.metrics);
@@ -27,11 +29,14 @@ export function storeBenchCommand(): Command {
       const repeat = Number(opts.repeat);
       const own = ctx.config.redis.url ? undefined : await startRedisServer();
       const url = ctx.config.redis.url ?? own!.url;
+      let cluster: RedisCluster | undefined;
       try {
+        if (opts.cluster) cluster = await startRedisCluster(3);
         const port = Number(new URL(url).port || 6379);
         const ceiling = await appendCeiling(port);
         const redis: number[][] = [];
         const embedded: number[][] = [];
+        const clustered: number[][] = [];
         for (let r = 0; r < repeat; r++) {
           progress('bench store', r, repeat);
           const rs = RedisStore.connect(url);
@@ -44,6 +49,13 @@ export function storeBenchCommand(): Command {
           embedded.push(await measure(es, metrics, points, batchPoints));
           await es.close();
           fs.rmSync(dir, { recursive: true, force: true });
+          if (cluster) {
+            await cluster.flushAll();
+            const cs = RedisStore.connect(cluster.url);
+            clustered.push(await measure(cs, metrics, points, batchPoints));
+            await cs.close();
+            await cluster.flushAll();
+          }
         }
         progress('bench store', repeat, repeat);
         const redisAppend = median(redis.map((m) => m[0]));
@@ -54,10 +66,15 @@ export function storeBenchCommand(): Command {
           redis_read_points_per_s: Math.round(median(redis.map((m) => m[1]))),
           embedded_append_points_per_s: Math.round(median(embedded.map((m) => m[0]))),
           embedded_read_points_per_s: Math.round(median(embedded.map((m) => m[1]))),
+          ...(cluster && {
+            cluster_append_points_per_s: Math.round(median(clustered.map((m) => m[0]))),
+            cluster_read_points_per_s: Math.round(median(clustered.map((m) => m[1]))),
+          }),
           redis_benchmark_append_per_s: Math.round(ceiling),
           redis_append_vs_ceiling: redisAppend / ceiling,
         }, opts.json);
       } finally {
+        await cluster?.stop();
         await own?.stop();
       }
     }));
