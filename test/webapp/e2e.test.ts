@@ -180,6 +180,36 @@ describe('webapp in Chromium', () => {
     expect(text).toContain('analyzer');
     await screenshot(page, 'status');
   });
+
+  it('refreshes the list on its own when the analyzer flags a new metric, unless auto-refresh is off', async () => {
+    // The page's 15 s refresh timer runs on a clock the test moves, so nothing waits 15 s for real.
+    const fresh = await browser.newPage();
+    await fresh.clock.install();
+    await fresh.goto(`${kale.ready.webapp}/`);
+    await fresh.waitForSelector('[data-testid=anomaly-row]');
+    // Installed clocks still run in real time; paused, only runFor moves them.
+    await fresh.clock.pauseAt(await fresh.evaluate(() => Date.now() + 100));
+    const shown = (name: string) => fresh.locator('[data-testid=anomaly-row] .m', { hasText: name }).count();
+    const [first, second] = ['app.host1.requests.r1', 'app.host2.requests.r2'];
+    expect(await shown(first)).toBe(0);
+
+    await sendSpikes(Number(kale.ready.pickle), [first]);
+    await flagged(String(kale.ready.webapp), [first]);
+    expect(await shown(first)).toBe(0);
+    await fresh.clock.runFor(15_000);
+    await expect.poll(() => shown(first)).toBe(1);
+
+    await fresh.getByLabel('auto-refresh').uncheck();
+    await sendSpikes(Number(kale.ready.pickle), [second]);
+    await flagged(String(kale.ready.webapp), [second]);
+    await fresh.clock.runFor(60_000);
+    await fresh.waitForTimeout(500);
+    expect(await shown(second)).toBe(0);
+    await fresh.getByLabel('auto-refresh').check();
+    await fresh.clock.runFor(15_000);
+    await expect.poll(() => shown(second)).toBe(1);
+    await fresh.close();
+  });
 });
 
 describe('webapp edge cases in Chromium', () => {
