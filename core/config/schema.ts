@@ -104,10 +104,7 @@ export const configSchema = z.object({
     interval: z.number().positive().default(120),
     paaDims: z.number().int().positive().default(32),
     windows: z.array(z.enum(['1h', '24h'])).default(['1h', '24h']),
-    /** Elasticsearch: knn candidates first fetched and rescored exactly per search (Euclidean, DTW/FastDTW); more are fetched until the top k is certain. */
-    candidates: z.number().int().positive().max(10_000).default(1000),
-    dtwCandidates: z.number().int().positive().max(10_000).default(1000),
-    /** Elasticsearch dense_vector index: `flat` = exact knn scan, `hnsw` = approximate graph. */
+    /** Elasticsearch `paa` dense_vector index, for other clients' knn (Kale's searches are exact scans): `flat` or `hnsw`. */
     vectorIndex: z.enum(['hnsw', 'flat']).default('flat'),
   }).strict().prefault({}),
   webapp: z.object({

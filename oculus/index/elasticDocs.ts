@@ -1,10 +1,12 @@
-import { fingerprint } from '../shapes/fingerprint.js';
-import { sax } from '../shapes/sax.js';
 import type { Shape } from '../shapes/shape.js';
 import type { ShapeWindow } from '../shapes/windows.js';
-import { isFlat } from '../shapes/znorm.js';
 
-/** A shape as stored in Elasticsearch: `paa` is the knn vector; `z` is kept in _source only. */
+/**
+ * A shape as stored in Elasticsearch. `z` is the z-normalised values as base64 of little-endian
+ * float32 (a `binary` field: neither indexed nor parsed, 4 bytes a value, and no float formatting
+ * when building bulk bodies); `paa` is a dense_vector for clients that want knn on it; `sax`,
+ * `fingerprint` and `segments` are there for term and phrase queries (Oculus's compatibility mode).
+ */
 export interface ShapeDoc {
   name: string;
   segments: string[];
@@ -18,10 +20,14 @@ export interface ShapeDoc {
   start: number;
   step: number;
   paa: number[];
-  z: number[];
+  z: string;
   sax: string;
   fingerprint: string;
 }
+
+/** What a search process reads back of each document (see elasticTable.ts). */
+export const TABLE_FIELDS = ['name', 'flat', 'mean', 'std', 'min', 'max', 'last', 'start', 'z'] as const;
+export type TableDoc = Pick<ShapeDoc, (typeof TABLE_FIELDS)[number]>;
 
 export function shapeMapping(dims: number, vectorIndex: 'hnsw' | 'flat') {
   return {
@@ -31,15 +37,15 @@ export function shapeMapping(dims: number, vectorIndex: 'hnsw' | 'flat') {
       segments: { type: 'keyword' as const },
       window: { type: 'keyword' as const },
       flat: { type: 'boolean' as const },
-      mean: { type: 'double' as const },
-      std: { type: 'double' as const },
-      min: { type: 'double' as const },
-      max: { type: 'double' as const },
-      last: { type: 'double' as const },
-      start: { type: 'double' as const },
-      step: { type: 'integer' as const },
+      mean: { type: 'double' as const, index: false, doc_values: false },
+      std: { type: 'double' as const, index: false, doc_values: false },
+      min: { type: 'double' as const, index: false, doc_values: false },
+      max: { type: 'double' as const, index: false, doc_values: false },
+      last: { type: 'double' as const, index: false, doc_values: false },
+      start: { type: 'double' as const, index: false, doc_values: false },
+      step: { type: 'integer' as const, index: false, doc_values: false },
       paa: { type: 'dense_vector' as const, dims, index: true, similarity: 'l2_norm' as const, index_options: { type: vectorIndex } },
-      z: { type: 'float' as const, index: false, doc_values: false },
+      z: { type: 'binary' as const },
       sax: { type: 'keyword' as const },
       // The standard analyzer is built in (the test zip lacks analysis-common): whitespace-split tokens.
       fingerprint: { type: 'text' as const },
@@ -47,9 +53,21 @@ export function shapeMapping(dims: number, vectorIndex: 'hnsw' | 'flat') {
   };
 }
 
+export function encodeFloats(v: ArrayLike<number>): string {
+  return Buffer.from(Float32Array.from(v).buffer).toString('base64');
+}
+
+export function decodeFloats(b64: string): Float32Array {
+  const bytes = Buffer.from(b64, 'base64');
+  // Copy to a fresh buffer: Buffer.from may return a slice of a shared pool at an unaligned offset.
+  const out = new Float32Array(bytes.length / 4);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
 /**
- * Six decimals: z-normalised values and their PAA lie within a few units of zero, so this is about
- * float32 precision (what the index keeps) with short bulk bodies, and much cheaper than toPrecision.
+ * Six decimals: PAA values of a z-normalised series lie within a few units of zero, so this is about
+ * float32 precision (what dense_vector keeps) with short bulk bodies.
  */
 const f32 = (v: number) => Math.round(v * 1e6) / 1e6;
 
@@ -63,19 +81,28 @@ export function toDoc(s: Shape): ShapeDoc {
     start: s.start,
     step: s.step,
     paa: Array.from(s.paa, f32),
-    z: Array.from(s.z, f32),
+    z: encodeFloats(s.z),
     sax: s.sax,
     fingerprint: s.fingerprint,
   };
 }
 
-export function fromDoc(d: ShapeDoc): Shape {
-  const z = Float64Array.from(d.z);
-  const p = Float64Array.from(d.paa);
-  const stats = { mean: d.mean, std: d.std, min: d.min, max: d.max, last: d.last };
-  return {
-    name: d.name, window: d.window, start: d.start, step: d.step,
-    raw: z.map((v) => v * d.std + d.mean), z, paa: p, sax: d.sax || sax(p), fingerprint: d.fingerprint || fingerprint(p),
-    stats, flat: d.flat || isFlat(stats),
-  };
+/**
+ * Bulk request bodies (NDJSON) for an index, each at most about `maxBytes`: built as strings here so
+ * the client does not serialise 250,000 objects a second time.
+ */
+export function* bulkBodies(index: string, shapes: ReadonlyArray<Shape>, maxBytes: number): Generator<string> {
+  let lines: string[] = [];
+  let size = 0;
+  for (const s of shapes) {
+    const line = `{"index":{"_index":${JSON.stringify(index)},"_id":${JSON.stringify(s.name)}}}\n${JSON.stringify(toDoc(s))}\n`;
+    lines.push(line);
+    size += line.length;
+    if (size >= maxBytes) {
+      yield lines.join('');
+      lines = [];
+      size = 0;
+    }
+  }
+  if (lines.length) yield lines.join('');
 }

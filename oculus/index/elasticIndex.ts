@@ -1,37 +1,41 @@
 import { Client, errors } from '@elastic/elasticsearch';
 import { ShapeIndexUnavailableError } from '../errors.js';
-import { ShapeScorer } from '../search/scorer.js';
-import { TopK } from '../search/topK.js';
 import type { Shape } from '../shapes/shape.js';
 import { WINDOW_GRIDS, type ShapeWindow } from '../shapes/windows.js';
-import { fromDoc, shapeMapping, toDoc, type ShapeDoc } from './elasticDocs.js';
-import { levelScore, type ShapeIndex, type ShapeQuery, type ShapeSearchResult } from './shapeIndex.js';
-
-/** Elasticsearch's ceiling on knn `k` and `num_candidates`. */
-const MAX_KNN = 10_000;
+import { bulkBodies, shapeMapping } from './elasticDocs.js';
+import { loadTable } from './elasticTable.js';
+import type { ShapeIndex, ShapeQuery, ShapeSearchResult } from './shapeIndex.js';
+import { ShapeTable } from './shapeTable.js';
+import { searchTable } from './tableSearch.js';
 
 export interface ElasticIndexOptions {
   readonly url: string;
   /** Alias prefix; each window is the alias `<prefix>-<window>` over a timestamped index. */
   readonly prefix: string;
   readonly paaDims: number;
-  /** Candidates fetched by knn per search and rescored exactly (Euclidean; DTW takes `dtwCandidates`). */
-  readonly candidates: number;
-  readonly dtwCandidates: number;
-  /** `flat` makes knn an exact scan of the PAA vectors (faster to index, exact candidates); `hnsw` a graph. */
+  /** How the `paa` dense_vector is indexed for knn by other clients: `flat` (exact scan) or `hnsw`. */
   readonly vectorIndex: 'hnsw' | 'flat';
 }
+
+/** Bulk bodies of about this size, this many in flight: the server shares the machine's cores. */
+const BULK_BYTES = 4_000_000;
+const BULK_IN_FLIGHT = 3;
 
 /**
  * The shape index in Elasticsearch. A full import builds a new index with the bulk API and swaps the
  * window's alias onto it atomically, then drops the old one, so searches never see half an import.
- * Search takes candidates by `knn` on the PAA vector (l2_norm), excluding flat shapes, the query
- * metric and excluded name segments in the knn filter, and rescores them exactly in Node.
- * No scripts: the integ-test distribution has no Painless.
+ *
+ * Searches are exact: Elasticsearch holds and ships the shapes, and each process keeps a compact copy
+ * of the index behind each alias (the embedded index's float32 columns) on which it runs the same
+ * exact scan as the embedded index (PAA bounds, then the LB_Kim → LB_Keogh → early-abandoning cascade).
+ * A knn on PAA vectors cannot do that for DTW: its distance does not bound DTW tightly enough to know
+ * when the top k is complete. The copy is reloaded when the alias moves to a new index (one alias
+ * lookup per search); the importing process keeps the shapes it just wrote.
  */
 export class ElasticShapeIndex implements ShapeIndex {
   readonly kind = 'elasticsearch' as const;
   readonly client: Client;
+  private readonly tables = new Map<ShapeWindow, { index: string; table: Promise<ShapeTable> }>();
 
   constructor(private readonly opts: ElasticIndexOptions) {
     this.client = new Client({ node: opts.url, maxRetries: 1, requestTimeout: 60_000 });
@@ -45,24 +49,18 @@ export class ElasticShapeIndex implements ShapeIndex {
     await this.call(async () => {
       const alias = this.alias(window);
       const index = `${alias}-${Date.now()}`;
-      const dims = Math.min(this.opts.paaDims, WINDOW_GRIDS[window].points);
+      const grid = WINDOW_GRIDS[window];
+      const dims = Math.min(this.opts.paaDims, grid.points);
       await this.client.indices.create({
         index,
         settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '-1' },
         mappings: shapeMapping(dims, this.opts.vectorIndex),
       });
-      const failures: string[] = [];
-      const stats = await this.client.helpers.bulk<ShapeDoc>({
-        datasource: shapes.map(toDoc),
-        onDocument: (doc) => ({ index: { _index: index, _id: doc.name } }),
-        onDrop: (d) => void failures.push(`${d.document.name}: ${JSON.stringify(d.error)}`),
-        flushBytes: 5_000_000,
-        concurrency: 2,
-        retries: 3,
-      });
-      if (stats.failed > 0) {
+      try {
+        await this.bulk(index, shapes);
+      } catch (err) {
         await this.client.indices.delete({ index }).catch(() => {});
-        throw new Error(`bulk import into ${index}: ${stats.failed} documents failed, first: ${failures[0]}`);
+        throw err;
       }
       await this.client.indices.putSettings({ index, settings: { refresh_interval: '1s' } });
       await this.client.indices.refresh({ index });
@@ -71,96 +69,61 @@ export class ElasticShapeIndex implements ShapeIndex {
         actions: [...old.map((i) => ({ remove: { index: i, alias } })), { add: { index, alias } }],
       });
       if (old.length) await this.client.indices.delete({ index: old });
+      this.tables.set(window, { index, table: Promise.resolve(ShapeTable.fromShapes(window, grid.step, grid.points, dims, shapes)) });
     });
   }
 
   async get(window: ShapeWindow, name: string): Promise<Shape | null> {
-    return this.call(async () => {
-      const res = await this.client.get<ShapeDoc>({ index: this.alias(window), id: name }, { ignore: [404] });
-      return res.found && res._source ? fromDoc(res._source) : null;
-    });
+    const table = await this.table(window);
+    const row = table.rows.get(name);
+    return row === undefined ? null : table.shape(row);
   }
 
   async count(window: ShapeWindow): Promise<number> {
-    return this.call(async () => {
-      const res = await this.client.count({ index: this.alias(window), ignore_unavailable: true, allow_no_indices: true });
-      return res.count;
-    });
+    return (await this.table(window)).count;
   }
 
   async search(window: ShapeWindow, query: ShapeQuery): Promise<ShapeSearchResult> {
-    return this.call(() => (query.shape.flat ? this.searchFlat(window, query) : this.searchShape(window, query)));
+    return searchTable(await this.table(window), query);
   }
 
   async close(): Promise<void> {
+    this.tables.clear();
     await this.client.close();
   }
 
-  /**
-   * knn candidates around the scorer's PAA region, rescored exactly. With `flat` vectors knn is exact
-   * in PAA space, so the last candidate's distance bounds every shape not fetched: when even that
-   * bound cannot beat the k-th exact score the answer is the exact top k; otherwise fetch 4× more,
-   * up to Elasticsearch's 10,000 (FastDTW, whose envelope is the whole range, takes one round).
-   */
-  private async searchShape(window: ShapeWindow, query: ShapeQuery): Promise<ShapeSearchResult> {
-    const scorer = new ShapeScorer(query.shape.z, query.shape.paa, query.scoring);
-    const { centre, reach } = scorer.candidateRegion();
-    const top = new TopK<ShapeDoc>(query.k);
-    const seen = new Set<string>();
-    let want = Math.max(query.k, query.scoring.scorer === 'euclidean' ? this.opts.candidates : this.opts.dtwCandidates);
-    for (;;) {
-      const res = await this.client.search<ShapeDoc>({
-        index: this.alias(window),
-        ignore_unavailable: true,
-        allow_no_indices: true,
-        size: want,
-        knn: {
-          field: 'paa',
-          query_vector: Array.from(centre),
-          k: want,
-          num_candidates: Math.min(MAX_KNN, Math.ceil(want * 1.5)),
-          filter: { bool: { filter: [{ term: { flat: false } }], must_not: this.mustNot(query) } },
-        },
-        _source: { excludes: ['paa', 'sax', 'fingerprint', 'segments'] },
-      });
-      const hits = res.hits.hits;
-      for (const hit of hits) {
-        if (!hit._source || seen.has(hit._source.name)) continue;
-        seen.add(hit._source.name);
-        top.offer(scorer.exact(hit._source.z, top.worst), hit._source);
+  /** Sends the shapes as NDJSON bulk bodies, a few in flight; any rejected document fails the import. */
+  private async bulk(index: string, shapes: ReadonlyArray<Shape>): Promise<void> {
+    const bodies = bulkBodies(index, shapes, BULK_BYTES);
+    const send = async (): Promise<void> => {
+      for (let next = bodies.next(); !next.done; next = bodies.next()) {
+        const res = await this.client.transport.request<{ errors: boolean; items: Array<{ index?: { _id?: string; error?: unknown } }> }>(
+          { method: 'POST', path: '/_bulk', bulkBody: next.value },
+        );
+        if (res.errors) {
+          const failed = res.items.filter((it) => it.index?.error);
+          throw new Error(`bulk import into ${index}: ${failed.length} documents failed, first: ${failed[0]?.index?._id}: ${JSON.stringify(failed[0]?.index?.error)}`);
+        }
       }
-      // l2_norm scores are 1 / (1 + distance²): the farthest fetched candidate's PAA distance.
-      const last = hits.length ? Math.sqrt(1 / (hits[hits.length - 1]._score ?? 1) - 1) : Infinity;
-      const exhausted = hits.length < want;
-      if (exhausted || last >= reach(top.worst) || want >= MAX_KNN || query.scoring.scorer === 'fastdtw') break;
-      want = Math.min(MAX_KNN, want * 4);
-    }
-    return { hits: top.sorted().map(({ score, item }) => ({ score, shape: fromDoc({ ...item, paa: [], sax: '', fingerprint: '' }) })), examined: seen.size };
+    };
+    // Workers share one generator, so each body is built just before it is sent.
+    await Promise.all(Array.from({ length: BULK_IN_FLIGHT }, send));
   }
 
-  /** Flat shapes, nearest level first: the k nearest at or above the query's level and below it. */
-  private async searchFlat(window: ShapeWindow, query: ShapeQuery): Promise<ShapeSearchResult> {
-    const level = query.shape.stats.mean;
-    const side = (range: Record<string, number>, order: 'asc' | 'desc') => this.client.search<ShapeDoc>({
-      index: this.alias(window),
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      size: query.k,
-      query: { bool: { filter: [{ term: { flat: true } }, { range: { mean: range } }], must_not: this.mustNot(query) } },
-      sort: [{ mean: order }, { name: 'asc' }],
+  /** The copy of the index behind the window's alias, loaded when the alias has moved. */
+  private async table(window: ShapeWindow): Promise<ShapeTable> {
+    return this.call(async () => {
+      const [index] = await this.aliasTargets(this.alias(window));
+      const held = this.tables.get(window);
+      if (held && held.index === (index ?? '')) return held.table;
+      const grid = WINDOW_GRIDS[window];
+      const dims = Math.min(this.opts.paaDims, grid.points);
+      const table = index ? loadTable(this.client, index, window, this.opts.paaDims) : Promise.resolve(ShapeTable.empty(window, grid.step, grid.points, dims));
+      // Shared by concurrent searches; a failed load is forgotten so the next search tries again.
+      this.tables.set(window, { index: index ?? '', table });
+      table.catch(() => { if (this.tables.get(window)?.table === table) this.tables.delete(window); });
+      return table;
     });
-    const [above, below] = await Promise.all([side({ gte: level }, 'asc'), side({ lt: level }, 'desc')]);
-    const top = new TopK<ShapeDoc>(query.k);
-    const docs = [...above.hits.hits, ...below.hits.hits].flatMap((h) => (h._source ? [h._source] : []));
-    for (const d of docs) top.offer(levelScore(query.shape, d.mean), d);
-    return { hits: top.sorted().map(({ score, item }) => ({ score, shape: fromDoc(item) })), examined: docs.length };
-  }
-
-  private mustNot(query: ShapeQuery) {
-    const clauses: object[] = [];
-    if (query.exclude.names.length) clauses.push({ terms: { name: [...query.exclude.names] } });
-    if (query.exclude.segments.length) clauses.push({ terms: { segments: [...query.exclude.segments] } });
-    return clauses;
   }
 
   private async aliasTargets(alias: string): Promise<string[]> {

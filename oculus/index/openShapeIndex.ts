@@ -11,8 +11,6 @@ export function openShapeIndex(config: KaleConfig): ShapeIndex {
       url: config.elasticsearch.url,
       prefix: config.elasticsearch.index,
       paaDims: o.paaDims,
-      candidates: o.candidates,
-      dtwCandidates: o.dtwCandidates,
       vectorIndex: o.vectorIndex,
     });
   }

@@ -51,24 +51,6 @@ export class ShapeScorer {
     this.candidate = new Float64Array(n);
   }
 
-  /**
-   * Where to look for candidates in PAA space (the query's PAA), and how far a candidate's PAA may lie
-   * from it and still beat `d` (squared): any candidate farther than `reach(d)` has bound ≥ d.
-   * Euclidean: reach √(d/w), w = length / dims. DTW: LB_PAA ≥ w·dist(c, box)², where the box is the
-   * query's PAA envelope; dist(c, box) ≥ |c − q| − (the farthest box corner from q), so reach grows
-   * by that corner distance. (The box centre would be a tighter certificate but a worse place to
-   * search: DTW neighbours sit near the query itself.)
-   */
-  candidateRegion(): { centre: Float64Array; reach: (d: number) => number } {
-    const w = this.query.length / this.queryPaa.length;
-    if (!this.paaEnv) return { centre: this.queryPaa, reach: (d) => Math.sqrt(d / w) };
-    const { upper, lower } = this.paaEnv;
-    let corner = 0;
-    for (let s = 0; s < upper.length; s++) corner += Math.max(this.queryPaa[s] - lower[s], upper[s] - this.queryPaa[s]) ** 2;
-    const slack = Math.sqrt(corner);
-    return { centre: this.queryPaa, reach: (d) => Math.sqrt(d / w) + slack };
-  }
-
   /** Lower bound from a candidate's PAA vector, found at `offset` of `candidatePaa` (packed tables). */
   bound(candidatePaa: ArrayLike<number>, abandonAt = Infinity, offset = 0): number {
     return this.paaEnv

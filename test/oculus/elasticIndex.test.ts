@@ -13,14 +13,14 @@ import { shapeIndexContract } from './indexContract.js';
 if (!elasticsearchUrl) process.stderr.write('*** Elasticsearch unavailable: the Elasticsearch shape index suites are SKIPPED ***\n');
 
 const open = (vectorIndex: 'flat' | 'hnsw') => async () => new ElasticShapeIndex({
-  url: elasticsearchUrl!, prefix: freshIndexPrefix(), paaDims: 16, candidates: 1000, dtwCandidates: 1000, vectorIndex,
+  url: elasticsearchUrl!, prefix: freshIndexPrefix(), paaDims: 16, vectorIndex,
 });
 
 shapeIndexContract('Elasticsearch, flat vectors', open('flat'), !elasticsearchUrl);
 shapeIndexContract('Elasticsearch, hnsw vectors', open('hnsw'), !elasticsearchUrl);
 
 describe.skipIf(!elasticsearchUrl)('Elasticsearch index layout', () => {
-  const index = new ElasticShapeIndex({ url: elasticsearchUrl ?? 'http://127.0.0.1:1', prefix: freshIndexPrefix(), paaDims: 16, candidates: 100, dtwCandidates: 100, vectorIndex: 'flat' });
+  const index = new ElasticShapeIndex({ url: elasticsearchUrl ?? 'http://127.0.0.1:1', prefix: freshIndexPrefix(), paaDims: 16, vectorIndex: 'flat' });
   afterAll(() => index.close());
 
   it('an import builds a new index and moves the window alias onto it, dropping the old one', async () => {
@@ -37,7 +37,7 @@ describe.skipIf(!elasticsearchUrl)('Elasticsearch index layout', () => {
     const mapping = await index.client.indices.getMapping({ index: alias });
     const props = mapping[second[0]].mappings.properties!;
     expect(props.paa).toMatchObject({ type: 'dense_vector', dims: 16, similarity: 'l2_norm' });
-    expect(props.z).toMatchObject({ type: 'float', index: false });
+    expect(props.z).toMatchObject({ type: 'binary' });
     const doc = await index.client.get<{ sax: string; fingerprint: string; segments: string[] }>({ index: alias, id: shapes[0].name });
     expect(doc._source!.sax).toMatch(/^[a-h]{16}$/);
     expect(doc._source!.fingerprint).toMatch(/^[uds]( [uds])*$/);
@@ -45,11 +45,36 @@ describe.skipIf(!elasticsearchUrl)('Elasticsearch index layout', () => {
   });
 });
 
+describe.skipIf(!elasticsearchUrl)('another process reading the same Elasticsearch', () => {
+  it('loads the shapes behind the alias and answers what the importing process answers, again after a new import', async () => {
+    const prefix = freshIndexPrefix();
+    const writer = new ElasticShapeIndex({ url: elasticsearchUrl!, prefix, paaDims: 16, vectorIndex: 'flat' });
+    const reader = new ElasticShapeIndex({ url: elasticsearchUrl!, prefix, paaDims: 16, vectorIndex: 'flat' });
+    const shapes = shapesOf(metricBatches(120));
+    const q = shapes.find((s) => !s.flat)!;
+    const query = { shape: q, k: 7, scoring: { scorer: 'dtw' as const, band: 10, radius: 10 }, exclude: { names: [q.name], segments: [] } };
+    const names = (r: { hits: Array<{ shape: { name: string } }> }) => r.hits.map((h) => h.shape.name);
+    expect(await reader.count('1h')).toBe(0);
+    await writer.replace('1h', shapes);
+    const written = await writer.search('1h', query);
+    const read = await reader.search('1h', query);
+    expect(names(read)).toEqual(names(written));
+    read.hits.forEach((h, i) => expect(h.score).toBeCloseTo(written.hits[i].score, 9));
+    const got = (await reader.get('1h', shapes[3].name))!;
+    got.z.forEach((v, i) => expect(v).toBeCloseTo(shapes[3].z[i], 5));
+    expect(got.stats).toEqual(shapes[3].stats);
+    await writer.replace('1h', shapes.slice(0, 40));
+    expect(await reader.count('1h')).toBe(40);
+    await writer.close();
+    await reader.close();
+  });
+});
+
 describe.skipIf(!elasticsearchUrl)('import and search through Elasticsearch', () => {
   it('the importer fills both windows (an empty 24 h one too) and searches answer from Elasticsearch', async () => {
     const prefix = freshIndexPrefix();
     const config = configSchema.parse({ elasticsearch: { url: elasticsearchUrl, index: prefix }, oculus: { paaDims: 16 } });
-    const index = new ElasticShapeIndex({ url: elasticsearchUrl!, prefix, paaDims: 16, candidates: 200, dtwCandidates: 200, vectorIndex: 'flat' });
+    const index = new ElasticShapeIndex({ url: elasticsearchUrl!, prefix, paaDims: 16, vectorIndex: 'flat' });
     const store = EmbeddedStore.open();
     const batches = metricBatches(50);
     await store.append(batches);
@@ -68,7 +93,7 @@ describe.skipIf(!elasticsearchUrl)('import and search through Elasticsearch', ()
 describe('Elasticsearch down', () => {
   it('search answers a clear ShapeIndexUnavailableError naming the server', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
-    const index = new ElasticShapeIndex({ url, prefix: 'kale-down', paaDims: 16, candidates: 10, dtwCandidates: 10, vectorIndex: 'flat' });
+    const index = new ElasticShapeIndex({ url, prefix: 'kale-down', paaDims: 16, vectorIndex: 'flat' });
     const store = EmbeddedStore.open();
     await store.append(metricBatches(3));
     const name = metricBatches(3)[0].name;
