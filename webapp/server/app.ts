@@ -30,7 +30,7 @@ export function createApp(deps: WebappDeps, oculus: Oculus, uiDir = DEFAULT_UI_D
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(securityHeaders);
-  app.use(requireAuth(deps.config().webapp));
+  app.use(requireAuth(() => deps.config().webapp));
   app.use('/api', (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();

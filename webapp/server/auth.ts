@@ -34,12 +34,13 @@ function cookie(header: string | undefined, name: string): string | undefined {
 
 /**
  * With a token or basic auth configured, every route needs it: `Authorization: Bearer <token>`, the
- * `kale_token` cookie, `?token=` (which also sets the cookie), or `Authorization: Basic …`.
+ * `kale_token` cookie, `?token=` (which also sets the cookie), or `Authorization: Basic …`. The
+ * credentials are read per request, so a SIGHUP reload changes them without a restart.
  */
-export function requireAuth(cfg: WebappConfig): RequestHandler {
-  const { token, basicAuth } = cfg;
-  if (!token && !basicAuth) return (_req, _res, next) => next();
+export function requireAuth(webapp: () => WebappConfig): RequestHandler {
   return (req, res, next) => {
+    const { token, basicAuth } = webapp();
+    if (!token && !basicAuth) return next();
     const header = req.get('authorization') ?? '';
     if (token) {
       const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1];

@@ -35,8 +35,13 @@ export const startWebapp: StartService = async ({ config, store, log }): Promise
   return {
     name: 'webapp',
     endpoints: { webapp: url },
-    // Auth and bind address are fixed at start (changing them needs a restart); the rest is read live.
-    reload: (next) => { current = { ...next, webapp: cfg }; },
+    // The listener's host and port are fixed at start (changing them needs a restart); credentials
+    // and the rest are read live. Dropping the credentials off loopback fails the reload.
+    reload: (next) => {
+      const webapp = { ...next.webapp, host: cfg.host, port: cfg.port };
+      assertAuthConfigured(webapp);
+      current = { ...next, webapp };
+    },
     stop: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
