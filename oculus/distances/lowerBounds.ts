@@ -109,10 +109,11 @@ export function lbPaaEuclidean(qPaa: ArrayLike<number>, cPaa: ArrayLike<number>,
   return sum * width;
 }
 
-/** The query envelope reduced to PAA segments: max of upper and min of lower over each segment. */
+/** An envelope reduced to PAA segments: max of upper and min of lower over each segment. */
 export interface PaaEnvelope {
-  readonly upper: Float64Array;
-  readonly lower: Float64Array;
+  readonly upper: ArrayLike<number>;
+  readonly lower: ArrayLike<number>;
+  /** Length of the series it was reduced from. */
   readonly n: number;
 }
 
@@ -136,16 +137,19 @@ export function paaEnvelope(env: Envelope, dims: number): PaaEnvelope {
 /**
  * LB_PAA (Keogh 2002, "Exact indexing of dynamic time warping"): LB_Keogh computed on PAA segments of
  * the candidate against the segment-wise envelope; ≤ LB_Keogh ≤ banded DTW (Jensen per segment).
+ * `cPaa` starts at `offset`; the envelope's segments at `envOffset` (a table packs every row's), and
+ * `dims` segments are read (default: the envelope's length).
  */
-export function lbPaaKeogh(env: PaaEnvelope, cPaa: ArrayLike<number>, abandonAt = Infinity, offset = 0): number {
-  const dims = env.upper.length;
+export function lbPaaKeogh(env: PaaEnvelope, cPaa: ArrayLike<number>, abandonAt = Infinity, offset = 0, envOffset = 0, dims = env.upper.length): number {
+  const { upper, lower } = env;
   const width = env.n / dims;
   const limit = abandonAt / width;
   let sum = 0;
   for (let s = 0; s < dims; s++) {
     const v = cPaa[offset + s];
-    if (v > env.upper[s]) sum += (v - env.upper[s]) ** 2;
-    else if (v < env.lower[s]) sum += (v - env.lower[s]) ** 2;
+    const u = upper[envOffset + s], l = lower[envOffset + s];
+    if (v > u) sum += (v - u) ** 2;
+    else if (v < l) sum += (v - l) ** 2;
     if (sum >= limit) return Infinity;
   }
   return sum * width;

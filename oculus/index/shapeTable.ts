@@ -1,9 +1,17 @@
-import { envelopeInto } from '../distances/lowerBounds.js';
+import { envelopeInto, paaEnvelope } from '../distances/lowerBounds.js';
 import { fingerprint } from '../shapes/fingerprint.js';
 import { sax } from '../shapes/sax.js';
 import type { Shape } from '../shapes/shape.js';
 import type { ShapeWindow } from '../shapes/windows.js';
 import { isFlat } from '../shapes/znorm.js';
+
+/** Every row's DTW envelope, packed like the table's `z`, and reduced to PAA segments like its `paa`. */
+export interface RowEnvelopes {
+  readonly upper: Float32Array;
+  readonly lower: Float32Array;
+  readonly paaUpper: Float32Array;
+  readonly paaLower: Float32Array;
+}
 
 /**
  * Shapes of one window in columns (typed arrays), so 250,000 of them scan fast and fit in memory:
@@ -12,7 +20,7 @@ import { isFlat } from '../shapes/znorm.js';
 export class ShapeTable {
   readonly rows = new Map<string, number>();
   /** Every row's DTW envelope for the last radius asked for (see `envelopes`). */
-  private envelopeCache: { radius: number; upper: Float32Array; lower: Float32Array } | null = null;
+  private envelopeCache: (RowEnvelopes & { radius: number }) | null = null;
 
   private constructor(
     readonly window: ShapeWindow,
@@ -66,12 +74,14 @@ export class ShapeTable {
    * Every row's upper and lower envelope for a Sakoe–Chiba radius, packed like `z`, built on first use
    * and kept for the last radius (the default band in practice): it makes the reverse LB_Keogh as
    * cheap as the forward one. Float32 is exact here: envelopes are made of the rows' own values.
-   * Costs twice the memory of `z`.
+   * With them, each row's envelope reduced to PAA segments (packed like `paa`), for LB_PAA the other
+   * way round. Costs a little over twice the memory of `z`.
    */
-  envelopes(radius: number): { readonly upper: Float32Array; readonly lower: Float32Array } {
+  envelopes(radius: number): RowEnvelopes {
     if (this.envelopeCache?.radius === radius) return this.envelopeCache;
-    const n = this.count, len = this.length;
+    const n = this.count, len = this.length, dims = this.dims;
     const upper = new Float32Array(n * len), lower = new Float32Array(n * len);
+    const paaUpper = new Float32Array(n * dims), paaLower = new Float32Array(n * dims);
     const row = new Float64Array(len);
     const env = { upper: new Float64Array(len), lower: new Float64Array(len), radius };
     const deques = new Int32Array(2 * len);
@@ -80,8 +90,11 @@ export class ShapeTable {
       envelopeInto(row, radius, env, deques);
       upper.set(env.upper, i * len);
       lower.set(env.lower, i * len);
+      const segments = paaEnvelope(env, dims);
+      paaUpper.set(segments.upper, i * dims);
+      paaLower.set(segments.lower, i * dims);
     }
-    this.envelopeCache = { radius, upper, lower };
+    this.envelopeCache = { radius, upper, lower, paaUpper, paaLower };
     return this.envelopeCache;
   }
 

@@ -30,7 +30,7 @@ export function searchTable(table: ShapeTable, query: ShapeQuery): ShapeSearchRe
       bounds[i] = Infinity;
       continue;
     }
-    const b = scorer.bound(table.paa, Infinity, i * dims);
+    const b = scorer.bound(table.paa, Infinity, i * dims, envelopes);
     bounds[i] = b;
     const near = dtw ? scorer.proximity(table.paa, i * dims) : b;
     if (near < seeds.worst) seeds.offer(near, i);

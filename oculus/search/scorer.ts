@@ -2,6 +2,7 @@ import { bandRadius } from '../distances/band.js';
 import { cdtw } from '../distances/cdtw.js';
 import { squaredEuclidean } from '../distances/euclidean.js';
 import { fastDtw } from '../distances/fastdtw.js';
+import type { RowEnvelopes } from '../index/shapeTable.js';
 import { envelope, envelopeInto, lbKeogh, lbKeoghTail, lbKim, lbPaaEuclidean, lbPaaKeogh, paaEnvelope, type Envelope, type PaaEnvelope } from '../distances/lowerBounds.js';
 
 export type ScorerName = 'euclidean' | 'dtw' | 'fastdtw';
@@ -51,11 +52,18 @@ export class ShapeScorer {
     this.candidate = new Float64Array(n);
   }
 
-  /** Lower bound from a candidate's PAA vector, found at `offset` of `candidatePaa` (packed tables). */
-  bound(candidatePaa: ArrayLike<number>, abandonAt = Infinity, offset = 0): number {
-    return this.paaEnv
-      ? lbPaaKeogh(this.paaEnv, candidatePaa, abandonAt, offset)
-      : lbPaaEuclidean(this.queryPaa, candidatePaa, this.query.length, abandonAt, offset);
+  /**
+   * Lower bound from a candidate's PAA vector, found at `offset` of `candidatePaa` (packed tables).
+   * For DTW, given the table's row envelopes, also LB_PAA the other way round (the query's PAA
+   * against the candidate's segment envelope, at the same row) and the larger of the two.
+   */
+  bound(candidatePaa: ArrayLike<number>, abandonAt = Infinity, offset = 0, envelopes?: RowEnvelopes): number {
+    if (!this.paaEnv) return lbPaaEuclidean(this.queryPaa, candidatePaa, this.query.length, abandonAt, offset);
+    const forward = lbPaaKeogh(this.paaEnv, candidatePaa, abandonAt, offset);
+    if (!envelopes || forward >= abandonAt || this.options.scorer !== 'dtw') return forward;
+    const dims = this.queryPaa.length;
+    const reverse = lbPaaKeogh({ upper: envelopes.paaUpper, lower: envelopes.paaLower, n: this.query.length }, this.queryPaa, abandonAt, 0, offset, dims);
+    return reverse > forward ? reverse : forward;
   }
 
   /**
@@ -77,7 +85,7 @@ export class ShapeScorer {
    * the distance loops then only ever see one array type and stay fast. `envelopes`, when given, hold
    * the candidate's DTW envelope at the same offset (for this scorer's radius), so it is not rebuilt.
    */
-  exactAt(rows: Float32Array, offset: number, abandonAt = Infinity, envelopes?: { readonly upper: Float32Array; readonly lower: Float32Array }): number {
+  exactAt(rows: Float32Array, offset: number, abandonAt = Infinity, envelopes?: RowEnvelopes): number {
     const c = this.candidate;
     for (let i = 0; i < c.length; i++) c[i] = rows[offset + i];
     if (envelopes && this.options.scorer === 'dtw') {
