@@ -134,6 +134,12 @@ describe('distances (seeded random inputs)', () => {
       const reverse = lbKeoghTail(envelope(b, r), a, reverseTail);
       expect(le(forward, exact)).toBe(true);
       expect(le(reverse, exact)).toBe(true);
+      // LB_PAA the other way round, as a table packs it: a's PAA against b's segment envelope at an offset.
+      const dims = randomInt(rand, 1, n);
+      const segments = paaEnvelope(envelope(b, r), dims);
+      const packed = { upper: Float64Array.of(9, ...segments.upper), lower: Float64Array.of(-9, ...segments.lower), n };
+      const reversePaa = lbPaaKeogh(packed, paa(a, dims), Infinity, 0, 1, dims);
+      expect(le(reversePaa, reverse)).toBe(true);
       for (let k = 0; k <= n; k++) expect(le(k < n ? reverseTail[k + 1] : 0, reverseTail[k])).toBe(true);
       const limit = exact * (0.5 + rand());
       for (const d of [cdtw(a, b, r, limit, forwardTail, r), cdtw(a, b, r, limit, reverseTail, 0)]) {
