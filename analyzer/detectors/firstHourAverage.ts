@@ -1,3 +1,5 @@
+import { lowerBound } from '../stats/lowerBound.js';
+import { summaryOf } from '../stats/seriesSummary.js';
 import { pandasMean, pandasStd } from '../stats/sums.js';
 import { defineDetector, tailAverage } from './types.js';
 
@@ -9,13 +11,13 @@ export const firstHourAverage = defineDetector({
   name: 'first_hour_average',
   description: 'tail average against the mean and std of the oldest hour of the window',
   defaults: { sigma: 3, hourSeconds: 3600 },
-  detect({ timestamps, values, now, fullDuration }, { sigma, hourSeconds }) {
+  detect(input, { sigma, hourSeconds }) {
+    const { timestamps, values, now, fullDuration } = input;
     const cutoff = now - (fullDuration - hourSeconds);
     // Timestamps are ascending, so F is a prefix.
-    let k = 0;
-    while (k < timestamps.length && timestamps[k] < cutoff) k++;
+    const k = lowerBound(timestamps, cutoff);
     const mean = pandasMean(values, 0, k);
-    const std = pandasStd(values, 0, k);
+    const std = pandasStd(values, 0, k, 1, summaryOf(input).sequentialSum(k) / k);
     return Math.abs(tailAverage(values) - mean) > sigma * std;
   },
 });

@@ -1,5 +1,6 @@
 import { binCount, histogramEdges } from '../stats/histogram.js';
 import { summaryOf } from '../stats/seriesSummary.js';
+import type { ValueBuckets } from '../stats/valueBuckets.js';
 import { defineDetector, tailAverage } from './types.js';
 
 /**
@@ -16,11 +17,26 @@ export const histogramBins = defineDetector({
     const { values } = input;
     if (values.length === 0) return null;
     const t = tailAverage(values);
-    const edges = histogramEdges(values, bins, summaryOf(input));
-    if (t <= edges[0]) return binCount(values, edges, 0) <= maxCount;
+    const summary = summaryOf(input);
+    const edges = histogramEdges(values, bins, summary);
+    const sparse = (k: number) => atMostInBin(values, edges, k, maxCount, summary.buckets);
+    if (t <= edges[0]) return sparse(0);
     for (let i = 1; i < bins; i++) {
-      if (t >= edges[i] && t < edges[i + 1]) return binCount(values, edges, i) <= maxCount;
+      if (t >= edges[i] && t < edges[i + 1]) return sparse(i);
     }
     return false;
   },
 });
+
+/**
+ * Does bin `k` hold at most `maxCount` values? The value buckets shared with the median usually
+ * bound the bin's count on the right side of `maxCount`; only when not are the values counted.
+ */
+function atMostInBin(values: Float64Array, edges: Float64Array, k: number, maxCount: number, buckets: ValueBuckets | null): boolean {
+  if (buckets) {
+    const c = buckets.countBetween(edges[k], edges[k + 1]);
+    if (c.atLeast > maxCount) return false;
+    if (c.atMost <= maxCount) return true;
+  }
+  return binCount(values, edges, k) <= maxCount;
+}

@@ -1,5 +1,6 @@
 import { AdfError, adfuller } from '../stats/adf.js';
 import { ksTwoSample } from '../stats/ksTwoSample.js';
+import { lowerBound } from '../stats/lowerBound.js';
 import { DetectorError, defineDetector } from './types.js';
 
 /**
@@ -15,10 +16,8 @@ export const ksTest = defineDetector({
   detect({ timestamps, values, now }, { minPoints, maxLag, d, alpha }) {
     const hourAgo = now - 3600;
     const tenMinutesAgo = now - 600;
-    let a = 0;
-    while (a < timestamps.length && timestamps[a] < hourAgo) a++;
-    let b = a;
-    while (b < timestamps.length && timestamps[b] < tenMinutesAgo) b++;
+    const a = lowerBound(timestamps, hourAgo);
+    const b = lowerBound(timestamps, tenMinutesAgo);
     const reference = values.subarray(a, b);
     const probe = values.subarray(b);
     if (reference.length < minPoints || probe.length < minPoints) return false;

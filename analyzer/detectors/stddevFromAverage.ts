@@ -9,8 +9,11 @@ export const stddevFromAverage = defineDetector({
   defaults: { sigma: 3 },
   detect(input, { sigma }) {
     const { values } = input;
-    if (values.length === 0) return null;
+    const n = values.length;
+    if (n === 0) return null;
     // pandas' mean is numpy's (pairwise); its std goes through bottleneck (sequential).
-    return Math.abs(tailAverage(values) - summaryOf(input).mean) > sigma * pandasStd(values);
+    const summary = summaryOf(input);
+    const std = pandasStd(values, 0, n, 1, summary.sequentialSum(n) / n);
+    return Math.abs(tailAverage(values) - summary.mean) > sigma * std;
   },
 });

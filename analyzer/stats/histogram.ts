@@ -1,4 +1,4 @@
-import { valueRange } from './seriesSummary.js';
+import { valueRange } from './valueBuckets.js';
 
 /**
  * `numpy.histogram(values, bins)` with equal-width bins over [min, max] (widened by ±0.5 when all

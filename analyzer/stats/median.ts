@@ -1,44 +1,68 @@
 import { scratch } from './scratch.js';
-import { valueRange } from './seriesSummary.js';
+import { BUCKETS, ValueBuckets, valueRange } from './valueBuckets.js';
 
-const BUCKETS = 1024;
 const counts = new Int32Array(BUCKETS);
 
+/** Below this length a quickselect of the whole window is cheaper than a pass to bucket it. */
+export const MIN_BUCKETED = 256;
+
 /**
- * Median (the mean of the two middle values for even lengths), exact. Values are first spread over
- * 1024 equal-width buckets between min and max — `floor((v − min)·scale)` never reorders values — so
- * only the bucket(s) holding the middle are gathered and selected, instead of quickselecting the
- * whole window. `range` is the values' min and max when the caller already has them.
+ * Median (the mean of the two middle values for even lengths), exact. Long windows are spread over
+ * value buckets first (`ValueBuckets`) so that only the bucket(s) holding the middle are gathered
+ * and selected, instead of quickselecting the whole window. `range` is the values' min and max when
+ * the caller already has them.
  */
 export function median(values: Float64Array, range?: { readonly min: number; readonly max: number }): number {
   const n = values.length;
   if (n === 0) return NaN;
-  if (n < 256) return selectMedian(copyOf(values, 'median', n));
+  if (n < MIN_BUCKETED) return selectMedian(copyOf(values, 'median', n));
   const { min, max } = range ?? valueRange(values);
-  if (!(max > min) || !Number.isFinite(max - min)) return selectMedian(copyOf(values, 'median', n));
-  const scale = (BUCKETS - 1) / (max - min);
-  counts.fill(0);
-  for (let i = 0; i < n; i++) counts[Math.floor((values[i] - min) * scale)]++;
+  const buckets = ValueBuckets.build(values, min, max, counts);
+  return buckets ? bucketedMedian(buckets) : selectMedian(copyOf(values, 'median', n));
+}
+
+/** The median of the values `buckets` was built from. */
+export function bucketedMedian(buckets: ValueBuckets): number {
+  const n = buckets.values.length;
   // The middle order statistics: k (upper) and, for even n, k − 1.
   const k = n >> 1;
   const lowK = n % 2 === 1 ? k : k - 1;
-  let before = 0;
-  let b = 0;
-  while (before + counts[b] <= lowK) before += counts[b++];
-  let e = b;
-  let through = before + counts[b];
-  while (through <= k) through += counts[++e];
-  const part = scratch('medianPart', through - before);
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    const bucket = Math.floor((values[i] - min) * scale);
-    if (bucket >= b && bucket <= e) part[m++] = values[i];
-  }
+  const first = buckets.bucketOfRank(lowK);
+  const last = buckets.bucketOfRank(k);
+  const before = buckets.before(first);
+  const part = gatherBuckets(buckets, first, last, scratch('medianPart', buckets.before(last + 1) - before));
   const hi = select(part, k - before);
   if (n % 2 === 1) return hi;
   let lo = -Infinity;
   for (let i = 0; i < k - before; i++) if (part[i] > lo) lo = part[i];
   return 0.5 * (lo + hi);
+}
+
+/**
+ * The values whose bucket is in [first, last], into `part` (sized to hold exactly them). A value
+ * window one bucket wider on each side picks the candidates with two comparisons instead of a floor
+ * per value; only candidates get their bucket computed. Should rounding ever make the window miss
+ * one (values a few ulps apart), the count shows it and every value's bucket is computed instead.
+ */
+function gatherBuckets(buckets: ValueBuckets, first: number, last: number, part: Float64Array): Float64Array {
+  const { values, min, scale } = buckets;
+  const lo = min + (first - 1) / scale;
+  const hi = min + (last + 2) / scale;
+  let m = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v >= lo && v <= hi) {
+      const bucket = buckets.bucketOf(v);
+      if (bucket >= first && bucket <= last && m < part.length) part[m++] = v;
+    }
+  }
+  if (m === part.length) return part;
+  m = 0;
+  for (let i = 0; i < values.length; i++) {
+    const bucket = buckets.bucketOf(values[i]);
+    if (bucket >= first && bucket <= last) part[m++] = values[i];
+  }
+  return part;
 }
 
 function copyOf(values: Float64Array, slot: string, n: number): Float64Array {

@@ -1,8 +1,11 @@
-import { pairwiseSum } from './sums.js';
+import { MIN_BUCKETED, bucketedMedian, median } from './median.js';
+import { pairwiseSum, sequentialSum } from './sums.js';
+import { BUCKETS, ValueBuckets, valueRange } from './valueBuckets.js';
 
 /**
  * Statistics several detectors take from the same window (the numpy mean for stddev_from_average,
- * grubbs and least_squares; the range for histogram_bins and the median), computed once per
+ * grubbs and least_squares; the range and value buckets for histogram_bins and the median;
+ * sequential prefix sums for first_hour_average and stddev_from_average), computed once per
  * analysis instead of once per detector. Each is computed on first use, with the arithmetic the
  * detectors' references use, so sharing changes no bit.
  */
@@ -12,8 +15,13 @@ export class SeriesSummary {
   private minValue = Infinity;
   private maxValue = -Infinity;
   private hasRange = false;
+  private prefixLength = 0;
+  private prefixSum = 0;
+  private bucketsValue: ValueBuckets | null | undefined;
+  private medianValue: number | undefined;
 
-  constructor(readonly values: Float64Array) {}
+  /** `counts` is a buffer the summary may take over (the previous summary's: it is done with it). */
+  constructor(readonly values: Float64Array, readonly counts = new Int32Array(BUCKETS)) {}
 
   /** `numpy.mean(values)` (pairwise sum / n; NaN when empty). */
   get mean(): number {
@@ -22,6 +30,37 @@ export class SeriesSummary {
       this.hasSum = true;
     }
     return this.sumValue / this.values.length;
+  }
+
+  /**
+   * Left-to-right sum of `values[0, n)` (bottleneck's order). A sequential sum of a longer prefix
+   * continues the shorter one, so the last prefix is kept and extended: first_hour_average's older
+   * part and stddev_from_average's whole window cost one pass between them.
+   */
+  sequentialSum(n: number): number {
+    if (n < this.prefixLength) return sequentialSum(this.values, 0, n);
+    let s = this.prefixSum;
+    for (let i = this.prefixLength; i < n; i++) s += this.values[i];
+    this.prefixLength = n;
+    this.prefixSum = s;
+    return s;
+  }
+
+  /** The values in buckets (null for short windows, flat ones, or with NaNs). */
+  get buckets(): ValueBuckets | null {
+    if (this.bucketsValue === undefined) {
+      this.bucketsValue = this.values.length < MIN_BUCKETED ? null : ValueBuckets.build(this.values, this.min, this.max, this.counts);
+    }
+    return this.bucketsValue;
+  }
+
+  /** `numpy.median(values)`. */
+  get median(): number {
+    if (this.medianValue === undefined) {
+      const b = this.buckets;
+      this.medianValue = b ? bucketedMedian(b) : median(this.values, this);
+    }
+    return this.medianValue;
   }
 
   /** Smallest value, NaNs skipped (Infinity when there is none). */
@@ -45,18 +84,6 @@ export class SeriesSummary {
   }
 }
 
-/** min and max of `values`, NaNs skipped. */
-export function valueRange(values: Float64Array): { min: number; max: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return { min, max };
-}
-
 let lastInput: object | undefined;
 let lastSummary: SeriesSummary | undefined;
 
@@ -68,7 +95,7 @@ let lastSummary: SeriesSummary | undefined;
 export function summaryOf(input: { readonly values: Float64Array }): SeriesSummary {
   if (input !== lastInput || lastSummary!.values !== input.values) {
     lastInput = input;
-    lastSummary = new SeriesSummary(input.values);
+    lastSummary = new SeriesSummary(input.values, lastSummary?.counts);
   }
   return lastSummary!;
 }

@@ -1,0 +1,99 @@
+/**
+ * The values of a window spread over 1024 equal-width buckets between their min and max, bucket =
+ * `floor((v − min)·scale)`, which never reorders values. One pass builds it; then the median only
+ * has to select among the values of its bucket, and "how many values lie between a and b" can
+ * often be answered from the counts alone, bounded by the two partly covered buckets at the ends.
+ */
+export const BUCKETS = 1024;
+
+/** min and max of `values`, NaNs skipped. */
+export function valueRange(values: Float64Array): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
+export interface CountBounds {
+  /** Values certainly in the interval. */
+  readonly atLeast: number;
+  /** Values possibly in it (the certain ones plus those in buckets next to its ends). */
+  readonly atMost: number;
+}
+
+export class ValueBuckets {
+  /** cumulative[j] = values in buckets 0..j−1; cumulative[BUCKETS] = n. */
+  private readonly cumulative = new Int32Array(BUCKETS + 1);
+  readonly scale: number;
+  /**
+   * Buckets are at least ~10⁶ ulps of the values wide, so which side of a boundary a value is on,
+   * however the boundary was rounded, is only uncertain for values in the buckets beside it.
+   */
+  private readonly wide: boolean;
+
+  private constructor(readonly values: Float64Array, readonly counts: Int32Array, readonly min: number, max: number) {
+    this.scale = (BUCKETS - 1) / (max - min);
+    this.wide = max - min > 1e-6 * Math.max(Math.abs(min), Math.abs(max));
+    counts.fill(0);
+    const n = values.length;
+    for (let i = 0; i < n; i++) counts[Math.floor((values[i] - min) * this.scale)]++;
+    let s = 0;
+    for (let j = 0; j < BUCKETS; j++) {
+      this.cumulative[j] = s;
+      s += counts[j];
+    }
+    this.cumulative[BUCKETS] = s;
+  }
+
+  /**
+   * Buckets for `values` with range [min, max], or null when they cannot be built: no positive
+   * finite range, or NaNs (a NaN has no bucket, so the counts would not add up).
+   */
+  static build(values: Float64Array, min: number, max: number, counts = new Int32Array(BUCKETS)): ValueBuckets | null {
+    if (!(max > min) || !Number.isFinite(max - min)) return null;
+    const b = new ValueBuckets(values, counts, min, max);
+    return b.cumulative[BUCKETS] === values.length ? b : null;
+  }
+
+  bucketOf(v: number): number {
+    return Math.floor((v - this.min) * this.scale);
+  }
+
+  /** Values in buckets lo..hi (clamped). */
+  private inBuckets(lo: number, hi: number): number {
+    const a = Math.max(0, lo);
+    const b = Math.min(BUCKETS - 1, hi);
+    return b < a ? 0 : this.cumulative[b + 1] - this.cumulative[a];
+  }
+
+  /**
+   * Bounds on how many values lie between `lo` and `hi`, whichever ends are open or closed and
+   * however the caller rounds its comparison (`|v − m| < d` or `lo ≤ v < hi` alike): buckets two
+   * or more away from both ends are certain, the two beside each end are not.
+   */
+  countBetween(lo: number, hi: number): CountBounds {
+    if (!this.wide || !(lo <= hi)) return { atLeast: 0, atMost: this.values.length };
+    const a = Math.max(-2, Math.min(BUCKETS + 2, this.bucketOf(lo)));
+    const b = Math.max(-2, Math.min(BUCKETS + 2, this.bucketOf(hi)));
+    return { atLeast: this.inBuckets(a + 2, b - 2), atMost: this.inBuckets(a - 2, b + 2) };
+  }
+
+  /**
+   * Index of the first bucket at which the cumulative count exceeds `k`, i.e. the bucket holding
+   * the k-th smallest value (0-based).
+   */
+  bucketOfRank(k: number): number {
+    let j = 0;
+    while (this.cumulative[j + 1] <= k) j++;
+    return j;
+  }
+
+  /** Values in buckets before `j`. */
+  before(j: number): number {
+    return this.cumulative[j];
+  }
+}
