@@ -1,7 +1,7 @@
 import type { TorusSchemaConfig } from '../core/config/schema.js';
-import type { Store, TorusType, TorusValue } from '../core/store/store.js';
+import type { Store, TorusType } from '../core/store/store.js';
 import { statOf } from '../core/torus/read.js';
-import { bucketId, bucketStart, nextBucket, type Interval } from '../core/torus/intervals.js';
+import { bucketId, bucketStart, type Interval } from '../core/torus/intervals.js';
 import { bucketKey, compileSchemas, schemaMatches, type TorusSchema } from '../core/torus/schemas.js';
 import { getDetector, mergeOptions } from './detectors/registry.js';
 import { SEASONAL_DETECTORS } from './detectors/seasonalBaseline.js';
@@ -12,7 +12,8 @@ import type { Preset } from './presets.js';
  * Seasonal history for the live analyzer (DESIGN §6.4): the analysis window holds one day, so the
  * seasonal detectors get "the same time yesterday / last week" from the metric's torus rollups.
  * Only the buckets one period before the window are read (two days of hourly buckets for the
- * default preset, not eight), for a whole chunk in one pipeline per bucket type.
+ * default preset, not eight), for a whole chunk in one pipeline per bucket type, and each bucket
+ * once: they are kept between cycles.
  */
 
 /** Coarser rollups cannot say what "the same time" held. */
@@ -84,6 +85,11 @@ export class SeasonalHistoryReader {
   private readonly periods: number[];
   private readonly span: number;
   private readonly sources = new Map<string, Source | null>();
+  /**
+   * Bucket means already read, per metric and period. The buckets read are a day or more old, so
+   * closed: after the first cycle only the bucket that came into range is read (hourly, once an hour).
+   */
+  private readonly cache = new Map<string, Segment[]>();
 
   constructor(
     private readonly store: Store,
@@ -105,17 +111,24 @@ export class SeasonalHistoryReader {
   async read(names: ReadonlyArray<string>, now: number): Promise<ChunkHistory | undefined> {
     if (!this.active) return undefined;
     const plans = names.map((name) => this.plan(name, now));
-    const byType = new Map<TorusType, string[]>();
+    // What the cache lacks, grouped by bucket type: one pipeline per type.
+    const byType = new Map<TorusType, { keys: string[]; into: Array<[Float64Array, number]> }>();
     for (const p of plans) {
-      if (!p) continue;
-      const keys = byType.get(p.source.schema.type) ?? [];
-      byType.set(p.source.schema.type, keys);
-      for (const k of p.keys) keys.push(k);
+      if (!p || p.missing.length === 0) continue;
+      const type = p.source.schema.type;
+      const group = byType.get(type) ?? { keys: [], into: [] };
+      byType.set(type, group);
+      for (const m of p.missing) {
+        group.keys.push(m.key);
+        group.into.push([m.segment.means, m.index]);
+      }
     }
-    if (byType.size === 0) return undefined;
-    const read = new Map<TorusType, Promise<Array<TorusValue | null>>>();
-    for (const [type, keys] of byType) read.set(type, this.store.torusRead(type, keys));
-    const cursor = new Map<TorusType, number>();
+    for (const [type, { keys, into }] of byType) {
+      const got = await this.store.torusRead(type, keys);
+      got.forEach((v, k) => { into[k][0][into[k][1]] = statOf(v, 'mean', NaN) ?? NaN; });
+    }
+    // Kept only once read: a failed read must not leave buckets looking empty.
+    for (const p of plans) if (p) this.cache.set(p.name, p.segments);
     const timestamps: number[] = [];
     const values: number[] = [];
     const steps = new Float64Array(names.length);
@@ -124,17 +137,16 @@ export class SeasonalHistoryReader {
       offsets[2 * i] = timestamps.length;
       const p = plans[i];
       if (!p) continue;
-      const type = p.source.schema.type;
-      const got = await read.get(type)!;
-      const at = cursor.get(type) ?? 0;
-      cursor.set(type, at + p.keys.length);
       const step = p.source.interval.step;
-      p.buckets.forEach((id, k) => {
-        const mean = statOf(got[at + k], 'mean', step.seconds);
-        if (mean === null) return;
-        timestamps.push(bucketStart(step, id));
-        values.push(mean);
-      });
+      // Longest period first: its buckets are the oldest, so the history stays in time order.
+      for (let s = p.segments.length - 1; s >= 0; s--) {
+        const { first, means } = p.segments[s];
+        for (let k = 0; k < means.length; k++) {
+          if (Number.isNaN(means[k])) continue;
+          timestamps.push(bucketStart(step, first + k));
+          values.push(means[k]);
+        }
+      }
       offsets[2 * i + 1] = timestamps.length - offsets[2 * i];
       steps[i] = step.seconds;
     }
@@ -142,8 +154,11 @@ export class SeasonalHistoryReader {
     return { timestamps: Float64Array.from(timestamps), values: Float64Array.from(values), steps, offsets };
   }
 
-  /** The buckets one period before the window `[now − fullDuration, now]`, for every period. */
-  private plan(name: string, now: number): { source: Source; buckets: number[]; keys: string[] } | null {
+  /**
+   * For every period, the buckets one period before the window `[now − fullDuration, now]`, taken
+   * from the cache where it has them; the rest are listed as missing (new segments start as NaN).
+   */
+  private plan(name: string, now: number): { name: string; source: Source; segments: Segment[]; missing: Missing[] } | null {
     let source = this.sources.get(name);
     if (source === undefined) {
       source = historySource(this.schemas, name, this.span);
@@ -151,12 +166,33 @@ export class SeasonalHistoryReader {
     }
     if (!source) return null;
     const step = source.interval.step;
-    const ids = new Set<number>();
-    for (const period of this.periods) {
-      const last = bucketId(step, now - period);
-      for (let id = bucketId(step, now - this.fullDuration - period); id <= last; id = nextBucket(step, id)) ids.add(id);
-    }
-    const buckets = [...ids].sort((a, b) => a - b);
-    return { source, buckets, keys: buckets.map((id) => bucketKey(source.schema, name, source.interval.name, id)) };
+    const cached = this.cache.get(name);
+    const missing: Missing[] = [];
+    const segments = this.periods.map((period, p) => {
+      const first = bucketId(step, now - this.fullDuration - period);
+      const length = bucketId(step, now - period) - first + 1;
+      const old = cached?.[p];
+      if (old && old.first === first && old.means.length === length) return old;
+      const segment: Segment = { first, means: new Float64Array(length).fill(NaN) };
+      for (let k = 0; k < length; k++) {
+        const o = first + k - (old?.first ?? 0);
+        if (old && o >= 0 && o < old.means.length) segment.means[k] = old.means[o];
+        else missing.push({ key: bucketKey(source.schema, name, source.interval.name, first + k), segment, index: k });
+      }
+      return segment;
+    });
+    return { name, source, segments, missing };
   }
+}
+
+/** Bucket means `first, first + 1, …` of one metric for one period; NaN = the bucket was empty. */
+interface Segment {
+  readonly first: number;
+  readonly means: Float64Array;
+}
+
+interface Missing {
+  readonly key: string;
+  readonly segment: Segment;
+  readonly index: number;
 }

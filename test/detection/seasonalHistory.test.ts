@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { analyzeSeries } from '../../analyzer/analyze.js';
 import { getPreset } from '../../analyzer/presets.js';
 import { rulesFromConfig } from '../../analyzer/rules.js';
-import { historyContext, historySource, seasonalPeriods } from '../../analyzer/seasonalHistory.js';
+import { historyContext, historySource, SeasonalHistoryReader, seasonalPeriods } from '../../analyzer/seasonalHistory.js';
 import { validateConfig } from '../../core/config/load.js';
-import { compileSchemas } from '../../core/torus/schemas.js';
+import { EmbeddedStore } from '../../core/store/embeddedStore.js';
+import type { TorusType } from '../../core/store/store.js';
+import { compileSchemas, planTorusWrites } from '../../core/torus/schemas.js';
 
 describe('seasonal history source', () => {
   const schemas = compileSchemas([
@@ -61,5 +63,40 @@ describe('seasonal gate in the default preset', () => {
     const expected = analyzeSeries(timestamps, values, { ...opts, context: historyAt(500) });
     expect(expected.votes).toMatchObject({ seasonal_daily: false, seasonal_weekly: false });
     expect(expected.verdict).toBe('normal');
+  });
+});
+
+describe('seasonal history reader', () => {
+  it('reads the buckets one period before the window once, then only those that came into range', async () => {
+    const config = [{ name: 'v', type: 'series' as const, match: '^svc\\.', intervals: { hour: { step: '1h', steps: 24 * 14 } } }];
+    // Near the wall clock: the embedded store expires buckets past their retention by it.
+    const wall = Math.floor(Date.now() / 1000);
+    const now = wall - (wall % 3600) + 120;
+    const store = EmbeddedStore.open();
+    // Hourly points for nine days; each bucket's mean is its hour of day.
+    const compiled = compileSchemas(config);
+    for (let t = now - 9 * 86400; t <= now; t += 3600) {
+      await store.torusWrite(planTorusWrites(compiled, 'svc.a', t, Math.floor((t % 86400) / 3600), now).writes);
+    }
+    const keysRead: string[] = [];
+    const counting = Object.assign(Object.create(store), {
+      torusRead: (type: TorusType, keys: ReadonlyArray<string>) => { keysRead.push(...keys); return store.torusRead(type, keys); },
+    });
+    const reader = new SeasonalHistoryReader(counting, config, getPreset('default'), 86400);
+    const first = (await reader.read(['svc.a', 'db.b'], now))!;
+    // One day's buckets (25, both ends included) for each of the two periods; nothing for db.b.
+    expect(keysRead).toHaveLength(50);
+    const ctx = historyContext(first, 0)!;
+    expect(ctx['history.timestamps']![0]).toBe(Math.floor((now - 8 * 86400) / 3600) * 3600);
+    expect(Array.from(ctx['history.timestamps']!).every((t, i, a) => i === 0 || t > a[i - 1])).toBe(true);
+    expect(Array.from(ctx['history.values']!).slice(0, 3)).toEqual([...[0, 1, 2].map((k) => (Math.floor((now % 86400) / 3600) + k) % 24)]);
+    expect(historyContext(first, 1)).toBeUndefined();
+    keysRead.length = 0;
+    await reader.read(['svc.a'], now + 60);
+    expect(keysRead).toHaveLength(0);
+    const later = (await reader.read(['svc.a'], now + 3600))!;
+    expect(keysRead).toHaveLength(2);
+    expect(historyContext(later, 0)!['history.values']).toHaveLength(50);
+    await store.close();
   });
 });
