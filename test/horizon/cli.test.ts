@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
+import { RedisStore } from '../../core/store/redisStore.js';
 import { kale, startKale } from '../support/kaleCli.js';
+import { freshRedisDb, redisUrl } from '../support/redis.js';
 import { pointsOf, waitFor } from './support.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kale-horizon-'));
@@ -34,6 +36,23 @@ describe('kale horizon', () => {
     let total = 0;
     for (let m = 0; m < 20; m++) total += (await pointsOf(store, `term.m${m}`)).length;
     expect(total).toBe(2000);
+    await store.close();
+  });
+
+  it.runIf(redisUrl)('with Redis, flushes everything the writer thread holds on SIGTERM', async () => {
+    const d = tmp();
+    const cfg = path.join(d, 'kale.config.json');
+    fs.writeFileSync(cfg, JSON.stringify({ horizon: { batchMs: 60_000, batchPoints: 1_000_000 } }));
+    const url = await freshRedisDb();
+    const k = await startKale(['horizon', '--config', cfg, '--redis', url, '--pickle-port', 'off', '--udp-port', 'off', '--line-port', '0', '--log-level', 'warn']);
+    const lines = Array.from({ length: 2000 }, (_, i) => `rterm.m${i % 20} ${i} ${NOW - 500 + Math.floor(i / 20)}\n`).join('');
+    await sendLines(k.ready.line as number, lines);
+    expect(await k.stop()).toBe(0);
+    const store = RedisStore.connect(url);
+    let total = 0;
+    for (let m = 0; m < 20; m++) total += (await pointsOf(store, `rterm.m${m}`)).length;
+    expect(total).toBe(2000);
+    expect((await store.listMetrics()).filter((n) => n.startsWith('rterm.')).length).toBe(20);
     await store.close();
   });
 
