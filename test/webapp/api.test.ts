@@ -55,7 +55,10 @@ describe.each(backends)('webapp API on the %s store', (_kind, open) => {
     expect([body.total, body.rows.length]).toEqual([3, 1]);
     expect(body.detectors).toContain('grubbs');
     const [metric, ts, value, score, votes, preset] = body.rows[0];
-    expect([metric, typeof ts, typeof value, score > 0, preset]).toEqual([XSS_NAME, 'number', 'number', true, 'default']);
+    expect([metric, typeof ts, typeof value, score > 0, body.presets[preset]]).toEqual([XSS_NAME, 'number', 'number', true, 'default']);
+    const full = (await json('/api/anomalies?limit=1')).body.anomalies[0];
+    expect(value).toBe(Number(full.value.toPrecision(6)));
+    expect(Math.abs(score - full.score)).toBeLessThanOrEqual(0.0005);
     expect(votes[body.detectors.indexOf('grubbs')]).toBe('y');
     expect(votes[body.detectors.indexOf('histogram_bins')]).toBe('n');
     expect(votes[body.detectors.indexOf('ks_test')]).toBe('-');

@@ -1,7 +1,7 @@
 /** Typed calls to the webapp's JSON API; a non-2xx answer throws with the server's message. */
 export type Vote = boolean | null;
 
-type CompactRow = [metric: string, timestamp: number, value: number, score: number, votes: string, preset: string];
+type CompactRow = [metric: string, timestamp: number, value: number, score: number, votes: string, preset: number];
 
 /** A list entry: votes stay one character per detector (`y`, `n`, `-`) until a row is opened. */
 export interface AnomalyRow { metric: string; timestamp: number; value: number; score: number; preset: string; votes: string }
@@ -58,8 +58,11 @@ const qs = (params: Record<string, string | number | undefined>) =>
 
 export const api = {
   anomalies: async (): Promise<AnomalyList> => {
-    const r = await call<{ detectors: string[]; rows: CompactRow[] }>('api/anomalies?view=compact');
-    return { detectors: r.detectors, rows: r.rows.map(([metric, timestamp, value, score, votes, preset]) => ({ metric, timestamp, value, score, votes, preset })) };
+    const r = await call<{ detectors: string[]; presets: string[]; rows: CompactRow[] }>('api/anomalies?view=compact');
+    return {
+      detectors: r.detectors,
+      rows: r.rows.map(([metric, timestamp, value, score, votes, preset]) => ({ metric, timestamp, value, score, votes, preset: r.presets[preset] })),
+    };
   },
   metrics: (q: string) => call<{ total: number; metrics: string[] }>(`api/metrics?${qs({ q, limit: 200 })}`),
   series: (metric: string, from?: string, until?: string) => call<{ metric: string; points: Point[] }>(`api/series?${qs({ metric, from, until })}`),
