@@ -1,7 +1,7 @@
 import { scratch } from './scratch.js';
-import { BUCKETS, ValueBuckets, valueRange } from './valueBuckets.js';
+import { BUCKET_WORK_SIZE, ValueBuckets, valueRange } from './valueBuckets.js';
 
-const counts = new Int32Array(BUCKETS);
+const bucketWork = new Int32Array(BUCKET_WORK_SIZE);
 
 /** Below this length a quickselect of the whole window is cheaper than a pass to bucket it. */
 export const MIN_BUCKETED = 256;
@@ -17,7 +17,7 @@ export function median(values: Float64Array, range?: { readonly min: number; rea
   if (n === 0) return NaN;
   if (n < MIN_BUCKETED) return selectMedian(copyOf(values, 'median', n));
   const { min, max } = range ?? valueRange(values);
-  const buckets = ValueBuckets.build(values, min, max, counts);
+  const buckets = ValueBuckets.build(values, min, max, bucketWork);
   return buckets ? bucketedMedian(buckets) : selectMedian(copyOf(values, 'median', n));
 }
 

@@ -1,4 +1,5 @@
 import { median } from './median.js';
+import { scratch } from './scratch.js';
 
 /** Scales a median absolute deviation to a standard deviation for normal data. */
 const MAD_TO_SIGMA = 1.4826;
@@ -19,7 +20,7 @@ export function robustLocationScale(x: Float64Array): RobustLocationScale {
   const n = x.length;
   if (n === 0) return { location: NaN, scale: NaN };
   const location = median(x);
-  const dev = new Float64Array(n);
+  const dev = scratch('robustDeviations', n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
     dev[i] = Math.abs(x[i] - location);

@@ -1,6 +1,6 @@
 import { MIN_BUCKETED, bucketedMedian, median } from './median.js';
 import { pairwiseSum, sequentialSum } from './sums.js';
-import { BUCKETS, ValueBuckets, valueRange } from './valueBuckets.js';
+import { BUCKET_WORK_SIZE, ValueBuckets, valueRange } from './valueBuckets.js';
 
 /**
  * Statistics several detectors take from the same window (the numpy mean for stddev_from_average,
@@ -20,8 +20,8 @@ export class SeriesSummary {
   private bucketsValue: ValueBuckets | null | undefined;
   private medianValue: number | undefined;
 
-  /** `counts` is a buffer the summary may take over (the previous summary's: it is done with it). */
-  constructor(readonly values: Float64Array, readonly counts = new Int32Array(BUCKETS)) {}
+  /** `bucketWork` is space the summary may take over (the previous summary's: it is done with it). */
+  constructor(readonly values: Float64Array, readonly bucketWork = new Int32Array(BUCKET_WORK_SIZE)) {}
 
   /** `numpy.mean(values)` (pairwise sum / n; NaN when empty). */
   get mean(): number {
@@ -49,7 +49,7 @@ export class SeriesSummary {
   /** The values in buckets (null for short windows, flat ones, or with NaNs). */
   get buckets(): ValueBuckets | null {
     if (this.bucketsValue === undefined) {
-      this.bucketsValue = this.values.length < MIN_BUCKETED ? null : ValueBuckets.build(this.values, this.min, this.max, this.counts);
+      this.bucketsValue = this.values.length < MIN_BUCKETED ? null : ValueBuckets.build(this.values, this.min, this.max, this.bucketWork);
     }
     return this.bucketsValue;
   }
@@ -95,7 +95,7 @@ let lastSummary: SeriesSummary | undefined;
 export function summaryOf(input: { readonly values: Float64Array }): SeriesSummary {
   if (input !== lastInput || lastSummary!.values !== input.values) {
     lastInput = input;
-    lastSummary = new SeriesSummary(input.values, lastSummary?.counts);
+    lastSummary = new SeriesSummary(input.values, lastSummary?.bucketWork);
   }
   return lastSummary!;
 }

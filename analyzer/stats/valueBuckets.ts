@@ -25,9 +25,14 @@ export interface CountBounds {
   readonly atMost: number;
 }
 
+/** Work space a `ValueBuckets` fills: bucket counts (plus one slot for NaNs) and their running sums. */
+export const BUCKET_WORK_SIZE = 2 * (BUCKETS + 1);
+
 export class ValueBuckets {
-  /** cumulative[j] = values in buckets 0..j−1; cumulative[BUCKETS] = n. */
-  private readonly cumulative = new Int32Array(BUCKETS + 1);
+  /** counts[j] = values in bucket j; counts[BUCKETS] = NaNs. */
+  private readonly counts: Int32Array;
+  /** cumulative[j] = values in buckets 0..j−1; cumulative[BUCKETS] = all but NaNs. */
+  private readonly cumulative: Int32Array;
   readonly scale: number;
   /**
    * Buckets are at least ~10⁶ ulps of the values wide, so which side of a boundary a value is on,
@@ -35,28 +40,38 @@ export class ValueBuckets {
    */
   private readonly wide: boolean;
 
-  private constructor(readonly values: Float64Array, readonly counts: Int32Array, readonly min: number, max: number) {
-    this.scale = (BUCKETS - 1) / (max - min);
+  private constructor(readonly values: Float64Array, work: Int32Array, readonly min: number, max: number) {
+    const scale = (BUCKETS - 1) / (max - min);
+    this.scale = scale;
     this.wide = max - min > 1e-6 * Math.max(Math.abs(min), Math.abs(max));
+    const counts = work.subarray(0, BUCKETS + 1);
+    const cumulative = work.subarray(BUCKETS + 1, 2 * (BUCKETS + 1));
     counts.fill(0);
     const n = values.length;
-    for (let i = 0; i < n; i++) counts[Math.floor((values[i] - min) * this.scale)]++;
+    // Truncation is the floor here (v − min ≥ 0), and cheaper; a NaN fails `x >= 0` and is counted
+    // apart, so that its presence shows.
+    for (let i = 0; i < n; i++) {
+      const x = (values[i] - min) * scale;
+      counts[x >= 0 ? x | 0 : BUCKETS]++;
+    }
     let s = 0;
     for (let j = 0; j < BUCKETS; j++) {
-      this.cumulative[j] = s;
+      cumulative[j] = s;
       s += counts[j];
     }
-    this.cumulative[BUCKETS] = s;
+    cumulative[BUCKETS] = s;
+    this.counts = counts;
+    this.cumulative = cumulative;
   }
 
   /**
-   * Buckets for `values` with range [min, max], or null when they cannot be built: no positive
-   * finite range, or NaNs (a NaN has no bucket, so the counts would not add up).
+   * Buckets for `values` with range [min, max] in `work` (BUCKET_WORK_SIZE long, reused by the
+   * caller), or null when they cannot be built: no positive finite range, or NaNs.
    */
-  static build(values: Float64Array, min: number, max: number, counts = new Int32Array(BUCKETS)): ValueBuckets | null {
+  static build(values: Float64Array, min: number, max: number, work = new Int32Array(BUCKET_WORK_SIZE)): ValueBuckets | null {
     if (!(max > min) || !Number.isFinite(max - min)) return null;
-    const b = new ValueBuckets(values, counts, min, max);
-    return b.cumulative[BUCKETS] === values.length ? b : null;
+    const b = new ValueBuckets(values, work, min, max);
+    return b.counts[BUCKETS] === 0 ? b : null;
   }
 
   bucketOf(v: number): number {
