@@ -5,7 +5,6 @@ import type { Point } from '../../core/store/store.js';
 import { progress } from '../bench/stats.js';
 import { backfill } from './backfill.js';
 import { IMPORT_FORMATS, detectFormat, parseHistory, type ImportFormat } from './parse.js';
-import { importRouting } from './torusRoute.js';
 
 /** At most this many bad rows are printed; the summary counts all of them. */
 const MAX_BAD_ROWS_SHOWN = 100;
@@ -62,6 +61,7 @@ with no torus schema they are not stored: use --shift-to-now to import an old ex
       }
       if (bad > MAX_BAD_ROWS_SHOWN) process.stderr.write(`… and ${bad - MAX_BAD_ROWS_SHOWN} more bad rows\n`);
 
+      const { importRouting } = await import('./torusRoute.js');
       const route = importRouting(ctx.config);
       const skipped = [...merged.keys()].filter((name) => route.isSkipped(name));
       for (const name of skipped) merged.delete(name);

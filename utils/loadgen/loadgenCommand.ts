@@ -1,10 +1,8 @@
 import { Command } from 'commander';
 import { UsageError, action, withGlobalOptions } from '../../core/cli.js';
 import { printResult, progress } from '../bench/stats.js';
-import { openSender } from '../senders/openSender.js';
 import type { Proto } from '../senders/sender.js';
 import { senderTarget, withTargetOptions } from '../senders/target.js';
-import { waitForStored } from './countStored.js';
 import { horizonCountersSince, readHorizonCounters } from './horizonCounters.js';
 import { generateLoad } from './generateLoad.js';
 
@@ -46,6 +44,8 @@ Exits 1 when fewer points were stored than sent.
     const before = store && (await readHorizonCounters(store))?.counters;
     const run = Date.now().toString(36);
     const names = Array.from({ length: m }, (_, i) => `loadgen.${run}.m${i}`);
+    // The protocol encoders and the window decoder load only when the command runs.
+    const [{ openSender }, { waitForStored }] = await Promise.all([import('../senders/openSender.js'), import('./countStored.js')]);
     const sender = await openSender(opts.proto, host, port);
     const { sent, seconds } = await generateLoad({
       sender, names, rate, durationSeconds: duration, batch,

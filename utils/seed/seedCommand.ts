@@ -1,8 +1,6 @@
 import { Command } from 'commander';
 import { UsageError, action, withGlobalOptions } from '../../core/cli.js';
 import { progress } from '../bench/stats.js';
-import { importRouting } from '../import/torusRoute.js';
-import { openSender } from '../senders/openSender.js';
 import type { Proto } from '../senders/sender.js';
 import { senderTarget, withTargetOptions } from '../senders/target.js';
 import { runSeed, type SeedResult } from './runSeed.js';
@@ -41,6 +39,8 @@ Metrics are named seed.<host>.<what>; injected anomalies: spike, drop, level-shi
     const target = senderTarget(ctx.config, flags.proto);
     const store = ctx.store();
     if (!(await store.ping())) throw new Error(`cannot reach Redis at ${ctx.config.redis.url}`);
+    // The router and the protocol encoders load only when the command runs.
+    const [{ importRouting }, { openSender }] = await Promise.all([import('../import/torusRoute.js'), import('../senders/openSender.js')]);
     const route = importRouting(ctx.config);
     const result = await runSeed({
       store, route: route.route,
