@@ -110,8 +110,7 @@ export class ShapeScorer {
       if (reverse >= abandonAt) return Infinity;
       const forward = lbKeoghTail(this.env, candidate, this.tail, abandonAt);
       if (forward >= abandonAt) return Infinity;
-      // The larger bound's suffix sums abandon sooner: forward ones bound columns, reverse ones rows.
-      return reverse > forward ? cdtw(q, candidate, r, abandonAt, this.tailReverse, 0) : cdtw(q, candidate, r, abandonAt, this.tail, r);
+      return cdtw(q, candidate, r, abandonAt, this.tail, this.tailReverse);
     }
     if (lbKeogh(this.env, candidate, abandonAt) >= abandonAt) return Infinity;
     const d = fastDtw(q, candidate, this.options.radius).distance;

@@ -142,7 +142,7 @@ describe('distances (seeded random inputs)', () => {
       expect(le(reversePaa, reverse)).toBe(true);
       for (let k = 0; k <= n; k++) expect(le(k < n ? reverseTail[k + 1] : 0, reverseTail[k])).toBe(true);
       const limit = exact * (0.5 + rand());
-      for (const d of [cdtw(a, b, r, limit, forwardTail, r), cdtw(a, b, r, limit, reverseTail, 0)]) {
+      for (const d of [cdtw(a, b, r, limit, forwardTail), cdtw(a, b, r, limit, undefined, reverseTail), cdtw(a, b, r, limit, forwardTail, reverseTail)]) {
         if (exact < limit * (1 - 1e-9)) expect(d).toBeCloseTo(exact, 9);
         else if (exact >= limit * (1 + 1e-9)) expect(d).toBe(Infinity);
       }
