@@ -1,6 +1,6 @@
 import { lowerBound } from '../stats/lowerBound.js';
 import { summaryOf } from '../stats/seriesSummary.js';
-import { pandasMean, pandasStd } from '../stats/sums.js';
+import { pandasMean } from '../stats/sums.js';
 import { defineDetector, tailAverage } from './types.js';
 
 /**
@@ -17,7 +17,7 @@ export const firstHourAverage = defineDetector({
     // Timestamps are ascending, so F is a prefix.
     const k = lowerBound(timestamps, cutoff);
     const mean = pandasMean(values, 0, k);
-    const std = pandasStd(values, 0, k, 1, summaryOf(input).sequentialSum(k) / k);
+    const std = summaryOf(input).pandasStd(k);
     return Math.abs(tailAverage(values) - mean) > sigma * std;
   },
 });

@@ -1,5 +1,4 @@
 import { summaryOf } from '../stats/seriesSummary.js';
-import { pandasStd } from '../stats/sums.js';
 import { defineDetector, tailAverage } from './types.js';
 
 /** Anomalous when `|tail − mean(v)| > sigma·std(v)` (sample std) over the whole window. */
@@ -13,7 +12,7 @@ export const stddevFromAverage = defineDetector({
     if (n === 0) return null;
     // pandas' mean is numpy's (pairwise); its std goes through bottleneck (sequential).
     const summary = summaryOf(input);
-    const std = pandasStd(values, 0, n, 1, summary.sequentialSum(n) / n);
+    const std = summary.pandasStd(n);
     return Math.abs(tailAverage(values) - summary.mean) > sigma * std;
   },
 });

@@ -1,5 +1,6 @@
-import { median } from './median.js';
+import { MIN_BUCKETED, median } from './median.js';
 import { scratch } from './scratch.js';
+import { valueRange } from './valueBuckets.js';
 
 /** Scales a median absolute deviation to a standard deviation for normal data. */
 const MAD_TO_SIGMA = 1.4826;
@@ -19,14 +20,17 @@ export interface RobustLocationScale {
 export function robustLocationScale(x: Float64Array): RobustLocationScale {
   const n = x.length;
   if (n === 0) return { location: NaN, scale: NaN };
-  const location = median(x);
+  // Long windows: one pass for the range serves both medians (deviations lie in [0, the larger
+  // distance from the median to an end of the range]).
+  const range = n >= MIN_BUCKETED ? valueRange(x) : undefined;
+  const location = median(x, range);
   const dev = scratch('robustDeviations', n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
     dev[i] = Math.abs(x[i] - location);
     sum += dev[i];
   }
-  const mad = median(dev);
+  const mad = median(dev, range && { min: 0, max: Math.max(range.max - location, location - range.min) });
   return { location, scale: mad > 0 ? MAD_TO_SIGMA * mad : MEAN_AD_TO_SIGMA * (sum / n) };
 }
 

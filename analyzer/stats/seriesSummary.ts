@@ -5,7 +5,7 @@ import { BUCKET_WORK_SIZE, ValueBuckets, valueRange } from './valueBuckets.js';
 /**
  * Statistics several detectors take from the same window (the numpy mean for stddev_from_average,
  * grubbs and least_squares; the range and value buckets for histogram_bins and the median;
- * sequential prefix sums for first_hour_average and stddev_from_average), computed once per
+ * sequential sums and pandas' std for first_hour_average and stddev_from_average), computed once per
  * analysis instead of once per detector. Each is computed on first use, with the arithmetic the
  * detectors' references use, so sharing changes no bit.
  */
@@ -17,6 +17,9 @@ export class SeriesSummary {
   private hasRange = false;
   private prefixLength = 0;
   private prefixSum = 0;
+  private stdPrefix = -1;
+  private stdOfPrefix = NaN;
+  private stdOfAll: number | undefined;
   private bucketsValue: ValueBuckets | null | undefined;
   private medianValue: number | undefined;
 
@@ -44,6 +47,37 @@ export class SeriesSummary {
     this.prefixLength = n;
     this.prefixSum = s;
     return s;
+  }
+
+  /**
+   * pandas' `std()` (ddof 1, through bottleneck: sequential sums) of `values[0, k)`. The first
+   * request also computes the whole window's in the same pass, two independent running sums
+   * costing about one: first_hour_average asks for its older part, stddev_from_average for all.
+   */
+  pandasStd(k: number): number {
+    const n = this.values.length;
+    if (k === n && this.stdOfAll !== undefined) return this.stdOfAll;
+    if (k === this.stdPrefix) return this.stdOfPrefix;
+    const v = this.values;
+    const meanK = this.sequentialSum(k) / k;
+    const meanAll = this.sequentialSum(n) / n;
+    let sk = 0;
+    let sAll = 0;
+    let i = 0;
+    for (; i < k; i++) {
+      const dk = v[i] - meanK;
+      const dAll = v[i] - meanAll;
+      sk += dk * dk;
+      sAll += dAll * dAll;
+    }
+    for (; i < n; i++) {
+      const dAll = v[i] - meanAll;
+      sAll += dAll * dAll;
+    }
+    this.stdOfAll = n <= 1 ? NaN : Math.sqrt(sAll / (n - 1));
+    this.stdPrefix = k;
+    this.stdOfPrefix = k <= 1 ? NaN : Math.sqrt(sk / (k - 1));
+    return this.stdOfPrefix;
   }
 
   /** The values in buckets (null for short windows, flat ones, or with NaNs). */

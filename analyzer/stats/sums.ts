@@ -98,12 +98,10 @@ export function numpyStd(a: Float64Array, ddof = 0, from = 0, n = a.length - fro
 /** pandas `Series.mean()`: numpy's pairwise sum divided by the count (NaN when empty). */
 export const pandasMean = numpyMean;
 
-/**
- * pandas `Series.std()` (ddof 1) as computed through bottleneck's nanstd: two sequential passes;
- * `mean` (the sequential sum / n) may be passed when already known.
- */
-export function pandasStd(a: Float64Array, from = 0, n = a.length - from, ddof = 1, mean = sequentialSum(a, from, n) / n): number {
+/** pandas `Series.std()` (ddof 1) as computed through bottleneck's nanstd: two sequential passes. */
+export function pandasStd(a: Float64Array, from = 0, n = a.length - from, ddof = 1): number {
   if (n <= ddof) return NaN;
+  const mean = sequentialSum(a, from, n) / n;
   let s = 0;
   for (let i = from; i < from + n; i++) {
     const d = a[i] - mean;
