@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { action, withGlobalOptions, withPortOptions } from '../core/cli.js';
 import { runServiceCommand } from '../core/serviceCommand.js';
-import { Router } from './router.js';
+import { Router } from '../core/torus/router.js';
 import { explainName, formatReport } from './schemaDebug.js';
 import { startHorizon } from './service.js';
 

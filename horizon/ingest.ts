@@ -4,7 +4,7 @@
  */
 import { sampledLogger, type Logger } from '../core/log.js';
 import type { IngestCounters } from './counters.js';
-import type { Router } from './router.js';
+import type { Router } from '../core/torus/router.js';
 import type { Sink } from './sink.js';
 import { MAX_NAME_BYTES, validatePoint, type RejectReason, type ValidationLimits, type ValidPoint } from './validate.js';
 import type { PointWriter } from './writer.js';

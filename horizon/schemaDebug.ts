@@ -5,7 +5,7 @@
 import { expandAggregates } from '../core/torus/aggregates.js';
 import { bucketId } from '../core/torus/intervals.js';
 import { bucketKey, schemaMatches } from '../core/torus/schemas.js';
-import type { Router } from './router.js';
+import type { Router } from '../core/torus/router.js';
 
 export interface SchemaMatch {
   schema: string;

@@ -12,7 +12,7 @@ import { listenLineTcp } from './listeners/lineTcp.js';
 import { listenPickleTcp } from './listeners/pickleTcp.js';
 import { listenUdp } from './listeners/udp.js';
 import { scheduleRoomba } from './roomba.js';
-import { Router } from './router.js';
+import { Router } from '../core/torus/router.js';
 import { reportSelfMetrics } from './selfMetrics.js';
 import type { Logger } from '../core/log.js';
 import { RedisStore } from '../core/store/redisStore.js';

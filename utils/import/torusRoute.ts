@@ -1,5 +1,5 @@
 import type { KaleConfig } from '../../core/config/schema.js';
-import { Router } from '../../horizon/router.js';
+import { Router } from '../../core/torus/router.js';
 import type { TorusRouter } from './backfill.js';
 
 export interface ImportRouting {

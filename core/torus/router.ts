@@ -3,11 +3,11 @@
  * torus bucket writes of every schema its name matches, plus those of every aggregate rollup it feeds.
  * Rollups go to torus schemas only: a raw Skyline window holds one series, not a sum of many.
  */
-import { ConfigError } from '../core/config/load.js';
-import type { KaleConfig } from '../core/config/schema.js';
-import { compileAggregates, expandAggregates, type AggregateRule } from '../core/torus/aggregates.js';
-import { compileSchemas, planTorusWrites, schemaMatches, toRegExp, type TorusSchema } from '../core/torus/schemas.js';
-import type { TorusWrite } from '../core/store/store.js';
+import { ConfigError } from '../config/load.js';
+import type { KaleConfig } from '../config/schema.js';
+import { compileAggregates, expandAggregates, type AggregateRule } from './aggregates.js';
+import { compileSchemas, planTorusWrites, schemaMatches, toRegExp, type TorusSchema } from './schemas.js';
+import type { TorusWrite } from '../store/store.js';
 
 export interface Route {
   readonly torus: TorusWrite[];
