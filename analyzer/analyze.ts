@@ -28,6 +28,12 @@ export interface AnalyzeOptions {
   readonly metric?: string;
   /** Longer-range context for detectors that use it (seasonal history from torus rollups). */
   readonly context?: DetectorInput['context'];
+  /**
+   * Run the seasonal detectors only when the others reach consensus (their votes and the score of a
+   * normal verdict are then incomplete, the verdict is the same). For the live cycle, which keeps
+   * only anomalies; `kale analyze` and `kale replay` show every vote.
+   */
+  readonly lazy?: boolean;
 }
 
 /** Judges one sorted, de-duplicated series. Pure apart from custom detectors the config adds. */
@@ -46,23 +52,44 @@ export function analyzeSeries(timestamps: Float64Array, values: Float64Array, op
   };
   const votes: Record<string, Vote> = {};
   const list: Vote[] = [];
-  for (const { name, options, detector: own } of opts.preset.detectors) {
+  const deferred: number[] = [];
+  const judge = (i: number): string | undefined => {
+    const { name, options, detector: own } = opts.preset.detectors[i];
     const detector = own ?? getDetector(name);
     if (!detector) throw new Error(`preset ${opts.preset.name} names unknown detector "${name}"`);
-    let vote: Vote;
+    let vote: Vote = null;
     try {
       vote = detector.detect(input, mergeOptions(detector, options));
     } catch (err) {
       if (!(err instanceof DetectorError)) throw err;
-      if (opts.preset.onDetectorError === 'abort') {
-        return { verdict: 'normal', datapoint, score: 0, error: `${name}: ${err.message}` };
-      }
-      vote = null;
+      if (opts.preset.onDetectorError === 'abort') return `${name}: ${err.message}`;
     }
     votes[name] = vote;
-    list.push(vote);
+    list[i] = vote;
+    return undefined;
+  };
+  const aborted = (error: string): Analysis => ({ verdict: 'normal', datapoint, score: 0, error });
+  for (let i = 0; i < opts.preset.detectors.length; i++) {
+    const { name, detector: own } = opts.preset.detectors[i];
+    // Every name gets its slot now, so `votes` keeps the preset's order.
+    votes[name] = null;
+    list[i] = null;
+    if (opts.lazy && !own && SEASONAL_DETECTORS.has(name)) deferred.push(i);
+    else {
+      const error = judge(i);
+      if (error) return aborted(error);
+    }
   }
-  const anomalous = isConsensus(list, consensusRules(opts.rules, list.length)) && !(opts.preset.seasonal === 'gate' && seasonallyNormal(votes));
+  const consensus = consensusRules(opts.rules, list.length);
+  // A seasonal vote can only add a "normal" (or close the gate), never make a verdict anomalous:
+  // without consensus from the others, skipping them changes no verdict.
+  if (deferred.length && isConsensus(list, consensus)) {
+    for (const i of deferred) {
+      const error = judge(i);
+      if (error) return aborted(error);
+    }
+  }
+  const anomalous = isConsensus(list, consensus) && !(opts.preset.seasonal === 'gate' && seasonallyNormal(votes));
   return { verdict: anomalous ? 'anomalous' : 'normal', votes, datapoint, score: scoreAnomaly(input, votes, list, opts.preset) };
 }
 

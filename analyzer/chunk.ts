@@ -82,7 +82,7 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
     }
     const t1 = performance.now();
     decodeMs += t1 - t0;
-    const a = analyzeSeries(series.timestamps, series.values, { preset, rules, now: req.now, metric: req.names[i], context: historyContext(req.history, i) });
+    const a = analyzeSeries(series.timestamps, series.values, { preset, rules, now: req.now, metric: req.names[i], context: historyContext(req.history, i), lazy: true });
     detectMs += performance.now() - t1;
     if (EXCEPTION_VERDICTS.has(a.verdict)) { count(a.verdict as SkipReason); continue; }
     if (a.error) { count('DetectorError'); continue; }

@@ -64,6 +64,23 @@ describe('seasonal gate in the default preset', () => {
     expect(expected.votes).toMatchObject({ seasonal_daily: false, seasonal_weekly: false });
     expect(expected.verdict).toBe('normal');
   });
+
+  it('lazily (the live cycle) skips the seasonal detectors without consensus, with the same verdicts', () => {
+    const opts = { preset, rules, now: timestamps[n - 1] };
+    const quiet = Float64Array.from(values, (v, i) => (i === n - 1 ? 101 : v));
+    for (const series of [values, quiet]) {
+      for (const context of [undefined, historyAt(100), historyAt(500)]) {
+        const full = analyzeSeries(timestamps, series, { ...opts, context });
+        const lazy = analyzeSeries(timestamps, series, { ...opts, context, lazy: true });
+        expect(lazy.verdict).toBe(full.verdict);
+        expect(Object.keys(lazy.votes!)).toEqual(Object.keys(full.votes!));
+        if (full.verdict === 'anomalous') expect(lazy).toEqual(full);
+      }
+    }
+    const skipped = analyzeSeries(timestamps, quiet, { ...opts, context: historyAt(500), lazy: true });
+    expect(skipped.votes).toMatchObject({ seasonal_daily: null, seasonal_weekly: null });
+    expect(analyzeSeries(timestamps, quiet, { ...opts, context: historyAt(500) }).votes!.seasonal_daily).not.toBeNull();
+  });
 });
 
 describe('seasonal history reader', () => {
