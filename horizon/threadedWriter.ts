@@ -74,6 +74,8 @@ export class ThreadedWriter implements PointWriter {
   }
 
   add(name: string, ts: number, value: number, torus?: readonly TorusWrite[]): void {
+    // A writer thread that died (its error is logged) takes nothing more: count, do not hoard.
+    if (this.exited) { this.counters.dropped++; return; }
     let id = this.nameIds.get(name);
     if (id === undefined) {
       if (this.nameIds.size >= MAX_NAMES) {
@@ -122,6 +124,7 @@ export class ThreadedWriter implements PointWriter {
       this.send({ t: 'close', timeoutMs });
     });
     await this.worker.terminate();
+    this.exited = true;
     return left;
   }
 

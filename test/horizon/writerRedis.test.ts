@@ -66,6 +66,19 @@ describe.each(WRITERS)('%s', (_kind, open) => {
   });
 });
 
+describe('threaded writer without its thread', () => {
+  it('counts points added after the thread is gone as dropped instead of holding them', async () => {
+    const store = RedisStore.connect(`redis://127.0.0.1:${await freePort()}`);
+    const counters = new IngestCounters();
+    const w = new ThreadedWriter(store.url!, counters, { batchMs: 1000, batchPoints: 4, bufferPoints: 10 }, log);
+    expect(await w.close(0)).toBe(0);
+    for (let i = 0; i < 5; i++) w.add('late', 1000 + i, i);
+    expect(counters.dropped).toBe(5);
+    expect(w.depth).toBe(0);
+    store.client.disconnect();
+  });
+});
+
 describe.runIf(redisUrl).each(WRITERS)('%s while Redis is down (own redis-server, killed and restarted)', (_kind, open) => {
   it('buffers, reconnects and stores every point inside the bound, in order; drops and counts the oldest past it', async () => {
     const server = await startRedisServer();
