@@ -104,8 +104,6 @@ export const configSchema = z.object({
     interval: z.number().positive().default(120),
     paaDims: z.number().int().positive().default(32),
     windows: z.array(z.enum(['1h', '24h'])).default(['1h', '24h']),
-    /** Elasticsearch `paa` dense_vector index, for other clients' knn (Kale's searches are exact scans): `flat` or `hnsw`. */
-    vectorIndex: z.enum(['hnsw', 'flat']).default('flat'),
   }).strict().prefault({}),
   webapp: z.object({
     port: portSchema.default(1500),

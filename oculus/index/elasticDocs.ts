@@ -4,8 +4,9 @@ import type { ShapeWindow } from '../shapes/windows.js';
 /**
  * A shape as stored in Elasticsearch. `z` is the z-normalised values as base64 of little-endian
  * float32 (a `binary` field: neither indexed nor parsed, 4 bytes a value, and no float formatting
- * when building bulk bodies); `paa` is a dense_vector for clients that want knn on it; `sax`,
- * `fingerprint` and `segments` are there for term and phrase queries (Oculus's compatibility mode).
+ * when building bulk bodies); `sax`, `fingerprint` and `segments` are there for term and phrase
+ * queries (Oculus's compatibility mode). No PAA vector: searches scan a copy of `z` (elasticIndex.ts)
+ * and recompute it, and indexing one cost more time than any other field.
  */
 export interface ShapeDoc {
   name: string;
@@ -19,7 +20,6 @@ export interface ShapeDoc {
   last: number;
   start: number;
   step: number;
-  paa: number[];
   z: string;
   sax: string;
   fingerprint: string;
@@ -29,7 +29,7 @@ export interface ShapeDoc {
 export const TABLE_FIELDS = ['name', 'flat', 'mean', 'std', 'min', 'max', 'last', 'start', 'z'] as const;
 export type TableDoc = Pick<ShapeDoc, (typeof TABLE_FIELDS)[number]>;
 
-export function shapeMapping(dims: number, vectorIndex: 'hnsw' | 'flat') {
+export function shapeMapping() {
   return {
     dynamic: 'strict' as const,
     properties: {
@@ -44,7 +44,6 @@ export function shapeMapping(dims: number, vectorIndex: 'hnsw' | 'flat') {
       last: { type: 'double' as const, index: false, doc_values: false },
       start: { type: 'double' as const, index: false, doc_values: false },
       step: { type: 'integer' as const, index: false, doc_values: false },
-      paa: { type: 'dense_vector' as const, dims, index: true, similarity: 'l2_norm' as const, index_options: { type: vectorIndex } },
       z: { type: 'binary' as const },
       sax: { type: 'keyword' as const },
       // The standard analyzer is built in (the test zip lacks analysis-common): whitespace-split tokens.
@@ -65,12 +64,6 @@ export function decodeFloats(b64: string): Float32Array {
   return out;
 }
 
-/**
- * Six decimals: PAA values of a z-normalised series lie within a few units of zero, so this is about
- * float32 precision (what dense_vector keeps) with short bulk bodies.
- */
-const f32 = (v: number) => Math.round(v * 1e6) / 1e6;
-
 export function toDoc(s: Shape): ShapeDoc {
   return {
     name: s.name,
@@ -80,7 +73,6 @@ export function toDoc(s: Shape): ShapeDoc {
     ...s.stats,
     start: s.start,
     step: s.step,
-    paa: Array.from(s.paa, f32),
     z: encodeFloats(s.z),
     sax: s.sax,
     fingerprint: s.fingerprint,

@@ -13,8 +13,6 @@ export interface ElasticIndexOptions {
   /** Alias prefix; each window is the alias `<prefix>-<window>` over a timestamped index. */
   readonly prefix: string;
   readonly paaDims: number;
-  /** How the `paa` dense_vector is indexed for knn by other clients: `flat` (exact scan) or `hnsw`. */
-  readonly vectorIndex: 'hnsw' | 'flat';
 }
 
 /** Bulk bodies of about this size, this many in flight: the server shares the machine's cores. */
@@ -28,8 +26,8 @@ const BULK_IN_FLIGHT = 3;
  * Searches are exact: Elasticsearch holds and ships the shapes, and each process keeps a compact copy
  * of the index behind each alias (the embedded index's float32 columns) on which it runs the same
  * exact scan as the embedded index (PAA bounds, then the LB_Kim → LB_Keogh → early-abandoning cascade).
- * A knn on PAA vectors cannot do that for DTW: its distance does not bound DTW tightly enough to know
- * when the top k is complete. The copy is reloaded when the alias moves to a new index (one alias
+ * (A knn on PAA vectors could not: its distance does not bound DTW tightly enough to know when the
+ * top k is complete, and fetching candidates' values costs more than scanning a local copy.) The copy is reloaded when the alias moves to a new index (one alias
  * lookup per search); the importing process keeps the shapes it just wrote.
  */
 export class ElasticShapeIndex implements ShapeIndex {
@@ -53,8 +51,9 @@ export class ElasticShapeIndex implements ShapeIndex {
       const dims = Math.min(this.opts.paaDims, grid.points);
       await this.client.indices.create({
         index,
-        settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '-1' },
-        mappings: shapeMapping(dims, this.opts.vectorIndex),
+        // The index is rebuilt every pass and only published once refreshed: no fsync per bulk request.
+        settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '-1', 'translog.durability': 'async' },
+        mappings: shapeMapping(),
       });
       try {
         await this.bulk(index, shapes);

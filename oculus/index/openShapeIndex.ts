@@ -11,7 +11,6 @@ export function openShapeIndex(config: KaleConfig): ShapeIndex {
       url: config.elasticsearch.url,
       prefix: config.elasticsearch.index,
       paaDims: o.paaDims,
-      vectorIndex: o.vectorIndex,
     });
   }
   return new EmbeddedShapeIndex(config.dataDir, o.paaDims);

@@ -15,7 +15,8 @@ export interface RowEnvelopes {
 
 /**
  * Shapes of one window in columns (typed arrays), so 250,000 of them scan fast and fit in memory:
- * z-normalised values and PAA as float32, stats as float64. Raw values are rebuilt as z·std + mean.
+ * z-normalised values and PAA as float32, stats as float64. Raw values are rebuilt as z·std + mean
+ * (so a rebuilt shape's fingerprint is that of float32-rounded values; the stored one is exact).
  */
 export class ShapeTable {
   readonly rows = new Map<string, number>();
@@ -108,6 +109,6 @@ export class ShapeTable {
     const p = Float64Array.from(this.paaRow(i));
     const raw = z.map((v) => v * std + mean);
     const st = { mean, std, min, max, last };
-    return { name: this.names[i], window: this.window, start, step: this.step, raw, z, paa: p, sax: sax(p), fingerprint: fingerprint(p), stats: st, flat: this.flat[i] === 1 || isFlat(st) };
+    return { name: this.names[i], window: this.window, start, step: this.step, raw, z, paa: p, sax: sax(p), fingerprint: fingerprint(raw), stats: st, flat: this.flat[i] === 1 || isFlat(st) };
   }
 }

@@ -1,15 +1,38 @@
 /**
- * Oculus's coarse fingerprint, kept for a compatibility mode: the series reduced to a phrase of
- * up/down/flat tokens between successive segments, which a term or phrase query can match. Etsy's
- * Oculus matched such phrases in Elasticsearch as its first pass before rescoring; we keep the field so
- * a client relying on it still finds it, but ranking uses the PAA vector and exact distances.
- * Tokens: `u` rise, `d` fall, `s` steady (change below a quarter of a standard deviation).
+ * Etsy Oculus's fingerprint, kept for a compatibility mode (a term or phrase query on the field finds
+ * what the original's first pass found). As the original computed it (helpers/fingerprint.rb,
+ * `translate_metric_array`, on a metric's values in order):
+ *   1. scale every value onto 0–25: ceil((25 / (max − min)) · (x − min)), in that order of operations;
+ *      0 when that is NaN (a constant series), and 0 for x = min = max = 0;
+ *   2. for each adjacent pair take d = previous − next and name it by the first range holding it, in
+ *      the order sdec [4, ∞], dec [1, 4], s [−1, 1], inc [−4, −1], sinc [−∞, −4] (inclusive bounds);
+ *   3. drop every `s` and join the rest with spaces.
+ * So a fall reads `dec`/`sdec` and a rise `inc`/`sinc`, and a steady stretch leaves no token.
  */
-export function fingerprint(zPaa: ArrayLike<number>, steady = 0.25): string {
-  let phrase = '';
-  for (let i = 1; i < zPaa.length; i++) {
-    const delta = zPaa[i] - zPaa[i - 1];
-    phrase += (i > 1 ? ' ' : '') + (delta > steady ? 'u' : delta < -steady ? 'd' : 's');
+const ALPHABET: ReadonlyArray<readonly [name: string, lower: number, upper: number]> = [
+  ['sdec', 4, Infinity],
+  ['dec', 1, 4],
+  ['s', -1, 1],
+  ['inc', -4, -1],
+  ['sinc', -Infinity, -4],
+];
+
+export function fingerprint(values: ArrayLike<number>): string {
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] < min) min = values[i];
+    if (values[i] > max) max = values[i];
   }
-  return phrase;
+  const scaled = Array.from(values, (x) => {
+    if (x === 0 && min === 0 && max === 0) return 0;
+    const s = (25 / (max - min)) * (x - min);
+    return Number.isNaN(s) ? 0 : Math.ceil(s);
+  });
+  const tokens: string[] = [];
+  for (let i = 0; i + 1 < scaled.length; i++) {
+    const d = scaled[i] - scaled[i + 1];
+    const letter = ALPHABET.find(([, lower, upper]) => d >= lower && d <= upper);
+    if (letter && letter[0] !== 's') tokens.push(letter[0]);
+  }
+  return tokens.join(' ');
 }

@@ -30,7 +30,7 @@ export function shapeFromValues(name: string, window: ShapeWindow, raw: Float64A
   const s = stats(raw);
   const z = znormalise(raw, s);
   const p = paa(z, Math.min(paaDims, raw.length));
-  return { name, window, start, step, raw, z, paa: p, sax: sax(p), fingerprint: fingerprint(p), stats: s, flat: isFlat(s) };
+  return { name, window, start, step, raw, z, paa: p, sax: sax(p), fingerprint: fingerprint(raw), stats: s, flat: isFlat(s) };
 }
 
 /** The shape of a stored series' last window; null when the window holds too little data. */

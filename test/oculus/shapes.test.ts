@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../../oculus/shapes/fingerprint.js';
 import { paa } from '../../oculus/shapes/paa.js';
 import { fillGaps, resampleValues, resampleWindow } from '../../oculus/shapes/resample.js';
 import { sax } from '../../oculus/shapes/sax.js';
@@ -84,5 +85,21 @@ describe('shapes', () => {
     expect(s.paa.length).toBe(32);
     expect(resampleValues([NaN, NaN], 10)).toBeNull();
     expect(Array.from(resampleValues([5], 3)!)).toEqual([5, 5, 5]);
+  });
+
+  it("the fingerprint is Etsy Oculus's: values scaled onto 0–25 (ceil), pair differences named, steady ones dropped", () => {
+    // Worked by hand from helpers/fingerprint.rb. min 0, max 25 (scale ×1): differences previous − next
+    // −25 sinc, 4 sdec, 1 dec, −1 s, −4 inc, 5 sdec, 2 dec, 3 dec, 4 sdec, −2 inc, −5 sinc.
+    expect(fingerprint([0, 25, 21, 20, 21, 25, 20, 18, 15, 11, 13, 18])).toBe('sinc sdec dec inc sdec dec dec sdec inc sinc');
+    // Scale 25/10 = 2.5: 0, ceil(2.5) = 3, ceil(1.25) = 2, 25 → −3 inc, 1 dec, −23 sinc.
+    expect(fingerprint([0, 1, 0.5, 10])).toBe('inc dec sinc');
+    // Scale 25/200 from min 100: 0, 25 → −25 sinc; then 25, ceil(0.125) = 1 → 24 sdec.
+    expect(fingerprint([100, 300, 101])).toBe('sinc sdec');
+    // Constant series: 25/0 · 0 is NaN → every value 0; all zeros are 0 too: nothing but steady pairs.
+    expect(fingerprint([7, 7, 7])).toBe('');
+    expect(fingerprint([0, 0, 0])).toBe('');
+    // What the importer stores: the fingerprint of the window's resampled values.
+    const drawn = shapeFromDrawn([0, 25, 21, 20], '1h', 32)!;
+    expect(drawn.fingerprint).toBe(fingerprint(drawn.raw));
   });
 });

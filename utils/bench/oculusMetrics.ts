@@ -141,7 +141,7 @@ export async function benchMetrics(config: KaleConfig, n: number, queries: numbe
   const out: Record<string, BackendFigures | number> = { metrics: n, queries };
   out.embedded = await run(new EmbeddedShapeIndex(null, dims));
   if (esUrl) {
-    const options = { url: esUrl, prefix: `kale-bench-${Date.now()}`, paaDims: dims, vectorIndex: cfg.oculus.vectorIndex };
+    const options = { url: esUrl, prefix: `kale-bench-${Date.now()}`, paaDims: dims };
     const figures = await run(new ElasticShapeIndex(options));
     // Another process (the webapp, `kale similar`) first loads its copy of the shapes from the server.
     onProgress('elasticsearch: cold load');
