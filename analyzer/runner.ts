@@ -83,6 +83,7 @@ export class AnalyzerRunner {
       }
       this.seeded = true;
     }
+    this.history.startCycle();
     let fetchMs = 0;
     let t = performance.now();
     const names = (await store.listMetrics()).filter((n) => inShard(n, this.opts.shard)).sort();

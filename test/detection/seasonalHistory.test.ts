@@ -84,17 +84,42 @@ describe('seasonal gate in the default preset', () => {
 });
 
 describe('seasonal history reader', () => {
-  it('reads the buckets one period before the window once, then only those that came into range', async () => {
-    const config = [{ name: 'v', type: 'series' as const, match: '^svc\\.', intervals: { hour: { step: '1h', steps: 24 * 14 } } }];
-    // Near the wall clock: the embedded store expires buckets past their retention by it.
-    const wall = Math.floor(Date.now() / 1000);
-    const now = wall - (wall % 3600) + 120;
+  const config = [{ name: 'v', type: 'series' as const, match: '^svc\\.', intervals: { hour: { step: '1h', steps: 24 * 14 } } }];
+  // Near the wall clock: the embedded store expires buckets past their retention by it.
+  const wall = Math.floor(Date.now() / 1000);
+  const hourStart = wall - (wall % 3600);
+
+  async function storeWith(names: string[], now: number): Promise<EmbeddedStore> {
     const store = EmbeddedStore.open();
-    // Hourly points for nine days; each bucket's mean is its hour of day.
     const compiled = compileSchemas(config);
-    for (let t = now - 9 * 86400; t <= now; t += 3600) {
-      await store.torusWrite(planTorusWrites(compiled, 'svc.a', t, Math.floor((t % 86400) / 3600), now).writes);
+    for (const name of names) {
+      for (let t = now - 9 * 86400; t <= now; t += 3600) {
+        await store.torusWrite(planTorusWrites(compiled, name, t, Math.floor((t % 86400) / 3600), now).writes);
+      }
     }
+    return store;
+  }
+
+  it('reads at most its budget of buckets a cycle; metrics past it get history in a later cycle', async () => {
+    const now = hourStart + 120;
+    const store = await storeWith(['svc.a', 'svc.b'], now);
+    const reader = new SeasonalHistoryReader(store, config, getPreset('default'), 86400, 60);
+    const first = (await reader.read(['svc.a', 'svc.b'], now))!;
+    expect(historyContext(first, 0)!['history.values']).toHaveLength(50);
+    expect(historyContext(first, 1)).toBeUndefined();
+    // Same cycle: the budget is spent.
+    expect(await reader.read(['svc.b'], now)).toBeUndefined();
+    reader.startCycle();
+    const second = (await reader.read(['svc.a', 'svc.b'], now + 60))!;
+    expect(historyContext(second, 0)!['history.values']).toHaveLength(50);
+    expect(historyContext(second, 1)!['history.values']).toHaveLength(50);
+    await store.close();
+  });
+
+  it('reads the buckets one period before the window once, then only those that came into range', async () => {
+    const now = hourStart + 120;
+    // Hourly points for nine days; each bucket's mean is its hour of day.
+    const store = await storeWith(['svc.a'], now);
     const keysRead: string[] = [];
     const counting = Object.assign(Object.create(store), {
       torusRead: (type: TorusType, keys: ReadonlyArray<string>) => { keysRead.push(...keys); return store.torusRead(type, keys); },
