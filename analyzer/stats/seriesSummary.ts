@@ -1,5 +1,5 @@
 import { MIN_BUCKETED, bucketedMedian, median } from './median.js';
-import { pairwiseSum, sequentialSum } from './sums.js';
+import { pairwiseSum, sequentialSquaredDeviations, sequentialSum } from './sums.js';
 import { BUCKET_WORK_SIZE, ValueBuckets, valueRange } from './valueBuckets.js';
 
 /**
@@ -42,11 +42,9 @@ export class SeriesSummary {
    */
   sequentialSum(n: number): number {
     if (n < this.prefixLength) return sequentialSum(this.values, 0, n);
-    let s = this.prefixSum;
-    for (let i = this.prefixLength; i < n; i++) s += this.values[i];
+    this.prefixSum = sequentialSum(this.values, this.prefixLength, n - this.prefixLength, this.prefixSum);
     this.prefixLength = n;
-    this.prefixSum = s;
-    return s;
+    return this.prefixSum;
   }
 
   /**
@@ -58,22 +56,9 @@ export class SeriesSummary {
     const n = this.values.length;
     if (k === n && this.stdOfAll !== undefined) return this.stdOfAll;
     if (k === this.stdPrefix) return this.stdOfPrefix;
-    const v = this.values;
     const meanK = this.sequentialSum(k) / k;
     const meanAll = this.sequentialSum(n) / n;
-    let sk = 0;
-    let sAll = 0;
-    let i = 0;
-    for (; i < k; i++) {
-      const dk = v[i] - meanK;
-      const dAll = v[i] - meanAll;
-      sk += dk * dk;
-      sAll += dAll * dAll;
-    }
-    for (; i < n; i++) {
-      const dAll = v[i] - meanAll;
-      sAll += dAll * dAll;
-    }
+    const [sk, sAll] = sequentialSquaredDeviations(this.values, k, meanK, meanAll);
     this.stdOfAll = n <= 1 ? NaN : Math.sqrt(sAll / (n - 1));
     this.stdPrefix = k;
     this.stdOfPrefix = k <= 1 ? NaN : Math.sqrt(sk / (k - 1));

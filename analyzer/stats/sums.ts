@@ -77,11 +77,34 @@ function squaredDeviationLeaf(a: Float64Array, from: number, n: number, c: numbe
   return res;
 }
 
-/** Sequential left-to-right sum (bottleneck, plain loops). */
-export function sequentialSum(a: Float64Array, from = 0, n = a.length - from): number {
-  let s = 0;
-  for (let i = from; i < from + n; i++) s += a[i];
+/** Sequential left-to-right sum (bottleneck, plain loops), continuing from `start`. */
+export function sequentialSum(a: Float64Array, from = 0, n = a.length - from, start = 0): number {
+  let s = start;
+  const end = from + n;
+  for (let i = from; i < end; i++) s += a[i];
   return s;
+}
+
+/**
+ * Sequential sums of `(a[i] − prefixMean)²` over `a[0, k)` and of `(a[i] − mean)²` over all of `a`,
+ * in one loop: each is a chain of dependent additions, so two cost about as much as one.
+ */
+export function sequentialSquaredDeviations(a: Float64Array, k: number, prefixMean: number, mean: number): [number, number] {
+  const n = a.length;
+  let sPrefix = 0;
+  let s = 0;
+  let i = 0;
+  for (; i < k; i++) {
+    const dPrefix = a[i] - prefixMean;
+    const d = a[i] - mean;
+    sPrefix += dPrefix * dPrefix;
+    s += d * d;
+  }
+  for (; i < n; i++) {
+    const d = a[i] - mean;
+    s += d * d;
+  }
+  return [sPrefix, s];
 }
 
 /** `numpy.mean` of `a[from, from + n)`: NaN when empty. */
