@@ -1,6 +1,6 @@
 import { roundHalfEven } from '../stats/ksTwoSample.js';
 import { lstsqResiduals } from '../stats/lstsq.js';
-import { simpleRegression } from '../stats/ols.js';
+import { lineResiduals, simpleRegression } from '../stats/ols.js';
 import { scratch } from '../stats/scratch.js';
 import { summaryOf } from '../stats/seriesSummary.js';
 import { numpyStd } from '../stats/sums.js';
@@ -26,7 +26,7 @@ export const leastSquares = defineDetector({
       lstsqResiduals(timestamps, values, errors, vMean);
     } else {
       const line = simpleRegression(timestamps, values, vMean);
-      for (let i = 0; i < n; i++) errors[i] = values[i] - (line.slope * (timestamps[i] - line.centre) + line.intercept);
+      lineResiduals(timestamps, values, line, errors);
     }
     const std = numpyStd(errors);
     const t = (errors[n - 1] + errors[n - 2] + errors[n - 3]) / 3;

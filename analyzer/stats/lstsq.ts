@@ -6,7 +6,7 @@
  * then v ≈ k·(v₁·[ts, 1]) along the top singular vector, a line through the origin rather than the
  * least-squares line — a quirk the etsy preset keeps. Longer windows get the exact (centred) OLS.
  */
-import { centredSums } from './ols.js';
+import { centredSums, lineResiduals } from './ols.js';
 
 const LAPACK_EPS = 2 ** -53;
 
@@ -22,9 +22,7 @@ export function lstsqResiduals(t: Float64Array, v: Float64Array, out: Float64Arr
   const sx2 = sxx + n * centre * centre;
   const lambda1 = (sx2 + n) / 2 + Math.sqrt(((sx2 - n) / 2) ** 2 + sx * sx);
   if (Math.sqrt(n * sxx) > LAPACK_EPS * lambda1) {
-    const slope = sxx === 0 ? 0 : sxy / sxx;
-    for (let i = 0; i < n; i++) out[i] = v[i] - (slope * (t[i] - centre) + vMean);
-    return out;
+    return lineResiduals(t, v, { slope: sxx === 0 ? 0 : sxy / sxx, intercept: vMean, centre }, out);
   }
   // Rank 1: top eigenvector of AᵀA, (Σx, λ1 − Σx²) normalised; coefficients v1·(v1·Aᵀy)/λ1.
   let sty = 0;
@@ -36,8 +34,6 @@ export function lstsqResiduals(t: Float64Array, v: Float64Array, out: Float64Arr
   e0 /= norm;
   e1 /= norm;
   const k = (e0 * sty + e1 * n * vMean) / lambda1;
-  const m = e0 * k;
-  const c = e1 * k;
-  for (let i = 0; i < n; i++) out[i] = v[i] - (m * t[i] + c);
-  return out;
+  // v − (m·(t − 0) + c) is v − (m·t + c) to the bit.
+  return lineResiduals(t, v, { slope: e0 * k, intercept: e1 * k, centre: 0 }, out);
 }

@@ -42,6 +42,24 @@ export function simpleRegression(t: Float64Array, v: Float64Array, knownMean?: n
   return { slope, intercept, centre };
 }
 
+/**
+ * Residuals `v[i] − (slope·(t[i] − centre) + intercept)` into `out`, four an iteration (the loop's
+ * bookkeeping costs as much as the arithmetic). With centre 0 this is `v − (m·t + c)` exactly.
+ */
+export function lineResiduals(t: Float64Array, v: Float64Array, line: LineFit, out: Float64Array): Float64Array {
+  const { slope, centre, intercept } = line;
+  const n = t.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    out[i] = v[i] - (slope * (t[i] - centre) + intercept);
+    out[i + 1] = v[i + 1] - (slope * (t[i + 1] - centre) + intercept);
+    out[i + 2] = v[i + 2] - (slope * (t[i + 2] - centre) + intercept);
+    out[i + 3] = v[i + 3] - (slope * (t[i + 3] - centre) + intercept);
+  }
+  for (; i < n; i++) out[i] = v[i] - (slope * (t[i] - centre) + intercept);
+  return out;
+}
+
 export interface OlsResult {
   readonly params: Float64Array;
   readonly ssr: number;

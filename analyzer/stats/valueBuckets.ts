@@ -32,6 +32,30 @@ export function valueRange(values: Float64Array): { min: number; max: number } {
   return { min, max };
 }
 
+/**
+ * counts[floor((v − min)·scale)]++ for every value, NaNs into counts[BUCKETS]. Truncation is the
+ * floor here (v − min ≥ 0) and cheaper; a NaN fails `x >= 0`. Four values an iteration.
+ */
+function countBuckets(values: Float64Array, min: number, scale: number, counts: Int32Array): void {
+  counts.fill(0);
+  const n = values.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const x0 = (values[i] - min) * scale;
+    const x1 = (values[i + 1] - min) * scale;
+    const x2 = (values[i + 2] - min) * scale;
+    const x3 = (values[i + 3] - min) * scale;
+    counts[x0 >= 0 ? x0 | 0 : BUCKETS]++;
+    counts[x1 >= 0 ? x1 | 0 : BUCKETS]++;
+    counts[x2 >= 0 ? x2 | 0 : BUCKETS]++;
+    counts[x3 >= 0 ? x3 | 0 : BUCKETS]++;
+  }
+  for (; i < n; i++) {
+    const x = (values[i] - min) * scale;
+    counts[x >= 0 ? x | 0 : BUCKETS]++;
+  }
+}
+
 export interface CountBounds {
   /** Values certainly in the interval. */
   readonly atLeast: number;
@@ -60,14 +84,7 @@ export class ValueBuckets {
     this.wide = max - min > 1e-6 * Math.max(Math.abs(min), Math.abs(max));
     const counts = work.subarray(0, BUCKETS + 1);
     const cumulative = work.subarray(BUCKETS + 1, 2 * (BUCKETS + 1));
-    counts.fill(0);
-    const n = values.length;
-    // Truncation is the floor here (v − min ≥ 0), and cheaper; a NaN fails `x >= 0` and is counted
-    // apart, so that its presence shows.
-    for (let i = 0; i < n; i++) {
-      const x = (values[i] - min) * scale;
-      counts[x >= 0 ? x | 0 : BUCKETS]++;
-    }
+    countBuckets(values, min, scale, counts);
     let s = 0;
     for (let j = 0; j < BUCKETS; j++) {
       cumulative[j] = s;
