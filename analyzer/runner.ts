@@ -68,7 +68,7 @@ export class AnalyzerRunner {
     // A metric is judged once a cycle, so the cycle interval is the step episodes are measured in.
     this.episodeOptions = episodeOptionsForStep(
       config.analyzer.interval,
-      { gap: config.analyzer.episodeGap, quietPeriod: config.analyzer.quietPeriod, minScore: this.preset.alertScore },
+      { gap: config.analyzer.episodeGap, quietPeriod: config.analyzer.quietPeriod, minScore: config.analyzer.alertScore ?? this.preset.alertScore },
       EPISODE_STEPS,
     );
   }

@@ -96,6 +96,8 @@ export const configSchema = z.object({
     episodeGap: z.number().nonnegative().default(600),
     /** Seconds after an episode ends during which a new one is recorded but does not alert. */
     quietPeriod: z.number().nonnegative().default(1800),
+    /** Lowest anomaly score at which an episode alerts; unset = the preset's (default 0.75, etsy 0). */
+    alertScore: z.number().min(0).max(1).optional(),
     alerts: z.array(alertRuleSchema).default([]),
     alerters: alertersSchema,
     customDetectors: z.record(z.string(), fn).default({}),

@@ -49,7 +49,7 @@ export function detectionBenchCommand(): Command {
       const results: FileResult[] = [];
       for (const [i, file] of files.entries()) {
         progress('bench detection', i, files.length);
-        results.push(benchFile(readLabelledCsv(file), presets, rules, scoring));
+        results.push(benchFile(readLabelledCsv(file), presets, rules, scoring, ctx.config.analyzer.alertScore));
       }
       progress('bench detection', files.length, files.length);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -100,12 +100,15 @@ function nonNegative(flag: string, v: string): number {
 }
 
 /** Replays one file through every preset (labels withheld) and scores verdicts and alerts. */
-function benchFile(series: LabelledSeries, presets: ReadonlyArray<Preset>, rules: AnalyzerRules, scoring: ScoreOptions): FileResult {
+/** `alertScore`: the config's minimum score to alert, over every preset's own (`analyzer.alertScore`). */
+function benchFile(
+  series: LabelledSeries, presets: ReadonlyArray<Preset>, rules: AnalyzerRules, scoring: ScoreOptions, alertScore: number | undefined,
+): FileResult {
   const flagged: FileResult['flagged'] = {};
   const counts: FileResult['counts'] = {};
   const step = medianStep(series.timestamps);
   for (const preset of presets) {
-    const episodes = episodeOptionsForStep(step, { ...EPISODE_SECONDS, minScore: preset.alertScore }, EPISODE_STEPS);
+    const episodes = episodeOptionsForStep(step, { ...EPISODE_SECONDS, minScore: alertScore ?? preset.alertScore }, EPISODE_STEPS);
     const verdicts: boolean[] = [];
     const scores: number[] = [];
     for (const row of replaySeries({ timestamps: series.timestamps, values: series.values }, preset, rules)) {
