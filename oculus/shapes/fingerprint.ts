@@ -9,30 +9,36 @@
  *   3. drop every `s` and join the rest with spaces.
  * So a fall reads `dec`/`sdec` and a rise `inc`/`sinc`, and a steady stretch leaves no token.
  */
-const ALPHABET: ReadonlyArray<readonly [name: string, lower: number, upper: number]> = [
-  ['sdec', 4, Infinity],
-  ['dec', 1, 4],
-  ['s', -1, 1],
-  ['inc', -4, -1],
-  ['sinc', -Infinity, -4],
-];
-
 export function fingerprint(values: ArrayLike<number>): string {
   let min = Infinity, max = -Infinity;
   for (let i = 0; i < values.length; i++) {
     if (values[i] < min) min = values[i];
     if (values[i] > max) max = values[i];
   }
-  const scaled = Array.from(values, (x) => {
+  const scale = (x: number) => {
     if (x === 0 && min === 0 && max === 0) return 0;
     const s = (25 / (max - min)) * (x - min);
     return Number.isNaN(s) ? 0 : Math.ceil(s);
-  });
-  const tokens: string[] = [];
-  for (let i = 0; i + 1 < scaled.length; i++) {
-    const d = scaled[i] - scaled[i + 1];
-    const letter = ALPHABET.find(([, lower, upper]) => d >= lower && d <= upper);
-    if (letter && letter[0] !== 's') tokens.push(letter[0]);
+  };
+  let phrase = '';
+  let prev = values.length ? scale(values[0]) : 0;
+  for (let i = 1; i < values.length; i++) {
+    const next = scale(values[i]);
+    const token = letter(prev - next);
+    if (token) phrase += phrase ? ` ${token}` : token;
+    prev = next;
   }
-  return tokens.join(' ');
+  return phrase;
+}
+
+/**
+ * The original's alphabet, first matching range wins: sdec [4, ∞], dec [1, 4], s [−1, 1], inc [−4, −1],
+ * sinc [−∞, −4]; `s` comes back as '' (dropped). Differences of ceil'd values are integers.
+ */
+function letter(d: number): string {
+  if (d >= 4) return 'sdec';
+  if (d >= 1) return 'dec';
+  if (d >= -1) return '';
+  if (d >= -4) return 'inc';
+  return 'sinc';
 }
