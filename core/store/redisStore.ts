@@ -15,7 +15,18 @@ import {
 /** Reads in chunks so one huge MGET never blocks Redis for long. */
 const READ_CHUNK = 500;
 
-type Script = (...args: unknown[]) => Promise<unknown>;
+type Script = (args: unknown[]) => Promise<unknown>;
+
+/**
+ * Keys per script call: a call's arguments travel on the JavaScript stack (~23,000 torus writes
+ * overflowed it), and one huge script would also hold Redis for long.
+ */
+const SCRIPT_KEYS = 4096;
+
+/** `items` in runs of at most `size`. */
+function inRuns<T>(items: ReadonlyArray<T>, size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
 
 /**
  * The Redis backend, on one server or a Redis Cluster. On a cluster, multi-key commands and scripts
@@ -42,8 +53,8 @@ export class RedisStore implements Store {
   }
 
   private script(name: 'kaleTrim' | 'kaleTrimBuffer' | 'kaleAppend' | 'kaleTorus'): Script {
-    const fn = (this.client as unknown as Record<string, Script>)[name];
-    return (...args) => fn.apply(this.client, args);
+    const fn = (this.client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name];
+    return (args) => fn.apply(this.client, args);
   }
 
   /** Indices of `keys` grouped so each group may go in one multi-key command: all of them, or by slot on a cluster. */
@@ -79,7 +90,12 @@ export class RedisStore implements Store {
         ...(added.length ? [this.client.sadd(UNIQUE_METRICS, ...added)] : []),
       ]);
     } else {
-      await this.script('kaleAppend')(keys.length + 1, UNIQUE_METRICS, ...keys, ...payloads, ...added);
+      const append = this.script('kaleAppend');
+      const fresh = new Set(added);
+      for (const run of inRuns(keys.map((_, i) => i), SCRIPT_KEYS)) {
+        const runKeys = run.map((i) => keys[i]);
+        await append([runKeys.length + 1, UNIQUE_METRICS, ...runKeys, ...run.map((i) => payloads[i]), ...runKeys.filter((k) => fresh.has(k))]);
+      }
     }
     for (const k of added) this.known.add(k);
   }
@@ -100,8 +116,7 @@ export class RedisStore implements Store {
   async readRawWindows(names: ReadonlyArray<string>): Promise<Array<Uint8Array | null>> {
     const keys = names.map(metricKey);
     const out = new Array<Uint8Array | null>(keys.length);
-    const chunks = this.slotGroups(keys).flatMap((g) =>
-      Array.from({ length: Math.ceil(g.length / READ_CHUNK) }, (_, c) => g.slice(c * READ_CHUNK, (c + 1) * READ_CHUNK)));
+    const chunks = this.slotGroups(keys).flatMap((g) => inRuns(g, READ_CHUNK));
     // All in flight at once: on a cluster most chunks are one key, auto-pipelined per node.
     await Promise.all(chunks.map(async (chunk) => {
       const got = await this.client.mgetBuffer(...chunk.map((j) => keys[j]));
@@ -126,8 +141,8 @@ export class RedisStore implements Store {
     const key = metricKey(name);
     // On a cluster the script may hand back an undecodable key's bytes: read them as a Buffer, unchanged.
     const [kept, removed, forgotten, quarantined, undecodable] = (this.cluster
-      ? await this.script('kaleTrimBuffer')(1, key, String(cutoff))
-      : await this.script('kaleTrim')(3, key, UNIQUE_METRICS, quarantineKey(name), String(cutoff))) as [number, number, number, number, Buffer?];
+      ? await this.script('kaleTrimBuffer')([1, key, String(cutoff)])
+      : await this.script('kaleTrim')([3, key, UNIQUE_METRICS, quarantineKey(name), String(cutoff)])) as [number, number, number, number, Buffer?];
     if (this.cluster && (forgotten || quarantined)) {
       if (undecodable !== undefined) await this.client.set(quarantineKey(name), undecodable);
       await this.client.srem(UNIQUE_METRICS, key);
@@ -149,8 +164,8 @@ export class RedisStore implements Store {
       }
     }
     const torus = this.script('kaleTorus');
-    await Promise.all(this.slotGroups(keys).map((g) =>
-      torus(g.length, ...g.map((i) => keys[i]), ...g.flatMap((i) => args.slice(3 * i, 3 * i + 3)))));
+    const runs = this.slotGroups(keys).flatMap((g) => inRuns(g, SCRIPT_KEYS));
+    await Promise.all(runs.map((run) => torus([run.length, ...run.map((i) => keys[i]), ...run.flatMap((i) => args.slice(3 * i, 3 * i + 3))])));
   }
 
   async torusRead(type: TorusType, keys: ReadonlyArray<string>): Promise<Array<TorusValue | null>> {

@@ -108,6 +108,19 @@ export function storeContract(name: string, h: ContractHarness): void {
       await s.close();
     });
 
+    it('takes batches far larger than one server-side call', async () => {
+      const s = await h.open();
+      const n = 30_000;
+      await s.append(Array.from({ length: n }, (_, i) => ({ name: `big.${i}`, points: [[100, i]] as Array<[number, number]> })));
+      await s.torusWrite(Array.from({ length: n }, (_, i) => ({ type: 'count' as const, key: `big:${i}`, value: i, expireAt: 4_000_000_000 })));
+      expect(await s.listMetrics()).toHaveLength(n);
+      const windows = await s.readWindows([`big.0`, `big.${n - 1}`]);
+      expect(windows.map((w) => w && w.values[0])).toEqual([0, n - 1]);
+      expect(await s.torusKeys('big:*')).toHaveLength(n);
+      expect(await s.torusRead('count', [`big:${n - 1}`])).toEqual([{ type: 'count', total: n - 1 }]);
+      await s.close();
+    });
+
     it('expires torus buckets at their retention', async () => {
       const s = await h.open();
       // Two seconds ahead at least: on a busy box the read right after the write must still see it.
