@@ -60,7 +60,7 @@ export class AnalyzerRunner {
     const { config } = opts;
     this.preset = resolvePreset(opts.presetName ?? config.analyzer.preset, config);
     this.rules = rulesFromConfig(config);
-    this.history = new SeasonalHistoryReader(opts.store, config.horizon.schemas, this.preset, config.fullDuration);
+    this.history = new SeasonalHistoryReader(opts.store, config.horizon.schemas, this.preset, config.fullDuration, config.analyzer.seasonalReadsPerCycle);
     // Functions from a config cannot cross into worker threads: custom detectors run on the main thread.
     const custom = Object.keys(config.analyzer.customDetectors).length > 0;
     const workers = custom ? 0 : (opts.workers ?? config.analyzer.workers ?? os.availableParallelism());

@@ -104,7 +104,7 @@ export class SeasonalHistoryReader {
     schemas: ReadonlyArray<TorusSchemaConfig>,
     preset: Preset,
     private readonly fullDuration: number,
-    private readonly readsPerCycle = 25_000,
+    private readonly readsPerCycle: number,
   ) {
     this.budget = readsPerCycle;
     this.periods = seasonalPeriods(preset);

@@ -98,6 +98,11 @@ export const configSchema = z.object({
     quietPeriod: z.number().nonnegative().default(1800),
     /** Lowest anomaly score at which an episode alerts; unset = the preset's (default 0.75, etsy 0). */
     alertScore: z.number().min(0).max(1).optional(),
+    /**
+     * Torus buckets the seasonal detectors may read per cycle (history one day / one week back). Caps
+     * a cold start's first cycles; raise it with many metrics and a fast Redis to warm up sooner.
+     */
+    seasonalReadsPerCycle: z.number().int().positive().default(25_000),
     alerts: z.array(alertRuleSchema).default([]),
     alerters: alertersSchema,
     customDetectors: z.record(z.string(), fn).default({}),

@@ -124,7 +124,7 @@ describe('seasonal history reader', () => {
     const counting = Object.assign(Object.create(store), {
       torusRead: (type: TorusType, keys: ReadonlyArray<string>) => { keysRead.push(...keys); return store.torusRead(type, keys); },
     });
-    const reader = new SeasonalHistoryReader(counting, config, getPreset('default'), 86400);
+    const reader = new SeasonalHistoryReader(counting, config, getPreset('default'), 86400, 25_000);
     const first = (await reader.read(['svc.a', 'db.b'], now))!;
     // One day's buckets (25, both ends included) for each of the two periods; nothing for db.b.
     expect(keysRead).toHaveLength(50);
