@@ -1,11 +1,8 @@
 import { Command, Option } from 'commander';
 import { action, UsageError, withGlobalOptions } from '../core/cli.js';
 import { runServiceCommand } from '../core/serviceCommand.js';
-import { AlertDispatcher, alertersFromConfig } from './alerters/dispatcher.js';
 import { matchingRules } from './alerters/rules.js';
 import { getPreset, PRESETS, UnknownPresetError } from './presets.js';
-import { AnalyzerRunner } from './runner.js';
-import { analyzerService } from './service.js';
 import { parseShard, ShardError, type Shard } from './shard.js';
 
 interface AnalyzerFlags { interval?: string; once?: boolean; shard?: string; preset?: string; json?: boolean }
@@ -31,6 +28,10 @@ export function analyzerServiceCommand(): Command {
       if (err instanceof ShardError || err instanceof UnknownPresetError) throw new UsageError(err.message);
       throw err;
     }
+    // The runner, its workers and the alerters (nodemailer, HTTP) load only when the command runs.
+    const [{ AlertDispatcher, alertersFromConfig }, { AnalyzerRunner }, { analyzerService }] = await Promise.all([
+      import('./alerters/dispatcher.js'), import('./runner.js'), import('./service.js'),
+    ]);
     if (flags.once) {
       const store = ctx.store();
       const alerts = new AlertDispatcher(store, ctx.config.analyzer.alerts, alertersFromConfig(ctx.config), ctx.log);
