@@ -173,18 +173,20 @@ export class EmbeddedStore implements Store {
   async torusWrite(writes: ReadonlyArray<TorusWrite>): Promise<void> {
     const now = Date.now() / 1000;
     for (const w of writes) {
-      this.writeBucket(w.key, w.type, w.value, w.expireAt, now);
-      if (w.index) this.writeBucket(w.index.key, 'set', w.index.member, w.expireAt, now);
+      this.writeBucket(w.key, w.type, w.value, w.expireAt, now, w.rolling);
+      if (w.index) this.writeBucket(w.index.key, 'set', w.index.member, w.expireAt, now, w.rolling);
     }
     this.dirty = true;
   }
 
-  private writeBucket(key: string, type: TorusType, value: number | string, expireAt: number, now: number): void {
+  private writeBucket(key: string, type: TorusType, value: number | string, expireAt: number, now: number, rolling = false): void {
     let b = this.torus.get(key);
     if (b && (b.expireAt <= now || b.type !== type)) b = undefined;
     if (!b) {
       b = { type, data: emptyData(type), expireAt };
       this.torus.set(key, b);
+    } else if (rolling) {
+      b.expireAt = expireAt;
     }
     switch (type) {
       case 'series': (b.data as number[]).push(Number(value)); break;

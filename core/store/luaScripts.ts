@@ -81,7 +81,8 @@ return n
  * wire inside the script.
  *
  * KEYS[i] = bucket key; ARGV[3i-2] = type (s series, h histogram, c count, g gauge, t set),
- * ARGV[3i-1] = value, ARGV[3i] = expiry (epoch seconds).
+ * ARGV[3i-1] = value, ARGV[3i] = expiry (epoch seconds; negated for a rolling schema, whose expiry
+ * moves with every write).
  */
 export const TORUS_LUA = `
 for i = 1, #KEYS do
@@ -91,7 +92,8 @@ for i = 1, #KEYS do
   elseif t == 'c' then redis.call('INCRBYFLOAT', k, v)
   elseif t == 'g' then redis.call('SET', k, v, 'KEEPTTL')
   else redis.call('SADD', k, v) end
-  redis.call('EXPIREAT', k, e, 'NX')
+  if string.sub(e, 1, 1) == '-' then redis.call('EXPIREAT', k, string.sub(e, 2))
+  else redis.call('EXPIREAT', k, e, 'NX') end
 end
 return #KEYS
 `;

@@ -156,11 +156,12 @@ export class RedisStore implements Store {
     const keys: string[] = [];
     const args: string[] = [];
     for (const w of writes) {
+      const expiry = `${w.rolling ? '-' : ''}${Math.ceil(w.expireAt)}`;
       keys.push(w.key);
-      args.push(TYPE_CODE[w.type], String(w.value), String(Math.ceil(w.expireAt)));
+      args.push(TYPE_CODE[w.type], String(w.value), expiry);
       if (w.index) {
         keys.push(w.index.key);
-        args.push(TYPE_CODE.set, w.index.member, String(Math.ceil(w.expireAt)));
+        args.push(TYPE_CODE.set, w.index.member, expiry);
       }
     }
     const torus = this.script('kaleTorus');

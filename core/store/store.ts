@@ -36,8 +36,10 @@ export interface TorusWrite {
   /** Full bucket key, e.g. `app.requests:1h:472222`. */
   readonly key: string;
   readonly value: number | string;
-  /** Epoch seconds at which the bucket expires (retention); set once per new bucket. */
+  /** Epoch seconds at which the bucket expires (retention); set once per new bucket, or on every write when `rolling`. */
   readonly expireAt: number;
+  /** Retention counts from the latest write to the bucket rather than from the bucket's start. */
+  readonly rolling?: boolean;
   /** With a resolution, the interval key is a set of sub-bucket ids; `index` records this bucket in it. */
   readonly index?: { readonly key: string; readonly member: string };
 }

@@ -87,13 +87,13 @@ export async function readTorus(
   const keys = buckets.map((id) => bucketKey(schema, q.name, q.interval, id));
   const datapoints: Datapoint[] = [];
   if (iv.resolution === undefined) {
-    const values = await store.torusRead(schema.type, keys);
+    const values = readThrough(schema, await store.torusRead(schema.type, keys));
     buckets.forEach((id, i) => datapoints.push([statOf(values[i], q.stat, step.seconds), bucketStart(step, id)]));
   } else {
     const res = iv.resolution;
     for (let i = 0; i < buckets.length; i++) {
       const subs = (await store.torusIndex(keys[i])).map(Number).filter(Number.isFinite).sort((a, b) => a - b);
-      const values = await store.torusRead(schema.type, subs.map((s) => `${keys[i]}:${s}`));
+      const values = readThrough(schema, await store.torusRead(schema.type, subs.map((s) => `${keys[i]}:${s}`)));
       if (q.condense) {
         datapoints.push([statOf(mergeValues(values), q.stat, step.seconds), bucketStart(step, buckets[i])]);
       } else {
@@ -102,6 +102,27 @@ export async function readTorus(
     }
   }
   return { schema: schema.name, interval: q.interval, step: step.seconds, datapoints };
+}
+
+/** Buckets as the schema's `readFn` presents them (each stored value mapped), or as stored. */
+function readThrough(schema: TorusSchema, values: Array<TorusValue | null>): Array<TorusValue | null> {
+  const fn = schema.readFn;
+  if (!fn) return values;
+  return values.map((v): TorusValue | null => {
+    switch (v?.type) {
+      case undefined: return null;
+      case 'series': return { type: 'series', values: v.values.map((x) => Number(fn(x))) };
+      case 'count': return { type: 'count', total: Number(fn(v.total)) };
+      case 'gauge': return { type: 'gauge', last: String(fn(v.last)) };
+      case 'set': return { type: 'set', members: [...new Set(v.members.map((m) => String(fn(m))))] };
+      case 'histogram': {
+        // Values the function maps together pool their counts.
+        const counts = new Map<string, number>();
+        for (const [k, n] of v.counts) { const key = String(fn(k)); counts.set(key, (counts.get(key) ?? 0) + n); }
+        return { type: 'histogram', counts };
+      }
+    }
+  });
 }
 
 function isCompiled(s: ReadonlyArray<TorusSchema> | ReadonlyArray<TorusSchemaConfig>): s is ReadonlyArray<TorusSchema> {

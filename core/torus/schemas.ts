@@ -8,6 +8,8 @@ import type { TorusType, TorusWrite } from '../store/store.js';
 import { bucketExpireAt, bucketId, parseInterval, retentionStart, type Interval } from './intervals.js';
 
 export type Transform = (value: number, name: string, ts: number) => number | string | null | undefined;
+/** A schema's `writeFn` (each value as it is stored) or `readFn` (each stored value as it is read). */
+export type ValueFn = (value: number | string) => number | string;
 
 export interface TorusSchema {
   readonly name: string;
@@ -16,6 +18,10 @@ export interface TorusSchema {
   readonly intervals: ReadonlyMap<string, Interval>;
   readonly prefix: string;
   readonly transform?: Transform;
+  readonly writeFn?: ValueFn;
+  readonly readFn?: ValueFn;
+  /** Retention from each bucket's latest write instead of its start (Kairos before 0.9 kept TTLs this way). */
+  readonly rolling: boolean;
 }
 
 /** A pattern from a config: a RegExp, or a string that is a regex source (`/src/flags` also accepted). */
@@ -33,6 +39,9 @@ export function compileSchemas(configs: ReadonlyArray<TorusSchemaConfig>): Torus
     intervals: new Map(Object.entries(c.intervals).map(([name, spec]) => [name, parseInterval(name, spec)])),
     prefix: c.prefix ?? '',
     transform: c.transform as Transform | undefined,
+    writeFn: c.writeFn as ValueFn | undefined,
+    readFn: c.readFn as ValueFn | undefined,
+    rolling: c.rolling ?? false,
   }));
 }
 
@@ -62,18 +71,21 @@ export function planTorusWrites(schemas: ReadonlyArray<TorusSchema>, name: strin
   let expired = 0;
   for (const s of schemas) {
     if (!schemaMatches(s, name)) continue;
-    const v = s.transform ? s.transform(value, name, ts) : value;
-    if (v === null || v === undefined) continue;
+    const transformed = s.transform ? s.transform(value, name, ts) : value;
+    if (transformed === null || transformed === undefined) continue;
+    const v = s.writeFn ? s.writeFn(transformed) : transformed;
     for (const iv of s.intervals.values()) {
       if (ts < retentionStart(iv, now)) { expired++; continue; }
       const id = bucketId(iv.step, ts);
-      const expireAt = bucketExpireAt(iv, id);
+      const rolling = s.rolling && iv.steps !== undefined;
+      const expireAt = rolling ? now + iv.steps! * iv.step.seconds : bucketExpireAt(iv, id);
       const key = bucketKey(s, name, iv.name, id);
+      const base = { type: s.type, value: v, expireAt, ...(rolling && { rolling }) };
       if (iv.resolution === undefined) {
-        writes.push({ type: s.type, key, value: v, expireAt });
+        writes.push({ ...base, key });
       } else {
         const sub = String(Math.floor(ts / iv.resolution));
-        writes.push({ type: s.type, key: `${key}:${sub}`, value: v, expireAt, index: { key, member: sub } });
+        writes.push({ ...base, key: `${key}:${sub}`, index: { key, member: sub } });
       }
     }
   }

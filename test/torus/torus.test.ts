@@ -130,6 +130,45 @@ function readSuite(open: () => Promise<Store>) {
     await expect(readTorus(store, schemas, { stat: 'avg', name: 's.x', interval: 'min', start: 0, end: T })).rejects.toThrow(/more than/);
     await store.close();
   });
+
+  it('applies writeFn as values are stored and readFn as they are read back', async () => {
+    const store = await open();
+    const fns = compileSchemas(validateConfig({ horizon: { schemas: [
+      // Latencies in ms, stored in 10 ms classes, read back in seconds.
+      { name: 'lat', type: 'histogram', match: '^lat\\.', intervals: { min: { step: 60 } },
+        writeFn: (v: number | string) => Math.round(Number(v) / 10) * 10, readFn: (v: number | string) => Number(v) / 1000 },
+      { name: 'raw', type: 'series', match: '^lat\\.', prefix: 'raw:', intervals: { min: { step: 60 } } },
+    ] } }).horizon.schemas);
+    for (const [t, v] of [[1, 12], [2, 14], [3, 27]]) await store.torusWrite(planTorusWrites(fns, 'lat.api', base + t, v, base + 30).writes);
+    expect(await store.torusRead('histogram', [`lat.api:min:${base / 60}`])).toEqual([{ type: 'histogram', counts: new Map([['10', 2], ['30', 1]]) }]);
+    const read = (stat: string, name = 'lat.api') => readTorus(store, fns, { stat: stat as never, name, interval: 'min', start: base, end: base });
+    expect((await read('max')).datapoints[0][0]).toBe(0.03);
+    expect((await read('mean')).datapoints[0][0]).toBeCloseTo(0.05 / 3);
+    expect((await read('count')).datapoints[0][0]).toBe(3);
+    await store.close();
+  });
+
+  it('keeps a rolling schema\'s bucket for its retention after each write, a fixed one from its start', async () => {
+    const store = await open();
+    const two = { min: { step: 60, steps: 2 } };
+    const fns = compileSchemas(validateConfig({ horizon: { schemas: [
+      { name: 'fixed', type: 'count', match: '.', prefix: 'f:', intervals: two },
+      { name: 'rolling', type: 'count', match: '.', prefix: 'r:', intervals: two, rolling: true },
+    ] } }).horizon.schemas);
+    // A point in the previous minute: the fixed bucket expires 3 steps after that minute began, the
+    // rolling one 2 steps after the write.
+    const now = Math.floor(Date.now() / 1000);
+    const start = (Math.floor(now / 60) - 1) * 60;
+    const writes = planTorusWrites(fns, 'x', start + 1, 1, now).writes;
+    expect(writes.map((w) => [w.key.slice(0, 2), w.expireAt, w.rolling ?? false])).toEqual([['f:', start + 180, false], ['r:', now + 120, true]]);
+    // Each write of a rolling bucket sets its expiry (here a later write that leaves it 2 s);
+    // a fixed bucket keeps the expiry it got when it was created.
+    await store.torusWrite(writes);
+    await store.torusWrite(writes.map((w) => ({ ...w, expireAt: now + 2 })));
+    await new Promise((r) => setTimeout(r, (now + 3.1) * 1000 - Date.now()));
+    expect(await store.torusRead('count', [`r:x:min:${start / 60}`, `f:x:min:${start / 60}`])).toEqual([null, { type: 'count', total: 2 }]);
+    await store.close();
+  });
 }
 
 describe('readTorus on the embedded store', () => readSuite(async () => EmbeddedStore.open()));
