@@ -2,7 +2,7 @@
  * Copies torus data from one schema's interval to another's (DESIGN §4.2): every stored bucket (or
  * sub-bucket) of the source becomes values at that bucket's start time, routed into the destination
  * schema with its own keys, buckets, resolution and retention. Values are already in stored form,
- * so the destination's transform is not applied again.
+ * so the destination's transform and writeFn are not applied again.
  *
  * Running it again copies nothing twice: each source bucket is claimed in the Store's ledger
  * (`migrate.SOURCE>DESTINATION.KEY`, kept as long as the source bucket can exist) before it is
@@ -86,7 +86,7 @@ export function valuesOf(v: TorusValue): Array<number | string> {
 export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   // The names to copy are chosen by the source and the filters; the destination's match does not veto them.
   const destination: TorusSchema = {
-    ...o.destination, match: [/(?:)/], transform: undefined,
+    ...o.destination, match: [/(?:)/], transform: undefined, writeFn: undefined,
     intervals: new Map([[o.interval, o.destination.intervals.get(o.interval)!]]),
   };
   const buckets = (await listSourceBuckets(o.store, o.source, o.interval)).filter((b) =>
