@@ -1,15 +1,13 @@
 import { Command } from 'commander';
 import { action, withGlobalOptions, withPortOptions } from '../core/cli.js';
 import { runServiceCommand } from '../core/serviceCommand.js';
-import { Router } from '../core/torus/router.js';
-import { explainName, formatReport } from './schemaDebug.js';
-import { startHorizon } from './service.js';
 
 /** `kale horizon`: the ingest service alone. */
 export function horizonCommand(): Command {
   const cmd = withPortOptions(withGlobalOptions(new Command('horizon')), ['pickle', 'udp', 'line'])
     .description('ingest: pickle TCP/UDP (carbon-relay, statsd), msgpack UDP and plaintext TCP into the Store');
-  return cmd.action(action(async (ctx) => runServiceCommand(cmd, ctx, startHorizon)));
+  // The listeners, decoders and writer load only when the command runs, not for `kale --help`.
+  return cmd.action(action(async (ctx) => runServiceCommand(cmd, ctx, (await import('./service.js')).startHorizon)));
 }
 
 /** `kale schema-debug NAME…`: which schemas, keys and aggregates each name produces. */
@@ -19,6 +17,7 @@ export function schemaDebugCommand(): Command {
     .argument('<names...>', 'metric names')
     .option('--json', 'print the reports as JSON')
     .action(action(async (ctx, names: string[], opts: { json?: boolean }) => {
+      const [{ Router }, { explainName, formatReport }] = await Promise.all([import('../core/torus/router.js'), import('./schemaDebug.js')]);
       const router = new Router(ctx.config.horizon);
       const reports = names.map((n) => explainName(router, n));
       process.stdout.write(opts.json ? `${JSON.stringify(reports)}\n` : reports.map(formatReport).join('\n'));
