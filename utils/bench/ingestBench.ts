@@ -157,11 +157,18 @@ export function ingestBenchCommand(): Command {
         const worker = new Worker(new URL(import.meta.url), { workerData: job });
         const sent = await new Promise<number>((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
         await worker.terminate();
-        // Drain: wait until nothing new arrives and the writer's queue is empty.
+        // Drain: wait until nothing new has arrived for 300 ms and the writer's queue is empty. TCP
+        // loses nothing, so there also wait for every point sent: a connection paused by back-pressure
+        // can hold points in the kernel past a quiet spell (10 s without progress ends the wait).
         let last = -1;
-        while (horizon.counters.received !== last || horizon.writer.depth > 0) {
-          last = horizon.counters.received;
-          await new Promise((r) => setTimeout(r, 300));
+        let progressAt = performance.now();
+        for (;;) {
+          const received = horizon.counters.received;
+          if (received !== last) { last = received; progressAt = performance.now(); }
+          const quiet = performance.now() - progressAt;
+          const tcpPending = opts.proto !== 'udp' && received < sent && quiet < 10_000;
+          if (!tcpPending && quiet >= 300 && horizon.writer.depth === 0) break;
+          await new Promise((r) => setTimeout(r, 100));
         }
         const seconds = (horizon.counters.lastWriteAt - t0) / 1000;
         const elu = performance.eventLoopUtilization(elu0);
