@@ -15,7 +15,10 @@ export function printResult(result: Record<string, unknown>, json: boolean | und
     return;
   }
   const fmt = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(3)) : String(v));
-  process.stdout.write(`${Object.entries(result).map(([k, v]) => `${k}=${fmt(v)}`).join(' ')}\n`);
+  // Nested results (per backend, per window) print as prefixed keys: embedded_dtw_p95_ms=…
+  const flat = (o: Record<string, unknown>, prefix = ''): string[] => Object.entries(o).flatMap(([k, v]) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? flat(v as Record<string, unknown>, `${prefix}${k}_`) : [`${prefix}${k}=${fmt(v)}`]);
+  process.stdout.write(`${flat(result).join(' ')}\n`);
 }
 
 /** A progress line on stderr that rewrites itself, for long runs. */
