@@ -1,6 +1,7 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, type Redis } from 'ioredis';
-import { APPEND_LUA, TORUS_LUA, TRIM_LUA } from './luaScripts.js';
+import { AppendCommands, type MetricKey } from './appendCommand.js';
+import { TORUS_LUA, TRIM_LUA } from './luaScripts.js';
 import { connectRedis } from './connectRedis.js';
 import { parseRedisTarget } from './redisUrl.js';
 import { decodeWindow, encodeEach } from './windowCodec.js';
@@ -38,12 +39,14 @@ export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   private readonly known = new Set<string>();
   private readonly cluster: boolean;
+  private readonly appends: AppendCommands;
 
   /** `url` is kept so a writer thread can open its own connection to the same database. */
   constructor(readonly client: Redis | Cluster, readonly url?: string) {
     this.cluster = client instanceof Cluster;
+    // Only used on one server (a cluster appends with plain APPENDs).
+    this.appends = new AppendCommands(client as Redis);
     client.defineCommand('kaleTrim', { lua: TRIM_LUA });
-    client.defineCommand('kaleAppend', { lua: APPEND_LUA });
     client.defineCommand('kaleTorus', { lua: TORUS_LUA });
   }
 
@@ -52,7 +55,7 @@ export class RedisStore implements Store {
     return new RedisStore(connectRedis(parseRedisTarget(url)), url);
   }
 
-  private script(name: 'kaleTrim' | 'kaleTrimBuffer' | 'kaleAppend' | 'kaleTorus'): Script {
+  private script(name: 'kaleTrim' | 'kaleTrimBuffer' | 'kaleTorus'): Script {
     const fn = (this.client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name];
     return (args) => fn.apply(this.client, args);
   }
@@ -71,33 +74,32 @@ export class RedisStore implements Store {
   }
 
   async append(batches: ReadonlyArray<AppendBatch>): Promise<void> {
-    const keys: string[] = [];
+    const keys: MetricKey[] = [];
     const lists: Array<AppendBatch['points']> = [];
-    const added: string[] = [];
+    const added: MetricKey[] = [];
     for (const b of batches) {
       if (b.points.length === 0) continue;
-      const key = metricKey(b.name);
+      const key = this.appends.key(b.name);
       keys.push(key);
       lists.push(b.points);
-      if (!this.known.has(key)) added.push(key);
+      if (!this.known.has(key.key)) added.push(key);
     }
-    const payloads = encodeEach(lists);
     if (keys.length === 0) return;
     if (this.cluster) {
+      const payloads = encodeEach(lists);
       // Few keys share a slot, so plain APPENDs, auto-pipelined per node, beat a script call per slot.
       await Promise.all([
-        ...keys.map((k, i) => this.client.append(k, payloads[i])),
-        ...(added.length ? [this.client.sadd(UNIQUE_METRICS, ...added)] : []),
+        ...keys.map((k, i) => this.client.append(k.key, payloads[i])),
+        ...(added.length ? [this.client.sadd(UNIQUE_METRICS, ...added.map((k) => k.key))] : []),
       ]);
     } else {
-      const append = this.script('kaleAppend');
       const fresh = new Set(added);
       for (const run of inRuns(keys.map((_, i) => i), SCRIPT_KEYS)) {
         const runKeys = run.map((i) => keys[i]);
-        await append([runKeys.length + 1, UNIQUE_METRICS, ...runKeys, ...run.map((i) => payloads[i]), ...runKeys.filter((k) => fresh.has(k))]);
+        await this.appends.append(runKeys, run.map((i) => lists[i]), runKeys.filter((k) => fresh.has(k)));
       }
     }
-    for (const k of added) this.known.add(k);
+    for (const k of added) this.known.add(k.key);
   }
 
   /**

@@ -14,9 +14,33 @@ export function encodePoints(points: ReadonlyArray<Point>): Buffer {
 /** Encodes several point lists into one allocation, returning a view per list (one per metric). */
 export function encodeEach(lists: ReadonlyArray<ReadonlyArray<Point>>): Buffer[] {
   let total = 0;
-  for (const l of lists) total += l.length;
-  const out = Buffer.allocUnsafe(total * 19);
+  for (const l of lists) total += encodedSize(l);
+  const out = Buffer.allocUnsafe(total);
   let p = 0;
+  const views: Buffer[] = [];
+  for (const points of lists) {
+    const start = p;
+    p = encodeInto(out, p, points);
+    views.push(out.subarray(start, p));
+  }
+  return views;
+}
+
+/** Bytes `points` take encoded: so a caller can write a length before the points, in one buffer. */
+export function encodedSize(points: ReadonlyArray<Point>): number {
+  let n = points.length;
+  for (const [ts, value] of points) n += numberSize(ts) + numberSize(value);
+  return n;
+}
+
+function numberSize(v: number): number {
+  if (!Number.isSafeInteger(v) || Object.is(v, -0)) return 9;
+  if (v >= 0) return v < 0x80 ? 1 : v < 0x100 ? 2 : v < 0x10000 ? 3 : v < 0x100000000 ? 5 : 9;
+  return v >= -32 ? 1 : v >= -0x80 ? 2 : v >= -0x8000 ? 3 : v >= -0x80000000 ? 5 : 9;
+}
+
+/** Writes `points` into `out` at `p` (room for encodedSize(points) bytes); returns the end. */
+export function encodeInto(out: Buffer, p: number, points: ReadonlyArray<Point>): number {
   const writeNumber = (v: number) => {
     if (Number.isSafeInteger(v) && !Object.is(v, -0)) {
       if (v >= 0) {
@@ -36,17 +60,12 @@ export function encodeEach(lists: ReadonlyArray<ReadonlyArray<Point>>): Buffer[]
       p += 8;
     }
   };
-  const views: Buffer[] = [];
-  for (const points of lists) {
-    const start = p;
-    for (const [ts, value] of points) {
-      out[p++] = 0x92;
-      writeNumber(ts);
-      writeNumber(value);
-    }
-    views.push(out.subarray(start, p));
+  for (const [ts, value] of points) {
+    out[p++] = 0x92;
+    writeNumber(ts);
+    writeNumber(value);
   }
-  return views;
+  return p;
 }
 
 export class WindowDecodeError extends Error {}
