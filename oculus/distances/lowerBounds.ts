@@ -117,7 +117,7 @@ export interface PaaEnvelope {
   readonly n: number;
 }
 
-export function paaEnvelope(env: Envelope, dims: number): PaaEnvelope {
+export function paaEnvelope(env: Envelope, dims: number): PaaEnvelope & { readonly upper: Float64Array; readonly lower: Float64Array } {
   const n = env.upper.length;
   const upper = new Float64Array(dims);
   const lower = new Float64Array(dims);

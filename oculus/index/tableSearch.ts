@@ -7,47 +7,43 @@ import type { ShapeTable } from './shapeTable.js';
 const SEED_FACTOR = 8;
 
 /**
- * Exact k-nearest search over a table, pruned by the PAA lower bound (Euclidean) or LB_PAA of the
- * query envelope (DTW): bound every row (cheap, PAA dims each), score the rows nearest in PAA space
- * exactly (SEED_FACTOR·k of them; see ShapeScorer.proximity) so the best-so-far is tight from the
- * start, then scan the rest in
- * table order, skipping rows whose bound cannot beat it and letting the scorer's cascade prune the
- * others. Gives the same top k as scoring every row. No sort: sorting 250k bounds cost more than
- * the order saved once the seeds have set the best-so-far.
+ * Exact k-nearest search over a table: one pass computes every row's PAA Euclidean distance (cheap,
+ * PAA dims each; see ShapeScorer.nearRows), the SEED_FACTOR·k nearest rows are scored exactly first so
+ * the best-so-far is tight from the start, then the rest are scanned in table order: a row whose PAA
+ * lower bound (ShapeScorer.boundAt, abandoned at the best-so-far) cannot beat it is skipped, the
+ * others go through the scorer's cascade. Gives the same top k as scoring every row. Bounds are only
+ * computed in the scan, against a known best-so-far, so most stop after a few segments; no sort
+ * (sorting 250k bounds cost more than the order saved once the seeds have set the best-so-far).
  */
 export function searchTable(table: ShapeTable, query: ShapeQuery): ShapeSearchResult {
   const { shape, k, exclude } = query;
   if (shape.flat) return searchFlat(table, query);
   const scorer = new ShapeScorer(shape.z, shape.paa, query.scoring);
   const n = table.count;
-  const { dims, length, z } = table;
-  const dtw = query.scoring.scorer === 'dtw';
-  const envelopes = dtw ? table.envelopes(scorer.radius) : undefined;
-  const bounds = new Float64Array(n);
+  const { length, z } = table;
+  const envelopes = query.scoring.scorer === 'dtw' ? table.envelopes(scorer.radius) : undefined;
+  const near = new Float64Array(n);
+  scorer.nearRows(table.paa, n, near);
   const seeds = new TopK<number>(k * SEED_FACTOR);
+  const skip = new Uint8Array(n);
+  const excluding = exclude.names.length > 0 || exclude.segments.length > 0;
   for (let i = 0; i < n; i++) {
-    if (table.flat[i] || isExcluded(table.names[i], exclude)) {
-      bounds[i] = Infinity;
-      continue;
-    }
-    const b = scorer.bound(table.paa, Infinity, i * dims, envelopes);
-    bounds[i] = b;
-    const near = dtw ? scorer.proximity(table.paa, i * dims) : b;
-    if (near < seeds.worst) seeds.offer(near, i);
+    if (table.flat[i] || (excluding && isExcluded(table.names[i], exclude))) skip[i] = 1;
+    else if (near[i] < seeds.worst) seeds.offer(near[i], i);
   }
   const top = new TopK<number>(k);
   let examined = 0;
+  const visit = (i: number): void => {
+    const worst = top.worst;
+    if (scorer.boundAt(table.paa, i, worst, envelopes) >= worst) return;
+    examined++;
+    top.offer(scorer.exactAt(z, i * length, worst, envelopes), i);
+  };
   for (const { item: i } of seeds.sorted()) {
-    if (bounds[i] >= top.worst) continue;
-    examined++;
-    top.offer(scorer.exactAt(z, i * length, top.worst, envelopes), i);
-    bounds[i] = Infinity; // done
+    visit(i);
+    skip[i] = 1; // done
   }
-  for (let i = 0; i < n; i++) {
-    if (bounds[i] >= top.worst) continue;
-    examined++;
-    top.offer(scorer.exactAt(z, i * length, top.worst, envelopes), i);
-  }
+  for (let i = 0; i < n; i++) if (!skip[i]) visit(i);
   return { hits: top.sorted().map(({ score, item }) => ({ score, shape: table.shape(item) })), examined };
 }
 
