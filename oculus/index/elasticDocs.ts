@@ -80,21 +80,31 @@ export function toDoc(s: Shape): ShapeDoc {
 }
 
 /**
- * Bulk request bodies (NDJSON) for an index, each at most about `maxBytes`: built as strings here so
- * the client does not serialise 250,000 objects a second time.
+ * Bulk request bodies (NDJSON) for an index, each about `maxBytes`, built as strings here so the client
+ * does not serialise 250,000 objects a second time. `add` answers a body once one is full; `flush`
+ * the rest (or null).
  */
-export function* bulkBodies(index: string, shapes: ReadonlyArray<Shape>, maxBytes: number): Generator<string> {
-  let lines: string[] = [];
-  let size = 0;
-  for (const s of shapes) {
-    const line = `{"index":{"_index":${JSON.stringify(index)},"_id":${JSON.stringify(s.name)}}}\n${JSON.stringify(toDoc(s))}\n`;
-    lines.push(line);
-    size += line.length;
-    if (size >= maxBytes) {
-      yield lines.join('');
-      lines = [];
-      size = 0;
-    }
+export class BulkBodies {
+  private lines: string[] = [];
+  private size = 0;
+  private readonly action: string;
+
+  constructor(index: string, private readonly maxBytes: number) {
+    this.action = `{"index":{"_index":${JSON.stringify(index)},"_id":`;
   }
-  if (lines.length) yield lines.join('');
+
+  add(s: Shape): string | null {
+    const line = `${this.action}${JSON.stringify(s.name)}}}\n${JSON.stringify(toDoc(s))}\n`;
+    this.lines.push(line);
+    this.size += line.length;
+    return this.size >= this.maxBytes ? this.flush() : null;
+  }
+
+  flush(): string | null {
+    if (!this.lines.length) return null;
+    const body = this.lines.join('');
+    this.lines = [];
+    this.size = 0;
+    return body;
+  }
 }

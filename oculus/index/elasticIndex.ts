@@ -1,8 +1,9 @@
 import { Client, errors } from '@elastic/elasticsearch';
 import { ShapeIndexUnavailableError } from '../errors.js';
+import type { ShapeChunks } from '../shapeChunks.js';
 import type { Shape } from '../shapes/shape.js';
 import { WINDOW_GRIDS, type ShapeWindow } from '../shapes/windows.js';
-import { bulkBodies, shapeMapping } from './elasticDocs.js';
+import { BulkBodies, shapeMapping } from './elasticDocs.js';
 import { loadTable } from './elasticTable.js';
 import type { ShapeIndex, ShapeQuery, ShapeSearchResult } from './shapeIndex.js';
 import { ShapeTable } from './shapeTable.js';
@@ -13,6 +14,8 @@ export interface ElasticIndexOptions {
   /** Alias prefix; each window is the alias `<prefix>-<window>` over a timestamped index. */
   readonly prefix: string;
   readonly paaDims: number;
+  /** Size of one bulk request body (default 4 MB; tests make it small to have many in flight). */
+  readonly bulkBytes?: number;
 }
 
 /** Bulk bodies of about this size, this many in flight: the server shares the machine's cores. */
@@ -43,7 +46,7 @@ export class ElasticShapeIndex implements ShapeIndex {
     return `${this.opts.prefix}-${window}`;
   }
 
-  async replace(window: ShapeWindow, shapes: ReadonlyArray<Shape>): Promise<void> {
+  async replace(window: ShapeWindow, chunks: ShapeChunks): Promise<void> {
     await this.call(async () => {
       const alias = this.alias(window);
       const index = `${alias}-${Date.now()}`;
@@ -55,8 +58,9 @@ export class ElasticShapeIndex implements ShapeIndex {
         settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '-1', 'translog.durability': 'async' },
         mappings: shapeMapping(),
       });
+      let shapes: Shape[];
       try {
-        await this.bulk(index, shapes);
+        shapes = await this.bulk(index, chunks);
       } catch (err) {
         await this.client.indices.delete({ index }).catch(() => {});
         throw err;
@@ -91,22 +95,45 @@ export class ElasticShapeIndex implements ShapeIndex {
     await this.client.close();
   }
 
-  /** Sends the shapes as NDJSON bulk bodies, a few in flight; any rejected document fails the import. */
-  private async bulk(index: string, shapes: ReadonlyArray<Shape>): Promise<void> {
-    const bodies = bulkBodies(index, shapes, BULK_BYTES);
-    const send = async (): Promise<void> => {
-      for (let next = bodies.next(); !next.done; next = bodies.next()) {
-        const res = await this.client.transport.request<{ errors: boolean; items: Array<{ index?: { _id?: string; error?: unknown } }> }>(
-          { method: 'POST', path: '/_bulk', bulkBody: next.value },
-        );
-        if (res.errors) {
-          const failed = res.items.filter((it) => it.index?.error);
-          throw new Error(`bulk import into ${index}: ${failed.length} documents failed, first: ${failed[0]?.index?._id}: ${JSON.stringify(failed[0]?.index?.error)}`);
-        }
-      }
+  /**
+   * Sends the shapes as NDJSON bulk bodies as their chunks arrive, up to BULK_IN_FLIGHT requests at a
+   * time: the server indexes while the importer still reads and builds shapes. Any rejected document
+   * fails the import. Answers every shape sent, for the local table.
+   */
+  private async bulk(index: string, chunks: ShapeChunks): Promise<Shape[]> {
+    const shapes: Shape[] = [];
+    const bodies = new BulkBodies(index, this.opts.bulkBytes ?? BULK_BYTES);
+    const inFlight = new Set<Promise<void>>();
+    let failure: { error: unknown } | null = null;
+    const send = async (body: string): Promise<void> => {
+      if (inFlight.size >= BULK_IN_FLIGHT) await Promise.race(inFlight);
+      if (failure) throw failure.error;
+      const request = this.sendBulk(index, body).catch((error: unknown) => { failure ??= { error }; });
+      const tracked = request.then(() => { inFlight.delete(tracked); });
+      inFlight.add(tracked);
     };
-    // Workers share one generator, so each body is built just before it is sent.
-    await Promise.all(Array.from({ length: BULK_IN_FLIGHT }, send));
+    for await (const chunk of chunks) {
+      for (const s of chunk) {
+        shapes.push(s);
+        const body = bodies.add(s);
+        if (body) await send(body);
+      }
+    }
+    const rest = bodies.flush();
+    if (rest) await send(rest);
+    await Promise.all(inFlight);
+    if (failure) throw (failure as { error: unknown }).error;
+    return shapes;
+  }
+
+  private async sendBulk(index: string, body: string): Promise<void> {
+    const res = await this.client.transport.request<{ errors: boolean; items: Array<{ index?: { _id?: string; error?: unknown } }> }>(
+      { method: 'POST', path: '/_bulk', bulkBody: body },
+    );
+    if (res.errors) {
+      const failed = res.items.filter((it) => it.index?.error);
+      throw new Error(`bulk import into ${index}: ${failed.length} documents failed, first: ${failed[0]?.index?._id}: ${JSON.stringify(failed[0]?.index?.error)}`);
+    }
   }
 
   /** The copy of the index behind the window's alias, loaded when the alias has moved. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { collectShapes, type ShapeChunks } from '../shapeChunks.js';
 import type { Shape } from '../shapes/shape.js';
 import { WINDOW_GRIDS, type ShapeWindow } from '../shapes/windows.js';
 import type { ShapeIndex, ShapeQuery, ShapeSearchResult } from './shapeIndex.js';
@@ -19,7 +20,8 @@ export class EmbeddedShapeIndex implements ShapeIndex {
   /** `dir` null keeps everything in memory (tests, benchmarks). */
   constructor(private readonly dir: string | null, private readonly paaDims: number) {}
 
-  async replace(window: ShapeWindow, shapes: ReadonlyArray<Shape>): Promise<void> {
+  async replace(window: ShapeWindow, chunks: ShapeChunks): Promise<void> {
+    const shapes = await collectShapes(chunks);
     const grid = WINDOW_GRIDS[window];
     const table = ShapeTable.fromShapes(window, grid.step, grid.points, Math.min(this.paaDims, grid.points), shapes);
     let stamp = '';

@@ -1,3 +1,4 @@
+import type { ShapeChunks } from '../shapeChunks.js';
 import type { Shape } from '../shapes/shape.js';
 import type { ShapeWindow } from '../shapes/windows.js';
 import type { ScorerOptions } from '../search/scorer.js';
@@ -31,8 +32,8 @@ export interface ShapeSearchResult {
 /** Where shapes live: Elasticsearch, or the embedded in-process index. */
 export interface ShapeIndex {
   readonly kind: 'embedded' | 'elasticsearch';
-  /** Replaces every shape of a window at once (a full import). */
-  replace(window: ShapeWindow, shapes: ReadonlyArray<Shape>): Promise<void>;
+  /** Replaces every shape of a window at once (a full import), from chunks that may still be being built. */
+  replace(window: ShapeWindow, shapes: ShapeChunks): Promise<void>;
   get(window: ShapeWindow, name: string): Promise<Shape | null>;
   count(window: ShapeWindow): Promise<number>;
   /** The k nearest non-excluded shapes, exact scores; flat queries match flat shapes by level. */

@@ -9,6 +9,7 @@ import { freePort } from '../../utils/redisServer.js';
 import { elasticsearchUrl, freshIndexPrefix } from '../support/elasticsearch.js';
 import { metricBatches, shapesOf } from './fixtures.js';
 import { shapeIndexContract } from './indexContract.js';
+import { ShapeChannel } from '../../oculus/shapeChunks.js';
 
 if (!elasticsearchUrl) process.stderr.write('*** Elasticsearch unavailable: the Elasticsearch shape index suites are SKIPPED ***\n');
 
@@ -22,10 +23,10 @@ describe.skipIf(!elasticsearchUrl)('Elasticsearch index layout', () => {
 
   it('an import builds a new index and moves the window alias onto it, dropping the old one', async () => {
     const shapes = shapesOf(metricBatches(20));
-    await index.replace('1h', shapes);
+    await index.replace('1h', [shapes]);
     const alias = index.alias('1h');
     const first = Object.keys(await index.client.indices.getAlias({ name: alias }));
-    await index.replace('1h', shapes.slice(0, 3));
+    await index.replace('1h', [shapes.slice(0, 3)]);
     const second = Object.keys(await index.client.indices.getAlias({ name: alias }));
     expect(first).toHaveLength(1);
     expect(second).toHaveLength(1);
@@ -52,7 +53,7 @@ describe.skipIf(!elasticsearchUrl)('another process reading the same Elasticsear
     const query = { shape: q, k: 7, scoring: { scorer: 'dtw' as const, band: 10, radius: 10 }, exclude: { names: [q.name], segments: [] } };
     const names = (r: { hits: Array<{ shape: { name: string } }> }) => r.hits.map((h) => h.shape.name);
     expect(await reader.count('1h')).toBe(0);
-    await writer.replace('1h', shapes);
+    await writer.replace('1h', [shapes]);
     const written = await writer.search('1h', query);
     const read = await reader.search('1h', query);
     expect(names(read)).toEqual(names(written));
@@ -60,8 +61,33 @@ describe.skipIf(!elasticsearchUrl)('another process reading the same Elasticsear
     const got = (await reader.get('1h', shapes[3].name))!;
     got.z.forEach((v, i) => expect(v).toBeCloseTo(shapes[3].z[i], 5));
     expect(got.stats).toEqual(shapes[3].stats);
-    await writer.replace('1h', shapes.slice(0, 40));
+    await writer.replace('1h', [shapes.slice(0, 40)]);
     expect(await reader.count('1h')).toBe(40);
+    await writer.close();
+    await reader.close();
+  });
+});
+
+describe.skipIf(!elasticsearchUrl)('an import streamed in chunks', () => {
+  it('sends bodies while chunks still arrive, many in flight, and every shape reaches the server', async () => {
+    const prefix = freshIndexPrefix();
+    const writer = new ElasticShapeIndex({ url: elasticsearchUrl!, prefix, paaDims: 16, bulkBytes: 3_000 });
+    const shapes = shapesOf(metricBatches(150));
+    const channel = new ShapeChannel();
+    const replacing = writer.replace('1h', channel);
+    for (let i = 0; i < shapes.length; i += 17) {
+      channel.push(shapes.slice(i, i + 17));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    channel.close();
+    await replacing;
+    const alias = writer.alias('1h');
+    await writer.client.indices.refresh({ index: alias });
+    expect((await writer.client.count({ index: alias })).count).toBe(shapes.length);
+    const reader = new ElasticShapeIndex({ url: elasticsearchUrl!, prefix, paaDims: 16 });
+    expect(await reader.count('1h')).toBe(shapes.length);
+    const last = (await reader.get('1h', shapes[shapes.length - 1].name))!;
+    expect(last.stats).toEqual(shapes[shapes.length - 1].stats);
     await writer.close();
     await reader.close();
   });
@@ -97,7 +123,7 @@ describe('Elasticsearch down', () => {
     const err = await searchSimilar({ index, store, paaDims: 16 }, name).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ShapeIndexUnavailableError);
     expect((err as Error).message).toContain(`Elasticsearch at ${url} is unreachable`);
-    await expect(index.replace('1h', shapesOf(metricBatches(3)))).rejects.toBeInstanceOf(ShapeIndexUnavailableError);
+    await expect(index.replace('1h', [shapesOf(metricBatches(3))])).rejects.toBeInstanceOf(ShapeIndexUnavailableError);
     await index.close();
     await store.close();
   });

@@ -13,7 +13,7 @@ describe('embedded index search', () => {
   it('prunes by PAA lower bounds: far fewer exact distances than shapes', async () => {
     const index = new EmbeddedShapeIndex(null, 16);
     const shapes = shapesOf(metricBatches(2000));
-    await index.replace('1h', shapes);
+    await index.replace('1h', [shapes]);
     for (const scorer of ['euclidean', 'dtw'] as const) {
       const res = await index.search('1h', { shape: shapes[0], k: 5, scoring: { scorer, band: 10, radius: 3 }, exclude: { names: [], segments: [] } });
       expect(res.hits[0].shape.name).toBe(shapes[0].name);
@@ -29,10 +29,10 @@ describe('embedded index files', () => {
     const reader = new EmbeddedShapeIndex(dir, 16);
     expect(await reader.count('1h')).toBe(0);
     const shapes = shapesOf(metricBatches(30));
-    await writer.replace('1h', shapes);
+    await writer.replace('1h', [shapes]);
     expect(await reader.count('1h')).toBe(30);
     expect((await reader.get('1h', shapes[2].name))!.stats.mean).toBeCloseTo(shapes[2].stats.mean, 9);
-    await writer.replace('1h', shapes.slice(0, 5));
+    await writer.replace('1h', [shapes.slice(0, 5)]);
     expect(await reader.count('1h')).toBe(5);
     expect(fs.readdirSync(path.join(dir, 'oculus'))).toEqual(['shapes-1h.bin']);
   });

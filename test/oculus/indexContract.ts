@@ -15,7 +15,7 @@ export function shapeIndexContract(name: string, open: OpenIndex, skip = false) 
 
     beforeAll(async () => {
       index = await open();
-      await index.replace('1h', shapes);
+      await index.replace('1h', [shapes]);
     });
     afterAll(async () => {
       await index?.close();
@@ -68,14 +68,14 @@ export function shapeIndexContract(name: string, open: OpenIndex, skip = false) 
 
     it('a new import replaces the old contents entirely', async () => {
       const fresh: Shape[] = shapesOf(metricBatches(40, 99)).map((s) => ({ ...s, name: `fresh.${s.name}` }));
-      await index.replace('1h', fresh);
+      await index.replace('1h', [fresh]);
       expect(await index.count('1h')).toBe(40);
       expect(await index.get('1h', shapes[7].name)).toBeNull();
       const q = fresh.find((s) => !s.flat)!;
       const res = await index.search('1h', { shape: q, k: 5, scoring: { scorer: 'euclidean', band: 10, radius: 3 }, exclude: noExclusions });
       expect(res.hits[0].shape.name).toBe(q.name);
       expect(res.hits[0].score).toBeCloseTo(0, 6);
-      await index.replace('1h', shapes);
+      await index.replace('1h', [shapes]);
     });
 
     it('searching an empty window answers no hits', async () => {
