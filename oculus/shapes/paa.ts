@@ -2,12 +2,12 @@
  * Piecewise Aggregate Approximation to `dims` segments. When the length is not a multiple of `dims`
  * a point straddling two segments contributes to each in proportion, so every segment spans exactly
  * length/dims points; this keeps `sqrt(length/dims) * ||PAA(x) - PAA(y)||` a lower bound of the
- * Euclidean distance (Keogh et al. 2001) for any length (Cauchy–Schwarz per segment).
+ * Euclidean distance (Keogh et al. 2001) for any length (Cauchy–Schwarz per segment). Written into
+ * `out` (dims long) when given.
  */
-export function paa(v: ArrayLike<number>, dims: number): Float64Array {
+export function paa(v: ArrayLike<number>, dims: number, out = new Float64Array(dims)): Float64Array {
   const n = v.length;
-  const out = new Float64Array(dims);
-  if (n === 0) return out;
+  if (n === 0) return out.fill(0);
   const width = n / dims;
   for (let s = 0; s < dims; s++) {
     const from = s * width;

@@ -13,13 +13,22 @@ export const MIN_FILLED_FRACTION = 0.25;
  * cells are filled by linear interpolation between their neighbours (held flat at the edges).
  * Returns null when too few cells hold data.
  */
+let sums = new Float64Array(0);
+let counts = new Uint32Array(0);
+
 export function resampleWindow(series: Series, grid: WindowGrid): { values: Float64Array; end: number } | null {
   const { timestamps, values } = series;
   if (timestamps.length === 0) return null;
   const end = Math.floor(timestamps[timestamps.length - 1] / grid.step) * grid.step + grid.step;
   const start = end - grid.duration;
-  const sums = new Float64Array(grid.points);
-  const counts = new Uint32Array(grid.points);
+  // Scratch reused across calls (single-threaded, no re-entry): an import resamples 250k windows, and
+  // two small typed arrays each cost more in garbage collection than the resampling itself.
+  if (sums.length < grid.points) {
+    sums = new Float64Array(grid.points);
+    counts = new Uint32Array(grid.points);
+  }
+  sums.fill(0, 0, grid.points);
+  counts.fill(0, 0, grid.points);
   for (let i = timestamps.length - 1; i >= 0 && timestamps[i] >= start; i--) {
     const v = values[i];
     if (!Number.isFinite(v)) continue;

@@ -28,8 +28,12 @@ export interface Shape {
 
 export function shapeFromValues(name: string, window: ShapeWindow, raw: Float64Array, start: number, step: number, paaDims: number): Shape {
   const s = stats(raw);
-  const z = znormalise(raw, s);
-  const p = paa(z, Math.min(paaDims, raw.length));
+  const dims = Math.min(paaDims, raw.length);
+  // z and PAA share one buffer: an import builds 250k shapes, and each separate small typed array
+  // is an off-heap allocation that garbage collection pays for.
+  const buffer = new Float64Array(raw.length + dims);
+  const z = znormalise(raw, s, buffer.subarray(0, raw.length));
+  const p = paa(z, dims, buffer.subarray(raw.length));
   return { name, window, start, step, raw, z, paa: p, sax: sax(p), fingerprint: fingerprint(raw), stats: s, flat: isFlat(s) };
 }
 

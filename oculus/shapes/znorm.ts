@@ -31,10 +31,9 @@ export function isFlat(s: ShapeStats): boolean {
   return s.std <= Math.max(FLAT_ABSOLUTE, FLAT_RELATIVE * Math.abs(s.mean));
 }
 
-/** (v - mean) / std, population std; all zeros for a flat window. */
-export function znormalise(v: ArrayLike<number>, s: ShapeStats = stats(v)): Float64Array {
-  const out = new Float64Array(v.length);
-  if (isFlat(s)) return out;
+/** (v - mean) / std, population std; all zeros for a flat window. Written into `out` when given. */
+export function znormalise(v: ArrayLike<number>, s: ShapeStats = stats(v), out = new Float64Array(v.length)): Float64Array {
+  if (isFlat(s)) return out.fill(0);
   for (let i = 0; i < v.length; i++) out[i] = (v[i] - s.mean) / s.std;
   return out;
 }
