@@ -7,9 +7,12 @@ import type { AppendBatch } from '../../core/store/store.js';
 import { compileSchemas, planTorusWrites } from '../../core/torus/schemas.js';
 import { freshRedisDb, redisUrl } from '../support/redis.js';
 
-/** 12:02 UTC: three minutes into the hour in which the `batch` metric jumps every day. */
-const NOW = Date.UTC(2026, 10, 20, 12, 2) / 1000;
 const DAY = 86400;
+/**
+ * The latest 12:02 UTC: three minutes into the hour in which the `batch` metric jumps every day.
+ * Relative to the wall clock because rollups expire by it; a fixed date would age out of retention.
+ */
+const NOW = Math.floor((Date.now() / 1000 - 12 * 3600 - 120) / DAY) * DAY + 12 * 3600 + 120;
 const log = createLogger('test');
 /** Hourly rollups kept two weeks (what seasonal history reads) and minute ones kept a day (too short). */
 const schemas = [{
