@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { analyzerBenchCommand } from '../utils/bench/analyzerBench.js';
 import { detectionBenchCommand } from '../utils/bench/detectionBench.js';
 import { oculusBenchCommand } from '../utils/bench/oculusBench.js';
@@ -7,9 +7,8 @@ import { storeBenchCommand } from '../utils/bench/storeBench.js';
 import { webappBenchCommand } from '../utils/bench/webappBench.js';
 
 /** `kale bench <target>`: one result line per run (JSON with --json). */
-export function benchCommand(): Command {
-  return new Command('bench')
-    .description('measure performance against the targets of DESIGN §10')
+export function addBenchmarks(bench: Command): Command {
+  return bench
     .addCommand(storeBenchCommand())
     .addCommand(oculusBenchCommand())
     .addCommand(ingestBenchCommand())
