@@ -9,7 +9,8 @@ import { decodeMsgpackDatagram } from './decoders/msgpackDatagram.js';
 import { decodePickleDatagram } from './decoders/pickleFrames.js';
 import { Ingest } from './ingest.js';
 import { listenLineTcp } from './listeners/lineTcp.js';
-import { listenPickleTcp } from './listeners/pickleTcp.js';
+import { listenPickleTcp, PARTIAL_FRAME_TIMEOUT_MS } from './listeners/pickleTcp.js';
+import { BacklogGate } from './listeners/readGate.js';
 import { listenUdp } from './listeners/udp.js';
 import { scheduleRoomba } from './roomba.js';
 import { Router } from '../core/torus/router.js';
@@ -24,6 +25,10 @@ import { Writer, type PointWriter, type WriterOptions } from './writer.js';
 const MAX_LINE_BYTES = 4096;
 /** How long SIGTERM waits for the Store to take what is queued. */
 const STOP_FLUSH_MS = 10_000;
+/** TCP reads pause above this many points waiting for the Store (or half the buffer bound, if smaller). */
+const PAUSE_READS_AT = 400_000;
+/** The Store counts as taking writes when one succeeded this recently. */
+const STORE_ALIVE_MS = 1000;
 
 const writerOptions = (h: KaleConfig['horizon']): WriterOptions => ({ batchMs: h.batchMs, batchPoints: h.batchPoints, bufferPoints: h.bufferPoints });
 
@@ -50,13 +55,19 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
   const ingest = new Ingest(new Router(config.horizon), writer, counters, { maxResolution: config.maxResolution, maxFutureSeconds: config.horizon.maxFutureSeconds }, log, extras.now);
   writer.start();
 
+  const gate = new BacklogGate(
+    () => writer.depth,
+    () => performance.now() - counters.lastWriteAt < STORE_ALIVE_MS,
+    () => Math.min(PAUSE_READS_AT, config.horizon.bufferPoints / 2),
+  );
+
   const closers: Array<() => Promise<void>> = [];
   const endpoints: Record<string, number> = {};
   const host = config.host;
   try {
     const { picklePort, udpPort, linePort } = config.horizon;
     if (picklePort !== 'off') {
-      const tcp = await listenPickleTcp(host, picklePort, ingest, config.horizon.maxFrameBytes);
+      const tcp = await listenPickleTcp(host, picklePort, ingest, config.horizon.maxFrameBytes, PARTIAL_FRAME_TIMEOUT_MS, gate);
       closers.push(tcp.close);
       // Pickle over UDP shares the pickle port number (2024/udp), as in Skyline.
       const udp = await listenUdp(host, tcp.port, '--pickle-port', ingest, decodePickleDatagram);
@@ -69,7 +80,7 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
       endpoints.udp = udp.port;
     }
     if (linePort !== 'off') {
-      const line = await listenLineTcp(host, linePort, ingest, MAX_LINE_BYTES);
+      const line = await listenLineTcp(host, linePort, ingest, MAX_LINE_BYTES, gate);
       closers.push(line.close);
       endpoints.line = line.port;
     }

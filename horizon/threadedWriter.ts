@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/log.js';
 import type { TorusWrite } from '../core/store/store.js';
 import type { IngestCounters } from './counters.js';
+import type { NameTable } from './nameTable.js';
 import { threadEntry } from './threadEntry.js';
 import type { PointWriter, WriterOptions } from './writer.js';
 import type { FromWriterThread, PointsMessage, ToWriterThread, WriterThreadData, WriterTotals } from './writerMessages.js';
@@ -37,6 +38,10 @@ export class ThreadedWriter implements PointWriter {
   private torus: Array<[number, readonly TorusWrite[]]> = [];
   private readonly nameIds = new Map<string, number>();
   private newNames: string[] = [];
+  /** This side's id + 1 (0: not yet known) per NameTable id, for `tableIdsOf` at `tableIdsGeneration`. */
+  private tableIds = new Int32Array(0);
+  private tableIdsOf: NameTable | undefined;
+  private tableIdsGeneration = -1;
   private reset = false;
   private scheduled = false;
   private posted = 0;
@@ -76,18 +81,48 @@ export class ThreadedWriter implements PointWriter {
   add(name: string, ts: number, value: number, torus?: readonly TorusWrite[]): void {
     // A writer thread that died (its error is logged) takes nothing more: count, do not hoard.
     if (this.exited) { this.counters.dropped++; return; }
+    this.push(this.idOf(name), ts, value, torus);
+  }
+
+  addId(names: NameTable, id: number, ts: number, value: number): void {
+    if (this.exited) { this.counters.dropped++; return; }
+    if (names !== this.tableIdsOf || names.generation !== this.tableIdsGeneration) {
+      this.tableIds = new Int32Array(Math.max(1024, names.size));
+      this.tableIdsOf = names;
+      this.tableIdsGeneration = names.generation;
+    }
+    if (id >= this.tableIds.length) {
+      const grown = new Int32Array(Math.max(id + 1, this.tableIds.length * 2));
+      grown.set(this.tableIds);
+      this.tableIds = grown;
+    }
+    let own = this.tableIds[id] - 1;
+    if (own < 0) {
+      own = this.idOf(names.name(id));
+      this.tableIds[id] = own + 1;
+    }
+    this.push(own, ts, value, undefined);
+  }
+
+  /** The id `name` has in the hand-over, interning it (sent along with the next batch) if new. */
+  private idOf(name: string): number {
     let id = this.nameIds.get(name);
     if (id === undefined) {
       if (this.nameIds.size >= MAX_NAMES) {
         // Points already batched carry ids of the old table: they go first, then the table starts over.
         this.post();
         this.nameIds.clear();
+        this.tableIds.fill(0);
         this.reset = true;
       }
       id = this.nameIds.size;
       this.nameIds.set(name, id);
       this.newNames.push(name);
     }
+    return id;
+  }
+
+  private push(id: number, ts: number, value: number, torus: readonly TorusWrite[] | undefined): void {
     if (this.n === this.ids.length) this.grow();
     this.ids[this.n] = id;
     this.ts[this.n] = ts;

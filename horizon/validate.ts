@@ -37,6 +37,19 @@ function toNumber(v: unknown): number {
   return NaN;
 }
 
+/** Not empty, at most `maxNameBytes` UTF-8 bytes, no control characters. */
+export function validName(n: string, maxNameBytes: number): boolean {
+  // A UTF-16 unit is at most 3 UTF-8 bytes, so short names (nearly all) skip counting their bytes.
+  return n.length > 0 && n.length <= maxNameBytes && !CONTROL.test(n) && (n.length * 3 <= maxNameBytes || Buffer.byteLength(n) <= maxNameBytes);
+}
+
+/** The reject reason for a point's numbers (value first, as for the whole point), or null. */
+export function numbersReason(ts: number, value: number, now: number, limits: ValidationLimits): RejectReason | null {
+  if (!Number.isFinite(value)) return 'value';
+  if (!Number.isFinite(ts) || ts < now - limits.maxAge || ts > now + limits.maxFuture) return 'timestamp';
+  return null;
+}
+
 /**
  * Checks one point, filling `out`; returns null when valid, else the reject reason. Names may arrive as
  * msgpack `bin` (bytes, as Perl's Data::MessagePack sends them) and values as numeric strings.
@@ -48,12 +61,11 @@ export function validatePoint(name: unknown, ts: unknown, value: unknown, now: n
     if (name.length > limits.maxNameBytes) return 'name';
     n = Buffer.from(name.buffer, name.byteOffset, name.byteLength).toString('utf8');
   } else return 'name';
-  // A UTF-16 unit is at most 3 UTF-8 bytes, so short names (nearly all) skip counting their bytes.
-  if (n.length === 0 || n.length > limits.maxNameBytes || CONTROL.test(n) || (n.length * 3 > limits.maxNameBytes && Buffer.byteLength(n) > limits.maxNameBytes)) return 'name';
+  if (!validName(n, limits.maxNameBytes)) return 'name';
   const v = toNumber(value);
-  if (!Number.isFinite(v)) return 'value';
   const t = toNumber(ts);
-  if (!Number.isFinite(t) || t < now - limits.maxAge || t > now + limits.maxFuture) return 'timestamp';
+  const reason = numbersReason(t, v, now, limits);
+  if (reason) return reason;
   out.name = n;
   out.ts = t;
   out.value = v;

@@ -8,6 +8,7 @@
 import type { Logger } from '../core/log.js';
 import type { AppendBatch, Point, Store, TorusWrite } from '../core/store/store.js';
 import type { IngestCounters } from './counters.js';
+import type { NameTable } from './nameTable.js';
 
 export interface WriterOptions {
   readonly batchMs: number;
@@ -26,6 +27,8 @@ export interface PointWriter {
   /** Points waiting to be written (queued and in flight). */
   readonly depth: number;
   add(name: string, ts: number, value: number, torus?: readonly TorusWrite[]): void;
+  /** add() for the name with id `id` in `names` (no torus writes): no string hashed per point. */
+  addId(names: NameTable, id: number, ts: number, value: number): void;
   /** Writes what is queued now; resolves when that write has finished (or failed and been re-queued). */
   pump(): Promise<void>;
   /** Roomba forgot these metrics: the next append of each must register it in the metric set again. */
@@ -91,6 +94,10 @@ export class Writer implements PointWriter {
     this.queued++;
     if (this.queued > this.opts.bufferPoints) this.dropOldest();
     if (tail.names.length >= this.opts.batchPoints && !this.pumping) void this.pump();
+  }
+
+  addId(names: NameTable, id: number, ts: number, value: number): void {
+    this.add(names.name(id), ts, value);
   }
 
   /** Drops exactly the oldest points over the bound (whole segments, then the head of the next). */

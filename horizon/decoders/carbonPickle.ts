@@ -11,18 +11,30 @@
  */
 import type { Sink } from '../sink.js';
 
-const names: string[] = [];
-const timestamps: number[] = [];
-const values: number[] = [];
+/** The records of the frame being scanned, delivered only once the whole frame has the shape. */
+let nameStarts = new Uint32Array(1024);
+let nameEnds = new Uint32Array(1024);
+let latin1Names = new Uint8Array(1024);
+let timestamps = new Float64Array(1024);
+let values = new Float64Array(1024);
+
+function growRecords(): void {
+  const grow = <T extends Uint32Array | Uint8Array | Float64Array>(a: T): T => {
+    const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  nameStarts = grow(nameStarts); nameEnds = grow(nameEnds); latin1Names = grow(latin1Names);
+  timestamps = grow(timestamps); values = grow(values);
+}
 
 /** Decodes `payload` and delivers its records when it has the relay shape; false (nothing delivered) otherwise. */
 export function decodeCarbonPickle(payload: Uint8Array, sink: Sink, peer: string, maxMemo: number): boolean {
   const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   const len = buf.length;
   if (len < 4 || buf[0] !== 0x80 || buf[1] < 2 || buf[1] > 5) return false;
-  names.length = 0;
-  timestamps.length = 0;
-  values.length = 0;
+  const view = new DataView(buf.buffer, buf.byteOffset, len);
+  let records = 0;
   let p = 2;
   let puts = 0;
   let inMark = false;
@@ -45,10 +57,10 @@ export function decodeCarbonPickle(payload: Uint8Array, sink: Sink, peer: string
   /** Reads one binary number at `p` into `value`; false when it is not one. */
   const readNumber = (): boolean => {
     const op = buf[p];
-    if (op === 0x47) { if (p + 9 > len) return false; value = buf.readDoubleBE(p + 1); p += 9; return true; } // BINFLOAT
-    if (op === 0x4a) { if (p + 5 > len) return false; value = buf.readInt32LE(p + 1); p += 5; return true; } // BININT
+    if (op === 0x47) { if (p + 9 > len) return false; value = view.getFloat64(p + 1); p += 9; return true; } // BINFLOAT
+    if (op === 0x4a) { if (p + 5 > len) return false; value = view.getInt32(p + 1, true); p += 5; return true; } // BININT
     if (op === 0x4b) { if (p + 2 > len) return false; value = buf[p + 1]; p += 2; return true; } // BININT1
-    if (op === 0x4d) { if (p + 3 > len) return false; value = buf.readUInt16LE(p + 1); p += 3; return true; } // BININT2
+    if (op === 0x4d) { if (p + 3 > len) return false; value = view.getUint16(p + 1, true); p += 3; return true; } // BININT2
     return false;
   };
 
@@ -65,16 +77,19 @@ export function decodeCarbonPickle(payload: Uint8Array, sink: Sink, peer: string
     }
     // A record: name, [put], ts, value, TUPLE2, [put], TUPLE2, [put], then APPEND unless inside a MARK.
     let nameLen: number;
-    let utf8: boolean;
+    let latin1: boolean;
     if (op === 0x8c || op === 0x55) { // SHORT_BINUNICODE, SHORT_BINSTRING
       if (p + 2 > len) return false;
-      nameLen = buf[p + 1]; utf8 = op === 0x8c; p += 2;
+      nameLen = buf[p + 1]; latin1 = op === 0x55; p += 2;
     } else if (op === 0x58 || op === 0x54) { // BINUNICODE, BINSTRING
       if (p + 5 > len) return false;
-      nameLen = buf.readUInt32LE(p + 1); utf8 = op === 0x58; p += 5;
+      nameLen = view.getUint32(p + 1, true); latin1 = op === 0x54; p += 5;
     } else return false;
     if (p + nameLen > len) return false;
-    const name = buf.toString(utf8 ? 'utf8' : 'latin1', p, p + nameLen);
+    if (records === nameStarts.length) growRecords();
+    nameStarts[records] = p;
+    nameEnds[records] = p + nameLen;
+    latin1Names[records] = latin1 ? 1 : 0;
     p += nameLen;
     if (skipAnnotations() < 0 || !readNumber()) return false;
     const ts = value;
@@ -85,11 +100,11 @@ export function decodeCarbonPickle(payload: Uint8Array, sink: Sink, peer: string
     p++;
     if (skipAnnotations() < 0) return false;
     if (!inMark) { if (buf[p] !== 0x61) return false; p++; } // APPEND
-    names.push(name);
-    timestamps.push(ts);
-    values.push(value);
+    timestamps[records] = ts;
+    values[records] = value;
+    records++;
   }
   if (!listSeen) return false;
-  for (let i = 0; i < names.length; i++) sink.point(names[i], timestamps[i], values[i], peer);
+  for (let i = 0; i < records; i++) sink.pointBytes(buf, nameStarts[i], nameEnds[i], latin1Names[i] === 1, timestamps[i], values[i], peer);
   return true;
 }

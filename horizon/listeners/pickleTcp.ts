@@ -1,5 +1,6 @@
 import type { Sink } from '../sink.js';
 import { decodePickle, PickleFrameReader } from '../decoders/pickleFrames.js';
+import type { ReadGate } from './readGate.js';
 import { listenTcp, type TcpListener } from './tcp.js';
 
 /** How long a connection may sit inside an unfinished frame; carbon-relay sends a frame in one go. */
@@ -11,7 +12,7 @@ export const PARTIAL_FRAME_TIMEOUT_MS = 60_000;
  * stalls inside a frame is closed after `partialFrameMs`, so slow senders cannot pin buffers forever;
  * idle connections between frames are left alone (carbon-relay keeps one open for hours).
  */
-export function listenPickleTcp(host: string, port: number, sink: Sink, maxFrameBytes: number, partialFrameMs = PARTIAL_FRAME_TIMEOUT_MS): Promise<TcpListener> {
+export function listenPickleTcp(host: string, port: number, sink: Sink, maxFrameBytes: number, partialFrameMs = PARTIAL_FRAME_TIMEOUT_MS, gate?: ReadGate): Promise<TcpListener> {
   return listenTcp(host, port, '--pickle-port', (socket, peer) => {
     const reader = new PickleFrameReader(maxFrameBytes);
     let refused = false;
@@ -41,5 +42,5 @@ export function listenPickleTcp(host: string, port: number, sink: Sink, maxFrame
     socket.on('close', () => {
       if (!refused && reader.pending > 0) sink.reject('undecodable', peer, `connection closed inside a frame (${reader.pending} bytes)`);
     });
-  });
+  }, gate);
 }

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { Port } from '../../core/config/schema.js';
 import { bindError } from '../../core/listen.js';
+import { OPEN_GATE, type ReadGate } from './readGate.js';
 
 export interface TcpListener {
   readonly port: number;
@@ -10,9 +11,9 @@ export interface TcpListener {
 /**
  * A TCP server that serves every connection independently (a bad or slow client never blocks the
  * others) and, on close, stops accepting and drops open connections: what they already sent has been
- * decoded and queued.
+ * decoded and queued. After each read (and its decoding), `gate` may pause the connection.
  */
-export function listenTcp(host: string, port: number, flag: string, onConnection: (socket: net.Socket, peer: string) => void): Promise<TcpListener> {
+export function listenTcp(host: string, port: number, flag: string, onConnection: (socket: net.Socket, peer: string) => void, gate: ReadGate = OPEN_GATE): Promise<TcpListener> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -20,6 +21,7 @@ export function listenTcp(host: string, port: number, flag: string, onConnection
     // A reset by the peer is its business; it must never reach the process.
     socket.on('error', () => {});
     onConnection(socket, `${socket.remoteAddress}:${socket.remotePort}`);
+    socket.on('data', () => gate.afterRead(socket));
   });
   return new Promise((resolve, reject) => {
     server.once('error', (err) => reject(bindError(err as NodeJS.ErrnoException, port as Port, flag)));

@@ -23,6 +23,9 @@ export class RecordingSink implements Sink {
   readonly points: Array<[unknown, unknown, unknown]> = [];
   readonly rejects: Array<{ reason: RejectReason; detail: string; count: number }> = [];
   point(name: unknown, ts: unknown, value: unknown): void { this.points.push([name, ts, value]); }
+  pointBytes(bytes: Uint8Array, start: number, end: number, latin1: boolean, ts: number, value: number): void {
+    this.points.push([Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString(latin1 ? 'latin1' : 'utf8'), ts, value]);
+  }
   reject(reason: RejectReason, _peer: string, detail: string, count = 1): void { this.rejects.push({ reason, detail, count }); }
 }
 

@@ -1,0 +1,145 @@
+/**
+ * Metric names interned straight from the bytes of a frame: a name seen before costs a hash of its
+ * bytes and one byte-for-byte compare, and gets the same small integer id (and the same string object)
+ * every time, so no string is made or hashed per point. Per-name decisions (validation, skip list,
+ * the writer's own id) are then cached by id. At 1M points/s, making a string per point and looking it
+ * up in a Map was a third of the listeners' thread.
+ *
+ * Open addressing over an Int32Array of ids; the name bytes live in one growing arena. Bounded: past
+ * MAX_NAMES the table starts over and `generation` changes, so whoever caches by id starts over too.
+ */
+import { MAX_NAME_BYTES } from './validate.js';
+
+const MAX_NAMES = 1_000_000;
+const FIRST_SLOTS = 1 << 12;
+
+export class NameTable {
+  /** Changes whenever ids are reassigned (the table started over). */
+  generation = 0;
+  private strings: string[] = [];
+  private hashes = new Int32Array(FIRST_SLOTS / 2);
+  private starts = new Uint32Array(FIRST_SLOTS / 2);
+  private lengths = new Uint16Array(FIRST_SLOTS / 2);
+  /** id + 1 per slot; 0 is an empty slot. */
+  private slots = new Int32Array(FIRST_SLOTS);
+  // Not from Buffer's shared pool: the arena is read through its own DataView.
+  private arena = Buffer.allocUnsafeSlow(64 * 1024);
+  private arenaView = new DataView(this.arena.buffer, this.arena.byteOffset, this.arena.byteLength);
+  private arenaUsed = 0;
+  private lastBytes: Uint8Array | undefined;
+  private lastView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+
+  get size(): number {
+    return this.strings.length;
+  }
+
+  /** The name with id `id`. */
+  name(id: number): string {
+    return this.strings[id];
+  }
+
+  /**
+   * The id of the name in `bytes[start, end)`, UTF-8, or latin1 when `latin1` (pickle BINSTRING);
+   * -1 when this table does not take it: empty, over MAX_NAME_BYTES (the caller makes a string and
+   * validation rejects it), or latin1 with non-ASCII bytes (which would decode to a different string
+   * than the same bytes as UTF-8).
+   */
+  idOf(bytes: Uint8Array, start: number, end: number, latin1: boolean): number {
+    const len = end - start;
+    if (len === 0 || len > MAX_NAME_BYTES) return -1;
+    // FNV-1a-style over 4-byte words, then the tail; `high` collects the top bits to spot non-ASCII latin1.
+    const view = this.viewOf(bytes);
+    let h = 0x811c9dc5 ^ len;
+    let high = 0;
+    let i = start;
+    for (const last = end - 4; i <= last; i += 4) {
+      const w = view.getInt32(i, true);
+      high |= w;
+      h = Math.imul(h ^ w, 0x01000193);
+      h ^= h >>> 15;
+    }
+    for (; i < end; i++) {
+      const b = bytes[i];
+      high |= b << 24;
+      h = Math.imul(h ^ b, 0x01000193);
+    }
+    high &= 0x80808080;
+    if (latin1 && high !== 0) return -1;
+    const mask = this.slots.length - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const slot = this.slots[s];
+      if (slot === 0) return this.add(bytes, start, end, h, s, latin1);
+      const id = slot - 1;
+      if (this.hashes[id] === h && this.lengths[id] === len && this.sameBytes(id, view, bytes, start, len)) return id;
+    }
+  }
+
+  private sameBytes(id: number, view: DataView<ArrayBufferLike>, bytes: Uint8Array, start: number, len: number): boolean {
+    const arena = this.arenaView;
+    const at = this.starts[id];
+    let i = 0;
+    for (; i + 4 <= len; i += 4) if (arena.getInt32(at + i) !== view.getInt32(start + i)) return false;
+    for (; i < len; i++) if (this.arena[at + i] !== bytes[start + i]) return false;
+    return true;
+  }
+
+  /** A DataView of `bytes`, made once per distinct buffer (a decoder passes one frame many times). */
+  private viewOf(bytes: Uint8Array): DataView<ArrayBufferLike> {
+    if (bytes !== this.lastBytes) {
+      this.lastBytes = bytes;
+      this.lastView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    return this.lastView;
+  }
+
+  private add(bytes: Uint8Array, start: number, end: number, h: number, slot: number, latin1: boolean): number {
+    if (this.strings.length >= MAX_NAMES) {
+      this.clear();
+      return this.idOf(bytes, start, end, latin1);
+    }
+    const id = this.strings.length;
+    const len = end - start;
+    if (id === this.hashes.length) this.growIds();
+    if (this.arenaUsed + len > this.arena.length) {
+      const arena = Buffer.allocUnsafeSlow(Math.max(this.arena.length * 2, this.arenaUsed + len));
+      this.arena.copy(arena, 0, 0, this.arenaUsed);
+      this.arena = arena;
+      this.arenaView = new DataView(arena.buffer, arena.byteOffset, arena.byteLength);
+    }
+    this.arena.set(bytes.subarray(start, end), this.arenaUsed);
+    this.starts[id] = this.arenaUsed;
+    this.lengths[id] = len;
+    this.hashes[id] = h;
+    this.arenaUsed += len;
+    this.strings.push(Buffer.from(bytes.buffer, bytes.byteOffset + start, len).toString(latin1 ? 'latin1' : 'utf8'));
+    this.slots[slot] = id + 1;
+    // Kept at most half full, so probe runs stay short.
+    if (this.strings.length * 2 > this.slots.length) this.rehash();
+    return id;
+  }
+
+  private growIds(): void {
+    const size = this.hashes.length * 2;
+    const hashes = new Int32Array(size); hashes.set(this.hashes); this.hashes = hashes;
+    const starts = new Uint32Array(size); starts.set(this.starts); this.starts = starts;
+    const lengths = new Uint16Array(size); lengths.set(this.lengths); this.lengths = lengths;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.strings.length; id++) {
+      let s = this.hashes[id] & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = id + 1;
+    }
+    this.slots = slots;
+  }
+
+  private clear(): void {
+    this.strings = [];
+    this.slots.fill(0);
+    this.arenaUsed = 0;
+    this.generation++;
+  }
+}
