@@ -4,9 +4,14 @@
  * Redis command) plus one torus pipeline. Segments are written strictly in order, one at a time. While
  * the Store is unavailable the queue keeps growing up to `bufferPoints`; past that the oldest segments
  * are dropped and counted. A failed write is retried with backoff, keeping its place at the head.
+ *
+ * Segments are columns (an interned name id, a timestamp and a value per point), and a write groups
+ * them by metric with a counting sort into columns again, which a Redis store encodes without a
+ * `[ts, value]` tuple or a Map entry per point.
  */
 import type { Logger } from '../core/log.js';
-import type { AppendBatch, Point, Store, TorusWrite } from '../core/store/store.js';
+import { pointsOf, type GroupedPoints } from '../core/store/appendCommand.js';
+import type { Store, TorusWrite } from '../core/store/store.js';
 import type { IngestCounters } from './counters.js';
 import type { NameTable } from './nameTable.js';
 
@@ -38,17 +43,32 @@ export interface PointWriter {
 }
 
 interface Segment {
-  names: string[];
-  ts: number[];
-  values: number[];
-  /** Each point's torus writes, aligned with the points so a dropped point takes its writes along. */
-  torus: Array<readonly TorusWrite[] | undefined>;
+  /** The names table `ids` index. */
+  readonly names: readonly string[];
+  readonly ids: Int32Array;
+  readonly ts: Float64Array;
+  readonly values: Float64Array;
+  /** Points added; the first `start` of them were dropped. */
+  n: number;
+  start: number;
+  /** Torus writes by point index, ascending (only points that have some), so a dropped point takes its writes along. */
+  readonly torus: Array<[index: number, writes: readonly TorusWrite[]]>;
 }
 
 /** Most queued segments written together in one Store append. */
 const MERGE_SEGMENTS = 10;
+/** Interned names before the table starts over (a bound on memory when names churn). */
+const MAX_NAMES = 1_000_000;
 
-const newSegment = (): Segment => ({ names: [], ts: [], values: [], torus: [] });
+const newSegment = (names: readonly string[], size: number): Segment => ({
+  names, ids: new Int32Array(size), ts: new Float64Array(size), values: new Float64Array(size), n: 0, start: 0, torus: [],
+});
+
+/** A Store that takes points grouped in columns (RedisStore). */
+interface GroupedAppend {
+  appendGrouped(g: GroupedPoints): Promise<void>;
+}
+const appendsGrouped = (store: Store): store is Store & GroupedAppend => typeof (store as Partial<GroupedAppend>).appendGrouped === 'function';
 
 export class Writer implements PointWriter {
   private readonly queue: Segment[] = [];
@@ -81,33 +101,61 @@ export class Writer implements PointWriter {
     return this.queued + this.inflight;
   }
 
-  add(name: string, ts: number, value: number, torus?: readonly TorusWrite[]): void {
-    let tail = this.queue[this.queue.length - 1];
-    if (!tail || tail.names.length >= this.opts.batchPoints) {
-      tail = newSegment();
-      this.queue.push(tail);
+  /** Changes whenever the names table starts over: ids from intern() before that are void. */
+  generation = 0;
+  private names: string[] = [];
+  private nameIds = new Map<string, number>();
+
+  /** `name`'s id in the current names table, for addInterned(). */
+  intern(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      if (this.names.length >= MAX_NAMES) {
+        // Queued segments keep the table they were built with.
+        this.names = [];
+        this.nameIds = new Map();
+        this.generation++;
+      }
+      id = this.names.length;
+      this.names.push(name);
+      this.nameIds.set(name, id);
     }
-    tail.names.push(name);
-    tail.ts.push(ts);
-    tail.values.push(value);
-    tail.torus.push(torus?.length ? torus : undefined);
-    this.queued++;
-    if (this.queued > this.opts.bufferPoints) this.dropOldest();
-    if (tail.names.length >= this.opts.batchPoints && !this.pumping) void this.pump();
+    return id;
+  }
+
+  add(name: string, ts: number, value: number, torus?: readonly TorusWrite[]): void {
+    this.addInterned(this.intern(name), ts, value, torus);
   }
 
   addId(names: NameTable, id: number, ts: number, value: number): void {
     this.add(names.name(id), ts, value);
   }
 
+  /** add() for an id intern() returned in the current `generation`. */
+  addInterned(id: number, ts: number, value: number, torus?: readonly TorusWrite[]): void {
+    let tail = this.queue[this.queue.length - 1];
+    if (!tail || tail.n >= Math.min(tail.ids.length, this.opts.batchPoints) || tail.names !== this.names) {
+      tail = newSegment(this.names, this.opts.batchPoints);
+      this.queue.push(tail);
+    }
+    const i = tail.n++;
+    tail.ids[i] = id;
+    tail.ts[i] = ts;
+    tail.values[i] = value;
+    if (torus?.length) tail.torus.push([i, torus]);
+    this.queued++;
+    if (this.queued > this.opts.bufferPoints) this.dropOldest();
+    if (tail.n >= this.opts.batchPoints && !this.pumping) void this.pump();
+  }
+
   /** Drops exactly the oldest points over the bound (whole segments, then the head of the next). */
   private dropOldest(): void {
     while (this.queued > this.opts.bufferPoints && this.queue.length) {
       const head = this.queue[0];
-      const excess = this.queued - this.opts.bufferPoints;
-      const n = Math.min(excess, head.names.length);
-      if (n === head.names.length) this.queue.shift();
-      else for (const a of [head.names, head.ts, head.values, head.torus]) a.splice(0, n);
+      const left = head.n - head.start;
+      const n = Math.min(this.queued - this.opts.bufferPoints, left);
+      if (n === left) this.queue.shift();
+      else head.start += n;
       this.queued -= n;
       this.counters.dropped += n;
     }
@@ -122,11 +170,11 @@ export class Writer implements PointWriter {
   private async drain(): Promise<void> {
     while (this.queue.length) {
       const batch = this.takeBatch();
-      const points = batch.reduce((n, seg) => n + seg.names.length, 0);
+      const points = batch.reduce((n, seg) => n + seg.n - seg.start, 0);
       this.inflight = points;
       const started = performance.now();
       try {
-        await this.write(batch);
+        await this.write(batch, points);
         const ms = performance.now() - started;
         this.counters.flushes++;
         this.counters.flushMsTotal += ms;
@@ -153,39 +201,71 @@ export class Writer implements PointWriter {
   }
 
   /**
-   * Takes the oldest segments, up to `MERGE_SEGMENTS`, to write together. While Redis is slow, points
-   * pile up and each write then carries several points per metric, so one APPEND moves more points:
-   * throughput adapts to the load instead of falling behind it.
+   * Takes the oldest segments, up to `MERGE_SEGMENTS` built with the same names table, to write
+   * together. While Redis is slow, points pile up and each write then carries several points per
+   * metric, so one APPEND moves more points: throughput adapts to the load instead of falling behind it.
    */
   private takeBatch(): Segment[] {
-    const batch = this.queue.splice(0, MERGE_SEGMENTS);
-    for (const seg of batch) this.queued -= seg.names.length;
+    let count = 1;
+    while (count < MERGE_SEGMENTS && count < this.queue.length && this.queue[count].names === this.queue[0].names) count++;
+    const batch = this.queue.splice(0, count);
+    for (const seg of batch) this.queued -= seg.n - seg.start;
     return batch;
   }
 
-  private async write(batch: readonly Segment[]): Promise<void> {
-    const byName = new Map<string, Point[]>();
+  /** Per name id: how many points a write has, then where the next one goes (zero between writes). */
+  private counts = new Int32Array(0);
+  private grouped = { ids: new Int32Array(0), ts: new Float64Array(0), values: new Float64Array(0) };
+
+  private async write(batch: readonly Segment[], points: number): Promise<void> {
+    const g = this.group(batch, points);
     const torus: TorusWrite[] = [];
-    for (const seg of batch) {
-      const { names, ts, values } = seg;
-      for (let i = 0; i < names.length; i++) {
-        const pts = byName.get(names[i]);
-        const p: Point = [ts[i], values[i]];
-        if (pts) pts.push(p);
-        else byName.set(names[i], [p]);
-        const t = seg.torus[i];
-        if (t) for (const w of t) torus.push(w);
-      }
-    }
-    const batches: AppendBatch[] = [];
-    for (const [name, points] of byName) batches.push({ name, points });
+    for (const seg of batch) for (const [i, writes] of seg.torus) if (i >= seg.start) for (const w of writes) torus.push(w);
     // The synchronous part of append is client-side work (encoding, command serialisation); the rest
     // is waiting on the Store. Counted apart so benchmarks can say where the time goes.
     const started = performance.now();
-    const appended = this.store.append(batches);
+    const appended = appendsGrouped(this.store)
+      ? this.store.appendGrouped(g)
+      : this.store.append(g.names.map((name, i) => ({ name, points: pointsOf(g, i) })));
     this.counters.encodeMsTotal += performance.now() - started;
     await appended;
     if (torus.length) await this.store.torusWrite(torus);
+  }
+
+  /** The batch's points grouped by metric (counting sort by name id; each metric's points in order). */
+  private group(batch: readonly Segment[], points: number): GroupedPoints {
+    const names = batch[0].names;
+    if (this.counts.length < names.length) this.counts = new Int32Array(Math.max(names.length, this.counts.length * 2));
+    if (this.grouped.ts.length < points) {
+      const size = Math.max(points, this.grouped.ts.length * 2);
+      this.grouped = { ids: new Int32Array(size), ts: new Float64Array(size), values: new Float64Array(size) };
+    }
+    const counts = this.counts;
+    const distinct = this.grouped.ids;
+    let metrics = 0;
+    for (const seg of batch) {
+      for (let i = seg.start; i < seg.n; i++) if (counts[seg.ids[i]]++ === 0) distinct[metrics++] = seg.ids[i];
+    }
+    const starts = new Int32Array(metrics + 1);
+    const metricNames = new Array<string>(metrics);
+    for (let k = 0, at = 0; k < metrics; k++) {
+      const id = distinct[k];
+      starts[k] = at;
+      at += counts[id];
+      counts[id] = starts[k];
+      metricNames[k] = names[id];
+    }
+    starts[metrics] = points;
+    const { ts, values } = this.grouped;
+    for (const seg of batch) {
+      for (let i = seg.start; i < seg.n; i++) {
+        const j = counts[seg.ids[i]]++;
+        ts[j] = seg.ts[i];
+        values[j] = seg.values[i];
+      }
+    }
+    for (let k = 0; k < metrics; k++) counts[distinct[k]] = 0;
+    return { names: metricNames, starts, ts, values };
   }
 
   /** Nothing to do: roomba trims through this writer's own Store, whose trim already forgot them. */

@@ -31,6 +31,9 @@ const counters = new IngestCounters();
 const writer = new Writer(store, counters, options, log);
 
 const names: string[] = [];
+/** The writer's id + 1 (0: not interned yet) per hand-over id, valid for writer generation `mappedGeneration`. */
+let writerIds = new Int32Array(1024);
+let mappedGeneration = writer.generation;
 let taken = 0;
 let reported = '';
 
@@ -47,13 +50,36 @@ function report(): void {
   send({ t: 'totals', totals });
 }
 
+/** The writer's id for hand-over id `id`, interning its name on first use (or after the writer's table started over). */
+function writerId(id: number): number {
+  if (writer.generation !== mappedGeneration) {
+    writerIds.fill(0);
+    mappedGeneration = writer.generation;
+  }
+  const known = writerIds[id] - 1;
+  if (known >= 0) return known;
+  const own = writer.intern(names[id]);
+  // Interning may have started the writer's table over: every other mapping is void, this one is new.
+  if (writer.generation !== mappedGeneration) {
+    writerIds.fill(0);
+    mappedGeneration = writer.generation;
+  }
+  writerIds[id] = own + 1;
+  return own;
+}
+
 function take(m: PointsMessage): void {
-  if (m.reset) names.length = 0;
+  if (m.reset) { names.length = 0; writerIds.fill(0); }
   for (const n of m.names) names.push(n);
+  if (writerIds.length < names.length) {
+    const grown = new Int32Array(Math.max(names.length, writerIds.length * 2));
+    grown.set(writerIds);
+    writerIds = grown;
+  }
   let next = 0;
   for (let i = 0; i < m.n; i++) {
     const torus = next < m.torus.length && m.torus[next][0] === i ? m.torus[next++][1] : undefined;
-    writer.add(names[m.ids[i]], m.ts[i], m.values[i], torus);
+    writer.addInterned(writerId(m.ids[i]), m.ts[i], m.values[i], torus);
   }
   taken += m.n;
 }

@@ -1,6 +1,6 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, type Redis } from 'ioredis';
-import { AppendCommands, type MetricKey } from './appendCommand.js';
+import { AppendCommands, groupLists, pointsOf, type GroupedPoints, type MetricKey } from './appendCommand.js';
 import { TORUS_LUA, TRIM_LUA } from './luaScripts.js';
 import { connectRedis } from './connectRedis.js';
 import { parseRedisTarget } from './redisUrl.js';
@@ -74,19 +74,23 @@ export class RedisStore implements Store {
   }
 
   async append(batches: ReadonlyArray<AppendBatch>): Promise<void> {
-    const keys: MetricKey[] = [];
-    const lists: Array<AppendBatch['points']> = [];
+    const kept = batches.filter((b) => b.points.length > 0);
+    await this.appendGrouped(groupLists(kept.map((b) => b.name), kept.map((b) => b.points)));
+  }
+
+  /** append() for points already grouped by metric in columns (horizon's writer builds them so). */
+  async appendGrouped(g: GroupedPoints): Promise<void> {
+    const count = g.names.length;
+    if (count === 0) return;
+    const keys: MetricKey[] = new Array(count);
     const added: MetricKey[] = [];
-    for (const b of batches) {
-      if (b.points.length === 0) continue;
-      const key = this.appends.key(b.name);
-      keys.push(key);
-      lists.push(b.points);
+    for (let i = 0; i < count; i++) {
+      const key = this.appends.key(g.names[i]);
+      keys[i] = key;
       if (!this.known.has(key.key)) added.push(key);
     }
-    if (keys.length === 0) return;
     if (this.cluster) {
-      const payloads = encodeEach(lists);
+      const payloads = encodeEach(keys.map((_, i) => pointsOf(g, i)));
       // Few keys share a slot, so plain APPENDs, auto-pipelined per node, beat a script call per slot.
       await Promise.all([
         ...keys.map((k, i) => this.client.append(k.key, payloads[i])),
@@ -94,9 +98,9 @@ export class RedisStore implements Store {
       ]);
     } else {
       const fresh = new Set(added);
-      for (const run of inRuns(keys.map((_, i) => i), SCRIPT_KEYS)) {
-        const runKeys = run.map((i) => keys[i]);
-        await this.appends.append(runKeys, run.map((i) => lists[i]), runKeys.filter((k) => fresh.has(k)));
+      for (let from = 0; from < count; from += SCRIPT_KEYS) {
+        const to = Math.min(count, from + SCRIPT_KEYS);
+        await this.appends.append(keys, g, from, to, keys.slice(from, to).filter((k) => fresh.has(k)));
       }
     }
     for (const k of added) this.known.add(k.key);
