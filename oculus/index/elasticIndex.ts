@@ -5,6 +5,7 @@ import type { Shape } from '../shapes/shape.js';
 import { WINDOW_GRIDS, type ShapeWindow } from '../shapes/windows.js';
 import { BulkBodies, shapeMapping } from './elasticDocs.js';
 import { loadTable } from './elasticTable.js';
+import { ScanPool, type ScanOptions } from './scanPool.js';
 import type { ShapeIndex, ShapeQuery, ShapeSearchResult } from './shapeIndex.js';
 import { ShapeTable } from './shapeTable.js';
 import { searchTable } from './tableSearch.js';
@@ -16,6 +17,7 @@ export interface ElasticIndexOptions {
   readonly paaDims: number;
   /** Size of one bulk request body (default 4 MB; tests make it small to have many in flight). */
   readonly bulkBytes?: number;
+  readonly scan?: ScanOptions;
 }
 
 /** Bulk bodies of about this size, this many in flight: the server shares the machine's cores. */
@@ -37,9 +39,11 @@ export class ElasticShapeIndex implements ShapeIndex {
   readonly kind = 'elasticsearch' as const;
   readonly client: Client;
   private readonly tables = new Map<ShapeWindow, { index: string; table: Promise<ShapeTable> }>();
+  private readonly pool: ScanPool;
 
   constructor(private readonly opts: ElasticIndexOptions) {
     this.client = new Client({ node: opts.url, maxRetries: 1, requestTimeout: 60_000 });
+    this.pool = new ScanPool(opts.scan);
   }
 
   alias(window: ShapeWindow): string {
@@ -87,11 +91,12 @@ export class ElasticShapeIndex implements ShapeIndex {
   }
 
   async search(window: ShapeWindow, query: ShapeQuery): Promise<ShapeSearchResult> {
-    return searchTable(await this.table(window), query);
+    return searchTable(await this.table(window), query, this.pool);
   }
 
   async close(): Promise<void> {
     this.tables.clear();
+    await this.pool.close();
     await this.client.close();
   }
 

@@ -2,6 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { paa } from '../shapes/paa.js';
 import { WINDOW_GRIDS, type ShapeWindow } from '../shapes/windows.js';
 import { decodeFloats, TABLE_FIELDS, type TableDoc } from './elasticDocs.js';
+import { sharedFloat32 } from './sharedColumns.js';
 import { ShapeTable } from './shapeTable.js';
 
 /** Documents per scroll page: Elasticsearch's default ceiling on a page. */
@@ -20,8 +21,8 @@ export async function loadTable(client: Client, index: string, window: ShapeWind
   const names: string[] = [];
   const stats = new Float64Array(count * 6);
   const flat = new Uint8Array(count);
-  const z = new Float32Array(count * len);
-  const paaCol = new Float32Array(count * dims);
+  const z = sharedFloat32(count * len);
+  const paaCol = sharedFloat32(count * dims);
   const row = new Float64Array(len);
   const filter_path = ['_scroll_id', 'hits.hits._source'];
   let page = await client.search<TableDoc>({ index, scroll: '1m', size: PAGE, sort: ['_doc'], _source: [...TABLE_FIELDS], filter_path });

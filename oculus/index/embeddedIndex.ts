@@ -4,6 +4,7 @@ import { collectShapes, type ShapeChunks } from '../shapeChunks.js';
 import type { Shape } from '../shapes/shape.js';
 import { WINDOW_GRIDS, type ShapeWindow } from '../shapes/windows.js';
 import type { ShapeIndex, ShapeQuery, ShapeSearchResult } from './shapeIndex.js';
+import { ScanPool, type ScanOptions } from './scanPool.js';
 import { readTableFile, writeTableFile } from './tableFile.js';
 import { ShapeTable } from './shapeTable.js';
 import { searchTable } from './tableSearch.js';
@@ -17,8 +18,12 @@ export class EmbeddedShapeIndex implements ShapeIndex {
   readonly kind = 'embedded' as const;
   private readonly tables = new Map<ShapeWindow, { table: ShapeTable; stamp: string }>();
 
+  private readonly pool: ScanPool;
+
   /** `dir` null keeps everything in memory (tests, benchmarks). */
-  constructor(private readonly dir: string | null, private readonly paaDims: number) {}
+  constructor(private readonly dir: string | null, private readonly paaDims: number, scan: ScanOptions = {}) {
+    this.pool = new ScanPool(scan);
+  }
 
   async replace(window: ShapeWindow, chunks: ShapeChunks): Promise<void> {
     const shapes = await collectShapes(chunks);
@@ -44,11 +49,12 @@ export class EmbeddedShapeIndex implements ShapeIndex {
   }
 
   async search(window: ShapeWindow, query: ShapeQuery): Promise<ShapeSearchResult> {
-    return searchTable(this.table(window), query);
+    return searchTable(this.table(window), query, this.pool);
   }
 
   async close(): Promise<void> {
     this.tables.clear();
+    await this.pool.close();
   }
 
   private file(window: ShapeWindow): string | null {

@@ -4,6 +4,7 @@ import { sax } from '../shapes/sax.js';
 import type { Shape } from '../shapes/shape.js';
 import type { ShapeWindow } from '../shapes/windows.js';
 import { isFlat } from '../shapes/znorm.js';
+import { asShared, sharedFloat32 } from './sharedColumns.js';
 
 /** Every row's DTW envelope, packed like the table's `z`, and reduced to PAA segments like its `paa`. */
 export interface RowEnvelopes {
@@ -15,11 +16,15 @@ export interface RowEnvelopes {
 
 /**
  * Shapes of one window in columns (typed arrays), so 250,000 of them scan fast and fit in memory:
- * z-normalised values and PAA as float32, stats as float64. Raw values are rebuilt as z·std + mean
- * (so a rebuilt shape's fingerprint is that of float32-rounded values; the stored one is exact).
+ * z-normalised values and PAA as float32, stats as float64. The columns a scan reads (z, PAA, row
+ * envelopes) are in shared memory, for the scan's worker threads (tableScan.ts). Raw values are
+ * rebuilt as z·std + mean (so a rebuilt shape's fingerprint is that of float32-rounded values; the
+ * stored one is exact).
  */
 export class ShapeTable {
   readonly rows = new Map<string, number>();
+  readonly z: Float32Array;
+  readonly paa: Float32Array;
   /** Every row's DTW envelope for the last radius asked for (see `envelopes`). */
   private envelopeCache: (RowEnvelopes & { radius: number }) | null = null;
 
@@ -32,9 +37,11 @@ export class ShapeTable {
     /** Per row: mean, std, min, max, last, start. */
     readonly stats: Float64Array,
     readonly flat: Uint8Array,
-    readonly z: Float32Array,
-    readonly paa: Float32Array,
+    z: Float32Array,
+    paa: Float32Array,
   ) {
+    this.z = asShared(z);
+    this.paa = asShared(paa);
     names.forEach((name, i) => this.rows.set(name, i));
   }
 
@@ -48,7 +55,7 @@ export class ShapeTable {
 
   static fromShapes(window: ShapeWindow, step: number, length: number, dims: number, shapes: ReadonlyArray<Shape>): ShapeTable {
     const n = shapes.length;
-    const t = new ShapeTable(window, step, length, dims, shapes.map((s) => s.name), new Float64Array(n * 6), new Uint8Array(n), new Float32Array(n * length), new Float32Array(n * dims));
+    const t = new ShapeTable(window, step, length, dims, shapes.map((s) => s.name), new Float64Array(n * 6), new Uint8Array(n), sharedFloat32(n * length), sharedFloat32(n * dims));
     shapes.forEach((s, i) => {
       if (s.z.length !== length || s.paa.length !== dims) throw new RangeError(`shape ${s.name}: expected ${length} points and ${dims} PAA dims`);
       t.stats.set([s.stats.mean, s.stats.std, s.stats.min, s.stats.max, s.stats.last, s.start], i * 6);
@@ -81,8 +88,8 @@ export class ShapeTable {
   envelopes(radius: number): RowEnvelopes {
     if (this.envelopeCache?.radius === radius) return this.envelopeCache;
     const n = this.count, len = this.length, dims = this.dims;
-    const upper = new Float32Array(n * len), lower = new Float32Array(n * len);
-    const paaUpper = new Float32Array(n * dims), paaLower = new Float32Array(n * dims);
+    const upper = sharedFloat32(n * len), lower = sharedFloat32(n * len);
+    const paaUpper = sharedFloat32(n * dims), paaLower = sharedFloat32(n * dims);
     const row = new Float64Array(len);
     const env = { upper: new Float64Array(len), lower: new Float64Array(len), radius };
     const deques = new Int32Array(2 * len);

@@ -34,11 +34,12 @@ export function readTableFile(file: string): ShapeTable {
   if (h.version !== VERSION) throw new Error(`${file}: shape table version ${h.version}, expected ${VERSION}`);
   const n = h.names.length;
   let at = 4 + headerLength;
-  const take = <T>(make: (b: ArrayBuffer, off: number, len: number) => T, count: number, bytesPer: number): T => {
+  const take = <T>(make: (b: SharedArrayBuffer, off: number, len: number) => T, count: number, bytesPer: number): T => {
     at += (8 - (at % 8)) % 8;
     // Copy into a fresh, aligned buffer: typed arrays need offsets that are multiples of their size.
+    // Shared memory, so the table's scan threads read the columns in place (sharedColumns.ts).
     const bytes = buf.subarray(at, at + count * bytesPer);
-    const copy = new ArrayBuffer(bytes.length);
+    const copy = new SharedArrayBuffer(bytes.length);
     new Uint8Array(copy).set(bytes);
     at += count * bytesPer;
     return make(copy, 0, count);

@@ -7,6 +7,7 @@ import { metricBatches, shapesOf } from './fixtures.js';
 import { shapeIndexContract } from './indexContract.js';
 
 shapeIndexContract('embedded, in memory', async () => new EmbeddedShapeIndex(null, 16));
+shapeIndexContract('embedded, scan split over threads', async () => new EmbeddedShapeIndex(null, 16, { threads: 3, parallelFromRows: 0 }));
 shapeIndexContract('embedded, on disk', async () => new EmbeddedShapeIndex(fs.mkdtempSync(path.join(os.tmpdir(), 'kale-oculus-')), 16));
 
 describe('embedded index search', () => {

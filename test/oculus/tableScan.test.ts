@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScanPool } from '../../oculus/index/scanPool.js';
+import { ShapeTable } from '../../oculus/index/shapeTable.js';
+import { searchTable } from '../../oculus/index/tableSearch.js';
+import type { ScorerName } from '../../oculus/search/scorer.js';
+import type { Shape } from '../../oculus/shapes/shape.js';
+import { metricBatches, shapesOf } from './fixtures.js';
+
+describe('a scan split over worker threads', () => {
+  const pool = new ScanPool({ threads: 3, parallelFromRows: 0 });
+  afterAll(() => pool.close());
+  // Every shape twice under another name: ties at equal scores must resolve as one thread would.
+  const base = shapesOf(metricBatches(1500, 5));
+  const shapes: Shape[] = [...base, ...base.map((s) => ({ ...s, name: `copy.${s.name}` }))];
+  const table = ShapeTable.fromShapes('1h', 60, 60, 16, shapes);
+  const queries = base.filter((s) => !s.flat).slice(0, 12);
+  // Workers start on first use (under tsx, slowly): warm them so they take part from the first test.
+  beforeAll(() => searchTable(table, { shape: queries[0], k: 5, scoring: { scorer: 'euclidean', band: 10, radius: 3 }, exclude: { names: [], segments: [] } }, pool));
+
+  for (const scorer of ['euclidean', 'dtw'] as ScorerName[]) {
+    it(`${scorer}: answers exactly what a single thread answers, ties included, every time`, async () => {
+      for (const q of queries) {
+        const query = { shape: q, k: 15, scoring: { scorer, band: 10, radius: 3 }, exclude: { names: [q.name], segments: ['staging'] } };
+        const single = await searchTable(table, query);
+        for (let round = 0; round < 3; round++) {
+          const split = await searchTable(table, query, pool);
+          expect(split.hits.map((h) => [h.shape.name, h.score])).toEqual(single.hits.map((h) => [h.shape.name, h.score]));
+        }
+      }
+    });
+  }
+});
