@@ -11,7 +11,7 @@ import { Ingest } from './ingest.js';
 import { listenLineTcp } from './listeners/lineTcp.js';
 import { listenPickleTcp, PARTIAL_FRAME_TIMEOUT_MS } from './listeners/pickleTcp.js';
 import { BacklogGate } from './listeners/readGate.js';
-import { listenUdp } from './listeners/udp.js';
+import { listenUdp, RECV_BUFFER, type UdpListener } from './listeners/udp.js';
 import { scheduleRoomba } from './roomba.js';
 import { Router } from '../core/torus/router.js';
 import { reportSelfMetrics } from './selfMetrics.js';
@@ -38,6 +38,18 @@ const writerOptions = (h: KaleConfig['horizon']): WriterOptions => ({ batchMs: h
  */
 function openWriter(store: Store, counters: IngestCounters, opts: WriterOptions, log: Logger): PointWriter {
   return store instanceof RedisStore && store.url ? new ThreadedWriter(store.url, counters, opts, log) : new Writer(store, counters, opts, log);
+}
+
+/**
+ * Datagrams that arrive while the kernel's receive buffer is full are lost before horizon sees them;
+ * Linux caps the buffer at net.core.rmem_max (often 4 MiB, ~170 ms at 300,000 points/s), so say what
+ * was granted, and how to get more.
+ */
+function logRecvBuffer(udp: UdpListener, log: Logger): void {
+  const granted = udp.recvBufferBytes;
+  const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+  if (granted >= RECV_BUFFER) log.info(`UDP receive buffer ${mib(granted)}`, { port: udp.port });
+  else log.warn(`UDP receive buffer ${mib(granted)} (asked ${mib(RECV_BUFFER)}; capped by net.core.rmem_max): bursts over it are lost; for high rates run sysctl -w net.core.rmem_max=${RECV_BUFFER}`, { port: udp.port });
 }
 
 export interface HorizonExtras {
@@ -77,6 +89,7 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
     if (udpPort !== 'off') {
       const udp = await listenUdp(host, udpPort, '--udp-port', ingest, decodeMsgpackDatagram);
       closers.push(udp.close);
+      logRecvBuffer(udp, log);
       endpoints.udp = udp.port;
     }
     if (linePort !== 'off') {

@@ -6,11 +6,13 @@ import type { Sink } from '../sink.js';
 
 export interface UdpListener {
   readonly port: number;
+  /** The receive buffer the kernel granted (Linux reports twice the bytes it holds for data). */
+  readonly recvBufferBytes: number;
   close(): Promise<void>;
 }
 
 /** Asks for a large socket buffer so bursts are not lost while a batch is being decoded; the OS may cap it. */
-const RECV_BUFFER = 32 * 1024 * 1024;
+export const RECV_BUFFER = 32 * 1024 * 1024;
 
 /** A UDP listener handing each datagram to `decode`; a bad datagram is counted and never stops it. */
 export function listenUdp(
@@ -32,6 +34,7 @@ export function listenUdp(
       socket.on('error', () => {});
       resolve({
         port: socket.address().port,
+        recvBufferBytes: socket.getRecvBufferSize(),
         close: () => new Promise<void>((done) => socket.close(() => done())),
       });
     });

@@ -13,6 +13,7 @@
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Command, Option } from 'commander';
@@ -107,8 +108,31 @@ async function runSender(job: SenderJob): Promise<number> {
   return sent;
 }
 
+/**
+ * CPU seconds (user + system) the calling thread has used, from /proc/thread-self/stat (Linux; NaN
+ * elsewhere). Event-loop utilisation counts a thread waiting for a core as busy; on a shared box
+ * that is most of the difference, so the bench reports both.
+ */
+function threadCpuSeconds(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** `cpuSeconds` while sending; `threadCpuSeconds` also counts the thread's start (loading modules). */
+interface SenderReport { sent: number; cpuSeconds: number; threadCpuSeconds: number }
+
 if (!isMainThread && (workerData as SenderJob | undefined)?.kaleIngestSender) {
-  void runSender(workerData as SenderJob).then((sent) => parentPort!.postMessage(sent));
+  const cpu0 = threadCpuSeconds();
+  void runSender(workerData as SenderJob).then((sent) => {
+    const total = threadCpuSeconds();
+    parentPort!.postMessage({ sent, cpuSeconds: total - cpu0, threadCpuSeconds: total } satisfies SenderReport);
+  });
 }
 
 /** Redis's own CPU time so far (user + system seconds). */
@@ -152,10 +176,12 @@ export function ingestBenchCommand(): Command {
         const writerThread = horizon.writer instanceof ThreadedWriter ? horizon.writer : undefined;
         const redisCpu0 = await redisCpuSeconds(store);
         const elu0 = performance.eventLoopUtilization();
+        const mainCpu0 = threadCpuSeconds();
+        const processCpu0 = process.cpuUsage();
         const writerElu0 = writerThread?.utilization();
         const t0 = performance.now();
         const worker = new Worker(new URL(import.meta.url), { workerData: job });
-        const sent = await new Promise<number>((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+        const { sent, cpuSeconds: senderCpu, threadCpuSeconds: senderThreadCpu } = await new Promise<SenderReport>((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
         await worker.terminate();
         // Drain: wait until nothing new has arrived for 300 ms and the writer's queue is empty. TCP
         // loses nothing, so there also wait for every point sent: a connection paused by back-pressure
@@ -173,7 +199,11 @@ export function ingestBenchCommand(): Command {
         const seconds = (horizon.counters.lastWriteAt - t0) / 1000;
         const elu = performance.eventLoopUtilization(elu0);
         const writerElu = writerThread?.utilization(writerElu0);
-        const redisCpu = (await redisCpuSeconds(store) - redisCpu0) / ((performance.now() - t0) / 1000);
+        const mainCpu = threadCpuSeconds() - mainCpu0;
+        const processCpuUs = process.cpuUsage(processCpu0);
+        const wall = (performance.now() - t0) / 1000;
+        const redisCpuTotal = await redisCpuSeconds(store) - redisCpu0;
+        const redisCpu = redisCpuTotal / wall;
         const flushMs = horizon.counters.flushMsTotal;
         const encodeMs = horizon.counters.encodeMsTotal;
         await horizon.stop();
@@ -181,6 +211,9 @@ export function ingestBenchCommand(): Command {
         for (const key of await store.client.smembers('metrics.unique_metrics')) if (key.startsWith('metrics.bench.')) bytes += await store.client.strlen(key);
         await store.close();
         const stored = Math.round(bytes / BYTES_PER_POINT);
+        // The writer thread, GC helpers and libuv: the whole process less the main and sender threads.
+        const otherCpu = (processCpuUs.user + processCpuUs.system) / 1e6 - mainCpu - senderThreadCpu;
+        const perPoint = (cpuSeconds: number) => (stored ? Math.round(cpuSeconds / stored * 1e9) / 1e3 : null);
         const rate = stored / seconds;
         printResult({
           bench: 'ingest', proto: opts.proto, duration_s: job.duration, metrics: job.metrics,
@@ -191,6 +224,9 @@ export function ingestBenchCommand(): Command {
           writer_thread_busy: writerElu?.utilization ?? null,
           // Seconds of CPU Redis used per second of the run (1 = one core busy); the drain's idle tail counts.
           redis_cpu: redisCpu,
+          // CPU actually used per stored point, in µs, from sending's start to the end of the drain.
+          cpu_us_per_point: { horizon_main: perPoint(mainCpu), horizon_writer_and_helpers: perPoint(otherCpu), redis: perPoint(redisCpuTotal), sender: perPoint(senderCpu) },
+          cpu_cores: { horizon_main: mainCpu / wall, horizon_writer_and_helpers: otherCpu / wall, redis: redisCpu, sender: senderCpu / wall },
           writer_encode_share: encodeMs / (seconds * 1000),
           writer_waiting_on_redis_share: (flushMs - encodeMs) / (seconds * 1000),
           rejected: horizon.counters.rejectedTotal, dropped: horizon.counters.dropped,
