@@ -40,13 +40,16 @@ export async function importShapes(config: KaleConfig, store: Store, index: Shap
   // Handled at once: a replace failing early (index unreachable) stops the reading below.
   const replacing = Promise.all(windows.map((w, k) => index.replace(w, channels[k]))).then(
     () => {},
-    (error: unknown) => { failure ??= { error }; },
+    (error: unknown) => {
+      failure ??= { error };
+      for (const c of channels) c.close(); // nobody reads them any more
+    },
   );
   try {
     for (let i = 0; i < names.length && !failure; i += READ_CHUNK) {
       const chunk = names.slice(i, i + READ_CHUNK);
       const series = await store.readWindows(chunk);
-      windows.forEach((w, k) => {
+      for (const [k, w] of windows.entries()) {
         const shapes: Shape[] = [];
         chunk.forEach((name, j) => {
           const s = series[j];
@@ -56,8 +59,8 @@ export async function importShapes(config: KaleConfig, store: Store, index: Shap
           if (shape.flat) flat[k]++;
         });
         indexed[k] += shapes.length;
-        channels[k].push(shapes);
-      });
+        await channels[k].push(shapes);
+      }
     }
   } finally {
     for (const c of channels) c.close();

@@ -5,27 +5,37 @@ export type ShapeChunks = AsyncIterable<ReadonlyArray<Shape>> | Iterable<Readonl
 
 /**
  * Chunks from one producer (the importer reading the Store) to one consumer (`ShapeIndex.replace`),
- * so Elasticsearch indexes the first chunks while later ones are still being built. Unbounded: every
- * shape is kept in memory for the local table anyway.
+ * so Elasticsearch indexes the first chunks while later ones are still being built. The indexes keep
+ * columns, not shapes, so a shape is garbage once consumed; `push` tells the producer to wait while
+ * `bound` chunks are queued, so a slow consumer does not make it hold every shape built meanwhile.
  */
 export class ShapeChannel implements AsyncIterable<ReadonlyArray<Shape>> {
   private readonly queue: Array<ReadonlyArray<Shape>> = [];
   private closed = false;
   private wake: (() => void) | null = null;
+  private space: (() => void) | null = null;
 
-  push(chunk: ReadonlyArray<Shape>): void {
+  constructor(private readonly bound = 4) {}
+
+  /** Queues `chunk`; resolves once the queue is below its bound again (or the channel is closed). */
+  push(chunk: ReadonlyArray<Shape>): Promise<void> {
     this.queue.push(chunk);
     this.notify();
+    if (this.queue.length < this.bound || this.closed) return Promise.resolve();
+    return new Promise<void>((resolve) => (this.space = resolve));
   }
 
+  /** No more chunks; a producer waiting for space goes on (a consumer that failed must call it too). */
   close(): void {
     this.closed = true;
     this.notify();
+    this.release();
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<ReadonlyArray<Shape>> {
     for (;;) {
       const next = this.queue.shift();
+      if (this.queue.length < this.bound) this.release();
       if (next) yield next;
       else if (this.closed) return;
       else await new Promise<void>((wake) => (this.wake = wake));
@@ -37,11 +47,10 @@ export class ShapeChannel implements AsyncIterable<ReadonlyArray<Shape>> {
     this.wake = null;
     wake?.();
   }
-}
 
-/** Every shape of a stream, in order. */
-export async function collectShapes(chunks: ShapeChunks): Promise<Shape[]> {
-  const all: Shape[] = [];
-  for await (const chunk of chunks) for (const s of chunk) all.push(s);
-  return all;
+  private release(): void {
+    const space = this.space;
+    this.space = null;
+    space?.();
+  }
 }

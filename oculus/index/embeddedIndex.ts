@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { collectShapes, type ShapeChunks } from '../shapeChunks.js';
+import type { ShapeChunks } from '../shapeChunks.js';
 import type { Shape } from '../shapes/shape.js';
 import { WINDOW_GRIDS, type ShapeWindow } from '../shapes/windows.js';
 import type { ShapeIndex, ShapeQuery, ShapeSearchResult } from './shapeIndex.js';
 import { ScanPool, type ScanOptions } from './scanPool.js';
+import { TableBuilder } from './tableBuilder.js';
 import { readTableFile, writeTableFile } from './tableFile.js';
 import { ShapeTable } from './shapeTable.js';
 import { searchTable } from './tableSearch.js';
@@ -26,9 +27,10 @@ export class EmbeddedShapeIndex implements ShapeIndex {
   }
 
   async replace(window: ShapeWindow, chunks: ShapeChunks): Promise<void> {
-    const shapes = await collectShapes(chunks);
     const grid = WINDOW_GRIDS[window];
-    const table = ShapeTable.fromShapes(window, grid.step, grid.points, Math.min(this.paaDims, grid.points), shapes);
+    const builder = new TableBuilder(window, grid.step, grid.points, Math.min(this.paaDims, grid.points));
+    for await (const chunk of chunks) for (const s of chunk) builder.add(s);
+    const table = builder.build();
     let stamp = '';
     const file = this.file(window);
     if (file) {

@@ -53,19 +53,6 @@ export class ShapeTable {
     return new ShapeTable(window, step, length, dims, [], new Float64Array(0), new Uint8Array(0), new Float32Array(0), new Float32Array(0));
   }
 
-  static fromShapes(window: ShapeWindow, step: number, length: number, dims: number, shapes: ReadonlyArray<Shape>): ShapeTable {
-    const n = shapes.length;
-    const t = new ShapeTable(window, step, length, dims, shapes.map((s) => s.name), new Float64Array(n * 6), new Uint8Array(n), sharedFloat32(n * length), sharedFloat32(n * dims));
-    shapes.forEach((s, i) => {
-      if (s.z.length !== length || s.paa.length !== dims) throw new RangeError(`shape ${s.name}: expected ${length} points and ${dims} PAA dims`);
-      t.stats.set([s.stats.mean, s.stats.std, s.stats.min, s.stats.max, s.stats.last, s.start], i * 6);
-      t.flat[i] = s.flat ? 1 : 0;
-      t.z.set(s.z, i * length);
-      t.paa.set(s.paa, i * dims);
-    });
-    return t;
-  }
-
   static fromColumns(c: { window: ShapeWindow; step: number; length: number; dims: number; names: string[]; stats: Float64Array; flat: Uint8Array; z: Float32Array; paa: Float32Array }): ShapeTable {
     return new ShapeTable(c.window, c.step, c.length, c.dims, c.names, c.stats, c.flat, c.z, c.paa);
   }

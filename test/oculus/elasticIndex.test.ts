@@ -40,6 +40,25 @@ describe.skipIf(!elasticsearchUrl)('Elasticsearch index layout', () => {
     expect(doc._source!.fingerprint).toBe(shapes[0].fingerprint);
     expect(doc._source!.fingerprint).toMatch(/^((sdec|dec|inc|sinc)( |$))*$/);
     expect(doc._source!.segments).toEqual(shapes[0].name.split('.'));
+    const s = shapes[0];
+    expect(doc._source).toEqual({
+      name: s.name, segments: s.name.split('.'), window: '1h', flat: false, ...s.stats, start: s.start, step: s.step,
+      z: Buffer.from(Float32Array.from(s.z).buffer).toString('base64'), sax: s.sax, fingerprint: s.fingerprint,
+    });
+    // The compatibility mode's queries still work on the lighter mapping: terms, and phrases on the fingerprint.
+    await index.client.indices.refresh({ index: alias });
+    const phrase = s.fingerprint.split(' ').slice(0, 4).join(' ');
+    const found = await index.client.search({ index: alias, query: { bool: { filter: [{ term: { sax: s.sax } }, { term: { segments: s.name.split('.')[1] } }], must: [{ match_phrase: { fingerprint: phrase } }] } } });
+    expect(found.hits.hits.map((h) => h._id)).toContain(s.name);
+  });
+
+  it('a document the server rejects fails the import with its reason, and the alias stays where it was', async () => {
+    const shapes = shapesOf(metricBatches(5));
+    await index.replace('1h', [shapes]);
+    const before = Object.keys(await index.client.indices.getAlias({ name: index.alias('1h') }));
+    const immense = { ...shapes[1], sax: 'a'.repeat(40_000) }; // one keyword term over Lucene's 32,766 bytes
+    await expect(index.replace('1h', [[shapes[0], immense, shapes[2]]])).rejects.toThrow(/1 documents failed, first: .*immense term/);
+    expect(Object.keys(await index.client.indices.getAlias({ name: index.alias('1h') }))).toEqual(before);
   });
 });
 
@@ -76,7 +95,7 @@ describe.skipIf(!elasticsearchUrl)('an import streamed in chunks', () => {
     const channel = new ShapeChannel();
     const replacing = writer.replace('1h', channel);
     for (let i = 0; i < shapes.length; i += 17) {
-      channel.push(shapes.slice(i, i + 17));
+      await channel.push(shapes.slice(i, i + 17));
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     channel.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanPool } from '../../oculus/index/scanPool.js';
-import { ShapeTable } from '../../oculus/index/shapeTable.js';
+import { TableBuilder } from '../../oculus/index/tableBuilder.js';
 import { searchTable } from '../../oculus/index/tableSearch.js';
 import type { ScorerName } from '../../oculus/search/scorer.js';
 import type { Shape } from '../../oculus/shapes/shape.js';
@@ -12,7 +12,9 @@ describe('a scan split over worker threads', () => {
   // Every shape twice under another name: ties at equal scores must resolve as one thread would.
   const base = shapesOf(metricBatches(1500, 5));
   const shapes: Shape[] = [...base, ...base.map((s) => ({ ...s, name: `copy.${s.name}` }))];
-  const table = ShapeTable.fromShapes('1h', 60, 60, 16, shapes);
+  const builder = new TableBuilder('1h', 60, 60, 16);
+  for (const s of shapes) builder.add(s);
+  const table = builder.build();
   const queries = base.filter((s) => !s.flat).slice(0, 12);
   // Workers start on first use (under tsx, slowly): warm them so they take part from the first test.
   beforeAll(() => searchTable(table, { shape: queries[0], k: 5, scoring: { scorer: 'euclidean', band: 10, radius: 3 }, exclude: { names: [], segments: [] } }, pool));
