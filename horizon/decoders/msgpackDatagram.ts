@@ -1,5 +1,6 @@
 import { Unpackr } from 'msgpackr';
 import type { Sink } from '../sink.js';
+import { decodeMsgpackRecords } from './msgpackRecords.js';
 import { emitRecords } from './records.js';
 
 // Plain msgpack only: no records/structures extensions, maps as Maps (a map is a structure reject
@@ -8,9 +9,11 @@ const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false, int64AsTy
 
 /**
  * One msgpack UDP datagram (DESIGN §5.1): `[name, [ts, value]]`, a list of those, or several msgpack
- * objects back to back. Objects decoded before a corrupt tail still count.
+ * objects back to back. Objects decoded before a corrupt tail still count. The common list of records
+ * takes the byte scan of msgpackRecords.ts; everything else goes through msgpackr.
  */
 export function decodeMsgpackDatagram(buf: Buffer, sink: Sink, peer: string): void {
+  if (decodeMsgpackRecords(buf, sink, peer)) return;
   const objects: unknown[] = [];
   try {
     unpackr.unpackMultiple(buf, (v: unknown) => { objects.push(v); });
