@@ -77,15 +77,18 @@ export class ShapeTable {
     const n = this.count, len = this.length, dims = this.dims;
     const upper = sharedFloat32(n * len), lower = sharedFloat32(n * len);
     const paaUpper = sharedFloat32(n * dims), paaLower = sharedFloat32(n * dims);
+    // Scratch reused for every row: no allocation per row.
+    const z = this.z;
     const row = new Float64Array(len);
     const env = { upper: new Float64Array(len), lower: new Float64Array(len), radius };
+    const segments = { upper: new Float64Array(dims), lower: new Float64Array(dims) };
     const deques = new Int32Array(2 * len);
     for (let i = 0; i < n; i++) {
-      row.set(this.zRow(i));
+      for (let j = 0, o = i * len; j < len; j++) row[j] = z[o + j];
       envelopeInto(row, radius, env, deques);
       upper.set(env.upper, i * len);
       lower.set(env.lower, i * len);
-      const segments = paaEnvelope(env, dims);
+      paaEnvelope(env, dims, segments);
       paaUpper.set(segments.upper, i * dims);
       paaLower.set(segments.lower, i * dims);
     }
