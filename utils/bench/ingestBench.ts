@@ -15,7 +15,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Command, Option } from 'commander';
 import { Packr } from 'msgpackr';
 import { action, withGlobalOptions } from '../../core/cli.js';
@@ -175,6 +175,9 @@ export function ingestBenchCommand(): Command {
         };
         const writerThread = horizon.writer instanceof ThreadedWriter ? horizon.writer : undefined;
         const redisCpu0 = await redisCpuSeconds(store);
+        // A UDP listener loses what arrives while its thread is stalled longer than the kernel buffer lasts.
+        const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+        loopDelay.enable();
         const elu0 = performance.eventLoopUtilization();
         const mainCpu0 = threadCpuSeconds();
         const processCpu0 = process.cpuUsage();
@@ -199,6 +202,7 @@ export function ingestBenchCommand(): Command {
         const seconds = (horizon.counters.lastWriteAt - t0) / 1000;
         const elu = performance.eventLoopUtilization(elu0);
         const writerElu = writerThread?.utilization(writerElu0);
+        loopDelay.disable();
         const mainCpu = threadCpuSeconds() - mainCpu0;
         const processCpuUs = process.cpuUsage(processCpu0);
         const wall = (performance.now() - t0) / 1000;
@@ -221,6 +225,7 @@ export function ingestBenchCommand(): Command {
           stored_points_per_s: Math.round(rate),
           redis_benchmark_append_per_s: Math.round(ceiling), vs_ceiling: rate / ceiling,
           main_thread_busy: elu.utilization,
+          main_loop_delay_max_ms: Math.round(loopDelay.max / 1e6),
           writer_thread_busy: writerElu?.utilization ?? null,
           // Seconds of CPU Redis used per second of the run (1 = one core busy); the drain's idle tail counts.
           redis_cpu: redisCpu,
