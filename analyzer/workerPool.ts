@@ -1,29 +1,20 @@
 import { Worker } from 'node:worker_threads';
+import { threadEntry } from '../core/threadEntry.js';
 import type { ChunkRequest, ChunkResult } from './chunk.js';
 import type { AnalyzerRules } from './rules.js';
 
 type Reply = { ok: true; result: ChunkResult } | { ok: false; id: number; error: string };
 
-/**
- * A fixed set of worker threads, each handed one chunk at a time (least busy first). Under vitest the
- * sources are TypeScript, so the worker is started through tsx; the built CLI runs plain JS.
- */
+/** A fixed set of worker threads, each handed one chunk at a time (least busy first). */
 export class WorkerPool {
   private readonly workers: Array<{ worker: Worker; busy: number }> = [];
   private readonly pending = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
 
   constructor(size: number, presetName: string, rules: AnalyzerRules) {
-    const ts = import.meta.url.endsWith('.ts');
-    const url = new URL(ts ? './worker.ts' : './worker.js', import.meta.url);
-    // Workers do not inherit the parent's module hooks, so under TypeScript the worker registers tsx first.
-    const tsBootstrap = ts
-      ? new URL(`data:text/javascript,${encodeURIComponent(
-        `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(url.href)});`,
-      )}`)
-      : url;
+    const entry = threadEntry('worker', import.meta.url);
     for (let i = 0; i < size; i++) {
       const workerData = { presetName, rules };
-      const worker = new Worker(tsBootstrap, { workerData });
+      const worker = new Worker(entry, { workerData });
       const slot = { worker, busy: 0 };
       worker.on('message', (reply: Reply) => {
         slot.busy--;

@@ -12,7 +12,7 @@ import type { Logger } from '../core/log.js';
 import type { TorusWrite } from '../core/store/store.js';
 import type { IngestCounters } from './counters.js';
 import type { NameTable } from './nameTable.js';
-import { threadEntry } from './threadEntry.js';
+import { threadEntry } from '../core/threadEntry.js';
 import type { PointWriter, WriterOptions } from './writer.js';
 import type { FromWriterThread, PointsMessage, ToWriterThread, WriterThreadData, WriterTotals } from './writerMessages.js';
 

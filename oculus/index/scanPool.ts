@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { threadEntry } from '../../horizon/threadEntry.js';
+import { threadEntry } from '../../core/threadEntry.js';
 import type { ScanJob, ScanResult } from './tableScan.js';
 
 export interface ScanOptions {
