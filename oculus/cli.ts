@@ -1,10 +1,13 @@
 import { Command, Option } from 'commander';
 import { action, fail, UsageError, withGlobalOptions } from '../core/cli.js';
 import { runServiceCommand } from '../core/serviceCommand.js';
-import { openOculus, ShapeIndexUnavailableError, ShapeQueryError, UnknownMetricError, type SimilarResponse } from './api.js';
+import type { SimilarResponse } from './api.js';
 import { SCORERS } from './search/scorer.js';
-import { startOculus } from './service.js';
 import { SHAPE_WINDOWS } from './shapes/windows.js';
+
+/** The shape indexes and the Elasticsearch client load only when a command runs, not for `kale --help`. */
+const loadApi = () => import('./api.js');
+type Api = Awaited<ReturnType<typeof loadApi>>;
 
 /** `kale oculus [--once]`: the shape importer, every `oculus.interval` seconds or one pass. */
 export function oculusCommand(): Command {
@@ -14,9 +17,10 @@ export function oculusCommand(): Command {
     .option('--json', 'with --once: print the summary as JSON');
   return cmd.action(action(async (ctx, opts: { once?: boolean; json?: boolean }) => {
     if (opts.once) {
-      const oculus = openOculus(ctx.config, ctx.store());
+      const api = await loadApi();
+      const oculus = api.openOculus(ctx.config, ctx.store());
       try {
-        const result = await oculus.importNow().catch(indexError);
+        const result = await oculus.importNow().catch((err) => indexError(api, err));
         process.stdout.write(opts.json ? `${JSON.stringify(result)}\n`
           : result.windows.map((w) => `${w.window}: ${w.indexed} indexed (${w.flat} flat), ${w.skipped} skipped of ${w.metrics}\n`).join(''));
       } finally {
@@ -24,7 +28,7 @@ export function oculusCommand(): Command {
       }
       return;
     }
-    await runServiceCommand(cmd, ctx, startOculus);
+    await runServiceCommand(cmd, ctx, (await import('./service.js')).startOculus);
   }));
 }
 
@@ -44,7 +48,8 @@ export function similarCommand(): Command {
     .option('--collections', 'search saved collections too')
     .option('--json', 'print the full response (scores, series) as JSON')
     .action(action(async (ctx, name: string, opts: SimilarFlags) => {
-      const oculus = openOculus(ctx.config, ctx.store());
+      const api = await loadApi();
+      const oculus = api.openOculus(ctx.config, ctx.store());
       try {
         // Nothing imported yet on the embedded index (no `kale oculus` running): import now.
         if (oculus.index.kind === 'embedded' && (await oculus.index.count(opts.window as '1h')) === 0) {
@@ -54,7 +59,7 @@ export function similarCommand(): Command {
         const res = await oculus.similar(name.replace(/^metrics\./, ''), {
           scorer: opts.scorer, k: opts.k, window: opts.window, band: opts.band, radius: opts.radius, exclude: opts.exclude,
           over: opts.collections ? 'all' : 'metrics',
-        }).catch(indexError);
+        }).catch((err) => indexError(api, err));
         process.stdout.write(opts.json ? `${JSON.stringify(res)}\n` : formatTable(res));
       } finally {
         await oculus.close();
@@ -69,9 +74,9 @@ function formatTable(res: SimilarResponse): string {
 }
 
 /** Query mistakes are usage errors (exit 2); an unreachable index is one clear line (exit 1). */
-function indexError(err: unknown): never {
-  if (err instanceof UnknownMetricError || err instanceof ShapeQueryError) throw new UsageError(err.message);
-  if (err instanceof ShapeIndexUnavailableError) {
+function indexError(api: Api, err: unknown): never {
+  if (err instanceof api.UnknownMetricError || err instanceof api.ShapeQueryError) throw new UsageError(err.message);
+  if (err instanceof api.ShapeIndexUnavailableError) {
     process.stderr.write(`kale: ${err.message}\n`);
     process.exit(1);
   }
