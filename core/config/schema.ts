@@ -58,7 +58,13 @@ export const configSchema = z.object({
     }).optional(),
   }).strict().prefault({}),
   dataDir: z.string().default('.kale-data'),
-  elasticsearch: z.object({ url: z.string().optional(), index: z.string().default('kale-shapes') }).strict().prefault({}),
+  elasticsearch: z.object({
+    url: z.string().optional(),
+    index: z.string().default('kale-shapes'),
+    // scan: exact search over each process's copy of the shapes; knn: server-side candidates, rescored exactly.
+    search: z.enum(['scan', 'knn']).default('scan'),
+    knnCandidates: z.number().int().min(1).max(10_000).default(500),
+  }).strict().prefault({}),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   host: z.string().default('127.0.0.1'),
   fullDuration: z.number().int().positive().default(86400),

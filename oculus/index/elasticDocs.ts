@@ -23,6 +23,8 @@ export interface ShapeDoc {
   z: string;
   sax: string;
   fingerprint: string;
+  /** Only in knn mode (`elasticsearch.search: knn`): the PAA vector Elasticsearch's knn searches. */
+  paa?: number[];
 }
 
 /** What a search process reads back of each document (see elasticTable.ts). */
@@ -35,7 +37,7 @@ export type TableDoc = Pick<ShapeDoc, (typeof TABLE_FIELDS)[number]>;
  * server's indexing CPU: 6.3 -> 4.6 s per 100k shapes, side harness); the fingerprint stays indexed
  * with positions for phrase queries (another 0.5 s per 100k).
  */
-export function shapeMapping() {
+export function shapeMapping(knnDims?: number) {
   const keyword = { type: 'keyword' as const, doc_values: false };
   const stored = (type: 'double' | 'integer') => ({ type, index: false, doc_values: false });
   return {
@@ -56,6 +58,8 @@ export function shapeMapping() {
       sax: keyword,
       // The standard analyzer is built in (the test zip lacks analysis-common): whitespace-split tokens.
       fingerprint: { type: 'text' as const, norms: false },
+      // PAA of z-normalised shapes: l2 distance in this space lower-bounds the Euclidean distance.
+      ...(knnDims ? { paa: { type: 'dense_vector' as const, dims: knnDims, index: true, similarity: 'l2_norm' as const } } : {}),
     },
   };
 }
@@ -88,12 +92,12 @@ const num = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
  * The ShapeDoc of `s` as JSON, written field by field: a quarter-million shapes through JSON.stringify
  * of a spread object cost this process more than building them.
  */
-export function docJson(s: Shape): string {
+export function docJson(s: Shape, withPaa = false): string {
   const { mean, std, min, max, last } = s.stats;
   return `{"name":${JSON.stringify(s.name)},"segments":${JSON.stringify(s.name.split('.'))},"window":${JSON.stringify(s.window)},`
     + `"flat":${s.flat},"mean":${num(mean)},"std":${num(std)},"min":${num(min)},"max":${num(max)},"last":${num(last)},`
     + `"start":${num(s.start)},"step":${num(s.step)},"z":"${encodeFloats(s.z)}","sax":${JSON.stringify(s.sax)},`
-    + `"fingerprint":${JSON.stringify(s.fingerprint)}}`;
+    + `"fingerprint":${JSON.stringify(s.fingerprint)}${withPaa ? `,"paa":[${Array.from(s.paa, num).join(',')}]` : ''}}`;
 }
 
 /**
@@ -106,12 +110,12 @@ export class BulkBodies {
   private size = 0;
   private readonly action: string;
 
-  constructor(index: string, private readonly maxBytes: number) {
+  constructor(index: string, private readonly maxBytes: number, private readonly withPaa = false) {
     this.action = `{"index":{"_index":${JSON.stringify(index)},"_id":`;
   }
 
   add(s: Shape): string | null {
-    const line = `${this.action}${JSON.stringify(s.name)}}}\n${docJson(s)}\n`;
+    const line = `${this.action}${JSON.stringify(s.name)}}}\n${docJson(s, this.withPaa)}\n`;
     this.lines.push(line);
     this.size += line.length;
     return this.size >= this.maxBytes ? this.flush() : null;

@@ -1,10 +1,10 @@
-import { Client, errors } from '@elastic/elasticsearch';
+import { Client, errors, type estypes } from '@elastic/elasticsearch';
 import { ShapeIndexUnavailableError } from '../errors.js';
 import type { ShapeChunks } from '../shapeChunks.js';
 import type { Shape } from '../shapes/shape.js';
 import { WINDOW_GRIDS, type ShapeWindow } from '../shapes/windows.js';
 import { BulkBodies, shapeMapping } from './elasticDocs.js';
-import { loadTable } from './elasticTable.js';
+import { knnTable, loadTable, queryTable } from './elasticTable.js';
 import { ScanPool, type ScanOptions } from './scanPool.js';
 import type { ShapeIndex, ShapeQuery, ShapeSearchResult } from './shapeIndex.js';
 import { ShapeTable } from './shapeTable.js';
@@ -19,7 +19,17 @@ export interface ElasticIndexOptions {
   /** Size of one bulk request body (default 4 MB; tests make it small to have many in flight). */
   readonly bulkBytes?: number;
   readonly scan?: ScanOptions;
+  /**
+   * `scan` (default): exact, over this process's copy of the shapes. `knn`: Elasticsearch's knn on
+   * the PAA vector picks `knnCandidates` candidates, rescored exactly here; no copy is held (for indexes
+   * too large to copy), but the top k is only as good as the candidates (see docs/oculus.md).
+   */
+  readonly search?: 'scan' | 'knn';
+  readonly knnCandidates?: number;
 }
+
+/** Flat shapes fetched for a flat query in knn mode (ranked here by level). */
+const FLAT_LIMIT = 10_000;
 
 /** Bulk bodies of about this size, this many in flight: the server shares the machine's cores. */
 const BULK_BYTES = 4_000_000;
@@ -61,9 +71,9 @@ export class ElasticShapeIndex implements ShapeIndex {
         index,
         // The index is rebuilt every pass and only published once refreshed: no fsync per bulk request.
         settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '-1', 'translog.durability': 'async' },
-        mappings: shapeMapping(),
+        mappings: shapeMapping(this.knn ? dims : undefined),
       });
-      const builder = new TableBuilder(window, grid.step, grid.points, dims);
+      const builder = this.knn ? undefined : new TableBuilder(window, grid.step, grid.points, dims);
       try {
         await this.bulk(index, chunks, builder);
       } catch (err) {
@@ -77,22 +87,56 @@ export class ElasticShapeIndex implements ShapeIndex {
         actions: [...old.map((i) => ({ remove: { index: i, alias } })), { add: { index, alias } }],
       });
       if (old.length) await this.client.indices.delete({ index: old });
-      this.tables.set(window, { index, table: Promise.resolve(builder.build()) });
+      if (builder) this.tables.set(window, { index, table: Promise.resolve(builder.build()) });
     });
   }
 
+  private get knn(): boolean {
+    return this.opts.search === 'knn';
+  }
+
   async get(window: ShapeWindow, name: string): Promise<Shape | null> {
-    const table = await this.table(window);
+    const table = this.knn ? await this.query(window, { term: { name } }, 1) : await this.table(window);
     const row = table.rows.get(name);
     return row === undefined ? null : table.shape(row);
   }
 
   async count(window: ShapeWindow): Promise<number> {
-    return (await this.table(window)).count;
+    if (!this.knn) return (await this.table(window)).count;
+    return this.call(async () => {
+      const [index] = await this.aliasTargets(this.alias(window));
+      return index ? (await this.client.count({ index })).count : 0;
+    });
   }
 
   async search(window: ShapeWindow, query: ShapeQuery): Promise<ShapeSearchResult> {
-    return searchTable(await this.table(window), query, this.pool);
+    if (!this.knn) return searchTable(await this.table(window), query, this.pool);
+    const { shape, exclude } = query;
+    const mustNot: estypes.QueryDslQueryContainer[] = [];
+    if (exclude.names.length) mustNot.push({ terms: { name: [...exclude.names] } });
+    if (exclude.segments.length) mustNot.push({ terms: { segments: [...exclude.segments] } });
+    const filter: estypes.QueryDslQueryContainer = { bool: { filter: [{ term: { flat: shape.flat } }], must_not: mustNot } };
+    if (shape.flat) return searchTable(await this.query(window, filter, FLAT_LIMIT), query);
+    const k = Math.max(query.k, this.opts.knnCandidates ?? 500);
+    const table = await this.call(async () => {
+      const [index] = await this.aliasTargets(this.alias(window));
+      const dims = Math.min(this.opts.paaDims, WINDOW_GRIDS[window].points);
+      if (!index) return ShapeTable.empty(window, WINDOW_GRIDS[window].step, WINDOW_GRIDS[window].points, dims);
+      return knnTable(this.client, index, window, this.opts.paaDims, {
+        field: 'paa', query_vector: Array.from(shape.paa), k, num_candidates: Math.min(10_000, 2 * k), filter,
+      });
+    });
+    return searchTable(table, query);
+  }
+
+  /** knn mode: the shapes of a plain query, as a table. */
+  private async query(window: ShapeWindow, query: estypes.QueryDslQueryContainer, size: number): Promise<ShapeTable> {
+    return this.call(async () => {
+      const [index] = await this.aliasTargets(this.alias(window));
+      const grid = WINDOW_GRIDS[window];
+      if (!index) return ShapeTable.empty(window, grid.step, grid.points, Math.min(this.opts.paaDims, grid.points));
+      return queryTable(this.client, index, window, this.opts.paaDims, query, size);
+    });
   }
 
   async close(): Promise<void> {
@@ -104,10 +148,10 @@ export class ElasticShapeIndex implements ShapeIndex {
   /**
    * Sends the shapes as NDJSON bulk bodies as their chunks arrive, up to BULK_IN_FLIGHT requests at a
    * time: the server indexes while the importer still reads and builds shapes. Any rejected document
-   * fails the import. Every shape sent also goes into `table`, this process's copy.
+   * fails the import. In scan mode every shape sent also goes into `table`, this process's copy.
    */
-  private async bulk(index: string, chunks: ShapeChunks, table: TableBuilder): Promise<void> {
-    const bodies = new BulkBodies(index, this.opts.bulkBytes ?? BULK_BYTES);
+  private async bulk(index: string, chunks: ShapeChunks, table: TableBuilder | undefined): Promise<void> {
+    const bodies = new BulkBodies(index, this.opts.bulkBytes ?? BULK_BYTES, this.knn);
     const inFlight = new Set<Promise<void>>();
     let failure: { error: unknown } | null = null;
     const send = async (body: string): Promise<void> => {
@@ -119,7 +163,7 @@ export class ElasticShapeIndex implements ShapeIndex {
     };
     for await (const chunk of chunks) {
       for (const s of chunk) {
-        table.add(s);
+        table?.add(s);
         const body = bodies.add(s);
         if (body) await send(body);
       }

@@ -1,4 +1,4 @@
-import type { Client } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
 import { paa } from '../shapes/paa.js';
 import { WINDOW_GRIDS, type ShapeWindow } from '../shapes/windows.js';
 import { decodeFloats, TABLE_FIELDS, type TableDoc } from './elasticDocs.js';
@@ -7,6 +7,7 @@ import { ShapeTable } from './shapeTable.js';
 
 /** Documents per scroll page: Elasticsearch's default ceiling on a page. */
 const PAGE = 10_000;
+const FILTER_PATH = ['_scroll_id', 'hits.hits._source'];
 
 /**
  * Reads every shape of one concrete index into a ShapeTable (the embedded index's columns), so a
@@ -14,39 +15,67 @@ const PAGE = 10_000;
  * the binary `z`, stats, name and the flat flag; PAA is recomputed from `z`.
  */
 export async function loadTable(client: Client, index: string, window: ShapeWindow, paaDims: number): Promise<ShapeTable> {
+  const { count } = await client.count({ index });
+  return tableOf(index, window, paaDims, count, scrollPages(client, index));
+}
+
+/** The shapes Elasticsearch's knn finds nearest in PAA space (with the search's filters), as a table. */
+export async function knnTable(client: Client, index: string, window: ShapeWindow, paaDims: number, knn: estypes.KnnSearch): Promise<ShapeTable> {
+  const res = await client.search<TableDoc>({ index, knn, size: knn.k, _source: [...TABLE_FIELDS], filter_path: FILTER_PATH });
+  const hits = res.hits?.hits ?? [];
+  return tableOf(index, window, paaDims, hits.length, [hits]);
+}
+
+/** The documents of a query (no scoring) as a table: flat shapes, or one shape by name. */
+export async function queryTable(client: Client, index: string, window: ShapeWindow, paaDims: number, query: estypes.QueryDslQueryContainer, size: number): Promise<ShapeTable> {
+  const res = await client.search<TableDoc>({ index, query, size, _source: [...TABLE_FIELDS], filter_path: FILTER_PATH });
+  const hits = res.hits?.hits ?? [];
+  return tableOf(index, window, paaDims, hits.length, [hits]);
+}
+
+async function* scrollPages(client: Client, index: string): AsyncGenerator<Array<estypes.SearchHit<TableDoc>>> {
+  let page = await client.search<TableDoc>({ index, scroll: '1m', size: PAGE, sort: ['_doc'], _source: [...TABLE_FIELDS], filter_path: FILTER_PATH });
+  try {
+    for (;;) {
+      const hits = page.hits?.hits ?? [];
+      yield hits;
+      if (hits.length < PAGE) return;
+      page = await client.scroll<TableDoc>({ scroll_id: page._scroll_id!, scroll: '1m' }, { querystring: { filter_path: FILTER_PATH } });
+    }
+  } finally {
+    if (page._scroll_id) await client.clearScroll({ scroll_id: page._scroll_id }).catch(() => {});
+  }
+}
+
+/** Columns for up to `count` documents, filled page by page. */
+async function tableOf(
+  index: string, window: ShapeWindow, paaDims: number, count: number,
+  pages: AsyncIterable<Array<estypes.SearchHit<TableDoc>>> | Iterable<Array<estypes.SearchHit<TableDoc>>>,
+): Promise<ShapeTable> {
   const grid = WINDOW_GRIDS[window];
   const len = grid.points;
   const dims = Math.min(paaDims, len);
-  const { count } = await client.count({ index });
   const names: string[] = [];
   const stats = new Float64Array(count * 6);
   const flat = new Uint8Array(count);
   const z = sharedFloat32(count * len);
   const paaCol = sharedFloat32(count * dims);
   const row = new Float64Array(len);
-  const filter_path = ['_scroll_id', 'hits.hits._source'];
-  let page = await client.search<TableDoc>({ index, scroll: '1m', size: PAGE, sort: ['_doc'], _source: [...TABLE_FIELDS], filter_path });
-  try {
-    for (;;) {
-      const hits = page.hits?.hits ?? [];
-      for (const hit of hits) {
-        const d = hit._source!;
-        const i = names.length;
-        if (i === count) break; // documents added after the count: an index is not written after its import
-        const values = decodeFloats(d.z);
-        if (values.length !== len) throw new Error(`${index}: shape ${d.name} has ${values.length} values, expected ${len}`);
-        names.push(d.name);
-        stats.set([d.mean, d.std, d.min, d.max, d.last, d.start], i * 6);
-        flat[i] = d.flat ? 1 : 0;
-        z.set(values, i * len);
-        row.set(values);
-        paaCol.set(paa(row, dims), i * dims);
-      }
-      if (hits.length < PAGE || names.length === count) break;
-      page = await client.scroll<TableDoc>({ scroll_id: page._scroll_id!, scroll: '1m' }, { querystring: { filter_path } });
+  for await (const hits of pages) {
+    for (const hit of hits) {
+      const d = hit._source!;
+      const i = names.length;
+      if (i === count) break; // documents added after the count: an index is not written after its import
+      const values = decodeFloats(d.z);
+      if (values.length !== len) throw new Error(`${index}: shape ${d.name} has ${values.length} values, expected ${len}`);
+      names.push(d.name);
+      stats.set([d.mean, d.std, d.min, d.max, d.last, d.start], i * 6);
+      flat[i] = d.flat ? 1 : 0;
+      z.set(values, i * len);
+      row.set(values);
+      paaCol.set(paa(row, dims), i * dims);
     }
-  } finally {
-    if (page._scroll_id) await client.clearScroll({ scroll_id: page._scroll_id }).catch(() => {});
+    if (names.length === count) break;
   }
   const n = names.length;
   return ShapeTable.fromColumns({

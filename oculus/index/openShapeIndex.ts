@@ -11,6 +11,8 @@ export function openShapeIndex(config: KaleConfig): ShapeIndex {
       url: config.elasticsearch.url,
       prefix: config.elasticsearch.index,
       paaDims: o.paaDims,
+      search: config.elasticsearch.search,
+      knnCandidates: config.elasticsearch.knnCandidates,
     });
   }
   return new EmbeddedShapeIndex(config.dataDir, o.paaDims);

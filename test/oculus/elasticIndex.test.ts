@@ -16,6 +16,38 @@ if (!elasticsearchUrl) process.stderr.write('*** Elasticsearch unavailable: the 
 const open = async () => new ElasticShapeIndex({ url: elasticsearchUrl!, prefix: freshIndexPrefix(), paaDims: 16 });
 
 shapeIndexContract('Elasticsearch', open, !elasticsearchUrl);
+// knn mode with more candidates than shapes: the server's candidates are every shape, so the contract's
+// exact rankings must come out; what differs is where filters, flat queries, get and count run.
+const openKnn = async () => new ElasticShapeIndex({ url: elasticsearchUrl!, prefix: freshIndexPrefix(), paaDims: 16, search: 'knn', knnCandidates: 500 });
+shapeIndexContract('Elasticsearch, knn candidates', openKnn, !elasticsearchUrl);
+
+describe.skipIf(!elasticsearchUrl)('knn candidates', () => {
+  it('indexes the PAA vector, fetches only knnCandidates shapes and rescores them exactly', async () => {
+    const shapes = shapesOf(metricBatches(300));
+    const scan = await open();
+    const knn = new ElasticShapeIndex({ url: elasticsearchUrl!, prefix: freshIndexPrefix(), paaDims: 16, search: 'knn', knnCandidates: 40 });
+    try {
+      await Promise.all([scan.replace('1h', [shapes]), knn.replace('1h', [shapes])]);
+      const mapping = await knn.client.indices.getMapping({ index: knn.alias('1h') });
+      expect(Object.values(mapping)[0].mappings.properties!.paa).toMatchObject({ type: 'dense_vector', dims: 16, similarity: 'l2_norm' });
+      let agreeing = 0;
+      const queries = shapes.filter((q) => !q.flat).slice(0, 10);
+      for (const q of queries) {
+        const query = { shape: q, k: 5, scoring: { scorer: 'euclidean' as const, band: 10, radius: 10 }, exclude: { names: [q.name], segments: [] } };
+        const [exact, approx] = await Promise.all([scan.search('1h', query), knn.search('1h', query)]);
+        // Only the candidates were scored, each exactly: every score is the scan's score for that shape.
+        expect(approx.examined).toBeLessThanOrEqual(40);
+        expect(approx.hits).toHaveLength(5);
+        const scanScores = new Map((await scan.search('1h', { ...query, k: 300 })).hits.map((h) => [h.shape.name, h.score]));
+        for (const h of approx.hits) expect(h.score).toBeCloseTo(scanScores.get(h.shape.name)!, 9);
+        if (approx.hits[0].shape.name === exact.hits[0].shape.name) agreeing++;
+      }
+      expect(agreeing).toBeGreaterThanOrEqual(8);
+    } finally {
+      await Promise.all([scan.close(), knn.close()]);
+    }
+  });
+});
 
 describe.skipIf(!elasticsearchUrl)('Elasticsearch index layout', () => {
   const index = new ElasticShapeIndex({ url: elasticsearchUrl ?? 'http://127.0.0.1:1', prefix: freshIndexPrefix(), paaDims: 16 });
