@@ -59,7 +59,9 @@ export function shapeMapping(knnDims?: number) {
       // The standard analyzer is built in (the test zip lacks analysis-common): whitespace-split tokens.
       fingerprint: { type: 'text' as const, norms: false },
       // PAA of z-normalised shapes: l2 distance in this space lower-bounds the Euclidean distance.
-      ...(knnDims ? { paa: { type: 'dense_vector' as const, dims: knnDims, index: true, similarity: 'l2_norm' as const } } : {}),
+      // Float HNSW: with the default int8 quantisation a 2,000-candidate knn missed 46 of the 100
+      // nearest PAA vectors (20k bench shapes); unquantised it missed none.
+      ...(knnDims ? { paa: { type: 'dense_vector' as const, dims: knnDims, index: true, similarity: 'l2_norm' as const, index_options: { type: 'hnsw' as const } } } : {}),
     },
   };
 }

@@ -150,7 +150,8 @@ export async function benchMetrics(config: KaleConfig, n: number, queries: numbe
   const out: Record<string, BackendFigures | number> = { metrics: n, queries };
   out.embedded = await run(new EmbeddedShapeIndex(null, dims));
   if (esUrl) {
-    const options = { url: esUrl, prefix: `kale-bench-${Date.now()}`, paaDims: dims };
+    const { search, knnCandidates } = config.elasticsearch;
+    const options = { url: esUrl, prefix: `kale-bench-${Date.now()}`, paaDims: dims, search, knnCandidates };
     // The timed import is the second into this server, as every import of a running `kale oculus`
     // after its first is; the first (into its own indices) is reported beside it as first_index_s.
     const figures = await run(new ElasticShapeIndex(options), new ElasticShapeIndex({ ...options, prefix: `${options.prefix}-first` }));
