@@ -6,7 +6,7 @@ import { sampledLogger, type Logger } from '../core/log.js';
 import type { IngestCounters } from './counters.js';
 import type { Router } from '../core/torus/router.js';
 import type { Sink } from './sink.js';
-import { NameTable } from './nameTable.js';
+import { NameTable, PerName } from './nameTable.js';
 import { MAX_NAME_BYTES, numbersReason, validatePoint, validName, type RejectReason, type ValidationLimits, type ValidPoint } from './validate.js';
 import type { PointWriter } from './writer.js';
 
@@ -19,10 +19,9 @@ export class Ingest implements Sink {
   limits: ValidationLimits;
   /** Names of the relay fast path, interned from their bytes. */
   readonly names = new NameTable();
-  /** Per interned name: UNDECIDED, BAD_NAME, SKIPPED or STORED, for `verdictRouter` and `verdictGeneration`. */
-  private verdicts = new Uint8Array(1024);
+  /** Per interned name: UNDECIDED, BAD_NAME, SKIPPED or STORED, for `verdictRouter`. */
+  private readonly verdicts = new PerName(this.names, new Uint8Array(1024));
   private verdictRouter: Router | undefined;
-  private verdictGeneration = -1;
 
   constructor(
     public router: Router,
@@ -82,21 +81,16 @@ export class Ingest implements Sink {
   }
 
   private verdict(id: number): number {
-    if (this.router !== this.verdictRouter || this.names.generation !== this.verdictGeneration) {
-      this.verdicts.fill(UNDECIDED);
+    if (this.router !== this.verdictRouter) {
+      this.verdicts.clear();
       this.verdictRouter = this.router;
-      this.verdictGeneration = this.names.generation;
     }
-    if (id >= this.verdicts.length) {
-      const grown = new Uint8Array(Math.max(id + 1, this.verdicts.length * 2));
-      grown.set(this.verdicts);
-      this.verdicts = grown;
-    }
-    let v = this.verdicts[id];
+    const verdicts = this.verdicts.upTo(id);
+    let v = verdicts[id];
     if (v === UNDECIDED) {
       const name = this.names.name(id);
       v = !validName(name, this.limits.maxNameBytes) ? BAD_NAME : this.router.isSkipped(name) ? SKIPPED : STORED;
-      this.verdicts[id] = v;
+      verdicts[id] = v;
     }
     return v;
   }

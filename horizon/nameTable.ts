@@ -8,6 +8,7 @@
  * Open addressing over an Int32Array of ids; the name bytes live in one growing arena. Bounded: past
  * MAX_NAMES the table starts over and `generation` changes, so whoever caches by id starts over too.
  */
+import { grownArray } from '../core/grownArray.js';
 import { MAX_NAME_BYTES } from './validate.js';
 
 const MAX_NAMES = 1_000_000;
@@ -99,7 +100,9 @@ export class NameTable {
     }
     const id = this.strings.length;
     const len = end - start;
-    if (id === this.hashes.length) this.growIds();
+    this.hashes = grownArray(this.hashes, id + 1);
+    this.starts = grownArray(this.starts, id + 1);
+    this.lengths = grownArray(this.lengths, id + 1);
     if (this.arenaUsed + len > this.arena.length) {
       const arena = Buffer.allocUnsafeSlow(Math.max(this.arena.length * 2, this.arenaUsed + len));
       this.arena.copy(arena, 0, 0, this.arenaUsed);
@@ -118,13 +121,6 @@ export class NameTable {
     return id;
   }
 
-  private growIds(): void {
-    const size = this.hashes.length * 2;
-    const hashes = new Int32Array(size); hashes.set(this.hashes); this.hashes = hashes;
-    const starts = new Uint32Array(size); starts.set(this.starts); this.starts = starts;
-    const lengths = new Uint16Array(size); lengths.set(this.lengths); this.lengths = lengths;
-  }
-
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2);
     const mask = slots.length - 1;
@@ -141,5 +137,31 @@ export class NameTable {
     this.slots.fill(0);
     this.arenaUsed = 0;
     this.generation++;
+  }
+}
+
+/**
+ * A zero-initialised typed-array slot per id of one NameTable, for caching a per-name decision by id.
+ * All slots go back to zero when the table starts over (its ids are reassigned) or on `clear`.
+ */
+export class PerName<T extends Uint8Array | Int32Array> {
+  private generation: number;
+
+  constructor(readonly table: NameTable, private slots: T) {
+    this.generation = table.generation;
+  }
+
+  /** The slots, with room for `id`. */
+  upTo(id: number): T {
+    if (this.table.generation !== this.generation) {
+      this.generation = this.table.generation;
+      this.slots.fill(0);
+    }
+    this.slots = grownArray(this.slots, id + 1);
+    return this.slots;
+  }
+
+  clear(): void {
+    this.slots.fill(0);
   }
 }

@@ -8,10 +8,11 @@
  */
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { grownArray } from '../core/grownArray.js';
 import type { Logger } from '../core/log.js';
 import type { TorusWrite } from '../core/store/store.js';
 import type { IngestCounters } from './counters.js';
-import type { NameTable } from './nameTable.js';
+import { PerName, type NameTable } from './nameTable.js';
 import { threadEntry } from '../core/threadEntry.js';
 import type { PointWriter, WriterOptions } from './writer.js';
 import type { FromWriterThread, PointsMessage, ToWriterThread, WriterThreadData, WriterTotals } from './writerMessages.js';
@@ -38,10 +39,8 @@ export class ThreadedWriter implements PointWriter {
   private torus: Array<[number, readonly TorusWrite[]]> = [];
   private readonly nameIds = new Map<string, number>();
   private newNames: string[] = [];
-  /** This side's id + 1 (0: not yet known) per NameTable id, for `tableIdsOf` at `tableIdsGeneration`. */
-  private tableIds = new Int32Array(0);
-  private tableIdsOf: NameTable | undefined;
-  private tableIdsGeneration = -1;
+  /** This side's id + 1 (0: not yet known) per id of the NameTable `addId` is given. */
+  private tableIds: PerName<Int32Array> | undefined;
   private reset = false;
   private scheduled = false;
   private posted = 0;
@@ -86,20 +85,12 @@ export class ThreadedWriter implements PointWriter {
 
   addId(names: NameTable, id: number, ts: number, value: number): void {
     if (this.exited) { this.counters.dropped++; return; }
-    if (names !== this.tableIdsOf || names.generation !== this.tableIdsGeneration) {
-      this.tableIds = new Int32Array(Math.max(1024, names.size));
-      this.tableIdsOf = names;
-      this.tableIdsGeneration = names.generation;
-    }
-    if (id >= this.tableIds.length) {
-      const grown = new Int32Array(Math.max(id + 1, this.tableIds.length * 2));
-      grown.set(this.tableIds);
-      this.tableIds = grown;
-    }
-    let own = this.tableIds[id] - 1;
+    if (this.tableIds?.table !== names) this.tableIds = new PerName(names, new Int32Array(1024));
+    let own = this.tableIds.upTo(id)[id] - 1;
     if (own < 0) {
       own = this.idOf(names.name(id));
-      this.tableIds[id] = own + 1;
+      // Set after idOf, which may have started its table over and cleared every slot.
+      this.tableIds.upTo(id)[id] = own + 1;
     }
     this.push(own, ts, value, undefined);
   }
@@ -112,7 +103,7 @@ export class ThreadedWriter implements PointWriter {
         // Points already batched carry ids of the old table: they go first, then the table starts over.
         this.post();
         this.nameIds.clear();
-        this.tableIds.fill(0);
+        this.tableIds?.clear();
         this.reset = true;
       }
       id = this.nameIds.size;
@@ -123,7 +114,11 @@ export class ThreadedWriter implements PointWriter {
   }
 
   private push(id: number, ts: number, value: number, torus: readonly TorusWrite[] | undefined): void {
-    if (this.n === this.ids.length) this.grow();
+    if (this.n === this.ids.length) {
+      this.ids = grownArray(this.ids, this.n + 1);
+      this.ts = grownArray(this.ts, this.n + 1);
+      this.values = grownArray(this.values, this.n + 1);
+    }
     this.ids[this.n] = id;
     this.ts[this.n] = ts;
     this.values[this.n] = value;
@@ -166,13 +161,6 @@ export class ThreadedWriter implements PointWriter {
   /** The writer thread's event-loop utilisation (benchmarks report where the time goes). */
   utilization(since?: EventLoopUtilization): EventLoopUtilization {
     return this.worker.performance.eventLoopUtilization(since);
-  }
-
-  private grow(): void {
-    const size = this.ids.length * 2;
-    const ids = new Uint32Array(size); ids.set(this.ids); this.ids = ids;
-    const ts = new Float64Array(size); ts.set(this.ts); this.ts = ts;
-    const values = new Float64Array(size); values.set(this.values); this.values = values;
   }
 
   private post(): void {

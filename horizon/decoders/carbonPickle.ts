@@ -10,23 +10,9 @@
  * up frames the unpickler would have decoded to the same records, never accept more.
  */
 import type { Sink } from '../sink.js';
+import { FrameRecords } from './frameRecords.js';
 
-/** The records of the frame being scanned, delivered only once the whole frame has the shape. */
-let nameStarts = new Uint32Array(1024);
-let nameEnds = new Uint32Array(1024);
-let latin1Names = new Uint8Array(1024);
-let timestamps = new Float64Array(1024);
-let values = new Float64Array(1024);
-
-function growRecords(): void {
-  const grow = <T extends Uint32Array | Uint8Array | Float64Array>(a: T): T => {
-    const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-    b.set(a);
-    return b;
-  };
-  nameStarts = grow(nameStarts); nameEnds = grow(nameEnds); latin1Names = grow(latin1Names);
-  timestamps = grow(timestamps); values = grow(values);
-}
+const records = new FrameRecords();
 
 /** Decodes `payload` and delivers its records when it has the relay shape; false (nothing delivered) otherwise. */
 export function decodeCarbonPickle(payload: Uint8Array, sink: Sink, peer: string, maxMemo: number): boolean {
@@ -34,7 +20,7 @@ export function decodeCarbonPickle(payload: Uint8Array, sink: Sink, peer: string
   const len = buf.length;
   if (len < 4 || buf[0] !== 0x80 || buf[1] < 2 || buf[1] > 5) return false;
   const view = new DataView(buf.buffer, buf.byteOffset, len);
-  let records = 0;
+  records.reset();
   let p = 2;
   let puts = 0;
   let inMark = false;
@@ -86,10 +72,7 @@ export function decodeCarbonPickle(payload: Uint8Array, sink: Sink, peer: string
       nameLen = view.getUint32(p + 1, true); latin1 = op === 0x54; p += 5;
     } else return false;
     if (p + nameLen > len) return false;
-    if (records === nameStarts.length) growRecords();
-    nameStarts[records] = p;
-    nameEnds[records] = p + nameLen;
-    latin1Names[records] = latin1 ? 1 : 0;
+    records.name(p, p + nameLen, latin1);
     p += nameLen;
     if (skipAnnotations() < 0 || !readNumber()) return false;
     const ts = value;
@@ -100,11 +83,9 @@ export function decodeCarbonPickle(payload: Uint8Array, sink: Sink, peer: string
     p++;
     if (skipAnnotations() < 0) return false;
     if (!inMark) { if (buf[p] !== 0x61) return false; p++; } // APPEND
-    timestamps[records] = ts;
-    values[records] = value;
-    records++;
+    records.numbers(ts, value);
   }
   if (!listSeen) return false;
-  for (let i = 0; i < records; i++) sink.pointBytes(buf, nameStarts[i], nameEnds[i], latin1Names[i] === 1, timestamps[i], values[i], peer);
+  records.deliver(buf, sink, peer);
   return true;
 }

@@ -9,21 +9,9 @@
  * records (names with invalid UTF-8 aside: both replace bad sequences, not always alike).
  */
 import type { Sink } from '../sink.js';
+import { FrameRecords } from './frameRecords.js';
 
-/** The records of the datagram being scanned, delivered only once the whole datagram has the shape. */
-let nameStarts = new Uint32Array(256);
-let nameEnds = new Uint32Array(256);
-let timestamps = new Float64Array(256);
-let values = new Float64Array(256);
-
-function ensureRecords(n: number): void {
-  if (n <= nameStarts.length) return;
-  const size = Math.max(n, nameStarts.length * 2);
-  nameStarts = new Uint32Array(size);
-  nameEnds = new Uint32Array(size);
-  timestamps = new Float64Array(size);
-  values = new Float64Array(size);
-}
+const records = new FrameRecords();
 
 /** Decodes `buf` and delivers its records when it has the common shape; false (nothing delivered) otherwise. */
 export function decodeMsgpackRecords(buf: Buffer, sink: Sink, peer: string): boolean {
@@ -39,7 +27,7 @@ export function decodeMsgpackRecords(buf: Buffer, sink: Sink, peer: string): boo
   else return false;
   // Every record takes at least 5 bytes: a bound on `count` before anything is allocated.
   if (count === 0 || count * 5 > len - p) return false;
-  ensureRecords(count);
+  records.reset(count);
   let value = 0;
 
   /** Reads one number at `p` into `value`; false when it is not one of the forms taken here. */
@@ -67,17 +55,16 @@ export function decodeMsgpackRecords(buf: Buffer, sink: Sink, peer: string): boo
     else if (op === 0xda || op === 0xc5) { if (p + 4 > len) return false; nameLen = view.getUint16(p + 2); p += 4; } // str16, bin16
     else return false;
     if (p + nameLen > len) return false;
-    nameStarts[r] = p;
-    nameEnds[r] = p + nameLen;
+    records.name(p, p + nameLen);
     p += nameLen;
     if (p >= len || buf[p] !== 0x92) return false;
     p++;
     if (!readNumber()) return false;
-    timestamps[r] = value;
+    const ts = value;
     if (!readNumber()) return false;
-    values[r] = value;
+    records.numbers(ts, value);
   }
   if (p !== len) return false;
-  for (let r = 0; r < count; r++) sink.pointBytes(buf, nameStarts[r], nameEnds[r], false, timestamps[r], values[r], peer);
+  records.deliver(buf, sink, peer);
   return true;
 }
