@@ -4,7 +4,7 @@ import type { ShapeChunks } from '../shapeChunks.js';
 import type { Shape } from '../shapes/shape.js';
 import { WINDOW_GRIDS, type ShapeWindow } from '../shapes/windows.js';
 import { BulkBodies, shapeMapping } from './elasticDocs.js';
-import { knnTable, loadTable, queryTable } from './elasticTable.js';
+import { foundTable, loadTable } from './elasticTable.js';
 import { ScanPool, type ScanOptions } from './scanPool.js';
 import type { ShapeIndex, ShapeQuery, ShapeSearchResult } from './shapeIndex.js';
 import { ShapeTable } from './shapeTable.js';
@@ -96,7 +96,7 @@ export class ElasticShapeIndex implements ShapeIndex {
   }
 
   async get(window: ShapeWindow, name: string): Promise<Shape | null> {
-    const table = this.knn ? await this.query(window, { term: { name } }, 1) : await this.table(window);
+    const table = this.knn ? await this.found(window, { query: { term: { name } }, size: 1 }) : await this.table(window);
     const row = table.rows.get(name);
     return row === undefined ? null : table.shape(row);
   }
@@ -116,27 +116,23 @@ export class ElasticShapeIndex implements ShapeIndex {
     if (exclude.names.length) mustNot.push({ terms: { name: [...exclude.names] } });
     if (exclude.segments.length) mustNot.push({ terms: { segments: [...exclude.segments] } });
     const filter: estypes.QueryDslQueryContainer = { bool: { filter: [{ term: { flat: shape.flat } }], must_not: mustNot } };
-    if (shape.flat) return searchTable(await this.query(window, filter, FLAT_LIMIT), query);
+    if (shape.flat) return searchTable(await this.found(window, { query: filter, size: FLAT_LIMIT }), query);
     const k = Math.max(query.k, this.opts.knnCandidates ?? 500);
-    const table = await this.call(async () => {
-      const [index] = await this.aliasTargets(this.alias(window));
-      const dims = Math.min(this.opts.paaDims, WINDOW_GRIDS[window].points);
-      if (!index) return ShapeTable.empty(window, WINDOW_GRIDS[window].step, WINDOW_GRIDS[window].points, dims);
-      return knnTable(this.client, index, window, this.opts.paaDims, {
-        field: 'paa', query_vector: Array.from(shape.paa), k, num_candidates: Math.min(10_000, 2 * k), filter,
-      });
-    });
-    return searchTable(table, query);
+    const knn = { field: 'paa', query_vector: Array.from(shape.paa), k, num_candidates: Math.min(10_000, 2 * k), filter };
+    return searchTable(await this.found(window, { knn, size: k }), query);
   }
 
-  /** knn mode: the shapes of a plain query, as a table. */
-  private async query(window: ShapeWindow, query: estypes.QueryDslQueryContainer, size: number): Promise<ShapeTable> {
+  /** knn mode: the shapes one search finds in the index behind the window's alias, as a table. */
+  private async found(window: ShapeWindow, request: Parameters<typeof foundTable>[4]): Promise<ShapeTable> {
     return this.call(async () => {
       const [index] = await this.aliasTargets(this.alias(window));
-      const grid = WINDOW_GRIDS[window];
-      if (!index) return ShapeTable.empty(window, grid.step, grid.points, Math.min(this.opts.paaDims, grid.points));
-      return queryTable(this.client, index, window, this.opts.paaDims, query, size);
+      return index ? foundTable(this.client, index, window, this.opts.paaDims, request) : this.emptyTable(window);
     });
+  }
+
+  private emptyTable(window: ShapeWindow): ShapeTable {
+    const grid = WINDOW_GRIDS[window];
+    return ShapeTable.empty(window, grid.step, grid.points, Math.min(this.opts.paaDims, grid.points));
   }
 
   async close(): Promise<void> {
@@ -191,9 +187,7 @@ export class ElasticShapeIndex implements ShapeIndex {
       const [index] = await this.aliasTargets(this.alias(window));
       const held = this.tables.get(window);
       if (held && held.index === (index ?? '')) return held.table;
-      const grid = WINDOW_GRIDS[window];
-      const dims = Math.min(this.opts.paaDims, grid.points);
-      const table = index ? loadTable(this.client, index, window, this.opts.paaDims) : Promise.resolve(ShapeTable.empty(window, grid.step, grid.points, dims));
+      const table = index ? loadTable(this.client, index, window, this.opts.paaDims) : Promise.resolve(this.emptyTable(window));
       // Shared by concurrent searches; a failed load is forgotten so the next search tries again.
       this.tables.set(window, { index: index ?? '', table });
       table.catch(() => { if (this.tables.get(window)?.table === table) this.tables.delete(window); });

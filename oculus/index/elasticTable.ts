@@ -19,16 +19,15 @@ export async function loadTable(client: Client, index: string, window: ShapeWind
   return tableOf(index, window, paaDims, count, scrollPages(client, index));
 }
 
-/** The shapes Elasticsearch's knn finds nearest in PAA space (with the search's filters), as a table. */
-export async function knnTable(client: Client, index: string, window: ShapeWindow, paaDims: number, knn: estypes.KnnSearch): Promise<ShapeTable> {
-  const res = await client.search<TableDoc>({ index, knn, size: knn.k, _source: [...TABLE_FIELDS], filter_path: FILTER_PATH });
-  const hits = res.hits?.hits ?? [];
-  return tableOf(index, window, paaDims, hits.length, [hits]);
-}
-
-/** The documents of a query (no scoring) as a table: flat shapes, or one shape by name. */
-export async function queryTable(client: Client, index: string, window: ShapeWindow, paaDims: number, query: estypes.QueryDslQueryContainer, size: number): Promise<ShapeTable> {
-  const res = await client.search<TableDoc>({ index, query, size, _source: [...TABLE_FIELDS], filter_path: FILTER_PATH });
+/**
+ * The shapes one search finds, as a table: a knn's nearest in PAA space (with its filters), flat
+ * shapes, or one shape by name. No scoring is used; the caller rescores exactly.
+ */
+export async function foundTable(
+  client: Client, index: string, window: ShapeWindow, paaDims: number,
+  request: { knn: estypes.KnnSearch; size: number } | { query: estypes.QueryDslQueryContainer; size: number },
+): Promise<ShapeTable> {
+  const res = await client.search<TableDoc>({ index, ...request, _source: [...TABLE_FIELDS], filter_path: FILTER_PATH });
   const hits = res.hits?.hits ?? [];
   return tableOf(index, window, paaDims, hits.length, [hits]);
 }
