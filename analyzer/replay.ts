@@ -8,6 +8,10 @@ export interface ReplayRow {
   readonly timestamp: number;
   readonly value: number;
   readonly analysis: Analysis;
+  /** What a user thresholds (replay's `anomaly_score` column): higher = rarer, in [0, 1]. */
+  readonly score: number;
+  /** Flagged: the row `kale replay` writes as anomalous = 1. */
+  readonly anomalous: boolean;
 }
 
 /**
@@ -29,6 +33,6 @@ export function* replaySeries(series: Series, preset: Preset, rules: AnalyzerRul
       ? { 'history.timestamps': timestamps.subarray(historyStart, i + 1), 'history.values': values.subarray(historyStart, i + 1) }
       : undefined;
     const analysis = analyzeSeries(timestamps.subarray(start, i + 1), values.subarray(start, i + 1), { preset, rules, now, context });
-    yield { timestamp: now, value: values[i], analysis };
+    yield { timestamp: now, value: values[i], analysis, score: analysis.score, anomalous: analysis.verdict === 'anomalous' };
   }
 }
