@@ -1,4 +1,5 @@
 import type { KaleConfig } from '../../core/config/schema.js';
+import { globMatcher, type NameMatcher } from '../../core/glob.js';
 
 export type AlertRule = KaleConfig['analyzer']['alerts'][number];
 
@@ -12,18 +13,18 @@ export function ruleMatches(rule: AlertRule, metric: string): boolean {
     m.lastIndex = 0;
     return m.test(metric);
   }
-  if (m.includes('*')) return globRegExp(m).test(metric);
+  if (m.includes('*')) return cachedGlob(m)(metric);
   return metric.includes(m);
 }
 
-const globCache = new Map<string, RegExp>();
-function globRegExp(glob: string): RegExp {
-  let re = globCache.get(glob);
-  if (!re) {
-    re = new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-    globCache.set(glob, re);
+const globCache = new Map<string, NameMatcher>();
+function cachedGlob(glob: string): NameMatcher {
+  let matches = globCache.get(glob);
+  if (!matches) {
+    matches = globMatcher(glob);
+    globCache.set(glob, matches);
   }
-  return re;
+  return matches;
 }
 
 export function matchingRules(rules: ReadonlyArray<AlertRule>, metric: string): AlertRule[] {

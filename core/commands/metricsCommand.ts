@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { action, withGlobalOptions } from '../cli.js';
-import { globToRegExp } from '../store/keys.js';
+import { UsageError, action, withGlobalOptions } from '../cli.js';
+import { globMatcher, globTooLong } from '../glob.js';
 
 export function metricsCommand(): Command {
   return withGlobalOptions(new Command('metrics'))
@@ -8,8 +8,10 @@ export function metricsCommand(): Command {
     .argument('[glob]', "only names matching this glob ('*' matches any run of characters)")
     .option('--json', 'print a JSON array')
     .action(action(async (ctx, glob: string | undefined, opts: { json?: boolean }) => {
-      const re = glob ? globToRegExp(glob) : undefined;
-      const names = (await ctx.store().listMetrics()).filter((n) => !re || re.test(n));
+      const tooLong = glob === undefined ? undefined : globTooLong(glob);
+      if (tooLong) throw new UsageError(`glob: ${tooLong}`);
+      const matches = glob === undefined ? undefined : globMatcher(glob);
+      const names = (await ctx.store().listMetrics()).filter((n) => !matches || matches(n));
       process.stdout.write(opts.json ? `${JSON.stringify(names)}\n` : names.map((n) => `${n}\n`).join(''));
     }));
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Packr, unpackMultiple } from 'msgpackr';
-import { globToRegExp } from './keys.js';
+import { globMatcher } from '../glob.js';
 import { decodeWindow, encodePoints } from './windowCodec.js';
 import type {
   AnomalyRecord, AppendBatch, Collection, HistoryQuery, Series, Store, TorusType, TorusValue, TorusWrite, TrimResult,
@@ -226,8 +226,8 @@ export class EmbeddedStore implements Store {
   }
 
   async torusKeys(pattern: string): Promise<string[]> {
-    const re = globToRegExp(pattern);
-    return [...this.torus.keys()].filter((k) => re.test(k) && this.liveBucket(k)).sort();
+    const matches = globMatcher(pattern);
+    return [...this.torus.keys()].filter((k) => matches(k) && this.liveBucket(k)).sort();
   }
 
   async recordAnomalies(current: ReadonlyArray<AnomalyRecord>, retention: number): Promise<void> {

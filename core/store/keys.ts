@@ -6,9 +6,3 @@ export const ANOMALIES_HISTORY = 'kale.anomalies.history';
 export const COLLECTIONS = 'kale.collections';
 export const STATUS = 'kale.status';
 export const claimKey = (key: string) => `kale.claim.${key}`;
-
-/** Glob with `*` only, as Redis SCAN MATCH understands it, turned into an anchored RegExp. */
-export function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`);
-}
