@@ -3,54 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../../core/config/schema.js';
-import { EmbeddedStore } from '../../core/store/embeddedStore.js';
-import { openSender } from '../../utils/senders/openSender.js';
 import { startKale, type RunningKale } from '../support/kaleCli.js';
 import { launchChromium, pixelsOfColour, screenshot } from './browser.js';
-import { XSS_NAME, daySeries, importShapes, seedStore, seedTorus } from './fixtures.js';
+import { XSS_NAME } from './fixtures.js';
+import { SPIKED, flagged, seededDataDir as seededWith, sendSpikes, startArgs } from './kale.js';
 
 const ANOMALY_RED: [number, number, number] = [255, 84, 104];
-const SPIKED = [XSS_NAME, 'web.checkout.latency', 'web.search.errors'];
-const NAMES = [...SPIKED, ...Array.from({ length: 40 }, (_, i) => `app.host${i % 5}.requests.r${i}`)];
 
 const SCHEMAS = [{ name: 'web', type: 'series' as const, match: '^web\\.', intervals: { '10m': { step: 600, steps: 200 }, '1h': { step: '1h', steps: 48 } } }];
-
-/**
- * A data directory holding a quiet day of metrics, their shapes and torus rollups (no anomaly yet),
- * and a config naming the torus schemas.
- */
-async function seededDataDir(): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-e2e-'));
-  const store = EmbeddedStore.open(dir);
-  const now = Math.floor(Date.now() / 1000);
-  await seedStore(store, NAMES, 0, now);
-  await seedTorus(store, SCHEMAS, 'web.checkout.latency', daySeries(now, 1, false), now);
-  await importShapes(configSchema.parse({ dataDir: dir }), store);
-  await store.close();
-  fs.writeFileSync(path.join(dir, 'kale.config.json'), JSON.stringify({ horizon: { schemas: SCHEMAS } }));
-  return dir;
-}
-
-const startArgs = (dir: string, extra: string[] = []) =>
-  ['start', '--data-dir', dir, ...(fs.existsSync(path.join(dir, 'kale.config.json')) ? ['--config', path.join(dir, 'kale.config.json')] : []), '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', '0', '--interval', '2', ...extra];
-
-/** Sends one spike per metric to horizon's pickle port, as carbon-relay would. */
-async function sendSpikes(port: number, names: string[]): Promise<void> {
-  const sender = await openSender('pickle', '127.0.0.1', port);
-  await sender.send(names.map((name) => ({ name, ts: Math.floor(Date.now() / 1000), value: 1000 })));
-  await sender.close();
-}
-
-/** Waits until the analyzer lists every one of `names` as anomalous. */
-async function flagged(webapp: string, names: string[]): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const { anomalies } = await (await fetch(`${webapp}/api/anomalies`)).json() as { anomalies: Array<{ metric: string }> };
-    if (names.every((n) => anomalies.some((a) => a.metric === n))) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the analyzer did not flag ${names.join(', ')} within 60 s`);
-}
+const seededDataDir = () => seededWith(SCHEMAS);
 
 describe('webapp in Chromium', () => {
   let browser: Browser;

@@ -85,14 +85,15 @@ function TorusView({ metric }: { metric: string }) {
       if (names.length && !names.includes(interval)) setInterval_(names[0]);
     }, () => setIntervals([]));
   }, [metric]);
-  if (intervals && intervals.length === 0) {
-    return <div className="torus"><h3>Rolled-up intervals</h3><p className="muted">No torus schema stores this metric (see <code>horizon.schemas</code> in the configuration).</p></div>;
-  }
+  // Every hook runs before any early return: React requires the same hooks on every render (error #300).
   const data = useMemo(() => {
     const t = targets?.[0];
     if (!t) return null;
     return [t.datapoints.map((d) => d[1]), t.datapoints.map((d) => d[0])] as [number[], Array<number | null>];
   }, [targets]);
+  if (intervals && intervals.length === 0) {
+    return <div className="torus"><h3>Rolled-up intervals</h3><p className="muted">No torus schema stores this metric (see <code>horizon.schemas</code> in the configuration).</p></div>;
+  }
   return (
     <div className="torus">
       <h3>Rolled-up intervals</h3>

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { configSchema, type TorusSchemaConfig } from '../../core/config/schema.js';
+import { EmbeddedStore } from '../../core/store/embeddedStore.js';
+import { openSender } from '../../utils/senders/openSender.js';
+import { XSS_NAME, daySeries, importShapes, seedStore, seedTorus } from './fixtures.js';
+
+/** What the end-to-end tests start: a `kale start` over a seeded data directory, driven through Chromium. */
+export const SPIKED = [XSS_NAME, 'web.checkout.latency', 'web.search.errors'];
+export const NAMES = [...SPIKED, ...Array.from({ length: 40 }, (_, i) => `app.host${i % 5}.requests.r${i}`)];
+
+/**
+ * A data directory holding a quiet day of metrics and their shapes (no anomaly yet). With `schemas`,
+ * also torus rollups of web.checkout.latency and a config naming the schemas; without, Kale runs on
+ * its default configuration.
+ */
+export async function seededDataDir(schemas?: TorusSchemaConfig[]): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-e2e-'));
+  const store = EmbeddedStore.open(dir);
+  const now = Math.floor(Date.now() / 1000);
+  await seedStore(store, NAMES, 0, now);
+  if (schemas) await seedTorus(store, schemas, 'web.checkout.latency', daySeries(now, 1, false), now);
+  await importShapes(configSchema.parse({ dataDir: dir }), store);
+  await store.close();
+  if (schemas) fs.writeFileSync(path.join(dir, 'kale.config.json'), JSON.stringify({ horizon: { schemas } }));
+  return dir;
+}
+
+export const startArgs = (dir: string, extra: string[] = []) =>
+  ['start', '--data-dir', dir, ...(fs.existsSync(path.join(dir, 'kale.config.json')) ? ['--config', path.join(dir, 'kale.config.json')] : []), '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', '0', '--interval', '2', ...extra];
+
+/** Sends one spike per metric to horizon's pickle port, as carbon-relay would. */
+export async function sendSpikes(port: number, names: string[]): Promise<void> {
+  const sender = await openSender('pickle', '127.0.0.1', port);
+  await sender.send(names.map((name) => ({ name, ts: Math.floor(Date.now() / 1000), value: 1000 })));
+  await sender.close();
+}
+
+/** Waits until the analyzer lists every one of `names` as anomalous. */
+export async function flagged(webapp: string, names: string[]): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const { anomalies } = await (await fetch(`${webapp}/api/anomalies`)).json() as { anomalies: Array<{ metric: string }> };
+    if (names.every((n) => anomalies.some((a) => a.metric === n))) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the analyzer did not flag ${names.join(', ')} within 60 s`);
+}
+
+/**
+ * A page that records every console error, uncaught exception, failed request and 5xx answer in
+ * `problems`, so a test can end with `expect(problems).toEqual([])`.
+ */
+export async function watchedPage(browser: Browser, viewport = { width: 1400, height: 850 }): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport });
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => { if (r.status() >= 500) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  return { page, problems };
+}
