@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { labelledEpisodes } from './detectionScore.js';
+import { labelledEpisodes } from './nabScore.js';
 import type { LabelledSeries } from './labelledCsv.js';
 
 export interface PlottedFile {

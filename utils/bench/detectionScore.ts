@@ -12,6 +12,7 @@
  *   window costs 1, each false positive costs `fpCost`. It is normalised so that flagging nothing
  *   scores 0 and catching every window at its first row scores 100.
  */
+import { labelledEpisodes, scaledSigmoid } from './nabScore.js';
 
 export interface ScoreOptions {
   /** Rows of slack before and after each labelled episode. */
@@ -41,31 +42,6 @@ export interface ScoreSummary {
   f1: number;
   fpPer1000: number;
   windowed: number;
-}
-
-export interface Episode {
-  readonly start: number;
-  readonly end: number;
-}
-
-/** Runs of consecutive labelled rows, as inclusive row ranges. */
-export function labelledEpisodes(labels: ArrayLike<number>): Episode[] {
-  const out: Episode[] = [];
-  let start = -1;
-  for (let i = 0; i <= labels.length; i++) {
-    const on = i < labels.length && labels[i] === 1;
-    if (on && start < 0) start = i;
-    if (!on && start >= 0) {
-      out.push({ start, end: i - 1 });
-      start = -1;
-    }
-  }
-  return out;
-}
-
-/** NAB's scaled sigmoid: ≈ 0.987 at y = −1, 0 at y = 0, → −1 as y grows. */
-export function scaledSigmoid(y: number): number {
-  return 2 / (1 + Math.exp(5 * y)) - 1;
 }
 
 export function scoreFile(labels: ArrayLike<number>, flagged: ArrayLike<boolean | number>, options: ScoreOptions = DEFAULT_SCORE_OPTIONS): ScoreCounts {
