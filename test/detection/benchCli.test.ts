@@ -34,6 +34,17 @@ describe('kale bench detection', () => {
         for (const key of ['precision', 'recall', 'f1', 'fpPer1000', 'windowed']) expect(typeof out[`${preset}_${level}_${key}`]).toBe('number');
       }
     }
+    // NAB: 240 rows, labelled run 200..204 → centre 202, window ⌊0.1·240⌋ = 24 rows → 190..214, probation 36 rows.
+    for (const preset of ['etsy', 'default']) {
+      for (const profile of ['standard', 'reward_low_FP', 'reward_low_FN']) {
+        expect(typeof out[`${preset}_nab_${profile}`]).toBe('number');
+        expect(out[`${preset}_nab_${profile}_found`]).toBe(out.nab[preset][profile].pooled.detected);
+        expect(out.nab[preset][profile].pooled).toMatchObject({ windows: 1 });
+        expect(out.nab[preset][profile].groups.web).toMatchObject({ windows: 1 });
+        expect(out.nab[preset][profile].groups.db).toMatchObject({ windows: 0, score: null });
+      }
+      expect(out[`${preset}_nab_windows`]).toBe(1);
+    }
     // A 200-unit step on a ±5 wiggle is caught by the default preset, with one alert for the episode.
     expect(out.pooled.default.alerts).toMatchObject({ caught: 1, recall: 1 });
     expect(out.domains.web.default.alerts.falsePositives).toBe(0);
@@ -57,7 +68,23 @@ describe('kale bench detection', () => {
     const r = kale(['bench', 'detection', dir, '--preset', 'default', '--plot-dir', plots]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^POOLED\s+default\s+alerts/m);
-    expect(r.stdout).toMatch(/^bench=detection .*default_alerts_f1=/m);
+    expect(r.stdout).toMatch(/^NAB score/m);
+    expect(r.stdout).toMatch(/^POOLED\s+default\s+-?[\d.]+\s+-?[\d.]+\s+-?[\d.]+\s+\d\/1\s/m);
+    expect(r.stdout).toMatch(/^bench=detection .*default_alerts_f1=.*default_nab_standard=/m);
+  });
+
+  it('keeps only the files --files names, and takes the anomaly kind as the domain of <baseline>_<kind>_anomaly.csv', () => {
+    const only = (pattern: string) => JSON.parse(kale(['bench', 'detection', dir, '--preset', 'etsy', '--files', pattern, '--plot-dir', plots, '--json']).stdout);
+    expect(only('web__')).toMatchObject({ files: 1, points: 240 });
+    expect(Object.keys(only('d*.csv').domains)).toEqual(['db']);
+    expect(kale(['bench', 'detection', dir, '--files', 'nothing-like-this']).status).toBe(2);
+    const synthetic = path.join(dir, 'synthetic');
+    fs.mkdirSync(synthetic);
+    fs.copyFileSync(path.join(dir, 'web__step.csv'), path.join(synthetic, 'flat_level_anomaly.csv'));
+    fs.copyFileSync(path.join(dir, 'db__quiet.csv'), path.join(synthetic, 'flat.csv'));
+    const r = kale(['bench', 'detection', synthetic, '--preset', 'etsy', '--plot-dir', plots, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(r.stdout).domains).sort()).toEqual(['flat', 'level']);
   });
 
   it('exits 2 on an unknown preset or a folder without CSV files', () => {

@@ -11,10 +11,11 @@ import {
   addCounts, DEFAULT_SCORE_OPTIONS, emptyCounts, scoreFile, summarise,
   type ScoreCounts, type ScoreOptions, type ScoreSummary,
 } from './detectionScore.js';
-import { labelledFiles, readLabelledCsv, type LabelledSeries } from './labelledCsv.js';
+import { fileNameMatcher, labelledFiles, readLabelledCsv, type LabelledSeries } from './labelledCsv.js';
+import { NAB_PROFILES, nabReport, type NabProfileResult, type NabSummary } from './nabScore.js';
 import { printResult, progress } from './stats.js';
 
-interface Options { preset: string; tolerance: string; fpCost: string; worst: string; plotDir: string; json?: boolean }
+interface Options { preset: string; files?: string; tolerance: string; fpCost: string; worst: string; plotDir: string; json?: boolean }
 
 /**
  * What is scored: `verdicts` = every row `kale replay` calls anomalous; `alerts` = the rows that
@@ -25,6 +26,8 @@ type Level = (typeof LEVELS)[number];
 
 interface FileResult {
   readonly series: LabelledSeries;
+  /** Replay's `anomaly_score` per row, per preset: what NAB thresholds. */
+  readonly scores: Record<string, Float64Array>;
   readonly flagged: Record<string, Record<Level, boolean[]>>;
   readonly counts: Record<string, Record<Level, ScoreCounts>>;
 }
@@ -34,6 +37,7 @@ export function detectionBenchCommand(): Command {
     .description('replay labelled CSVs (timestamp,value,label) through kale replay and score presets side by side (DESIGN §11)')
     .argument('<dir>', 'folder of labelled CSV files named <domain>__<series>.csv')
     .option('--preset <names>', 'comma-separated presets to compare', 'etsy,default')
+    .option('--files <pattern>', 'only files whose name contains this, or matches it when it has a * (e.g. "seasonal_*")')
     .option('--tolerance <rows>', 'rows of slack before and after each labelled episode', String(DEFAULT_SCORE_OPTIONS.tolerance))
     .option('--fp-cost <x>', 'cost of one false positive in the windowed score (NAB standard: 0.11)', String(DEFAULT_SCORE_OPTIONS.fpCost))
     .option('--worst <n>', 'files to plot (worst windowed score of the last preset)', '6')
@@ -42,8 +46,8 @@ export function detectionBenchCommand(): Command {
     .action(action(async (ctx, dir: string, opts: Options) => {
       const presets = opts.preset.split(',').map((name) => presetNamed(name.trim(), ctx.config));
       const scoring: ScoreOptions = { tolerance: nonNegative('--tolerance', opts.tolerance), fpCost: nonNegative('--fp-cost', opts.fpCost) };
-      const files = labelledFiles(dir);
-      if (files.length === 0) throw new UsageError(`${dir}: no .csv files`);
+      const files = labelledFiles(dir).filter(opts.files === undefined ? () => true : fileNameMatcher(opts.files));
+      if (files.length === 0) throw new UsageError(`${dir}: no .csv files${opts.files === undefined ? '' : ` matching "${opts.files}"`}`);
       const rules = rulesFromConfig(ctx.config);
       const started = process.hrtime.bigint();
       const results: FileResult[] = [];
@@ -58,6 +62,10 @@ export function detectionBenchCommand(): Command {
       const table = (filter: (r: FileResult) => boolean) => tableFor(results.filter(filter), names);
       const byDomain = Object.fromEntries(domains.map((d) => [d, table((r) => r.series.domain === d)]));
       const pooled = table(() => true);
+      // NAB: one threshold per preset and profile, swept over the pooled rows; domains are scored at it.
+      const nab = Object.fromEntries(names.map((name) => [name, nabReport(results.map((r) => ({
+        scores: r.scores[name], labels: r.series.labels, group: r.series.domain,
+      })))]));
       const plot = writeDetectionPlot(
         path.resolve(opts.plotDir),
         `kale bench detection ${dir}: worst files for ${names[names.length - 1]}`,
@@ -70,7 +78,10 @@ export function detectionBenchCommand(): Command {
           })),
         })),
       );
-      if (!opts.json) printTables(byDomain, pooled, names);
+      if (!opts.json) {
+        printTables(byDomain, pooled, names);
+        printNab(nab, domains, names);
+      }
       const flat: Record<string, unknown> = { bench: 'detection', files: files.length, points: results.reduce((s, r) => s + r.series.values.length, 0) };
       for (const name of names) {
         for (const level of LEVELS) {
@@ -78,9 +89,18 @@ export function detectionBenchCommand(): Command {
           for (const key of ['f1', 'precision', 'recall', 'fpPer1000', 'windowed'] as const) flat[`${name}_${level}_${key}`] = s[key];
         }
       }
+      for (const name of names) {
+        flat[`${name}_nab_windows`] = nab[name].standard.pooled.windows;
+        for (const profile of NAB_PROFILES) {
+          const r = nab[name][profile.name];
+          flat[`${name}_nab_${profile.name}`] = r.pooled.score;
+          flat[`${name}_nab_${profile.name}_threshold`] = r.threshold;
+          flat[`${name}_nab_${profile.name}_found`] = r.pooled.detected;
+        }
+      }
       flat.seconds = seconds;
       flat.plot = plot;
-      printResult(opts.json ? { ...flat, tolerance: scoring.tolerance, domains: byDomain, pooled } : flat, opts.json);
+      printResult(opts.json ? { ...flat, tolerance: scoring.tolerance, domains: byDomain, pooled, nab } : flat, opts.json);
     }));
 }
 
@@ -99,27 +119,32 @@ function nonNegative(flag: string, v: string): number {
   return n;
 }
 
-/** Replays one file through every preset (labels withheld) and scores verdicts and alerts. */
+/** Replays one file through every preset (labels withheld), keeps its scores, and scores verdicts and alerts. */
 /** `alertScore`: the config's minimum score to alert, over every preset's own (`analyzer.alertScore`). */
 function benchFile(
   series: LabelledSeries, presets: ReadonlyArray<Preset>, rules: AnalyzerRules, scoring: ScoreOptions, alertScore: number | undefined,
 ): FileResult {
   const flagged: FileResult['flagged'] = {};
   const counts: FileResult['counts'] = {};
+  const scored: FileResult['scores'] = {};
   const step = medianStep(series.timestamps);
   for (const preset of presets) {
     const episodes = episodeOptionsForStep(step, { ...EPISODE_SECONDS, minScore: alertScore ?? preset.alertScore }, EPISODE_STEPS);
     const verdicts: boolean[] = [];
-    const scores: number[] = [];
+    const scores = new Float64Array(series.values.length);
+    let rows = 0;
     for (const row of replaySeries({ timestamps: series.timestamps, values: series.values }, preset, rules)) {
-      verdicts.push(row.analysis.verdict === 'anomalous');
-      scores.push(row.analysis.score);
+      if (rows === scores.length) throw new Error(`${series.file}: replay (${preset.name}) yielded more rows than the file has`);
+      verdicts.push(row.anomalous);
+      scores[rows++] = row.score;
     }
+    if (rows !== scores.length) throw new Error(`${series.file}: replay (${preset.name}) yielded ${rows} rows for ${scores.length}`);
+    scored[preset.name] = scores;
     const alerts = alertRows(series.file, series.timestamps, verdicts, scores, episodes);
     flagged[preset.name] = { alerts, verdicts };
     counts[preset.name] = { alerts: scoreFile(series.labels, alerts, scoring), verdicts: scoreFile(series.labels, verdicts, scoring) };
   }
-  return { series, flagged, counts };
+  return { series, scores: scored, flagged, counts };
 }
 
 function medianStep(timestamps: Float64Array): number {
@@ -167,5 +192,27 @@ function printTables(byDomain: Record<string, Table>, pooled: Table, presets: Re
   };
   for (const [domain, t] of Object.entries(byDomain)) rows(domain, t);
   rows('POOLED', pooled);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function printNab(nab: Record<string, Record<string, NabProfileResult>>, domains: ReadonlyArray<string>, presets: ReadonlyArray<string>): void {
+  const lines = [
+    '',
+    'NAB score (Lavin & Ahmad 2015): 0 = flag nothing, 100 = every window at its first row. One threshold per preset and profile',
+    'for all files, swept over anomaly_score on the pool; domain rows are scored at that pooled threshold. n/a = no windows.',
+    'windows = caught/total and FP = flagged rows outside every window, both at the standard threshold.',
+    `${'domain'.padEnd(36)} ${'preset'.padEnd(10)} ${NAB_PROFILES.map((p) => p.name.padStart(14)).join(' ')} ${'windows'.padStart(9)} ${'FP'.padStart(6)}`,
+  ];
+  const cell = (s: NabSummary) => (s.score === null ? 'n/a' : s.score.toFixed(1));
+  const row = (domain: string, name: string, pick: (r: NabProfileResult) => NabSummary) => {
+    const standard = pick(nab[name].standard);
+    lines.push(`${domain.padEnd(36)} ${name.padEnd(10)} ${NAB_PROFILES.map((p) => cell(pick(nab[name][p.name])).padStart(14)).join(' ')} ${`${standard.detected}/${standard.windows}`.padStart(9)} ${String(standard.falsePositives).padStart(6)}`);
+  };
+  for (const domain of domains) for (const name of presets) row(domain, name, (r) => r.groups[domain]);
+  for (const name of presets) row('POOLED', name, (r) => r.pooled);
+  for (const name of presets) {
+    const shown = (t: number) => (Number.isFinite(t) ? t.toPrecision(4) : 'none (flag nothing)');
+    lines.push(`threshold ${name}: ${NAB_PROFILES.map((p) => `${p.name} ${shown(nab[name][p.name].threshold)}`).join(', ')}`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
