@@ -1,8 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKale, type RunningKale } from '../support/kaleCli.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, pixelsOfColour } from './browser.js';
 import { SPIKED, flagged, seededDataDir, sendSpikes, startArgs, watchedPage } from './kale.js';
+
+const ANOMALY_RED: [number, number, number] = [255, 84, 104];
 
 /**
  * The web page on Kale's default configuration: no torus schema, so every metric is a plain one. The
@@ -56,6 +58,35 @@ describe('webapp in Chromium on the default configuration', () => {
     await page.locator('[data-testid=anomaly-row]', { hasText: 'web.checkout.latency' }).click();
     await page.locator('[data-testid=anomaly-detail] a', { hasText: /^Explore$/ }).click();
     await exploring('web.checkout.latency');
+    expect(problems).toEqual([]);
+  });
+
+  it("marks the metric's past anomalies on its chart, each opening that anomaly's detail", async () => {
+    await page.goto(`${base}/#/explore?metric=web.checkout.latency`);
+    await exploring('web.checkout.latency');
+    await page.waitForSelector('[data-testid=past-anomaly]');
+    await expect.poll(() => pixelsOfColour(page, '[data-testid=explore-chart]', ANOMALY_RED)).toBeGreaterThan(20);
+    const when = await page.locator('[data-testid=past-anomaly]').first().textContent();
+    await page.locator('[data-testid=past-anomaly]').first().click();
+    await page.waitForSelector('[data-testid=anomaly-detail] [data-testid=chart-1h] canvas');
+    expect(await page.textContent('[data-testid=anomaly-detail] h2')).toBe('web.checkout.latency');
+    expect(await page.textContent('[data-testid=anomaly-detail] .facts')).toContain(when!);
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps the chosen time range in the address across a reload', async () => {
+    await page.goto(`${base}/#/explore?metric=web.search.errors`);
+    await exploring('web.search.errors');
+    await page.click('button:text-is("6h")');
+    await expect.poll(() => new URL(page.url()).hash).toContain('from=-6h');
+    await page.reload();
+    await exploring('web.search.errors');
+    expect(await page.inputValue('input[aria-label=from]')).toBe('-6h');
+    expect(await page.getAttribute('button:text-is("6h")', 'class')).toBe('on');
+    await page.fill('input[aria-label=from]', '3 hours ago');
+    await page.reload();
+    await exploring('web.search.errors');
+    expect(await page.inputValue('input[aria-label=from]')).toBe('3 hours ago');
     expect(problems).toEqual([]);
   });
 });

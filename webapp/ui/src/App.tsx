@@ -16,8 +16,8 @@ export function App() {
         <nav>{PAGES.map(([id, label]) => <a key={id} href={href(id)} className={page === id ? 'on' : ''}>{label}</a>)}</nav>
       </header>
       <main>
-        {page === 'anomalies' && <AnomaliesPage />}
-        {page === 'explore' && <ExplorePage initialMetric={metric} />}
+        {page === 'anomalies' && <AnomaliesPage metric={metric} at={params.get('at')} />}
+        {page === 'explore' && <ExplorePage initialMetric={metric} range={{ from: params.get('from'), until: params.get('until') }} />}
         {page === 'similar' && <SimilarPage initialMetric={metric} />}
         {page === 'status' && <StatusPage />}
         {!PAGES.some(([id]) => id === page) && <p>No such page. <a href={href('anomalies')}>Anomalies</a></p>}

@@ -13,6 +13,12 @@ export function votesOf(list: AnomalyList, row: AnomalyRow): Record<string, Vote
 
 export type Point = [number, number];
 
+/** A full anomaly record as the history API answers it; the analyzer may add optional fields. */
+export interface AnomalyRecord {
+  metric: string; timestamp: number; value: number; preset: string; score: number; episode: string;
+  votes: Record<string, Vote>; detectedAt?: number;
+}
+
 export interface Collection { id: string; title: string; description: string; metric: string; points: Point[]; createdAt: number }
 
 /** One match from oculus: `z` is z-normalised, ready to overlay on the query's `z`; lower distance is closer. */
@@ -64,6 +70,8 @@ export const api = {
       rows: r.rows.map(([metric, timestamp, value, score, votes, preset]) => ({ metric, timestamp, value, score, votes, preset: r.presets[preset] })),
     };
   },
+  history: (params: { metric: string; from?: string; until?: string; limit?: number }) =>
+    call<{ anomalies: AnomalyRecord[] }>(`api/anomalies/history?${qs(params)}`),
   metrics: (q: string) => call<{ total: number; metrics: string[] }>(`api/metrics?${qs({ q, limit: 200 })}`),
   series: (metric: string, from?: string, until?: string) => call<{ metric: string; points: Point[] }>(`api/series?${qs({ metric, from, until })}`),
   torus: (params: { stat: string; interval: string; start: string; end: string }) =>

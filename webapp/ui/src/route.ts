@@ -22,3 +22,6 @@ export const href = (page: string, params: Record<string, string> = {}) => {
   const q = new URLSearchParams(params).toString();
   return `#/${page}${q ? `?${q}` : ''}`;
 };
+
+/** A past (or current) anomaly's detail on the Anomalies page. */
+export const anomalyHref = (metric: string, timestamp: number) => href('anomalies', { metric, at: String(timestamp) });

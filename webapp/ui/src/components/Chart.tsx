@@ -18,11 +18,16 @@ interface Props {
   time?: boolean;
   axes?: boolean;
   testId?: string;
+  /** Called on a click with the time under the pointer and how many seconds one pixel spans. */
+  onPick?: (t: number, secondsPerPixel: number) => void;
 }
 
 /** A uPlot chart that follows its container's width. */
-export function Chart({ data, series, height, time = true, axes = true, testId }: Props) {
+export function Chart({ data, series, height, time = true, axes = true, testId, onPick }: Props) {
   const box = useRef<HTMLDivElement>(null);
+  // A ref, so a new callback each render does not rebuild the plot.
+  const pick = useRef(onPick);
+  pick.current = onPick;
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -43,6 +48,11 @@ export function Chart({ data, series, height, time = true, axes = true, testId }
       ],
     };
     const plot = new uPlot(opts, data, el);
+    plot.over.addEventListener('click', () => {
+      const left = plot.cursor.left;
+      if (!pick.current || left === undefined || left < 0) return;
+      pick.current(plot.posToVal(left, 'x'), Math.abs(plot.posToVal(left + 1, 'x') - plot.posToVal(left, 'x')));
+    });
     const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(100, el.clientWidth), height }));
     resize.observe(el);
     return () => {

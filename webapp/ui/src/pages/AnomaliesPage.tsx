@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, votesOf, type AnomalyList, type AnomalyRow, type Point, type Vote } from '../api.js';
+import { api, votesOf, type AnomalyList, type AnomalyRecord, type AnomalyRow, type Point, type Vote } from '../api.js';
+import { withMarks } from '../chartData.js';
 import { Chart, type ChartSeries } from '../components/Chart.js';
 import { SendDataHint } from '../components/SendDataHint.js';
 import { VirtualList } from '../components/VirtualList.js';
@@ -10,8 +11,34 @@ const ROW = 34;
 const REFRESH_MS = 15_000;
 const LINE: ChartSeries[] = [{ label: 'value', color: '#5fb3f9' }, { label: 'anomaly', color: '#ff5468', pointsOnly: true }];
 
-/** The anomalies of the analyzer's last cycle: a keyboard-driven list beside the selected metric's charts. */
-export function AnomaliesPage() {
+/**
+ * The anomalies of the analyzer's last cycle: a keyboard-driven list beside the selected metric's
+ * charts. With `at` (a link from Explore's markers), one recorded anomaly of `metric` instead.
+ */
+export function AnomaliesPage({ metric, at }: { metric: string | null; at: string | null }) {
+  return metric && at ? <PastAnomaly metric={metric} at={Number(at)} /> : <CurrentAnomalies />;
+}
+
+/** One anomaly from the history, found by metric and timestamp. */
+function PastAnomaly({ metric, at }: { metric: string; at: number }) {
+  const [record, setRecord] = useState<AnomalyRecord | null | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    // The history is kept by detection time, which follows the point's own time within a few cycles.
+    api.history({ metric, from: String(at), until: String(at + 86400), limit: 1000 })
+      .then((r) => live && setRecord(r.anomalies.find((a) => a.timestamp === at) ?? null), (e: Error) => live && setError(e.message));
+    return () => { live = false; };
+  }, [metric, at]);
+  const back = <p><a href={href('anomalies')}>← current anomalies</a> · <a href={href('explore', { metric })}>Explore {metric}</a></p>;
+  if (error) return <>{back}<p className="error" role="alert">{error}</p></>;
+  if (record === undefined) return <p className="loading">Loading the anomaly…</p>;
+  if (record === null) return <>{back}<p>No anomaly of <span className="metric-name">{metric}</span> was recorded at {utc(at)} (the history keeps them for a limited time).</p></>;
+  const row: AnomalyRow = { metric: record.metric, timestamp: record.timestamp, value: record.value, score: record.score, preset: record.preset, votes: '' };
+  return <div className="past-anomaly">{back}<AnomalyDetail anomaly={row} votes={record.votes} /></div>;
+}
+
+function CurrentAnomalies() {
   const [list, setList] = useState<AnomalyList | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selectedMetric, setSelectedMetric] = useState<string | null>(null);
@@ -97,8 +124,8 @@ function AnomalyDetail({ anomaly, votes }: { anomaly: AnomalyRow; votes: Record<
     return () => { live = false; };
   }, [anomaly.metric, anomaly.timestamp]);
 
-  const day = useMemo(() => points && marked(points, anomaly), [points, anomaly]);
-  const hour = useMemo(() => points && marked(points.filter(([t]) => t >= anomaly.timestamp - 3600 && t <= anomaly.timestamp + 600), anomaly), [points, anomaly]);
+  const day = useMemo(() => points && withMarks(points, [anomaly]), [points, anomaly]);
+  const hour = useMemo(() => points && withMarks(points.filter(([t]) => t >= anomaly.timestamp - 3600 && t <= anomaly.timestamp + 600), [anomaly]), [points, anomaly]);
 
   return (
     <section className="detail" data-testid="anomaly-detail">
@@ -119,17 +146,4 @@ function AnomalyDetail({ anomaly, votes }: { anomaly: AnomalyRow; votes: Record<
       {day && <><h3>Last 24 hours</h3><Chart data={day} series={LINE} height={200} testId="chart-24h" /></>}
     </section>
   );
-}
-
-/** uPlot data with a second series holding only the anomalous point. */
-function marked(points: Point[], a: AnomalyRow): [number[], number[], Array<number | null>] {
-  const xs = points.map((p) => p[0]);
-  const ys = points.map((p) => p[1]);
-  if (!xs.includes(a.timestamp)) {
-    const at = xs.findIndex((t) => t > a.timestamp);
-    const i = at < 0 ? xs.length : at;
-    xs.splice(i, 0, a.timestamp);
-    ys.splice(i, 0, a.value);
-  }
-  return [xs, ys, xs.map((t) => (t === a.timestamp ? a.value : null))];
 }
