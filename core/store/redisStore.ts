@@ -37,7 +37,16 @@ function inRuns<T>(items: ReadonlyArray<T>, size: number): T[][] {
  */
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
+  /**
+   * Metric keys this connection believes are in `metrics.unique_metrics`, so it SADDs a name once, not
+   * per point. Redis can lose the set behind its back (a restart without persistence, a failover, a
+   * FLUSHALL); see `appendGrouped` for how the belief is checked and dropped.
+   */
   private readonly known = new Set<string>();
+  /** Times the metric set was found smaller than `known` and repaired (tests and logs read it). */
+  metricSetRepairs = 0;
+  /** Connections made so far: an append that spans a reconnect cannot know what its SADDs met. */
+  private connections = 0;
   private readonly cluster: boolean;
   private readonly appends: AppendCommands;
 
@@ -48,6 +57,11 @@ export class RedisStore implements Store {
     this.appends = new AppendCommands(client as Redis);
     client.defineCommand('kaleTrim', { lua: TRIM_LUA });
     client.defineCommand('kaleTorus', { lua: TORUS_LUA });
+    // A new connection may lead to a new server (restarted, failed over): trust nothing from before it.
+    client.on('ready', () => {
+      this.connections++;
+      this.known.clear();
+    });
   }
 
   /** `redis://…` for one server, `redis-cluster://host:port,…` for a cluster (core/store/redisUrl.ts). */
@@ -82,6 +96,7 @@ export class RedisStore implements Store {
   async appendGrouped(g: GroupedPoints): Promise<void> {
     const count = g.names.length;
     if (count === 0) return;
+    const connection = this.connections;
     const keys: MetricKey[] = new Array(count);
     const added: MetricKey[] = [];
     for (let i = 0; i < count; i++) {
@@ -89,21 +104,47 @@ export class RedisStore implements Store {
       keys[i] = key;
       if (!this.known.has(key.key)) added.push(key);
     }
+    // The set's size travels in the same pipeline, right behind the appends that add to it.
+    let setSize: number;
     if (this.cluster) {
       const payloads = encodeEach(keys.map((_, i) => pointsOf(g, i)));
       // Few keys share a slot, so plain APPENDs, auto-pipelined per node, beat a script call per slot.
-      await Promise.all([
+      setSize = await this.afterAppends(Promise.all([
         ...keys.map((k, i) => this.client.append(k.key, payloads[i])),
         ...(added.length ? [this.client.sadd(UNIQUE_METRICS, ...added.map((k) => k.key))] : []),
-      ]);
+      ]));
     } else {
       const fresh = new Set(added);
+      setSize = 0;
       for (let from = 0; from < count; from += SCRIPT_KEYS) {
         const to = Math.min(count, from + SCRIPT_KEYS);
-        await this.appends.append(keys, g, from, to, keys.slice(from, to).filter((k) => fresh.has(k)));
+        const sent = this.appends.append(keys, g, from, to, keys.slice(from, to).filter((k) => fresh.has(k)));
+        if (to < count) await sent;
+        else setSize = await this.afterAppends(sent);
       }
     }
     for (const k of added) this.known.add(k.key);
+    if (setSize < this.known.size || connection !== this.connections) await this.repairMetricSet(keys);
+  }
+
+  /** Waits for `appends` and answers the metric set's size as it was just after them. */
+  private async afterAppends(appends: Promise<unknown>): Promise<number> {
+    const [, size] = await Promise.all([appends, this.client.scard(UNIQUE_METRICS)]);
+    return size;
+  }
+
+  /**
+   * The set holds fewer names than this connection added to it and did not see trimmed: Redis lost it
+   * (or a roomba elsewhere trimmed names this connection has not been told of, which this repair
+   * also gets right). Or these appends were queued across a reconnect, with SADDs decided before it.
+   * The names just written go back now; every other name goes back with its next
+   * point, so a name whose key Redis lost as well is not listed with no data.
+   */
+  private async repairMetricSet(written: ReadonlyArray<MetricKey>): Promise<void> {
+    this.known.clear();
+    this.metricSetRepairs++;
+    await this.client.sadd(UNIQUE_METRICS, ...written.map((k) => k.key));
+    for (const k of written) this.known.add(k.key);
   }
 
   /**
