@@ -1,7 +1,9 @@
 /**
  * Two-sample Kolmogorov–Smirnov test, two-sided, as `scipy.stats.ks_2samp(a, b)` with its default
  * exact method: D is snapped to the lattice h / lcm(n1, n2) and the p-value is the probability that a
- * random lattice path from (0,0) to (n1,n2) leaves the band |i/n1 − j/n2| < D.
+ * random lattice path from (0,0) to (n1,n2) leaves the band |i/n1 − j/n2| < D. A NaN in either
+ * sample gives NaN for both, as scipy's default nan_policy ('propagate') does: NaN compares false with
+ * everything, so the merge below could never step past it.
  */
 export interface KsResult {
   readonly d: number;
@@ -12,6 +14,7 @@ export function ksTwoSample(a: Float64Array, b: Float64Array): KsResult {
   const n1 = a.length;
   const n2 = b.length;
   if (n1 === 0 || n2 === 0) throw new RangeError('ks_2samp needs two non-empty samples');
+  if (hasNaN(a) || hasNaN(b)) return { d: NaN, p: NaN };
   const x = Float64Array.from(a).sort();
   const y = Float64Array.from(b).sort();
   // max |F1 - F2| over all data points, with right-continuous ECDFs (searchsorted side='right').
@@ -65,6 +68,11 @@ function probOutside(n1: number, n2: number, g: number, h: number): number {
     [prob, next] = [next, prob];
   }
   return outside;
+}
+
+function hasNaN(xs: Float64Array): boolean {
+  for (let i = 0; i < xs.length; i++) if (Number.isNaN(xs[i])) return true;
+  return false;
 }
 
 function gcd(a: number, b: number): number {
