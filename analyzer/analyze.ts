@@ -6,6 +6,9 @@ import { SEASONAL_DETECTORS } from './detectors/seasonalBaseline.js';
 import { DetectorError, type DetectorInput, type Vote } from './detectors/types.js';
 import { classifyException, type AnalysisException } from './exceptions.js';
 import type { Preset } from './presets.js';
+import { calibrate, rarityOfScore, type Calibrated } from './calibration/calibrate.js';
+import { MetricState } from './calibration/metricState.js';
+import { EPISODE_SECONDS, EPISODE_STEPS, episodeOptionsForStep } from './episodes.js';
 
 export type Verdict = 'anomalous' | 'normal' | AnalysisException;
 
@@ -18,6 +21,8 @@ export interface Analysis {
   readonly score: number;
   /** Set when a detector could not judge and the preset aborts (Etsy: "Algorithm error"). */
   readonly error?: string;
+  /** Calibrated presets: the row's rarity, raw score and place in an incident. */
+  readonly calibration?: Calibrated;
 }
 
 export interface AnalyzeOptions {
@@ -34,6 +39,13 @@ export interface AnalyzeOptions {
    * only anomalies; `kale analyze` and `kale replay` show every vote.
    */
   readonly lazy?: boolean;
+  /**
+   * Calibrated presets: the metric's state (evidence history, open incident), updated in place. A
+   * fresh one when absent, which judges against the reference tails alone.
+   */
+  readonly state?: MetricState;
+  /** Lowest score that is a verdict of "anomalous" (calibrated presets); default: the preset's alertScore. */
+  readonly alertScore?: number;
 }
 
 /** Judges one sorted, de-duplicated series. Pure apart from custom detectors the config adds. */
@@ -50,6 +62,7 @@ export function analyzeSeries(timestamps: Float64Array, values: Float64Array, op
     metric: opts.metric,
     context: opts.context,
   };
+  if (opts.preset.severity === 'calibrated') return analyzeCalibrated(input, datapoint, opts);
   const votes: Record<string, Vote> = {};
   const list: Vote[] = [];
   const deferred: number[] = [];
@@ -102,4 +115,52 @@ function seasonallyNormal(votes: Record<string, Vote>): boolean {
     if (v === false) judged = true;
   }
   return judged;
+}
+
+/**
+ * Calibrated presets: every detector's evidence is judged against the metric's own history of it and
+ * combined (analyzer/calibration/calibrate.ts). The verdict is "anomalous" when the row opens an
+ * incident (or escalates one) with a score of at least alertScore; a detector's vote says whether
+ * its own evidence alone was that rare.
+ */
+function analyzeCalibrated(input: DetectorInput, datapoint: number, opts: AnalyzeOptions): Analysis {
+  const { preset } = opts;
+  const evidence = preset.detectors.map(({ name, options, detector: own }) => {
+    const detector = own ?? getDetector(name);
+    if (!detector) throw new Error(`preset ${preset.name} names unknown detector "${name}"`);
+    const o = mergeOptions(detector, options);
+    try {
+      if (detector.evidence) return detector.evidence(input, o);
+      // A detector with only a verdict (a config's custom one): "yes" is decisive, "no" is no evidence.
+      return detector.detect(input, o) === true ? Infinity : null;
+    } catch (err) {
+      if (err instanceof DetectorError) return null;
+      throw err;
+    }
+  });
+  const state = opts.state ?? MetricState.fresh(0, preset.detectors.length);
+  const { timestamps } = input;
+  const n = timestamps.length;
+  const { gap } = episodeOptionsForStep(recentStep(timestamps), EPISODE_SECONDS, EPISODE_STEPS);
+  const calibration = calibrate(state, evidence, timestamps[n - 1], gap);
+  const alertScore = opts.alertScore ?? preset.alertScore ?? 0.5;
+  const alertTail = 10 ** -rarityOfScore(alertScore);
+  const votes: Record<string, Vote> = {};
+  preset.detectors.forEach(({ name }, i) => {
+    const tail = calibration.tails[i];
+    votes[name] = tail === null ? null : tail <= alertTail;
+  });
+  const anomalous = calibration.score >= alertScore && calibration.score > 0;
+  return { verdict: anomalous ? 'anomalous' : 'normal', votes, datapoint, score: calibration.score, calibration };
+}
+
+/** Median of the last (up to) 16 sampling steps: the metric's own step, robust to a gap or two. */
+function recentStep(timestamps: Float64Array): number {
+  const n = timestamps.length;
+  const k = Math.min(16, n - 1);
+  if (k < 1) return 0;
+  const steps = new Float64Array(k);
+  for (let i = 0; i < k; i++) steps[i] = timestamps[n - 1 - i] - timestamps[n - 2 - i];
+  steps.sort();
+  return steps[k >> 1];
 }

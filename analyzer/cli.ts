@@ -84,8 +84,7 @@ export function replayCommand(): Command {
       await write('timestamp,value,anomaly_score,anomalous\n');
       let chunk = '';
       for (const row of replaySeries(series, preset, rulesFromConfig(ctx.config))) {
-        const anomalous = row.analysis.verdict === 'anomalous';
-        chunk += `${row.timestamp},${row.value},${row.analysis.score.toFixed(4)},${anomalous ? 1 : 0}\n`;
+        chunk += `${row.timestamp},${row.value},${row.score.toFixed(4)},${row.anomalous ? 1 : 0}\n`;
         if (chunk.length > 1 << 16) { await write(chunk); chunk = ''; }
       }
       await write(chunk);

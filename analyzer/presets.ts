@@ -41,6 +41,12 @@ export interface Preset {
    * are recorded and shown but page nobody. Etsy's Skyline alerted on every verdict: 0.
    */
   readonly alertScore?: number;
+  /**
+   * How detectors' findings become a verdict: `consensus` (Etsy: enough detectors vote yes, the score
+   * ranks), or `calibrated`: each detector's evidence is judged against the metric's own history of
+   * it, combined, and only the first row of an incident is flagged (analyzer/calibration/).
+   */
+  readonly severity?: 'consensus' | 'calibrated';
 }
 
 const classic = (overrides: Record<string, DetectorOptions>) =>
@@ -55,31 +61,32 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     clock: 'given',
     onDetectorError: 'abort',
   },
-  // The classic detectors that still judge a short window well, fixed (MAD votes false, two-sided
-  // grubbs, exact fit), with Kale's robust ones (issue 5; measured by `kale bench detection`, see
-  // docs/benchmarks.md). Dropped: first_hour_average and ks_test need minute data and vote "no" on
-  // anything coarser; stddev_from_average and histogram_bins mostly repeat the others' false alarms.
-  // Nine votes, so CONSENSUS keeps its meaning; the seasonal ones abstain without a period of history.
+  // Kale's calibrated line-up (docs/detection.md): detectors that each see one kind of strangeness
+  // (a point far from the day, a miss of the short-term forecast, a shifted level, a changed spread,
+  // a break from the same time yesterday and last week), each judged against the metric's own
+  // history of its evidence and combined so that one decisive signal counts.
   default: {
     name: 'default',
     detectors: [
-      { name: 'median_absolute_deviation', options: { abstainWhenNormal: false } },
-      { name: 'grubbs', options: { twoSided: true } },
-      { name: 'stddev_from_moving_average' },
-      { name: 'least_squares', options: { fit: 'exact' } },
-      { name: 'mean_subtraction_cumulation' },
+      { name: 'median_absolute_deviation' },
       { name: 'holt_residual' },
       { name: 'level_shift' },
+      { name: 'variance_shift', options: { twoSided: true } },
       { name: 'seasonal_daily' },
       { name: 'seasonal_weekly' },
     ],
     clock: 'newest',
     onDetectorError: 'abstain',
-    seasonal: 'gate',
-    // Measured on the dev set (docs/benchmarks.md): alerts from scores below this were mostly false.
-    alertScore: 0.75,
+    severity: 'calibrated',
+    // 0.5 = rarer than 1 row in 10,000 of this metric's own history (analyzer/calibration/calibrate.ts).
+    alertScore: 0.5,
   },
 };
+
+/** The detector names of a preset, in line-up order. */
+export function lineUpOf(preset: Preset): string[] {
+  return preset.detectors.map((d) => d.name);
+}
 
 export class UnknownPresetError extends Error {}
 

@@ -1,38 +1,91 @@
+import { grownArray } from '../core/grownArray.js';
 import type { Series } from '../core/store/store.js';
 import { analyzeSeries, type Analysis } from './analyze.js';
-import type { Preset } from './presets.js';
+import { MetricState } from './calibration/metricState.js';
+import { lineUpOf, type Preset } from './presets.js';
 import type { AnalyzerRules } from './rules.js';
 import { seasonalPeriods } from './seasonalHistory.js';
 
 export interface ReplayRow {
   readonly timestamp: number;
   readonly value: number;
-  readonly analysis: Analysis;
+  /** Null for a late row (older than the newest point so far): the live analyzer never judges one on its own. */
+  readonly analysis: Analysis | null;
   /** What a user thresholds (replay's `anomaly_score` column): higher = rarer, in [0, 1]. */
   readonly score: number;
   /** Flagged: the row `kale replay` writes as anomalous = 1. */
   readonly anomalous: boolean;
 }
 
+export interface ReplayOptions {
+  /** Lowest score flagged anomalous (calibrated presets); default: the preset's. */
+  readonly alertScore?: number;
+}
+
 /**
- * Feeds a series through the analyzer as if live: row i is judged on the rows up to it that fall in
- * its analysis window (the last `fullDuration` seconds), with the clock at its timestamp. When the
- * preset has seasonal detectors, the rows of the longest period before the window are their history,
- * as the torus rollups are in the live analyzer (there bucket means, here the rows themselves).
+ * Feeds rows through the analyzer as if they arrived live, one output row per input row, in input
+ * order. Each row is stored the way horizon stores it (a repeated timestamp replaces the value, a
+ * late one is inserted in time order) and the newest point is judged on the rows of its analysis
+ * window (the last `fullDuration` seconds), with the clock at its timestamp. A late row changes the
+ * window but is not judged itself. When the preset has seasonal detectors, the rows of the longest
+ * period before the window are their history, as the context rollups are in the live analyzer. A
+ * calibrated preset keeps the metric's state from row to row, as the live analyzer keeps it from
+ * cycle to cycle.
  */
-export function* replaySeries(series: Series, preset: Preset, rules: AnalyzerRules): Generator<ReplayRow> {
-  const { timestamps, values } = series;
+export function* replaySeries(rows: Series, preset: Preset, rules: AnalyzerRules, opts: ReplayOptions = {}): Generator<ReplayRow> {
   const historySpan = (seasonalPeriods(preset).at(-1) ?? 0) + rules.fullDuration;
+  const state = preset.severity === 'calibrated' ? MetricState.fresh(0, lineUpOf(preset).length) : undefined;
+  let timestamps = new Float64Array(1024);
+  let values = new Float64Array(1024);
+  let n = 0;
   let start = 0;
   let historyStart = 0;
-  for (let i = 0; i < timestamps.length; i++) {
-    const now = timestamps[i];
-    while (timestamps[start] < now - rules.fullDuration) start++;
-    while (timestamps[historyStart] < now - historySpan) historyStart++;
+  for (let r = 0; r < rows.timestamps.length; r++) {
+    const ts = rows.timestamps[r];
+    const value = rows.values[r];
+    if (n > 0 && ts < timestamps[n - 1]) {
+      const at = lowerBound(timestamps, n, ts);
+      if (timestamps[at] === ts) values[at] = value;
+      else {
+        timestamps = grownArray(timestamps, n + 1);
+        values = grownArray(values, n + 1);
+        timestamps.copyWithin(at + 1, at, n);
+        values.copyWithin(at + 1, at, n);
+        timestamps[at] = ts;
+        values[at] = value;
+        n++;
+      }
+      yield { timestamp: ts, value, analysis: null, score: 0, anomalous: false };
+      continue;
+    }
+    if (n > 0 && ts === timestamps[n - 1]) values[n - 1] = value;
+    else {
+      timestamps = grownArray(timestamps, n + 1);
+      values = grownArray(values, n + 1);
+      timestamps[n] = ts;
+      values[n] = value;
+      n++;
+    }
+    while (timestamps[start] < ts - rules.fullDuration) start++;
+    while (timestamps[historyStart] < ts - historySpan) historyStart++;
     const context = historyStart < start
-      ? { 'history.timestamps': timestamps.subarray(historyStart, i + 1), 'history.values': values.subarray(historyStart, i + 1) }
+      ? { 'history.timestamps': timestamps.subarray(historyStart, n), 'history.values': values.subarray(historyStart, n) }
       : undefined;
-    const analysis = analyzeSeries(timestamps.subarray(start, i + 1), values.subarray(start, i + 1), { preset, rules, now, context });
-    yield { timestamp: now, value: values[i], analysis, score: analysis.score, anomalous: analysis.verdict === 'anomalous' };
+    const analysis = analyzeSeries(timestamps.subarray(start, n), values.subarray(start, n), {
+      preset, rules, now: ts, context, state, alertScore: opts.alertScore,
+    });
+    yield { timestamp: ts, value, analysis, score: analysis.score, anomalous: analysis.verdict === 'anomalous' };
   }
+}
+
+/** First index in the sorted `a[0, n)` whose value is ≥ t. */
+function lowerBound(a: Float64Array, n: number, t: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -25,7 +25,10 @@ export function readSeriesJson(file: string): Series {
   return seriesFromPoints(points);
 }
 
-/** Reads a `timestamp,value` CSV (a header line is allowed; blank lines are skipped). */
+/**
+ * Reads a `timestamp,value` CSV (a header line is allowed; blank lines are skipped) as rows in file
+ * order, repeated and out-of-order timestamps included: `kale replay` writes one row per row read.
+ */
 export function readSeriesCsv(file: string): Series {
   let text: string;
   try {
@@ -46,5 +49,5 @@ export function readSeriesCsv(file: string): Series {
     }
     points.push([ts, v]);
   });
-  return seriesFromPoints(points);
+  return { timestamps: Float64Array.from(points, (p) => p[0]), values: Float64Array.from(points, (p) => p[1]) };
 }

@@ -17,6 +17,10 @@ export const holtResidual = defineDetector({
   detect({ values }, { alpha, beta, threshold, warmup, minResiduals, maxResiduals }) {
     return Math.abs(holtResidualZ(values, alpha, beta, warmup, minResiduals, maxResiduals)) > threshold;
   },
+  evidence({ values }, { alpha, beta, warmup, minResiduals, maxResiduals }) {
+    if (values.length < warmup + minResiduals + 3) return null;
+    return Math.abs(holtResidualZ(values, alpha, beta, warmup, minResiduals, maxResiduals));
+  },
 });
 
 /** Signed miss of the latest value in robust std of the earlier misses; 0 without enough data. */

@@ -18,6 +18,10 @@ export const levelShift = defineDetector({
   detect({ values }, { recent, minReference, maxReference, threshold }) {
     return Math.abs(levelShiftZ(values, recent, minReference, maxReference)) > threshold;
   },
+  evidence({ values }, { recent, minReference, maxReference }) {
+    if (values.length < recent + minReference) return null;
+    return Math.abs(levelShiftZ(values, recent, minReference, maxReference));
+  },
 });
 
 /** Signed size of the shift in robust standard deviations of the reference; 0 without enough data. */

@@ -1,4 +1,5 @@
 import { median } from '../stats/median.js';
+import { robustZ } from '../stats/robust.js';
 import { scratch } from '../stats/scratch.js';
 import { summaryOf } from '../stats/seriesSummary.js';
 import type { CountBounds, ValueBuckets } from '../stats/valueBuckets.js';
@@ -22,6 +23,10 @@ export const medianAbsoluteDeviation = defineDetector({
     if (verdict === 'zero') return false;
     if (verdict) return true;
     return abstainWhenNormal ? null : false;
+  },
+  evidence({ values }) {
+    if (values.length < 3) return null;
+    return Math.abs(robustZ(values[values.length - 1], values));
   },
 });
 

@@ -25,6 +25,10 @@ function seasonalDetector(name: string, period: number, what: string) {
       const z = seasonalZ(input, period, minPairs, maxPairs);
       return z === null ? null : Math.abs(z) > threshold;
     },
+    evidence(input, { period, minPairs, maxPairs }) {
+      const z = seasonalZ(input, period, minPairs, maxPairs);
+      return z === null ? null : Math.abs(z);
+    },
   });
 }
 

@@ -35,6 +35,12 @@ export interface Detector<O extends DetectorOptions = DetectorOptions> {
   readonly defaults: O;
   /** `true` anomalous, `false` normal, `null` abstains (not enough data, or by design). */
   detect(input: DetectorInput, options: O): Vote;
+  /**
+   * How strong the detector's own statistic is for the latest value (|z|, |log ratio|: ≥ 0, larger =
+   * stranger), or null when it cannot judge. Calibrated presets turn it into a tail probability
+   * against the metric's history of it (analyzer/calibration/); `detect` is its fixed threshold.
+   */
+  evidence?(input: DetectorInput, options: O): number | null;
 }
 
 /**

@@ -16,6 +16,12 @@ export const varianceShift = defineDetector({
     if (!(r > 0)) return false;
     return r > ratio || (twoSided && r < 1 / ratio);
   },
+  evidence({ values }, { recent, minReference, twoSided }) {
+    if (values.length < recent + minReference + 1) return null;
+    const r = varianceRatio(values, recent, minReference);
+    if (!(r > 0)) return 0;
+    return twoSided ? Math.abs(Math.log(r)) : Math.max(0, Math.log(r));
+  },
 });
 
 /** Recent over reference robust spread of first differences; NaN without enough data or spread. */

@@ -1,0 +1,120 @@
+import { cauchyCombination } from './cauchyCombination.js';
+import type { MetricState } from './metricState.js';
+import type { TailSketch } from './tailSketch.js';
+
+/**
+ * Calibrated severity (docs/detection.md): every detector's evidence becomes a tail probability
+ * against this metric's own history of that detector's evidence; the probabilities are combined
+ * (Cauchy combination), so the final p says "rows of this metric at least this strange happen about
+ * p of the time", whatever the series' scale or distribution.
+ */
+
+/**
+ * Rows of prior belief while a metric's history is short: the reference tails below stand for this
+ * many rows, so a new metric neither pages on its first bursts nor stays blind for long.
+ */
+const PRIOR_ROWS = 30;
+/** Rarity (−log10 p) from which a row keeps an incident open: rarer than 1 row in 100. */
+export const EXCITED = 2;
+/** Inside an open incident, a row is news again only when it is this many decades rarer than the peak. */
+const ESCALATION = 1;
+/** Rarity at which the score is ½: one row in 10,000. */
+const HALF_SCORE_RARITY = 4;
+
+/** Two-sided Cauchy tail of |z|: a heavy reference, so the prior is cautious on unseen series. */
+function referenceTail(e: number): number {
+  return 1 - (2 / Math.PI) * Math.atan(e);
+}
+
+/** The score users threshold, in [0, 1): rarity L maps to L / (L + 4): 0.5 = 1 in 10⁴ rows, 0.6 = 1 in 10⁶. */
+export function scoreOfRarity(rarity: number): number {
+  return rarity > 0 ? rarity / (rarity + HALF_SCORE_RARITY) : 0;
+}
+
+/** The inverse of `scoreOfRarity`: the rarity a score threshold stands for. */
+export function rarityOfScore(score: number): number {
+  return score >= 1 ? Infinity : (HALF_SCORE_RARITY * score) / (1 - score);
+}
+
+function calibrated(sketch: TailSketch, e: number, reference: number): number {
+  const n = sketch.total;
+  const p = sketch.tail(e);
+  return p === null ? reference : (n * p + PRIOR_ROWS * reference) / (n + PRIOR_ROWS);
+}
+
+export type IncidentRole = 'start' | 'escalation' | 'ongoing';
+
+export interface Calibrated {
+  /** −log10 of the final tail probability. */
+  readonly rarity: number;
+  /** scoreOfRarity(rarity), whether or not the row opens an incident. */
+  readonly rawScore: number;
+  /** What a user thresholds: the raw score on an incident's first row or an escalation, else 0. */
+  readonly score: number;
+  /** The row's place in an incident, when one is open after it. */
+  readonly role: IncidentRole | null;
+  /** Start of the incident the row belongs to. */
+  readonly incidentStart: number | null;
+  /** Per-detector tail probabilities (null = the detector could not judge). */
+  readonly tails: ReadonlyArray<number | null>;
+}
+
+/**
+ * Judges one row's evidence against the metric's state and then adds the evidence to it. Rows at or
+ * before the last judged timestamp (a cycle that saw no new point) are judged but not counted again.
+ *
+ * `gap`: seconds without an excited row after which an incident is over.
+ */
+export function calibrate(state: MetricState, evidence: ReadonlyArray<number | null>, timestamp: number, gap: number): Calibrated {
+  const tails: Array<number | null> = [];
+  const judged: number[] = [];
+  evidence.forEach((e, i) => {
+    if (e === null || !Number.isFinite(e)) {
+      tails.push(e === Infinity ? 0 : null);
+      if (e === Infinity) judged.push(0);
+      return;
+    }
+    const p = calibrated(state.sketches[i], e, referenceTail(e));
+    tails.push(p);
+    judged.push(p);
+  });
+  // Calibrated tails in, calibrated tail out: in the tail the combination's p is again "how often",
+  // so it needs no sketch of its own (one was tried: it compressed the top, docs/detection.md).
+  const p = cauchyCombination(judged);
+  const rarity = p > 0 ? -Math.log10(p) : 300;
+  const isNew = timestamp > state.lastJudged;
+
+  const rawScore = scoreOfRarity(rarity);
+  const open = state.incident !== null && timestamp - state.incident.lastExcited <= gap;
+  let role: IncidentRole | null = null;
+  let news = !open;
+  if (open) {
+    const incident = state.incident!;
+    news = rarity > incident.peak + ESCALATION;
+    role = news ? 'escalation' : 'ongoing';
+    if (isNew && rarity >= EXCITED) {
+      incident.lastExcited = Math.max(incident.lastExcited, timestamp);
+      incident.peak = Math.max(incident.peak, rarity);
+    }
+  } else if (rarity >= EXCITED) {
+    role = 'start';
+    if (isNew) state.incident = { start: timestamp, lastExcited: timestamp, peak: rarity };
+  }
+  // The history is of ordinary rows and incident onsets: the rows inside an incident would teach the
+  // metric that a sustained anomaly is ordinary (a level shift held for a day is a day of big
+  // evidence). Bursts that come and go each start an incident, so they are still learned.
+  if (isNew) {
+    if (role !== 'ongoing') {
+      evidence.forEach((e, i) => { if (e !== null && Number.isFinite(e)) state.sketches[i].add(e); });
+    }
+    state.lastJudged = timestamp;
+  }
+  return {
+    rarity,
+    rawScore,
+    score: news ? rawScore : 0,
+    role,
+    incidentStart: role ? (state.incident?.start ?? timestamp) : null,
+    tails,
+  };
+}

@@ -1,0 +1,89 @@
+import { BINS, SKETCH_BYTES, TailSketch } from './tailSketch.js';
+
+/**
+ * What the calibrated analysis keeps per metric between rows (live: between cycles, in the Store;
+ * replay: in memory): one evidence sketch per detector and the open
+ * incident. Encoded as a fixed little-endian layout:
+ *
+ *   0  u8   version (1)
+ *   1  u8   detectors k
+ *   2  u32  line-up signature (a state from another line-up is discarded, not misread)
+ *   6  f64  timestamp of the last row judged (a row is counted once however many cycles see it)
+ *   14 f64  incident start (NaN = none)
+ *   22 f64  last excited row of the incident
+ *   30 f32  peak rarity of the incident (−log10 p)
+ *   34      k sketches of 66 bytes
+ *
+ * 34 + 66 k bytes: 430 for the default preset's six detectors.
+ */
+const VERSION = 1;
+const HEADER = 34;
+
+export interface Incident {
+  start: number;
+  lastExcited: number;
+  peak: number;
+}
+
+export class MetricState {
+  constructor(
+    readonly signature: number,
+    readonly sketches: TailSketch[],
+    public lastJudged: number,
+    public incident: Incident | null,
+  ) {}
+
+  static fresh(signature: number, detectors: number): MetricState {
+    return new MetricState(signature, Array.from({ length: detectors }, () => new TailSketch()), -Infinity, null);
+  }
+
+  static byteLength(detectors: number): number {
+    return HEADER + SKETCH_BYTES * detectors;
+  }
+
+  /** Decodes a stored state; a fresh one when it is absent, damaged, or from another line-up. */
+  static decode(bytes: Uint8Array | null | undefined, signature: number, detectors: number): MetricState {
+    if (!bytes || bytes.length !== MetricState.byteLength(detectors)) return MetricState.fresh(signature, detectors);
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (dv.getUint8(0) !== VERSION || dv.getUint8(1) !== detectors || dv.getUint32(2, true) !== signature) {
+      return MetricState.fresh(signature, detectors);
+    }
+    const sketch = (i: number) => {
+      const counts = new Uint16Array(BINS);
+      for (let b = 0; b < BINS; b++) counts[b] = dv.getUint16(HEADER + i * SKETCH_BYTES + 2 * b, true);
+      return new TailSketch(counts);
+    };
+    const start = dv.getFloat64(14, true);
+    const incident = Number.isNaN(start) ? null : { start, lastExcited: dv.getFloat64(22, true), peak: dv.getFloat32(30, true) };
+    return new MetricState(
+      signature, Array.from({ length: detectors }, (_, i) => sketch(i)), dv.getFloat64(6, true), incident,
+    );
+  }
+
+  encode(): Uint8Array {
+    const k = this.sketches.length;
+    const bytes = new Uint8Array(MetricState.byteLength(k));
+    const dv = new DataView(bytes.buffer);
+    dv.setUint8(0, VERSION);
+    dv.setUint8(1, k);
+    dv.setUint32(2, this.signature, true);
+    dv.setFloat64(6, this.lastJudged, true);
+    dv.setFloat64(14, this.incident?.start ?? NaN, true);
+    dv.setFloat64(22, this.incident?.lastExcited ?? NaN, true);
+    dv.setFloat32(30, this.incident?.peak ?? 0, true);
+    this.sketches.forEach((s, i) => {
+      for (let b = 0; b < BINS; b++) dv.setUint16(HEADER + i * SKETCH_BYTES + 2 * b, s.counts[b], true);
+    });
+    return bytes;
+  }
+}
+
+/** FNV-1a of the detector names: identifies a line-up in the stored state. */
+export function lineUpSignature(names: ReadonlyArray<string>): number {
+  let h = 0x811c9dc5;
+  for (const ch of names.join('\0')) {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
