@@ -8,6 +8,7 @@ import { classifyException, type AnalysisException } from './exceptions.js';
 import type { Preset } from './presets.js';
 import { calibrate, rarityOfScore, type Calibrated } from './calibration/calibrate.js';
 import { MetricState } from './calibration/metricState.js';
+import { lengthenedInput } from './context/hourlyContext.js';
 import { EPISODE_SECONDS, EPISODE_STEPS, episodeOptionsForStep } from './episodes.js';
 
 export type Verdict = 'anomalous' | 'normal' | AnalysisException;
@@ -123,8 +124,10 @@ function seasonallyNormal(votes: Record<string, Vote>): boolean {
  * incident (or escalates one) with a score of at least alertScore; a detector's vote says whether
  * its own evidence alone was that rare.
  */
-function analyzeCalibrated(input: DetectorInput, datapoint: number, opts: AnalyzeOptions): Analysis {
+function analyzeCalibrated(window: DetectorInput, datapoint: number, opts: AnalyzeOptions): Analysis {
   const { preset } = opts;
+  const step = recentStep(window.timestamps);
+  const input = lengthenedInput(window, step);
   const evidence = preset.detectors.map(({ name, options, detector: own }) => {
     const detector = own ?? getDetector(name);
     if (!detector) throw new Error(`preset ${preset.name} names unknown detector "${name}"`);
@@ -141,17 +144,16 @@ function analyzeCalibrated(input: DetectorInput, datapoint: number, opts: Analyz
   const state = opts.state ?? MetricState.fresh(0, preset.detectors.length);
   const { timestamps } = input;
   const n = timestamps.length;
-  const { gap } = episodeOptionsForStep(recentStep(timestamps), EPISODE_SECONDS, EPISODE_STEPS);
-  const calibration = calibrate(state, evidence, timestamps[n - 1], gap);
+  const { gap } = episodeOptionsForStep(step, EPISODE_SECONDS, EPISODE_STEPS);
   const alertScore = opts.alertScore ?? preset.alertScore ?? 0.5;
+  const calibration = calibrate(state, evidence, timestamps[n - 1], gap, alertScore);
   const alertTail = 10 ** -rarityOfScore(alertScore);
   const votes: Record<string, Vote> = {};
   preset.detectors.forEach(({ name }, i) => {
     const tail = calibration.tails[i];
     votes[name] = tail === null ? null : tail <= alertTail;
   });
-  const anomalous = calibration.score >= alertScore && calibration.score > 0;
-  return { verdict: anomalous ? 'anomalous' : 'normal', votes, datapoint, score: calibration.score, calibration };
+  return { verdict: calibration.anomalous ? 'anomalous' : 'normal', votes, datapoint, score: calibration.score, calibration };
 }
 
 /** Median of the last (up to) 16 sampling steps: the metric's own step, robust to a gap or two. */

@@ -2,6 +2,7 @@ import type { KaleConfig } from '../core/config/schema.js';
 import type { Detector, DetectorInput, DetectorOptions, Vote } from './detectors/types.js';
 import { CLASSIC_DETECTORS } from './detectors/registry.js';
 import './detectors/beyondClassic.js';
+import { SEASONAL_DETECTORS } from './detectors/seasonalBaseline.js';
 
 export interface PresetDetector {
   readonly name: string;
@@ -82,6 +83,11 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     alertScore: 0.5,
   },
 };
+
+/** Does the preset read the week of hourly context (calibrated or seasonal detectors)? */
+export function usesContext(preset: Preset): boolean {
+  return preset.severity === 'calibrated' || preset.detectors.some((d) => !d.detector && SEASONAL_DETECTORS.has(d.name));
+}
 
 /** The detector names of a preset, in line-up order. */
 export function lineUpOf(preset: Preset): string[] {

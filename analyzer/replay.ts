@@ -2,9 +2,9 @@ import { grownArray } from '../core/grownArray.js';
 import type { Series } from '../core/store/store.js';
 import { analyzeSeries, type Analysis } from './analyze.js';
 import { MetricState } from './calibration/metricState.js';
-import { lineUpOf, type Preset } from './presets.js';
+import { lineUpOf, usesContext, type Preset } from './presets.js';
 import type { AnalyzerRules } from './rules.js';
-import { seasonalPeriods } from './seasonalHistory.js';
+import { HourlyContext } from './context/hourlyContext.js';
 
 export interface ReplayRow {
   readonly timestamp: number;
@@ -27,19 +27,17 @@ export interface ReplayOptions {
  * order. Each row is stored the way horizon stores it (a repeated timestamp replaces the value, a
  * late one is inserted in time order) and the newest point is judged on the rows of its analysis
  * window (the last `fullDuration` seconds), with the clock at its timestamp. A late row changes the
- * window but is not judged itself. When the preset has seasonal detectors, the rows of the longest
- * period before the window are their history, as the context rollups are in the live analyzer. A
- * calibrated preset keeps the metric's state from row to row, as the live analyzer keeps it from
- * cycle to cycle.
+ * window but is not judged itself. Like the live analyzer, it rolls the window's closed hours into
+ * the metric's week of hourly context (analyzer/context/hourlyContext.ts) and, for a calibrated
+ * preset, keeps the metric's state from row to row as the live analyzer keeps it from cycle to cycle.
  */
 export function* replaySeries(rows: Series, preset: Preset, rules: AnalyzerRules, opts: ReplayOptions = {}): Generator<ReplayRow> {
-  const historySpan = (seasonalPeriods(preset).at(-1) ?? 0) + rules.fullDuration;
+  const hours = usesContext(preset) ? HourlyContext.empty() : undefined;
   const state = preset.severity === 'calibrated' ? MetricState.fresh(0, lineUpOf(preset).length) : undefined;
   let timestamps = new Float64Array(1024);
   let values = new Float64Array(1024);
   let n = 0;
   let start = 0;
-  let historyStart = 0;
   for (let r = 0; r < rows.timestamps.length; r++) {
     const ts = rows.timestamps[r];
     const value = rows.values[r];
@@ -67,11 +65,10 @@ export function* replaySeries(rows: Series, preset: Preset, rules: AnalyzerRules
       n++;
     }
     while (timestamps[start] < ts - rules.fullDuration) start++;
-    while (timestamps[historyStart] < ts - historySpan) historyStart++;
-    const context = historyStart < start
-      ? { 'history.timestamps': timestamps.subarray(historyStart, n), 'history.values': values.subarray(historyStart, n) }
-      : undefined;
-    const analysis = analyzeSeries(timestamps.subarray(start, n), values.subarray(start, n), {
+    const window = timestamps.subarray(start, n);
+    hours?.absorb(window, values.subarray(start, n));
+    const context = hours?.history(ts);
+    const analysis = analyzeSeries(window, values.subarray(start, n), {
       preset, rules, now: ts, context, state, alertScore: opts.alertScore,
     });
     yield { timestamp: ts, value, analysis, score: analysis.score, anomalous: analysis.verdict === 'anomalous' };

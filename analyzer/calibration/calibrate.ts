@@ -57,15 +57,24 @@ export interface Calibrated {
   readonly incidentStart: number | null;
   /** Per-detector tail probabilities (null = the detector could not judge). */
   readonly tails: ReadonlyArray<number | null>;
+  /** Flagged: `score` reached the flag score (an incident's start or an escalation). */
+  readonly anomalous: boolean;
+  /** The first flagged row of its incident: the one that pages. */
+  readonly page: boolean;
+  /** A row after the last one judged (live cycles see a row again until the next point arrives). */
+  readonly isNew: boolean;
 }
 
 /**
  * Judges one row's evidence against the metric's state and then adds the evidence to it. Rows at or
  * before the last judged timestamp (a cycle that saw no new point) are judged but not counted again.
  *
- * `gap`: seconds without an excited row after which an incident is over.
+ * `gap`: seconds without an excited row after which an incident is over; `flagScore`: the lowest
+ * score flagged anomalous.
  */
-export function calibrate(state: MetricState, evidence: ReadonlyArray<number | null>, timestamp: number, gap: number): Calibrated {
+export function calibrate(
+  state: MetricState, evidence: ReadonlyArray<number | null>, timestamp: number, gap: number, flagScore: number,
+): Calibrated {
   const tails: Array<number | null> = [];
   const judged: number[] = [];
   evidence.forEach((e, i) => {
@@ -98,7 +107,7 @@ export function calibrate(state: MetricState, evidence: ReadonlyArray<number | n
     }
   } else if (rarity >= EXCITED) {
     role = 'start';
-    if (isNew) state.incident = { start: timestamp, lastExcited: timestamp, peak: rarity };
+    if (isNew) state.incident = { start: timestamp, lastExcited: timestamp, peak: rarity, flagged: false };
   }
   // The history is of ordinary rows and incident onsets: the rows inside an incident would teach the
   // metric that a sustained anomaly is ordinary (a level shift held for a day is a day of big
@@ -109,12 +118,19 @@ export function calibrate(state: MetricState, evidence: ReadonlyArray<number | n
     }
     state.lastJudged = timestamp;
   }
+  const score = news ? rawScore : 0;
+  const anomalous = score > 0 && score >= flagScore;
+  const page = anomalous && isNew && role !== null && !state.incident!.flagged;
+  if (page) state.incident!.flagged = true;
   return {
     rarity,
     rawScore,
-    score: news ? rawScore : 0,
+    score,
     role,
     incidentStart: role ? (state.incident?.start ?? timestamp) : null,
     tails,
+    anomalous,
+    page,
+    isNew,
   };
 }

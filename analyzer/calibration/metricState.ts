@@ -12,17 +12,19 @@ import { BINS, SKETCH_BYTES, TailSketch } from './tailSketch.js';
  *   14 f64  incident start (NaN = none)
  *   22 f64  last excited row of the incident
  *   30 f32  peak rarity of the incident (−log10 p)
- *   34      k sketches of 66 bytes
+ *   34 u8   1 when the incident has been flagged (it pages once)
+ *   35      k sketches of 66 bytes
  *
- * 34 + 66 k bytes: 430 for the default preset's six detectors.
+ * 35 + 66 k bytes: 431 for the default preset's six detectors.
  */
 const VERSION = 1;
-const HEADER = 34;
+const HEADER = 35;
 
 export interface Incident {
   start: number;
   lastExcited: number;
   peak: number;
+  flagged: boolean;
 }
 
 export class MetricState {
@@ -54,7 +56,9 @@ export class MetricState {
       return new TailSketch(counts);
     };
     const start = dv.getFloat64(14, true);
-    const incident = Number.isNaN(start) ? null : { start, lastExcited: dv.getFloat64(22, true), peak: dv.getFloat32(30, true) };
+    const incident = Number.isNaN(start) ? null : {
+      start, lastExcited: dv.getFloat64(22, true), peak: dv.getFloat32(30, true), flagged: dv.getUint8(34) === 1,
+    };
     return new MetricState(
       signature, Array.from({ length: detectors }, (_, i) => sketch(i)), dv.getFloat64(6, true), incident,
     );
@@ -71,6 +75,7 @@ export class MetricState {
     dv.setFloat64(14, this.incident?.start ?? NaN, true);
     dv.setFloat64(22, this.incident?.lastExcited ?? NaN, true);
     dv.setFloat32(30, this.incident?.peak ?? 0, true);
+    dv.setUint8(34, this.incident?.flagged ? 1 : 0);
     this.sketches.forEach((s, i) => {
       for (let b = 0; b < BINS; b++) dv.setUint16(HEADER + i * SKETCH_BYTES + 2 * b, s.counts[b], true);
     });

@@ -25,6 +25,8 @@ interface Snapshot {
   alerts?: Record<string, number>;
   collections: Record<string, Collection>;
   status: Record<string, Record<string, unknown>>;
+  /** `kind\0name` → [bytes, expireAt]; absent in snapshots from before calibrated analysis. */
+  metricState?: Record<string, [Uint8Array, number]>;
 }
 
 const SNAPSHOT_FILE = 'kale-store.msgpack';
@@ -47,6 +49,7 @@ export class EmbeddedStore implements Store {
   private claims = new Map<string, number>();
   private collections = new Map<string, Collection>();
   private status = new Map<string, Record<string, unknown>>();
+  private metricState = new Map<string, [Uint8Array, number]>();
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
 
@@ -76,6 +79,7 @@ export class EmbeddedStore implements Store {
     for (const [k, v] of Object.entries(s.alerts ?? {})) this.claims.set(`alert.${k}`, v);
     for (const [k, v] of Object.entries(s.collections)) this.collections.set(k, v);
     for (const [k, v] of Object.entries(s.status)) this.status.set(k, v);
+    for (const [k, v] of Object.entries(s.metricState ?? {})) this.metricState.set(k, v);
   }
 
   /** Writes the snapshot atomically (temp file + rename), so a crash leaves the previous one intact. */
@@ -91,6 +95,7 @@ export class EmbeddedStore implements Store {
       claims: Object.fromEntries([...this.claims].filter(([, at]) => at > now)),
       collections: Object.fromEntries(this.collections),
       status: Object.fromEntries(this.status),
+      metricState: Object.fromEntries([...this.metricState].filter(([, [, at]]) => at > now)),
     };
     fs.mkdirSync(this.dataDir, { recursive: true });
     const file = path.join(this.dataDir, SNAPSHOT_FILE);
@@ -280,6 +285,20 @@ export class EmbeddedStore implements Store {
   async deleteCollection(id: string): Promise<boolean> {
     this.dirty = true;
     return this.collections.delete(id);
+  }
+
+  async readMetricState(kind: string, names: ReadonlyArray<string>): Promise<Array<Uint8Array | null>> {
+    const now = Date.now() / 1000;
+    return names.map((name) => {
+      const got = this.metricState.get(`${kind}\0${name}`);
+      return got && got[1] > now ? got[0] : null;
+    });
+  }
+
+  async writeMetricState(kind: string, entries: ReadonlyArray<readonly [string, Uint8Array]>, ttl: number): Promise<void> {
+    const expireAt = Date.now() / 1000 + ttl;
+    for (const [name, bytes] of entries) this.metricState.set(`${kind}\0${name}`, [bytes.slice(), expireAt]);
+    if (entries.length) this.dirty = true;
   }
 
   async putStatus(service: string, status: Record<string, unknown>): Promise<void> {

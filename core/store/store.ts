@@ -122,6 +122,14 @@ export interface Store {
   listCollections(): Promise<Collection[]>;
   deleteCollection(id: string): Promise<boolean>;
 
+  /**
+   * Bytes the analyzer keeps per metric between cycles, by `kind` (`calibration`: evidence history and
+   * open incident; `context`: the hourly rollup of the last 8 days); null where a metric has none.
+   */
+  readMetricState(kind: string, names: ReadonlyArray<string>): Promise<Array<Uint8Array | null>>;
+  /** Replaces those bytes; each entry expires `ttlSeconds` after its last write (a forgotten metric's go too). */
+  writeMetricState(kind: string, entries: ReadonlyArray<readonly [name: string, bytes: Uint8Array]>, ttlSeconds: number): Promise<void>;
+
   /** A small JSON status document per service (run statistics, listener state) for the Status page. */
   putStatus(service: string, status: Record<string, unknown>): Promise<void>;
   getStatus(): Promise<Record<string, Record<string, unknown>>>;
