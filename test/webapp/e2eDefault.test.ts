@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKale, type RunningKale } from '../support/kaleCli.js';
-import { launchChromium, pixelsOfColour } from './browser.js';
+import { launchChromium, pixelsOfColour, screenshot } from './browser.js';
 import { SPIKED, flagged, seededDataDir, sendSpikes, startArgs, watchedPage } from './kale.js';
 
 const ANOMALY_RED: [number, number, number] = [255, 84, 104];
@@ -88,5 +91,92 @@ describe('webapp in Chromium on the default configuration', () => {
     await exploring('web.search.errors');
     expect(await page.inputValue('input[aria-label=from]')).toBe('3 hours ago');
     expect(problems).toEqual([]);
+  });
+
+  it('says how each detector voted: n of m that judged, and why the others did not judge', async () => {
+    await page.goto(`${base}/`);
+    const row = page.locator('[data-testid=anomaly-row]', { hasText: 'web.checkout.latency' });
+    expect(await row.locator('.votes').textContent()).toMatch(/^\d+ of \d+$/);
+    expect(await row.locator('.m').getAttribute('title')).toBe('web.checkout.latency');
+    await row.click();
+    expect(await page.textContent('[data-testid=votes] .votes-summary')).toMatch(/^\d+ of \d+ detectors that judged voted anomalous/);
+    if (await page.locator('[data-testid=abstained]').count()) {
+      expect(await page.textContent('[data-testid=abstained]')).toContain('no seasonal history yet');
+    }
+    await screenshot(page, 'anomalies-default');
+    expect(problems).toEqual([]);
+  });
+
+  it("keeps the Similar page's search button on one line at 1400 px", async () => {
+    await page.goto(`${base}/#/similar`);
+    const search = (await page.locator('button[type=submit]').boundingBox())!;
+    const tab = (await page.locator('button:text-is("By metric")').boundingBox())!;
+    expect(search.height).toBe(tab.height);
+    expect(problems).toEqual([]);
+  });
+
+  it("shows Status as a dashboard: health with reasons, ingest, analyzer, shapes, backends, nothing overflowing", async () => {
+    await page.goto(`${base}/#/status`);
+    await page.waitForSelector(`[data-testid=overview] >> text=/${kale.ready.pickle}/`);
+    for (const service of ['store', 'horizon', 'analyzer', 'oculus', 'webapp']) {
+      expect(await page.textContent(`[data-testid=health-${service}]`)).toMatch(/(ok|degraded|down)\S*\s*\S/);
+    }
+    expect(await page.textContent('[data-testid=health-store]')).toMatch(/ok\s*embedded, ping [\d.]+ ms/);
+    expect(await page.textContent('[data-testid=health-analyzer]')).toMatch(/ok\s*last cycle .* ago, took .* of its 2 s interval/);
+    expect(await page.textContent('[data-testid=analyzer]')).toMatch(/cycle time.* of 2 s/);
+    expect(await page.textContent('[data-testid=overview]')).toContain(`pickle port${kale.ready.pickle}`);
+    expect(await page.textContent('[data-testid=backends]')).toMatch(/store \(embedded\)[\d.]+ ms/);
+    // No raw epochs, and no card whose content is wider than the card.
+    expect(await page.textContent('[data-testid=status-page]')).not.toMatch(/\b1[78]\d{8}\b/);
+    const overflowing = await page.$$eval('.card', (cards) => cards.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.getAttribute('aria-label')));
+    expect(overflowing).toEqual([]);
+    // Labels keep their words: none is squeezed to a column of single characters.
+    const narrowest = await page.$$eval('.card th', (ths) => Math.min(...ths.map((t) => t.getBoundingClientRect().width)));
+    expect(narrowest).toBeGreaterThan(40);
+    await screenshot(page, 'status');
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('the first minute in Chromium', () => {
+  it('says the first analysis is coming, not "no anomalies", while a seeded Kale waits for its cycle', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-e2e-first-'));
+    // The default 60 s interval: the first cycle ran on the empty store, the next is a minute away.
+    const kale = await startKale(['start', '--data-dir', dir, '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', '0', '--seed', '5']);
+    const browser = await launchChromium();
+    try {
+      const { page, problems } = await watchedPage(browser);
+      await page.goto(`${kale.ready.webapp}/`);
+      await page.waitForSelector('[data-testid=first-analysis]');
+      expect(await page.textContent('[data-testid=first-analysis]')).toMatch(/metrics are stored; the analyzer has not judged them yet\. First analysis (in \d+ s|any moment now)/);
+      expect(await page.locator('text=No anomalies right now').count()).toBe(0);
+      await screenshot(page, 'first-analysis');
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+      await kale.stop();
+    }
+  });
+
+  it('tells an empty install a command that works on its storage, with the ports it listens on', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-e2e-empty-'));
+    const kale = await startKale(['start', '--data-dir', dir, '--pickle-port', '0', '--udp-port', 'off', '--line-port', '0', '--webapp-port', '0']);
+    const browser = await launchChromium();
+    try {
+      const { page, problems } = await watchedPage(browser);
+      await page.goto(`${kale.ready.webapp}/`);
+      // Horizon reports its ephemeral ports in its first self-metrics report (every 10 s).
+      await page.waitForSelector(`[data-testid=send-data-commands] >> text=/pickle port ${kale.ready.pickle}/`);
+      const hint = await page.textContent('[data-testid=send-data-commands]');
+      expect(hint).toContain('\nkale start --seed');
+      expect(hint).not.toMatch(/^kale seed/m);
+      expect(hint).toContain(`nc -q0 127.0.0.1 ${kale.ready.line}`);
+      expect(hint).toContain(`pickle port ${kale.ready.pickle}`);
+      await screenshot(page, 'empty');
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+      await kale.stop();
+    }
   });
 });

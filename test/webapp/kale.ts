@@ -28,8 +28,13 @@ export async function seededDataDir(schemas?: TorusSchemaConfig[]): Promise<stri
   return dir;
 }
 
+/**
+ * `kale start` on ephemeral ports with a 2 s analyzer cycle. The etsy preset flags a single 6× spike on
+ * its first sight; the default preset's calibrated severity judges a metric against its own history
+ * of evidence, which a just-started Kale does not have yet.
+ */
 export const startArgs = (dir: string, extra: string[] = []) =>
-  ['start', '--data-dir', dir, ...(fs.existsSync(path.join(dir, 'kale.config.json')) ? ['--config', path.join(dir, 'kale.config.json')] : []), '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', '0', '--interval', '2', ...extra];
+  ['start', '--preset', 'etsy', '--data-dir', dir, ...(fs.existsSync(path.join(dir, 'kale.config.json')) ? ['--config', path.join(dir, 'kale.config.json')] : []), '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', '0', '--interval', '2', ...extra];
 
 /** Sends one spike per metric to horizon's pickle port, as carbon-relay would. */
 export async function sendSpikes(port: number, names: string[]): Promise<void> {

@@ -1,27 +1,65 @@
 import { Router } from 'express';
 import type { WebappDeps } from '../deps.js';
+import { shapeIndexBackend, storeBackend } from '../status/backends.js';
+import { analyzerHealth, horizonHealth, oculusHealth, type Health } from '../status/health.js';
+import { readSelfSeries } from '../status/series.js';
 
-/** `GET /api/status`: backends, metric and anomaly counts, and each service's own status document. */
+type Doc = Record<string, unknown>;
+
+/** Kale's own series (horizon's and the analyzer's self-metrics): not what "metrics stored" counts. */
+const SELF_METRIC = /^kale\.(horizon|analyzer)\./;
+
+/**
+ * `GET /api/status`: what an operator's dashboard shows. Each service's health with its reason,
+ * backends with their latency, the last hour of ingest and analyzer figures from their self-metric
+ * series, the analyzer's last cycle and when the next one is due, the ports Kale listens on, and
+ * each service's raw status document (`services`).
+ */
 export function statusRoutes({ store, config }: WebappDeps): Router {
   const startedAt = Date.now() / 1000;
   const r = Router();
-  r.get('/api/status', async (_req, res) => {
-    const t0 = performance.now();
-    const ok = await store.ping().catch(() => false);
-    const pingMs = performance.now() - t0;
-    const [services, metrics, anomalies] = ok
-      ? await Promise.all([store.getStatus(), store.listMetrics(), store.currentAnomalies()])
-      : [{}, [], []];
+  r.get('/api/status', async (req, res) => {
     const cfg = config();
+    const [storeB, shapeB] = await Promise.all([storeBackend(store), shapeIndexBackend(cfg)]);
+    const now = Date.now() / 1000;
+    const [services, metrics, anomalies] = storeB.ok
+      ? await Promise.all([store.getStatus(), store.listMetrics(), store.currentAnomalies()])
+      : [{} as Record<string, Doc>, [], []];
+    const analyzerKeys = Object.keys(services).filter((k) => k === 'analyzer' || k.startsWith('analyzer.'));
+    const series = storeB.ok ? await readSelfSeries(store, now, cfg.horizon.selfMetricsInterval, analyzerKeys[0]) : undefined;
+    const rejecting = series?.ingest.rejected.at(-1)?.[1] ?? 0;
+    const health: Health[] = [
+      { service: 'store', state: storeB.ok ? 'ok' : 'down', reason: storeB.ok ? `${store.kind}, ping ${storeB.latencyMs} ms` : `${store.kind} does not answer` },
+      horizonHealth(services.horizon, cfg, now, rejecting),
+      ...(analyzerKeys.length ? analyzerKeys.map((k) => analyzerHealth(k, services[k], cfg, now)) : [analyzerHealth('analyzer', undefined, cfg, now)]),
+      oculusHealth(services.oculus, cfg, now),
+      ...(cfg.elasticsearch.url ? [{ service: 'elasticsearch', state: shapeB.ok ? 'ok' : 'down', reason: shapeB.ok ? `answered in ${shapeB.latencyMs} ms` : shapeB.error ?? 'unreachable' } as Health] : []),
+      { service: 'webapp', state: 'ok', reason: `up ${Math.round(now - startedAt)} s` },
+    ];
+    const last = services[analyzerKeys[0] ?? 'analyzer'];
+    const lastStart = typeof last?.startedAt === 'number' ? last.startedAt : undefined;
+    const lastRun = typeof last?.runTime === 'number' ? last.runTime : 0;
+    const interval = cfg.analyzer.interval;
+    // The ports horizon reported listening on; before its first report (within selfMetricsInterval), the configured ones.
+    const configured = Object.fromEntries(([['pickle', cfg.horizon.picklePort], ['udp', cfg.horizon.udpPort], ['line', cfg.horizon.linePort]] as const)
+      .filter(([, p]) => typeof p === 'number' && p > 0));
+    const horizonEndpoints = (services.horizon?.endpoints ?? configured) as Record<string, number>;
     res.json({
-      now: Date.now() / 1000,
-      backends: {
-        store: { kind: store.kind, ok, pingMs: Math.round(pingMs * 100) / 100 },
-        shapeIndex: { kind: cfg.elasticsearch.url ? 'elasticsearch' : 'embedded' },
-      },
-      metrics: metrics.length,
+      now,
+      storage: store.kind,
+      health,
+      backends: { store: storeB, shapeIndex: shapeB },
+      metrics: metrics.filter((name) => !SELF_METRIC.test(name)).length,
       anomalies: anomalies.length,
-      webapp: { startedAt: new Date(startedAt * 1000).toISOString(), uptimeSeconds: Math.round(Date.now() / 1000 - startedAt) },
+      analyzer: {
+        interval,
+        lastCycle: last ?? null,
+        // The service waits out the interval from a cycle's start, and at least a second after its end.
+        nextCycleAt: lastStart === undefined ? null : lastStart + Math.max(interval, lastRun + Math.min(1, interval)),
+      },
+      series: series ?? null,
+      listeners: { ...horizonEndpoints, webapp: req.socket.localPort ?? null },
+      webapp: { startedAt, uptimeSeconds: Math.round(now - startedAt) },
       services,
     });
   });

@@ -44,15 +44,31 @@ export interface SimilarOptions { scorer: string; k: number; window: string; exc
 
 export interface GraphiteTarget { target: string; datapoints: Array<[number | null, number]> }
 
+export type Spark = Array<[number, number]>;
+export interface Backend { name: string; kind: string; ok: boolean; latencyMs: number | null; error?: string }
+/** `GET /api/status` (webapp/server/routes/status.ts). */
+export interface StatusAnswer {
+  now: number;
+  storage: 'embedded' | 'redis';
+  health: Array<{ service: string; state: 'ok' | 'degraded' | 'down'; reason: string }>;
+  backends: Record<string, Backend>;
+  metrics: number;
+  anomalies: number;
+  analyzer: { interval: number; lastCycle: Record<string, unknown> | null; nextCycleAt: number | null };
+  series: { ingest: { received: Spark; written: Spark; rejected: Spark; rejectedBy: Record<string, Spark> }; analyzerRunTime: Spark } | null;
+  listeners: Record<string, number | null>;
+  webapp: { startedAt: number; uptimeSeconds: number };
+  services: Record<string, Record<string, unknown>>;
+}
+
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
   }
 }
 
-async function call<T>(path: string, init?: RequestInit): Promise<T> {
-  // No headers on GETs, so the page's <link rel=preload> of the anomaly list is reused.
-  const res = await fetch(path, init?.body ? { ...init, headers: { 'content-type': 'application/json' } } : init);
+async function call<T>(path: string, init?: RequestInit, started?: Promise<Response>): Promise<T> {
+  const res = await (started ?? fetch(path, init?.body ? { ...init, headers: { 'content-type': 'application/json' } } : init));
   if (res.status === 204) return undefined as T;
   const body = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
   if (!res.ok) throw new ApiError(res.status, typeof body?.error === 'string' ? body.error : `HTTP ${res.status}`);
@@ -62,9 +78,19 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
 const qs = (params: Record<string, string | number | undefined>) =>
   new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString();
 
+const ANOMALY_LIST = 'api/anomalies?view=compact';
+
+/**
+ * On the Anomalies page the list starts downloading as this module loads, before React renders. (A
+ * <link rel=preload> did the same, but every other page then warned that the preload went unused.)
+ */
+let earlyList: Promise<Response> | undefined = /^#?\/?(anomalies)?$/.test(location.hash) ? fetch(ANOMALY_LIST) : undefined;
+
 export const api = {
   anomalies: async (): Promise<AnomalyList> => {
-    const r = await call<{ detectors: string[]; presets: string[]; rows: CompactRow[] }>('api/anomalies?view=compact');
+    const started = earlyList;
+    earlyList = undefined;
+    const r = await call<{ detectors: string[]; presets: string[]; rows: CompactRow[] }>(ANOMALY_LIST, undefined, started);
     return {
       detectors: r.detectors,
       rows: r.rows.map(([metric, timestamp, value, score, votes, preset]) => ({ metric, timestamp, value, score, votes, preset: r.presets[preset] })),
@@ -84,5 +110,5 @@ export const api = {
   saveCollection: (c: { title: string; description: string; metric: string; points?: Point[] }) =>
     call<Collection>('api/collections', { method: 'POST', body: JSON.stringify(c) }),
   deleteCollection: (id: string) => call<void>(`api/collections/${encodeURIComponent(id)}`, { method: 'DELETE' }),
-  status: () => call<Record<string, unknown>>('api/status'),
+  status: () => call<StatusAnswer>('api/status'),
 };

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, votesOf, type AnomalyList, type AnomalyRecord, type AnomalyRow, type Point, type Vote } from '../api.js';
+import { api, votesOf, type StatusAnswer, type AnomalyList, type AnomalyRecord, type AnomalyRow, type Point, type Vote } from '../api.js';
 import { withMarks } from '../chartData.js';
 import { Chart, type ChartSeries } from '../components/Chart.js';
 import { SendDataHint } from '../components/SendDataHint.js';
 import { VirtualList } from '../components/VirtualList.js';
-import { ago, num, utc, voteCount } from '../format.js';
+import { ago, duration, num, utc, voteCount } from '../format.js';
 import { href } from '../route.js';
 
 const ROW = 34;
@@ -77,7 +77,7 @@ function CurrentAnomalies() {
 
   if (error && !rows) return <p className="error" role="alert">Could not load anomalies: {error}</p>;
   if (!list || !rows) return <p className="loading">Loading anomalies…</p>;
-  if (rows.length === 0) return <SendDataHint what="No anomalies right now" />;
+  if (rows.length === 0) return <NoAnomalies onCycle={load} />;
 
   return (
     <div className="split">
@@ -93,13 +93,13 @@ function CurrentAnomalies() {
           rowHeight={ROW}
           selected={selected}
           renderRow={(a, i) => {
-            const { yes, ran } = voteCount(a.votes);
+            const { yes, judged } = voteCount(a.votes);
             return (
               <div className={`arow${i === selected ? ' selected' : ''}`} role="option" aria-selected={i === selected} data-testid="anomaly-row" onClick={() => setSelectedMetric(a.metric)}>
                 <span className="m" title={a.metric}>{a.metric}</span>
                 <span className="v">{num(a.value)}</span>
                 <span className="t" title={utc(a.timestamp)}>{ago(a.timestamp)}</span>
-                <span className="votes">{yes}/{ran}</span>
+                <span className="votes" title={`${yes} of the ${judged} detectors that judged voted anomalous; ${a.votes.length - judged} did not judge`}>{yes} of {judged}</span>
               </div>
             );
           }}
@@ -135,15 +135,95 @@ function AnomalyDetail({ anomaly, votes }: { anomaly: AnomalyRow; votes: Record<
         {' · '}<a href={href('similar', { metric: anomaly.metric })}>Find similar shapes</a>
         {' · '}<a href={href('explore', { metric: anomaly.metric })}>Explore</a>
       </p>
-      <ul className="votes-list">
-        {Object.entries(votes).map(([name, v]) => (
-          <li key={name} className={v === true ? 'yes' : v === false ? 'no' : 'na'}>{name}</li>
-        ))}
-      </ul>
+      <Votes votes={votes} />
       {error && <p className="error" role="alert">{error}</p>}
       {!points && !error && <p className="loading">Loading series…</p>}
       {hour && <><h3>Last hour</h3><Chart data={hour} series={LINE} height={200} testId="chart-1h" /></>}
       {day && <><h3>Last 24 hours</h3><Chart data={day} series={LINE} height={200} testId="chart-24h" /></>}
     </section>
+  );
+}
+
+/**
+ * Each detector's vote, grouped. A detector that returns no vote did not judge: it lacked what it needs
+ * (too few points in the window, no seasonal history yet for one comparing with a day or a week ago),
+ * so it neither accuses nor clears the point, and the consensus counts only the detectors that judged.
+ */
+function Votes({ votes }: { votes: Record<string, Vote> }) {
+  const entries = Object.entries(votes);
+  const yes = entries.filter(([, v]) => v === true).map(([n]) => n);
+  const no = entries.filter(([, v]) => v === false).map(([n]) => n);
+  const abstained = entries.filter(([, v]) => v !== true && v !== false).map(([n]) => n);
+  const judged = yes.length + no.length;
+  const group = (names: string[], cls: string, title: string) => names.map((n) => <li key={n} className={cls} title={`${n}: ${title}`}>{n}</li>);
+  return (
+    <div className="votes" data-testid="votes">
+      <p className="votes-summary"><b>{yes.length} of {judged}</b> detectors that judged voted anomalous{abstained.length ? `; ${abstained.length} did not judge` : ''}.</p>
+      <ul className="votes-list" aria-label="detectors that judged">
+        {group(yes, 'yes', 'voted anomalous')}
+        {group(no, 'no', 'voted normal')}
+      </ul>
+      {abstained.length > 0 && (
+        <div className="abstained" data-testid="abstained">
+          <span className="muted">Did not judge:</span>
+          <ul className="votes-list" aria-label="detectors that did not judge">{group(abstained, 'na', 'did not judge (not enough data for it yet)')}</ul>
+          <p className="muted small">A detector abstains when it lacks what it needs: too few points in the window, or no seasonal history yet (a day or a week of rollups to compare with). It counts neither for nor against.</p>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Polls the status while the list is empty, to say why and to reload as soon as a cycle ends. */
+function useStatusWhileEmpty(onCycle: () => void): StatusAnswer | null {
+  const [status, setStatus] = useState<StatusAnswer | null>(null);
+  const lastCycle = status?.analyzer.lastCycle?.startedAt;
+  useEffect(() => {
+    let live = true;
+    const load = () => api.status().then((s) => live && setStatus(s), () => {});
+    void load();
+    const t = setInterval(load, 3000);
+    return () => { live = false; clearInterval(t); };
+  }, []);
+  useEffect(() => { if (lastCycle !== undefined) onCycle(); }, [lastCycle, onCycle]);
+  return status;
+}
+
+/** Seconds until `at`, counting down once a second. */
+function useCountdown(at: number | null): number | null {
+  const [now, setNow] = useState(() => Date.now() / 1000);
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now() / 1000), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return at === null ? null : Math.round(at - now);
+}
+
+/**
+ * An empty list means one of three things: nothing stored yet (how to send data), metrics stored but
+ * not judged yet (the analyzer's first cycle with them is due: when), or judged and all normal.
+ */
+function NoAnomalies({ onCycle }: { onCycle: () => void }) {
+  const status = useStatusWhileEmpty(onCycle);
+  const { interval, lastCycle, nextCycleAt } = status?.analyzer ?? { interval: 60, lastCycle: null, nextCycleAt: null };
+  const left = useCountdown(nextCycleAt);
+  if (!status) return <p className="loading">Loading anomalies…</p>;
+  if (status.metrics === 0) return <SendDataHint what="No metrics stored yet" status={status} />;
+  const due = left === null ? `within ${duration(interval)}` : left > 0 ? `in ${duration(left)}` : 'any moment now';
+  const judged = Number(lastCycle?.totalMetrics ?? 0);
+  if (!lastCycle || judged === 0) {
+    return (
+      <div className="empty" data-testid="first-analysis">
+        <h2>Waiting for the first analysis</h2>
+        <p>{status.metrics.toLocaleString('en-US')} metrics are stored; the analyzer has not judged them yet. First analysis {due}.</p>
+        <p className="muted">The analyzer runs every {duration(interval)}; this page refreshes when it has run.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="empty" data-testid="no-anomalies">
+      <h2>No anomalies right now</h2>
+      <p>The last analysis judged {judged.toLocaleString('en-US')} metrics {ago(Number(lastCycle.startedAt) + Number(lastCycle.runTime ?? 0), status.now)} and found all of them normal. Next analysis {due}.</p>
+    </div>
   );
 }
