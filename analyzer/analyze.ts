@@ -145,7 +145,7 @@ function analyzeCalibrated(window: DetectorInput, datapoint: number, opts: Analy
   const { timestamps } = input;
   const n = timestamps.length;
   const { gap } = episodeOptionsForStep(step, EPISODE_SECONDS, EPISODE_STEPS);
-  const alertScore = opts.alertScore ?? preset.alertScore ?? 0.5;
+  const alertScore = flagScore(preset, opts.rules, opts.alertScore);
   const calibration = calibrate(state, evidence, timestamps[n - 1], gap, alertScore);
   const alertTail = 10 ** -rarityOfScore(alertScore);
   const votes: Record<string, Vote> = {};
@@ -165,4 +165,9 @@ function recentStep(timestamps: Float64Array): number {
   for (let i = 0; i < k; i++) steps[i] = timestamps[n - 1 - i] - timestamps[n - 2 - i];
   steps.sort();
   return steps[k >> 1];
+}
+
+/** The lowest score a calibrated preset flags: the caller's, else the config's, else the preset's. */
+export function flagScore(preset: Preset, rules: AnalyzerRules, override?: number): number {
+  return override ?? rules.alertScore ?? preset.alertScore ?? 0.5;
 }

@@ -1,9 +1,12 @@
 import { decodeWindow } from '../core/store/windowCodec.js';
-import { analyzeSeries, type Verdict } from './analyze.js';
+import { analyzeSeries, flagScore, type Verdict } from './analyze.js';
 import type { Vote } from './detectors/types.js';
 import type { Preset } from './presets.js';
 import type { AnalyzerRules } from './rules.js';
 import { historyContext, type ChunkHistory } from './seasonalHistory.js';
+import { MetricState, lineUpSignature } from './calibration/metricState.js';
+import { HourlyContext } from './context/hourlyContext.js';
+import { lineUpOf } from './presets.js';
 
 /**
  * One unit of work for a worker thread: the raw Skyline windows of a chunk of metrics packed into
@@ -17,6 +20,15 @@ export interface ChunkRequest {
   readonly now: number;
   /** Seasonal history from torus rollups, when the preset uses it and the metrics have it. */
   readonly history?: ChunkHistory;
+  /** The metrics' stored state, packed like the windows: calibration (calibrated presets) and hourly context. */
+  readonly calibration?: PackedBytes;
+  readonly context?: PackedBytes;
+}
+
+/** Byte strings packed into one buffer: item i is `bytes[offsets[2i], +offsets[2i+1])`, length −1 = absent. */
+export interface PackedBytes {
+  readonly bytes: Uint8Array;
+  readonly offsets: Int32Array;
 }
 
 /** Full detail only for anomalous metrics; everything else is counted. */
@@ -26,6 +38,12 @@ export interface MetricOutcome {
   readonly value: number;
   readonly score: number;
   readonly votes: Record<string, Vote>;
+  /** Calibrated presets: the row was flagged (else it continues an incident and is only recorded). */
+  readonly flagged?: boolean;
+  /** Calibrated presets: the incident's first flagged row, the one that pages. */
+  readonly page?: boolean;
+  /** Calibrated presets: when the incident the row belongs to started. */
+  readonly incidentStart?: number;
 }
 
 /** Reasons a metric was not judged: the §6.2 exceptions plus what the store or detectors said. */
@@ -40,10 +58,17 @@ export interface ChunkResult {
   readonly breakdown: Record<string, number>;
   readonly decodeMs: number;
   readonly detectMs: number;
+  /** State to store back: [metric index, bytes]; context only where an hour closed. */
+  readonly calibration: Array<[number, Uint8Array]>;
+  readonly context: Array<[number, Uint8Array]>;
 }
 
 /** Packs raw windows for transfer; `null` (no key) gets length −1. */
 export function packChunk(id: number, names: string[], raws: ReadonlyArray<Uint8Array | null>, now: number): ChunkRequest {
+  return { id, names, ...packBytes(raws), now };
+}
+
+export function packBytes(raws: ReadonlyArray<Uint8Array | null>): PackedBytes {
   let total = 0;
   for (const r of raws) total += r ? r.length : 0;
   const bytes = new Uint8Array(total);
@@ -56,7 +81,12 @@ export function packChunk(id: number, names: string[], raws: ReadonlyArray<Uint8
     offsets[2 * i + 1] = r.length;
     p += r.length;
   });
-  return { id, names, bytes, offsets, now };
+  return { bytes, offsets };
+}
+
+function unpacked(packed: PackedBytes | undefined, i: number): Uint8Array | null {
+  if (!packed || packed.offsets[2 * i + 1] < 0) return null;
+  return packed.bytes.subarray(packed.offsets[2 * i], packed.offsets[2 * i] + packed.offsets[2 * i + 1]);
 }
 
 const EXCEPTION_VERDICTS = new Set<Verdict>(['TooShort', 'Stale', 'Boring']);
@@ -69,6 +99,10 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
   let analyzed = 0;
   let decodeMs = 0;
   let detectMs = 0;
+  const calibrated = preset.severity === 'calibrated';
+  const signature = lineUpSignature(lineUpOf(preset));
+  const calibration: Array<[number, Uint8Array]> = [];
+  const contexts: Array<[number, Uint8Array]> = [];
   for (let i = 0; i < req.names.length; i++) {
     const len = req.offsets[2 * i + 1];
     if (len < 0) { count('Missing'); continue; }
@@ -82,15 +116,31 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
     }
     const t1 = performance.now();
     decodeMs += t1 - t0;
-    const a = analyzeSeries(series.timestamps, series.values, { preset, rules, now: req.now, metric: req.names[i], context: historyContext(req.history, i), lazy: true });
+    let context = historyContext(req.history, i);
+    let state: MetricState | undefined;
+    if (req.context) {
+      const hours = HourlyContext.decode(unpacked(req.context, i));
+      if (hours.absorb(series.timestamps, series.values)) contexts.push([i, hours.encode()]);
+      // A user's torus rollup, when it has the seasonal history, is longer and finer than the ring.
+      context ??= hours.history(series.timestamps[series.timestamps.length - 1]);
+    }
+    if (calibrated) state = MetricState.decode(unpacked(req.calibration, i), signature, preset.detectors.length);
+    const a = analyzeSeries(series.timestamps, series.values, { preset, rules, now: req.now, metric: req.names[i], context, lazy: true, state });
     detectMs += performance.now() - t1;
     if (EXCEPTION_VERDICTS.has(a.verdict)) { count(a.verdict as SkipReason); continue; }
     if (a.error) { count('DetectorError'); continue; }
     analyzed++;
-    if (a.verdict !== 'anomalous') continue;
+    if (state) calibration.push([i, state.encode()]);
+    const c = a.calibration;
+    // A calibrated row is recorded once, when new: flagged, or continuing an incident as strongly.
+    const recorded = c ? c.isNew && (c.anomalous || (c.role === 'ongoing' && c.rawScore >= flagScore(preset, rules))) : a.verdict === 'anomalous';
+    if (!recorded) continue;
     const n = series.timestamps.length;
-    anomalies.push({ metric: req.names[i], timestamp: series.timestamps[n - 1], value: a.datapoint, score: a.score, votes: a.votes ?? {} });
+    anomalies.push({
+      metric: req.names[i], timestamp: series.timestamps[n - 1], value: a.datapoint, score: c ? c.rawScore : a.score, votes: a.votes ?? {},
+      ...(c && { flagged: c.anomalous, page: c.page, incidentStart: c.incidentStart ?? undefined }),
+    });
     for (const [name, vote] of Object.entries(a.votes ?? {})) if (vote === true) breakdown[name] = (breakdown[name] ?? 0) + 1;
   }
-  return { id: req.id, anomalies, analyzed, exceptions, breakdown, decodeMs, detectMs };
+  return { id: req.id, anomalies, analyzed, exceptions, breakdown, decodeMs, detectMs, calibration, context: contexts };
 }

@@ -46,7 +46,12 @@ export function analyzeCommand(): Command {
       const now = opts.now !== undefined
         ? parseTime(opts.now)
         : preset.clock === 'given' ? Date.now() / 1000 : n ? series.timestamps[n - 1] : Date.now() / 1000;
-      const result = analyzeSeries(series.timestamps, series.values, { preset, rules: rulesFromConfig(ctx.config), now });
+      const rules = rulesFromConfig(ctx.config);
+      // A calibrated preset judges the last point against the metric's own history: the file's rows,
+      // replayed as the live analyzer would have seen them.
+      let result: Analysis | null = null;
+      if (preset.severity === 'calibrated') for (const row of replaySeries(series, preset, rules)) result = row.analysis ?? result;
+      result ??= analyzeSeries(series.timestamps, series.values, { preset, rules, now });
       process.stdout.write(opts.json ? `${JSON.stringify(toJson(result))}\n` : describe(result, preset.name));
     }));
 }

@@ -62,6 +62,30 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     clock: 'given',
     onDetectorError: 'abort',
   },
+  // Kale's first line-up, before calibration: the classic detectors that still judge a short window
+  // well, fixed (MAD votes false, two-sided grubbs, exact fit), with Kale's robust ones, by Etsy's
+  // consensus. Dropped: first_hour_average and ks_test need minute data and vote "no" on anything
+  // coarser; stddev_from_average and histogram_bins mostly repeat the others' false alarms. Nine
+  // votes, so CONSENSUS keeps its meaning; the seasonal ones abstain without a period of history.
+  consensus: {
+    name: 'consensus',
+    detectors: [
+      { name: 'median_absolute_deviation', options: { abstainWhenNormal: false } },
+      { name: 'grubbs', options: { twoSided: true } },
+      { name: 'stddev_from_moving_average' },
+      { name: 'least_squares', options: { fit: 'exact' } },
+      { name: 'mean_subtraction_cumulation' },
+      { name: 'holt_residual' },
+      { name: 'level_shift' },
+      { name: 'seasonal_daily' },
+      { name: 'seasonal_weekly' },
+    ],
+    clock: 'newest',
+    onDetectorError: 'abstain',
+    seasonal: 'gate',
+    // Measured on the dev set: alerts from scores below this were mostly false.
+    alertScore: 0.75,
+  },
   // Kale's calibrated line-up (docs/detection.md): detectors that each see one kind of strangeness
   // (a point far from the day, a miss of the short-term forecast, a shifted level, a changed spread,
   // a break from the same time yesterday and last week), each judged against the metric's own

@@ -5,6 +5,8 @@ import type { ExceptionRules } from './exceptions.js';
 export interface AnalyzerRules extends ExceptionRules {
   readonly fullDuration: number;
   readonly consensus: number;
+  /** `analyzer.alertScore`: the lowest score a calibrated preset flags (unset: the preset's). */
+  readonly alertScore?: number;
 }
 
 export function rulesFromConfig(config: KaleConfig): AnalyzerRules {
@@ -15,6 +17,7 @@ export function rulesFromConfig(config: KaleConfig): AnalyzerRules {
     maxTolerableBoredom: config.analyzer.maxTolerableBoredom,
     boredomSetSize: config.analyzer.boredomSetSize,
     consensus: config.analyzer.consensus,
+    alertScore: config.analyzer.alertScore,
   };
 }
 

@@ -2,9 +2,13 @@ import os from 'node:os';
 import type { KaleConfig } from '../core/config/schema.js';
 import type { Logger } from '../core/log.js';
 import type { AnomalyRecord, Store } from '../core/store/store.js';
-import { analyzeChunk, packChunk, type ChunkRequest, type ChunkResult, type SkipReason } from './chunk.js';
+import { analyzeChunk, packBytes, packChunk, type ChunkRequest, type ChunkResult, type SkipReason } from './chunk.js';
+import { CONTEXT_HOURS, CONTEXT_STEP } from './context/hourlyContext.js';
 import { advanceEpisode, episodeOptionsForStep, EPISODE_STEPS, type EpisodeOptions, type EpisodeState } from './episodes.js';
-import { resolvePreset, type Preset } from './presets.js';
+import { resolvePreset, usesContext, type Preset } from './presets.js';
+
+/** Per-metric analyzer state outlives its metric by the context's span, then expires with it. */
+const STATE_TTL = CONTEXT_HOURS * CONTEXT_STEP;
 import { rulesFromConfig, type AnalyzerRules } from './rules.js';
 import { SeasonalHistoryReader } from './seasonalHistory.js';
 import { SecondOrder } from './secondOrder.js';
@@ -95,10 +99,28 @@ export class AnalyzerRunner {
     for (let i = 0; i < names.length; i += chunkSize) {
       const chunk = names.slice(i, i + chunkSize);
       t = performance.now();
-      const [raws, history] = await Promise.all([store.readRawWindows(chunk), this.history.read(chunk, now)]);
+      const [raws, history, calibration, context] = await Promise.all([
+        store.readRawWindows(chunk),
+        this.history.read(chunk, now),
+        this.preset.severity === 'calibrated' ? store.readMetricState('calibration', chunk) : undefined,
+        usesContext(this.preset) ? store.readMetricState('context', chunk) : undefined,
+      ]);
       fetchMs += performance.now() - t;
-      const req = { ...packChunk(this.nextId++, chunk, raws, now), history };
-      running.push(this.judge(req));
+      const req: ChunkRequest = {
+        ...packChunk(this.nextId++, chunk, raws, now),
+        history,
+        calibration: calibration && packBytes(calibration),
+        context: context && packBytes(context),
+      };
+      running.push(this.judge(req).then(async (result) => {
+        // Stored as soon as the chunk is judged: the next cycle must see this one's state.
+        const entries = (kind: 'calibration' | 'context') => result[kind].map(([k, bytes]) => [chunk[k], bytes] as const);
+        await Promise.all([
+          store.writeMetricState('calibration', entries('calibration'), STATE_TTL),
+          store.writeMetricState('context', entries('context'), STATE_TTL),
+        ]);
+        return result;
+      }));
       // Bounded pipelining: fetch the next chunk while workers judge, but never hold the whole set.
       while (running.length >= maxInFlight) results.push(await running.shift()!);
     }
@@ -118,6 +140,16 @@ export class AnalyzerRunner {
       for (const [k, v] of Object.entries(r.exceptions)) exceptions[k as SkipReason] = (exceptions[k as SkipReason] ?? 0) + v!;
       for (const [k, v] of Object.entries(r.breakdown)) breakdown[k] = (breakdown[k] ?? 0) + v;
       for (const a of r.anomalies) {
+        if (a.incidentStart !== undefined) {
+          // Calibrated presets keep incidents in the metric's stored state: one record per row, one page per incident.
+          const record: AnomalyRecord = {
+            metric: a.metric, timestamp: a.timestamp, value: a.value, preset: this.preset.name, votes: a.votes,
+            score: a.score, episode: `${a.metric}@${a.incidentStart}`, detectedAt: now, flagged: a.flagged,
+          };
+          records.push(record);
+          if (a.page) alerting.push(record);
+          continue;
+        }
         if (config.analyzer.secondOrder && !this.secondOrder.surfaces(a.metric, now, a.value)) continue;
         const step = advanceEpisode(a.metric, this.episodes.get(a.metric) ?? null, a.timestamp, true, this.episodeOptions, a.score);
         this.episodes.set(a.metric, step.state!);

@@ -48,7 +48,7 @@ if (redisUrl) {
 
     for (const workers of [2, 0]) {
       it(`judges every metric, counts exceptions and records anomalies with episodes (${workers} workers)`, async () => {
-        const config = validateConfig({ analyzer: { workers, preset: 'default', minTolerableLength: 2 } });
+        const config = validateConfig({ analyzer: { workers, preset: 'consensus', minTolerableLength: 2 } });
         const alerted: string[][] = [];
         const runner = new AnalyzerRunner({ store, config, log, writeStats: workers === 0, onAnomalies: (rs) => alerted.push(rs.map((a) => a.metric).sort()) });
         try {
@@ -59,7 +59,7 @@ if (redisUrl) {
           const current = await store.currentAnomalies();
           expect(current.map((a) => a.metric).sort()).toEqual(['db.spike', 'web.spike']);
           for (const a of current) {
-            expect(a.preset).toBe('default');
+            expect(a.preset).toBe('consensus');
             expect(a.score).toBeGreaterThan(0.5);
             expect(Object.keys(a.votes)).toHaveLength(9);
             expect(a.episode).toBe(`${a.metric}@${NOW}`);
@@ -79,7 +79,7 @@ if (redisUrl) {
 
     it('writes run statistics and kale.analyzer.* self-metrics', async () => {
       const status = await store.getStatus();
-      expect(status.analyzer).toMatchObject({ analyzed: 4, anomalous: 2, preset: 'default' });
+      expect(status.analyzer).toMatchObject({ analyzed: 4, anomalous: 2, preset: 'consensus' });
       const names = await store.listMetrics();
       expect(names).toEqual(expect.arrayContaining(['kale.analyzer.run_time', 'kale.analyzer.anomalous', 'kale.analyzer.exceptions.Stale']));
     });

@@ -27,7 +27,7 @@ describe('anomaly score', () => {
     expect(zStrength(NaN)).toBe(0);
   });
 
-  for (const name of ['default', 'etsy']) {
+  for (const name of ['consensus', 'etsy']) {
     it(`orders a bigger spike above a smaller one with the same votes (${name})`, () => {
       const preset = getPreset(name);
       const judge = (spike: number) => {

@@ -56,12 +56,12 @@ describe('kale bench detection', () => {
   it("takes the minimum score to alert from the config's analyzer.alertScore", () => {
     const config = path.join(dir, 'strict.json');
     fs.writeFileSync(config, JSON.stringify({ analyzer: { alertScore: 1 } }));
-    const r = kale(['bench', 'detection', dir, '--preset', 'default', '--plot-dir', plots, '--config', config, '--json']);
+    const r = kale(['bench', 'detection', dir, '--preset', 'consensus', '--plot-dir', plots, '--config', config, '--json']);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     // The same detections, but none scores 1, so nothing pages.
-    expect(out.pooled.default.verdicts.caught).toBe(1);
-    expect(out.pooled.default.alerts).toMatchObject({ caught: 0, falsePositives: 0 });
+    expect(out.pooled.consensus.verdicts.caught).toBe(1);
+    expect(out.pooled.consensus.alerts).toMatchObject({ caught: 0, falsePositives: 0 });
   });
 
   it('prints a table and one result line without --json', () => {

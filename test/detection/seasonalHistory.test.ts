@@ -28,7 +28,7 @@ describe('seasonal history source', () => {
   });
 
   it('asks only for the periods of the seasonal detectors in the line-up', () => {
-    expect(seasonalPeriods(getPreset('default'))).toEqual([86400, 7 * 86400]);
+    expect(seasonalPeriods(getPreset('consensus'))).toEqual([86400, 7 * 86400]);
     expect(seasonalPeriods(getPreset('etsy'))).toEqual([]);
   });
 
@@ -44,9 +44,9 @@ describe('seasonal history source', () => {
   });
 });
 
-describe('seasonal gate in the default preset', () => {
+describe('seasonal gate in the consensus preset', () => {
   const rules = rulesFromConfig(validateConfig({}));
-  const preset = getPreset('default');
+  const preset = getPreset('consensus');
   // A quiet hourly series whose last value jumps; the history says it jumped at this hour before.
   const n = 25;
   const timestamps = Float64Array.from({ length: n }, (_, i) => 1_700_000_000 + i * 3600);
@@ -103,7 +103,7 @@ describe('seasonal history reader', () => {
   it('reads at most its budget of buckets a cycle; metrics past it get history in a later cycle', async () => {
     const now = hourStart + 120;
     const store = await storeWith(['svc.a', 'svc.b'], now);
-    const reader = new SeasonalHistoryReader(store, config, getPreset('default'), 86400, 60);
+    const reader = new SeasonalHistoryReader(store, config, getPreset('consensus'), 86400, 60);
     const first = (await reader.read(['svc.a', 'svc.b'], now))!;
     expect(historyContext(first, 0)!['history.values']).toHaveLength(50);
     expect(historyContext(first, 1)).toBeUndefined();
@@ -124,7 +124,7 @@ describe('seasonal history reader', () => {
     const counting = Object.assign(Object.create(store), {
       torusRead: (type: TorusType, keys: ReadonlyArray<string>) => { keysRead.push(...keys); return store.torusRead(type, keys); },
     });
-    const reader = new SeasonalHistoryReader(counting, config, getPreset('default'), 86400, 25_000);
+    const reader = new SeasonalHistoryReader(counting, config, getPreset('consensus'), 86400, 25_000);
     const first = (await reader.read(['svc.a', 'db.b'], now))!;
     // One day's buckets (25, both ends included) for each of the two periods; nothing for db.b.
     expect(keysRead).toHaveLength(50);

@@ -66,14 +66,14 @@ if (redisUrl) {
 
     for (const workers of [1, 0]) {
       it(`a daily spike is expected, a novel one is flagged (${workers} workers)`, async () => {
-        const anomalies = await flagged(validateConfig({ analyzer: { workers }, horizon: { schemas } }));
+        const anomalies = await flagged(validateConfig({ analyzer: { workers, preset: 'consensus' }, horizon: { schemas } }));
         expect(Object.keys(anomalies)).toEqual(['svc.novel']);
         expect(anomalies['svc.novel']).toMatchObject({ seasonal_daily: true, seasonal_weekly: true });
       });
     }
 
     it('without rollups the seasonal detectors abstain and the daily spike is flagged too', async () => {
-      const anomalies = await flagged(validateConfig({ analyzer: { workers: 0 } }));
+      const anomalies = await flagged(validateConfig({ analyzer: { workers: 0, preset: 'consensus' } }));
       expect(Object.keys(anomalies).sort()).toEqual(['svc.batch', 'svc.novel']);
       expect(anomalies['svc.batch']).toMatchObject({ seasonal_daily: null, seasonal_weekly: null });
     });
