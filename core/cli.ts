@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { ConfigError } from './config/configError.js';
 import type { KaleConfig } from './config/schema.js';
 import { createLogger, setLogLevel, type Logger } from './log.js';
+import { RedisUnreachableError } from './store/redisUrl.js';
 import type { Store } from './store/store.js';
 import { TimeParseError } from './time.js';
 
@@ -19,6 +20,7 @@ export interface GlobalOptions {
   udpPort?: string;
   linePort?: string;
   webappPort?: string;
+  shutdownTimeout?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -40,6 +42,7 @@ export function withPortOptions(cmd: Command, which: Array<'pickle' | 'udp' | 'l
   if (which.includes('udp')) cmd.option('--udp-port <port>', "msgpack UDP port (0 = ephemeral, 'off' = closed)");
   if (which.includes('line')) cmd.option('--line-port <port>', "plaintext TCP port (0 = ephemeral, 'off' = closed)");
   if (which.includes('webapp')) cmd.option('--webapp-port <port>', "webapp HTTP port (0 = ephemeral, 'off' = closed)");
+  cmd.option('--shutdown-timeout <seconds>', 'longest SIGTERM waits for a flush before exiting anyway (default 10)');
   return cmd;
 }
 
@@ -48,6 +51,13 @@ function portFlag(flag: string, v: string | undefined): number | 'off' | undefin
   if (v === 'off') return 'off';
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${flag}: expected a port number 0-65535 or 'off', got "${v}"`);
+  return n;
+}
+
+function secondsFlag(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(n > 0 && Number.isFinite(n))) throw new UsageError(`--${flag}: expected a number of seconds above 0, got "${v}"`);
   return n;
 }
 
@@ -65,6 +75,7 @@ export async function configFromOptions(opts: GlobalOptions, extra: Record<strin
       linePort: portFlag('line-port', opts.linePort),
     },
     webapp: { port: portFlag('webapp-port', opts.webappPort), host: opts.host },
+    shutdownTimeout: secondsFlag('shutdown-timeout', opts.shutdownTimeout),
     ...extra,
   };
   // zod and the config loader load only when a command runs, not for --help.
@@ -95,11 +106,18 @@ export function action<A extends unknown[]>(
     try {
       const config = await configFromOptions(cmd.optsWithGlobals() as GlobalOptions, extraConfig?.(...args));
       // Loaded here, not at the top: `kale --help` should not pay for ioredis and msgpackr.
-      const { openStore } = await import('./store/openStore.js');
+      const { openStore, firstConnection } = await import('./store/openStore.js');
       const ctx: CommandContext = {
         config,
         log: createLogger(`kale.${cmd.name()}`),
-        store: () => (store ??= openStore(config)),
+        store: () => {
+          if (!store) {
+            store = openStore(config);
+            // A Redis that never answers ends the command with one line, not a silent wait.
+            firstConnection(store).catch(fail);
+          }
+          return store;
+        },
       };
       await run(ctx, ...args);
     } catch (err) {
@@ -114,6 +132,10 @@ export function fail(err: unknown): never {
   if (err instanceof ConfigError || err instanceof UsageError || err instanceof TimeParseError) {
     process.stderr.write(`kale: ${err.message}\n`);
     process.exit(2);
+  }
+  if (err instanceof RedisUnreachableError) {
+    process.stderr.write(`kale: ${err.message}\n`);
+    process.exit(1);
   }
   process.stderr.write(`kale: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(1);

@@ -16,12 +16,16 @@ export interface RunOptions {
 }
 
 /**
- * Starts services in order, prints the `kale ready {...}` line once every listener is up, reloads on
- * SIGHUP and stops everything (flushing) on SIGTERM/SIGINT. Resolves when the services have stopped.
+ * Starts services in order once the store answers, prints the `kale ready {...}` line once every
+ * listener is up, reloads on SIGHUP and stops everything (flushing) on SIGTERM/SIGINT. Resolves when
+ * the services have stopped; the process exits `shutdownTimeout` seconds after the signal whatever
+ * still hangs (a Redis that is away holds every command).
  */
 export async function runServices(opts: RunOptions): Promise<void> {
   const running: RunningService[] = [];
   const ctx: ServiceContext = { config: opts.config, store: opts.store, log: opts.log };
+  // Waits while Redis is not there yet; the CLI ends the process if it never comes (core/cli.ts).
+  await opts.store.ping();
   try {
     for (const start of opts.services) running.push(await start(ctx));
   } catch (err) {
@@ -43,10 +47,18 @@ export async function runServices(opts: RunOptions): Promise<void> {
     };
     const onStop = async (signal: string) => {
       process.off('SIGHUP', onHup);
-      opts.log.info(`${signal}: stopping`);
-      for (const s of [...running].reverse()) {
-        await s.stop().catch((err) => opts.log.error(`${s.name} did not stop cleanly: ${(err as Error).message}`));
-      }
+      const bound = opts.config.shutdownTimeout;
+      opts.log.info(`${signal}: stopping (at most ${bound} s)`);
+      const stopping = new Set(running.map((s) => s.name));
+      setTimeout(() => {
+        const what = stopping.size ? `${[...stopping].join(', ')} still stopping` : 'services stopped, connections still closing';
+        opts.log.error(`${what} after ${bound} s (shutdownTimeout): exiting now`);
+        process.exit(1);
+      }, bound * 1000).unref();
+      // All at once: one service waiting on an absent Redis must not hold back another's flush.
+      await Promise.all(running.map((s) => s.stop()
+        .catch((err) => opts.log.error(`${s.name} did not stop cleanly: ${(err as Error).message}`))
+        .finally(() => stopping.delete(s.name))));
       clearInterval(keepAlive);
       resolve();
     };

@@ -23,8 +23,8 @@ import { Writer, type PointWriter, type WriterOptions } from './writer.js';
 
 /** Longest plaintext line accepted: a 512-byte name plus value and timestamp, with room to spare. */
 const MAX_LINE_BYTES = 4096;
-/** How long SIGTERM waits for the Store to take what is queued. */
-const STOP_FLUSH_MS = 10_000;
+/** The share of shutdownTimeout SIGTERM gives the Store to take what is queued; the rest is for saying so. */
+const STOP_FLUSH_SHARE = 0.75;
 /** TCP reads pause above this many points waiting for the Store (or half the buffer bound, if smaller). */
 const PAUSE_READS_AT = 400_000;
 /** The Store counts as taking writes when one succeeded this recently. */
@@ -132,8 +132,9 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
       clearInterval(selfTimer);
       await roomba.stop();
       report();
-      const left = await writer.close(STOP_FLUSH_MS);
-      if (left) log.error(`stopped with ${left} points not written (the Store did not take them within ${STOP_FLUSH_MS} ms)`);
+      const flushMs = config.shutdownTimeout * 1000 * STOP_FLUSH_SHARE;
+      const left = await writer.close(flushMs);
+      if (left) log.error(`stopped with ${left} points not written: the Store did not take them within ${flushMs / 1000} s, and they are dropped (${counters.dropped} dropped earlier by the buffer bound)`);
       else log.info('flushed, stopped', { written: counters.written });
     },
   };

@@ -13,6 +13,7 @@ import type { Logger } from '../core/log.js';
 import { pointsOf, type GroupedPoints } from '../core/store/appendCommand.js';
 import type { Store, TorusWrite } from '../core/store/store.js';
 import type { IngestCounters } from './counters.js';
+import { OutageLog } from './outageLog.js';
 import type { NameTable } from './nameTable.js';
 
 export interface WriterOptions {
@@ -78,17 +79,23 @@ export class Writer implements PointWriter {
   private pumping: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private backoffMs = 0;
-  private lastError = '';
+  private readonly outage: OutageLog;
 
   constructor(
     private readonly store: Store,
     private readonly counters: IngestCounters,
     private opts: WriterOptions,
-    private readonly log: Logger,
-  ) {}
+    log: Logger,
+    outageTiming?: ConstructorParameters<typeof OutageLog>[3],
+  ) {
+    this.outage = new OutageLog(log, counters, () => this.depth, outageTiming);
+  }
 
   start(): void {
-    this.timer = setInterval(() => void this.pump(), this.opts.batchMs);
+    this.timer = setInterval(() => {
+      this.outage.check();
+      void this.pump();
+    }, this.opts.batchMs);
     this.timer.unref();
   }
 
@@ -173,6 +180,7 @@ export class Writer implements PointWriter {
       const points = batch.reduce((n, seg) => n + seg.n - seg.start, 0);
       this.inflight = points;
       const started = performance.now();
+      this.outage.writing();
       try {
         await this.write(batch, points);
         const ms = performance.now() - started;
@@ -181,17 +189,15 @@ export class Writer implements PointWriter {
         this.counters.flushMsMax = Math.max(this.counters.flushMsMax, ms);
         this.counters.written += points;
         this.counters.lastWriteAt = performance.now();
-        if (this.backoffMs) this.log.info('store writes recovered', { queued: this.depth });
         this.backoffMs = 0;
+        this.outage.wrote();
       } catch (err) {
         this.counters.flushFailures++;
         // Back at the head, so order is kept; new points keep queuing (and the bound keeps holding).
         this.queue.unshift(...batch);
         this.queued += points;
         this.backoffMs = Math.min(Math.max(50, this.backoffMs * 2), 2000);
-        const msg = (err as Error).message;
-        if (msg !== this.lastError) this.log.warn(`store write failed, retrying: ${msg}`, { queued: this.depth });
-        this.lastError = msg;
+        this.outage.failed(err as Error);
         await new Promise((r) => setTimeout(r, this.backoffMs).unref());
         if (this.queued > this.opts.bufferPoints) this.dropOldest();
       } finally {

@@ -66,6 +66,8 @@ export const configSchema = z.object({
     knnCandidates: z.number().int().min(1).max(10_000).default(500),
   }).strict().prefault({}),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Seconds SIGTERM waits for the services to flush and stop before the process exits anyway. */
+  shutdownTimeout: z.number().positive().default(10),
   host: z.string().default('127.0.0.1'),
   fullDuration: z.number().int().positive().default(86400),
   miniDuration: z.number().int().positive().default(3600),

@@ -9,6 +9,9 @@ export function connectRedis(target: RedisTarget): Redis | Cluster {
     // Concurrent commands of one tick travel as one pipeline (per node, on a cluster).
     enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+    // A socket to a Redis that is away may never confirm its close; ioredis destroys it after this
+    // (2 s by default, most of a SIGTERM's shutdownTimeout).
+    disconnectTimeout: 300,
   };
   const client = target.kind === 'standalone'
     ? new Redis(target.url, options)

@@ -3,7 +3,7 @@ import { Cluster, type Redis } from 'ioredis';
 import { AppendCommands, groupLists, pointsOf, type GroupedPoints, type MetricKey } from './appendCommand.js';
 import { TORUS_LUA, TRIM_LUA } from './luaScripts.js';
 import { connectRedis } from './connectRedis.js';
-import { parseRedisTarget } from './redisUrl.js';
+import { RedisUnreachableError, parseRedisTarget, shownRedisUrl } from './redisUrl.js';
 import { decodeWindow, encodeEach } from './windowCodec.js';
 import {
   ANOMALIES_CURRENT, ANOMALIES_HISTORY, COLLECTIONS, STATUS, claimKey, metricKey, quarantineKey,
@@ -12,6 +12,11 @@ import {
   UNIQUE_METRICS, type AnomalyRecord, type AppendBatch, type Collection, type HistoryQuery, type Series,
   type Store, type TorusType, type TorusValue, type TorusWrite, type TrimResult,
 } from './store.js';
+
+/** How long a new store retries before `firstConnection` gives up: commands say so rather than wait forever. */
+export const FIRST_CONNECT_MS = 5000;
+/** How long close() lets queued commands finish before it drops the connection. */
+const CLOSE_MS = 1000;
 
 /** Reads in chunks so one huge MGET never blocks Redis for long. */
 const READ_CHUNK = 500;
@@ -47,6 +52,12 @@ export class RedisStore implements Store {
   metricSetRepairs = 0;
   /** Connections made so far: an append that spans a reconnect cannot know what its SADDs met. */
   private connections = 0;
+  /**
+   * Settles when Redis first answers, or fails with RedisUnreachableError after FIRST_CONNECT_MS of
+   * retries (commands meanwhile wait, and keep waiting: the CLI exits on this instead).
+   */
+  readonly firstConnection: Promise<void>;
+  private firstConnectionTimer: NodeJS.Timeout | undefined;
   private readonly cluster: boolean;
   private readonly appends: AppendCommands;
 
@@ -62,6 +73,22 @@ export class RedisStore implements Store {
       this.connections++;
       this.known.clear();
     });
+    this.firstConnection = new Promise<void>((resolve, reject) => {
+      let lastError = 'no answer';
+      const noteError = (err: Error) => { lastError = err.message || err.name; };
+      client.on('error', noteError);
+      const timer = this.firstConnectionTimer = setTimeout(() => {
+        client.off('error', noteError);
+        reject(new RedisUnreachableError(`cannot reach Redis at ${shownRedisUrl(url ?? 'the configured URL')}: ${lastError} (retried for ${FIRST_CONNECT_MS / 1000} s; is it running, and is --redis / REDIS_URL right?)`));
+      }, FIRST_CONNECT_MS);
+      client.once('ready', () => {
+        clearTimeout(timer);
+        client.off('error', noteError);
+        resolve();
+      });
+    });
+    // Only the CLI acts on it; everyone else just keeps retrying.
+    this.firstConnection.catch(() => {});
   }
 
   /** `redis://…` for one server, `redis-cluster://host:port,…` for a cluster (core/store/redisUrl.ts). */
@@ -161,7 +188,10 @@ export class RedisStore implements Store {
   }
 
   async readRawWindows(names: ReadonlyArray<string>): Promise<Array<Uint8Array | null>> {
-    const keys = names.map(metricKey);
+    return this.mgetBuffers(names.map(metricKey));
+  }
+
+  private async mgetBuffers(keys: ReadonlyArray<string>): Promise<Array<Uint8Array | null>> {
     const out = new Array<Uint8Array | null>(keys.length);
     const chunks = this.slotGroups(keys).flatMap((g) => inRuns(g, READ_CHUNK));
     // All in flight at once: on a cluster most chunks are one key, auto-pipelined per node.
@@ -309,6 +339,15 @@ export class RedisStore implements Store {
     return (await this.client.hdel(COLLECTIONS, id)) === 1;
   }
 
+  async readMetricState(kind: string, names: ReadonlyArray<string>): Promise<Array<Uint8Array | null>> {
+    return this.mgetBuffers(names.map((n) => metricStateKey(kind, n)));
+  }
+
+  async writeMetricState(kind: string, entries: ReadonlyArray<readonly [string, Uint8Array]>, ttl: number): Promise<void> {
+    // One SET each, auto-pipelined: a batch spans every slot on a cluster, and SET carries the expiry.
+    await Promise.all(entries.map(([name, bytes]) => this.client.set(metricStateKey(kind, name), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'EX', Math.ceil(ttl))));
+  }
+
   async putStatus(service: string, status: Record<string, unknown>): Promise<void> {
     await this.client.hset(STATUS, service, JSON.stringify(status));
   }
@@ -326,9 +365,18 @@ export class RedisStore implements Store {
     }
   }
 
+  /** Lets queued commands finish for up to CLOSE_MS while Redis answers; never waits on a Redis that is away. */
   async close(): Promise<void> {
-    await this.client.quit().catch(() => this.client.disconnect());
+    clearTimeout(this.firstConnectionTimer);
+    if (this.client.status === 'ready') {
+      await Promise.race([this.client.quit().catch(() => {}), new Promise((r) => setTimeout(r, CLOSE_MS).unref())]);
+    }
+    this.client.disconnect();
   }
+}
+
+function metricStateKey(kind: string, name: string): string {
+  return `kale.state.${kind}.${name}`;
 }
 
 const TYPE_CODE: Record<TorusType, string> = { series: 's', histogram: 'h', count: 'c', gauge: 'g', set: 't' };

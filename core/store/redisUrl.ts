@@ -5,6 +5,12 @@ export type RedisTarget =
 
 export class RedisUrlError extends Error {}
 
+/** Redis did not answer at start within the bounded retry: the command says so in one line and exits 1. */
+export class RedisUnreachableError extends Error {}
+
+/** `url` without its password, for messages. */
+export const shownRedisUrl = (url: string) => url.replace(/\/\/[^@/]*@/, '//');
+
 const CLUSTER_SCHEME = 'redis-cluster://';
 
 /**
@@ -13,7 +19,8 @@ const CLUSTER_SCHEME = 'redis-cluster://';
  * ioredis asks for the rest of the topology.
  */
 export function parseRedisTarget(url: string): RedisTarget {
-  if (!url.startsWith(CLUSTER_SCHEME)) return { kind: 'standalone', url };
+  if (/^rediss?:\/\//.test(url)) return { kind: 'standalone', url };
+  if (!url.startsWith(CLUSTER_SCHEME)) throw new RedisUrlError(`expected redis://host:port[/db], rediss://… or ${CLUSTER_SCHEME}host:port[,host:port…], got "${url.slice(0, 100)}"`);
   let rest = url.slice(CLUSTER_SCHEME.length).replace(/\/$/, '');
   let password: string | undefined;
   const at = rest.lastIndexOf('@');
