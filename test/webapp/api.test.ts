@@ -217,15 +217,15 @@ describe('webapp failures and authentication', () => {
   });
 
   it('requires the token on every route when one is configured', async () => {
-    const w = await startTestWebapp({ webapp: { host: '0.0.0.0', token: 's3cret' } });
+    const w = await startTestWebapp({ webapp: { host: '0.0.0.0', token: 's3cret-0123456789abcdef' } });
     const url = w.url.replace('0.0.0.0', '127.0.0.1');
     for (const path of ['/', '/api/anomalies', '/api?metric=metrics.x', '/assets/x.js']) expect((await fetch(url + path)).status).toBe(401);
     expect((await fetch(`${url}/api/anomalies`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-    expect((await fetch(`${url}/api/anomalies`, { headers: { authorization: 'Bearer s3cret' } })).status).toBe(200);
-    const withQuery = await fetch(`${url}/?token=s3cret`);
+    expect((await fetch(`${url}/api/anomalies`, { headers: { authorization: 'Bearer s3cret-0123456789abcdef' } })).status).toBe(200);
+    const withQuery = await fetch(`${url}/?token=s3cret-0123456789abcdef`);
     expect(withQuery.status).toBe(200);
     const cookie = withQuery.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^kale_token=s3cret;.*HttpOnly.*SameSite=Strict/i);
+    expect(cookie).toMatch(/^kale_token=s3cret-0123456789abcdef;.*HttpOnly.*SameSite=Strict/i);
     expect((await fetch(`${url}/api/status`, { headers: { cookie: cookie.split(';')[0] } })).status).toBe(200);
     await w.stop();
   });

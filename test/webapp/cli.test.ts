@@ -25,7 +25,7 @@ describe('kale webapp', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-webapp-cli-'));
     const cfg = path.join(dir, 'kale.config.json');
     const write = (webapp: object) => fs.writeFileSync(cfg, JSON.stringify({ dataDir: dir, webapp: { port: 0, host: '0.0.0.0', ...webapp } }));
-    write({ token: 'first' });
+    write({ token: 'first-0123456789abcdef' });
     const k = await startKale(['webapp', '--config', cfg]);
     const base = String(k.ready.webapp).replace('0.0.0.0', '127.0.0.1');
     const status = async (token: string) => (await fetch(`${base}/api/status`, { headers: { authorization: `Bearer ${token}` } })).status;
@@ -36,14 +36,14 @@ describe('kale webapp', () => {
       return k.stderr();
     };
     try {
-      expect(await status('first')).toBe(200);
-      write({ token: 'second' });
+      expect(await status('first-0123456789abcdef')).toBe(200);
+      write({ token: 'second-0123456789abcdef' });
       await reloaded('configuration reloaded');
-      expect(await status('first')).toBe(401);
-      expect(await status('second')).toBe(200);
+      expect(await status('first-0123456789abcdef')).toBe(401);
+      expect(await status('second-0123456789abcdef')).toBe(200);
       write({});
       expect(await reloaded('reload failed')).toContain('webapp.host 0.0.0.0 is not loopback');
-      expect(await status('second')).toBe(200);
+      expect(await status('second-0123456789abcdef')).toBe(200);
       expect((await fetch(`${base}/api/status`)).status).toBe(401);
     } finally {
       await k.stop();

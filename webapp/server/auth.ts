@@ -11,10 +11,20 @@ export const isLoopback = (host: string) => LOOPBACK.test(host);
 /** The cookie a browser gets after opening the UI once with `?token=…`, so page loads need no header. */
 export const TOKEN_COOKIE = 'kale_token';
 
-/** Refuses to serve off loopback without credentials: the API exposes every metric name. */
+/** Shortest token accepted off loopback: anything shorter is guessable over the network. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/**
+ * Refuses to serve off loopback without credentials (the API exposes every metric name), or with a
+ * token short enough to guess or with whitespace in it (headers and cookies trim it away).
+ */
 export function assertAuthConfigured(cfg: WebappConfig): void {
-  if (!isLoopback(cfg.host) && !cfg.token && !cfg.basicAuth) {
+  if (isLoopback(cfg.host)) return;
+  if (!cfg.token && !cfg.basicAuth) {
     throw new UsageError(`webapp.host ${cfg.host} is not loopback: set webapp.token or webapp.basicAuth in the config, or bind 127.0.0.1`);
+  }
+  if (cfg.token !== undefined && (cfg.token.length < MIN_TOKEN_LENGTH || /\s/.test(cfg.token))) {
+    throw new UsageError(`webapp.token (or KALE_WEBAPP_TOKEN): off loopback (webapp.host ${cfg.host}) it must be at least ${MIN_TOKEN_LENGTH} characters with no whitespace, e.g. the output of: openssl rand -hex 24`);
   }
 }
 
@@ -27,9 +37,18 @@ function same(a: string, b: string): boolean {
 function cookie(header: string | undefined, name: string): string | undefined {
   for (const part of header?.split(';') ?? []) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) return percentDecoded(part.slice(i + 1).trim());
   }
   return undefined;
+}
+
+/** A cookie value that is not valid percent-encoding (`kale_token=%`) is no token at all. */
+function percentDecoded(v: string): string | undefined {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
