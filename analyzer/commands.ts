@@ -1,11 +1,25 @@
 import { Command, Option } from 'commander';
 import { action, UsageError, withGlobalOptions } from '../core/cli.js';
+import type { KaleConfig } from '../core/config/schema.js';
 import { runServiceCommand } from '../core/serviceCommand.js';
 import { matchingRules } from './alerters/rules.js';
 import { getPreset, PRESETS, UnknownPresetError } from './presets.js';
 import { parseShard, ShardError, type Shard } from './shard.js';
 
 interface AnalyzerFlags { interval?: string; once?: boolean; shard?: string; preset?: string; json?: boolean }
+
+/**
+ * Refuses an unknown `analyzer.preset` (from --preset or the config) as a usage error: one line and exit
+ * 2 before any service starts, not a stack trace from the first cycle.
+ */
+export function assertKnownPreset(config: KaleConfig): void {
+  try {
+    getPreset(config.analyzer.preset);
+  } catch (err) {
+    if (err instanceof UnknownPresetError) throw new UsageError(`--preset / analyzer.preset: ${err.message}`);
+    throw err;
+  }
+}
 
 const analyzerConfig = (o: AnalyzerFlags) => ({
   analyzer: { interval: o.interval === undefined ? undefined : Number(o.interval), preset: o.preset },
@@ -23,11 +37,11 @@ export function analyzerServiceCommand(): Command {
     let shard: Shard | undefined;
     try {
       shard = flags.shard ? parseShard(flags.shard) : undefined;
-      getPreset(ctx.config.analyzer.preset);
     } catch (err) {
-      if (err instanceof ShardError || err instanceof UnknownPresetError) throw new UsageError(err.message);
+      if (err instanceof ShardError) throw new UsageError(err.message);
       throw err;
     }
+    assertKnownPreset(ctx.config);
     // The runner, its workers and the alerters (nodemailer, HTTP) load only when the command runs.
     const [{ AlertDispatcher, alertersFromConfig }, { AnalyzerRunner }, { analyzerService }] = await Promise.all([
       import('./alerters/dispatcher.js'), import('./runner.js'), import('./service.js'),

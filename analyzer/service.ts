@@ -1,6 +1,7 @@
 import type { KaleConfig } from '../core/config/schema.js';
 import type { RunningService, ServiceContext, StartService } from '../core/service.js';
 import { AlertDispatcher, alertersFromConfig } from './alerters/dispatcher.js';
+import { getPreset } from './presets.js';
 import { AnalyzerRunner, type CycleReport } from './runner.js';
 import type { Shard } from './shard.js';
 
@@ -53,6 +54,8 @@ export function analyzerService(opts: AnalyzerServiceOptions = {}): StartService
       name: 'analyzer',
       endpoints: {},
       reload(next) {
+        // Throws for an unknown preset: the reload is refused and the running configuration stays.
+        getPreset(next.analyzer.preset);
         replaceWith = next;
         alerts.reload(next.analyzer.alerts, alertersFromConfig(next));
       },

@@ -18,6 +18,7 @@ export function startCommand(services: ReadonlyArray<{ name: string; start: () =
   return cmd.action(action(async (ctx, flags: StartFlags) => {
     const seedMetrics = flags.seed === undefined ? undefined : flags.seed === true ? 20 : Number(flags.seed);
     if (seedMetrics !== undefined && !(Number.isInteger(seedMetrics) && seedMetrics > 0)) throw new UsageError(`--seed: expected a number of metrics, got "${flags.seed}"`);
+    (await import('../analyzer/commands.js')).assertKnownPreset(ctx.config);
     const store = ctx.store();
     await runServices({
       config: ctx.config,
