@@ -57,7 +57,7 @@ export class Ingest implements Sink {
     this.counters.received++;
     const now = this.clock();
     const reason = validatePoint(name, ts, value, now, this.limits, this.out);
-    if (reason) { this.reject(reason, peer, `bad ${reason}`); return; }
+    if (reason) { this.reject(reason, peer, rejectDetail(reason, name, ts, value)); return; }
     const { name: n, ts: t, value: v } = this.out;
     if (this.router.isSkipped(n)) { this.counters.skipped++; return; }
     this.store(n, t, v, now);
@@ -74,7 +74,7 @@ export class Ingest implements Sink {
     // The same checks, in the same order, as validatePoint; the name's part decided once per name.
     const verdict = this.verdict(id);
     const reason = verdict === BAD_NAME ? 'name' : numbersReason(ts, value, now, this.limits);
-    if (reason) { this.reject(reason, peer, `bad ${reason}`); return; }
+    if (reason) { this.reject(reason, peer, rejectDetail(reason, this.names.name(id), ts, value)); return; }
     if (verdict === SKIPPED) { this.counters.skipped++; return; }
     if (this.router.schemas.length === 0) this.writer.addId(this.names, id, ts, value);
     else this.store(this.names.name(id), ts, value, now);
@@ -113,5 +113,22 @@ export class Ingest implements Sink {
   reject(reason: RejectReason, peer: string, detail: string, count = 1): void {
     this.counters.rejected[reason] += count;
     this.warn(reason, `rejected ${count === 1 ? 'input' : `${count} inputs`} (${reason}) from ${peer}: ${detail}`, { peer });
+  }
+}
+
+/**
+ * What a rejected point was, for the log: the metric and the number at fault (collectd sends `nan` for
+ * a rate it could not compute; the operator needs to know which metric).
+ */
+function rejectDetail(reason: RejectReason, name: unknown, ts: unknown, value: unknown): string {
+  const shown = (v: unknown) => {
+    const s = v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : typeof v === 'string' ? v : String(v);
+    return JSON.stringify(s.length > 200 ? `${s.slice(0, 200)}…` : s);
+  };
+  switch (reason) {
+    case 'value': return `bad value ${shown(value)} for ${shown(name)}`;
+    case 'timestamp': return `bad timestamp ${shown(ts)} for ${shown(name)}`;
+    case 'name': return `bad name ${shown(name)}`;
+    default: return `bad ${reason}`;
   }
 }
