@@ -9,6 +9,9 @@ import { TimeParseError } from './time.js';
 /** Bad flags or arguments: one line on stderr, exit 2. */
 export class UsageError extends Error {}
 
+/** A runtime failure whose message says all there is to say (no stack trace): one line, exit 1. */
+export class CommandFailure extends Error {}
+
 export interface GlobalOptions {
   config?: string[];
   redis?: string;
@@ -133,7 +136,7 @@ export function fail(err: unknown): never {
     process.stderr.write(`kale: ${err.message}\n`);
     process.exit(2);
   }
-  if (err instanceof RedisUnreachableError) {
+  if (err instanceof RedisUnreachableError || err instanceof CommandFailure) {
     process.stderr.write(`kale: ${err.message}\n`);
     process.exit(1);
   }
