@@ -9,7 +9,7 @@ import { decodeMsgpackDatagram } from './decoders/msgpackDatagram.js';
 import { decodePickleDatagram } from './decoders/pickleFrames.js';
 import { Ingest } from './ingest.js';
 import { listenLineTcp } from './listeners/lineTcp.js';
-import { listenPickleTcp, PARTIAL_FRAME_TIMEOUT_MS } from './listeners/pickleTcp.js';
+import { listenPickleTcp, PendingFrames } from './listeners/pickleTcp.js';
 import { BacklogGate } from './listeners/readGate.js';
 import { listenUdp, RECV_BUFFER, type UdpListener } from './listeners/udp.js';
 import { scheduleRoomba } from './roomba.js';
@@ -74,12 +74,16 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
   );
 
   const closers: Array<() => Promise<void>> = [];
+  const pendingFrames = new PendingFrames();
   const endpoints: Record<string, number> = {};
   const host = config.host;
   try {
     const { picklePort, udpPort, linePort } = config.horizon;
     if (picklePort !== 'off') {
-      const tcp = await listenPickleTcp(host, picklePort, ingest, config.horizon.maxFrameBytes, PARTIAL_FRAME_TIMEOUT_MS, gate);
+      const tcp = await listenPickleTcp(host, picklePort, ingest, {
+        maxFrameBytes: config.horizon.maxFrameBytes, partialFrameMs: config.horizon.partialFrameTimeout * 1000,
+        maxConnections: config.horizon.maxConnections, maxPendingBytes: config.horizon.maxPendingBytes,
+      }, gate, pendingFrames);
       closers.push(tcp.close);
       // Pickle over UDP shares the pickle port number (2024/udp), as in Skyline.
       const udp = await listenUdp(host, tcp.port, '--pickle-port', ingest, decodePickleDatagram);
@@ -93,7 +97,7 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
       endpoints.udp = udp.port;
     }
     if (linePort !== 'off') {
-      const line = await listenLineTcp(host, linePort, ingest, MAX_LINE_BYTES, gate);
+      const line = await listenLineTcp(host, linePort, ingest, MAX_LINE_BYTES, config.horizon.maxConnections, gate);
       closers.push(line.close);
       endpoints.line = line.port;
     }
@@ -105,7 +109,7 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
 
   const roomba = scheduleRoomba(ctx.store, () => config.fullDuration + config.horizon.roombaGrace, config.horizon.roombaInterval, log.child('roomba'), (names) => writer.forget(names));
   let previous: Record<string, number> = {};
-  const report = () => { previous = reportSelfMetrics(counters, writer, ctx.store, previous, { endpoints }); };
+  const report = () => { previous = reportSelfMetrics(counters, writer, ctx.store, previous, { endpoints, pendingFrameBytes: pendingFrames.bytes }); };
   let selfTimer = setInterval(report, config.horizon.selfMetricsInterval * 1000);
   selfTimer.unref();
   log.info('listening', endpoints);

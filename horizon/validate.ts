@@ -11,6 +11,7 @@ export const REJECT_REASONS = [
   'value', // non-numeric or non-finite value
   'timestamp', // non-numeric, older than MAX_RESOLUTION or too far in the future
   'name', // empty, over-long, control characters, not text
+  'overload', // a connection refused or closed by a bound: horizon.maxConnections, horizon.maxPendingBytes
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -88,6 +88,12 @@ export const configSchema = z.object({
     roombaInterval: z.number().int().positive().default(60),
     roombaGrace: z.number().int().nonnegative().default(600),
     selfMetricsInterval: z.number().int().positive().default(10),
+    /** Open connections per TCP listener (pickle, plaintext); more are closed at once and counted. */
+    maxConnections: z.number().int().positive().default(1000),
+    /** Bytes of unfinished pickle frames all connections together may hold. */
+    maxPendingBytes: z.number().int().positive().default(64 * 1024 * 1024),
+    /** Seconds a pickle frame may take from its first byte to its last. */
+    partialFrameTimeout: z.number().positive().default(60),
   }).strict().prefault({}),
   analyzer: z.object({
     interval: z.number().positive().default(60),

@@ -1,10 +1,10 @@
 import type { Sink } from '../sink.js';
 import { LineReader } from '../decoders/plaintext.js';
 import type { ReadGate } from './readGate.js';
-import { listenTcp, type TcpListener } from './tcp.js';
+import { listenTcp, refusedOver, type TcpListener } from './tcp.js';
 
 /** Plaintext TCP (collectd, netcat, most agents): Graphite lines, reassembled across reads. */
-export function listenLineTcp(host: string, port: number, sink: Sink, maxLineBytes: number, gate?: ReadGate): Promise<TcpListener> {
+export function listenLineTcp(host: string, port: number, sink: Sink, maxLineBytes: number, maxConnections: number, gate?: ReadGate): Promise<TcpListener> {
   return listenTcp(host, port, '--line-port', (socket, peer) => {
     const reader = new LineReader(sink, peer, maxLineBytes);
     socket.on('data', (data: Buffer) => {
@@ -16,5 +16,5 @@ export function listenLineTcp(host: string, port: number, sink: Sink, maxLineByt
       }
     });
     socket.on('end', () => reader.end());
-  }, gate);
+  }, refusedOver(maxConnections, '--line-port', sink), gate);
 }

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { Port } from '../../core/config/schema.js';
 import { bindError } from '../../core/listen.js';
+import type { Sink } from '../sink.js';
 import { OPEN_GATE, type ReadGate } from './readGate.js';
 
 export interface TcpListener {
@@ -8,12 +9,24 @@ export interface TcpListener {
   close(): Promise<void>;
 }
 
+/** The cap for a listener whose refusals are counted and logged as `overload` rejects. */
+export function refusedOver(max: number, flag: string, sink: Sink): ConnectionCap {
+  return { max, refused: (peer) => sink.reject('overload', peer, `connection refused: ${max} already open on ${flag} (horizon.maxConnections)`) };
+}
+
+/** Connections over `max` are closed at once; `refused` hears of each. */
+export interface ConnectionCap {
+  readonly max: number;
+  refused(peer: string): void;
+}
+
 /**
  * A TCP server that serves every connection independently (a bad or slow client never blocks the
  * others) and, on close, stops accepting and drops open connections: what they already sent has been
- * decoded and queued. After each read (and its decoding), `gate` may pause the connection.
+ * decoded and queued. After each read (and its decoding), `gate` may pause the connection. At most
+ * `cap.max` connections are open at once; Node closes the ones over it before they are read.
  */
-export function listenTcp(host: string, port: number, flag: string, onConnection: (socket: net.Socket, peer: string) => void, gate: ReadGate = OPEN_GATE): Promise<TcpListener> {
+export function listenTcp(host: string, port: number, flag: string, onConnection: (socket: net.Socket, peer: string) => void, cap: ConnectionCap, gate: ReadGate = OPEN_GATE): Promise<TcpListener> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -23,6 +36,8 @@ export function listenTcp(host: string, port: number, flag: string, onConnection
     onConnection(socket, `${socket.remoteAddress}:${socket.remotePort}`);
     socket.on('data', () => gate.afterRead(socket));
   });
+  server.maxConnections = cap.max;
+  server.on('drop', (d) => cap.refused(`${d?.remoteAddress}:${d?.remotePort}`));
   return new Promise((resolve, reject) => {
     server.once('error', (err) => reject(bindError(err as NodeJS.ErrnoException, port as Port, flag)));
     server.listen(port, host, () => {

@@ -73,7 +73,7 @@ describe('pickle TCP stalls', () => {
   it('closes a connection stalled inside a frame and counts it, leaving idle connections open', async () => {
     const { listenPickleTcp } = await import('../../horizon/listeners/pickleTcp.js');
     const sink = new RecordingSink();
-    const l = await listenPickleTcp('127.0.0.1', 0, sink, 1 << 20, 200);
+    const l = await listenPickleTcp('127.0.0.1', 0, sink, { maxFrameBytes: 1 << 20, partialFrameMs: 200, maxConnections: 10, maxPendingBytes: 1 << 20 });
     const stalled = net.connect(l.port, '127.0.0.1');
     const idle = net.connect(l.port, '127.0.0.1');
     await Promise.all([new Promise((r) => stalled.once('connect', r)), new Promise((r) => idle.once('connect', r))]);
@@ -81,7 +81,7 @@ describe('pickle TCP stalls', () => {
     idle.write(CAPTURED);
     await new Promise((r) => stalled.once('close', r));
     expect(sink.rejects.map((r) => r.reason)).toEqual(['undecodable']);
-    expect(sink.rejects[0].detail).toContain('stalled');
+    expect(sink.rejects[0].detail).toContain('frame not complete 200 ms after its first byte');
     await new Promise((r) => setTimeout(r, 400));
     expect(idle.destroyed).toBe(false);
     expect(sink.points).toHaveLength(1);
