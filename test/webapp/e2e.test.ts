@@ -191,7 +191,7 @@ describe('webapp edge cases in Chromium', () => {
   it('answers 401 off loopback without the token, and serves the UI with it', async () => {
     const dir = await seededDataDir();
     const cfg = path.join(dir, 'kale.config.json');
-    fs.writeFileSync(cfg, JSON.stringify({ webapp: { token: 'e2e-token' } }));
+    fs.writeFileSync(cfg, JSON.stringify({ webapp: { token: 'e2e-token-0123456789abcdef' } }));
     const kale = await startKale(startArgs(dir, ['--host', '0.0.0.0']));
     const external = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.1';
     const base = String(kale.ready.webapp).replace('0.0.0.0', external);
@@ -201,7 +201,7 @@ describe('webapp edge cases in Chromium', () => {
       const denied = await page.goto(`${base}/`);
       expect(denied?.status()).toBe(401);
       expect((await fetch(`${base}/api/anomalies`)).status).toBe(401);
-      const allowed = await page.goto(`${base}/?token=e2e-token`);
+      const allowed = await page.goto(`${base}/?token=e2e-token-0123456789abcdef`);
       expect(allowed?.status()).toBe(200);
       await page.waitForSelector('header .brand');
       expect(page.url()).not.toContain('token');

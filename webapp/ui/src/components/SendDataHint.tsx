@@ -11,7 +11,7 @@ function commands(status: StatusAnswer | null): string {
   const { line, pickle } = status?.listeners ?? {};
   const seed = status?.storage === 'redis'
     ? '# demo data with a few anomalies, into the Redis this Kale uses\nkale seed --redis redis://HOST:6379' + (typeof pickle === 'number' ? ` --pickle-port ${pickle}` : '')
-    : '# demo data with a few anomalies: restart Kale with a seeded demo\n# (the embedded store belongs to the running process, so `kale seed` cannot write to it)\nkale start --seed';
+    : '# demo data with a few anomalies: the embedded store belongs to the\n# running Kale, so stop it and start it again with a seeded demo\nkale start --seed';
   const lines = [seed];
   if (typeof line === 'number') lines.push(`# or one point over the plaintext protocol (port ${line})\necho "my.service.latency 42 $(date +%s)" | nc -q0 ${host} ${line}`);
   if (typeof pickle === 'number') lines.push(`# or point Graphite's carbon-relay at the pickle port ${pickle}`);
