@@ -91,6 +91,9 @@ describe('webapp in Chromium', () => {
     await page.fill('input[aria-label=start]', '1 day ago');
     await page.click('button:text-is("Show")');
     await page.waitForSelector('[data-testid=torus-chart] canvas');
+    // The spike's recorded anomaly is marked on the raw chart and on the rolled-up bucket holding it.
+    await expect.poll(() => pixelsOfColour(page, '[data-testid=explore-chart]', ANOMALY_RED)).toBeGreaterThan(20);
+    await expect.poll(() => pixelsOfColour(page, '[data-testid=torus-chart]', ANOMALY_RED)).toBeGreaterThan(20);
     await screenshot(page, 'explore');
   });
 

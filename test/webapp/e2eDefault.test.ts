@@ -103,15 +103,16 @@ describe('webapp in Chromium on the default configuration', () => {
     if (await page.locator('[data-testid=abstained]').count()) {
       expect(await page.textContent('[data-testid=abstained]')).toContain('no seasonal history yet');
     }
-    await screenshot(page, 'anomalies-default');
     expect(problems).toEqual([]);
   });
 
-  it("keeps the Similar page's search button on one line at 1400 px", async () => {
+  it("keeps the Similar page's search button on the toolbar's one line at 1400 px", async () => {
     await page.goto(`${base}/#/similar`);
     const search = (await page.locator('button[type=submit]').boundingBox())!;
     const tab = (await page.locator('button:text-is("By metric")').boundingBox())!;
+    // One line of text, and on the toolbar's first row beside the tabs.
     expect(search.height).toBe(tab.height);
+    expect(search.y).toBe(tab.y);
     expect(problems).toEqual([]);
   });
 

@@ -46,7 +46,7 @@ export function SimilarPage({ initialMetric }: { initialMetric: string | null })
           <button type="button" className={mode === 'metric' ? 'on' : ''} onClick={() => setMode('metric')}>By metric</button>
           <button type="button" className={mode === 'draw' ? 'on' : ''} onClick={() => setMode('draw')}>Draw a shape</button>
         </span>
-        {mode === 'metric' && <input placeholder="metric name" value={metric} onChange={(e) => setMetric(e.target.value)} aria-label="metric" size={40} />}
+        {mode === 'metric' && <input placeholder="metric name" value={metric} onChange={(e) => setMetric(e.target.value)} aria-label="metric" size={30} />}
         <select value={opts.scorer} onChange={(e) => setOpts({ ...opts, scorer: e.target.value })} aria-label="scorer">
           <option value="euclidean">Euclidean</option><option value="dtw">DTW</option><option value="fastdtw">FastDTW</option>
         </select>
@@ -57,7 +57,7 @@ export function SimilarPage({ initialMetric }: { initialMetric: string | null })
           <option value="metrics">metrics</option><option value="collections">collections</option><option value="all">metrics and collections</option>
         </select>
         <label>k <input type="number" min={1} max={100} value={opts.k} onChange={(e) => setOpts({ ...opts, k: Number(e.target.value) || 1 })} aria-label="k" style={{ width: '4em' }} /></label>
-        <label>exclude <input placeholder="name segments, comma-separated" value={opts.exclude} onChange={(e) => setOpts({ ...opts, exclude: e.target.value })} aria-label="exclude" /></label>
+        <label>exclude <input placeholder="name segments, a,b" size={16} value={opts.exclude} onChange={(e) => setOpts({ ...opts, exclude: e.target.value })} aria-label="exclude" /></label>
         <button type="submit" disabled={busy}>{busy ? 'Searching…' : 'Search'}</button>
       </form>
       {mode === 'draw' && <ShapePad onChange={setShape} />}
