@@ -50,7 +50,7 @@ export async function runServices(opts: RunOptions): Promise<void> {
       const bound = opts.config.shutdownTimeout;
       opts.log.info(`${signal}: stopping (at most ${bound} s)`);
       const stopping = new Set(running.map((s) => s.name));
-      setTimeout(() => {
+      const deadline = setTimeout(() => {
         const what = stopping.size ? `${[...stopping].join(', ')} still stopping` : 'services stopped, connections still closing';
         opts.log.error(`${what} after ${bound} s (shutdownTimeout): exiting now`);
         process.exit(1);
@@ -59,6 +59,8 @@ export async function runServices(opts: RunOptions): Promise<void> {
       await Promise.all(running.map((s) => s.stop()
         .catch((err) => opts.log.error(`${s.name} did not stop cleanly: ${(err as Error).message}`))
         .finally(() => stopping.delete(s.name))));
+      // The embedded store writes its snapshot on close, next: cut short, it would lose the data.
+      if (opts.store.kind === 'embedded') clearTimeout(deadline);
       clearInterval(keepAlive);
       resolve();
     };
