@@ -37,3 +37,20 @@ export function globMatcher(glob: string, opts: { ignoreCase?: boolean } = {}): 
     return true;
   };
 }
+
+/** Names matched per turn of the event loop by `filterYielding`. */
+const NAMES_PER_TURN = 10_000;
+
+/**
+ * The names `matches` accepts, yielding to the event loop every NAMES_PER_TURN names: a search over a
+ * million names in a process that also ingests must not hold its listeners for the whole scan.
+ */
+export async function filterYielding(names: ReadonlyArray<string>, matches: NameMatcher): Promise<string[]> {
+  const out: string[] = [];
+  for (let from = 0; from < names.length; from += NAMES_PER_TURN) {
+    if (from > 0) await new Promise((r) => setImmediate(r));
+    const to = Math.min(names.length, from + NAMES_PER_TURN);
+    for (let i = from; i < to; i++) if (matches(names[i])) out.push(names[i]);
+  }
+  return out;
+}

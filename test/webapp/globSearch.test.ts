@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_GLOB_LENGTH, globMatcher } from '../../core/glob.js';
+import { MAX_GLOB_LENGTH, filterYielding, globMatcher } from '../../core/glob.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { kale, startKale, type RunningKale } from '../support/kaleCli.js';
 import { freshRedisDb, redisUrl } from '../support/redis.js';
@@ -21,6 +21,18 @@ describe('globMatcher', () => {
       const matches = globMatcher(glob);
       for (const name of names) expect(matches(name), `${glob} ~ ${name}`).toBe(reference(glob, name));
     }
+  });
+
+  it('filters a long list of names with turns of the event loop in between, so listeners keep being served', async () => {
+    const names = Array.from({ length: 25_000 }, (_, i) => `host${i}.cpu`);
+    let turns = 0;
+    const tick = () => { turns++; if (!done) setImmediate(tick); };
+    let done = false;
+    setImmediate(tick);
+    const found = await filterYielding(names, globMatcher('host1*9.cpu'));
+    done = true;
+    expect(found).toEqual(names.filter((n) => /^host1.*9\.cpu$/.test(n)));
+    expect(turns).toBeGreaterThan(0);
   });
 
   it('takes regex characters literally and folds case only when asked', () => {

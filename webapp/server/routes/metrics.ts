@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { MAX_GLOB_LENGTH, globMatcher, type NameMatcher } from '../../../core/glob.js';
+import { MAX_GLOB_LENGTH, filterYielding, globMatcher, type NameMatcher } from '../../../core/glob.js';
 import type { WebappDeps } from '../deps.js';
 import { optionalInt, optionalString, query } from '../params.js';
 
@@ -20,7 +20,7 @@ export function metricsRoutes({ store }: WebappDeps): Router {
     const search = optionalString(q, 'q', MAX_GLOB_LENGTH);
     const limit = optionalInt(q, 'limit', 1, 100_000) ?? 1000;
     let names = await store.listMetrics();
-    if (search) names = names.filter(matcher(search));
+    if (search) names = await filterYielding(names, matcher(search));
     names.sort();
     res.json({ total: names.length, metrics: names.slice(0, limit) });
   });
