@@ -92,10 +92,11 @@ export function calibrate(
     tails.push(p);
     judged.push(p);
   });
-  // Calibrated tails in, calibrated tail out: in the tail the combination's p is again "how often",
-  // so it needs no sketch of its own (one was tried: it compressed the top, docs/detection.md).
+  // Calibrated tails in, calibrated tail out: the combination is used as it is. Calibrating it once
+  // more against the metric's own history made every series flag at the same rate, anomalous or not,
+  // and cost half the NAB score on the dev sets (docs/detection.md).
   const p = cauchyCombination(judged);
-  const rarity = p > 0 ? -Math.log10(p) : 300;
+  const rarity = p > 0 ? Math.min(-Math.log10(p), 300) : 300;
   const isNew = timestamp > state.lastJudged;
 
   const rawScore = scoreOfRarity(rarity);

@@ -6,9 +6,10 @@
  * everything below 0.01), counted in 16-bit counters: 66 bytes. When a counter would overflow, every
  * counter is halved, so the sketch forgets slowly (after some 65,000 rows) instead of growing.
  *
- * Below the top decile the empirical tail answers, interpolated inside a bin. Above it the tail is
- * extrapolated as a power law (Hill's estimator of the log-evidence excesses over the 90th
- * percentile), so evidence stronger than anything seen still ranks by how far beyond it lies.
+ * Where at least ten rows lie above, the counts answer, the tail falling geometrically between bin
+ * edges. Beyond, it is extrapolated as a power law (Hill's estimator of the log-evidence excesses
+ * over the 90th percentile), so evidence stronger than anything seen still ranks by how far beyond it
+ * lies, but never below the share counted above it.
  */
 
 export const BINS = 33;
@@ -17,8 +18,10 @@ export const SKETCH_BYTES = BINS * 2;
 const LOG_MIN = -2;
 const PER_DECADE = 4;
 const MAX_COUNT = 0xffff;
-/** The tail above this quantile is extrapolated rather than counted. */
+/** Hill's estimator reads the tail above this quantile. */
 const TAIL_FROM = 0.9;
+/** Rows that must lie at or above a bin edge for the counts to answer there; beyond, the fit does. */
+const MIN_SUPPORT = 10;
 
 /** Bin of evidence `e`: 0 for e < 0.01, then quarter decades; the top bin takes everything above 10^6. */
 export function binOf(e: number): number {
@@ -55,38 +58,34 @@ export class TailSketch {
     const total = this.total;
     if (total === 0) return null;
     const c = this.counts;
-    // Top-down: `above` = count in bins above b.
-    let above = 0;
-    let tailBin = BINS - 1;
-    for (let b = BINS - 1; b >= 0; b--) {
-      if (above + c[b] >= (1 - TAIL_FROM) * total) {
-        tailBin = b;
-        break;
-      }
-      above += c[b];
-    }
+    // atLeast[b] = rows in bin b or above; `supported` = the highest bin with MIN_SUPPORT rows at or above it.
+    const atLeast = new Float64Array(BINS + 1);
+    for (let b = BINS - 1; b >= 0; b--) atLeast[b] = atLeast[b + 1] + c[b];
+    let supported = 0;
+    while (supported + 1 < BINS && atLeast[supported + 1] >= MIN_SUPPORT) supported++;
     const eb = binOf(e);
-    if (eb < tailBin || tailBin === 0) return this.empirical(e, eb, total);
-    // Hill: mean excess of log10(evidence) over the tail bin's lower edge, bins taken at their centres.
-    const u = lowerLog(tailBin);
-    let n = 0;
-    let excess = 0;
-    for (let b = tailBin; b < BINS; b++) {
-      n += c[b];
-      excess += c[b] * (lowerLog(b) + 0.5 / PER_DECADE - u);
+    const denominator = total + 1;
+    if (eb === 0) return atLeast[0] / denominator;
+    if (eb < supported) {
+      // Between two counted edges the tail falls geometrically (straight on a log-log plot).
+      const frac = (Math.log10(e) - lowerLog(eb)) * PER_DECADE;
+      return (atLeast[eb] / denominator) * (atLeast[eb + 1] / atLeast[eb]) ** frac;
     }
-    const hill = Math.max(excess / n, 0.5 / PER_DECADE);
-    const pu = n / (total + 1);
-    const x = Math.log10(e) - u;
-    return x <= 0 ? pu : pu * 10 ** (-x / hill);
+    const x = Math.log10(e) - lowerLog(supported);
+    const fitted = (atLeast[supported] / denominator) * 10 ** (-x / this.hill(atLeast));
+    // The fit never says rarer than what was counted in the bins above e's: a mode far above the
+    // rest (a bimodal gauge's other level) is as common as it was seen to be.
+    return Math.max(atLeast[eb + 1] / denominator, fitted);
   }
 
-  /** The counted tail, with evidence spread log-uniformly inside its bin. */
-  private empirical(e: number, eb: number, total: number): number {
-    const c = this.counts;
-    let above = 0;
-    for (let b = eb + 1; b < BINS; b++) above += c[b];
-    const within = eb === 0 ? 1 : 1 - Math.min(1, Math.max(0, (Math.log10(e) - lowerLog(eb)) * PER_DECADE));
-    return Math.max(above + c[eb] * within, 0.5) / (total + 1);
+  /** Hill's estimator (decades) of the log-evidence excesses over the top decile, bins at their centres. */
+  private hill(atLeast: Float64Array): number {
+    const total = atLeast[0];
+    let from = BINS - 1;
+    while (from > 1 && atLeast[from] < (1 - TAIL_FROM) * total) from--;
+    const u = lowerLog(from);
+    let excess = 0;
+    for (let b = from; b < BINS; b++) excess += this.counts[b] * (lowerLog(b) + 0.5 / PER_DECADE - u);
+    return Math.max(excess / atLeast[from], 0.5 / PER_DECADE);
   }
 }
