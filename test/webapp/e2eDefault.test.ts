@@ -77,6 +77,28 @@ describe('webapp in Chromium on the default configuration', () => {
     expect(problems).toEqual([]);
   });
 
+  it('opens an anomaly from a click on its marker in the chart', async () => {
+    await page.goto(`${base}/#/explore?metric=web.search.errors`);
+    await exploring('web.search.errors');
+    await expect.poll(() => pixelsOfColour(page, '[data-testid=explore-chart]', ANOMALY_RED)).toBeGreaterThan(20);
+    // Where the red marker is drawn, in page coordinates.
+    const at = await page.$eval('[data-testid=explore-chart] canvas', (c: HTMLCanvasElement) => {
+      const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+      let x = 0, y = 0, n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (Math.abs(data[i] - 255) < 30 && Math.abs(data[i + 1] - 84) < 30 && Math.abs(data[i + 2] - 104) < 30) { x += (i / 4) % c.width; y += Math.floor(i / 4 / c.width); n++; }
+      }
+      const box = c.getBoundingClientRect();
+      return { x: box.left + (x / n) * (box.width / c.width), y: box.top + (y / n) * (box.height / c.height) };
+    });
+    await page.mouse.move(at.x - 20, at.y);
+    await page.mouse.click(at.x, at.y);
+    await page.waitForSelector('[data-testid=anomaly-detail] [data-testid=chart-1h] canvas');
+    expect(await page.textContent('[data-testid=anomaly-detail] h2')).toBe('web.search.errors');
+    expect(new URL(page.url()).hash).toMatch(/^#\/anomalies\?metric=web\.search\.errors&at=\d+$/);
+    expect(problems).toEqual([]);
+  });
+
   it('keeps the chosen time range in the address across a reload', async () => {
     await page.goto(`${base}/#/explore?metric=web.search.errors`);
     await exploring('web.search.errors');

@@ -60,7 +60,11 @@ export async function flagged(webapp: string, names: string[]): Promise<void> {
 export async function watchedPage(browser: Browser, viewport = { width: 1400, height: 850 }): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport });
   const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('console', (m) => {
+    // The tests' own pixel probes (getImageData) draw this hint from Chromium; the page reads no pixels.
+    if (m.text().startsWith('Canvas2D: Multiple readback operations')) return;
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
   // A reload or a new address cancels the requests in flight (ERR_ABORTED): that is not a failure.
   page.on('requestfailed', (r) => { if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`); });
