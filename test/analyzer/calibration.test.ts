@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { rarityOfScore, scoreOfRarity } from '../../analyzer/calibration/calibrate.js';
+import { cauchyCombination } from '../../analyzer/calibration/cauchyCombination.js';
+import { MetricState, lineUpSignature } from '../../analyzer/calibration/metricState.js';
+import { TailSketch } from '../../analyzer/calibration/tailSketch.js';
+import { getPreset } from '../../analyzer/presets.js';
+import { replaySeries, type ReplayRow } from '../../analyzer/replay.js';
+import type { AnalyzerRules } from '../../analyzer/rules.js';
+
+const RULES: AnalyzerRules = {
+  fullDuration: 86400, stalePeriod: 500, minTolerableLength: 1, maxTolerableBoredom: 100, boredomSetSize: 1, consensus: 6,
+};
+
+function random(seed: number) {
+  let s = seed;
+  const uniform = () => ((s = (s * 1103515245 + 12345) % 2147483648) + 0.5) / 2147483648;
+  const gauss = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const poisson = (mean: number) => {
+    let k = 0;
+    let p = 1;
+    do {
+      k++;
+      p *= uniform();
+    } while (p > Math.exp(-mean));
+    return k - 1;
+  };
+  return { uniform, gauss, poisson };
+}
+
+function series(n: number, step: number, value: (i: number) => number) {
+  const timestamps = new Float64Array(n);
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    timestamps[i] = 1_700_006_400 + step * i;
+    values[i] = value(i);
+  }
+  return { timestamps, values };
+}
+
+const replay = (s: ReturnType<typeof series>, alertScore?: number): ReplayRow[] => [...replaySeries(s, getPreset('default'), RULES, { alertScore })];
+
+describe('tail sketch', () => {
+  it('answers how often evidence was at least this strong, and keeps shrinking beyond what it saw', () => {
+    const sketch = new TailSketch();
+    const r = random(1);
+    for (let i = 0; i < 20_000; i++) sketch.add(Math.abs(r.gauss()));
+    // |z| ≥ 2.58 is 1 % of normal rows, ≥ 3.29 is 0.1 %.
+    expect(sketch.tail(2.58)!).toBeGreaterThan(0.005);
+    expect(sketch.tail(2.58)!).toBeLessThan(0.02);
+    expect(sketch.tail(3.29)!).toBeGreaterThan(0.0003);
+    expect(sketch.tail(3.29)!).toBeLessThan(0.003);
+    let last = 1;
+    for (const e of [0.5, 1, 2, 4, 8, 50, 1e3, 1e6, 1e9]) {
+      const p = sketch.tail(e)!;
+      expect(p).toBeLessThan(last);
+      expect(p).toBeGreaterThan(0);
+      last = p;
+    }
+    expect(new TailSketch().tail(5)).toBeNull();
+  });
+
+  it('keeps a second mode as common as it was counted, however far above the rest', () => {
+    const sketch = new TailSketch();
+    const r = random(2);
+    for (let i = 0; i < 10_000; i++) sketch.add(i % 50 === 0 ? 200 : Math.abs(r.gauss()));
+    expect(sketch.tail(150)!).toBeGreaterThan(0.01);
+  });
+
+  it('stays bounded: counters halve instead of overflowing', () => {
+    const sketch = new TailSketch();
+    for (let i = 0; i < 70_000; i++) sketch.add(1);
+    sketch.add(100);
+    expect(sketch.total).toBeLessThan(70_000);
+    expect(sketch.tail(100)!).toBeGreaterThan(0);
+  });
+});
+
+describe('Cauchy combination', () => {
+  it('lets one decisive detector count and ordinary ones stay neutral', () => {
+    expect(cauchyCombination([1e-9, 0.9, 0.99, 0.6])).toBeLessThan(1e-8);
+    expect(cauchyCombination([1e-9, 0.5, 0.5, 0.5])).toBeCloseTo(cauchyCombination([1e-9, 0.9, 0.99, 0.6]), 12);
+    expect(cauchyCombination([0.3, 0.4])).toBeGreaterThan(0.2);
+    expect(cauchyCombination([])).toBe(1);
+  });
+});
+
+describe('score', () => {
+  it('maps rarity to [0, 1) and back: 0.5 is one row in 10,000', () => {
+    expect(scoreOfRarity(4)).toBe(0.5);
+    expect(rarityOfScore(scoreOfRarity(6.5))).toBeCloseTo(6.5, 10);
+    expect(scoreOfRarity(0)).toBe(0);
+  });
+});
+
+describe('metric state', () => {
+  it('round-trips through its bytes and is discarded for another line-up', () => {
+    const sig = lineUpSignature(['a', 'b']);
+    const state = MetricState.fresh(sig, 2);
+    state.sketches[1].add(3);
+    state.lastJudged = 1234;
+    state.incident = { start: 1000, lastExcited: 1200, peak: 5.5, flagged: true };
+    const bytes = state.encode();
+    expect(bytes.length).toBe(MetricState.byteLength(2));
+    const back = MetricState.decode(bytes, sig, 2);
+    expect(back.lastJudged).toBe(1234);
+    expect(back.incident).toEqual({ start: 1000, lastExcited: 1200, peak: 5.5, flagged: true });
+    expect(back.sketches[1].total).toBe(1);
+    expect(MetricState.decode(bytes, lineUpSignature(['a', 'c']), 2).sketches[1].total).toBe(0);
+    expect(MetricState.decode(bytes.subarray(1), sig, 2).lastJudged).toBe(-Infinity);
+  });
+});
+
+describe('calibrated default preset', () => {
+  // 1 row in 100: enough flags in 12,000 rows to measure a rate.
+  const flagAt = scoreOfRarity(2);
+  const warmUp = 2000;
+  const n = 12_000;
+  const expected = (n - warmUp) / 100;
+  const flips = random(7);
+  let mode = 0;
+  const noises: Record<string, (r: ReturnType<typeof random>) => number> = {
+    gaussian: (r) => 1000 + 50 * r.gauss(),
+    'Poisson, mean 1': (r) => r.poisson(1),
+    lognormal: (r) => Math.exp(2 + r.gauss()),
+  };
+  for (const [name, noise] of Object.entries(noises)) {
+    it(`flags pure ${name} noise at the configured rate, within a factor of 2`, () => {
+      const r = random(11);
+      const rows = replay(series(n, 60, () => noise(r)), flagAt);
+      const flagged = rows.slice(warmUp).filter((row) => row.anomalous).length;
+      expect(flagged).toBeGreaterThan(expected / 2);
+      expect(flagged).toBeLessThan(expected * 2);
+    });
+  }
+
+  it('flags a bimodal gauge (CPU flipping between 0 and 100 %) no more than the configured rate', () => {
+    const r = random(13);
+    const rows = replay(series(n, 60, () => {
+      if (flips.uniform() < 0.02) mode = 1 - mode;
+      return mode * 100 + Math.abs(r.gauss());
+    }), flagAt);
+    expect(rows.slice(warmUp).filter((row) => row.anomalous).length).toBeLessThan(expected * 2);
+  });
+
+  it('flags a clear spike on an hourly series, and only that row', () => {
+    const r = random(17);
+    const s = series(30 * 24, 3600, (i) => 100 + 40 * Math.sin((2 * Math.PI * i) / 24) + 5 * r.gauss());
+    s.values[s.values.length - 1] = 18 * 100;
+    const rows = replay(s);
+    expect(rows.at(-1)!.anomalous).toBe(true);
+    expect(rows.at(-1)!.score).toBeGreaterThan(0.5);
+    expect(rows.slice(7 * 24, -1).filter((row) => row.anomalous)).toHaveLength(0);
+  });
+
+  it('pages once for a sustained excursion', () => {
+    const r = random(19);
+    const start = 4000;
+    const rows = replay(series(4600, 60, (i) => 500 + 10 * r.gauss() + (i >= start && i < start + 300 ? 200 : 0)));
+    const flagged = rows.map((row, i) => (row.anomalous ? i : -1)).filter((i) => i >= 0);
+    expect(flagged.filter((i) => i >= start && i < start + 300)).toHaveLength(1);
+    expect(flagged.filter((i) => i >= start && i < start + 3)).toHaveLength(1);
+    const recovery = rows.slice(start + 300, start + 310);
+    expect(recovery.filter((row) => row.anomalous).length).toBeLessThanOrEqual(1);
+  });
+});
