@@ -47,7 +47,16 @@ export interface AnalyzeOptions {
   readonly state?: MetricState;
   /** Lowest score that is a verdict of "anomalous" (calibrated presets); default: the preset's alertScore. */
   readonly alertScore?: number;
+  /**
+   * Calibrated presets: a metric with no evidence history first learns from its own window (the
+   * evidence at up to WARM_UP_ROWS earlier points), so a metric that arrives with a day of data is
+   * judged against it at once. Off in replay, which learns row by row from the first.
+   */
+  readonly warmUp?: boolean;
 }
+
+/** Earlier points of the window a new metric learns from; the cost is that many judgements, once. */
+export const WARM_UP_ROWS = 32;
 
 /** Judges one sorted, de-duplicated series. Pure apart from custom detectors the config adds. */
 export function analyzeSeries(timestamps: Float64Array, values: Float64Array, opts: AnalyzeOptions): Analysis {
@@ -128,20 +137,22 @@ function analyzeCalibrated(window: DetectorInput, datapoint: number, opts: Analy
   const { preset } = opts;
   const step = recentStep(window.timestamps);
   const input = lengthenedInput(window, step);
-  const evidence = preset.detectors.map(({ name, options, detector: own }) => {
+  const evidenceOf = (at: DetectorInput) => preset.detectors.map(({ name, options, detector: own }) => {
     const detector = own ?? getDetector(name);
     if (!detector) throw new Error(`preset ${preset.name} names unknown detector "${name}"`);
     const o = mergeOptions(detector, options);
     try {
-      if (detector.evidence) return detector.evidence(input, o);
+      if (detector.evidence) return detector.evidence(at, o);
       // A detector with only a verdict (a config's custom one): "yes" is decisive, "no" is no evidence.
-      return detector.detect(input, o) === true ? Infinity : null;
+      return detector.detect(at, o) === true ? Infinity : null;
     } catch (err) {
       if (err instanceof DetectorError) return null;
       throw err;
     }
   });
   const state = opts.state ?? MetricState.fresh(0, preset.detectors.length);
+  if (opts.warmUp && needsWarmUp(state)) warmUp(state, input, evidenceOf);
+  const evidence = evidenceOf(input);
   const { timestamps } = input;
   const n = timestamps.length;
   const { gap } = episodeOptionsForStep(step, EPISODE_SECONDS, EPISODE_STEPS);
@@ -170,4 +181,20 @@ function recentStep(timestamps: Float64Array): number {
 /** The lowest score a calibrated preset flags: the caller's, else the config's, else the preset's. */
 export function flagScore(preset: Preset, rules: AnalyzerRules, override?: number): number {
   return override ?? rules.alertScore ?? preset.alertScore ?? 0.5;
+}
+
+/** A state that has learned less than a warm-up's worth of rows (new, or judged only before its warm-up). */
+export function needsWarmUp(state: MetricState): boolean {
+  return state.sketches.every((s) => s.total < WARM_UP_ROWS);
+}
+
+/** Adds the evidence at up to WARM_UP_ROWS earlier points of the window, spread evenly, to a new state. */
+function warmUp(state: MetricState, input: DetectorInput, evidenceOf: (at: DetectorInput) => Array<number | null>): void {
+  const n = input.timestamps.length;
+  const stride = Math.max(1, Math.floor((n - 1) / WARM_UP_ROWS));
+  for (let end = n - 1 - stride * Math.min(WARM_UP_ROWS, n - 1); end < n - 1; end += stride) {
+    if (end < 2) continue;
+    const at = { ...input, timestamps: input.timestamps.subarray(0, end), values: input.values.subarray(0, end), now: input.timestamps[end - 1] };
+    evidenceOf(at).forEach((e, i) => { if (e !== null && Number.isFinite(e)) state.sketches[i].add(e); });
+  }
 }

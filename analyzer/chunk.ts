@@ -1,5 +1,5 @@
 import { decodeWindow } from '../core/store/windowCodec.js';
-import { analyzeSeries, flagScore, type Verdict } from './analyze.js';
+import { analyzeSeries, needsWarmUp, type Verdict } from './analyze.js';
 import type { Vote } from './detectors/types.js';
 import type { Preset } from './presets.js';
 import type { AnalyzerRules } from './rules.js';
@@ -103,6 +103,9 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
   const signature = lineUpSignature(lineUpOf(preset));
   const calibration: Array<[number, Uint8Array]> = [];
   const contexts: Array<[number, Uint8Array]> = [];
+  // New metrics learn from their window, a tenth of a chunk per cycle so a cold start of many stays
+  // bounded (the rest judge against the reference tail until their turn, a cycle or so later).
+  let warmUps = Math.ceil(req.names.length / 10);
   for (let i = 0; i < req.names.length; i++) {
     const len = req.offsets[2 * i + 1];
     if (len < 0) { count('Missing'); continue; }
@@ -125,15 +128,15 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
       context ??= hours.history(series.timestamps[series.timestamps.length - 1]);
     }
     if (calibrated) state = MetricState.decode(unpacked(req.calibration, i), signature, preset.detectors.length);
-    const a = analyzeSeries(series.timestamps, series.values, { preset, rules, now: req.now, metric: req.names[i], context, lazy: true, state });
+    const a = analyzeSeries(series.timestamps, series.values, { preset, rules, now: req.now, metric: req.names[i], context, lazy: true, state, warmUp: state !== undefined && needsWarmUp(state) && warmUps-- > 0 });
     detectMs += performance.now() - t1;
     if (EXCEPTION_VERDICTS.has(a.verdict)) { count(a.verdict as SkipReason); continue; }
     if (a.error) { count('DetectorError'); continue; }
     analyzed++;
     if (state) calibration.push([i, state.encode()]);
     const c = a.calibration;
-    // A calibrated row is recorded once, when new: flagged, or continuing an incident as strongly.
-    const recorded = c ? c.isNew && (c.anomalous || (c.role === 'ongoing' && c.rawScore >= flagScore(preset, rules))) : a.verdict === 'anomalous';
+    // A calibrated row is recorded once, when new: flagged, or continuing a flagged incident.
+    const recorded = c ? c.isNew && (c.anomalous || c.continues) : a.verdict === 'anomalous';
     if (!recorded) continue;
     const n = series.timestamps.length;
     anomalies.push({

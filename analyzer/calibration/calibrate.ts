@@ -66,6 +66,11 @@ export interface Calibrated {
   readonly anomalous: boolean;
   /** The first flagged row of its incident: the one that pages. */
   readonly page: boolean;
+  /**
+   * The row continues an incident that was flagged and is still excited (rarer than 1 in 100): it
+   * belongs to that episode, shown with it but not flagged again.
+   */
+  readonly continues: boolean;
   /** A row after the last one judged (live cycles see a row again until the next point arrives). */
   readonly isNew: boolean;
 }
@@ -128,6 +133,7 @@ export function calibrate(
   const anomalous = score > 0 && score >= flagScore;
   const page = anomalous && isNew && role !== null && !state.incident!.flagged;
   if (page) state.incident!.flagged = true;
+  const continues = !anomalous && role !== null && role !== 'start' && rarity >= EXCITED && state.incident!.flagged;
   return {
     rarity,
     rawScore,
@@ -137,6 +143,7 @@ export function calibrate(
     tails,
     anomalous,
     page,
+    continues,
     isNew,
   };
 }
