@@ -66,6 +66,11 @@ export interface AnomalyRecord {
   readonly episode: string;
   /** When the analyzer flagged it (epoch seconds). */
   readonly detectedAt: number;
+  /**
+   * Calibrated presets: false for a row that continues its episode's incident (shown with it, not
+   * flagged or paged again); absent = flagged.
+   */
+  readonly flagged?: boolean;
 }
 
 export interface Collection {
