@@ -83,6 +83,22 @@ describe('kale replay', () => {
     expect(parsed[250][3]).toBe(1);
     expect(parsed[100][3]).toBe(0);
   });
+
+  it('writes one row per row read, in input order, with repeated and late timestamps', () => {
+    const rows = points(0).slice(-200).map(([t, v]) => `${t},${v}`);
+    // A repeated row, a late row (older than the newest so far) and a repeated late timestamp.
+    const input = [...rows.slice(0, 100), rows[99], rows[50], ...rows.slice(100, 150), rows[120].replace(/,.*/, ',7'), ...rows.slice(150)];
+    const file = write('messy.csv', `timestamp,value\n${input.join('\n')}\n`);
+    const out = path.join(dir, 'messy-out.csv');
+    for (const preset of ['default', 'etsy']) {
+      expect(kale(['replay', file, '--preset', preset, '-o', out]).status).toBe(0);
+      const got = fs.readFileSync(out, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+      expect(got).toHaveLength(input.length);
+      expect(got.map(([t, v]) => `${t},${v}`)).toEqual(input.map((l) => l.split(',').map(Number).join(',')));
+      // A late row is stored but never judged on its own.
+      expect(got[101][3]).toBe('0');
+    }
+  });
 });
 
 describe('kale verify-alerts', () => {
