@@ -162,6 +162,25 @@ describe('webapp in Chromium on the default configuration', () => {
     await screenshot(page, 'status');
     expect(problems).toEqual([]);
   });
+
+  it("fits a phone's 390 px screen on every page, with nothing wider than the screen", async () => {
+    const phone = await watchedPage(browser, { width: 390, height: 844 });
+    for (const [route, ready] of [
+      ['#/anomalies', '[data-testid=chart-1h] canvas'], ['#/explore?metric=web.checkout.latency', '[data-testid=explore-chart] canvas'],
+      ['#/similar', '[data-testid=similar-page]'], ['#/status', '[data-testid=health]'],
+    ]) {
+      await phone.page.goto(`${base}/${route}`);
+      await phone.page.waitForSelector(ready);
+      // main scrolls on its own: neither the page nor main may be wider than the screen.
+      const widths = await phone.page.evaluate(() => [document.documentElement.scrollWidth, document.querySelector('main')!.scrollWidth]);
+      expect(Math.max(...widths), route).toBeLessThanOrEqual(390);
+      // And nothing is squeezed into a sliver beside the list: the detail gets the screen's width.
+      const detail = await (await phone.page.$('section.detail'))?.boundingBox();
+      if (detail) expect(detail.width, route).toBeGreaterThan(300);
+    }
+    expect(phone.problems).toEqual([]);
+    await phone.page.close();
+  });
 });
 
 describe('the first minute in Chromium', () => {
