@@ -6,7 +6,7 @@ import { SEASONAL_DETECTORS } from './detectors/seasonalBaseline.js';
 import { DetectorError, type DetectorInput, type Vote } from './detectors/types.js';
 import { classifyException, type AnalysisException } from './exceptions.js';
 import type { Preset } from './presets.js';
-import { calibrate, rarityOfScore, type Calibrated } from './calibration/calibrate.js';
+import { calibrate, hourlyRarity, rarityOfScore, type Calibrated } from './calibration/calibrate.js';
 import { MetricState } from './calibration/metricState.js';
 import { lengthenedInput } from './context/hourlyContext.js';
 import { EPISODE_SECONDS, EPISODE_STEPS, episodeOptionsForStep } from './episodes.js';
@@ -157,8 +157,9 @@ function analyzeCalibrated(window: DetectorInput, datapoint: number, opts: Analy
   const n = timestamps.length;
   const { gap } = episodeOptionsForStep(step, EPISODE_SECONDS, EPISODE_STEPS);
   const alertScore = flagScore(preset, opts.rules, opts.alertScore);
-  const calibration = calibrate(state, evidence, timestamps[n - 1], gap, alertScore);
-  const alertTail = 10 ** -rarityOfScore(alertScore);
+  const calibration = calibrate(state, evidence, timestamps[n - 1], gap, alertScore, step);
+  // A detector votes anomalous when its own tail alone is as rare (per row) as the flag score asks.
+  const alertTail = 10 ** -(rarityOfScore(alertScore) - hourlyRarity(0, step));
   const votes: Record<string, Vote> = {};
   preset.detectors.forEach(({ name }, i) => {
     const tail = calibration.tails[i];

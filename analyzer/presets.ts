@@ -103,8 +103,9 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     clock: 'newest',
     onDetectorError: 'abstain',
     severity: 'calibrated',
-    // 0.5 = rarer than 1 row in 10,000 of this metric's own history (analyzer/calibration/calibrate.ts).
-    alertScore: 0.5,
+    // 0.4 = rarer than once in 470 hours (20 days) of this metric's own history: a metric pages by
+    // chance about once in three weeks (analyzer/calibration/calibrate.ts, docs/detection.md).
+    alertScore: 0.4,
   },
 };
 

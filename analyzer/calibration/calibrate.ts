@@ -31,7 +31,16 @@ function referenceTail(e: number): number {
   return Math.min(1, 2 * studentTSf(e, 3));
 }
 
-/** The score users threshold, in [0, 1): rarity L maps to L / (L + 4): 0.5 = 1 in 10⁴ rows, 0.6 = 1 in 10⁶. */
+/**
+ * A row's rarity (−log10 of its tail probability per row) as a rarity per hour of the metric's life:
+ * what an operator feels is false pages per day, and a one-minute metric has 60 rows for an hourly
+ * one's one. Steps are taken between a second and a day.
+ */
+export function hourlyRarity(rarity: number, step: number): number {
+  return rarity - Math.log10(3600 / Math.min(Math.max(step, 1), 86400));
+}
+
+/** The score users threshold, in [0, 1): an hourly rarity L maps to L / (L + 4): 0.5 = once in 10⁴ hours, 0.6 = in 10⁶. */
 export function scoreOfRarity(rarity: number): number {
   return rarity > 0 ? rarity / (rarity + HALF_SCORE_RARITY) : 0;
 }
@@ -52,7 +61,7 @@ export type IncidentRole = 'start' | 'escalation' | 'ongoing';
 export interface Calibrated {
   /** −log10 of the final tail probability. */
   readonly rarity: number;
-  /** scoreOfRarity(rarity), whether or not the row opens an incident. */
+  /** scoreOfRarity(hourlyRarity(rarity)), whether or not the row opens an incident. */
   readonly rawScore: number;
   /** What a user thresholds: the raw score on an incident's first row or an escalation, else 0. */
   readonly score: number;
@@ -80,10 +89,10 @@ export interface Calibrated {
  * before the last judged timestamp (a cycle that saw no new point) are judged but not counted again.
  *
  * `gap`: seconds without an excited row after which an incident is over; `flagScore`: the lowest
- * score flagged anomalous.
+ * score flagged anomalous; `step`: the metric's sampling step in seconds.
  */
 export function calibrate(
-  state: MetricState, evidence: ReadonlyArray<number | null>, timestamp: number, gap: number, flagScore: number,
+  state: MetricState, evidence: ReadonlyArray<number | null>, timestamp: number, gap: number, flagScore: number, step: number,
 ): Calibrated {
   const tails: Array<number | null> = [];
   const judged: number[] = [];
@@ -104,7 +113,7 @@ export function calibrate(
   const rarity = p > 0 ? Math.min(-Math.log10(p), 300) : 300;
   const isNew = timestamp > state.lastJudged;
 
-  const rawScore = scoreOfRarity(rarity);
+  const rawScore = scoreOfRarity(hourlyRarity(rarity, step));
   const open = state.incident !== null && timestamp - state.incident.lastExcited <= gap;
   let role: IncidentRole | null = null;
   let news = !open;

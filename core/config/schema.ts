@@ -110,7 +110,7 @@ export const configSchema = z.object({
     episodeGap: z.number().nonnegative().default(600),
     /** Seconds after an episode ends during which a new one is recorded but does not alert. */
     quietPeriod: z.number().nonnegative().default(1800),
-    /** Lowest score flagged (default preset) or alerting (etsy, consensus); unset = the preset's (default 0.5, consensus 0.75, etsy 0). */
+    /** Lowest score flagged (default preset) or alerting (etsy, consensus); unset = the preset's (default 0.4, consensus 0.75, etsy 0). */
     alertScore: z.number().min(0).max(1).optional(),
     /**
      * Torus buckets the seasonal detectors may read per cycle (history one day / one week back). Caps

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rarityOfScore, scoreOfRarity } from '../../analyzer/calibration/calibrate.js';
+import { hourlyRarity, rarityOfScore, scoreOfRarity } from '../../analyzer/calibration/calibrate.js';
 import { cauchyCombination } from '../../analyzer/calibration/cauchyCombination.js';
 import { MetricState, lineUpSignature } from '../../analyzer/calibration/metricState.js';
 import { TailSketch } from '../../analyzer/calibration/tailSketch.js';
@@ -85,8 +85,11 @@ describe('Cauchy combination', () => {
 });
 
 describe('score', () => {
-  it('maps rarity to [0, 1) and back: 0.5 is one row in 10,000', () => {
+  it('maps rarity per hour to [0, 1) and back: 0.5 is once in 10,000 hours', () => {
     expect(scoreOfRarity(4)).toBe(0.5);
+    expect(scoreOfRarity(hourlyRarity(4, 3600))).toBe(0.5);
+    // A one-minute metric has 60 rows an hour: the same row rarity is 60 times less rare per hour.
+    expect(hourlyRarity(4, 60)).toBeCloseTo(4 - Math.log10(60), 10);
     expect(rarityOfScore(scoreOfRarity(6.5))).toBeCloseTo(6.5, 10);
     expect(scoreOfRarity(0)).toBe(0);
   });
@@ -111,8 +114,8 @@ describe('metric state', () => {
 });
 
 describe('calibrated default preset', () => {
-  // 1 row in 100: enough flags in 12,000 rows to measure a rate.
-  const flagAt = scoreOfRarity(2);
+  // 1 row in 100 of a one-minute metric: enough flags in 12,000 rows to measure a rate.
+  const flagAt = scoreOfRarity(hourlyRarity(2, 60));
   const warmUp = 2000;
   const n = 12_000;
   const expected = (n - warmUp) / 100;
