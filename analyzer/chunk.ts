@@ -58,6 +58,8 @@ export interface ChunkResult {
   readonly breakdown: Record<string, number>;
   readonly decodeMs: number;
   readonly detectMs: number;
+  /** New metrics that learned from their window this cycle (calibrated presets). */
+  readonly warmedUp: number;
   /** State to store back: [metric index, bytes]; context only where an hour closed. */
   readonly calibration: Array<[number, Uint8Array]>;
   readonly context: Array<[number, Uint8Array]>;
@@ -105,7 +107,8 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
   const contexts: Array<[number, Uint8Array]> = [];
   // New metrics learn from their window, a tenth of a chunk per cycle so a cold start of many stays
   // bounded (the rest judge against the reference tail until their turn, a cycle or so later).
-  let warmUps = Math.ceil(req.names.length / 10);
+  const warmUpBudget = Math.ceil(req.names.length / 10);
+  let warmUps = warmUpBudget;
   for (let i = 0; i < req.names.length; i++) {
     const len = req.offsets[2 * i + 1];
     if (len < 0) { count('Missing'); continue; }
@@ -145,5 +148,5 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
     });
     for (const [name, vote] of Object.entries(a.votes ?? {})) if (vote === true) breakdown[name] = (breakdown[name] ?? 0) + 1;
   }
-  return { id: req.id, anomalies, analyzed, exceptions, breakdown, decodeMs, detectMs, calibration, context: contexts };
+  return { id: req.id, anomalies, analyzed, exceptions, breakdown, decodeMs, detectMs, warmedUp: warmUpBudget - Math.max(0, warmUps), calibration, context: contexts };
 }

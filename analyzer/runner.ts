@@ -45,6 +45,8 @@ export interface CycleReport {
   readonly fetchSeconds: number;
   readonly decodeSeconds: number;
   readonly detectSeconds: number;
+  /** New metrics that learned from their own window this cycle (calibrated presets; bounded per cycle). */
+  readonly warmedUp: number;
 }
 
 /** One analyzer: lists its shard's metrics, fetches windows in chunks, judges them on worker threads. */
@@ -131,11 +133,13 @@ export class AnalyzerRunner {
     let analyzed = 0;
     let decodeMs = 0;
     let detectMs = 0;
+    let warmedUp = 0;
     const records: AnomalyRecord[] = [];
     const alerting: AnomalyRecord[] = [];
     for (const r of results) {
       analyzed += r.analyzed;
       decodeMs += r.decodeMs;
+      warmedUp += r.warmedUp;
       detectMs += r.detectMs;
       for (const [k, v] of Object.entries(r.exceptions)) exceptions[k as SkipReason] = (exceptions[k as SkipReason] ?? 0) + v!;
       for (const [k, v] of Object.entries(r.breakdown)) breakdown[k] = (breakdown[k] ?? 0) + v;
@@ -180,6 +184,7 @@ export class AnalyzerRunner {
       fetchSeconds: fetchMs / 1000,
       decodeSeconds: decodeMs / 1000,
       detectSeconds: detectMs / 1000,
+      warmedUp,
     };
     if (this.opts.writeStats !== false) await this.writeStats(report, now);
     return report;
