@@ -91,6 +91,9 @@ function unpacked(packed: PackedBytes | undefined, i: number): Uint8Array | null
   return packed.bytes.subarray(packed.offsets[2 * i], packed.offsets[2 * i] + packed.offsets[2 * i + 1]);
 }
 
+/** A tenth of the runner's 500-metric chunks: a warm-up costs some 32 judgements; measured, a warm-up cycle costs 1.6× a steady one. */
+const WARM_UPS_PER_CHUNK = 50;
+
 const EXCEPTION_VERDICTS = new Set<Verdict>(['TooShort', 'Stale', 'Boring']);
 
 export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerRules): ChunkResult {
@@ -105,9 +108,9 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
   const signature = lineUpSignature(lineUpOf(preset));
   const calibration: Array<[number, Uint8Array]> = [];
   const contexts: Array<[number, Uint8Array]> = [];
-  // New metrics learn from their window, a tenth of a chunk per cycle so a cold start of many stays
-  // bounded (the rest judge against the reference tail until their turn, a cycle or so later).
-  const warmUpBudget = Math.ceil(req.names.length / 10);
+  // New metrics learn from their window, at most WARM_UPS_PER_CHUNK per chunk and cycle, so a cold
+  // start of many stays bounded (the rest judge against the reference tail until their turn).
+  const warmUpBudget = WARM_UPS_PER_CHUNK;
   let warmUps = warmUpBudget;
   for (let i = 0; i < req.names.length; i++) {
     const len = req.offsets[2 * i + 1];

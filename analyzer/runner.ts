@@ -59,6 +59,11 @@ export class AnalyzerRunner {
   private readonly episodeOptions: EpisodeOptions;
   private readonly secondOrder = new SecondOrder();
   private readonly history: SeasonalHistoryReader;
+  /**
+   * Calibrated presets: each metric's latest record of a flagged incident. A one-point spike is new
+   * in one cycle only, so its record stays in the current list for `carryFor` seconds after its point.
+   */
+  private readonly incidents = new Map<string, AnomalyRecord>();
   private seeded = false;
   private nextId = 0;
 
@@ -85,6 +90,7 @@ export class AnalyzerRunner {
     if (!this.seeded) {
       // After a restart, the anomalies of the last cycle continue their episodes (and do not alert again).
       for (const r of await store.currentAnomalies().catch(() => [])) {
+        if (r.flagged !== undefined) this.incidents.set(r.metric, r);
         this.episodes.set(r.metric, { id: r.episode, start: r.timestamp, end: r.timestamp, detections: 1, alerted: true, mayAlert: true });
       }
       this.seeded = true;
@@ -151,6 +157,7 @@ export class AnalyzerRunner {
             score: a.score, episode: `${a.metric}@${a.incidentStart}`, detectedAt: now, flagged: a.flagged,
           };
           records.push(record);
+          this.incidents.set(a.metric, record);
           if (a.page) alerting.push(record);
           continue;
         }
@@ -167,8 +174,16 @@ export class AnalyzerRunner {
     }
     const forget = this.episodeOptions.gap + this.episodeOptions.quietPeriod;
     for (const [metric, e] of this.episodes) if (now - e.end > forget) this.episodes.delete(metric);
-    records.sort((a, b) => b.score - a.score || a.metric.localeCompare(b.metric));
-    await store.recordAnomalies(records, config.analyzer.historyRetention);
+    const carryFor = Math.max(this.episodeOptions.gap, config.stalePeriod);
+    const fresh = new Set(records.map((r) => r.metric));
+    const carried: AnomalyRecord[] = [];
+    for (const [metric, r] of this.incidents) {
+      if (now - r.timestamp > carryFor) this.incidents.delete(metric);
+      else if (!fresh.has(metric)) carried.push(r);
+    }
+    const byScore = (a: AnomalyRecord, b: AnomalyRecord) => b.score - a.score || a.metric.localeCompare(b.metric);
+    records.sort(byScore);
+    await store.recordAnomalies(records, config.analyzer.historyRetention, carried.sort(byScore));
     this.opts.onAnomalies?.(alerting);
 
     const report: CycleReport = {

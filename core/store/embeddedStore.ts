@@ -235,8 +235,8 @@ export class EmbeddedStore implements Store {
     return [...this.torus.keys()].filter((k) => matches(k) && this.liveBucket(k)).sort();
   }
 
-  async recordAnomalies(current: ReadonlyArray<AnomalyRecord>, retention: number): Promise<void> {
-    this.current = [...current];
+  async recordAnomalies(current: ReadonlyArray<AnomalyRecord>, retention: number, carried: ReadonlyArray<AnomalyRecord> = []): Promise<void> {
+    this.current = [...current, ...carried];
     const newest = current.reduce((m, r) => Math.max(m, r.detectedAt), Date.now() / 1000);
     this.history = [...this.history, ...current]
       .filter((r) => r.detectedAt >= newest - retention)

@@ -290,11 +290,11 @@ export class RedisStore implements Store {
     return [...found].sort();
   }
 
-  async recordAnomalies(current: ReadonlyArray<AnomalyRecord>, retention: number): Promise<void> {
+  async recordAnomalies(current: ReadonlyArray<AnomalyRecord>, retention: number, carried: ReadonlyArray<AnomalyRecord> = []): Promise<void> {
     const newest = current.reduce((m, r) => Math.max(m, r.detectedAt), Date.now() / 1000);
     // Two keys in two slots on a cluster: separate commands, sent together by auto-pipelining.
     await Promise.all([
-      this.client.set(ANOMALIES_CURRENT, JSON.stringify(current)),
+      this.client.set(ANOMALIES_CURRENT, JSON.stringify([...current, ...carried])),
       ...current.map((r) => this.client.zadd(ANOMALIES_HISTORY, r.detectedAt, JSON.stringify(r))),
       this.client.zremrangebyscore(ANOMALIES_HISTORY, '-inf', `(${newest - retention}`),
     ]);

@@ -110,8 +110,11 @@ export interface Store {
   /** Keys matching a glob (`*` only); for schema migration and debugging, not hot paths. */
   torusKeys(pattern: string): Promise<string[]>;
 
-  /** Replaces the current anomaly list and appends the same records to the history. */
-  recordAnomalies(current: ReadonlyArray<AnomalyRecord>, historyRetentionSeconds: number): Promise<void>;
+  /**
+   * Replaces the current anomaly list and appends the same records to the history; `carried` records
+   * (recorded in an earlier cycle, still current) join the current list without entering the history again.
+   */
+  recordAnomalies(current: ReadonlyArray<AnomalyRecord>, historyRetentionSeconds: number, carried?: ReadonlyArray<AnomalyRecord>): Promise<void>;
   currentAnomalies(): Promise<AnomalyRecord[]>;
   anomalyHistory(query: HistoryQuery): Promise<AnomalyRecord[]>;
 

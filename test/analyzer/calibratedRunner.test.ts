@@ -82,9 +82,12 @@ describe.each(backends)('calibrated analysis over the $name store', (backend) =>
     const current = await store.currentAnomalies();
     expect(current.map((a) => [a.metric, a.episode, a.flagged])).toEqual([['svc.jump', episode, false]]);
 
-    // A cycle with no new point judges nothing again.
+    // A cycle with no new point judges nothing again: the episode stays listed, the history does not grow.
+    const recorded = (await store.anomalyHistory({ metric: 'svc.jump' })).length;
     await cycle(now + 50);
-    expect(await store.currentAnomalies()).toEqual([]);
+    expect((await store.currentAnomalies()).map((a) => a.episode)).toEqual([episode]);
+    expect(await store.anomalyHistory({ metric: 'svc.jump' })).toHaveLength(recorded);
+    expect(pages).toHaveLength(1);
     const [context] = await store.readMetricState('context', ['svc.jump']);
     expect(context!.length).toBeGreaterThan(0);
     await store.close();

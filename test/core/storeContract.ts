@@ -144,6 +144,10 @@ export function storeContract(name: string, h: ContractHarness): void {
       expect((await s.anomalyHistory({ metric: 'a' })).map((r) => r.metric)).toEqual(['a']);
       expect(await s.anomalyHistory({ until: now - 1 })).toEqual([]);
       expect(await s.anomalyHistory({ limit: 1 })).toHaveLength(1);
+      // Carried records stay current without entering the history twice.
+      await s.recordAnomalies([anomaly('c', now)], 50, [hist[0]]);
+      expect((await s.currentAnomalies()).map((r) => r.metric)).toEqual(['c', hist[0].metric]);
+      expect((await s.anomalyHistory({})).map((r) => r.metric).sort()).toEqual(['a', 'b', 'c']);
       await s.recordAnomalies([], 50);
       expect(await s.currentAnomalies()).toEqual([]);
       await s.close();

@@ -52,7 +52,7 @@ export function analyzerBenchCommand(): Command {
         const cycles: CycleReport[] = [];
         const warming: CycleReport[] = [];
         try {
-          // New metrics first learn from their windows, a tenth of each chunk per cycle: those cycles
+          // New metrics first learn from their windows, 50 of each chunk per cycle: those cycles
           // are reported apart, and the steady cycle is timed once every metric has warmed up.
           for (let w = 0; w < 20; w++) {
             progress('bench analyzer warm-up cycles', w, 20);
