@@ -47,7 +47,12 @@ export interface MetricOutcome {
 }
 
 /** Reasons a metric was not judged: the §6.2 exceptions plus what the store or detectors said. */
-export type SkipReason = 'TooShort' | 'Stale' | 'Boring' | 'Missing' | 'Undecodable' | 'DetectorError';
+/**
+ * `Failed`: a detector threw something other than "cannot judge" (a bug, or input no detector
+ * expected): counted for that metric, the rest of the chunk goes on. `Timeout`: the chunk's worker
+ * did not answer in time and was replaced; every metric of the chunk counts.
+ */
+export type SkipReason = 'TooShort' | 'Stale' | 'Boring' | 'Missing' | 'Undecodable' | 'DetectorError' | 'Failed' | 'Timeout';
 
 export interface ChunkResult {
   readonly id: number;
@@ -60,6 +65,8 @@ export interface ChunkResult {
   readonly detectMs: number;
   /** New metrics that learned from their window this cycle (calibrated presets). */
   readonly warmedUp: number;
+  /** The first `Failed` metric and what its detector threw, for the cycle's log. */
+  readonly failure?: string;
   /** State to store back: [metric index, bytes]; context only where an hour closed. */
   readonly calibration: Array<[number, Uint8Array]>;
   readonly context: Array<[number, Uint8Array]>;
@@ -111,6 +118,7 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
   // New metrics learn from their window, at most WARM_UPS_PER_CHUNK per chunk and cycle, so a cold
   // start of many stays bounded (the rest judge against the reference tail until their turn).
   const warmUpBudget = WARM_UPS_PER_CHUNK;
+  let failure: string | undefined;
   let warmUps = warmUpBudget;
   for (let i = 0; i < req.names.length; i++) {
     const len = req.offsets[2 * i + 1];
@@ -134,8 +142,16 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
       context ??= hours.history(series.timestamps[series.timestamps.length - 1]);
     }
     if (calibrated) state = MetricState.decode(unpacked(req.calibration, i), signature, preset.detectors.length);
-    const a = analyzeSeries(series.timestamps, series.values, { preset, rules, now: req.now, metric: req.names[i], context, lazy: true, state, warmUp: state !== undefined && needsWarmUp(state) && warmUps-- > 0 });
-    detectMs += performance.now() - t1;
+    let a;
+    try {
+      a = analyzeSeries(series.timestamps, series.values, { preset, rules, now: req.now, metric: req.names[i], context, lazy: true, state, warmUp: state !== undefined && needsWarmUp(state) && warmUps-- > 0 });
+    } catch (err) {
+      count('Failed');
+      failure ??= `${req.names[i]}: ${(err as Error).message}`;
+      continue;
+    } finally {
+      detectMs += performance.now() - t1;
+    }
     if (EXCEPTION_VERDICTS.has(a.verdict)) { count(a.verdict as SkipReason); continue; }
     if (a.error) { count('DetectorError'); continue; }
     analyzed++;
@@ -151,5 +167,7 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
     });
     for (const [name, vote] of Object.entries(a.votes ?? {})) if (vote === true) breakdown[name] = (breakdown[name] ?? 0) + 1;
   }
-  return { id: req.id, anomalies, analyzed, exceptions, breakdown, decodeMs, detectMs, warmedUp: warmUpBudget - Math.max(0, warmUps), calibration, context: contexts };
+  return {
+    id: req.id, anomalies, analyzed, exceptions, breakdown, decodeMs, detectMs, warmedUp: warmUpBudget - Math.max(0, warmUps), calibration, context: contexts, failure,
+  };
 }

@@ -75,7 +75,7 @@ export class AnalyzerRunner {
     // Functions from a config cannot cross into worker threads: custom detectors run on the main thread.
     const custom = Object.keys(config.analyzer.customDetectors).length > 0;
     const workers = custom ? 0 : (opts.workers ?? config.analyzer.workers ?? os.availableParallelism());
-    this.pool = workers > 0 ? new WorkerPool(workers, this.preset.name, this.rules) : undefined;
+    this.pool = workers > 0 ? new WorkerPool(workers, this.preset.name, this.rules, config.analyzer.chunkTimeout * 1000) : undefined;
     // A metric is judged once a cycle, so the cycle interval is the step episodes are measured in.
     this.episodeOptions = episodeOptionsForStep(
       config.analyzer.interval,
@@ -146,6 +146,7 @@ export class AnalyzerRunner {
       analyzed += r.analyzed;
       decodeMs += r.decodeMs;
       warmedUp += r.warmedUp;
+      if (r.failure) this.opts.log.warn(`analysis failed for some metrics (counted as exceptions): ${r.failure}`);
       detectMs += r.detectMs;
       for (const [k, v] of Object.entries(r.exceptions)) exceptions[k as SkipReason] = (exceptions[k as SkipReason] ?? 0) + v!;
       for (const [k, v] of Object.entries(r.breakdown)) breakdown[k] = (breakdown[k] ?? 0) + v;

@@ -5,53 +5,95 @@ import type { AnalyzerRules } from './rules.js';
 
 type Reply = { ok: true; result: ChunkResult } | { ok: false; id: number; error: string };
 
-/** A fixed set of worker threads, each handed one chunk at a time (least busy first). */
-export class WorkerPool {
-  private readonly workers: Array<{ worker: Worker; busy: number }> = [];
-  private readonly pending = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
+interface Pending {
+  readonly req: ChunkRequest;
+  readonly resolve: (r: ChunkResult) => void;
+  readonly reject: (e: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
 
-  constructor(size: number, presetName: string, rules: AnalyzerRules) {
-    const entry = threadEntry('worker', import.meta.url);
+interface Slot {
+  worker: Worker;
+  readonly pending: Map<number, Pending>;
+}
+
+/**
+ * A fixed set of worker threads, each handed one chunk at a time (least busy first). A chunk that
+ * does not come back within `timeoutMs` (a detector that never ends on some input) costs its worker:
+ * the thread is terminated and replaced, and every chunk it held is answered with all its metrics
+ * counted as `Timeout`, so the cycle goes on.
+ */
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly entry = threadEntry('worker', import.meta.url);
+
+  constructor(size: number, private readonly presetName: string, private readonly rules: AnalyzerRules, private readonly timeoutMs: number) {
     for (let i = 0; i < size; i++) {
-      const workerData = { presetName, rules };
-      const worker = new Worker(entry, { workerData });
-      const slot = { worker, busy: 0 };
-      worker.on('message', (reply: Reply) => {
-        slot.busy--;
-        const id = reply.ok ? reply.result.id : reply.id;
-        const p = this.pending.get(id);
-        this.pending.delete(id);
-        if (!p) return;
-        if (reply.ok) p.resolve(reply.result);
-        else p.reject(new Error(`analyzer worker failed: ${reply.error}`));
-      });
-      worker.on('error', (err) => {
-        for (const p of this.pending.values()) p.reject(err);
-        this.pending.clear();
-      });
-      this.workers.push(slot);
+      const slot: Slot = { worker: undefined as unknown as Worker, pending: new Map() };
+      this.spawn(slot);
+      this.slots.push(slot);
     }
   }
 
   get size(): number {
-    return this.workers.length;
+    return this.slots.length;
   }
 
   /** Chunks currently queued or running across all workers. */
   get inFlight(): number {
-    return this.pending.size;
+    return this.slots.reduce((n, s) => n + s.pending.size, 0);
   }
 
   run(req: ChunkRequest): Promise<ChunkResult> {
-    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
-    slot.busy++;
+    const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     return new Promise((resolve, reject) => {
-      this.pending.set(req.id, { resolve, reject });
+      const timer = setTimeout(() => this.timedOut(slot), this.timeoutMs);
+      slot.pending.set(req.id, { req: { ...req, bytes: new Uint8Array(0), offsets: new Int32Array(0) }, resolve, reject, timer });
       slot.worker.postMessage(req, [req.bytes.buffer as ArrayBuffer, req.offsets.buffer as ArrayBuffer]);
     });
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    for (const slot of this.slots) for (const p of slot.pending.values()) clearTimeout(p.timer);
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
+
+  private spawn(slot: Slot): void {
+    const worker = new Worker(this.entry, { workerData: { presetName: this.presetName, rules: this.rules } });
+    worker.on('message', (reply: Reply) => {
+      const id = reply.ok ? reply.result.id : reply.id;
+      const p = slot.pending.get(id);
+      if (!p) return;
+      slot.pending.delete(id);
+      clearTimeout(p.timer);
+      if (reply.ok) p.resolve(reply.result);
+      else p.reject(new Error(`analyzer worker failed: ${reply.error}`));
+    });
+    worker.on('error', (err) => {
+      for (const p of slot.pending.values()) {
+        clearTimeout(p.timer);
+        p.reject(err);
+      }
+      slot.pending.clear();
+    });
+    slot.worker = worker;
+  }
+
+  private timedOut(slot: Slot): void {
+    const stuck = slot.worker;
+    for (const p of slot.pending.values()) {
+      clearTimeout(p.timer);
+      p.resolve(timeoutResult(p.req, this.timeoutMs));
+    }
+    slot.pending.clear();
+    this.spawn(slot);
+    void stuck.terminate();
+  }
+}
+
+function timeoutResult(req: ChunkRequest, timeoutMs: number): ChunkResult {
+  return {
+    id: req.id, anomalies: [], analyzed: 0, exceptions: { Timeout: req.names.length }, breakdown: {}, decodeMs: 0, detectMs: 0,
+    warmedUp: 0, calibration: [], context: [], failure: `${req.names.length} metrics from ${req.names[0]}: no answer within ${timeoutMs / 1000} s`,
+  };
 }

@@ -105,6 +105,11 @@ export const configSchema = z.object({
     boredomSetSize: z.number().int().positive().default(1),
     consensus: z.number().int().positive().default(6),
     secondOrder: z.boolean().default(false),
+    /**
+     * Seconds a worker thread may take over one chunk of 500 metrics (normally well under one) before
+     * it is replaced and the chunk's metrics are counted as `Timeout`: no input can stall the analyzer.
+     */
+    chunkTimeout: z.number().positive().default(60),
     historyRetention: z.number().int().positive().default(30 * 86400),
     /** Seconds without a detection that end an episode (at least 3 cycles). */
     episodeGap: z.number().nonnegative().default(600),
