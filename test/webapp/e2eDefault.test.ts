@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKale, type RunningKale } from '../support/kaleCli.js';
+import { seriousViolations } from './axe.js';
 import { launchChromium, pixelsOfColour, screenshot } from './browser.js';
 import { SPIKED, flagged, seededDataDir, sendSpikes, startArgs, watchedPage } from './kale.js';
 
@@ -160,6 +161,52 @@ describe('webapp in Chromium on the default configuration', () => {
     expect(narrowest).toBeGreaterThan(40);
     await page.click('text=Each service’s status document'); // folded again for the README's picture
     await screenshot(page, 'status');
+    expect(problems).toEqual([]);
+  });
+
+  it('has no serious or critical accessibility violations on any page (axe-core)', async () => {
+    for (const [route, ready] of [
+      ['#/anomalies', '[data-testid=chart-1h] canvas'], ['#/explore?metric=web.checkout.latency', '[data-testid=explore-chart] canvas'],
+      ['#/similar?metric=web.checkout.latency', '[data-testid=similar-result]'], ['#/status', '[data-testid=health]'],
+    ]) {
+      await page.goto(`${base}/${route}`);
+      await page.waitForSelector(ready);
+      expect(await seriousViolations(page), route).toEqual([]);
+    }
+    await page.goto(`${base}/#/similar`);
+    await page.click('button:text-is("Draw a shape")');
+    expect(await seriousViolations(page), 'Similar, drawing').toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('works by keyboard: Tab reaches the filter and the list with a visible focus, ↓ moves, Enter follows a detail link', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForSelector('[data-testid=chart-1h] canvas');
+    /** The focused element's name as a screen reader would say it, and whether a focus ring is drawn. */
+    const focused = () => page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const name = el.getAttribute('aria-label') ?? (el.closest('label')?.textContent || el.textContent || '').trim();
+      return { name, ring: getComputedStyle(el).outlineStyle !== 'none' && parseFloat(getComputedStyle(el).outlineWidth) >= 2 };
+    });
+    const stops: string[] = [];
+    for (let i = 0; i < 10 && stops.at(-1) !== 'Anomalous metrics (↑/↓ to move)'; i++) {
+      await page.keyboard.press('Tab');
+      const f = await focused();
+      expect(f.ring, f.name).toBe(true);
+      stops.push(f.name);
+    }
+    expect(stops).toEqual(['Anomalies', 'Explore', 'Similar', 'Status', 'Filter metrics', 'auto-refresh', 'Anomalous metrics (↑/↓ to move)']);
+    const rows = page.locator('[data-testid=anomaly-row]');
+    const first = await page.textContent('[data-testid=anomaly-detail] h2');
+    expect(await rows.nth(0).locator('.m').textContent()).toBe(first);
+    await page.keyboard.press('ArrowDown');
+    const second = await rows.nth(1).locator('.m').textContent();
+    await expect.poll(() => page.textContent('[data-testid=anomaly-detail] h2')).toBe(second);
+    expect(await page.getAttribute('[role=listbox]', 'aria-activedescendant')).toBe('anomaly-1');
+    // On from the list into the detail's links, and Enter on "Explore" opens the selected metric.
+    for (let i = 0; i < 5 && (await focused()).name !== 'Explore'; i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await exploring(second!);
     expect(problems).toEqual([]);
   });
 

@@ -58,7 +58,10 @@ export async function flagged(webapp: string, names: string[]): Promise<void> {
  * `problems`, so a test can end with `expect(problems).toEqual([])`.
  */
 export async function watchedPage(browser: Browser, viewport = { width: 1400, height: 850 }): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport });
+  // A context of its own (not browser.newPage's), which axe-core needs to scan the page.
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on('close', () => void context.close());
   const problems: string[] = [];
   page.on('console', (m) => {
     // The tests' own pixel probes (getImageData) draw this hint from Chromium; the page reads no pixels.

@@ -7,13 +7,18 @@ interface Props<T> {
   renderRow: (item: T, index: number) => ReactNode;
   /** Rows drawn beyond the visible ones, so fast scrolling shows no gaps. */
   overscan?: number;
+  /** The list's accessible name. */
+  label: string;
+  /** Prefix of the rows' element ids, unique on the page. */
+  id: string;
 }
 
 /**
  * Renders only the rows in view (plus overscan) inside one tall spacer, so 10,000 anomalies cost the
- * same to draw as 30. Keeps the selected row in view when it changes.
+ * same to draw as 30. Keeps the selected row in view when it changes. It is one tab stop, a listbox
+ * whose selected option screen readers follow (aria-activedescendant); the page moves the selection.
  */
-export function VirtualList<T>({ items, rowHeight, selected, renderRow, overscan = 10 }: Props<T>) {
+export function VirtualList<T>({ items, rowHeight, selected, renderRow, overscan = 10, label, id }: Props<T>) {
   const box = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 600 });
   useEffect(() => {
@@ -36,10 +41,17 @@ export function VirtualList<T>({ items, rowHeight, selected, renderRow, overscan
   const last = Math.min(items.length, Math.ceil((view.top + view.height) / rowHeight) + overscan);
   const rows: ReactNode[] = [];
   for (let i = first; i < last; i++) {
-    rows.push(<div key={i} className="vrow" style={{ top: i * rowHeight, height: rowHeight }}>{renderRow(items[i], i)}</div>);
+    rows.push(
+      <div key={i} id={`${id}-${i}`} className="vrow" role="option" aria-selected={i === selected} style={{ top: i * rowHeight, height: rowHeight }}>
+        {renderRow(items[i], i)}
+      </div>,
+    );
   }
   return (
-    <div className="vlist" ref={box} role="listbox" onScroll={(e) => setView({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })}>
+    <div
+      className="vlist" ref={box} role="listbox" aria-label={label} tabIndex={0}
+      aria-activedescendant={selected >= 0 && selected < items.length ? `${id}-${selected}` : undefined}
+      onScroll={(e) => setView({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })}>
       <div style={{ height: items.length * rowHeight, position: 'relative' }}>{rows}</div>
     </div>
   );

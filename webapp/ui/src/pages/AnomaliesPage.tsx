@@ -92,10 +92,12 @@ function CurrentAnomalies() {
           items={shown}
           rowHeight={ROW}
           selected={selected}
+          label="Anomalous metrics (↑/↓ to move)"
+          id="anomaly"
           renderRow={(a, i) => {
             const { yes, judged } = voteCount(a.votes);
             return (
-              <div className={`arow${i === selected ? ' selected' : ''}`} role="option" aria-selected={i === selected} data-testid="anomaly-row" onClick={() => setSelectedMetric(a.metric)}>
+              <div className={`arow${i === selected ? ' selected' : ''}`} data-testid="anomaly-row" onClick={() => setSelectedMetric(a.metric)}>
                 <span className="m" title={a.metric}>{a.metric}</span>
                 <span className="v">{num(a.value)}</span>
                 <span className="t" title={utc(a.timestamp)}>{ago(a.timestamp)}</span>

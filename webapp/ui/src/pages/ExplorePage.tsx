@@ -70,7 +70,7 @@ function MetricView({ metric, from, until, setRange }: MetricViewProps) {
     <section className="detail" data-testid="explore-detail">
       <h2 className="metric-name">{metric}</h2>
       <div className="toolbar">
-        {RANGES.map((r) => <button key={r} type="button" className={from === r && until === 'now' ? 'on' : ''} onClick={() => setRange(r, 'now')}>{r.slice(1)}</button>)}
+        {RANGES.map((r) => <button key={r} type="button" className={from === r && until === 'now' ? 'on' : ''} aria-pressed={from === r && until === 'now'} onClick={() => setRange(r, 'now')}>{r.slice(1)}</button>)}
         <label>from <input value={from} onChange={(e) => setRange(e.target.value, until)} aria-label="from" /></label>
         <label>until <input value={until} onChange={(e) => setRange(from, e.target.value)} aria-label="until" /></label>
         <a href={href('similar', { metric })}>Find similar shapes</a>

@@ -43,8 +43,8 @@ export function SimilarPage({ initialMetric }: { initialMetric: string | null })
     <div className="similar" data-testid="similar-page">
       <form className="toolbar" onSubmit={(e) => { e.preventDefault(); void search(); }}>
         <span className="tabs">
-          <button type="button" className={mode === 'metric' ? 'on' : ''} onClick={() => setMode('metric')}>By metric</button>
-          <button type="button" className={mode === 'draw' ? 'on' : ''} onClick={() => setMode('draw')}>Draw a shape</button>
+          <button type="button" className={mode === 'metric' ? 'on' : ''} aria-pressed={mode === 'metric'} onClick={() => setMode('metric')}>By metric</button>
+          <button type="button" className={mode === 'draw' ? 'on' : ''} aria-pressed={mode === 'draw'} onClick={() => setMode('draw')}>Draw a shape</button>
         </span>
         {mode === 'metric' && <input placeholder="metric name" value={metric} onChange={(e) => setMetric(e.target.value)} aria-label="metric" size={30} />}
         <select value={opts.scorer} onChange={(e) => setOpts({ ...opts, scorer: e.target.value })} aria-label="scorer">
