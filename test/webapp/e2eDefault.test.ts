@@ -34,6 +34,12 @@ describe('webapp in Chromium on the default configuration', () => {
     await kale?.stop();
   });
 
+  /** The episode of a metric's current anomaly, from the API. */
+  async function episodeOf(metric: string): Promise<string> {
+    const { anomalies } = await (await fetch(`${base}/api/anomalies?q=${encodeURIComponent(metric)}`)).json() as { anomalies: Array<{ metric: string; episode: string }> };
+    return anomalies.find((a) => a.metric === metric)!.episode;
+  }
+
   /** The header, the metric's name and its chart are on the page: the app did not unmount. */
   async function exploring(metric: string): Promise<void> {
     await page.waitForSelector('[data-testid=explore-chart] canvas');
@@ -129,6 +135,23 @@ describe('webapp in Chromium on the default configuration', () => {
     expect(problems).toEqual([]);
   });
 
+  it("links an anomaly's detail to its episode's history, every record of the episode listed", async () => {
+    await page.goto(`${base}/`);
+    await page.locator('[data-testid=anomaly-row]', { hasText: 'web.search.errors' }).click();
+    await page.locator('[data-testid=episode-link]').click();
+    expect(new URL(page.url()).hash).toMatch(/^#\/anomalies\?episode=web\.search\.errors%40\d+$/);
+    await page.waitForSelector('[data-testid=episode-row]');
+    expect(await page.textContent('[data-testid=episode-history] h2')).toBe('Episode of web.search.errors');
+    const states = await page.locator('[data-testid=episode-row] td:last-child').allTextContents();
+    expect(states[0]).toBe('flagged');
+    expect(states.every((s) => s === 'flagged' || s === 'continues')).toBe(true);
+    // Each row opens that record's detail.
+    await page.locator('[data-testid=episode-row] a').first().click();
+    await page.waitForSelector('[data-testid=anomaly-detail] [data-testid=chart-1h] canvas');
+    expect(await page.textContent('[data-testid=anomaly-detail] h2')).toBe('web.search.errors');
+    expect(problems).toEqual([]);
+  });
+
   it("keeps the Similar page's search button on the toolbar's one line at 1400 px", async () => {
     await page.goto(`${base}/#/similar`);
     const search = (await page.locator('button[type=submit]').boundingBox())!;
@@ -168,6 +191,7 @@ describe('webapp in Chromium on the default configuration', () => {
     for (const [route, ready] of [
       ['#/anomalies', '[data-testid=chart-1h] canvas'], ['#/explore?metric=web.checkout.latency', '[data-testid=explore-chart] canvas'],
       ['#/similar?metric=web.checkout.latency', '[data-testid=similar-result]'], ['#/status', '[data-testid=health]'],
+      [`#/anomalies?episode=${encodeURIComponent(await episodeOf('web.search.errors'))}`, '[data-testid=episode-row]'],
     ]) {
       await page.goto(`${base}/${route}`);
       await page.waitForSelector(ready);

@@ -6,7 +6,7 @@ import { badRequest } from './httpError.js';
  * Query-parameter readers: each returns a typed value or throws a 400 naming the parameter, so a
  * route's first lines say exactly what it accepts.
  */
-type Source = Record<string, unknown>;
+export type Source = Record<string, unknown>;
 
 function raw(src: Source, name: string): string | undefined {
   const v = src[name];

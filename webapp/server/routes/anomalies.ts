@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type { AnomalyRecord } from '../../../core/store/store.js';
 import type { WebappDeps } from '../deps.js';
-import { optionalEnum, optionalInt, optionalString, optionalTime, query } from '../params.js';
+import { badRequest } from '../httpError.js';
+import { optionalEnum, optionalInt, optionalString, optionalTime, query, type Source } from '../params.js';
 import { ResponseCache } from '../responseCache.js';
 
 /** How stale the current list may be: well under the analyzer's cycle. */
@@ -36,8 +37,20 @@ const ORDER: Record<(typeof SORTS)[number], (a: AnomalyRecord, b: AnomalyRecord)
 };
 
 /**
+ * `episode=METRIC@START`: an episode's id as the analyzer writes it in each record (the metric and the
+ * timestamp of the episode's first point).
+ */
+function optionalEpisode(q: Source): { id: string; metric: string; start: number } | undefined {
+  const id = optionalString(q, 'episode', 1100);
+  if (id === undefined) return undefined;
+  const m = /^(.+)@(\d{1,12})$/.exec(id);
+  if (!m) throw badRequest(`episode: expected METRIC@TIMESTAMP, as in a record's episode, got "${id.slice(0, 50)}"`);
+  return { id, metric: m[1], start: Number(m[2]) };
+}
+
+/**
  * `GET /api/anomalies?q=&sort=&limit=&view=records|compact` (the analyzer's last cycle) and
- * `GET /api/anomalies/history?from=&until=&metric=&limit=`.
+ * `GET /api/anomalies/history?from=&until=&metric=&episode=&limit=`.
  */
 export function anomaliesRoutes({ store }: WebappDeps): Router {
   const cache = new ResponseCache(CURRENT_TTL_MS);
@@ -61,12 +74,21 @@ export function anomaliesRoutes({ store }: WebappDeps): Router {
   r.get('/api/anomalies/history', async (req, res) => {
     const q = query(req);
     const now = Date.now() / 1000;
-    const from = optionalTime(q, 'from', now);
+    let from = optionalTime(q, 'from', now);
     const until = optionalTime(q, 'until', now);
-    const metric = optionalString(q, 'metric', 1000)?.replace(/^metrics\./, '');
+    let metric = optionalString(q, 'metric', 1000)?.replace(/^metrics\./, '');
     const limit = optionalInt(q, 'limit', 1, 100_000) ?? 1000;
-    const anomalies = await store.anomalyHistory({ from, until, metric, limit });
-    res.json({ anomalies });
+    const episode = optionalEpisode(q);
+    if (!episode) {
+      res.json({ anomalies: await store.anomalyHistory({ from, until, metric, limit }) });
+      return;
+    }
+    if (metric !== undefined && metric !== episode.metric) throw badRequest(`episode: belongs to ${episode.metric.slice(0, 200)}, not to metric ${metric.slice(0, 200)}`);
+    metric = episode.metric;
+    // Every record of an episode is detected at or after the episode's first point.
+    from ??= episode.start;
+    const records = await store.anomalyHistory({ from, until, metric, limit: 100_000 });
+    res.json({ anomalies: records.filter((a) => a.episode === episode.id).slice(0, limit) });
   });
   return r;
 }

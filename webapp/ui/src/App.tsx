@@ -16,7 +16,7 @@ export function App() {
         <nav>{PAGES.map(([id, label]) => <a key={id} href={href(id)} className={page === id ? 'on' : ''}>{label}</a>)}</nav>
       </header>
       <main>
-        {page === 'anomalies' && <AnomaliesPage metric={metric} at={params.get('at')} />}
+        {page === 'anomalies' && <AnomaliesPage metric={metric} at={params.get('at')} episode={params.get('episode')} />}
         {page === 'explore' && <ExplorePage initialMetric={metric} range={{ from: params.get('from'), until: params.get('until') }} />}
         {page === 'similar' && <SimilarPage initialMetric={metric} />}
         {page === 'status' && <StatusPage />}

@@ -17,6 +17,8 @@ export type Point = [number, number];
 export interface AnomalyRecord {
   metric: string; timestamp: number; value: number; preset: string; score: number; episode: string;
   votes: Record<string, Vote>; detectedAt?: number;
+  /** false: the row continues an incident that already paged; absent or true: flagged. */
+  flagged?: boolean;
 }
 
 export interface Collection { id: string; title: string; description: string; metric: string; points: Point[]; createdAt: number }
@@ -96,8 +98,10 @@ export const api = {
       rows: r.rows.map(([metric, timestamp, value, score, votes, preset]) => ({ metric, timestamp, value, score, votes, preset: r.presets[preset] })),
     };
   },
-  history: (params: { metric: string; from?: string; until?: string; limit?: number }) =>
+  history: (params: { metric?: string; episode?: string; from?: string; until?: string; limit?: number }) =>
     call<{ anomalies: AnomalyRecord[] }>(`api/anomalies/history?${qs(params)}`),
+  /** The current list's full records whose name contains `q` (the compact list leaves out episodes). */
+  currentRecords: (q: string) => call<{ anomalies: AnomalyRecord[] }>(`api/anomalies?${qs({ q })}`),
   metrics: (q: string) => call<{ total: number; metrics: string[] }>(`api/metrics?${qs({ q, limit: 200 })}`),
   series: (metric: string, from?: string, until?: string) => call<{ metric: string; points: Point[] }>(`api/series?${qs({ metric, from, until })}`),
   torus: (params: { stat: string; interval: string; start: string; end: string }) =>

@@ -6,6 +6,7 @@ import { SendDataHint } from '../components/SendDataHint.js';
 import { VirtualList } from '../components/VirtualList.js';
 import { ago, duration, num, utc, voteCount } from '../format.js';
 import { href } from '../route.js';
+import { EpisodeHistory } from './EpisodeHistory.js';
 
 const ROW = 34;
 const REFRESH_MS = 15_000;
@@ -13,9 +14,11 @@ const LINE: ChartSeries[] = [{ label: 'value', color: '#5fb3f9' }, { label: 'ano
 
 /**
  * The anomalies of the analyzer's last cycle: a keyboard-driven list beside the selected metric's
- * charts. With `at` (a link from Explore's markers), one recorded anomaly of `metric` instead.
+ * charts. With `at` (a link from Explore's markers), one recorded anomaly of `metric` instead; with
+ * `episode`, every record of that episode.
  */
-export function AnomaliesPage({ metric, at }: { metric: string | null; at: string | null }) {
+export function AnomaliesPage({ metric, at, episode }: { metric: string | null; at: string | null; episode: string | null }) {
+  if (episode) return <EpisodeHistory episode={episode} />;
   return metric && at ? <PastAnomaly metric={metric} at={Number(at)} /> : <CurrentAnomalies />;
 }
 
@@ -35,7 +38,7 @@ function PastAnomaly({ metric, at }: { metric: string; at: number }) {
   if (record === undefined) return <p className="loading">Loading the anomaly…</p>;
   if (record === null) return <>{back}<p>No anomaly of <span className="metric-name">{metric}</span> was recorded at {utc(at)} (the history keeps them for a limited time).</p></>;
   const row: AnomalyRow = { metric: record.metric, timestamp: record.timestamp, value: record.value, score: record.score, preset: record.preset, votes: '' };
-  return <div className="past-anomaly">{back}<AnomalyDetail anomaly={row} votes={record.votes} /></div>;
+  return <div className="past-anomaly">{back}<AnomalyDetail anomaly={row} votes={record.votes} episode={record.episode} /></div>;
 }
 
 function CurrentAnomalies() {
@@ -113,7 +116,24 @@ function CurrentAnomalies() {
   );
 }
 
-function AnomalyDetail({ anomaly, votes }: { anomaly: AnomalyRow; votes: Record<string, Vote> }) {
+/** The episode a current row belongs to: the compact list leaves it out, the full record has it. */
+function useEpisode(anomaly: AnomalyRow, known: string | undefined): string | undefined {
+  const [found, setFound] = useState<string | undefined>(known);
+  useEffect(() => {
+    if (known) return setFound(known);
+    let live = true;
+    setFound(undefined);
+    api.currentRecords(anomaly.metric).then(
+      (r) => live && setFound(r.anomalies.find((a) => a.metric === anomaly.metric && a.timestamp === anomaly.timestamp)?.episode),
+      () => {},
+    );
+    return () => { live = false; };
+  }, [anomaly.metric, anomaly.timestamp, known]);
+  return found;
+}
+
+function AnomalyDetail({ anomaly, votes, episode: known }: { anomaly: AnomalyRow; votes: Record<string, Vote>; episode?: string }) {
+  const episode = useEpisode(anomaly, known);
   const [points, setPoints] = useState<Point[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -136,6 +156,7 @@ function AnomalyDetail({ anomaly, votes }: { anomaly: AnomalyRow; votes: Record<
         value <b>{num(anomaly.value)}</b> at {utc(anomaly.timestamp)} · score {anomaly.score.toFixed(2)} · preset {anomaly.preset}
         {' · '}<a href={href('similar', { metric: anomaly.metric })}>Find similar shapes</a>
         {' · '}<a href={href('explore', { metric: anomaly.metric })}>Explore</a>
+        {episode && <>{' · '}<a href={href('anomalies', { episode })} data-testid="episode-link">Episode history</a></>}
       </p>
       <Votes votes={votes} />
       {error && <p className="error" role="alert">{error}</p>}
