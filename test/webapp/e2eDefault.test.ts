@@ -249,6 +249,11 @@ describe('webapp in Chromium on the default configuration', () => {
       const detail = await (await phone.page.$('section.detail'))?.boundingBox();
       if (detail) expect(detail.width, route).toBeGreaterThan(300);
     }
+    // Similar's drawing pad and its Clear button fit too.
+    await phone.page.goto(`${base}/#/similar`);
+    await phone.page.click('button:text-is("Draw a shape")');
+    const clear = (await phone.page.locator('button:text-is("Clear")').boundingBox())!;
+    expect(clear.x + clear.width).toBeLessThanOrEqual(390);
     expect(phone.problems).toEqual([]);
     await phone.page.close();
   });

@@ -30,7 +30,9 @@ export function EpisodeHistory({ episode }: { episode: string }) {
       {records && records.length > 0 && (
         <>
           <p className="muted">
-            {records.length} {records.length === 1 ? 'record' : 'records'} from {utc(records[0].timestamp)} to {utc(records[records.length - 1].timestamp)} ({ago(records[records.length - 1].timestamp)}).
+            {records.length === 1
+              ? `1 record, at ${utc(records[0].timestamp)} (${ago(records[0].timestamp)}).`
+              : `${records.length} records from ${utc(records[0].timestamp)} to ${utc(records[records.length - 1].timestamp)} (${ago(records[records.length - 1].timestamp)}).`}{' '}
             A flagged row paged; a row that continues the incident was recorded with it and paged nobody again.
           </p>
           <table className="episode-table">
