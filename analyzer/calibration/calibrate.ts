@@ -96,6 +96,12 @@ export function calibrate(
 ): Calibrated {
   const tails: Array<number | null> = [];
   const judged: number[] = [];
+  // A detector that starts judging late (the weekly one after a week) has little history of its own
+  // while the others have much: it joins the combination once it has seen a quarter as many rows as
+  // the most experienced one (and PRIOR_ROWS), so rare-but-normal events (a count's bursts) are
+  // known to it too. On a new metric all are young, and all judge by the reference tail.
+  const mature = Math.max(PRIOR_ROWS, Math.max(...state.sketches.map((s) => s.total)) / 4);
+  const allYoung = state.sketches.every((s) => s.total < PRIOR_ROWS);
   evidence.forEach((e, i) => {
     if (e === null || !Number.isFinite(e)) {
       tails.push(e === Infinity ? 0 : null);
@@ -104,7 +110,7 @@ export function calibrate(
     }
     const p = calibrated(state.sketches[i], e, referenceTail(e));
     tails.push(p);
-    judged.push(p);
+    if (allYoung || state.sketches[i].total >= mature) judged.push(p);
   });
   // Calibrated tails in, calibrated tail out: the combination is used as it is. Calibrating it once
   // more against the metric's own history made every series flag at the same rate, anomalous or not,
