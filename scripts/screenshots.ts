@@ -57,7 +57,7 @@ async function take(browser: Browser, base: string, shots: Shot[]): Promise<void
       console.log(`wrote ${path.relative(process.cwd(), file)}`);
     }
     if (problems.length) throw new Error(`screenshots: the pages reported problems:\n${problems.join('\n')}`);
-    await page.close();
+    await page.context().close();
   }
 }
 

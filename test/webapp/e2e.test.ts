@@ -56,12 +56,13 @@ describe('webapp in Chromium', () => {
     const selected = () => page.textContent('[role=option][aria-selected=true] [data-testid=anomaly-row] .m');
     const rows = await page.locator('[data-testid=anomaly-row] .m').allTextContents();
     const at = rows.indexOf('web.checkout.latency');
+    // Each key press re-renders the list: wait for it rather than read the old selection.
     await page.keyboard.press('ArrowDown');
-    expect(await selected()).toBe(rows[Math.min(rows.length - 1, at + 1)]);
+    await expect.poll(selected).toBe(rows[Math.min(rows.length - 1, at + 1)]);
     await page.keyboard.press('ArrowUp');
-    expect(await selected()).toBe('web.checkout.latency');
+    await expect.poll(selected).toBe('web.checkout.latency');
     await page.keyboard.press('ArrowUp');
-    expect(await selected()).toBe(rows[Math.max(0, at - 1)]);
+    await expect.poll(selected).toBe(rows[Math.max(0, at - 1)]);
   });
 
   it('renders a metric named like markup as text, and runs nothing', async () => {

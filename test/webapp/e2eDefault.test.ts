@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKale, type RunningKale } from '../support/kaleCli.js';
 import { seriousViolations } from './axe.js';
 import { launchChromium, pixelsOfColour, screenshot } from './browser.js';
-import { SPIKED, flagged, seededDataDir, sendSpikes, startArgs, watchedPage } from './kale.js';
+import { PAST_EPISODE_METRIC, SPIKED, flagged, seededDataDir, sendSpikes, startArgs, watchedPage } from './kale.js';
 
 const ANOMALY_RED: [number, number, number] = [255, 84, 104];
 
@@ -152,6 +152,15 @@ describe('webapp in Chromium on the default configuration', () => {
     expect(problems).toEqual([]);
   });
 
+  it('shows an incident that paged once: its first row flagged, the rows that continued it "continues"', async () => {
+    const { anomalies } = await (await fetch(`${base}/api/anomalies/history?metric=${PAST_EPISODE_METRIC}&from=-1d`)).json() as { anomalies: Array<{ episode: string }> };
+    await page.goto(`${base}/#/anomalies?episode=${encodeURIComponent(anomalies[0].episode)}`);
+    await page.waitForSelector('[data-testid=episode-row]');
+    expect(await page.locator('[data-testid=episode-row] td:last-child').allTextContents()).toEqual(['flagged', 'continues', 'continues']);
+    expect(await page.textContent('[data-testid=episode-history]')).toMatch(/3 records from .* to .*\. A flagged row paged/);
+    expect(problems).toEqual([]);
+  });
+
   it("keeps the Similar page's search button on the toolbar's one line at 1400 px", async () => {
     await page.goto(`${base}/#/similar`);
     const search = (await page.locator('button[type=submit]').boundingBox())!;
@@ -255,7 +264,7 @@ describe('webapp in Chromium on the default configuration', () => {
     const clear = (await phone.page.locator('button:text-is("Clear")').boundingBox())!;
     expect(clear.x + clear.width).toBeLessThanOrEqual(390);
     expect(phone.problems).toEqual([]);
-    await phone.page.close();
+    await phone.page.context().close();
   });
 });
 

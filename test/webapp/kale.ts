@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { AnomalyRecord } from '../../core/store/store.js';
 import { configSchema, type TorusSchemaConfig } from '../../core/config/schema.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import { openSender } from '../../utils/senders/openSender.js';
@@ -21,6 +22,7 @@ export async function seededDataDir(schemas?: TorusSchemaConfig[]): Promise<stri
   const store = EmbeddedStore.open(dir);
   const now = Math.floor(Date.now() / 1000);
   await seedStore(store, NAMES, 0, now);
+  await store.recordAnomalies(pastEpisode(now), 30 * 86400);
   if (schemas) await seedTorus(store, schemas, 'web.checkout.latency', daySeries(now, 1, false), now);
   await importShapes(configSchema.parse({ dataDir: dir }), store);
   await store.close();
@@ -28,15 +30,27 @@ export async function seededDataDir(schemas?: TorusSchemaConfig[]): Promise<stri
   return dir;
 }
 
+/** The metric of a past incident in the history: it paged at its first row, and two rows continued it. */
+export const PAST_EPISODE_METRIC = NAMES[3];
+
+/** That incident's records, as the calibrated analyzer writes them (`flagged: false` on the rows that continue it). */
+function pastEpisode(now: number): AnomalyRecord[] {
+  const start = Math.floor(now / 60) * 60 - 7200;
+  return [0, 60, 120].map((offset, i) => ({
+    metric: PAST_EPISODE_METRIC, timestamp: start + offset, value: 700 - 100 * i, preset: 'default', votes: {}, score: i ? 0 : 0.8,
+    episode: `${PAST_EPISODE_METRIC}@${start}`, detectedAt: start + offset + 5, flagged: i === 0,
+  }));
+}
+
 /**
- * `kale start` on ephemeral ports with a 2 s analyzer cycle. The etsy preset flags a single 6× spike on
- * its first sight; the default preset's calibrated severity judges a metric against its own history
- * of evidence, which a just-started Kale does not have yet.
+ * `kale start` on ephemeral ports with a 2 s analyzer cycle, on the default (calibrated) preset: the
+ * seeded day is each metric's own history, which the analyzer's warm-up learns from in its first
+ * cycle, so a spike of ten times the day's level sent afterwards is flagged on sight.
  */
 export const startArgs = (dir: string, extra: string[] = []) =>
-  ['start', '--preset', 'etsy', '--data-dir', dir, ...(fs.existsSync(path.join(dir, 'kale.config.json')) ? ['--config', path.join(dir, 'kale.config.json')] : []), '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', '0', '--interval', '2', ...extra];
+  ['start', '--data-dir', dir, ...(fs.existsSync(path.join(dir, 'kale.config.json')) ? ['--config', path.join(dir, 'kale.config.json')] : []), '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', '0', '--interval', '2', ...extra];
 
-/** Sends one spike per metric to horizon's pickle port, as carbon-relay would. */
+/** Sends one spike per metric (ten times the seeded day's level) to horizon's pickle port, as carbon-relay would. */
 export async function sendSpikes(port: number, names: string[]): Promise<void> {
   const sender = await openSender('pickle', '127.0.0.1', port);
   await sender.send(names.map((name) => ({ name, ts: Math.floor(Date.now() / 1000), value: 1000 })));
@@ -58,10 +72,9 @@ export async function flagged(webapp: string, names: string[]): Promise<void> {
  * `problems`, so a test can end with `expect(problems).toEqual([])`.
  */
 export async function watchedPage(browser: Browser, viewport = { width: 1400, height: 850 }): Promise<{ page: Page; problems: string[] }> {
-  // A context of its own (not browser.newPage's), which axe-core needs to scan the page.
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  page.on('close', () => void context.close());
+  // A context of its own (not browser.newPage's), which axe-core needs to scan the page; closing the
+  // browser closes it, or `page.context().close()` when done with the page.
+  const page = await (await browser.newContext({ viewport })).newPage();
   const problems: string[] = [];
   page.on('console', (m) => {
     // The tests' own pixel probes (getImageData) draw this hint from Chromium; the page reads no pixels.
