@@ -5,6 +5,7 @@ import { MetricState } from './calibration/metricState.js';
 import { lineUpOf, usesContext, type Preset } from './presets.js';
 import type { AnalyzerRules } from './rules.js';
 import { HourlyContext } from './context/hourlyContext.js';
+import { lowerBound } from './stats/lowerBound.js';
 
 export interface ReplayRow {
   readonly timestamp: number;
@@ -42,7 +43,7 @@ export function* replaySeries(rows: Series, preset: Preset, rules: AnalyzerRules
     const ts = rows.timestamps[r];
     const value = rows.values[r];
     if (n > 0 && ts < timestamps[n - 1]) {
-      const at = lowerBound(timestamps, n, ts);
+      const at = lowerBound(timestamps.subarray(0, n), ts);
       if (timestamps[at] === ts) values[at] = value;
       else {
         timestamps = grownArray(timestamps, n + 1);
@@ -73,16 +74,4 @@ export function* replaySeries(rows: Series, preset: Preset, rules: AnalyzerRules
     });
     yield { timestamp: ts, value, analysis, score: analysis.score, anomalous: analysis.verdict === 'anomalous' };
   }
-}
-
-/** First index in the sorted `a[0, n)` whose value is ≥ t. */
-function lowerBound(a: Float64Array, n: number, t: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -1,4 +1,5 @@
 import type { DetectorInput } from '../detectors/types.js';
+import { lowerBound } from '../stats/lowerBound.js';
 
 /**
  * A week of context for every metric without a longer raw window and without user configuration: the
@@ -95,17 +96,6 @@ export class HourlyContext {
       'history.step': Float64Array.of(CONTEXT_STEP),
     };
   }
-}
-
-function lowerBound(a: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
