@@ -50,6 +50,7 @@ export class EmbeddedStore implements Store {
   private collections = new Map<string, Collection>();
   private status = new Map<string, Record<string, unknown>>();
   private metricState = new Map<string, [Uint8Array, number]>();
+  private snapshotAt: number | undefined;
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
 
@@ -67,8 +68,17 @@ export class EmbeddedStore implements Store {
     return store;
   }
 
+  /**
+   * When the snapshot this store loaded was written (epoch seconds); undefined for a new store. A
+   * running kale writes one every 30 s, so a second process reading its data dir may lag it by that.
+   */
+  get loadedSnapshotAt(): number | undefined {
+    return this.snapshotAt;
+  }
+
   private load(file: string): void {
     if (!fs.existsSync(file)) return;
+    this.snapshotAt = fs.statSync(file).mtimeMs / 1000;
     const s = snapshotCodec.unpack(fs.readFileSync(file)) as Snapshot;
     for (const [k, v] of Object.entries(s.windows)) this.windows.set(k, [Buffer.from(v)]);
     for (const [k, v] of Object.entries(s.quarantine)) this.quarantine.set(k, v);
@@ -314,9 +324,13 @@ export class EmbeddedStore implements Store {
     return true;
   }
 
+  /**
+   * Writes the snapshot only when something changed: a process that only read (`kale series` beside
+   * a running kale) must not put back the older snapshot it loaded over a newer one.
+   */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.snapshot();
+    if (this.dirty) this.snapshot();
   }
 }
 

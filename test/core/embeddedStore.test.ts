@@ -46,6 +46,23 @@ describe('embedded store persistence', () => {
     await a.close();
     await b.close();
   });
+
+  it('a process that only read does not put its older snapshot back over a newer one', async () => {
+    const dir = tmp();
+    const running = EmbeddedStore.open(dir);
+    await running.append([{ name: 'old', points: [[1, 1]] }]);
+    running.snapshot();
+    const reader = EmbeddedStore.open(dir);
+    expect(reader.loadedSnapshotAt).toBeGreaterThan(0);
+    expect(await reader.listMetrics()).toEqual(['old']);
+    await running.append([{ name: 'new', points: [[2, 2]] }]);
+    await running.close();
+    await reader.close();
+    const after = EmbeddedStore.open(dir);
+    expect(await after.listMetrics()).toEqual(['new', 'old']);
+    await after.close();
+    expect(EmbeddedStore.open(tmp()).loadedSnapshotAt).toBeUndefined();
+  });
 });
 
 describe('embedded store at scale', () => {
