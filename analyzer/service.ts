@@ -24,6 +24,8 @@ export function analyzerService(opts: AnalyzerServiceOptions = {}): StartService
     let timer: NodeJS.Timeout | undefined;
     let current: Promise<void> = Promise.resolve();
     let replaceWith: KaleConfig | undefined;
+    let busy = false;
+    let again = false;
 
     const cycle = async () => {
       if (replaceWith) {
@@ -41,8 +43,15 @@ export function analyzerService(opts: AnalyzerServiceOptions = {}): StartService
     const loop = () => {
       if (stopping) return;
       const started = Date.now();
+      busy = true;
       current = cycle().catch((err) => log.error(`cycle failed: ${(err as Error).stack ?? err}`)).then(() => {
+        busy = false;
         if (stopping) return;
+        if (again) {
+          again = false;
+          timer = setTimeout(loop, 0);
+          return;
+        }
         const intervalMs = config.analyzer.interval * 1000;
         const minPause = Math.min(1000, intervalMs);
         timer = setTimeout(loop, Math.max(intervalMs - (Date.now() - started), minPause));
@@ -53,6 +62,14 @@ export function analyzerService(opts: AnalyzerServiceOptions = {}): StartService
     return {
       name: 'analyzer',
       endpoints: {},
+      runNow() {
+        // A cycle under way finishes first; then one more runs at once.
+        if (busy) again = true;
+        else if (!stopping) {
+          clearTimeout(timer);
+          loop();
+        }
+      },
       reload(next) {
         // Throws for an unknown preset: the reload is refused and the running configuration stays.
         getPreset(next.analyzer.preset);

@@ -11,8 +11,11 @@ export interface RunOptions {
   services: ReadonlyArray<StartService>;
   /** Re-reads the configuration on SIGHUP. */
   reloadConfig?: () => ReturnType<typeof loadConfig>;
-  /** Runs once the ready line is out (e.g. seeding a demo); a failure is logged, the services keep running. */
-  onReady?: (endpoints: Readonly<Record<string, number | string>>) => Promise<void>;
+  /**
+   * Runs once the ready line is out (e.g. seeding a demo); a failure is logged, the services keep
+   * running. `runNow` starts every service's periodic work at once (an analyzer cycle, a shape import).
+   */
+  onReady?: (endpoints: Readonly<Record<string, number | string>>, runNow: () => void) => Promise<void>;
 }
 
 /**
@@ -70,6 +73,7 @@ export async function runServices(opts: RunOptions): Promise<void> {
     // Only now: whoever reads the ready line may signal us at once.
     const endpoints = Object.assign({}, ...running.map((s) => s.endpoints));
     process.stdout.write(`kale ready ${JSON.stringify(endpoints)}\n`);
-    opts.onReady?.(endpoints).catch((err) => opts.log.error(`after ready: ${(err as Error).message}`));
+    const runNow = () => { for (const s of running) s.runNow?.(); };
+    opts.onReady?.(endpoints, runNow).catch((err) => opts.log.error(`after ready: ${(err as Error).message}`));
   });
 }

@@ -17,6 +17,8 @@ export interface RunningService {
   readonly name: string;
   readonly endpoints: Readonly<Record<string, number | string>>;
   reload?(config: KaleConfig): void | Promise<void>;
+  /** Starts its periodic work now rather than at its next interval (after a demo seed: show it at once). */
+  runNow?(): void;
   /** Stops accepting work, flushes what is buffered, and releases ports. */
   stop(): Promise<void>;
 }

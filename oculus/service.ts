@@ -61,6 +61,16 @@ export async function startOculusWith(ctx: ServiceContext, extras: OculusExtras 
         index = openShapeIndex(config);
       }
     },
+    runNow: () => {
+      if (stopped) return;
+      clearTimeout(timer);
+      // After the pass under way, if any: passes never overlap.
+      running = (running ?? Promise.resolve()).then(() => {
+        // The pass that just ended scheduled the next one: this pass takes its place.
+        clearTimeout(timer);
+        return stopped ? undefined : pass();
+      });
+    },
     stop: async () => {
       stopped = true;
       clearTimeout(timer);

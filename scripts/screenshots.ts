@@ -2,12 +2,13 @@
  * Regenerates docs/screenshots/ from a seeded embedded Kale, at a desktop's 1400×900 (NAME.png) and a
  * phone's 390×844 (NAME-phone.png). Run after `npm run build` (`npm run screenshots` does both).
  *
- * Three Kales on ephemeral ports, each in a temporary data directory: an empty one (the page that says
- * how to send data), and a seeded one, pictured first while its analyzer has not judged the seed yet,
- * then once anomalies and similar shapes are in. A console error, an uncaught exception, a failed
+ * Kales on ephemeral ports, each in a temporary data directory: an empty one (the page that says how
+ * to send data, then a few points its analyzer has not judged yet), and a seeded one, pictured once
+ * anomalies and similar shapes are in (a seed is judged and imported at once). A console error, an uncaught exception, a failed
  * request or a 5xx on any page fails the run, as in the end-to-end tests.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -85,21 +86,31 @@ async function withKale(args: string[], run: (kale: RunningKale) => Promise<void
   }
 }
 
+/** Plaintext lines to a listener; resolves once they are written and the connection closed. */
+function sendLines(port: number, lines: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.end(`${lines.join('\n')}\n`, () => resolve()));
+    socket.once('error', reject);
+  });
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   const browser = await launchChromium();
   try {
-    await withKale(['start', ...dataDir(), ...PORTS], async (kale) => {
+    // Ten minutes between cycles: the first ran on the empty store, so points sent after it wait.
+    await withKale(['start', ...dataDir(), ...PORTS, '--interval', '600'], async (kale) => {
       const base = String(kale.ready.webapp);
       // Horizon reports its ports in its first self-metrics report (every 10 s); the hint shows them.
       await take(browser, base, [{ name: 'empty', route: '#/anomalies', ready: `[data-testid=send-data-commands] >> text=/pickle port ${kale.ready.pickle}/` }]);
+      await sendLines(Number(kale.ready.line), ['web.api.requests', 'web.api.errors', 'db.main.latency_ms'].map((n, i) => `${n} ${10 * (i + 1)} ${Math.floor(Date.now() / 1000)}`));
+      await take(browser, base, [{ name: 'first-analysis', route: '#/anomalies', ready: '[data-testid=first-analysis]' }]);
     });
 
     const seeded = [...dataDir({ oculus: { interval: SHAPE_IMPORT_INTERVAL } }), ...PORTS, '--interval', String(ANALYZER_INTERVAL), '--seed'];
     await withKale(['start', ...seeded], async (kale) => {
       const base = String(kale.ready.webapp);
       await poll('the seed', 60, async () => ((await getJson<{ metrics: number }>(`${base}/api/status`)).metrics >= 20 ? true : undefined));
-      await take(browser, base, [{ name: 'first-analysis', route: '#/anomalies', ready: '[data-testid=first-analysis]' }]);
 
       type Current = { anomalies: Array<{ metric: string; episode: string }> };
       const { anomalies } = await poll('the analyzer flagging the seeded anomalies', 3 * ANALYZER_INTERVAL, async () => {

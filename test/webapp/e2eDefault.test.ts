@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -269,16 +270,20 @@ describe('webapp in Chromium on the default configuration', () => {
 });
 
 describe('the first minute in Chromium', () => {
-  it('says the first analysis is coming, not "no anomalies", while a seeded Kale waits for its cycle', async () => {
+  it('says the first analysis is coming, not "no anomalies", while stored metrics wait for their cycle', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-e2e-first-'));
-    // The default 60 s interval: the first cycle ran on the empty store, the next is a minute away.
-    const kale = await startKale(['start', '--data-dir', dir, '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', '0', '--seed', '5']);
+    // The first cycle ran on the empty store and the next is ten minutes away; a point arrives between.
+    const kale = await startKale(['start', '--data-dir', dir, '--pickle-port', 'off', '--udp-port', 'off', '--line-port', '0', '--webapp-port', '0', '--interval', '600']);
+    await new Promise<void>((resolve, reject) => {
+      const socket = net.connect(Number(kale.ready.line), '127.0.0.1', () => socket.end(`web.first 1 ${Math.floor(Date.now() / 1000)}\n`, () => resolve()));
+      socket.once('error', reject);
+    });
     const browser = await launchChromium();
     try {
       const { page, problems } = await watchedPage(browser);
       await page.goto(`${kale.ready.webapp}/`);
       await page.waitForSelector('[data-testid=first-analysis]');
-      expect(await page.textContent('[data-testid=first-analysis]')).toMatch(/metrics are stored; the analyzer has not judged them yet\. First analysis (in \d+ s|any moment now)/);
+      expect(await page.textContent('[data-testid=first-analysis]')).toMatch(/1 metric is stored; the analyzer has not judged it yet\. First analysis (in \d[\d a-z]*|any moment now)/);
       expect(await page.locator('text=No anomalies right now').count()).toBe(0);
       await screenshot(page, 'first-analysis');
       expect(problems).toEqual([]);

@@ -238,7 +238,10 @@ function NoAnomalies({ onCycle }: { onCycle: () => void }) {
     return (
       <div className="empty" data-testid="first-analysis">
         <h2>Waiting for the first analysis</h2>
-        <p>{status.metrics.toLocaleString('en-US')} metrics are stored; the analyzer has not judged them yet. First analysis {due}.</p>
+        <p>
+          {status.metrics.toLocaleString('en-US')} {status.metrics === 1 ? 'metric is' : 'metrics are'} stored; the analyzer has
+          not judged {status.metrics === 1 ? 'it' : 'them'} yet. First analysis {due}.
+        </p>
         <p className="muted">The analyzer runs every {duration(interval)}; this page refreshes when it has run.</p>
       </div>
     );
