@@ -55,16 +55,17 @@ describe('kale start', () => {
   it('--seed fills the embedded store with a demo through its own listener', async () => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-seed-'));
     // An interval of ten minutes: the seeded metrics are judged and imported at once all the same.
-    const k = await startKale(['start', '--data-dir', d, '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', 'off', '--seed', '3', '--interval', '600']);
-    const judged = /cycle: \d+ metrics, [1-9]\d* analysed/;
+    const k = await startKale(['start', '--data-dir', d, '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', 'off', '--seed', '8', '--interval', '600']);
+    // Anomalies, not only a cycle: the seed's injected spike is flagged without waiting for the interval.
+    const judged = /cycle: \d+ metrics, [1-9]\d* analysed, [1-9]\d* anomalous/;
     const imported = /import pass done.*"metrics":[1-9]/;
     for (let i = 0; i < 600 && !(judged.test(k.stderr()) && imported.test(k.stderr())); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(k.stderr()).toMatch(/seeded 3 metrics: (\d+) of \1 points stored/);
+    expect(k.stderr()).toMatch(/seeded 8 metrics: (\d+) of \1 points stored/);
     expect(k.stderr()).toMatch(judged);
     expect(k.stderr()).toMatch(imported);
     expect(await k.stop()).toBe(0);
     const names = JSON.parse(kale(['metrics', 'seed.*', '--data-dir', d, '--json']).stdout) as string[];
-    expect(names).toHaveLength(3);
+    expect(names).toHaveLength(8);
     const series = JSON.parse(kale(['series', names[0], '--data-dir', d, '--json']).stdout) as Array<[number, number]>;
     // A day of minutely history plus the live minutes.
     expect(series.length).toBeGreaterThanOrEqual(1400);
