@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { UsageError, action, withGlobalOptions } from '../cli.js';
 import { globMatcher, globTooLong } from '../glob.js';
+import { snapshotNote } from './snapshotNote.js';
 
 export function metricsCommand(): Command {
   return withGlobalOptions(new Command('metrics'))
@@ -11,7 +12,10 @@ export function metricsCommand(): Command {
       const tooLong = glob === undefined ? undefined : globTooLong(glob);
       if (tooLong) throw new UsageError(`glob: ${tooLong}`);
       const matches = glob === undefined ? undefined : globMatcher(glob);
-      const names = (await ctx.store().listMetrics()).filter((n) => !matches || matches(n));
+      const store = ctx.store();
+      const names = (await store.listMetrics()).filter((n) => !matches || matches(n));
+      const note = snapshotNote(store);
+      if (note) process.stderr.write(`kale: listed from ${note}\n`);
       process.stdout.write(opts.json ? `${JSON.stringify(names)}\n` : names.map((n) => `${n}\n`).join(''));
     }));
 }

@@ -1,15 +1,7 @@
 import { Command } from 'commander';
 import { UsageError, action, withGlobalOptions } from '../cli.js';
 import { parseTime } from '../time.js';
-import { EmbeddedStore } from '../store/embeddedStore.js';
-import type { Store } from '../store/store.js';
-
-/** Says plainly that an embedded data dir is read as of its last snapshot, which a running kale renews every 30 s. */
-function snapshotNote(store: Store): string {
-  if (!(store instanceof EmbeddedStore) || store.loadedSnapshotAt === undefined) return '';
-  const age = Math.max(0, Math.round(Date.now() / 1000 - store.loadedSnapshotAt));
-  return ` in the data dir's snapshot of ${age} s ago (a running kale writes one every 30 s: a metric it took since is not there yet; --redis reads live)`;
-}
+import { snapshotNote } from './snapshotNote.js';
 
 export function seriesCommand(): Command {
   return withGlobalOptions(new Command('series'))
@@ -21,7 +13,7 @@ export function seriesCommand(): Command {
     .action(action(async (ctx, name: string, opts: { from?: string; until?: string; json?: boolean }) => {
       const store = ctx.store();
       const [series] = await store.readWindows([name.replace(/^metrics\./, '')]);
-      if (!series) throw new UsageError(`no such metric: ${name}${snapshotNote(store)}`);
+      if (!series) throw new UsageError(`no such metric: ${name}${snapshotNote(store) && ` in ${snapshotNote(store)}`}`);
       const from = opts.from ? parseTime(opts.from) : -Infinity;
       const until = opts.until ? parseTime(opts.until) : Infinity;
       const rows: Array<[number, number]> = [];

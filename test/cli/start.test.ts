@@ -22,7 +22,9 @@ describe('kale start', () => {
     const s = EmbeddedStore.open(d);
     await s.append([{ name: 'web.requests', points: [[1_700_000_060, 2], [1_700_000_000, 1]] }]);
     await s.close();
-    expect(kale(['metrics', '--data-dir', d, '--json']).stdout.trim()).toBe('["web.requests"]');
+    const listed = kale(['metrics', '--data-dir', d, '--json']);
+    expect(listed.stdout.trim()).toBe('["web.requests"]');
+    expect(listed.stderr).toMatch(/listed from the data dir's snapshot of \d+ s ago/);
     expect(kale(['metrics', 'web.*', '--data-dir', d]).stdout.trim()).toBe('web.requests');
     expect(kale(['metrics', 'db.*', '--data-dir', d]).stdout.trim()).toBe('');
     expect(JSON.parse(kale(['series', 'web.requests', '--data-dir', d, '--json']).stdout)).toEqual([[1_700_000_000, 1], [1_700_000_060, 2]]);
