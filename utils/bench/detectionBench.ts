@@ -6,9 +6,10 @@ import { replaySeries } from '../../analyzer/replay.js';
 import { rulesFromConfig, type AnalyzerRules } from '../../analyzer/rules.js';
 import { action, UsageError, withGlobalOptions } from '../../core/cli.js';
 import type { KaleConfig } from '../../core/config/schema.js';
+import { addCounts } from './addCounts.js';
 import { writeDetectionPlot } from './detectionPlot.js';
 import {
-  addCounts, DEFAULT_SCORE_OPTIONS, emptyCounts, scoreFile, summarise,
+  DEFAULT_SCORE_OPTIONS, emptyCounts, scoreFile, summarise,
   type ScoreCounts, type ScoreOptions, type ScoreSummary,
 } from './detectionScore.js';
 import { fileNameMatcher, labelledFiles, readLabelledCsv, type LabelledSeries } from './labelledCsv.js';

@@ -94,17 +94,6 @@ export function emptyCounts(): ScoreCounts {
   return { points: 0, episodes: 0, caught: 0, falsePositives: 0, flagged: 0, raw: 0, nullRaw: 0, perfectRaw: 0 };
 }
 
-export function addCounts(into: ScoreCounts, c: ScoreCounts): ScoreCounts {
-  into.points += c.points;
-  into.episodes += c.episodes;
-  into.caught += c.caught;
-  into.falsePositives += c.falsePositives;
-  into.flagged += c.flagged;
-  into.raw += c.raw;
-  into.nullRaw += c.nullRaw;
-  into.perfectRaw += c.perfectRaw;
-  return into;
-}
 
 export function summarise(c: ScoreCounts): ScoreSummary {
   const detections = c.caught + c.falsePositives;

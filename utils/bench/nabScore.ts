@@ -18,6 +18,9 @@
  * - One threshold for every file of a run, per profile: the score value that maximises the pooled raw
  *   score, found by one sweep over all rows sorted by score.
  */
+
+import { addCounts } from './addCounts.js';
+
 export interface NabProfile {
   readonly name: string;
   readonly tp: number;
@@ -136,16 +139,6 @@ export function emptyNabCounts(): NabCounts {
   return { windows: 0, detected: 0, falsePositives: 0, raw: 0, nullRaw: 0, perfectRaw: 0 };
 }
 
-export function addNabCounts(into: NabCounts, c: NabCounts): NabCounts {
-  into.windows += c.windows;
-  into.detected += c.detected;
-  into.falsePositives += c.falsePositives;
-  into.raw += c.raw;
-  into.nullRaw += c.nullRaw;
-  into.perfectRaw += c.perfectRaw;
-  return into;
-}
-
 /** 0 = flag nothing, 100 = every window at its first row; null for a pool without windows (nothing to normalise by). */
 export function nabNormalised(c: NabCounts): number | null {
   const range = c.perfectRaw - c.nullRaw;
@@ -259,8 +252,8 @@ export function nabReport(
     const groups: Record<string, NabCounts> = {};
     for (const f of files) {
       const c = nabScoreFile(f, b.threshold, b.profile);
-      addNabCounts(pooled, c);
-      addNabCounts((groups[f.group] ??= emptyNabCounts()), c);
+      addCounts(pooled, c);
+      addCounts((groups[f.group] ??= emptyNabCounts()), c);
     }
     const summary = (c: NabCounts): NabSummary => ({ ...c, score: nabNormalised(c) });
     out[b.profile.name] = {
