@@ -2,7 +2,7 @@ import { grownArray } from '../core/grownArray.js';
 import type { Series } from '../core/store/store.js';
 import { analyzeSeries, type Analysis } from './analyze.js';
 import { MetricState } from './calibration/metricState.js';
-import { lineUpOf, usesContext, type Preset } from './presets.js';
+import { usesContext, type Preset } from './presets.js';
 import type { AnalyzerRules } from './rules.js';
 import { HourlyContext } from './context/hourlyContext.js';
 import { lowerBound } from './stats/lowerBound.js';
@@ -34,7 +34,7 @@ export interface ReplayOptions {
  */
 export function* replaySeries(rows: Series, preset: Preset, rules: AnalyzerRules, opts: ReplayOptions = {}): Generator<ReplayRow> {
   const hours = usesContext(preset) ? HourlyContext.empty() : undefined;
-  const state = preset.severity === 'calibrated' ? MetricState.fresh(0, lineUpOf(preset).length) : undefined;
+  const state = preset.severity === 'calibrated' ? MetricState.fresh(0, preset.detectors.length) : undefined;
   let timestamps = new Float64Array(1024);
   let values = new Float64Array(1024);
   let n = 0;

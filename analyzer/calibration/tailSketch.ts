@@ -29,6 +29,8 @@ const MIN_SUPPORT = 10;
  */
 const SEEN = 3;
 
+const AT_LEAST = new Float64Array(BINS + 1);
+
 /** Bin of evidence `e`: 0 for e < 0.01, then quarter decades; the top bin takes everything above 10^6. */
 export function binOf(e: number): number {
   if (!(e >= 10 ** LOG_MIN)) return 0;
@@ -65,7 +67,8 @@ export class TailSketch {
     if (total === 0) return null;
     const c = this.counts;
     // atLeast[b] = rows in bin b or above; `supported` = the highest bin with MIN_SUPPORT rows at or above it.
-    const atLeast = new Float64Array(BINS + 1);
+    // One scratch array: this runs for every detector of every metric each cycle.
+    const atLeast = AT_LEAST;
     for (let b = BINS - 1; b >= 0; b--) atLeast[b] = atLeast[b + 1] + c[b];
     let supported = 0;
     while (supported + 1 < BINS && atLeast[supported + 1] >= MIN_SUPPORT) supported++;
