@@ -1,11 +1,11 @@
 import { consensusRules, type AnalyzerRules } from './rules.js';
 import { scoreAnomaly } from './anomalyScore.js';
 import { isConsensus } from './consensus.js';
-import { getDetector, mergeOptions } from './detectors/registry.js';
+import { mergeOptions } from './detectors/registry.js';
 import { SEASONAL_DETECTORS } from './detectors/seasonalBaseline.js';
 import { DetectorError, type DetectorInput, type Vote } from './detectors/types.js';
 import { classifyException, type AnalysisException } from './exceptions.js';
-import type { Preset } from './presets.js';
+import { isSeasonal, type Preset } from './presets.js';
 import { calibrate, hourlyRarity, rarityOfScore, type Calibrated } from './calibration/calibrate.js';
 import { MetricState } from './calibration/metricState.js';
 import { lengthenedInput } from './context/hourlyContext.js';
@@ -77,9 +77,7 @@ export function analyzeSeries(timestamps: Float64Array, values: Float64Array, op
   const list: Vote[] = [];
   const deferred: number[] = [];
   const judge = (i: number): string | undefined => {
-    const { name, options, detector: own } = opts.preset.detectors[i];
-    const detector = own ?? getDetector(name);
-    if (!detector) throw new Error(`preset ${opts.preset.name} names unknown detector "${name}"`);
+    const { name, options, detector } = opts.preset.detectors[i];
     let vote: Vote = null;
     try {
       vote = detector.detect(input, mergeOptions(detector, options));
@@ -93,11 +91,11 @@ export function analyzeSeries(timestamps: Float64Array, values: Float64Array, op
   };
   const aborted = (error: string): Analysis => ({ verdict: 'normal', datapoint, score: 0, error });
   for (let i = 0; i < opts.preset.detectors.length; i++) {
-    const { name, detector: own } = opts.preset.detectors[i];
+    const entry = opts.preset.detectors[i];
     // Every name gets its slot now, so `votes` keeps the preset's order.
-    votes[name] = null;
+    votes[entry.name] = null;
     list[i] = null;
-    if (opts.lazy && !own && SEASONAL_DETECTORS.has(name)) deferred.push(i);
+    if (opts.lazy && isSeasonal(entry)) deferred.push(i);
     else {
       const error = judge(i);
       if (error) return aborted(error);
@@ -137,9 +135,7 @@ function analyzeCalibrated(window: DetectorInput, datapoint: number, opts: Analy
   const { preset } = opts;
   const step = recentStep(window.timestamps);
   const input = lengthenedInput(window, step);
-  const evidenceOf = (at: DetectorInput) => preset.detectors.map(({ name, options, detector: own }) => {
-    const detector = own ?? getDetector(name);
-    if (!detector) throw new Error(`preset ${preset.name} names unknown detector "${name}"`);
+  const evidenceOf = (at: DetectorInput) => preset.detectors.map(({ options, detector }) => {
     const o = mergeOptions(detector, options);
     try {
       if (detector.evidence) return detector.evidence(at, o);

@@ -1,8 +1,8 @@
 import { anomalyScore } from './consensus.js';
-import { getDetector, mergeOptions } from './detectors/registry.js';
-import { SEASONAL_DETECTORS, seasonalZ } from './detectors/seasonalBaseline.js';
+import { mergeOptions } from './detectors/registry.js';
+import { seasonalZ } from './detectors/seasonalBaseline.js';
 import type { DetectorInput, Vote } from './detectors/types.js';
-import type { Preset } from './presets.js';
+import { isSeasonal, type Preset } from './presets.js';
 import { robustZ } from './stats/robust.js';
 
 /** A robust z of this size maps to 0.5: the robust detectors' own threshold. */
@@ -29,9 +29,10 @@ export function scoreAnomaly(input: DetectorInput, votes: Readonly<Record<string
   let sum = anomalyScore(list) + zStrength(robustZ(values[values.length - 1], values));
   let parts = 2;
   let seasonal = -1;
-  for (const { name, options, detector } of preset.detectors) {
-    if (detector || !SEASONAL_DETECTORS.has(name) || votes[name] === null || votes[name] === undefined) continue;
-    const o = mergeOptions(getDetector(name)!, options);
+  for (const entry of preset.detectors) {
+    const vote = votes[entry.name];
+    if (!isSeasonal(entry) || vote === null || vote === undefined) continue;
+    const o = mergeOptions(entry.detector, entry.options);
     const z = seasonalZ(input, Number(o.period), Number(o.minPairs), Number(o.maxPairs));
     if (z !== null) seasonal = Math.max(seasonal, zStrength(z));
   }

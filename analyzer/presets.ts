@@ -1,20 +1,28 @@
 import type { KaleConfig } from '../core/config/schema.js';
 import type { Detector, DetectorInput, DetectorOptions, Vote } from './detectors/types.js';
-import { CLASSIC_DETECTORS } from './detectors/registry.js';
-import './detectors/beyondClassic.js';
+import { CLASSIC_DETECTORS, DETECTORS, getDetector } from './detectors/registry.js';
 import { SEASONAL_DETECTORS } from './detectors/seasonalBaseline.js';
 
 export interface PresetDetector {
   readonly name: string;
   readonly options?: DetectorOptions;
-  /** A detector not in the registry (a config's custom detector); otherwise looked up by name. */
-  readonly detector?: Detector;
+  /** The built-in detector of that name (analyzer/detectors/registry.ts), or a config's custom one. */
+  readonly detector: Detector;
 }
+
+/** A line-up entry by name; the detector is looked up once, here, so a misspelt name fails at load. */
+interface NamedDetector {
+  readonly name: string;
+  readonly options?: DetectorOptions;
+}
+
+const builtIn = (entries: ReadonlyArray<NamedDetector>): PresetDetector[] =>
+  entries.map((e) => ({ ...e, detector: getDetector(e.name) }));
 
 /**
  * A preset is a detector line-up plus the rules around it. `etsy` reproduces Etsy Skyline's
- * analyzer (its quirks included) so verdicts can be checked against the original; `default` fixes
- * the quirks (DESIGN §6.3).
+ * analyzer (its quirks included) so verdicts can be checked against the original; `consensus` and
+ * `default` fix the quirks (docs/detection.md).
  */
 export interface Preset {
   readonly name: string;
@@ -51,7 +59,7 @@ export interface Preset {
 }
 
 const classic = (overrides: Record<string, DetectorOptions>) =>
-  CLASSIC_DETECTORS.map((name) => ({ name, options: overrides[name] }));
+  builtIn(CLASSIC_DETECTORS.map((name) => ({ name, options: overrides[name] })));
 
 export const PRESETS: Readonly<Record<string, Preset>> = {
   etsy: {
@@ -69,7 +77,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   // votes, so CONSENSUS keeps its meaning; the seasonal ones abstain without a period of history.
   consensus: {
     name: 'consensus',
-    detectors: [
+    detectors: builtIn([
       { name: 'median_absolute_deviation', options: { abstainWhenNormal: false } },
       { name: 'grubbs', options: { twoSided: true } },
       { name: 'stddev_from_moving_average' },
@@ -79,7 +87,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
       { name: 'level_shift' },
       { name: 'seasonal_daily' },
       { name: 'seasonal_weekly' },
-    ],
+    ]),
     clock: 'newest',
     onDetectorError: 'abstain',
     seasonal: 'gate',
@@ -92,14 +100,14 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   // history of its evidence and combined so that one decisive signal counts.
   default: {
     name: 'default',
-    detectors: [
+    detectors: builtIn([
       { name: 'median_absolute_deviation' },
       { name: 'holt_residual' },
       { name: 'level_shift' },
       { name: 'variance_shift', options: { twoSided: true } },
       { name: 'seasonal_daily' },
       { name: 'seasonal_weekly' },
-    ],
+    ]),
     clock: 'newest',
     onDetectorError: 'abstain',
     severity: 'calibrated',
@@ -111,7 +119,12 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
 
 /** Does the preset read the week of hourly context (calibrated or seasonal detectors)? */
 export function usesContext(preset: Preset): boolean {
-  return preset.severity === 'calibrated' || preset.detectors.some((d) => !d.detector && SEASONAL_DETECTORS.has(d.name));
+  return preset.severity === 'calibrated' || preset.detectors.some(isSeasonal);
+}
+
+/** Is this line-up entry a built-in seasonal baseline? A custom detector never is, whatever its name. */
+export function isSeasonal(entry: PresetDetector): boolean {
+  return SEASONAL_DETECTORS.has(entry.name) && entry.detector === DETECTORS.get(entry.name);
 }
 
 /** The detector names of a preset, in line-up order. */

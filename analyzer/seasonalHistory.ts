@@ -3,10 +3,9 @@ import type { Store, TorusType } from '../core/store/store.js';
 import { statOf } from '../core/torus/read.js';
 import { bucketId, bucketStart, type Interval } from '../core/torus/intervals.js';
 import { bucketKey, compileSchemas, schemaMatches, type TorusSchema } from '../core/torus/schemas.js';
-import { getDetector, mergeOptions } from './detectors/registry.js';
-import { SEASONAL_DETECTORS } from './detectors/seasonalBaseline.js';
+import { mergeOptions } from './detectors/registry.js';
 import type { DetectorInput } from './detectors/types.js';
-import type { Preset } from './presets.js';
+import { isSeasonal, type Preset } from './presets.js';
 
 /**
  * Seasonal history for the live analyzer (DESIGN §6.4): the analysis window holds one day, so the
@@ -48,9 +47,8 @@ export function historyContext(history: ChunkHistory | undefined, i: number): De
 /** The periods (seconds) of the seasonal detectors in a preset's line-up. */
 export function seasonalPeriods(preset: Preset): number[] {
   const periods = new Set<number>();
-  for (const { name, options, detector } of preset.detectors) {
-    if (detector || !SEASONAL_DETECTORS.has(name)) continue;
-    periods.add(Number(mergeOptions(getDetector(name)!, options).period));
+  for (const entry of preset.detectors) {
+    if (isSeasonal(entry)) periods.add(Number(mergeOptions(entry.detector, entry.options).period));
   }
   return [...periods].sort((a, b) => a - b);
 }

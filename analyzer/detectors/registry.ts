@@ -1,13 +1,17 @@
 import { firstHourAverage } from './firstHourAverage.js';
 import { grubbs } from './grubbs.js';
 import { histogramBins } from './histogramBins.js';
+import { holtResidual } from './holtResidual.js';
 import { ksTest } from './ksTest.js';
 import { leastSquares } from './leastSquares.js';
+import { levelShift } from './levelShift.js';
 import { meanSubtractionCumulation } from './meanSubtractionCumulation.js';
 import { medianAbsoluteDeviation } from './medianAbsoluteDeviation.js';
+import { seasonalDaily, seasonalWeekly } from './seasonalBaseline.js';
 import { stddevFromAverage } from './stddevFromAverage.js';
 import { stddevFromMovingAverage } from './stddevFromMovingAverage.js';
 import type { Detector, DetectorOptions } from './types.js';
+import { varianceShift } from './varianceShift.js';
 
 /** Etsy Skyline's nine, in its settings.ALGORITHMS order. */
 export const CLASSIC_DETECTORS: ReadonlyArray<string> = [
@@ -22,28 +26,28 @@ export const CLASSIC_DETECTORS: ReadonlyArray<string> = [
   'ks_test',
 ];
 
-const registry = new Map<string, Detector>();
+/**
+ * Every built-in detector by name: Etsy's nine and Kale's own. Presets name detectors from this table;
+ * a config's custom detectors travel inside the preset (analyzer/presets.ts `resolvePreset`) instead.
+ */
+export const DETECTORS: ReadonlyMap<string, Detector> = new Map(
+  ([
+    firstHourAverage, meanSubtractionCumulation, stddevFromAverage, stddevFromMovingAverage, leastSquares,
+    grubbs, histogramBins, medianAbsoluteDeviation, ksTest,
+    levelShift, varianceShift, holtResidual, seasonalDaily, seasonalWeekly,
+  ] as ReadonlyArray<Detector<any>>).map((d) => [d.name, d as Detector]),
+);
 
-/** Adds a detector under its name (built-ins, later detector sets, and config `customDetectors`). */
-export function registerDetector(detector: Detector<any>): void {
-  if (registry.has(detector.name)) throw new Error(`detector "${detector.name}" is already registered`);
-  registry.set(detector.name, detector as Detector);
+export class UnknownDetectorError extends Error {}
+
+/** The built-in detector called `name`; an unknown name is a mistake in a preset, so it throws. */
+export function getDetector(name: string): Detector {
+  const detector = DETECTORS.get(name);
+  if (!detector) throw new UnknownDetectorError(`unknown detector "${name}" (known: ${[...DETECTORS.keys()].join(', ')})`);
+  return detector;
 }
 
-export function getDetector(name: string): Detector | undefined {
-  return registry.get(name);
-}
-
-export function detectorNames(): string[] {
-  return [...registry.keys()];
-}
-
-/** Runs one detector with its defaults overridden by `options`. */
+/** A detector's defaults with `overrides` laid over them. */
 export function mergeOptions(detector: Detector, overrides: DetectorOptions | undefined): DetectorOptions {
   return overrides ? { ...detector.defaults, ...overrides } : detector.defaults;
 }
-
-for (const d of [
-  firstHourAverage, meanSubtractionCumulation, stddevFromAverage, stddevFromMovingAverage, leastSquares,
-  grubbs, histogramBins, medianAbsoluteDeviation, ksTest,
-]) registerDetector(d as Detector<any>);

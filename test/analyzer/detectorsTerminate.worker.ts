@@ -1,12 +1,11 @@
 /**
- * The worker behind detectorsTerminate.test.ts: runs every registered detector over hostile series and
+ * The worker behind detectorsTerminate.test.ts: runs every built-in detector over hostile series and
  * reports each case before running it, so a detector that never returns is named by the case it is
  * stuck on (the test thread stays free to notice and stop this one).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
-import '../../analyzer/detectors/beyondClassic.js';
-import { detectorNames, getDetector, mergeOptions } from '../../analyzer/detectors/registry.js';
+import { DETECTORS, mergeOptions } from '../../analyzer/detectors/registry.js';
 import type { DetectorInput, DetectorOptions } from '../../analyzer/detectors/types.js';
 
 export interface TerminateCase { readonly timestamps: number[]; readonly values: number[]; readonly now: number; readonly context: boolean }
@@ -87,8 +86,7 @@ function check(c: TerminateCase): void {
   runs++;
   const input = inputOf(c);
   const shown = JSON.stringify({ now: c.now, context: c.context, values: c.values.map(String), timestamps: c.timestamps.map(String) });
-  for (const name of detectorNames()) {
-    const detector = getDetector(name)!;
+  for (const [name, detector] of DETECTORS) {
     for (const overrides of [undefined, ETSY_OVERRIDES[name]].filter((o, i) => i === 0 || o)) {
       port.postMessage({ t: 'case', detector: name, input: shown } satisfies FromTerminateWorker);
       const options = mergeOptions(detector, overrides);

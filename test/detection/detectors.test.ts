@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { holtResidual } from '../../analyzer/detectors/holtResidual.js';
 import { levelShift } from '../../analyzer/detectors/levelShift.js';
-import { getDetector } from '../../analyzer/detectors/registry.js';
+import { getDetector, UnknownDetectorError } from '../../analyzer/detectors/registry.js';
 import { seasonalDaily, seasonalWeekly } from '../../analyzer/detectors/seasonalBaseline.js';
 import type { Detector, DetectorInput } from '../../analyzer/detectors/types.js';
 import { varianceShift } from '../../analyzer/detectors/varianceShift.js';
-import '../../analyzer/detectors/beyondClassic.js';
 
 /** Deterministic noise in [−1, 1] (a fixed LCG), so every run sees the same series. */
 function noise(n: number, seed = 7): Float64Array {
@@ -122,9 +121,14 @@ describe('seasonal baselines', () => {
 });
 
 describe('registry', () => {
-  it('registers the beyond-classic detectors by name', () => {
+  it('finds the beyond-classic detectors by name', () => {
     for (const name of ['level_shift', 'variance_shift', 'holt_residual', 'seasonal_daily', 'seasonal_weekly']) {
-      expect(getDetector(name)?.name).toBe(name);
+      expect(getDetector(name).name).toBe(name);
     }
+  });
+
+  it('names the known detectors when asked for an unknown one', () => {
+    expect(() => getDetector('level_shfit')).toThrow(UnknownDetectorError);
+    expect(() => getDetector('level_shfit')).toThrow(/unknown detector "level_shfit" \(known: .*level_shift/);
   });
 });

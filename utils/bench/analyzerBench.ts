@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Command } from 'commander';
 import { analyzeSeries } from '../../analyzer/analyze.js';
-import { getDetector, mergeOptions } from '../../analyzer/detectors/registry.js';
+import { mergeOptions } from '../../analyzer/detectors/registry.js';
 import { DetectorError } from '../../analyzer/detectors/types.js';
 import { getPreset } from '../../analyzer/presets.js';
 import { rulesFromConfig } from '../../analyzer/rules.js';
@@ -166,10 +166,7 @@ function detectorCost(points: number, sample: number, presetName: string, config
   }
   // Each detector's share, timed inside full analyses: they get one input object per series, as in
   // analyzeSeries, so statistics they share (the series summary) are paid by the first that needs them.
-  const detectors = preset.detectors.map(({ name, options }) => {
-    const d = getDetector(name)!;
-    return { name, d, o: mergeOptions(d, options) };
-  });
+  const detectors = preset.detectors.map(({ name, options, detector: d }) => ({ name, d, o: mergeOptions(d, options) }));
   const times: Record<string, number[]> = Object.fromEntries(detectors.map(({ name }) => [name, []]));
   for (let r = 0; r < rounds; r++) {
     const spent = new Float64Array(detectors.length);
