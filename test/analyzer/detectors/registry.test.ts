@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { holtResidual } from '../../analyzer/detectors/holtResidual.js';
-import { levelShift } from '../../analyzer/detectors/levelShift.js';
-import { getDetector, UnknownDetectorError } from '../../analyzer/detectors/registry.js';
-import { seasonalDaily, seasonalWeekly } from '../../analyzer/detectors/seasonalBaseline.js';
-import type { Detector, DetectorInput } from '../../analyzer/detectors/types.js';
-import { varianceShift } from '../../analyzer/detectors/varianceShift.js';
+import { holtResidual } from '../../../analyzer/detectors/holtResidual.js';
+import { levelShift } from '../../../analyzer/detectors/levelShift.js';
+import { getDetector, UnknownDetectorError } from '../../../analyzer/detectors/registry.js';
+import { seasonalDaily, seasonalWeekly } from '../../../analyzer/detectors/seasonalBaseline.js';
+import type { Detector, DetectorInput } from '../../../analyzer/detectors/types.js';
+import { varianceShift } from '../../../analyzer/detectors/varianceShift.js';
 
 /** Deterministic noise in [−1, 1] (a fixed LCG), so every run sees the same series. */
 function noise(n: number, seed = 7): Float64Array {

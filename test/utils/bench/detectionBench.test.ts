@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kale } from '../support/kaleCli.js';
+import { kale } from '../../support/kaleCli.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-detection-'));
 const plots = path.join(dir, 'plots');

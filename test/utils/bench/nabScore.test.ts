@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   NAB_PROFILES, nabNormalised, nabReport, nabScoreFile, nabSweep, nabWindows, probationRows, scaledSigmoid, type NabFile,
-} from '../../utils/bench/nabScore.js';
+} from '../../../utils/bench/nabScore.js';
 
 const [standard, lowFp, lowFn] = NAB_PROFILES;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { scoreFile, summarise } from '../../utils/bench/detectionScore.js';
-import { labelledEpisodes, scaledSigmoid } from '../../utils/bench/nabScore.js';
+import { scoreFile, summarise } from '../../../utils/bench/detectionScore.js';
+import { labelledEpisodes, scaledSigmoid } from '../../../utils/bench/nabScore.js';
 
 const rows = (n: number, on: number[]) => Array.from({ length: n }, (_, i) => (on.includes(i) ? 1 : 0));
 const flags = (n: number, on: number[]) => Array.from({ length: n }, (_, i) => on.includes(i));
