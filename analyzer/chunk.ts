@@ -50,9 +50,10 @@ export interface MetricOutcome {
 /**
  * `Failed`: a detector threw something other than "cannot judge" (a bug, or input no detector
  * expected): counted for that metric, the rest of the chunk goes on. `Timeout`: the chunk's worker
- * did not answer in time and was replaced; every metric of the chunk counts.
+ * did not answer in time and was replaced; every metric of the chunk counts. `Deadline`: the cycle's
+ * deadline came before the metric was read or judged (analyzer/runner.ts).
  */
-export type SkipReason = 'TooShort' | 'Stale' | 'Boring' | 'Missing' | 'Undecodable' | 'DetectorError' | 'Failed' | 'Timeout';
+export type SkipReason = 'TooShort' | 'Stale' | 'Boring' | 'Missing' | 'Undecodable' | 'DetectorError' | 'Failed' | 'Timeout' | 'Deadline';
 
 export interface ChunkResult {
   readonly id: number;

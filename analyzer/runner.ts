@@ -3,7 +3,9 @@ import type { KaleConfig } from '../core/config/schema.js';
 import type { Logger } from '../core/log.js';
 import type { AnomalyRecord, Store } from '../core/store/store.js';
 import { analyzeChunk, packBytes, packChunk, type ChunkRequest, type ChunkResult, type SkipReason } from './chunk.js';
+import { ReadPacer } from '../core/store/readPacer.js';
 import { CONTEXT_HOURS, CONTEXT_STEP } from './context/hourlyContext.js';
+import { beforeDeadline, cycleDeadlineSeconds, PAST_DEADLINE } from './cycleDeadline.js';
 import { advanceEpisode, episodeOptionsForStep, EPISODE_STEPS, type EpisodeOptions, type EpisodeState } from './episodes.js';
 import { resolvePreset, usesContext, type Preset } from './presets.js';
 
@@ -47,9 +49,17 @@ export interface CycleReport {
   readonly detectSeconds: number;
   /** New metrics that learned from their own window this cycle (calibrated presets; bounded per cycle). */
   readonly warmedUp: number;
+  /** Seconds reads waited for horizon's writer to catch up (core/store/readPacer.ts). */
+  readonly paceWaitSeconds: number;
+  /** The cycle's deadline in seconds; metrics it cut off are counted in `exceptions.Deadline`. */
+  readonly deadlineSeconds: number;
 }
 
-/** One analyzer: lists its shard's metrics, fetches windows in chunks, judges them on worker threads. */
+/**
+ * One analyzer: lists its shard's metrics, fetches windows in chunks (each read in paced batches, so
+ * ingest keeps priority), judges them on worker threads. A cycle ends at its deadline: metrics not
+ * read or judged by then are counted as `Deadline` and logged, and the next cycle starts on schedule.
+ */
 export class AnalyzerRunner {
   private readonly preset: Preset;
   private readonly rules: AnalyzerRules;
@@ -102,25 +112,42 @@ export class AnalyzerRunner {
     fetchMs += performance.now() - t;
     const chunkSize = this.opts.chunkSize ?? 500;
     const maxInFlight = Math.max(2, (this.pool?.size ?? 1) * 2);
-    const running: Array<Promise<ChunkResult>> = [];
+    const deadlineSeconds = cycleDeadlineSeconds(config);
+    const deadline = started + deadlineSeconds * 1000;
+    const pacer = new ReadPacer(config.reads);
+    const running: Array<{ names: string[]; result: Promise<ChunkResult> }> = [];
     const results: ChunkResult[] = [];
+    /** Metrics the deadline cut off, and the first of them (for the log). */
+    let cutOff = 0;
+    let firstCut: string | undefined;
+    const cut = (metrics: ReadonlyArray<string>) => { cutOff += metrics.length; firstCut ??= metrics[0]; };
+    /** Waits for the oldest chunk in flight, or counts it as cut off at the deadline. */
+    const settleOldest = async () => {
+      const oldest = running.shift()!;
+      const r = await beforeDeadline(oldest.result, deadline);
+      if (r === PAST_DEADLINE) cut(oldest.names);
+      else results.push(r);
+    };
     for (let i = 0; i < names.length; i += chunkSize) {
       const chunk = names.slice(i, i + chunkSize);
+      if (performance.now() >= deadline) { cut(names.slice(i)); break; }
       t = performance.now();
-      const [raws, history, calibration, context] = await Promise.all([
-        store.readRawWindows(chunk),
+      const read = await beforeDeadline(Promise.all([
+        pacer.readAll(chunk, (batch) => store.readRawWindows(batch)),
         this.history.read(chunk, now),
         this.preset.severity === 'calibrated' ? store.readMetricState('calibration', chunk) : undefined,
         usesContext(this.preset) ? store.readMetricState('context', chunk) : undefined,
-      ]);
+      ]), deadline);
       fetchMs += performance.now() - t;
+      if (read === PAST_DEADLINE) { cut(names.slice(i)); break; }
+      const [raws, history, calibration, context] = read;
       const req: ChunkRequest = {
         ...packChunk(this.nextId++, chunk, raws, now),
         history,
         calibration: calibration && packBytes(calibration),
         context: context && packBytes(context),
       };
-      running.push(this.judge(req).then(async (result) => {
+      running.push({ names: chunk, result: this.judge(req).then(async (result) => {
         // Stored as soon as the chunk is judged: the next cycle must see this one's state.
         const entries = (kind: 'calibration' | 'context') => result[kind].map(([k, bytes]) => [chunk[k], bytes] as const);
         await Promise.all([
@@ -128,13 +155,14 @@ export class AnalyzerRunner {
           store.writeMetricState('context', entries('context'), STATE_TTL),
         ]);
         return result;
-      }));
+      }) });
       // Bounded pipelining: fetch the next chunk while workers judge, but never hold the whole set.
-      while (running.length >= maxInFlight) results.push(await running.shift()!);
+      while (running.length >= maxInFlight) await settleOldest();
     }
-    results.push(...(await Promise.all(running)));
+    while (running.length) await settleOldest();
+    if (cutOff) this.opts.log.warn(`cycle deadline of ${deadlineSeconds} s reached: ${cutOff} of ${names.length} metrics not analysed (counted as Deadline; the first: ${firstCut}); the next cycle starts on schedule`);
 
-    const exceptions: Partial<Record<SkipReason, number>> = {};
+    const exceptions: Partial<Record<SkipReason, number>> = cutOff ? { Deadline: cutOff } : {};
     const breakdown: Record<string, number> = {};
     let analyzed = 0;
     let decodeMs = 0;
@@ -201,6 +229,8 @@ export class AnalyzerRunner {
       decodeSeconds: decodeMs / 1000,
       detectSeconds: detectMs / 1000,
       warmedUp,
+      paceWaitSeconds: pacer.waitedMs / 1000,
+      deadlineSeconds,
     };
     if (this.opts.writeStats !== false) await this.writeStats(report, now);
     return report;

@@ -1,3 +1,4 @@
+import { DROP_REASONS, noDrops } from './drops.js';
 import { REJECT_REASONS, type RejectReason } from './validate.js';
 
 /** Horizon's running totals; self-metrics report the change since the previous report. */
@@ -5,8 +6,10 @@ export class IngestCounters {
   received = 0;
   written = 0;
   skipped = 0;
-  /** Oldest points dropped because the buffer was full while the Store was unavailable. */
+  /** Points accepted and then dropped before the Store took them (the sum of `droppedBy`). */
   dropped = 0;
+  /** `dropped` by reason (horizon/drops.ts). */
+  droppedBy = noDrops();
   /** Torus interval writes older than the interval's retention. */
   torusExpired = 0;
   flushes = 0;
@@ -31,6 +34,7 @@ export class IngestCounters {
       rejected: this.rejectedTotal,
     };
     for (const r of REJECT_REASONS) out[`rejected.${r}`] = this.rejected[r];
+    for (const r of DROP_REASONS) out[`dropped.${r}`] = this.droppedBy[r];
     return out;
   }
 }

@@ -30,7 +30,7 @@ const PAUSE_READS_AT = 400_000;
 /** The Store counts as taking writes when one succeeded this recently. */
 const STORE_ALIVE_MS = 1000;
 
-const writerOptions = (h: KaleConfig['horizon']): WriterOptions => ({ batchMs: h.batchMs, batchPoints: h.batchPoints, bufferPoints: h.bufferPoints });
+const writerOptions = (h: KaleConfig['horizon']): WriterOptions => ({ batchMs: h.batchMs, batchPoints: h.batchPoints, bufferPoints: h.bufferPoints, bufferBytes: h.bufferBytes });
 
 /**
  * Redis: the writer runs in its own thread on its own connection. The embedded store lives in this

@@ -3,18 +3,22 @@
  * so grouping, window encoding and ioredis no longer share a core with receiving and decoding. This
  * side only appends each point to columnar typed arrays and hands them over, once per event-loop turn
  * (or every MAX_BATCH points), as transferred ArrayBuffers. The bound, drop-oldest, order and retries
- * are the Writer's, unchanged. The channel itself holds at most what arrives while the thread encodes
- * one write: the thread takes batches into its bounded queue between writes.
+ * are the Writer's, unchanged. The channel normally holds what arrives while the thread encodes one
+ * write (the thread takes batches into its bounded queue between writes); when the thread is starved of
+ * CPU it is bounded too: past a quarter of the writer's budget, new points are dropped here and counted
+ * (`handover`), so a stuck writer costs points, never the process's memory.
  */
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { grownArray } from '../core/grownArray.js';
 import type { Logger } from '../core/log.js';
+import { registerIngestBacklog } from '../core/store/readPacer.js';
 import type { TorusWrite } from '../core/store/store.js';
 import type { IngestCounters } from './counters.js';
+import { DROP_LOG_MS, DropLog, noDrops, type DropReason } from './drops.js';
 import { PerName, type NameTable } from './nameTable.js';
 import { threadEntry } from '../core/threadEntry.js';
-import type { PointWriter, WriterOptions } from './writer.js';
+import { POINT_BYTES, type PointWriter, type WriterOptions } from './writer.js';
 import type { FromWriterThread, PointsMessage, ToWriterThread, WriterThreadData, WriterTotals } from './writerMessages.js';
 
 const FIRST_CAPACITY = 256;
@@ -27,8 +31,11 @@ const YOUNG_GENERATION_MB = 128;
 
 const NO_TOTALS: WriterTotals = {
   taken: 0, depth: 0, written: 0, dropped: 0, flushes: 0, flushFailures: 0, flushMsTotal: 0, flushMsMax: 0,
-  encodeMsTotal: 0, lastWriteEpochMs: 0,
+  encodeMsTotal: 0, lastWriteEpochMs: 0, droppedBy: noDrops(),
 };
+
+/** Points the channel may hold before new ones are dropped: a quarter of the writer's budget. */
+const handoverLimit = (o: WriterOptions) => Math.max(MAX_BATCH * 4, Math.floor(Math.min(o.bufferPoints, (o.bufferBytes ?? Infinity) / POINT_BYTES) / 4));
 
 export class ThreadedWriter implements PointWriter {
   private readonly worker: Worker;
@@ -49,8 +56,16 @@ export class ThreadedWriter implements PointWriter {
   private readonly pumps = new Map<number, () => void>();
   private closed: ((left: number) => void) | undefined;
   private exited = false;
+  /** Drops made on this side (the thread's own come with its totals). */
+  private readonly dropped = noDrops();
+  private readonly drops: DropLog;
+  private unregisterBacklog: (() => void) | undefined;
+  private dropTimer: NodeJS.Timeout | undefined;
+  private handoverLimit: number;
 
   constructor(url: string, private readonly counters: IngestCounters, opts: WriterOptions, private readonly log: Logger) {
+    this.handoverLimit = handoverLimit(opts);
+    this.drops = new DropLog(log, () => this.dropped);
     const data: WriterThreadData = { url, options: opts };
     // A young generation large enough for a whole write's points and tuples to die young: with the
     // default, the queued segments were promoted and the thread spent about a quarter of its time in GC.
@@ -59,6 +74,8 @@ export class ThreadedWriter implements PointWriter {
     this.worker.on('error', (err) => log.error(`writer thread failed: ${err.message}`));
     this.worker.on('exit', () => {
       this.exited = true;
+      clearInterval(this.dropTimer);
+      this.unregisterBacklog?.();
       for (const done of this.pumps.values()) done();
       this.pumps.clear();
       this.closed?.(this.depth);
@@ -66,10 +83,15 @@ export class ThreadedWriter implements PointWriter {
   }
 
   start(): void {
+    // Bulk readers in this process (analyzer, oculus) hold back while this queue is long.
+    this.unregisterBacklog ??= registerIngestBacklog(() => this.depth);
     this.send({ t: 'start' });
+    this.dropTimer = setInterval(() => this.drops.check(), DROP_LOG_MS / 10);
+    this.dropTimer.unref();
   }
 
   setOptions(opts: WriterOptions): void {
+    this.handoverLimit = handoverLimit(opts);
     this.send({ t: 'options', options: opts });
   }
 
@@ -78,13 +100,30 @@ export class ThreadedWriter implements PointWriter {
   }
 
   add(name: string, ts: number, value: number, torus?: readonly TorusWrite[]): void {
-    // A writer thread that died (its error is logged) takes nothing more: count, do not hoard.
-    if (this.exited) { this.counters.dropped++; return; }
+    if (this.refused()) return;
     this.push(this.idOf(name), ts, value, torus);
   }
 
+  /**
+   * True (and the point counted as dropped) when the point cannot be handed over: the writer thread
+   * died (its error is logged; take nothing more rather than hoard), or has not taken what it was
+   * already given.
+   */
+  private refused(): boolean {
+    if (this.exited) this.drop('writer_exited');
+    else if (this.posted - this.totals.taken + this.n >= this.handoverLimit) this.drop('handover');
+    else return false;
+    return true;
+  }
+
+  private drop(reason: DropReason): void {
+    this.dropped[reason]++;
+    this.counters.dropped++;
+    this.counters.droppedBy[reason]++;
+  }
+
   addId(names: NameTable, id: number, ts: number, value: number): void {
-    if (this.exited) { this.counters.dropped++; return; }
+    if (this.refused()) return;
     if (this.tableIds?.table !== names) this.tableIds = new PerName(names, new Int32Array(1024));
     let own = this.tableIds.upTo(id)[id] - 1;
     if (own < 0) {
@@ -147,6 +186,9 @@ export class ThreadedWriter implements PointWriter {
   }
 
   async close(timeoutMs: number): Promise<number> {
+    this.unregisterBacklog?.();
+    clearInterval(this.dropTimer);
+    this.drops.check(Date.now(), true);
     this.post();
     if (this.exited) return this.depth;
     const left = await new Promise<number>((resolve) => {
@@ -193,6 +235,10 @@ export class ThreadedWriter implements PointWriter {
         const c = this.counters;
         c.written = t.written;
         c.dropped = t.dropped;
+        for (const r of Object.keys(this.dropped) as DropReason[]) {
+          c.droppedBy[r] = t.droppedBy[r] + this.dropped[r];
+          c.dropped += this.dropped[r];
+        }
         c.flushes = t.flushes;
         c.flushFailures = t.flushFailures;
         c.flushMsTotal = t.flushMsTotal;

@@ -2,17 +2,20 @@
  * The batched writer (DESIGN §5.4): points are queued in segments of up to `batchPoints`; every
  * `batchMs` (or as soon as a segment fills) the oldest segments are written as one Store append (one
  * Redis command) plus one torus pipeline. Segments are written strictly in order, one at a time. While
- * the Store is unavailable the queue keeps growing up to `bufferPoints`; past that the oldest segments
- * are dropped and counted. A failed write is retried with backoff, keeping its place at the head.
+ * the Store is slow or unavailable the queue keeps growing up to `bufferPoints` and `bufferBytes`;
+ * past either the oldest are dropped, counted by reason (horizon/drops.ts) and logged once per
+ * DROP_LOG_MS. A failed write is retried with backoff, keeping its place at the head.
  *
  * Segments are columns (an interned name id, a timestamp and a value per point), and a write groups
  * them by metric with a counting sort into columns again, which a Redis store encodes without a
  * `[ts, value]` tuple or a Map entry per point.
  */
 import type { Logger } from '../core/log.js';
+import { registerIngestBacklog } from '../core/store/readPacer.js';
 import { pointsOf, type GroupedPoints } from '../core/store/appendCommand.js';
 import type { Store, TorusWrite } from '../core/store/store.js';
 import type { IngestCounters } from './counters.js';
+import { DropLog, type DropReason } from './drops.js';
 import { OutageLog } from './outageLog.js';
 import type { NameTable } from './nameTable.js';
 
@@ -20,7 +23,14 @@ export interface WriterOptions {
   readonly batchMs: number;
   readonly batchPoints: number;
   readonly bufferPoints: number;
+  /** Bytes the queue may hold (its columns and torus writes); unset = bounded by `bufferPoints` alone. */
+  readonly bufferBytes?: number;
 }
+
+/** A queued point's columns: an Int32 name id and two float64s. */
+export const POINT_BYTES = 4 + 8 + 8;
+/** What one queued torus write costs besides its key's characters (object, value, expiry). */
+const TORUS_WRITE_BYTES = 64;
 
 /**
  * What Ingest and self-metrics write through. Two implementations: this in-thread Writer (the embedded
@@ -52,6 +62,8 @@ interface Segment {
   /** Points added; the first `start` of them were dropped. */
   n: number;
   start: number;
+  /** What the segment holds in memory: its columns (allocated whole) and its torus writes. */
+  bytes: number;
   /** Torus writes by point index, ascending (only points that have some), so a dropped point takes its writes along. */
   readonly torus: Array<[index: number, writes: readonly TorusWrite[]]>;
 }
@@ -62,8 +74,10 @@ const MERGE_SEGMENTS = 10;
 const MAX_NAMES = 1_000_000;
 
 const newSegment = (names: readonly string[], size: number): Segment => ({
-  names, ids: new Int32Array(size), ts: new Float64Array(size), values: new Float64Array(size), n: 0, start: 0, torus: [],
+  names, ids: new Int32Array(size), ts: new Float64Array(size), values: new Float64Array(size), n: 0, start: 0, bytes: size * POINT_BYTES, torus: [],
 });
+
+const torusBytes = (writes: readonly TorusWrite[]) => writes.reduce((n, w) => n + TORUS_WRITE_BYTES + 2 * w.key.length, 0);
 
 /** A Store that takes points grouped in columns (RedisStore). */
 interface GroupedAppend {
@@ -74,12 +88,16 @@ const appendsGrouped = (store: Store): store is Store & GroupedAppend => typeof 
 export class Writer implements PointWriter {
   private readonly queue: Segment[] = [];
   private queued = 0;
+  /** Bytes of the queued segments. */
+  private queuedBytes = 0;
   /** Points of the write in flight. */
   private inflight = 0;
   private pumping: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private backoffMs = 0;
   private readonly outage: OutageLog;
+  private readonly drops: DropLog;
+  private unregisterBacklog: (() => void) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -89,11 +107,15 @@ export class Writer implements PointWriter {
     outageTiming?: ConstructorParameters<typeof OutageLog>[3],
   ) {
     this.outage = new OutageLog(log, counters, () => this.depth, outageTiming);
+    this.drops = new DropLog(log, () => counters.droppedBy);
   }
 
   start(): void {
+    // Bulk readers in this process (analyzer, oculus) hold back while this queue is long.
+    this.unregisterBacklog ??= registerIngestBacklog(() => this.depth);
     this.timer = setInterval(() => {
       this.outage.check();
+      this.drops.check();
       void this.pump();
     }, this.opts.batchMs);
     this.timer.unref();
@@ -106,6 +128,11 @@ export class Writer implements PointWriter {
 
   get depth(): number {
     return this.queued + this.inflight;
+  }
+
+  /** Bytes the queue holds (the write in flight aside). */
+  get bytes(): number {
+    return this.queuedBytes;
   }
 
   /** Changes whenever the names table starts over: ids from intern() before that are void. */
@@ -144,15 +171,26 @@ export class Writer implements PointWriter {
     if (!tail || tail.n >= Math.min(tail.ids.length, this.opts.batchPoints) || tail.names !== this.names) {
       tail = newSegment(this.names, this.opts.batchPoints);
       this.queue.push(tail);
+      this.queuedBytes += tail.bytes;
     }
     const i = tail.n++;
     tail.ids[i] = id;
     tail.ts[i] = ts;
     tail.values[i] = value;
-    if (torus?.length) tail.torus.push([i, torus]);
+    if (torus?.length) {
+      tail.torus.push([i, torus]);
+      const b = torusBytes(torus);
+      tail.bytes += b;
+      this.queuedBytes += b;
+    }
     this.queued++;
-    if (this.queued > this.opts.bufferPoints) this.dropOldest();
+    this.keepBounds();
     if (tail.n >= this.opts.batchPoints && !this.pumping) void this.pump();
+  }
+
+  private keepBounds(): void {
+    if (this.queued > this.opts.bufferPoints) this.dropOldest();
+    if (this.queuedBytes > (this.opts.bufferBytes ?? Infinity)) this.dropOldestBytes();
   }
 
   /** Drops exactly the oldest points over the bound (whole segments, then the head of the next). */
@@ -161,11 +199,34 @@ export class Writer implements PointWriter {
       const head = this.queue[0];
       const left = head.n - head.start;
       const n = Math.min(this.queued - this.opts.bufferPoints, left);
-      if (n === left) this.queue.shift();
-      else head.start += n;
-      this.queued -= n;
-      this.counters.dropped += n;
+      if (n === left) this.dropHead('buffer_points');
+      else {
+        head.start += n;
+        this.queued -= n;
+        this.countDrop('buffer_points', n);
+      }
     }
+  }
+
+  /**
+   * Drops the oldest whole segments until the queue is within its byte budget (a segment's columns
+   * are one allocation: dropping part of one frees nothing). The segment being filled stays.
+   */
+  private dropOldestBytes(): void {
+    while (this.queuedBytes > this.opts.bufferBytes! && this.queue.length > 1) this.dropHead('buffer_bytes');
+  }
+
+  private dropHead(reason: DropReason): void {
+    const head = this.queue.shift()!;
+    const n = head.n - head.start;
+    this.queued -= n;
+    this.queuedBytes -= head.bytes;
+    this.countDrop(reason, n);
+  }
+
+  private countDrop(reason: DropReason, n: number): void {
+    this.counters.dropped += n;
+    this.counters.droppedBy[reason] += n;
   }
 
   /** Writes queued segments in order until the queue is empty; one pump runs at a time. */
@@ -196,10 +257,11 @@ export class Writer implements PointWriter {
         // Back at the head, so order is kept; new points keep queuing (and the bound keeps holding).
         this.queue.unshift(...batch);
         this.queued += points;
+        for (const seg of batch) this.queuedBytes += seg.bytes;
         this.backoffMs = Math.min(Math.max(50, this.backoffMs * 2), 2000);
         this.outage.failed(err as Error);
         await new Promise((r) => setTimeout(r, this.backoffMs).unref());
-        if (this.queued > this.opts.bufferPoints) this.dropOldest();
+        this.keepBounds();
       } finally {
         this.inflight = 0;
       }
@@ -215,7 +277,10 @@ export class Writer implements PointWriter {
     let count = 1;
     while (count < MERGE_SEGMENTS && count < this.queue.length && this.queue[count].names === this.queue[0].names) count++;
     const batch = this.queue.splice(0, count);
-    for (const seg of batch) this.queued -= seg.n - seg.start;
+    for (const seg of batch) {
+      this.queued -= seg.n - seg.start;
+      this.queuedBytes -= seg.bytes;
+    }
     return batch;
   }
 
@@ -278,12 +343,14 @@ export class Writer implements PointWriter {
   forget(): void {}
 
   async close(timeoutMs: number): Promise<number> {
+    this.unregisterBacklog?.();
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     const deadline = Date.now() + timeoutMs;
     while (this.depth > 0 && Date.now() < deadline) {
       await Promise.race([this.pump(), new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())).unref())]);
     }
+    this.drops.check(Date.now(), true);
     return this.depth;
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { LogLevel } from '../core/log.js';
 import type { TorusWrite } from '../core/store/store.js';
+import type { DropCounts } from './drops.js';
 import type { WriterOptions } from './writer.js';
 
 export interface PointsMessage {
@@ -36,6 +37,7 @@ export interface WriterTotals {
   readonly depth: number;
   readonly written: number;
   readonly dropped: number;
+  readonly droppedBy: DropCounts;
   readonly flushes: number;
   readonly flushFailures: number;
   readonly flushMsTotal: number;

@@ -39,7 +39,7 @@ let reported = '';
 
 function report(): void {
   const totals = {
-    taken, depth: writer.depth, written: counters.written, dropped: counters.dropped, flushes: counters.flushes,
+    taken, depth: writer.depth, written: counters.written, dropped: counters.dropped, droppedBy: { ...counters.droppedBy }, flushes: counters.flushes,
     flushFailures: counters.flushFailures, flushMsTotal: counters.flushMsTotal, flushMsMax: counters.flushMsMax,
     encodeMsTotal: counters.encodeMsTotal, lastWriteEpochMs: performance.timeOrigin + counters.lastWriteAt,
   };

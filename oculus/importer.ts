@@ -1,4 +1,5 @@
 import type { KaleConfig } from '../core/config/schema.js';
+import { ReadPacer } from '../core/store/readPacer.js';
 import type { Store } from '../core/store/store.js';
 import type { ShapeIndex } from './index/shapeIndex.js';
 import { ShapeChannel } from './shapeChunks.js';
@@ -20,14 +21,14 @@ export interface ImportResult {
   readonly ms: number;
 }
 
-/** Windows are read from the Store in chunks this size: bounded memory per round trip. */
-const READ_CHUNK = 2000;
-
 /**
  * One import pass (DESIGN §7): every metric's recent windows resampled, z-normalised, reduced to PAA,
  * SAX and fingerprint, and streamed chunk by chunk into each window's `replace` as they are built, so
  * an index that ships them elsewhere (Elasticsearch) works while the rest are read. Each window's
- * contents are still replaced in one go.
+ * contents are still replaced in one go. Reads are paced (core/store/readPacer.ts: small batches,
+ * bounded in flight, a turn of the event loop between them, holding back while horizon's writer is
+ * behind), and each batch is decoded and shaped on this thread, so no long stretch of work here
+ * stalls the listeners or the webapp.
  */
 export async function importShapes(config: KaleConfig, store: Store, index: ShapeIndex): Promise<ImportResult> {
   const started = performance.now();
@@ -46,9 +47,8 @@ export async function importShapes(config: KaleConfig, store: Store, index: Shap
     },
   );
   try {
-    for (let i = 0; i < names.length && !failure; i += READ_CHUNK) {
-      const chunk = names.slice(i, i + READ_CHUNK);
-      const series = await store.readWindows(chunk);
+    for await (const { names: chunk, value: series } of new ReadPacer(config.reads).batches(names, (batch) => store.readWindows(batch))) {
+      if (failure) break;
       for (const [k, w] of windows.entries()) {
         const shapes: Shape[] = [];
         chunk.forEach((name, j) => {

@@ -85,6 +85,8 @@ export const configSchema = z.object({
     batchMs: z.number().int().positive().default(20),
     batchPoints: z.number().int().positive().default(10_000),
     bufferPoints: z.number().int().positive().default(2_000_000),
+    /** Bytes the writer's queue may hold (columns and torus writes); past it the oldest are dropped, counted as `buffer_bytes`. */
+    bufferBytes: z.number().int().positive().default(64 * 1024 * 1024),
     roombaInterval: z.number().int().positive().default(60),
     roombaGrace: z.number().int().nonnegative().default(600),
     selfMetricsInterval: z.number().int().positive().default(10),
@@ -110,6 +112,11 @@ export const configSchema = z.object({
      * it is replaced and the chunk's metrics are counted as `Timeout`: no input can stall the analyzer.
      */
     chunkTimeout: z.number().positive().default(60),
+    /**
+     * Seconds a cycle may run; metrics not reached by then are counted as `Deadline` and the next cycle
+     * starts on schedule. Unset: the interval, but at least 30 s (a cycle never runs into the next).
+     */
+    cycleDeadline: z.number().positive().optional(),
     historyRetention: z.number().int().positive().default(30 * 86400),
     /** Seconds without a detection that end an episode (at least 3 cycles). */
     episodeGap: z.number().nonnegative().default(600),
@@ -125,6 +132,17 @@ export const configSchema = z.object({
     alerts: z.array(alertRuleSchema).default([]),
     alerters: alertersSchema,
     customDetectors: z.record(z.string(), fn).default({}),
+  }).strict().prefault({}),
+  /** How the analyzer and oculus read whole windows beside ingest (core/store/readPacer.ts). */
+  reads: z.object({
+    /** Windows per read command. */
+    batch: z.number().int().positive().default(100),
+    /** Read commands outstanding at once, per reader. */
+    inFlight: z.number().int().positive().default(2),
+    /** No new read starts while this process's writer holds more points than this... */
+    backlogMark: z.number().int().nonnegative().default(100_000),
+    /** ...for at most this long per read, so readers slow down but never stop. */
+    maxWaitMs: z.number().int().nonnegative().default(2000),
   }).strict().prefault({}),
   oculus: z.object({
     interval: z.number().positive().default(120),

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { WebappDeps } from '../deps.js';
 import { shapeIndexBackend, storeBackend } from '../status/backends.js';
+import { FreshOrLast } from '../status/freshOrLast.js';
 import { analyzerHealth, horizonHealth, oculusHealth, type Health } from '../status/health.js';
 import { readSelfSeries } from '../status/series.js';
 
@@ -9,16 +10,20 @@ type Doc = Record<string, unknown>;
 /** Kale's own series (horizon's and the analyzer's self-metrics): not what "metrics stored" counts. */
 const SELF_METRIC = /^kale\.(horizon|analyzer)\./;
 
+/** Longest a request waits for a fresh document before it is answered with the last one (and its age). */
+const FRESH_WAIT_MS = 50;
+
 /**
  * `GET /api/status`: what an operator's dashboard shows. Each service's health with its reason,
  * backends with their latency, the last hour of ingest and analyzer figures from their self-metric
  * series, the analyzer's last cycle and when the next one is due, the ports Kale listens on, and
- * each service's raw status document (`services`).
+ * each service's raw status document (`services`). It answers within FRESH_WAIT_MS or so under
+ * any load: when the Store is slow, with the document built last and `ageSeconds`, its age.
  */
 export function statusRoutes({ store, config }: WebappDeps): Router {
   const startedAt = Date.now() / 1000;
   const r = Router();
-  r.get('/api/status', async (req, res) => {
+  const build = async () => {
     const cfg = config();
     const [storeB, shapeB] = await Promise.all([storeBackend(store), shapeIndexBackend(cfg)]);
     const now = Date.now() / 1000;
@@ -44,7 +49,7 @@ export function statusRoutes({ store, config }: WebappDeps): Router {
     const configured = Object.fromEntries(([['pickle', cfg.horizon.picklePort], ['udp', cfg.horizon.udpPort], ['line', cfg.horizon.linePort]] as const)
       .filter(([, p]) => typeof p === 'number' && p > 0));
     const horizonEndpoints = (services.horizon?.endpoints ?? configured) as Record<string, number>;
-    res.json({
+    return {
       now,
       storage: store.kind,
       health,
@@ -58,10 +63,15 @@ export function statusRoutes({ store, config }: WebappDeps): Router {
         nextCycleAt: lastStart === undefined ? null : lastStart + Math.max(interval, lastRun + Math.min(1, interval)),
       },
       series: series ?? null,
-      listeners: { ...horizonEndpoints, webapp: req.socket.localPort ?? null },
+      listeners: horizonEndpoints,
       webapp: { startedAt, uptimeSeconds: Math.round(now - startedAt) },
       services,
-    });
+    };
+  };
+  const status = new FreshOrLast(build, FRESH_WAIT_MS);
+  r.get('/api/status', async (req, res) => {
+    const { value, ageMs } = await status.get();
+    res.json({ ...value, ageSeconds: ageMs / 1000, listeners: { ...value.listeners, webapp: req.socket.localPort ?? null } });
   });
   return r;
 }

@@ -1,0 +1,89 @@
+/**
+ * Paced reads: the analyzer and oculus read every window each pass, and unpaced those reads hold Redis
+ * (one MGET of 500 windows of a busy day is tens of megabytes) and this process's event loop long
+ * enough for horizon's writer to fall behind and drop points. So bulk readers go through a ReadPacer:
+ * - small batches (`reads.batch` names per command), at most `reads.inFlight` at once, so Redis
+ *   interleaves the writer's appends between them;
+ * - a turn of the event loop before each batch, so the listeners on this thread are never starved;
+ * - while the ingest backlog of this process is above `reads.backlogMark` points, no new batch starts
+ *   (for at most `reads.maxWaitMs` per batch, so a reader slows down but never stops: the analyzer's
+ *   cycle deadline bounds the rest).
+ * Ingest in another process (`kale horizon` apart from `kale analyzer`) is not visible here: there the
+ * batch size and in-flight bound are what protect it.
+ */
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+
+export interface ReadPaceOptions {
+  readonly batch: number;
+  readonly inFlight: number;
+  readonly backlogMark: number;
+  readonly maxWaitMs: number;
+}
+
+const backlogs = new Set<() => number>();
+
+/** Makes a writer's queue depth part of the backlog readers yield to; returns the call that removes it. */
+export function registerIngestBacklog(depth: () => number): () => void {
+  backlogs.add(depth);
+  return () => backlogs.delete(depth);
+}
+
+/** Points this process's ingest has accepted and not yet written. */
+export function ingestBacklog(): number {
+  let n = 0;
+  for (const depth of backlogs) n += depth();
+  return n;
+}
+
+/** How often a reader waiting for the backlog to fall looks again. */
+const POLL_MS = 10;
+
+export class ReadPacer {
+  /** Milliseconds spent waiting for the backlog to fall, and batches that gave up waiting (reports say so). */
+  waitedMs = 0;
+  overrides = 0;
+
+  constructor(readonly opts: ReadPaceOptions, private readonly backlog: () => number = ingestBacklog) {}
+
+  /** Before each batch: a turn of the event loop, then a wait while ingest is behind. */
+  async turn(): Promise<void> {
+    await nextTurn();
+    if (this.backlog() <= this.opts.backlogMark) return;
+    const since = performance.now();
+    while (this.backlog() > this.opts.backlogMark) {
+      if (performance.now() - since >= this.opts.maxWaitMs) { this.overrides++; break; }
+      await sleep(POLL_MS);
+    }
+    this.waitedMs += performance.now() - since;
+  }
+
+  /**
+   * `read` over `names` in paced batches, in order, each with its names; the next batches are read
+   * while the caller handles one (at most `inFlight` outstanding).
+   */
+  async *batches<T>(names: ReadonlyArray<string>, read: (batch: string[]) => Promise<T>): AsyncGenerator<{ names: string[]; value: T }> {
+    const { batch, inFlight } = this.opts;
+    const ahead: Array<Promise<{ names: string[]; value: T }>> = [];
+    let at = 0;
+    try {
+      while (at < names.length || ahead.length) {
+        while (ahead.length < inFlight && at < names.length) {
+          await this.turn();
+          const chunk = names.slice(at, (at += batch));
+          ahead.push(read(chunk).then((value) => ({ names: chunk, value })));
+        }
+        yield await ahead.shift()!;
+      }
+    } finally {
+      // A caller that stops early (or a read that failed) leaves reads outstanding: nobody awaits them now.
+      for (const p of ahead) p.catch(() => {});
+    }
+  }
+
+  /** Every item `read` returns for `names`, in order, read in paced batches. */
+  async readAll<T>(names: ReadonlyArray<string>, read: (batch: string[]) => Promise<T[]>): Promise<T[]> {
+    const out: T[] = [];
+    for await (const { value } of this.batches(names, read)) for (const v of value) out.push(v);
+    return out;
+  }
+}
