@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { action, UsageError, withGlobalOptions } from '../core/cli.js';
+import { action, UsageError, withGlobalOptions, withMetricsPortOption } from '../core/cli.js';
 import type { KaleConfig } from '../core/config/schema.js';
 import { runServiceCommand } from '../core/serviceCommand.js';
 import { matchingRules } from './alerters/rules.js';
@@ -27,7 +27,7 @@ const analyzerConfig = (o: AnalyzerFlags) => ({
 
 /** `kale analyzer [--interval S] [--once] [--shard i/N] [--preset NAME]`. */
 export function analyzerServiceCommand(): Command {
-  const cmd = withGlobalOptions(new Command('analyzer'))
+  const cmd = withMetricsPortOption(withGlobalOptions(new Command('analyzer')))
     .description('run the analyzer: judge every metric each interval, record anomalies, send alerts')
     .option('--interval <seconds>', 'cycle interval in seconds (default: config analyzer.interval, 60)')
     .option('--once', 'run one cycle, print its statistics as JSON and exit')

@@ -1,5 +1,6 @@
 import type { KaleConfig } from '../core/config/schema.js';
 import type { RunningService, ServiceContext, StartService } from '../core/service.js';
+import { observeCycle } from '../core/metrics/analyzerMetrics.js';
 import { AlertDispatcher, alertersFromConfig } from './alerters/dispatcher.js';
 import { getPreset } from './presets.js';
 import { AnalyzerRunner, type CycleReport } from './runner.js';
@@ -36,6 +37,7 @@ export function analyzerService(opts: AnalyzerServiceOptions = {}): StartService
         runner = new AnalyzerRunner({ store: ctx.store, config, log, shard: opts.shard, onAnomalies: (r) => alerts.dispatch(r) });
       }
       const report: CycleReport = await runner.runCycle();
+      observeCycle(report);
       log.info(`cycle: ${report.totalMetrics} metrics, ${report.analyzed} analysed, ${report.anomalous} anomalous in ${report.runTime.toFixed(2)} s`, {
         exceptions: report.exceptions, fetch: +report.fetchSeconds.toFixed(3), decode: +report.decodeSeconds.toFixed(3), detect: +report.detectSeconds.toFixed(3),
       });

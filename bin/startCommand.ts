@@ -10,7 +10,7 @@ interface StartFlags { interval?: string; preset?: string; seed?: string | boole
 
 /** `kale start`: every service in one process, on embedded defaults unless configured otherwise. */
 export function startCommand(services: ReadonlyArray<{ name: string; start: () => Promise<StartService> }>): Command {
-  const cmd = withPortOptions(withGlobalOptions(new Command('start')), ['pickle', 'udp', 'line', 'webapp'])
+  const cmd = withPortOptions(withGlobalOptions(new Command('start')), ['pickle', 'udp', 'line', 'remoteWrite', 'webapp'])
     .description(`run all services in one process (${services.map((s) => s.name).join(', ')})`)
     .option('--interval <seconds>', 'analyzer cycle interval in seconds')
     .option('--preset <name>', 'analyzer preset')

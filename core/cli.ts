@@ -22,6 +22,8 @@ export interface GlobalOptions {
   picklePort?: string;
   udpPort?: string;
   linePort?: string;
+  remoteWritePort?: string;
+  metricsPort?: string;
   webappPort?: string;
   shutdownTimeout?: string;
 }
@@ -39,14 +41,20 @@ export function withGlobalOptions(cmd: Command): Command {
 }
 
 /** Adds the listener and bind flags used by `start` and the service commands. */
-export function withPortOptions(cmd: Command, which: Array<'pickle' | 'udp' | 'line' | 'webapp'>): Command {
+export function withPortOptions(cmd: Command, which: Array<'pickle' | 'udp' | 'line' | 'remoteWrite' | 'webapp'>): Command {
   cmd.option('--host <addr>', 'address the listeners bind to (default 127.0.0.1)');
   if (which.includes('pickle')) cmd.option('--pickle-port <port>', "pickle TCP/UDP port (0 = ephemeral, 'off' = closed)");
   if (which.includes('udp')) cmd.option('--udp-port <port>', "msgpack UDP port (0 = ephemeral, 'off' = closed)");
   if (which.includes('line')) cmd.option('--line-port <port>', "plaintext TCP port (0 = ephemeral, 'off' = closed)");
+  if (which.includes('remoteWrite')) cmd.option('--remote-write-port <port>', "Prometheus remote_write HTTP port (0 = ephemeral, 'off' = closed, the default)");
   if (which.includes('webapp')) cmd.option('--webapp-port <port>', "webapp HTTP port (0 = ephemeral, 'off' = closed)");
   cmd.option('--shutdown-timeout <seconds>', 'longest SIGTERM waits for a flush before exiting anyway (default 10)');
   return cmd;
+}
+
+/** For a service command (`kale horizon`, `kale analyzer`, …): its own GET /metrics listener. */
+export function withMetricsPortOption(cmd: Command): Command {
+  return cmd.option('--metrics-port <port>', "GET /metrics for Prometheus on its own port (0 = ephemeral, 'off' = closed, the default)");
 }
 
 function portFlag(flag: string, v: string | undefined): number | 'off' | undefined {
@@ -76,7 +84,9 @@ export async function configFromOptions(opts: GlobalOptions, extra: Record<strin
       picklePort: portFlag('pickle-port', opts.picklePort),
       udpPort: portFlag('udp-port', opts.udpPort),
       linePort: portFlag('line-port', opts.linePort),
+      remoteWritePort: portFlag('remote-write-port', opts.remoteWritePort),
     },
+    metrics: { port: portFlag('metrics-port', opts.metricsPort) },
     webapp: { port: portFlag('webapp-port', opts.webappPort), host: opts.host },
     shutdownTimeout: secondsFlag('shutdown-timeout', opts.shutdownTimeout),
     ...extra,

@@ -12,7 +12,8 @@ export function runServiceCommand(cmd: Command, ctx: CommandContext, service: St
     config: ctx.config,
     store: ctx.store(),
     log: ctx.log,
-    services: [service],
+    // A service run alone serves its own GET /metrics when metrics.port is set (the webapp's auth rules).
+    services: [service, async (ctx) => (await import('../webapp/server/metricsListener.js')).startMetricsListener(ctx)],
     reloadConfig: () => configFromOptions(cmd.optsWithGlobals() as GlobalOptions, extraConfig),
   });
 }

@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import { action, withGlobalOptions, withPortOptions } from '../core/cli.js';
+import { action, withGlobalOptions, withMetricsPortOption, withPortOptions } from '../core/cli.js';
 import { runServiceCommand } from '../core/serviceCommand.js';
 
 /** `kale horizon`: the ingest service alone. */
 export function horizonCommand(): Command {
-  const cmd = withPortOptions(withGlobalOptions(new Command('horizon')), ['pickle', 'udp', 'line'])
-    .description('ingest: pickle TCP/UDP (carbon-relay, statsd), msgpack UDP and plaintext TCP into the Store');
+  const cmd = withMetricsPortOption(withPortOptions(withGlobalOptions(new Command('horizon')), ['pickle', 'udp', 'line', 'remoteWrite']))
+    .description('ingest: pickle TCP/UDP (carbon-relay, statsd), msgpack UDP, plaintext TCP and Prometheus remote_write into the Store');
   // The listeners, decoders and writer load only when the command runs, not for `kale --help`.
   return cmd.action(action(async (ctx) => runServiceCommand(cmd, ctx, (await import('./service.js')).startHorizon)));
 }

@@ -12,9 +12,12 @@ import { listenLineTcp } from './listeners/lineTcp.js';
 import { listenPickleTcp, PendingFrames } from './listeners/pickleTcp.js';
 import { BacklogGate } from './listeners/readGate.js';
 import { listenUdp, RECV_BUFFER, type UdpListener } from './listeners/udp.js';
+import { listenRemoteWrite } from './listeners/remoteWrite.js';
+import { remoteWriteOptions, writerPressure } from './remoteWrite/options.js';
 import { scheduleRoomba } from './roomba.js';
 import { Router } from '../core/torus/router.js';
 import { reportSelfMetrics } from './selfMetrics.js';
+import { exposeHorizon } from '../core/metrics/horizonMetrics.js';
 import type { Logger } from '../core/log.js';
 import { RedisStore } from '../core/store/redisStore.js';
 import type { Store } from '../core/store/store.js';
@@ -67,11 +70,8 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
   const ingest = new Ingest(new Router(config.horizon), writer, counters, { maxResolution: config.maxResolution, maxFutureSeconds: config.horizon.maxFutureSeconds }, log, extras.now);
   writer.start();
 
-  const gate = new BacklogGate(
-    () => writer.depth,
-    () => performance.now() - counters.lastWriteAt < STORE_ALIVE_MS,
-    () => Math.min(PAUSE_READS_AT, config.horizon.bufferPoints / 2),
-  );
+  const backlog = { depth: () => writer.depth, storeTakingWrites: () => performance.now() - counters.lastWriteAt < STORE_ALIVE_MS, limit: () => Math.min(PAUSE_READS_AT, config.horizon.bufferPoints / 2) };
+  const gate = new BacklogGate(backlog.depth, backlog.storeTakingWrites, backlog.limit);
 
   const closers: Array<() => Promise<void>> = [];
   const pendingFrames = new PendingFrames();
@@ -101,6 +101,11 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
       closers.push(line.close);
       endpoints.line = line.port;
     }
+    if (config.horizon.remoteWritePort !== 'off') {
+      const rw = await listenRemoteWrite(host, config.horizon.remoteWritePort, ingest, () => ({ ...config.horizon.remoteWrite, maxConnections: config.horizon.maxConnections }), remoteWriteOptions(() => config.horizon.remoteWrite), writerPressure(backlog));
+      closers.push(rw.close);
+      endpoints.remoteWrite = rw.port;
+    }
   } catch (err) {
     await Promise.allSettled(closers.map((c) => c()));
     await writer.close(0);
@@ -113,6 +118,7 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
   let selfTimer = setInterval(report, config.horizon.selfMetricsInterval * 1000);
   selfTimer.unref();
   log.info('listening', endpoints);
+  const unexpose = exposeHorizon({ counters, writer });
 
   return {
     name: 'horizon',
@@ -134,6 +140,7 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
     async stop() {
       await Promise.allSettled(closers.map((c) => c()));
       clearInterval(selfTimer);
+      unexpose();
       await roomba.stop();
       report();
       const flushMs = config.shutdownTimeout * 1000 * STOP_FLUSH_SHARE;

@@ -11,6 +11,7 @@
  * ShapeIndexUnavailableError → 503 (Elasticsearch down or refusing). Options arrive as strings or
  * numbers (query string, JSON body, CLI flags) and are validated by resolveSearchOptions.
  */
+import { timedSearch } from '../core/metrics/oculusMetrics.js';
 import type { KaleConfig } from '../core/config/schema.js';
 import type { Store } from '../core/store/store.js';
 import { importShapes, type ImportResult } from './importer.js';
@@ -45,8 +46,8 @@ export function openOculus(config: KaleConfig, store: Store): Oculus {
   const deps: SearchDeps = { index, store, paaDims: config.oculus.paaDims };
   return {
     index,
-    similar: (name, options) => searchSimilar(deps, name, options),
-    byValues: (values, options) => searchByValues(deps, values, options),
+    similar: (name, options) => timedSearch('similar', searchSimilar(deps, name, options)),
+    byValues: (values, options) => timedSearch('values', searchByValues(deps, values, options)),
     importNow: () => importShapes(config, store, index),
     close: () => index.close(),
   };

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { action, fail, UsageError, withGlobalOptions } from '../core/cli.js';
+import { action, fail, UsageError, withGlobalOptions, withMetricsPortOption } from '../core/cli.js';
 import { runServiceCommand } from '../core/serviceCommand.js';
 import type { SimilarResponse } from './api.js';
 import { SCORERS } from './search/scorer.js';
@@ -11,7 +11,7 @@ type Api = Awaited<ReturnType<typeof loadApi>>;
 
 /** `kale oculus [--once]`: the shape importer, every `oculus.interval` seconds or one pass. */
 export function oculusCommand(): Command {
-  const cmd = withGlobalOptions(new Command('oculus'))
+  const cmd = withMetricsPortOption(withGlobalOptions(new Command('oculus')))
     .description('import every metric\'s recent shape (1h, 24h) into the shape index (Elasticsearch, or embedded)')
     .option('--once', 'run one import pass, print its summary and exit')
     .option('--json', 'with --once: print the summary as JSON');

@@ -4,6 +4,7 @@
  * from `retryMinMs` doubling up to the interval, and reports the failure in its status.
  */
 import type { KaleConfig } from '../core/config/schema.js';
+import { observeImport } from '../core/metrics/oculusMetrics.js';
 import type { RunningService, ServiceContext, StartService } from '../core/service.js';
 import { importShapes, type ImportResult } from './importer.js';
 import { openShapeIndex } from './index/openShapeIndex.js';
@@ -32,6 +33,7 @@ export async function startOculusWith(ctx: ServiceContext, extras: OculusExtras 
     try {
       const result = await importShapes(config, ctx.store, index);
       failures = 0;
+      observeImport();
       log.info('import pass done', { ms: Math.round(result.ms), windows: result.windows });
       await ctx.store.putStatus('oculus', { backend: index.kind, lastImport: Date.now() / 1000, ms: result.ms, windows: result.windows, failures: 0 }).catch(() => {});
       extras.onPass?.({ result });

@@ -1,3 +1,4 @@
+import { observeAlert } from '../../core/metrics/analyzerMetrics.js';
 import type { KaleConfig } from '../../core/config/schema.js';
 import type { Logger } from '../../core/log.js';
 import type { AnomalyRecord, Store } from '../../core/store/store.js';
@@ -94,10 +95,12 @@ export class AlertDispatcher {
       try {
         await alerter.send(record);
         this.delivered++;
+        observeAlert(alerter.name, 'sent');
         return;
       } catch (err) {
         if (attempt >= this.retry.attempts || this.stopped) {
           this.failed++;
+          observeAlert(alerter.name, 'failed');
           this.log.error(`${alerter.name} alert failed after ${attempt} attempts: ${(err as Error).message}`, { metric: record.metric });
           return;
         }

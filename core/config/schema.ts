@@ -96,6 +96,16 @@ export const configSchema = z.object({
     maxPendingBytes: z.number().int().positive().default(64 * 1024 * 1024),
     /** Seconds a pickle frame may take from its first byte to its last. */
     partialFrameTimeout: z.number().positive().default(60),
+    /** Prometheus remote_write (POST /api/v1/write, docs/prometheus.md); closed unless given a port. */
+    remoteWritePort: portSchema.default('off'),
+    remoteWrite: z.object({
+      maxBodyBytes: z.number().int().positive().default(16 * 1024 * 1024),
+      maxDecodedBytes: z.number().int().positive().default(64 * 1024 * 1024),
+      /** Dotted names from labels, e.g. `prom.{job}.{__name__}`; unset = Graphite's tagged `name;label=value;…`. */
+      template: z.string().regex(/\{[A-Za-z_][A-Za-z0-9_]*\}/, { error: 'expected a template naming at least one {label}, e.g. "prom.{job}.{__name__}"' }).optional(),
+      /** `rate`: counters are stored as per-second rates; `raw`: as sent. */
+      counters: z.enum(['rate', 'raw']).default('rate'),
+    }).strict().prefault({}),
   }).strict().prefault({}),
   analyzer: z.object({
     interval: z.number().positive().default(60),
@@ -149,6 +159,7 @@ export const configSchema = z.object({
     paaDims: z.number().int().positive().default(32),
     windows: z.array(z.enum(['1h', '24h'])).default(['1h', '24h']),
   }).strict().prefault({}),
+  /** GET /metrics (Prometheus text) on its own port, for a service run alone (`kale horizon`…); `kale start` serves it on the webapp. */
   webapp: z.object({
     port: portSchema.default(1500),
     host: z.string().default('127.0.0.1'),

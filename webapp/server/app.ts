@@ -9,6 +9,7 @@ import { apiNotFound, errorHandler } from './httpError.js';
 import { anomaliesRoutes } from './routes/anomalies.js';
 import { collectionsRoutes } from './routes/collections.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { prometheusRoutes } from './routes/prometheus.js';
 import { seriesRoutes } from './routes/series.js';
 import { similarRoutes } from './routes/similar.js';
 import { statusRoutes } from './routes/status.js';
@@ -38,6 +39,7 @@ export function createApp(deps: WebappDeps, oculus: Oculus, uiDir = DEFAULT_UI_D
   app.use(express.json({ limit: '2mb' }));
   for (const routes of [anomaliesRoutes, metricsRoutes, seriesRoutes, collectionsRoutes, statusRoutes, torusRoutes]) app.use(routes(deps));
   app.use(similarRoutes(oculus));
+  app.use(prometheusRoutes());
   app.use('/api', apiNotFound);
   serveUi(app, uiDir);
   app.use(errorHandler(deps.log));
