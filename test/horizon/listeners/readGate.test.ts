@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { BacklogGate } from '../../horizon/listeners/readGate.js';
-import { waitFor } from './support.js';
+import { BacklogGate } from '../../../horizon/listeners/readGate.js';
+import { waitFor } from '../support.js';
 
 /** A real loopback connection whose server side reads through `gate`; returns the server socket. */
 async function gatedConnection(gate: BacklogGate): Promise<{ server: net.Socket; client: net.Socket; close: () => void }> {
