@@ -58,6 +58,13 @@ export const configSchema = z.object({
     }).optional(),
   }).strict().prefault({}),
   dataDir: z.string().default('.kale-data'),
+  /** The embedded store under dataDir (docs/architecture.md, "The embedded store on disk"). */
+  embedded: z.object({
+    /** Milliseconds between group commits of the append log, each fsynced: the most a kill -9 loses. */
+    commitMs: z.number().int().positive().max(60_000).default(1000),
+    /** Log bytes that start a compaction into a new snapshot (on a worker thread), or half the snapshot's size if more. */
+    compactBytes: z.number().int().positive().default(64 * 1024 * 1024),
+  }).strict().prefault({}),
   elasticsearch: z.object({
     url: z.string().optional(),
     index: z.string().default('kale-shapes'),

@@ -1,153 +1,109 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { Packr, unpackMultiple } from 'msgpackr';
 import { globMatcher } from '../glob.js';
+import { createLogger, type Logger } from '../log.js';
+import { DataDirLockedError, lockDataDir } from './embedded/dataDirLock.js';
+import { DurableWriter, type DurabilityOptions } from './embedded/durableWriter.js';
+import { recover, type Recovered } from './embedded/recover.js';
+import { EmbeddedState, type Op } from './embedded/state.js';
 import { decodeWindow, encodePoints } from './windowCodec.js';
 import type {
   AnomalyRecord, AppendBatch, Collection, HistoryQuery, Series, Store, TorusType, TorusValue, TorusWrite, TrimResult,
 } from './store.js';
 
-interface Bucket {
-  type: TorusType;
-  /** series: number[]; histogram: Record<string, number>; count: number; gauge: string; set: string[] */
-  data: unknown;
-  expireAt: number;
+export interface EmbeddedOptions extends Partial<DurabilityOptions> {
+  /** Where damaged-file warnings go. */
+  readonly log?: Logger;
 }
 
-interface Snapshot {
-  windows: Record<string, Uint8Array>;
-  quarantine: Record<string, Uint8Array>;
-  torus: Record<string, Bucket>;
-  current: AnomalyRecord[];
-  history: AnomalyRecord[];
-  claims: Record<string, number>;
-  /** Snapshots written before claims were generalised kept only alert claims, under this name. */
-  alerts?: Record<string, number>;
-  collections: Record<string, Collection>;
-  status: Record<string, Record<string, unknown>>;
-  /** `kind\0name` → [bytes, expireAt]; absent in snapshots from before calibrated analysis. */
-  metricState?: Record<string, [Uint8Array, number]>;
-}
-
-const SNAPSHOT_FILE = 'kale-store.msgpack';
-// Variable map sizes: a snapshot routinely holds more than 65,535 metrics.
-const snapshotCodec = new Packr({ variableMapSize: true, useRecords: false });
+const DEFAULTS: DurabilityOptions = { commitMs: 1000, compactBytes: 64 * 1024 * 1024 };
 
 /**
  * A real single-box store: raw windows are kept as the same Skyline bytes Redis would hold, so both
- * backends decode, trim and quarantine identically. Persisted by snapshot to `dataDir` every
- * `snapshotMs` when something changed, and on close.
+ * backends decode, trim and quarantine identically. Under `dataDir` every change goes to an append
+ * log, fsynced once per `commitMs` (a kill -9 loses at most that), and is folded into a snapshot on
+ * a worker thread (docs/architecture.md, "The embedded store on disk"). One process writes a data
+ * dir, the holder of its lock; any other opens it read-only, as of its last commit.
  */
 export class EmbeddedStore implements Store {
   readonly kind = 'embedded' as const;
-  /** Appended chunks per metric; joined lazily on read. */
-  private windows = new Map<string, Buffer[]>();
-  private quarantine = new Map<string, Uint8Array>();
-  private torus = new Map<string, Bucket>();
-  private current: AnomalyRecord[] = [];
-  private history: AnomalyRecord[] = [];
-  private claims = new Map<string, number>();
-  private collections = new Map<string, Collection>();
-  private status = new Map<string, Record<string, unknown>>();
-  private metricState = new Map<string, [Uint8Array, number]>();
-  private snapshotAt: number | undefined;
-  private dirty = false;
-  private timer: NodeJS.Timeout | undefined;
 
-  private constructor(private readonly dataDir: string | undefined, snapshotMs: number) {
-    if (dataDir) {
-      this.timer = setInterval(() => { if (this.dirty) this.snapshot(); }, snapshotMs);
-      this.timer.unref();
-    }
-  }
-
-  /** Opens the store, loading `dataDir`'s snapshot if there is one. No `dataDir` = memory only. */
-  static open(dataDir?: string, snapshotMs = 30_000): EmbeddedStore {
-    const store = new EmbeddedStore(dataDir, snapshotMs);
-    if (dataDir) store.load(path.join(dataDir, SNAPSHOT_FILE));
-    return store;
-  }
+  private constructor(
+    private readonly state: EmbeddedState,
+    private readonly writer: DurableWriter | undefined,
+    /** The data dir and the pid holding it, when this store may only read. */
+    private readonly readOnly: { dir: string; holder: number } | undefined,
+    /** When the newest file this store loaded was written (epoch seconds); undefined for a new data dir. */
+    readonly loadedSnapshotAt: number | undefined,
+  ) {}
 
   /**
-   * When the snapshot this store loaded was written (epoch seconds); undefined for a new store. A
-   * running kale writes one every 30 s, so a second process reading its data dir may lag it by that.
+   * Opens `dataDir` (recovering what is valid, one warning line per damaged file) as its writer, or
+   * read-only when another store holds it. No `dataDir` = memory only.
    */
-  get loadedSnapshotAt(): number | undefined {
-    return this.snapshotAt;
-  }
-
-  private load(file: string): void {
-    if (!fs.existsSync(file)) return;
-    this.snapshotAt = fs.statSync(file).mtimeMs / 1000;
-    const s = snapshotCodec.unpack(fs.readFileSync(file)) as Snapshot;
-    for (const [k, v] of Object.entries(s.windows)) this.windows.set(k, [Buffer.from(v)]);
-    for (const [k, v] of Object.entries(s.quarantine)) this.quarantine.set(k, v);
-    for (const [k, v] of Object.entries(s.torus)) this.torus.set(k, v);
-    this.current = s.current;
-    this.history = s.history;
-    for (const [k, v] of Object.entries(s.claims ?? {})) this.claims.set(k, v);
-    for (const [k, v] of Object.entries(s.alerts ?? {})) this.claims.set(`alert.${k}`, v);
-    for (const [k, v] of Object.entries(s.collections)) this.collections.set(k, v);
-    for (const [k, v] of Object.entries(s.status)) this.status.set(k, v);
-    for (const [k, v] of Object.entries(s.metricState ?? {})) this.metricState.set(k, v);
-  }
-
-  /** Writes the snapshot atomically (temp file + rename), so a crash leaves the previous one intact. */
-  snapshot(): void {
-    if (!this.dataDir) return;
-    const now = Date.now() / 1000;
-    const s: Snapshot = {
-      windows: Object.fromEntries([...this.windows.keys()].map((k) => [k, this.joined(k)])),
-      quarantine: Object.fromEntries(this.quarantine),
-      torus: Object.fromEntries([...this.torus].filter(([, b]) => b.expireAt > now)),
-      current: this.current,
-      history: this.history,
-      claims: Object.fromEntries([...this.claims].filter(([, at]) => at > now)),
-      collections: Object.fromEntries(this.collections),
-      status: Object.fromEntries(this.status),
-      metricState: Object.fromEntries([...this.metricState].filter(([, [, at]]) => at > now)),
-    };
-    fs.mkdirSync(this.dataDir, { recursive: true });
-    const file = path.join(this.dataDir, SNAPSHOT_FILE);
-    fs.writeFileSync(`${file}.tmp`, snapshotCodec.pack(s));
-    fs.renameSync(`${file}.tmp`, file);
-    this.dirty = false;
-  }
-
-  private joined(name: string): Buffer {
-    const chunks = this.windows.get(name)!;
-    if (chunks.length > 1) {
-      const one = Buffer.concat(chunks);
-      chunks.length = 0;
-      chunks.push(one);
+  static open(dataDir?: string, options: EmbeddedOptions = {}): EmbeddedStore {
+    if (!dataDir) return new EmbeddedStore(new EmbeddedState(), undefined, undefined, undefined);
+    const log = options.log ?? createLogger('kale.store');
+    const lock = lockDataDir(dataDir);
+    if ('holder' in lock) {
+      const r = recoverBesideWriter(dataDir);
+      for (const w of r.warnings) log.warn(w);
+      return new EmbeddedStore(r.state, undefined, { dir: dataDir, holder: lock.holder }, r.newestAt);
     }
-    return chunks[0];
+    try {
+      const r = recover(dataDir);
+      for (const w of r.warnings) log.warn(w);
+      const writer = DurableWriter.start(dataDir, r, lock, { ...DEFAULTS, ...options }, log);
+      return new EmbeddedStore(r.state, writer, undefined, r.newestAt);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  /** Applies a change and logs it; refused when another process holds the data dir. */
+  private change(op: Op): void {
+    this.assertWritable();
+    this.state.apply(op);
+    this.writer?.add(op);
+  }
+
+  private assertWritable(): void {
+    if (this.readOnly) throw new DataDirLockedError(this.readOnly.dir, this.readOnly.holder);
+  }
+
+  /** Writes and fsyncs every change made so far (the commit interval does this on its own). */
+  async flush(): Promise<void> {
+    await this.writer?.commit();
+  }
+
+  /** Folds the log into a new snapshot, on a worker thread; resolves once it is in place. */
+  async compact(): Promise<void> {
+    await this.writer?.compact();
   }
 
   async append(batches: ReadonlyArray<AppendBatch>): Promise<void> {
+    const names: string[] = [];
+    const bytes: Uint8Array[] = [];
     for (const b of batches) {
       if (b.points.length === 0) continue;
-      const chunks = this.windows.get(b.name);
-      const bytes = encodePoints(b.points);
-      if (chunks) chunks.push(bytes);
-      else this.windows.set(b.name, [bytes]);
+      names.push(b.name);
+      bytes.push(encodePoints(b.points));
     }
-    this.dirty = true;
+    if (names.length) this.change(['P', names, bytes]);
   }
 
   async listMetrics(): Promise<string[]> {
-    return [...this.windows.keys()].sort();
+    return [...this.state.windows.keys()].sort();
   }
 
   async readRawWindows(names: ReadonlyArray<string>): Promise<Array<Uint8Array | null>> {
-    return names.map((n) => (this.windows.has(n) ? this.joined(n) : null));
+    return names.map((n) => (this.state.windows.has(n) ? this.state.joined(n) : null));
   }
 
   async readWindows(names: ReadonlyArray<string>): Promise<Array<Series | null>> {
     return names.map((n) => {
-      if (!this.windows.has(n)) return null;
+      if (!this.state.windows.has(n)) return null;
       try {
-        return decodeWindow(this.joined(n));
+        return decodeWindow(this.state.joined(n));
       } catch {
         return null;
       }
@@ -155,67 +111,22 @@ export class EmbeddedStore implements Store {
   }
 
   async trim(name: string, cutoff: number): Promise<TrimResult> {
-    if (!this.windows.has(name)) return { kept: 0, removed: 0, forgotten: true, quarantined: false };
-    const raw = this.joined(name);
-    // Same rule as the Redis Lua script: keep the original bytes of every point at or after the cutoff.
-    const kept: Buffer[] = [];
-    let removed = 0;
-    try {
-      unpackMultiple(raw, (item: unknown, start?: number, end?: number) => {
-        if (!Array.isArray(item) || typeof item[0] !== 'number') throw new Error('not a [ts, value] point');
-        if (item[0] >= cutoff) kept.push(raw.subarray(start, end));
-        else removed++;
-      });
-    } catch {
-      this.quarantine.set(name, raw);
-      this.windows.delete(name);
-      this.dirty = true;
-      return { kept: 0, removed: 0, forgotten: false, quarantined: true };
-    }
-    // Everything above is synchronous, so no append can interleave with the rewrite.
-    if (kept.length === 0) {
-      this.windows.delete(name);
-      this.dirty = true;
-      return { kept: 0, removed, forgotten: true, quarantined: false };
-    }
-    if (removed > 0) {
-      this.windows.set(name, [Buffer.concat(kept)]);
-      this.dirty = true;
-    }
-    return { kept: kept.length, removed, forgotten: false, quarantined: false };
+    this.assertWritable();
+    const result = this.state.trim(name, cutoff);
+    // Only trims that changed something are logged: roomba trims every metric every minute.
+    if (result.removed > 0 || result.quarantined) this.writer?.add(['T', name, cutoff]);
+    return result;
   }
 
   async torusWrite(writes: ReadonlyArray<TorusWrite>): Promise<void> {
-    const now = Date.now() / 1000;
-    for (const w of writes) {
-      this.writeBucket(w.key, w.type, w.value, w.expireAt, now, w.rolling);
-      if (w.index) this.writeBucket(w.index.key, 'set', w.index.member, w.expireAt, now, w.rolling);
-    }
-    this.dirty = true;
+    this.change(['U', [...writes], Date.now() / 1000]);
   }
 
-  private writeBucket(key: string, type: TorusType, value: number | string, expireAt: number, now: number, rolling = false): void {
-    let b = this.torus.get(key);
-    if (b && (b.expireAt <= now || b.type !== type)) b = undefined;
-    if (!b) {
-      b = { type, data: emptyData(type), expireAt };
-      this.torus.set(key, b);
-    } else if (rolling) {
-      b.expireAt = expireAt;
-    }
-    switch (type) {
-      case 'series': (b.data as number[]).push(Number(value)); break;
-      case 'histogram': { const h = b.data as Record<string, number>; const k = String(value); h[k] = (h[k] ?? 0) + 1; break; }
-      case 'count': b.data = (b.data as number) + Number(value); break;
-      case 'gauge': b.data = String(value); break;
-      case 'set': { const s = b.data as string[]; const v = String(value); if (!s.includes(v)) s.push(v); break; }
-    }
-  }
-
-  private liveBucket(key: string): Bucket | undefined {
-    const b = this.torus.get(key);
+  private liveBucket(key: string) {
+    const b = this.state.torus.get(key);
+    // Expired buckets read as absent; replay and snapshots drop them by the same expiry.
     if (b && b.expireAt <= Date.now() / 1000) {
-      this.torus.delete(key);
+      this.state.torus.delete(key);
       return undefined;
     }
     return b;
@@ -242,26 +153,22 @@ export class EmbeddedStore implements Store {
 
   async torusKeys(pattern: string): Promise<string[]> {
     const matches = globMatcher(pattern);
-    return [...this.torus.keys()].filter((k) => matches(k) && this.liveBucket(k)).sort();
+    return [...this.state.torus.keys()].filter((k) => matches(k) && this.liveBucket(k)).sort();
   }
 
   async recordAnomalies(current: ReadonlyArray<AnomalyRecord>, retention: number, carried: ReadonlyArray<AnomalyRecord> = []): Promise<void> {
-    this.current = [...current, ...carried];
-    const newest = current.reduce((m, r) => Math.max(m, r.detectedAt), Date.now() / 1000);
-    this.history = [...this.history, ...current]
-      .filter((r) => r.detectedAt >= newest - retention)
-      .sort((a, b) => a.detectedAt - b.detectedAt);
-    this.dirty = true;
+    this.change(['A', [...current], retention, [...carried], Date.now() / 1000]);
   }
 
   async currentAnomalies(): Promise<AnomalyRecord[]> {
-    return [...this.current];
+    return [...this.state.current];
   }
 
   async anomalyHistory(q: HistoryQuery): Promise<AnomalyRecord[]> {
+    const history = this.state.history;
     const out: AnomalyRecord[] = [];
-    for (let i = this.history.length - 1; i >= 0 && out.length < (q.limit ?? Infinity); i--) {
-      const r = this.history[i];
+    for (let i = history.length - 1; i >= 0 && out.length < (q.limit ?? Infinity); i--) {
+      const r = history[i];
       if (q.until !== undefined && r.detectedAt > q.until) continue;
       if (q.from !== undefined && r.detectedAt < q.from) break;
       if (q.metric && r.metric !== q.metric) continue;
@@ -271,76 +178,78 @@ export class EmbeddedStore implements Store {
   }
 
   async claim(key: string, ttl: number): Promise<boolean> {
+    this.assertWritable();
     const now = Date.now() / 1000;
-    const until = this.claims.get(key);
+    const until = this.state.claims.get(key);
     if (until !== undefined && until > now) return false;
-    this.claims.set(key, now + ttl);
-    this.dirty = true;
+    this.change(['C', [key], [now + ttl]]);
     return true;
   }
 
   async release(key: string): Promise<void> {
-    this.dirty = this.claims.delete(key) || this.dirty;
+    this.assertWritable();
+    if (this.state.claims.has(key)) this.change(['R', key]);
   }
 
   async saveCollection(c: Collection): Promise<void> {
-    this.collections.set(c.id, c);
-    this.dirty = true;
+    this.change(['S', [c]]);
   }
 
   async listCollections(): Promise<Collection[]> {
-    return [...this.collections.values()].sort((a, b) => b.createdAt - a.createdAt);
+    return [...this.state.collections.values()].sort((a, b) => b.createdAt - a.createdAt);
   }
 
   async deleteCollection(id: string): Promise<boolean> {
-    this.dirty = true;
-    return this.collections.delete(id);
+    this.assertWritable();
+    if (!this.state.collections.has(id)) return false;
+    this.change(['D', id]);
+    return true;
   }
 
   async readMetricState(kind: string, names: ReadonlyArray<string>): Promise<Array<Uint8Array | null>> {
     const now = Date.now() / 1000;
     return names.map((name) => {
-      const got = this.metricState.get(`${kind}\0${name}`);
+      const got = this.state.metricState.get(`${kind}\0${name}`);
       return got && got[1] > now ? got[0] : null;
     });
   }
 
   async writeMetricState(kind: string, entries: ReadonlyArray<readonly [string, Uint8Array]>, ttl: number): Promise<void> {
+    if (entries.length === 0) return;
     const expireAt = Date.now() / 1000 + ttl;
-    for (const [name, bytes] of entries) this.metricState.set(`${kind}\0${name}`, [bytes.slice(), expireAt]);
-    if (entries.length) this.dirty = true;
+    this.change(['M', entries.map(([name]) => `${kind}\0${name}`), entries.map(([, bytes]) => bytes.slice()), entries.map(() => expireAt)]);
   }
 
   async putStatus(service: string, status: Record<string, unknown>): Promise<void> {
-    this.status.set(service, status);
-    this.dirty = true;
+    this.change(['H', [service], [status]]);
   }
 
   async getStatus(): Promise<Record<string, Record<string, unknown>>> {
-    return Object.fromEntries(this.status);
+    return Object.fromEntries(this.state.status);
   }
 
+  /** A service on a data dir another process writes is refused here, before it opens a port. */
   async ping(): Promise<boolean> {
+    this.assertWritable();
     return true;
   }
 
-  /**
-   * Writes the snapshot only when something changed: a process that only read (`kale series` beside
-   * a running kale) must not put back the older snapshot it loaded over a newer one.
-   */
+  /** Commits what is queued and releases the data dir; a process that only read writes nothing. */
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    if (this.dirty) this.snapshot();
+    await this.writer?.close();
   }
 }
 
-function emptyData(type: TorusType): unknown {
-  switch (type) {
-    case 'series': return [];
-    case 'histogram': return {};
-    case 'count': return 0;
-    case 'gauge': return '';
-    case 'set': return [];
+/**
+ * Reads a data dir another process writes. Its compaction may delete a log segment between our
+ * listing and our reading it; the files are then read again.
+ */
+function recoverBesideWriter(dir: string): Recovered {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return recover(dir, { quietTornTail: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 3) throw err;
+    }
   }
 }
-

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import type { Logger } from '../../log.js';
+import { AppendLog } from './appendLog.js';
+import { startCompaction, type RunningCompaction } from './compaction.js';
+import type { DataDirLock } from './dataDirLock.js';
+import { DAMAGED_SUFFIX, listSegments, segmentPath, snapshotPath } from './layout.js';
+import { LOG_MAGIC } from './records.js';
+import type { Recovered } from './recover.js';
+import { installSnapshot, writeSnapshot } from './snapshotFile.js';
+import type { Op } from './state.js';
+
+export interface DurabilityOptions {
+  /** Milliseconds between group commits (each fsynced): the most a kill -9 loses. */
+  readonly commitMs: number;
+  /** Log bytes after which a compaction starts (or half the snapshot's size, when that is more). */
+  readonly compactBytes: number;
+}
+
+/**
+ * What makes the embedded store durable for the one process that holds the data dir's lock: the
+ * append log with its group commit, compaction on a worker thread, and the repairs a damaged data
+ * dir needs before anything new is appended to it.
+ */
+export class DurableWriter {
+  private readonly timer: NodeJS.Timeout;
+  private compacting: Promise<void> | undefined;
+  private compactionThread: RunningCompaction | undefined;
+  private snapshotBytes: number;
+  private closed = false;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly log: AppendLog,
+    private readonly lock: DataDirLock,
+    private readonly opts: DurabilityOptions,
+    private readonly logger: Logger,
+  ) {
+    this.snapshotBytes = fileSize(snapshotPath(dir));
+    this.timer = setInterval(() => void this.commit(), opts.commitMs);
+    this.timer.unref();
+  }
+
+  /** Repairs what `recovered` found damaged, then starts a new log segment after the last one replayed. */
+  static start(dir: string, recovered: Recovered, lock: DataDirLock, opts: DurabilityOptions, logger: Logger): DurableWriter {
+    repair(dir, recovered);
+    const log = AppendLog.open(dir, recovered.lastSeq + 1, (message) => logger.error(message));
+    return new DurableWriter(dir, log, lock, opts, logger);
+  }
+
+  add(op: Op): void {
+    this.log.add(op);
+  }
+
+  /** Writes and fsyncs what was added; starts a compaction when the log has grown past its bound. */
+  async commit(): Promise<void> {
+    await this.log.commit();
+    if (!this.closed && !this.compacting && this.log.bytes > Math.max(this.opts.compactBytes, this.snapshotBytes / 2)) {
+      this.compact().catch((err) => this.logger.error(`compaction failed, the log keeps everything: ${(err as Error).message}`));
+    }
+  }
+
+  /** Folds the closed log into a new snapshot on a worker thread; resolves once it is installed. */
+  compact(): Promise<void> {
+    this.compacting ??= this.runCompaction().finally(() => {
+      this.compacting = undefined;
+      this.compactionThread = undefined;
+    });
+    return this.compacting;
+  }
+
+  private async runCompaction(): Promise<void> {
+    const upTo = await this.log.rotate();
+    if (this.closed) return;
+    this.compactionThread = startCompaction({ dir: this.dir, upTo });
+    const result = await this.compactionThread.done;
+    for (const w of result.warnings) this.logger.warn(w);
+    this.snapshotBytes = result.snapshotBytes;
+  }
+
+  /** Commits what is queued and releases the lock; a compaction under way is cut short (it is safe to). */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.compactionThread?.stop();
+    await this.compacting?.catch(() => {});
+    await this.log.close();
+    this.lock.release();
+  }
+}
+
+function repair(dir: string, r: Recovered): void {
+  // A damaged snapshot must never be rotated into `.prev`, the fallback.
+  for (const file of r.damagedSnapshots) fs.renameSync(file, file + DAMAGED_SUFFIX);
+  // Segments after a damaged record or a gap were not replayed; appending after them would replay them later.
+  for (const seq of listSegments(dir)) if (seq > r.lastSeq) fs.renameSync(segmentPath(dir, seq), segmentPath(dir, seq) + DAMAGED_SUFFIX);
+  if (r.tornTail) {
+    fs.truncateSync(r.tornTail.file, r.tornTail.validBytes);
+    if (r.tornTail.validBytes < LOG_MAGIC.length) fs.writeFileSync(r.tornTail.file, LOG_MAGIC);
+  }
+  if (r.needsSnapshot) {
+    // The log before here ends in damage: what follows starts from a snapshot of what was good.
+    writeSnapshot(r.state, dir, r.lastSeq + 1);
+    installSnapshot(dir);
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
