@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { listSegments, previousSnapshotPath, segmentPath, snapshotPath } from './layout.js';
 import { LOG_MAGIC, scanRecords } from './records.js';
-import { readSnapshot, type SnapshotRead } from './snapshotFile.js';
+import { readSnapshot } from './snapshotFile.js';
 import { EmbeddedState, opCodec, type Op } from './state.js';
 
 export interface Recovered {
@@ -36,29 +36,29 @@ export function recover(dir: string, opts: { upTo?: number; quietTornTail?: bool
 
   let state = new EmbeddedState();
   let snapshot: Recovered['snapshot'];
-  let partial: { file: string; state: EmbeddedState; read: SnapshotRead } | undefined;
+  let partial: { file: string; state: EmbeddedState; logSeq: number; mtime: number } | undefined;
   for (const file of [snapshotPath(dir), previousSnapshotPath(dir)]) {
     if (!fs.existsSync(file)) continue;
     const candidate = new EmbeddedState();
     const read = readSnapshot(file, candidate);
     if (read.complete) {
       state = candidate;
-      snapshot = { file, logSeq: read.logSeq };
+      snapshot = { file, logSeq: read.logSeq! };
       seen(read.mtime);
       break;
     }
     damagedSnapshots.push(file);
     warnings.push(`${file} is damaged (${read.damage})`);
-    partial ??= { file, state: candidate, read };
+    if (read.logSeq !== undefined) partial ??= { file, state: candidate, logSeq: read.logSeq, mtime: read.mtime };
   }
   if (!snapshot && partial) {
     // No complete snapshot: the good records of the newest damaged one are still the best there is.
     state = partial.state;
-    snapshot = { file: partial.file, logSeq: partial.read.logSeq };
-    seen(partial.read.mtime);
+    snapshot = { file: partial.file, logSeq: partial.logSeq };
+    seen(partial.mtime);
   }
   if (warnings.length) {
-    const from = snapshot ? (damagedSnapshots.includes(snapshot.file) ? `the good part of ${snapshot.file}` : snapshot.file) : 'the log alone';
+    const from = snapshot ? (damagedSnapshots.includes(snapshot.file) ? `the good part of ${snapshot.file}` : snapshot.file) : 'the log files alone';
     warnings[warnings.length - 1] += `: starting from ${from}`;
   }
 

@@ -10,8 +10,8 @@ type Head = readonly ['K', { logSeq: number; writtenAt: number }];
 type End = readonly ['E', number];
 
 export interface SnapshotRead {
-  /** The first log segment not contained in the snapshot. */
-  readonly logSeq: number;
+  /** The first log segment not contained in the snapshot; undefined when not even the header was good. */
+  readonly logSeq: number | undefined;
   /** Every record was good and the end record was there. */
   readonly complete: boolean;
   readonly damage?: string;
@@ -61,7 +61,9 @@ export function installSnapshot(dir: string): void {
 
 /** Applies a snapshot's records to `state` (an empty one), as far as they are good. */
 export function readSnapshot(file: string, state: EmbeddedState): SnapshotRead {
-  const mtime = fs.statSync(file).mtimeMs / 1000;
+  const stat = fs.statSync(file);
+  const mtime = stat.mtimeMs / 1000;
+  if (stat.size === 0) return { logSeq: undefined, complete: false, damage: 'empty file', mtime };
   if (!startsWithMagic(file)) return readLegacySnapshot(file, state, mtime);
   let logSeq: number | undefined;
   let ended = false;
@@ -77,7 +79,7 @@ export function readSnapshot(file: string, state: EmbeddedState): SnapshotRead {
     }
   });
   const damage = scan.damage ?? (ended ? undefined : `incomplete: no end record after byte ${scan.validBytes}`);
-  return { logSeq: logSeq ?? 0, complete: !damage && logSeq !== undefined, damage, mtime };
+  return { logSeq, complete: !damage && logSeq !== undefined, damage, mtime };
 }
 
 /** Reads only the header's log segment number; undefined when the file is missing or unreadable. */
@@ -131,7 +133,7 @@ function readLegacySnapshot(file: string, state: EmbeddedState, mtime: number): 
     s = legacyCodec.unpack(fs.readFileSync(file)) as LegacySnapshot;
     if (typeof s !== 'object' || s === null || typeof s.windows !== 'object') throw new Error('not a snapshot document');
   } catch (err) {
-    return { logSeq: 0, complete: false, damage: `neither a kale store file nor a readable older snapshot (${(err as Error).message})`, mtime };
+    return { logSeq: undefined, complete: false, damage: `neither a kale store file nor a readable older snapshot (${(err as Error).message})`, mtime };
   }
   const entries = <T>(r: Record<string, T> | undefined) => Object.entries(r ?? {});
   state.apply(['P', Object.keys(s.windows), Object.values(s.windows)]);
