@@ -8,6 +8,7 @@ import { requireAuth } from './auth.js';
 import { apiNotFound, errorHandler } from './httpError.js';
 import { anomaliesRoutes } from './routes/anomalies.js';
 import { collectionsRoutes } from './routes/collections.js';
+import { graphiteRoutes } from './routes/graphite/index.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { prometheusRoutes } from './routes/prometheus.js';
 import { seriesRoutes } from './routes/series.js';
@@ -37,7 +38,7 @@ export function createApp(deps: WebappDeps, oculus: Oculus, uiDir = DEFAULT_UI_D
     next();
   });
   app.use(express.json({ limit: '2mb' }));
-  for (const routes of [anomaliesRoutes, metricsRoutes, seriesRoutes, collectionsRoutes, statusRoutes, torusRoutes]) app.use(routes(deps));
+  for (const routes of [anomaliesRoutes, metricsRoutes, seriesRoutes, collectionsRoutes, statusRoutes, torusRoutes, graphiteRoutes]) app.use(routes(deps));
   app.use(similarRoutes(oculus));
   app.use(prometheusRoutes());
   app.use('/api', apiNotFound);

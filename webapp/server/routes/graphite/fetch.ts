@@ -1,0 +1,101 @@
+/**
+ * A path glob to Graphite series: the raw window (Skyline's, `fullDuration` long) when it covers the
+ * range, else the finest torus rollup whose retention does, read as its mean.
+ */
+import { filterYielding } from '../../../../core/glob.js';
+import type { Series } from '../../../../core/store/store.js';
+import { MAX_BUCKETS, TorusReadError, readTorus } from '../../../../core/torus/read.js';
+import { schemaMatches } from '../../../../core/torus/schemas.js';
+import { badRequest } from '../../httpError.js';
+import type { RenderContext } from './context.js';
+import { pathMatcher } from './pathGlob.js';
+import { slotPoints, type GSeries } from './series.js';
+
+/** Most metrics one path may match. */
+export const MAX_SERIES_PER_PATH = 10_000;
+
+/** Most points per series: a finer raw window is read at a coarser step (averaged), not refused. */
+const MAX_SERIES_POINTS = 20_000;
+
+export async function fetchPath(ctx: RenderContext, pattern: string): Promise<GSeries[]> {
+  const names = (await filterYielding(await ctx.names(), pathMatcher(pattern))).sort();
+  if (names.length > MAX_SERIES_PER_PATH) throw badRequest(`"${pattern.slice(0, 100)}" matches ${names.length} metrics; at most ${MAX_SERIES_PER_PATH} per path: narrow the glob`);
+  const rollups = names.map((n) => rollupFor(ctx, n));
+  const rawNames = names.filter((_, i) => rollups[i] === undefined);
+  const windows = new Map<string, Series | null>();
+  if (rawNames.length) (await ctx.deps.store.readWindows(rawNames)).forEach((w, i) => windows.set(rawNames[i], w));
+  const out: GSeries[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const r = rollups[i];
+    const s = r ? await rollupSeries(ctx, names[i], r) : rawSeries(ctx, names[i], windows.get(names[i]));
+    if (s) out.push({ ...s, pathExpression: pattern });
+  }
+  return out;
+}
+
+/** Slots of `step` covering (from, until], aligned as Graphite aligns them (the slot after from's first). */
+function grid(ctx: RenderContext, step: number): { start: number; length: number } {
+  const start = Math.floor(ctx.from / step) * step + step;
+  const end = Math.floor(ctx.until / step) * step + step;
+  const length = Math.max(0, Math.round((end - start) / step));
+  ctx.spend(length);
+  return { start, length };
+}
+
+const series = (name: string, start: number, step: number, values: Float64Array): GSeries =>
+  ({ name, pathExpression: name, tags: { name }, start, step, values, metrics: [name], consolidate: 'average' });
+
+function rawSeries(ctx: RenderContext, name: string, w: Series | null | undefined): GSeries | undefined {
+  if (!w || w.timestamps.length === 0) return undefined;
+  const step = Math.max(nativeStep(w.timestamps), Math.ceil((ctx.until - ctx.from) / MAX_SERIES_POINTS));
+  const { start, length } = grid(ctx, step);
+  return series(name, start, step, slotPoints(w.timestamps, w.values, start, step, length, 'average'));
+}
+
+/** The metric's own step: the median gap of its last points (1 s at least, 60 s with fewer than two). */
+function nativeStep(ts: Float64Array): number {
+  const gaps: number[] = [];
+  for (let i = Math.max(1, ts.length - 100); i < ts.length; i++) gaps.push(ts[i] - ts[i - 1]);
+  if (gaps.length === 0) return 60;
+  gaps.sort((a, b) => a - b);
+  return Math.max(1, Math.round(gaps[gaps.length >> 1]));
+}
+
+interface Rollup { readonly interval: string; readonly step: number }
+
+/**
+ * The rollup to read when the raw window does not reach back to `from`: among fixed-step intervals of
+ * the schemas storing the name, the finest whose retention covers the range, else the one reaching
+ * furthest back. Undefined means the raw window (also when no schema stores the name).
+ */
+function rollupFor(ctx: RenderContext, name: string): Rollup | undefined {
+  if (ctx.from >= ctx.now - ctx.deps.config().fullDuration) return undefined;
+  let best: (Rollup & { reach: number }) | undefined;
+  const span = ctx.until - ctx.from;
+  for (const s of ctx.schemas) {
+    if (!schemaMatches(s, name)) continue;
+    for (const [interval, iv] of s.intervals) {
+      if (iv.step.calendar || span / iv.step.seconds > MAX_BUCKETS) continue;
+      const step = iv.resolution ?? iv.step.seconds;
+      if (span / step > MAX_SERIES_POINTS) continue;
+      const reach = iv.steps === undefined ? Infinity : iv.steps * iv.step.seconds;
+      const covers = ctx.now - reach <= ctx.from;
+      const bestCovers = best !== undefined && ctx.now - best.reach <= ctx.from;
+      const better = !best || (covers ? !bestCovers || step < best.step : !bestCovers && reach > best.reach);
+      if (better) best = { interval, step, reach };
+    }
+  }
+  return best && { interval: best.interval, step: best.step };
+}
+
+async function rollupSeries(ctx: RenderContext, name: string, r: Rollup): Promise<GSeries> {
+  let points;
+  try {
+    ({ datapoints: points } = await readTorus(ctx.deps.store, ctx.schemas, { stat: 'mean', name, interval: r.interval, start: ctx.from, end: ctx.until, now: ctx.now }));
+  } catch (err) {
+    if (err instanceof TorusReadError) throw badRequest(`${name}: ${err.message}`);
+    throw err;
+  }
+  const { start, length } = grid(ctx, r.step);
+  return series(name, start, r.step, slotPoints(points.map((p) => p[1]), points.map((p) => p[0]), start, r.step, length, 'average'));
+}

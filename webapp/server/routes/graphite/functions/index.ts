@@ -1,0 +1,11 @@
+import { aliasFunctions } from './alias.js';
+import { combineFunctions } from './combine.js';
+import { kaleFunctions } from './kale.js';
+import { transformFunctions } from './transform.js';
+import type { FunctionDef } from './types.js';
+import { windowFunctions } from './window.js';
+
+/** Every function /render evaluates and /functions lists, by name. */
+export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map(
+  [...aliasFunctions, ...combineFunctions, ...transformFunctions, ...windowFunctions, ...kaleFunctions].map((f) => [f.name, f]),
+);

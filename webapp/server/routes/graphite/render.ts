@@ -1,0 +1,30 @@
+import type { RequestHandler } from 'express';
+import type { WebappDeps } from '../../deps.js';
+import { badRequest } from '../../httpError.js';
+import { optionalString } from '../../params.js';
+import { compileTarget } from './compile.js';
+import { renderContext } from './context.js';
+import { MAX_TARGETS, MAX_TARGET_LENGTH, graphiteParams, optionalMaxDataPoints, repeated, timeRange } from './request.js';
+import { consolidateTo, seriesJson } from './series.js';
+
+/**
+ * `GET|POST /render?target=…&from=&until=&maxDataPoints=&format=json`: graphite-web 1.1's JSON,
+ * `[{"target", "tags", "datapoints": [[value|null, ts], …]}]`, one entry per series of every target.
+ */
+export function renderRoute(deps: WebappDeps): RequestHandler {
+  return async (req, res) => {
+    const src = graphiteParams(req);
+    const format = optionalString(src, 'format', 20) ?? 'json';
+    if (format !== 'json') throw badRequest(`format: Kale renders json only, got "${format}"`);
+    const targets = repeated(src, 'target', MAX_TARGETS, MAX_TARGET_LENGTH);
+    const now = Date.now() / 1000;
+    const { from, until } = timeRange(src, now);
+    const maxDataPoints = optionalMaxDataPoints(src);
+    // Every target is checked before any is read.
+    const readers = targets.map(compileTarget);
+    const ctx = renderContext(deps, from, until, now);
+    const series = (await Promise.all(readers.map((read) => read(ctx)))).flat();
+    const out = maxDataPoints === undefined ? series : series.map((s) => consolidateTo(s, maxDataPoints));
+    res.type('json').send(`[${out.map(seriesJson).join(',')}]`);
+  };
+}
