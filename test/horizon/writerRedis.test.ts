@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/log.js';
-import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { IngestCounters } from '../../horizon/counters.js';
 import { runRoomba } from '../../horizon/roomba.js';

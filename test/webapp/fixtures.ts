@@ -21,6 +21,14 @@ export interface TestWebappOptions {
   store?: Store;
 }
 
+export interface TestWebapp {
+  readonly url: string;
+  readonly store: Store;
+  readonly config: KaleConfig;
+  readonly service: RunningService;
+  stop(): Promise<void>;
+}
+
 /** A real webapp on an ephemeral loopback port over a real store. */
 export async function startTestWebapp({ webapp = {}, horizon = {}, elasticsearch = {}, store }: TestWebappOptions = {}): Promise<TestWebapp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-webapp-'));

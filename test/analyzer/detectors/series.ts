@@ -24,6 +24,9 @@ export function input(values: ArrayLike<number>, step = 60, context?: DetectorIn
 export const base = (n: number, level = 100, amp = 1, seed = 7): number[] =>
   Array.from(noise(n, seed), (x) => level + amp * x);
 
-/** A detector's vote with its defaults, `options` laid over them. */
-export const run = <O extends DetectorOptions>(d: Detector<O>, i: DetectorInput, options: Partial<O> = {}) =>
+/**
+ * A detector's vote with its defaults, `options` laid over them. Options are loosely typed: a
+ * detector's defaults type its flags as the literal it defaults to (`twoSided: false`).
+ */
+export const run = (d: Detector<any>, i: DetectorInput, options: DetectorOptions = {}) =>
   d.detect(i, { ...d.defaults, ...options });
