@@ -43,9 +43,11 @@ export async function startGraphiteKale(extra: { webapp?: Record<string, unknown
   return { w, close: async () => { await w.stop(); await store?.close(); } };
 }
 
-/** A POST of an application/x-www-form-urlencoded body, as Grafana's backend sends /render. */
+/** A POST of an application/x-www-form-urlencoded body, as Grafana's backend sends /render; ten seconds without an answer is a failure. */
 export function postForm(url: string, pairs: Array<[string, string]>): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(pairs).toString() });
+  return fetch(url, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(pairs).toString(), signal: AbortSignal.timeout(10_000),
+  });
 }
 
 export type Rendered = Array<{ target: string; tags: Record<string, string>; datapoints: Array<[number | null, number]> }>;

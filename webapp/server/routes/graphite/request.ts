@@ -13,10 +13,11 @@ export const MAX_TARGET_LENGTH = 10_000;
  * and POSTs of application/x-www-form-urlencoded); a key in both keeps every value.
  */
 export function graphiteParams(req: Request): Source {
-  const out: Source = { ...(req.query as Source) };
+  // No prototype: a `__proto__=` parameter is one more key, not a prototype.
+  const out: Source = Object.create(null);
   const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Source) : {};
-  for (const [k, v] of Object.entries(body)) {
-    out[k] = k in out ? [out[k], v].flat() : v;
+  for (const part of [req.query as Source, body]) {
+    for (const [k, v] of Object.entries(part)) out[k] = k in out ? [out[k], v].flat() : v;
   }
   return out;
 }

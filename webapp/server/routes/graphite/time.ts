@@ -17,7 +17,8 @@ export function parseOffset(expr: string): number {
 /** A positive interval as summarize and movingAverage take it (`'1h'`, `'5min'`), in seconds. */
 export function parseInterval(expr: string): number {
   const seconds = Math.abs(parseOffset(expr));
-  if (!(seconds > 0)) throw new TimeParseError(`interval "${expr.slice(0, 50)}" is empty`);
+  // Whole seconds: steps combine by their least common multiple.
+  if (!(seconds >= 1) || !Number.isSafeInteger(seconds)) throw new TimeParseError(`interval "${expr.slice(0, 50)}" is not a whole number of seconds`);
   return seconds;
 }
 

@@ -1,5 +1,6 @@
 import { aliasFunctions } from './alias.js';
 import { combineFunctions } from './combine.js';
+import { constantFunctions } from './constant.js';
 import { kaleFunctions } from './kale.js';
 import { transformFunctions } from './transform.js';
 import type { FunctionDef } from './types.js';
@@ -7,5 +8,5 @@ import { windowFunctions } from './window.js';
 
 /** Every function /render evaluates and /functions lists, by name. */
 export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map(
-  [...aliasFunctions, ...combineFunctions, ...transformFunctions, ...windowFunctions, ...kaleFunctions].map((f) => [f.name, f]),
+  [...aliasFunctions, ...combineFunctions, ...transformFunctions, ...windowFunctions, ...constantFunctions, ...kaleFunctions].map((f) => [f.name, f]),
 );
