@@ -18,16 +18,17 @@ export class AppendLog {
     private readonly dir: string,
     /** The segment being written. */
     public seq: number,
-    private fd: number,
+    /** Opened at the first write: a process that only reads leaves no segment behind. */
+    private fd: number | undefined,
     /** Bytes in the current segment, written or not. */
     public bytes: number,
     private written: number,
     private readonly onError: (message: string) => void,
   ) {}
 
-  /** Starts segment `seq` (a new file with its header, fsynced with its directory entry). */
+  /** Continues the log with segment `seq`, created when something is first written to it. */
   static open(dir: string, seq: number, onError: (message: string) => void): AppendLog {
-    return new AppendLog(dir, seq, openSegment(dir, seq), LOG_MAGIC.length, LOG_MAGIC.length, onError);
+    return new AppendLog(dir, seq, undefined, LOG_MAGIC.length, LOG_MAGIC.length, onError);
   }
 
   add(op: Op): void {
@@ -47,6 +48,7 @@ export class AppendLog {
     const batch = Buffer.concat(this.pending);
     const queued = this.pending.length;
     try {
+      this.fd ??= openSegment(this.dir, this.seq);
       for (let off = 0; off < batch.length;) {
         off += (await write(this.fd, batch, off, batch.length - off, this.written + off)).bytesWritten;
       }
@@ -68,9 +70,9 @@ export class AppendLog {
     await this.commit();
     if (this.pending.length) throw new Error(`cannot rotate ${segmentPath(this.dir, this.seq)}: ${this.pending.length} operations not written`);
     const closed = this.seq;
-    const next = openSegment(this.dir, closed + 1);
-    fs.closeSync(this.fd);
-    this.fd = next;
+    // Even empty, the closed segment exists: recovery takes a missing one for a lost one.
+    fs.closeSync(this.fd ?? openSegment(this.dir, closed));
+    this.fd = undefined;
     this.seq = closed + 1;
     this.bytes = this.written = LOG_MAGIC.length;
     return closed;
@@ -78,7 +80,7 @@ export class AppendLog {
 
   async close(): Promise<void> {
     await this.commit();
-    fs.closeSync(this.fd);
+    if (this.fd !== undefined) fs.closeSync(this.fd);
   }
 }
 
