@@ -115,18 +115,21 @@ export class AnalyzerRunner {
     const deadlineSeconds = cycleDeadlineSeconds(config);
     const deadline = started + deadlineSeconds * 1000;
     const pacer = new ReadPacer(config.reads);
-    const running: Array<{ names: string[]; result: Promise<ChunkResult> }> = [];
+    const running: Array<{ result: Promise<ChunkResult>; stored: Promise<unknown> }> = [];
     const results: ChunkResult[] = [];
     /** Metrics the deadline cut off, and the first of them (for the log). */
     let cutOff = 0;
     let firstCut: string | undefined;
     const cut = (metrics: ReadonlyArray<string>) => { cutOff += metrics.length; firstCut ??= metrics[0]; };
-    /** Waits for the oldest chunk in flight, or counts it as cut off at the deadline. */
+    /**
+     * Waits for the oldest chunk in flight to be judged (a worker that does not answer is replaced
+     * after chunkTimeout) and its state stored, the latter only until the deadline: a write stuck on a
+     * stalled Store goes on after the cycle rather than holding it.
+     */
     const settleOldest = async () => {
       const oldest = running.shift()!;
-      const r = await beforeDeadline(oldest.result, deadline);
-      if (r === PAST_DEADLINE) cut(oldest.names);
-      else results.push(r);
+      results.push(await oldest.result);
+      await beforeDeadline(oldest.stored, deadline);
     };
     for (let i = 0; i < names.length; i += chunkSize) {
       const chunk = names.slice(i, i + chunkSize);
@@ -147,15 +150,16 @@ export class AnalyzerRunner {
         calibration: calibration && packBytes(calibration),
         context: context && packBytes(context),
       };
-      running.push({ names: chunk, result: this.judge(req).then(async (result) => {
-        // Stored as soon as the chunk is judged: the next cycle must see this one's state.
-        const entries = (kind: 'calibration' | 'context') => result[kind].map(([k, bytes]) => [chunk[k], bytes] as const);
-        await Promise.all([
+      const result = this.judge(req);
+      // Stored as soon as the chunk is judged: the next cycle must see this one's state.
+      const stored = result.then((r) => {
+        const entries = (kind: 'calibration' | 'context') => r[kind].map(([k, bytes]) => [chunk[k], bytes] as const);
+        return Promise.all([
           store.writeMetricState('calibration', entries('calibration'), STATE_TTL),
           store.writeMetricState('context', entries('context'), STATE_TTL),
         ]);
-        return result;
-      }) });
+      });
+      running.push({ result, stored });
       // Bounded pipelining: fetch the next chunk while workers judge, but never hold the whole set.
       while (running.length >= maxInFlight) await settleOldest();
     }

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from '../core/threadPriority.js';
 import { analyzeChunk, type ChunkRequest } from './chunk.js';
 import { getPreset } from './presets.js';
 import type { AnalyzerRules } from './rules.js';
@@ -6,6 +7,7 @@ import type { AnalyzerRules } from './rules.js';
 /** Worker thread: decodes and judges chunks of raw windows sent by the runner. */
 const { presetName, rules } = workerData as { presetName: string; rules: AnalyzerRules };
 const preset = getPreset(presetName);
+lowerThreadPriority();
 
 parentPort!.on('message', (req: ChunkRequest) => {
   try {

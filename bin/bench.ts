@@ -5,6 +5,7 @@ import { oculusBenchCommand } from '../utils/bench/oculusBench.js';
 import { ingestBenchCommand } from '../utils/bench/ingestBench.js';
 import { storeBenchCommand } from '../utils/bench/storeBench.js';
 import { webappBenchCommand } from '../utils/bench/webappBench.js';
+import { soakBenchCommand } from '../utils/bench/soakBench.js';
 
 /** `kale bench <target>`: one result line per run (JSON with --json). */
 export function addBenchmarks(bench: Command): Command {
@@ -14,5 +15,6 @@ export function addBenchmarks(bench: Command): Command {
     .addCommand(ingestBenchCommand())
     .addCommand(webappBenchCommand())
     .addCommand(analyzerBenchCommand())
-    .addCommand(detectionBenchCommand());
+    .addCommand(detectionBenchCommand())
+    .addCommand(soakBenchCommand());
 }

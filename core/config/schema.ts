@@ -160,6 +160,8 @@ export const configSchema = z.object({
     backlogMark: z.number().int().nonnegative().default(100_000),
     /** ...for at most this long per read, so readers slow down but never stop. */
     maxWaitMs: z.number().int().nonnegative().default(2000),
+    /** Most of its thread's time a reader keeps busy (the listeners' thread, under `kale start`); it pauses beyond. */
+    threadShare: z.number().min(0).max(1).default(0.5),
   }).strict().prefault({}),
   oculus: z.object({
     interval: z.number().positive().default(120),

@@ -4,13 +4,18 @@
  * enough for horizon's writer to fall behind and drop points. So bulk readers go through a ReadPacer:
  * - small batches (`reads.batch` names per command), at most `reads.inFlight` at once, so Redis
  *   interleaves the writer's appends between them;
- * - a turn of the event loop before each batch, so the listeners on this thread are never starved;
+ * - a turn of the event loop before each batch, and then, while this thread has been busier than
+ *   `reads.threadShare` since the previous batch, a pause until it is not: a turn alone lets UDP take
+ *   only about 32 datagrams per socket before the next batch's decoding, which at 300,000 points/s is
+ *   less than arrives (the kernel then drops the rest); the thread's busy time counts the listeners'
+ *   own work, so the busier ingest is, the more the readers give way;
  * - while the ingest backlog of this process is above `reads.backlogMark` points, no new batch starts
  *   (for at most `reads.maxWaitMs` per batch, so a reader slows down but never stops: the analyzer's
  *   cycle deadline bounds the rest).
  * Ingest in another process (`kale horizon` apart from `kale analyzer`) is not visible here: there the
  * batch size and in-flight bound are what protect it.
  */
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 
 export interface ReadPaceOptions {
@@ -18,6 +23,8 @@ export interface ReadPaceOptions {
   readonly inFlight: number;
   readonly backlogMark: number;
   readonly maxWaitMs: number;
+  /** Most of this thread's time readers may keep it busy for, between 0 (always pause) and 1 (never). */
+  readonly threadShare: number;
 }
 
 const backlogs = new Set<() => number>();
@@ -42,12 +49,14 @@ export class ReadPacer {
   /** Milliseconds spent waiting for the backlog to fall, and batches that gave up waiting (reports say so). */
   waitedMs = 0;
   overrides = 0;
+  private busySince: EventLoopUtilization | undefined;
 
   constructor(readonly opts: ReadPaceOptions, private readonly backlog: () => number = ingestBacklog) {}
 
-  /** Before each batch: a turn of the event loop, then a wait while ingest is behind. */
+  /** Before each batch: a turn of the event loop, a pause while this thread is too busy, then a wait while ingest is behind. */
   async turn(): Promise<void> {
     await nextTurn();
+    await this.shareThread();
     if (this.backlog() <= this.opts.backlogMark) return;
     const since = performance.now();
     while (this.backlog() > this.opts.backlogMark) {
@@ -55,6 +64,21 @@ export class ReadPacer {
       await sleep(POLL_MS);
     }
     this.waitedMs += performance.now() - since;
+  }
+
+  /** Pauses until this thread's busy share since the previous batch is within `threadShare` (at most maxWaitMs). */
+  private async shareThread(): Promise<void> {
+    const { threadShare, maxWaitMs } = this.opts;
+    if (threadShare >= 1) return;
+    if (this.busySince) {
+      const { active, idle } = performance.eventLoopUtilization(this.busySince);
+      const pause = Math.min(maxWaitMs, active / Math.max(threadShare, 0.01) - (active + idle));
+      if (pause >= 1) {
+        await sleep(pause);
+        this.waitedMs += pause;
+      }
+    }
+    this.busySince = performance.eventLoopUtilization();
   }
 
   /**

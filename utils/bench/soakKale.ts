@@ -1,0 +1,89 @@
+/**
+ * The Kale the soak drives: a real `kale start` process (horizon, analyzer, oculus, webapp) against
+ * the soak's Redis, with what the bench needs to watch from outside: its ready line's endpoints, its
+ * RSS, and the analyzer cycles and oculus imports it logs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const KALE_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/kale.js');
+
+export interface SoakKaleOptions {
+  readonly redisUrl: string;
+  readonly analyzerInterval: number;
+  readonly oculusInterval: number;
+}
+
+export interface Cycle { readonly at: number; readonly seconds: number; readonly metrics: number; readonly analysed: number; readonly deadline: number }
+
+export interface SoakKale {
+  readonly pid: number;
+  readonly udpPort: number;
+  readonly webapp: string;
+  readonly cycles: Cycle[];
+  /** Oculus import passes: when, and how long each took (ms). */
+  readonly imports: Array<{ at: number; ms: number }>;
+  /** Warning and error lines Kale logged (drops, deadlines), newest last. */
+  readonly warnings: string[];
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+const CYCLE = /cycle: (\d+) metrics, (\d+) analysed, \d+ anomalous in ([\d.]+) s(?: (\{.*\}))?$/;
+const IMPORT = /import pass done \{"ms":(\d+)/;
+
+export async function startSoakKale(opts: SoakKaleOptions): Promise<SoakKale> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-soak-'));
+  const configFile = path.join(dir, 'kale.json');
+  fs.writeFileSync(configFile, JSON.stringify({
+    logLevel: 'info',
+    dataDir: dir,
+    horizon: { picklePort: 'off', linePort: 'off', udpPort: 0 },
+    webapp: { port: 0 },
+    analyzer: { interval: opts.analyzerInterval },
+    oculus: { interval: opts.oculusInterval },
+  }));
+  const child: ChildProcess = spawn(process.execPath, [KALE_BIN, 'start', '--redis', opts.redisUrl, '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const cycles: Cycle[] = [];
+  const imports: Array<{ at: number; ms: number }> = [];
+  const warnings: string[] = [];
+  readline.createInterface({ input: child.stderr! }).on('line', (line) => {
+    const c = CYCLE.exec(line);
+    if (c) {
+      const fields = c[4] ? (JSON.parse(c[4]) as { exceptions?: Record<string, number> }) : {};
+      cycles.push({ at: Date.now(), metrics: Number(c[1]), analysed: Number(c[2]), seconds: Number(c[3]), deadline: fields.exceptions?.Deadline ?? 0 });
+    }
+    const i = IMPORT.exec(line);
+    if (i) imports.push({ at: Date.now(), ms: Number(i[1]) });
+    if (/ (warn|error) /.test(line)) warnings.push(line);
+  });
+  const endpoints = await new Promise<Record<string, number | string>>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`kale start exited ${code} before it was ready: ${warnings.join('\n')}`)));
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /^kale ready (\{.*\})$/.exec(line);
+      if (m) resolve(JSON.parse(m[1]));
+    });
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    pid: child.pid!,
+    udpPort: Number(endpoints.udp),
+    webapp: String(endpoints.webapp),
+    cycles,
+    imports,
+    warnings,
+    rssMb: () => {
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      return m ? Number(m[1]) / 1024 : NaN;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
