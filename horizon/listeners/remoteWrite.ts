@@ -30,6 +30,11 @@ export type Pressure = () => { reason: string; retryAfter: number } | null;
 
 /** A request may take this long from its first byte to its last before its connection is closed. */
 const REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * Idle keep-alive connections stay open this long: longer than a sender's own idle timeout, so the
+ * sender closes first and never writes a request into a connection the server is closing.
+ */
+const KEEP_ALIVE_MS = 120_000;
 
 export function listenRemoteWrite(host: string, port: number, sink: Sink, limits: () => RemoteWriteLimits, deliver: () => DeliverOptions, pressure: Pressure): Promise<TcpListener> {
   const server = http.createServer((req, res) => {
@@ -75,6 +80,7 @@ export function listenRemoteWrite(host: string, port: number, sink: Sink, limits
     });
   });
   server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.maxConnections = limits().maxConnections;
   server.on('drop', (d) => sink.reject('overload', `${d?.remoteAddress}:${d?.remotePort}`, `connection refused: ${limits().maxConnections} already open on --remote-write-port (horizon.maxConnections)`));
   server.on('clientError', (_err, socket) => socket.destroy());

@@ -1,9 +1,9 @@
 /**
- * A remote_write body to a WriteRequest: Snappy's block format (not its framed one), then protobuf.
- * Both libraries bound what they allocate: snappyjs refuses a declared length over the limit before
- * allocating it, and protobufjs reads within the buffer it is given.
+ * A remote_write body to a WriteRequest: Snappy's block format (not its framed one, the `snappy`
+ * package's native codec), then protobuf (protobufjs). The length the block declares is checked
+ * before anything is allocated for it; protobufjs reads within the buffer it is given.
  */
-import snappy from 'snappyjs';
+import { uncompressSync } from 'snappy';
 import { WriteRequest, type PromWriteRequest } from './protoSchema.js';
 
 /** Why a body was refused, with the HTTP status it answers and the message the sender sees. */
@@ -13,15 +13,28 @@ export class RemoteWriteError extends Error {
   }
 }
 
-const DECLARED_LENGTH = /uncompressed length of (\d+) is too big/;
+/** Snappy's best expansion: a 3-byte copy element writes at most 64 bytes. */
+const MAX_SNAPPY_EXPANSION = 64 / 3;
+
+/** The uncompressed length a Snappy block starts with (a little-endian base-128 varint of at most 32 bits), or -1. */
+function declaredLength(body: Buffer): number {
+  let n = 0;
+  for (let i = 0; i < 5 && i < body.length; i++) {
+    n += (body[i] & 0x7f) * 2 ** (7 * i);
+    if (body[i] < 0x80) return n <= 0xffffffff ? n : -1;
+  }
+  return -1;
+}
 
 export function decodeWriteRequest(body: Buffer, maxDecodedBytes: number): PromWriteRequest {
+  const declared = declaredLength(body);
+  if (declared < 0) throw new RemoteWriteError(400, 'body is not Snappy-compressed (block format): no length header');
+  if (declared > body.length * MAX_SNAPPY_EXPANSION + 1) throw new RemoteWriteError(400, `body is not Snappy-compressed (block format): it declares ${declared} bytes, more than its ${body.length} bytes can hold`);
+  if (declared > maxDecodedBytes) throw new RemoteWriteError(413, `body decompresses to ${declared} bytes, over horizon.remoteWrite.maxDecodedBytes (${maxDecodedBytes})`);
   let raw: Buffer;
   try {
-    raw = snappy.uncompress(body, maxDecodedBytes);
+    raw = uncompressSync(body, { asBuffer: true }) as Buffer;
   } catch (err) {
-    const declared = DECLARED_LENGTH.exec((err as Error).message)?.[1];
-    if (declared) throw new RemoteWriteError(413, `body decompresses to ${declared} bytes, over horizon.remoteWrite.maxDecodedBytes (${maxDecodedBytes})`);
     throw new RemoteWriteError(400, `body is not Snappy-compressed (block format): ${(err as Error).message}`);
   }
   try {

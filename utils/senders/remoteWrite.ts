@@ -2,7 +2,7 @@
  * A Prometheus remote_write 1.0 client's half: a WriteRequest as Prometheus sends it (protobuf, then
  * Snappy's block format, with its headers), for the tests and `kale bench ingest --proto remote-write`.
  */
-import snappy from 'snappyjs';
+import { compressSync } from 'snappy';
 import { WriteRequest, type PromLabel } from '../../horizon/remoteWrite/protoSchema.js';
 
 export interface SeriesToSend {
@@ -27,5 +27,5 @@ export function encodeWriteRequest(series: readonly SeriesToSend[], metadata: re
     })),
     metadata,
   });
-  return snappy.compress(Buffer.from(WriteRequest.encode(message).finish()));
+  return compressSync(Buffer.from(WriteRequest.encode(message).finish()));
 }
