@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { analyzerBenchCommand } from '../utils/bench/analyzerBench.js';
 import { detectionBenchCommand } from '../utils/bench/detectionBench.js';
 import { oculusBenchCommand } from '../utils/bench/oculusBench.js';
+import { renderBenchCommand } from '../utils/bench/renderBench.js';
 import { ingestBenchCommand } from '../utils/bench/ingestBench.js';
 import { storeBenchCommand } from '../utils/bench/storeBench.js';
 import { webappBenchCommand } from '../utils/bench/webappBench.js';
@@ -14,6 +15,7 @@ export function addBenchmarks(bench: Command): Command {
     .addCommand(oculusBenchCommand())
     .addCommand(ingestBenchCommand())
     .addCommand(webappBenchCommand())
+    .addCommand(renderBenchCommand())
     .addCommand(analyzerBenchCommand())
     .addCommand(detectionBenchCommand())
     .addCommand(soakBenchCommand());

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWebapp } from './fixtures.js';
 import { EPISODE, EPISODE_START, postForm, startGraphiteKale } from './graphiteData.js';
@@ -82,6 +83,34 @@ describe('Graphite browsing, events and probes as Grafana calls them', () => {
     const res = await postForm(`${w.url}/render`, [['target', 'constantLine(100)'], ['from', String(now - 3600)], ['until', String(now)], ['format', 'json'], ['maxDataPoints', '100']]);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual([{ target: '100', tags: { name: '100' }, datapoints: [[100, now - 3600], [100, now - 1800], [100, now]] }]);
+  });
+});
+
+describe('the sample dashboard (docs/grafana-dashboard.json)', () => {
+  let w: TestWebapp;
+  let close: () => Promise<void>;
+  beforeAll(async () => ({ w, close } = await startGraphiteKale()));
+  afterAll(async () => close());
+
+  it("renders every panel's targets and its anomaly annotation, with $glob as a user would set it", async () => {
+    const dashboard = JSON.parse(fs.readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8')) as {
+      panels: Array<{ title: string; targets: Array<{ target: string }> }>;
+      annotations: { list: Array<{ name: string; target?: { tags: string[] } }> };
+    };
+    const answered: Record<string, number> = {};
+    for (const panel of dashboard.panels) {
+      for (const { target } of panel.targets) {
+        const res = await postForm(`${w.url}/render`, [['target', target.replaceAll('$glob', 'web.*.requests')], ['from', '-6h'], ['until', 'now'], ['format', 'json'], ['maxDataPoints', '800']]);
+        expect(res.status, `${panel.title}: ${target}`).toBe(200);
+        answered[target] = (await res.json() as unknown[]).length;
+      }
+    }
+    expect(answered['aliasByNode($glob, -2, -1)']).toBe(3);
+    expect(answered['aliasByNode(anomalies($glob), -2, -1)']).toBe(3);
+    expect(answered["alias(sumSeries($glob), 'sum')"]).toBe(1);
+    const kale = dashboard.annotations.list.find((a) => a.name === 'Kale anomalies')!;
+    const events = await (await fetch(`${w.url}/events/get_data?from=-6h&until=now&tags=${kale.target!.tags.join('+')}`)).json();
+    expect(events).toHaveLength(1);
   });
 });
 

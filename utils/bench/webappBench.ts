@@ -116,7 +116,7 @@ const round = (v: number) => Math.round(v * 10) / 10;
  * CPU time (user + system) a process has used, from /proc (Linux; NaN elsewhere). Per request it is
  * the server's own cost, which a busy shared box inflates far less than wall-clock latency.
  */
-function cpuMs(pid: number): number {
+export function cpuMs(pid: number): number {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     const CLOCK_TICKS_PER_S = 100;
@@ -127,7 +127,7 @@ function cpuMs(pid: number): number {
 }
 
 /** `kale webapp` in its own process, so the load generator does not share its event loop. */
-function startWebappProcess(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+export function startWebappProcess(args: string[]): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [KALE_BIN, 'webapp', '--webapp-port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`kale webapp exited ${code} before it was ready`)));

@@ -9,7 +9,7 @@ import { schemaMatches } from '../../../../core/torus/schemas.js';
 import { badRequest } from '../../httpError.js';
 import type { RenderContext } from './context.js';
 import { pathMatcher } from './pathGlob.js';
-import { slotPoints, type GSeries } from './series.js';
+import { averageSlots, type GSeries } from './series.js';
 
 /** Most metrics one path may match. */
 export const MAX_SERIES_PER_PATH = 10_000;
@@ -49,7 +49,7 @@ function rawSeries(ctx: RenderContext, name: string, w: Series | null | undefine
   if (!w || w.timestamps.length === 0) return undefined;
   const step = Math.max(nativeStep(w.timestamps), Math.ceil((ctx.until - ctx.from) / MAX_SERIES_POINTS));
   const { start, length } = grid(ctx, step);
-  return series(name, start, step, slotPoints(w.timestamps, w.values, start, step, length, 'average'));
+  return series(name, start, step, averageSlots(w.timestamps, w.values, start, step, length));
 }
 
 /** The metric's own step: the median gap of its last points (1 s at least, 60 s with fewer than two). */
@@ -97,5 +97,5 @@ async function rollupSeries(ctx: RenderContext, name: string, r: Rollup): Promis
     throw err;
   }
   const { start, length } = grid(ctx, r.step);
-  return series(name, start, r.step, slotPoints(points.map((p) => p[1]), points.map((p) => p[0]), start, r.step, length, 'average'));
+  return series(name, start, r.step, averageSlots(points.map((p) => p[1]), points.map((p) => p[0]), start, r.step, length));
 }

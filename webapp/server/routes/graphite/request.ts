@@ -63,4 +63,7 @@ export function flag(src: Source, name: string): boolean {
   throw badRequest(`${name}: expected 0, 1, true or false, got "${v}"`);
 }
 
-export const optionalMaxDataPoints = (src: Source) => optionalInt(src, 'maxDataPoints', 1, 1_000_000);
+/** maxDataPoints; 0 (a query that set none) means no consolidation, as when the parameter is absent. */
+export function optionalMaxDataPoints(src: Source): number | undefined {
+  return optionalInt(src, 'maxDataPoints', 0, 1_000_000) || undefined;
+}

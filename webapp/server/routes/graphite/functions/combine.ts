@@ -9,10 +9,15 @@ function commonStep(list: readonly GSeries[]): number {
   return lcm <= widest * 1000 ? lcm : widest;
 }
 
-/** Point by point over the non-null values of every series, on one grid: null where all are null. */
-function combine(name: string, fold: (xs: number[]) => number, aggregatedBy: string): FunctionDef {
+type Fold = 'sum' | 'average' | 'max' | 'min';
+
+/**
+ * Point by point over the non-null values of every series, on one grid: null where all are null.
+ * Column by column over typed arrays: a glob over 1,000 day-long series folds 1.4 million values.
+ */
+function combine(name: string, fold: Fold): FunctionDef {
   return {
-    name, group: 'Combine', description: `One series: the ${aggregatedBy} of the lists' series at each point, ignoring nulls.`,
+    name, group: 'Combine', description: `One series: the ${fold} of the lists' series at each point, ignoring nulls.`,
     params: [{ name: 'seriesLists', type: 'seriesList', required: true, multiple: true }],
     run: async (ctx, a) => {
       const list = await (a.seriesLists as SeriesArg)(ctx);
@@ -21,28 +26,31 @@ function combine(name: string, fold: (xs: number[]) => number, aggregatedBy: str
       const start = Math.floor(Math.min(...list.map((s) => s.start)) / step) * step;
       const end = Math.max(...list.map((s) => s.start + s.values.length * s.step));
       const length = Math.ceil((end - start) / step);
-      const columns = list.map((s) => (s.step === step && s.start === start ? s.values : resample(s, start, step, length, s.consolidate)));
-      const values = new Float64Array(length);
-      const present: number[] = [];
-      for (let j = 0; j < length; j++) {
-        present.length = 0;
-        for (const c of columns) if (j < c.length && !Number.isNaN(c[j])) present.push(c[j]);
-        values[j] = present.length ? fold(present) : NaN;
+      const acc = new Float64Array(length).fill(fold === 'max' ? -Infinity : fold === 'min' ? Infinity : 0);
+      const count = new Uint32Array(length);
+      for (const s of list) {
+        const column = s.step === step && s.start === start ? s.values : resample(s, start, step, length, s.consolidate);
+        const n = Math.min(length, column.length);
+        for (let j = 0; j < n; j++) {
+          const v = column[j];
+          if (Number.isNaN(v)) continue;
+          count[j]++;
+          if (fold === 'max') { if (v > acc[j]) acc[j] = v; } else if (fold === 'min') { if (v < acc[j]) acc[j] = v; } else acc[j] += v;
+        }
       }
+      for (let j = 0; j < length; j++) acc[j] = count[j] === 0 ? NaN : fold === 'average' ? acc[j] / count[j] : acc[j];
       const label = `${name}(${pathExpressions(list)})`;
       return [{
-        name: label, pathExpression: label, tags: { name: label, aggregatedBy }, start, step, values,
+        name: label, pathExpression: label, tags: { name: label, aggregatedBy: fold }, start, step, values: acc,
         metrics: [...new Set(list.flatMap((s) => s.metrics))], consolidate: list[0].consolidate,
       }];
     },
   };
 }
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-
 export const combineFunctions: FunctionDef[] = [
-  combine('sumSeries', sum, 'sum'),
-  combine('averageSeries', (xs) => sum(xs) / xs.length, 'average'),
-  combine('maxSeries', (xs) => Math.max(...xs), 'max'),
-  combine('minSeries', (xs) => Math.min(...xs), 'min'),
+  combine('sumSeries', 'sum'),
+  combine('averageSeries', 'average'),
+  combine('maxSeries', 'max'),
+  combine('minSeries', 'min'),
 ];
