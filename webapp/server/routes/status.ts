@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { WebappDeps } from '../deps.js';
 import { shapeIndexBackend, storeBackend } from '../status/backends.js';
 import { FreshOrLast } from '../status/freshOrLast.js';
+import { Throttled } from '../status/throttled.js';
 import { analyzerHealth, horizonHealth, oculusHealth, type Health } from '../status/health.js';
 import { readSelfSeries } from '../status/series.js';
 
@@ -12,6 +13,8 @@ const SELF_METRIC = /^kale\.(horizon|analyzer)\./;
 
 /** Longest a request waits for a fresh document before it is answered with the last one (and its age). */
 const FRESH_WAIT_MS = 50;
+/** The count of metrics may be this old. */
+const METRIC_COUNT_MS = 5000;
 
 /**
  * `GET /api/status`: what an operator's dashboard shows. Each service's health with its reason,
@@ -23,13 +26,14 @@ const FRESH_WAIT_MS = 50;
 export function statusRoutes({ store, config }: WebappDeps): Router {
   const startedAt = Date.now() / 1000;
   const r = Router();
+  const metricCount = new Throttled(async () => (await store.listMetrics()).filter((name) => !SELF_METRIC.test(name)).length, METRIC_COUNT_MS);
   const build = async () => {
     const cfg = config();
     const [storeB, shapeB] = await Promise.all([storeBackend(store), shapeIndexBackend(cfg)]);
     const now = Date.now() / 1000;
     const [services, metrics, anomalies] = storeB.ok
-      ? await Promise.all([store.getStatus(), store.listMetrics(), store.currentAnomalies()])
-      : [{} as Record<string, Doc>, [], []];
+      ? await Promise.all([store.getStatus(), metricCount.get(), store.currentAnomalies()])
+      : [{} as Record<string, Doc>, 0, []];
     const analyzerKeys = Object.keys(services).filter((k) => k === 'analyzer' || k.startsWith('analyzer.'));
     const series = storeB.ok ? await readSelfSeries(store, now, cfg.horizon.selfMetricsInterval, analyzerKeys[0]) : undefined;
     const rejecting = series?.ingest.rejected.at(-1)?.[1] ?? 0;
@@ -54,7 +58,7 @@ export function statusRoutes({ store, config }: WebappDeps): Router {
       storage: store.kind,
       health,
       backends: { store: storeB, shapeIndex: shapeB },
-      metrics: metrics.filter((name) => !SELF_METRIC.test(name)).length,
+      metrics,
       anomalies: anomalies.length,
       analyzer: {
         interval,
