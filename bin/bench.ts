@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { analyzerBenchCommand } from '../utils/bench/analyzerBench.js';
 import { detectionBenchCommand } from '../utils/bench/detectionBench.js';
+import { embeddedBenchCommand } from '../utils/bench/embeddedBench.js';
 import { oculusBenchCommand } from '../utils/bench/oculusBench.js';
 import { renderBenchCommand } from '../utils/bench/renderBench.js';
 import { ingestBenchCommand } from '../utils/bench/ingestBench.js';
@@ -12,6 +13,7 @@ import { soakBenchCommand } from '../utils/bench/soakBench.js';
 export function addBenchmarks(bench: Command): Command {
   return bench
     .addCommand(storeBenchCommand())
+    .addCommand(embeddedBenchCommand())
     .addCommand(oculusBenchCommand())
     .addCommand(ingestBenchCommand())
     .addCommand(webappBenchCommand())

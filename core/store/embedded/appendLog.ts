@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { promisify } from 'node:util';
-import { fsyncDir, segmentPath } from './layout.js';
+import { segmentPath } from './layout.js';
 import { LOG_MAGIC, frameRecord } from './records.js';
 import { opCodec, type Op } from './state.js';
 
@@ -48,7 +48,7 @@ export class AppendLog {
     const batch = Buffer.concat(this.pending);
     const queued = this.pending.length;
     try {
-      this.fd ??= openSegment(this.dir, this.seq);
+      this.fd ??= await openSegment(this.dir, this.seq);
       for (let off = 0; off < batch.length;) {
         off += (await write(this.fd, batch, off, batch.length - off, this.written + off)).bytesWritten;
       }
@@ -71,7 +71,7 @@ export class AppendLog {
     if (this.pending.length) throw new Error(`cannot rotate ${segmentPath(this.dir, this.seq)}: ${this.pending.length} operations not written`);
     const closed = this.seq;
     // Even empty, the closed segment exists: recovery takes a missing one for a lost one.
-    fs.closeSync(this.fd ?? openSegment(this.dir, closed));
+    fs.closeSync(this.fd ?? await openSegment(this.dir, closed));
     this.fd = undefined;
     this.seq = closed + 1;
     this.bytes = this.written = LOG_MAGIC.length;
@@ -84,13 +84,21 @@ export class AppendLog {
   }
 }
 
+const open = promisify(fs.open);
 const write = promisify(fs.write);
+const fsync = promisify(fs.fsync);
 const fdatasync = promisify(fs.fdatasync);
 
-function openSegment(dir: string, seq: number): number {
-  const fd = fs.openSync(segmentPath(dir, seq), 'w');
-  fs.writeSync(fd, LOG_MAGIC, 0, LOG_MAGIC.length, 0);
-  fs.fsyncSync(fd);
-  fsyncDir(dir);
+/** A new segment with its header, durable with its directory entry; all off the event loop. */
+async function openSegment(dir: string, seq: number): Promise<number> {
+  const fd = await open(segmentPath(dir, seq), 'w');
+  await write(fd, LOG_MAGIC, 0, LOG_MAGIC.length, 0);
+  await fsync(fd);
+  const dirFd = await open(dir, 'r');
+  try {
+    await fsync(dirFd);
+  } finally {
+    fs.closeSync(dirFd);
+  }
   return fd;
 }

@@ -28,6 +28,8 @@ export type Op =
   | readonly ['M', keys: string[], bytes: Uint8Array[], expireAt: number[]] // per-metric state, keyed `kind\0name`
   | readonly ['H', services: string[], statuses: Array<Record<string, unknown>>]; // service status documents
 
+const MAX_CHUNKS = 64;
+
 // Variable map sizes: a snapshot routinely holds more than 65,535 metrics. copyBuffers: a decoded
 // window must not pin the whole record it was read from.
 export const opCodec = new Packr({ variableMapSize: true, useRecords: false, copyBuffers: true });
@@ -67,8 +69,14 @@ export class EmbeddedState {
   private appendBytes(name: string, bytes: Buffer): void {
     if (bytes.length === 0) return;
     const chunks = this.windows.get(name);
-    if (chunks) chunks.push(bytes);
-    else this.windows.set(name, [bytes]);
+    if (!chunks) {
+      this.windows.set(name, [bytes]);
+      return;
+    }
+    // A window nobody reads (horizon alone) would otherwise hold one object per append: a heap of
+    // millions that every major GC walks. The recent chunks are joined, the big first one left be.
+    if (chunks.length >= MAX_CHUNKS) chunks.push(Buffer.concat(chunks.splice(1)));
+    chunks.push(bytes);
   }
 
   joined(name: string): Buffer {
