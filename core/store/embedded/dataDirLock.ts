@@ -14,8 +14,14 @@ export interface DataDirLock {
   release(): void;
 }
 
-// Data dirs this process holds: a second store on one of them is a reader, like another process.
-const heldHere = new Set<string>();
+// Data dirs this process holds (real path → lock file): a second store on one is a reader, like
+// another process's.
+const heldHere = new Map<string, string>();
+
+// A command that ends with process.exit() never reaches close(): its locks go all the same.
+function releaseAllAtExit(): void {
+  for (const file of heldHere.values()) if (readPid(file) === process.pid) fs.rmSync(file, { force: true });
+}
 
 /**
  * Takes `dir`'s lock file (our pid inside) or says who holds it. A lock left by a dead process is
@@ -29,15 +35,15 @@ export function lockDataDir(dir: string): DataDirLock | { holder: number } {
   if (heldHere.has(key)) return { holder: process.pid };
   for (let attempt = 0; attempt < 5; attempt++) {
     if (createWithPid(file)) {
-      heldHere.add(key);
-      const release = () => {
-        process.off('exit', release);
-        if (!heldHere.delete(key)) return;
-        if (readPid(file) === process.pid) fs.rmSync(file, { force: true });
+      if (heldHere.size === 0) process.once('exit', releaseAllAtExit);
+      heldHere.set(key, file);
+      return {
+        release: () => {
+          if (!heldHere.delete(key)) return;
+          if (heldHere.size === 0) process.off('exit', releaseAllAtExit);
+          if (readPid(file) === process.pid) fs.rmSync(file, { force: true });
+        },
       };
-      // A command that ends with process.exit() never reaches close(): the lock goes all the same.
-      process.on('exit', release);
-      return { release };
     }
     const holder = readPid(file);
     if (holder !== undefined && holder !== process.pid && alive(holder)) return { holder };
