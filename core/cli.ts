@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { ConfigError } from './config/configError.js';
 import type { KaleConfig } from './config/schema.js';
 import { createLogger, setLogLevel, type Logger } from './log.js';

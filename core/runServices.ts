@@ -1,4 +1,4 @@
-import { loadConfig } from './config/load.js';
+import type { loadConfig } from './config/load.js';
 import type { KaleConfig } from './config/schema.js';
 import type { Logger } from './log.js';
 import type { RunningService, ServiceContext, StartService } from './service.js';

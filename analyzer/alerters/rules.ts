@@ -1,5 +1,6 @@
 import type { KaleConfig } from '../../core/config/schema.js';
 import { globMatcher, type NameMatcher } from '../../core/glob.js';
+import { regExpFinds } from '../../core/regExp.js';
 
 export type AlertRule = KaleConfig['analyzer']['alerts'][number];
 
@@ -9,10 +10,7 @@ export type AlertRule = KaleConfig['analyzer']['alerts'][number];
  */
 export function ruleMatches(rule: AlertRule, metric: string): boolean {
   const m = rule.match;
-  if (m instanceof RegExp) {
-    m.lastIndex = 0;
-    return m.test(metric);
-  }
+  if (m instanceof RegExp) return regExpFinds(m, metric);
   if (m.includes('*')) return cachedGlob(m)(metric);
   return metric.includes(m);
 }

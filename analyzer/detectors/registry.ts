@@ -30,13 +30,12 @@ export const CLASSIC_DETECTORS: ReadonlyArray<string> = [
  * Every built-in detector by name: Etsy's nine and Kale's own. Presets name detectors from this table;
  * a config's custom detectors travel inside the preset (analyzer/presets.ts `resolvePreset`) instead.
  */
-export const DETECTORS: ReadonlyMap<string, Detector> = new Map(
-  ([
-    firstHourAverage, meanSubtractionCumulation, stddevFromAverage, stddevFromMovingAverage, leastSquares,
-    grubbs, histogramBins, medianAbsoluteDeviation, ksTest,
-    levelShift, varianceShift, holtResidual, seasonalDaily, seasonalWeekly,
-  ] as ReadonlyArray<Detector<any>>).map((d) => [d.name, d as Detector]),
-);
+const BUILT_IN: ReadonlyArray<Detector> = [
+  firstHourAverage, meanSubtractionCumulation, stddevFromAverage, stddevFromMovingAverage, leastSquares,
+  grubbs, histogramBins, medianAbsoluteDeviation, ksTest,
+  levelShift, varianceShift, holtResidual, seasonalDaily, seasonalWeekly,
+];
+export const DETECTORS: ReadonlyMap<string, Detector> = new Map(BUILT_IN.map((d) => [d.name, d]));
 
 export class UnknownDetectorError extends Error {}
 

@@ -21,10 +21,10 @@ export function ewmLast(x: Float64Array, com: number): EwmLast {
   let sumWt = 1;
   let sumWt2 = 1;
   let oldWt = 1;
-  let nanSeen = mean !== mean;
+  let nanSeen = Number.isNaN(mean);
   for (let i = 1; i < n; i++) {
     const cur = x[i];
-    if (cur !== cur || nanSeen) { nanSeen = true; break; }
+    if (Number.isNaN(cur) || nanSeen) { nanSeen = true; break; }
     sumWt *= decay;
     sumWt2 *= decay * decay;
     oldWt *= decay;
@@ -54,8 +54,8 @@ function ewmaWithGaps(x: Float64Array, com: number): number {
   let oldWt = 1;
   for (let i = 1; i < x.length; i++) {
     const cur = x[i];
-    const isObs = cur === cur;
-    if (weighted === weighted) {
+    const isObs = !Number.isNaN(cur);
+    if (!Number.isNaN(weighted)) {
       oldWt *= decay;
       if (isObs) {
         if (weighted !== cur) weighted = (oldWt * weighted + cur) / (oldWt + 1);
@@ -72,7 +72,7 @@ function ewmaWithGaps(x: Float64Array, com: number): number {
 function ewmStdWithGaps(x: Float64Array, com: number): number {
   const decay = 1 - 1 / (1 + com);
   let mean = x[0];
-  let nobs = mean === mean ? 1 : 0;
+  let nobs = Number.isNaN(mean) ? 0 : 1;
   if (nobs === 0) mean = NaN;
   let cov = 0;
   let sumWt = 1;
@@ -80,9 +80,9 @@ function ewmStdWithGaps(x: Float64Array, com: number): number {
   let oldWt = 1;
   for (let i = 1; i < x.length; i++) {
     const cur = x[i];
-    const isObs = cur === cur;
+    const isObs = !Number.isNaN(cur);
     if (isObs) nobs++;
-    if (mean === mean) {
+    if (!Number.isNaN(mean)) {
       sumWt *= decay;
       sumWt2 *= decay * decay;
       oldWt *= decay;

@@ -4,6 +4,7 @@
  * Rollups go to torus schemas only: a raw Skyline window holds one series, not a sum of many.
  */
 import { ConfigError } from '../config/load.js';
+import { regExpFinds } from '../regExp.js';
 import type { KaleConfig } from '../config/schema.js';
 import { compileAggregates, expandAggregates, type AggregateRule } from './aggregates.js';
 import { compileSchemas, planTorusWrites, schemaMatches, toRegExp, type TorusSchema } from './schemas.js';
@@ -45,7 +46,7 @@ export class Router {
     this.skip = compile('skip', () => horizon.skip.map((p) => {
       if (typeof p === 'string' && !/^\/.*\/[a-z]*$/.test(p)) return (name: string) => name.includes(p);
       const re = toRegExp(p);
-      return (name: string) => { re.lastIndex = 0; return re.test(name); };
+      return (name: string) => regExpFinds(re, name);
     }));
   }
 

@@ -5,6 +5,7 @@
  */
 import type { TorusSchemaConfig } from '../config/schema.js';
 import type { TorusType, TorusWrite } from '../store/store.js';
+import { regExpFinds } from '../regExp.js';
 import { bucketExpireAt, bucketId, parseInterval, retentionStart, type Interval } from './intervals.js';
 
 export type Transform = (value: number, name: string, ts: number) => number | string | null | undefined;
@@ -46,8 +47,7 @@ export function compileSchemas(configs: ReadonlyArray<TorusSchemaConfig>): Torus
 }
 
 export function schemaMatches(schema: TorusSchema, name: string): boolean {
-  // Unanchored search; reset lastIndex so /g or /y patterns from a config behave the same every time.
-  return schema.match.some((re) => { re.lastIndex = 0; return re.test(name); });
+  return schema.match.some((re) => regExpFinds(re, name));
 }
 
 /** The schema a read of `name` at `interval` uses: the first in file order that matches and has it. */

@@ -115,7 +115,7 @@ export function storeContract(name: string, h: ContractHarness): void {
       await s.torusWrite(Array.from({ length: n }, (_, i) => ({ type: 'count' as const, key: `big:${i}`, value: i, expireAt: 4_000_000_000 })));
       expect(await s.listMetrics()).toHaveLength(n);
       const windows = await s.readWindows([`big.0`, `big.${n - 1}`]);
-      expect(windows.map((w) => w && w.values[0])).toEqual([0, n - 1]);
+      expect(windows.map((w) => w?.values[0])).toEqual([0, n - 1]);
       expect(await s.torusKeys('big:*')).toHaveLength(n);
       expect(await s.torusRead('count', [`big:${n - 1}`])).toEqual([{ type: 'count', total: n - 1 }]);
       await s.close();

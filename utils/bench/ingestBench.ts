@@ -24,10 +24,11 @@ import { RedisStore } from '../../core/store/redisStore.js';
 import { startHorizonWith } from '../../horizon/service.js';
 import { ThreadedWriter } from '../../horizon/threadedWriter.js';
 import { startRedisServer } from '../redisServer.js';
+import { encodeWriteRequest, remoteWriteSender } from '../senders/remoteWrite.js';
 import { appendCeiling } from './redisCeiling.js';
 import { printResult } from './stats.js';
 
-type Proto = 'udp' | 'pickle' | 'line';
+type Proto = 'udp' | 'pickle' | 'line' | 'remote-write';
 
 interface SenderJob { kaleIngestSender: true; proto: Proto; port: number; rate: number; duration: number; metrics: number; ts: number }
 
@@ -35,6 +36,8 @@ interface SenderJob { kaleIngestSender: true; proto: Proto; port: number; rate: 
 const BYTES_PER_POINT = 15;
 const UDP_POINTS = 50;
 const PICKLE_POINTS = 500;
+/** Prometheus 2.42's default max_samples_per_send. */
+const REMOTE_WRITE_SAMPLES = 500;
 
 /** Minimal pickle protocol-2 writer for `[(name, (ts, value)), …]`, byte for byte what carbon-relay sends. */
 function pickleFrame(points: ReadonlyArray<[string, number, number]>): Buffer {
@@ -43,7 +46,7 @@ function pickleFrame(points: ReadonlyArray<[string, number, number]>): Buffer {
     const n = Buffer.from(name);
     const b = Buffer.alloc(5 + n.length + 18 + 2);
     b[0] = 0x58; b.writeUInt32LE(n.length, 1); n.copy(b, 5);
-    let at = 5 + n.length;
+    const at = 5 + n.length;
     b[at] = 0x47; b.writeDoubleBE(ts, at + 1); b[at + 9] = 0x47; b.writeDoubleBE(value, at + 10);
     b[at + 18] = 0x86; b[at + 19] = 0x86;
     parts.push(b);
@@ -57,7 +60,7 @@ function pickleFrame(points: ReadonlyArray<[string, number, number]>): Buffer {
 
 /** Pre-encoded payloads cycling through the metric names; values are never integers (fixed 15-byte points). */
 function payloads(job: SenderJob): { bufs: Buffer[]; perBuf: number } {
-  const perBuf = job.proto === 'udp' ? UDP_POINTS : job.proto === 'pickle' ? PICKLE_POINTS : 100;
+  const perBuf = job.proto === 'udp' ? UDP_POINTS : job.proto === 'pickle' ? PICKLE_POINTS : job.proto === 'remote-write' ? REMOTE_WRITE_SAMPLES : 100;
   const packr = new Packr({ useRecords: false });
   const bufs: Buffer[] = [];
   const count = Math.max(1, Math.ceil(job.metrics / perBuf));
@@ -66,6 +69,8 @@ function payloads(job: SenderJob): { bufs: Buffer[]; perBuf: number } {
     for (let i = 0; i < perBuf; i++) pts.push([`bench.host${(b * perBuf + i) % 100}.m${(b * perBuf + i) % job.metrics}`, job.ts, b + i + 0.5]);
     if (job.proto === 'udp') bufs.push(packr.pack(pts.map(([n, t, v]) => [n, [t, v]])));
     else if (job.proto === 'pickle') bufs.push(pickleFrame(pts));
+    // One sample per series per request, as Prometheus sends a scrape: `bench.hostH.mI` becomes `bench.hostH.mI;job=bench`.
+    else if (job.proto === 'remote-write') bufs.push(encodeWriteRequest(pts.map(([n, t, v]) => ({ labels: { __name__: n, job: 'bench' }, samples: [[t * 1000, v]] }))));
     else bufs.push(Buffer.from(pts.map(([n, t, v]) => `${n} ${v} ${t}\n`).join('')));
   }
   return { bufs, perBuf };
@@ -81,7 +86,11 @@ async function runSender(job: SenderJob): Promise<number> {
   let i = 0;
   let send: () => Promise<void> | void;
   let finish: () => Promise<void>;
-  if (job.proto === 'udp') {
+  if (job.proto === 'remote-write') {
+    const sender = remoteWriteSender(job.port);
+    send = () => sender.send(bufs[i++ % bufs.length]);
+    finish = () => sender.finish();
+  } else if (job.proto === 'udp') {
     const s = dgram.createSocket('udp4');
     send = () => new Promise<void>((r) => s.send(bufs[i++ % bufs.length], job.port, '127.0.0.1', () => r()));
     finish = () => new Promise<void>((r) => s.close(() => r()));
@@ -147,7 +156,7 @@ interface Options { proto: Proto; rate?: string; duration: string; metrics: stri
 export function ingestBenchCommand(): Command {
   return withGlobalOptions(new Command('ingest'))
     .description('points/s horizon stores in Redis per protocol, points lost, and the redis-benchmark -P 64 APPEND ceiling')
-    .addOption(new Option('--proto <proto>', 'listener to drive').choices(['udp', 'pickle', 'line']).default('udp'))
+    .addOption(new Option('--proto <proto>', 'listener to drive').choices(['udp', 'pickle', 'line', 'remote-write']).default('udp'))
     .option('--rate <n>', 'points per second to send (default: udp 300000, pickle/line as fast as the socket takes)')
     .option('--duration <s>', 'seconds of sending', '10')
     .option('--metrics <n>', 'distinct metric names', '10000')
@@ -164,12 +173,13 @@ export function ingestBenchCommand(): Command {
           logLevel: 'warn',
           horizon: {
             picklePort: opts.proto === 'pickle' ? 0 : 'off', udpPort: opts.proto === 'udp' ? 0 : 'off', linePort: opts.proto === 'line' ? 0 : 'off',
+            remoteWritePort: opts.proto === 'remote-write' ? 0 : 'off',
             selfMetricsInterval: 3600, roombaInterval: 3600,
           },
         });
         const horizon = await startHorizonWith({ config, store, log: ctx.log });
         const job: SenderJob = {
-          kaleIngestSender: true, proto: opts.proto, port: horizon.endpoints[opts.proto] as number,
+          kaleIngestSender: true, proto: opts.proto, port: horizon.endpoints[opts.proto === 'remote-write' ? 'remoteWrite' : opts.proto] as number,
           rate: opts.rate !== undefined ? Number(opts.rate) : opts.proto === 'udp' ? 300_000 : 0,
           duration: Number(opts.duration), metrics: Number(opts.metrics), ts: Math.floor(Date.now() / 1000),
         };

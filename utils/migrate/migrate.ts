@@ -9,6 +9,7 @@
  * copied, and a bucket still open (its end not yet reached) is left for a later run, since copying
  * part of it would make the rest impossible to copy without doubling what was copied.
  */
+import { regExpFinds } from '../../core/regExp.js';
 import type { Store, TorusValue, TorusWrite } from '../../core/store/store.js';
 import { bucketExpireAt, bucketStart, nextBucket } from '../../core/torus/intervals.js';
 import { planTorusWrites, schemaMatches, type TorusSchema } from '../../core/torus/schemas.js';
@@ -91,7 +92,7 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   };
   const buckets = (await listSourceBuckets(o.store, o.source, o.interval)).filter((b) =>
     (o.start === undefined || b.ts >= o.start) && (o.end === undefined || b.ts <= o.end)
-    && (!o.stats || o.stats.has(b.name)) && (!o.match || (o.match.lastIndex = 0, o.match.test(b.name))));
+    && (!o.stats || o.stats.has(b.name)) && (!o.match || regExpFinds(o.match, b.name)));
 
   const metrics = new Set<string>();
   let values = 0, writes = 0, expired = 0, alreadyCopied = 0, open = 0, next = 0;

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { UsageError } from '../../core/cli.js';
 import type { KaleConfig } from '../../core/config/schema.js';
 import { PROTOS, type Proto } from './sender.js';

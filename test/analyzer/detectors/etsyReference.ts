@@ -19,7 +19,7 @@ const { cases } = loadReference<{ cases: VoteCase[] }>('etsy-votes.json');
  * reached the detectors (reference/etsy_algorithms.py), and expects Etsy Skyline's own vote on each.
  * The reference must hold both verdicts for the detector, so the comparison cannot pass by default.
  */
-export function expectEtsyVotes(detector: Detector<any>): void {
+export function expectEtsyVotes(detector: Detector): void {
   const entry = PRESETS.etsy.detectors.find((d) => d.name === detector.name);
   if (!entry) throw new Error(`${detector.name} is not in the etsy preset`);
   const options = mergeOptions(detector, entry.options);

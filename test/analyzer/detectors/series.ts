@@ -28,5 +28,5 @@ export const base = (n: number, level = 100, amp = 1, seed = 7): number[] =>
  * A detector's vote with its defaults, `options` laid over them. Options are loosely typed: a
  * detector's defaults type its flags as the literal it defaults to (`twoSided: false`).
  */
-export const run = (d: Detector<any>, i: DetectorInput, options: DetectorOptions = {}) =>
+export const run = (d: Detector, i: DetectorInput, options: DetectorOptions = {}) =>
   d.detect(i, { ...d.defaults, ...options });

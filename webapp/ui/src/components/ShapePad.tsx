@@ -22,6 +22,7 @@ export function ShapePad({ onChange }: { onChange: (values: number[] | null) => 
     });
   };
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: redrawn and reported when the drawing changes; onChange is a new function on every render of the page.
   useEffect(() => {
     const c = canvas.current;
     const g = c?.getContext('2d');

@@ -42,6 +42,7 @@ export function VirtualList<T>({ items, rowHeight, selected, renderRow, overscan
   const rows: ReactNode[] = [];
   for (let i = first; i < last; i++) {
     rows.push(
+      // biome-ignore lint/a11y/useFocusableInteractive: the listbox keeps the focus and points at its option with aria-activedescendant.
       <div key={i} id={`${id}-${i}`} className="vrow" role="option" aria-selected={i === selected} style={{ top: i * rowHeight, height: rowHeight }}>
         {renderRow(items[i], i)}
       </div>,

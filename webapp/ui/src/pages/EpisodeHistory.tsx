@@ -14,7 +14,11 @@ export function EpisodeHistory({ episode }: { episode: string }) {
     let live = true;
     setRecords(null);
     api.history({ episode, limit: 10_000 }).then(
-      (r) => live && (setRecords([...r.anomalies].sort((a, b) => a.timestamp - b.timestamp || (a.detectedAt ?? 0) - (b.detectedAt ?? 0))), setError(null)),
+      (r) => {
+        if (!live) return;
+        setRecords([...r.anomalies].sort((a, b) => a.timestamp - b.timestamp || (a.detectedAt ?? 0) - (b.detectedAt ?? 0)));
+        setError(null);
+      },
       (e: Error) => live && setError(e.message),
     );
     return () => { live = false; };

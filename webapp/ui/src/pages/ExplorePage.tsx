@@ -57,7 +57,14 @@ function MetricView({ metric, from, until, setRange }: MetricViewProps) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    api.series(metric, from, until).then((r) => live && (setPoints(r.points), setError(null)), (e: Error) => live && setError(e.message));
+    api.series(metric, from, until).then(
+      (r) => {
+        if (!live) return;
+        setPoints(r.points);
+        setError(null);
+      },
+      (e: Error) => live && setError(e.message),
+    );
     api.history({ metric, from, until, limit: 1000 }).then((r) => live && setAnomalies(onePerPoint(r.anomalies)), () => live && setAnomalies([]));
     return () => { live = false; };
   }, [metric, from, until]);
@@ -116,6 +123,7 @@ function TorusView({ metric, anomalies, onPick }: { metric: string; anomalies: A
   const [error, setError] = useState<string | null>(null);
   const [intervals, setIntervals] = useState<Array<{ interval: string; step: number }> | null>(null);
   const run = () => api.torus({ stat: `${fn}(${metric})`, interval, start, end }).then((t) => { setTargets(t); setError(null); }, (e: Error) => { setTargets(null); setError(e.message); });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new metric resets the view; the chosen interval is only read, to keep it when the metric has it.
   useEffect(() => {
     setTargets(null);
     setError(null);

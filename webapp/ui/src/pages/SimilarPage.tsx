@@ -32,6 +32,7 @@ export function SimilarPage({ initialMetric }: { initialMetric: string | null })
     }
   };
   // Arriving from "Find similar shapes" (#/similar?metric=…) searches at once.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per metric in the address, not on every render (search is a new function each time).
   useEffect(() => {
     if (!initialMetric) return;
     setMode('metric');
@@ -111,6 +112,7 @@ function ResultCard({ match, query, onSaved }: { match: SimilarMatch; query: num
 function Collections({ changed }: { changed: number }) {
   const [list, setList] = useState<Collection[] | null>(null);
   const load = () => api.collections().then((r) => setList(r.collections), () => setList([]));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reloads when the page says the collections changed.
   useEffect(() => { void load(); }, [changed]);
   if (!list) return null;
   return (

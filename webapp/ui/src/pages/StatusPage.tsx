@@ -69,7 +69,7 @@ function Figure({ label, value, spark, sparkLabel }: { label: string; value: Rea
   );
 }
 
-const latest = (s: Spark | undefined) => (s && s.length ? s[s.length - 1][1] : undefined);
+const latest = (s: Spark | undefined) => (s?.length ? s[s.length - 1][1] : undefined);
 const perSecond = (v: number | undefined) => (v === undefined ? '—' : `${short(v)}/s`);
 
 function Ingest({ status }: { status: StatusAnswer }) {
