@@ -24,13 +24,9 @@ export async function fetchPath(ctx: RenderContext, pattern: string): Promise<GS
   const rawNames = names.filter((_, i) => rollups[i] === undefined);
   const windows = new Map<string, Series | null>();
   if (rawNames.length) (await ctx.deps.store.readWindows(rawNames)).forEach((w, i) => windows.set(rawNames[i], w));
-  const out: GSeries[] = [];
-  for (let i = 0; i < names.length; i++) {
-    const r = rollups[i];
-    const s = r ? await rollupSeries(ctx, names[i], r) : rawSeries(ctx, names[i], windows.get(names[i]));
-    if (s) out.push({ ...s, pathExpression: pattern });
-  }
-  return out;
+  // Rollup reads all in flight at once: the store pipelines them.
+  const read = await Promise.all(names.map((name, i) => (rollups[i] ? rollupSeries(ctx, name, rollups[i]) : rawSeries(ctx, name, windows.get(name)))));
+  return read.filter((s) => s !== undefined).map((s) => ({ ...s, pathExpression: pattern }));
 }
 
 /** Slots of `step` covering (from, until], aligned as Graphite aligns them (the slot after from's first). */
