@@ -13,7 +13,7 @@ import { EPISODE_SECONDS, EPISODE_STEPS, episodeOptionsForStep } from './episode
 
 export type Verdict = 'anomalous' | 'normal' | AnalysisException;
 
-/** The `kale analyze --json` contract (DESIGN §12), plus the detector error when one aborted. */
+/** The `kale analyze --json` contract, plus the detector error when one aborted. */
 export interface Analysis {
   readonly verdict: Verdict;
   /** Present whenever detectors ran. */

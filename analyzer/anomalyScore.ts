@@ -16,7 +16,7 @@ export function zStrength(z: number): number {
 }
 
 /**
- * The anomaly score in [0, 1] that ranks anomalies (DESIGN §6.5): the mean of the share of detectors
+ * The anomaly score in [0, 1] that ranks anomalies: the mean of the share of detectors
  * voting anomalous, how far the latest value is from the window (robust z, median and MAD), and,
  * when a seasonal detector could judge, how far it is from the same time a day or a week earlier
  * (the larger robust z). Votes alone have ten levels; the strengths order two anomalies with the

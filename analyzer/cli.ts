@@ -31,7 +31,7 @@ function usage<T>(read: () => T): T {
   }
 }
 
-/** `kale analyze FILE [--preset] [--now TS] [--json]` (DESIGN §6.5, §12). */
+/** `kale analyze FILE [--preset] [--now TS] [--json]`. */
 export function analyzeCommand(): Command {
   return withGlobalOptions(new Command('analyze'))
     .description('analyse one series ([[ts, value], …] or {"results": […]}) and print every vote and the verdict')

@@ -1,5 +1,5 @@
 /**
- * Episodes (DESIGN §6.4): consecutive detections of one metric are one incident, so they get one
+ * Episodes: consecutive detections of one metric are one incident, so they get one
  * episode with a start and an end, and one alert. The analyzer keeps one `EpisodeState` per metric
  * (it is plain JSON, so it can live in the Store between cycles) and calls `advanceEpisode` once per
  * cycle with that cycle's verdict.

@@ -1,5 +1,5 @@
 /**
- * Series the analyzer declines to judge (DESIGN §6.2), checked in this order and counted per cycle.
+ * Series the analyzer declines to judge, checked in this order and counted per cycle.
  */
 export type AnalysisException = 'TooShort' | 'Stale' | 'Boring';
 

@@ -8,7 +8,7 @@ import type { DetectorInput } from './detectors/types.js';
 import { isSeasonal, type Preset } from './presets.js';
 
 /**
- * Seasonal history for the live analyzer (DESIGN §6.4): the analysis window holds one day, so the
+ * Seasonal history for the live analyzer: the analysis window holds one day, so the
  * seasonal detectors get "the same time yesterday / last week" from the metric's torus rollups.
  * Only the buckets one period before the window are read (two days of hourly buckets for the
  * default preset, not eight), for a whole chunk in one pipeline per bucket type, and each bucket

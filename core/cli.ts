@@ -30,7 +30,7 @@ export interface GlobalOptions {
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-/** Adds the global flags of DESIGN §12 to a command. */
+/** Adds the flags every command takes (config files, Redis, Elasticsearch, data dir, log level) to a command. */
 export function withGlobalOptions(cmd: Command): Command {
   return cmd
     .option('--config <file>', 'config file (repeatable; later files override earlier ones)', collect)

@@ -1,4 +1,4 @@
-/** Relative and absolute time expressions (DESIGN §4.2), all UTC, resolved to epoch seconds. */
+/** Relative and absolute time expressions, all UTC, resolved to epoch seconds. */
 
 const UNIT_SECONDS: Record<string, number> = {
   s: 1, sec: 1, secs: 1, second: 1, seconds: 1,

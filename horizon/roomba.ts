@@ -1,5 +1,5 @@
 /**
- * Roomba (DESIGN §4.1): trims every raw window to `now − (FULL_DURATION + grace)`. The Store's trim is
+ * Roomba: trims every raw window to `now − (FULL_DURATION + grace)`. The Store's trim is
  * atomic with respect to appends (a Lua script in Redis), forgets metrics with nothing left, and
  * quarantines keys it cannot decode; roomba schedules it, counts the outcome and reports quarantines.
  */

@@ -1,5 +1,5 @@
 /**
- * Self-metrics (DESIGN §5.4): every interval, horizon writes what it did since the last report as
+ * Self-metrics: every interval, horizon writes what it did since the last report as
  * points `kale.horizon.<counter>` (received, written, skipped, dropped, rejected and rejected.<reason>,
  * torus_expired, flush_failures, queue_depth, flush_latency_ms mean and max), through its own writer so
  * they reach the Store like any metric, and a status document (running totals) for the Status page.

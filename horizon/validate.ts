@@ -1,5 +1,5 @@
 /**
- * What a point must look like to be stored (DESIGN §5.3). Every failure has a reason, counted as
+ * What a point must look like to be stored. Every failure has a reason, counted as
  * `kale.horizon.rejected.<reason>`.
  */
 

@@ -4,7 +4,7 @@ import { loadgenCommand } from './loadgen/loadgenCommand.js';
 import { migrateCommand } from './migrate/migrateCommand.js';
 import { seedCommand } from './seed/seedCommand.js';
 
-/** The utility commands (DESIGN §12): seed, loadgen, import, migrate. */
+/** The utility commands: seed, loadgen, import, migrate. */
 export function utilsCommands(): Command[] {
   return [seedCommand(), loadgenCommand(), importCommand(), migrateCommand()];
 }

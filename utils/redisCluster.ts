@@ -20,7 +20,7 @@ const run = promisify(execFile);
 /**
  * Starts a throw-away Redis Cluster of `masters` nodes (no replicas) on ephemeral loopback ports:
  * `redis-server --cluster-enabled yes` per node, each with its bus on a second free port, joined by
- * `redis-cli --cluster create`. For tests and benchmarks (DESIGN §9).
+ * `redis-cli --cluster create`. For tests and benchmarks.
  */
 export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-redis-cluster-'));

@@ -52,7 +52,7 @@ function port(v: string | undefined): number | 'off' | undefined {
   return v === 'off' ? 'off' : Number(v);
 }
 
-/** Environment overrides (DESIGN §3). Values are validated with everything else. */
+/** Environment overrides. Values are validated with everything else. */
 export function envOverrides(env: NodeJS.ProcessEnv): Plain {
   return {
     redis: { url: env.REDIS_URL || undefined },

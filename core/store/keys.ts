@@ -1,4 +1,4 @@
-/** Redis key layout shared by the Redis backend and anything that must name keys (DESIGN §4). */
+/** Redis key layout shared by the Redis backend and anything that must name keys. */
 export const metricKey = (name: string) => `metrics.${name}`;
 export const quarantineKey = (name: string) => `quarantine.metrics.${name}`;
 export const ANOMALIES_CURRENT = 'kale.anomalies.current';

@@ -28,7 +28,7 @@ export interface TrimResult {
   readonly quarantined: boolean;
 }
 
-/** Torus bucket types (DESIGN §4.2) and the Redis type each maps to. */
+/** Torus bucket types and the Redis type each maps to. */
 export type TorusType = 'series' | 'histogram' | 'count' | 'gauge' | 'set';
 
 export interface TorusWrite {

@@ -1,5 +1,5 @@
 /**
- * Aggregates (DESIGN §4.2): `[rollup, source]` rules such as `['app.<status>', 'app.*.status.<status>']`.
+ * Aggregates: `[rollup, source]` rules such as `['app.<status>', 'app.*.status.<status>']`.
  * In the source, `*` and `<capture>` each match exactly one dot-separated segment and the whole name
  * must match; the rollup names the captures. Every matching rule fires; a rollup is routed again, and
  * a rule never fires twice in one chain, so rules that feed each other cannot recurse forever.

@@ -1,5 +1,5 @@
 /**
- * Torus interval arithmetic (DESIGN §4.2): fixed steps in seconds (`60`, `"1h"`, `"1d"`, `"1w"`) and
+ * Torus interval arithmetic: fixed steps in seconds (`60`, `"1h"`, `"1d"`, `"1w"`) and
  * calendar steps (`daily|weekly|monthly|yearly`, UTC), bucket ids, bucket start times and retention.
  */
 import { parseDuration } from '../time.js';

@@ -8,7 +8,7 @@
  *   //       datapoints: [[12.5, 1700000000], [null, 1700003600], …] }   (Graphite order: [value, ts])
  *
  * - `schemas`: the config's `horizon.schemas` (raw config objects) or already compiled `TorusSchema`s.
- *   The schema used is the first in file order that matches `name` and has `interval` (DESIGN §4.2).
+ *   The schema used is the first in file order that matches `name` and has `interval`.
  * - `stat`: `mean` (alias `avg`), `min`, `max`, `sum`, `count`, `rate` (sum per second of bucket, or
  *   count per second for histogram/set), `last`. Per bucket type: `series` computes over its values;
  *   `count` holds a total (every stat but `rate` returns it); `gauge` holds the last value; `histogram`

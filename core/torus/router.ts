@@ -1,5 +1,5 @@
 /**
- * Decides what one valid point becomes (DESIGN §4.2): nothing (skip list), a raw-window append, and the
+ * Decides what one valid point becomes: nothing (skip list), a raw-window append, and the
  * torus bucket writes of every schema its name matches, plus those of every aggregate rollup it feeds.
  * Rollups go to torus schemas only: a raw Skyline window holds one series, not a sum of many.
  */

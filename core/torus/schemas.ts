@@ -1,5 +1,5 @@
 /**
- * Torus schemas (DESIGN §4.2): which names a schema stores, under which keys, and with which value.
+ * Torus schemas: which names a schema stores, under which keys, and with which value.
  * Every matching schema stores a point; reads use the first schema in file order that matches and has
  * the requested interval.
  */

@@ -1,5 +1,5 @@
 /**
- * A fast path for the one pickle shape relays send (DESIGN §5.1): carbon-relay's and statsd's
+ * A fast path for the one pickle shape relays send: carbon-relay's and statsd's
  * `pickle.dumps([(name, (ts, value)), …], protocol ≥ 2)`, as a straight scan of the opcodes that shape
  * is made of: PROTO, FRAME, EMPTY_LIST, MARK/APPENDS or APPEND, text names, binary numbers, TUPLE2, and
  * memo puts (BINPUT, LONG_BINPUT, MEMOIZE) that nothing reads back. No stack, no containers, no memo.

@@ -8,7 +8,7 @@ import { emitRecords } from './records.js';
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false, int64AsType: 'number' });
 
 /**
- * One msgpack UDP datagram (DESIGN §5.1): `[name, [ts, value]]`, a list of those, or several msgpack
+ * One msgpack UDP datagram: `[name, [ts, value]]`, a list of those, or several msgpack
  * objects back to back. Objects decoded before a corrupt tail still count. The common list of records
  * takes the byte scan of msgpackRecords.ts; everything else goes through msgpackr.
  */

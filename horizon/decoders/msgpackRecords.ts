@@ -1,5 +1,5 @@
 /**
- * A fast path for the msgpack datagram senders write (DESIGN §5.1): one array of `[name, [ts, value]]`
+ * A fast path for the msgpack datagram senders write: one array of `[name, [ts, value]]`
  * records, names as str or bin, numbers as integers up to 32 bits or float64, scanned straight from
  * the bytes so each name goes to the NameTable as bytes (no string, no decoded arrays per point).
  *

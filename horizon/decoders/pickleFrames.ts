@@ -30,7 +30,7 @@ export function decodePickleDatagram(buf: Buffer, sink: Sink, peer: string): voi
 }
 
 /**
- * Splits a TCP byte stream into length-prefixed pickle frames (4-byte big-endian length, DESIGN §5.1),
+ * Splits a TCP byte stream into length-prefixed pickle frames (4-byte big-endian length, as carbon-relay sends them),
  * whatever the read boundaries. Holds at most one frame; a length over `maxFrameBytes` is reported so
  * the listener can close that connection without reading (or allocating) the frame.
  */

@@ -14,7 +14,7 @@ export function emitRecord(item: unknown, sink: Sink, peer: string): boolean {
 }
 
 /**
- * Delivers every record of a decoded payload: a single record or a list of them (DESIGN §5.1). Items
+ * Delivers every record of a decoded payload: a single record or a list of them. Items
  * that are not records are counted as `structure` rejects; the rest of the payload still counts.
  */
 export function emitRecords(decoded: unknown, sink: Sink, peer: string): void {

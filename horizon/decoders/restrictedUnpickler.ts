@@ -1,5 +1,5 @@
 /**
- * A restricted unpickler written for Kale (DESIGN §5.2). Pickle is a program for a stack machine; this
+ * A restricted unpickler written for Kale. Pickle is a program for a stack machine; this
  * interpreter implements only the opcodes that build plain data (protocols 0–5) and rejects, with a
  * clear error, every opcode that can name or call code. It never evaluates anything it reads.
  *

@@ -37,7 +37,7 @@ describe('pickle framing', () => {
     expect(reader.pending).toBe(0);
   });
 
-  it('stores the captured carbon-relay frame of DESIGN §5.1 as a.b.c 1.5 @ 1700000000', async () => {
+  it('stores the captured carbon-relay frame as a.b.c 1.5 @ 1700000000', async () => {
     const store = EmbeddedStore.open();
     // The frame's timestamp is from 2023: validate it against its own time.
     const h = await startTestHorizon(store, undefined, { now: () => 1_700_000_030 });

@@ -11,7 +11,7 @@ import { startKale, type RunningKale } from '../support/kaleCli.js';
 import { freshRedisDb, redisUrl } from '../support/redis.js';
 import { pointsOf, waitFor } from './support.js';
 
-// End to end through the built `kale horizon` into Redis, fed by the real relays of DESIGN §5.1:
+// End to end through the built `kale horizon` into Redis, fed by the real relays that sit in front of Kale:
 // Debian graphite-carbon's carbon-relay (DESTINATION_PROTOCOL = pickle) and the npm statsd daemon.
 
 async function canConnect(port: number): Promise<boolean> {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import { PYTHON, pointsOf, startTestHorizon, waitFor } from './support.js';
 
-// Every real sender of DESIGN §5.1 against one horizon on ephemeral ports, storing into the embedded
+// Every real sender Kale accepts (pickle, msgpack and plaintext) against one horizon on ephemeral ports, storing into the embedded
 // store (the Redis path is covered in writerRedis.test.ts and carbonRelay.test.ts).
 const store = EmbeddedStore.open();
 let horizon: Awaited<ReturnType<typeof startTestHorizon>>;

@@ -50,7 +50,7 @@ describe('restricted unpickler: what Python writes', () => {
     }
   });
 
-  it('decodes the captured carbon-relay frame of DESIGN §5.1', () => {
+  it('decodes the captured carbon-relay frame', () => {
     const frame = Buffer.from('0000002b80025d71005805000000612e622e6371014741d954fc40000000473ff8000000000000867102867103612e', 'hex');
     expect(frame.readUInt32BE(0)).toBe(frame.length - 4);
     expect(unpickle(frame.subarray(4))).toEqual([['a.b.c', [1700000000, 1.5]]]);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-/** Debian's Chromium, as DESIGN §9 asks: never a downloaded browser. */
+/** Debian's Chromium, never a downloaded browser: CI installs it with apt and cannot fetch one. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',

@@ -14,7 +14,7 @@ import { median, printResult, progress } from './stats.js';
 
 interface Options { metrics: string; points: string; repeat: string; workers?: string; preset: string; sample: string; json?: boolean }
 
-/** Etsy Skyline's Python analyzer per metric on this machine (DESIGN §10). */
+/** Etsy Skyline's Python analyzer per metric on this machine. */
 const ETSY_MS: Record<number, number> = { 1440: 4.7, 8640: 14.2 };
 
 /**

@@ -35,7 +35,7 @@ interface FileResult {
 
 export function detectionBenchCommand(): Command {
   return withGlobalOptions(new Command('detection'))
-    .description('replay labelled CSVs (timestamp,value,label) through kale replay and score presets side by side (DESIGN §11)')
+    .description('replay labelled CSVs (timestamp,value,label) through kale replay and score presets side by side')
     .argument('<dir>', 'folder of labelled CSV files named <domain>__<series>.csv')
     .option('--preset <names>', 'comma-separated presets to compare', 'etsy,default')
     .option('--files <pattern>', 'only files whose name contains this, or matches it when it has a * (e.g. "seasonal_*")')

@@ -1,5 +1,5 @@
 /**
- * Scores a detector's flagged rows against point labels (DESIGN §11).
+ * Scores a detector's flagged rows against point labels.
  *
  * - A labelled episode is a run of consecutive labelled rows. It gets a tolerance window of
  *   `tolerance` rows on each side, because point labels are stricter than the moment a person

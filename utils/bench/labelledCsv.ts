@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** One labelled series (DESIGN §11): `timestamp,value,label` rows in time order. */
+/** One labelled series: `timestamp,value,label` rows in time order. */
 export interface LabelledSeries {
   readonly file: string;
   /**

@@ -1,5 +1,5 @@
 /**
- * Copies torus data from one schema's interval to another's (DESIGN §4.2): every stored bucket (or
+ * Copies torus data from one schema's interval to another's: every stored bucket (or
  * sub-bucket) of the source becomes values at that bucket's start time, routed into the destination
  * schema with its own keys, buckets, resolution and retention. Values are already in stored form,
  * so the destination's transform and writeFn are not applied again.

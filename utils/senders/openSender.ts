@@ -12,7 +12,7 @@ export const PICKLE_FRAME_POINTS = 500;
 
 const picklePointBytes = (p: { name: string }) => Buffer.byteLength(p.name) + 25;
 
-/** Opens a client for one of Kale's ingest protocols (DESIGN §5.1). */
+/** Opens a client for one of Kale's ingest protocols. */
 export async function openSender(proto: Proto, host: string, port: number): Promise<Sender> {
   switch (proto) {
     case 'line': return connectTcp(proto, host, port, encodePlaintext);

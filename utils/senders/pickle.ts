@@ -31,7 +31,7 @@ export function encodePickle(points: ReadonlyArray<NamedPoint>): Buffer {
   return out.subarray(0, o);
 }
 
-/** One pickle TCP frame: 4-byte big-endian length, then the pickle (DESIGN §5.1). */
+/** One pickle TCP frame: 4-byte big-endian length, then the pickle. */
 export function framePickle(points: ReadonlyArray<NamedPoint>): Buffer {
   const body = encodePickle(points);
   const head = Buffer.allocUnsafe(4);

@@ -25,7 +25,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_UI_DIR = [path.resolve(here, '../../ui'), path.resolve(here, '../../dist/ui')]
   .find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? path.resolve(here, '../../ui');
 
-/** The Express app: security headers, auth, the JSON API of DESIGN §8, then the built UI. */
+/** The Express app: security headers, auth, the JSON API (routes/), then the built UI. */
 export function createApp(deps: WebappDeps, oculus: Oculus, uiDir = DEFAULT_UI_DIR): Express {
   const app = express();
   app.disable('x-powered-by');

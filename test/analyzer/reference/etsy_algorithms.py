@@ -177,7 +177,7 @@ def run_selected_algorithm(timeseries, now):
 
 
 def sort_dedupe(points):
-    """Kale's reader contract (DESIGN 4.1): sort by timestamp, the last write for a timestamp wins."""
+    """Kale's reader contract: sort by timestamp, the last write for a timestamp wins."""
     latest = {}
     for ts, v in points:
         latest[ts] = v

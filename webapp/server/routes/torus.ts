@@ -40,7 +40,7 @@ function collapse(points: Datapoint[], stat: TorusStat): Datapoint[] {
 /**
  * `GET /api/torus/intervals?metric=` lists what can be read for a metric, and
  * `GET /api/torus/series?stat=avg(name)&interval=&start=&end=&steps=&condense=&collapse=&format=`:
- * rolled-up reads (DESIGN §4.2) through core/torus/read.ts. `stat` may repeat (one target each).
+ * rolled-up reads through core/torus/read.ts. `stat` may repeat (one target each).
  * `graphite` (default) answers `[{target, datapoints: [[value, ts], …]}]`; `json` answers
  * `{results: [{target, schema, interval, step, points: [[ts, value], …]}]}`.
  */

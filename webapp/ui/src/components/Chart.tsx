@@ -35,7 +35,7 @@ export function Chart({ data, series, height, time = true, axes = true, testId, 
       width: Math.max(100, el.clientWidth),
       height,
       scales: { x: { time } },
-      // Kale speaks UTC everywhere (DESIGN §4.2); the browser's zone would disagree with the API's times.
+      // Kale speaks UTC everywhere; the browser's zone would disagree with the API's times.
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       legend: { show: false },
       cursor: { drag: { x: true, y: false } },
