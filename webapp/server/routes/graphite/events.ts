@@ -43,7 +43,8 @@ export function eventsRoute(deps: WebappDeps): RequestHandler {
       const last = rows[rows.length - 1];
       const span = last.timestamp > first.timestamp ? ` to ${new Date(last.timestamp * 1000).toISOString()}` : '';
       return {
-        when: first.timestamp,
+        // Whole seconds: Grafana's backend reads `when` as an int64.
+        when: Math.floor(first.timestamp),
         what: `${first.metric} anomalous`,
         tags: [...EVENT_TAGS, first.metric],
         data: `score ${top.score.toFixed(2)} at value ${top.value}; ${rows.length} point${rows.length === 1 ? '' : 's'} from ${new Date(first.timestamp * 1000).toISOString()}${span} (${first.preset} preset, episode ${episode})`,
