@@ -51,6 +51,29 @@ export function templateNamer(template: string): SeriesNamer {
   };
 }
 
+/** Names remembered before the cache starts over (a bound on memory when series churn). */
+const MAX_CACHED = 200_000;
+
+/**
+ * Remembers each label set's name: Prometheus sends every series again each scrape, and a lookup by the
+ * labels' text costs less than cleaning, sorting and joining them again. The key prefixes each part
+ * with its length, so no label value can make two label sets share a key.
+ */
+function remembered(namer: SeriesNamer): SeriesNamer {
+  const names = new Map<string, string | null>();
+  return (labels) => {
+    let key = '';
+    for (const l of labels) key += `${l.name.length}:${l.name}${l.value.length}:${l.value}`;
+    let name = names.get(key);
+    if (name === undefined) {
+      if (names.size >= MAX_CACHED) names.clear();
+      name = namer(labels);
+      names.set(key, name);
+    }
+    return name;
+  };
+}
+
 export function seriesNamer(template: string | undefined): SeriesNamer {
-  return template === undefined ? taggedName : templateNamer(template);
+  return remembered(template === undefined ? taggedName : templateNamer(template));
 }
