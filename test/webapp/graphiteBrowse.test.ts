@@ -45,6 +45,10 @@ describe('Graphite browsing, events and probes as Grafana calls them', () => {
       data: expect.stringMatching(/^score 0\.90 at value 600; 3 points from /), id: expect.any(Number),
     }]);
     expect(all.body[0].data).toContain(`episode ${EPISODE[0].episode}`);
+    // The same episode as Kale's own API lists it: its first point, its top score.
+    const episode = (await get(`/api/anomalies/history?episode=${encodeURIComponent(EPISODE[0].episode)}`)).body.anomalies as Array<{ timestamp: number; score: number }>;
+    expect(all.body[0].when).toBe(Math.min(...episode.map((r) => r.timestamp)));
+    expect(all.body[0].data).toContain(`score ${Math.max(...episode.map((r) => r.score)).toFixed(2)} `);
     // Grafana's annotation editor sends its tags space-separated, unencoded: `+` or `%20` on the wire.
     expect((await get('/events/get_data?from=-1d&until=now&tags=kale+web.*.requests')).body).toHaveLength(1);
     expect((await get('/events/get_data?from=-1d&until=now&tags=kale%20db.*')).body).toEqual([]);

@@ -118,7 +118,9 @@ describe('Graphite /render as Grafana calls it', () => {
     const { body } = await render(['anomalies(web.host{1,2}.requests)'], String(NOW - 3600));
     expect(body.map((s) => s.target)).toEqual(['anomalies(web.host1.requests)', 'anomalies(web.host2.requests)']);
     const scores = new Map(body[0].datapoints.map(([v, ts]) => [ts, v]));
-    for (const r of EPISODE) expect(scores.get(r.timestamp)).toBe(r.score);
+    const { anomalies: history } = await (await fetch(`${w.url}/api/anomalies/history?metric=web.host1.requests&from=-1d`)).json() as { anomalies: Array<{ timestamp: number; score: number }> };
+    expect(history).toHaveLength(EPISODE.length);
+    for (const r of history) expect(scores.get(r.timestamp)).toBe(r.score);
     expect(scores.get(EPISODE[0].timestamp - 60)).toBe(0);
     expect(body[1].datapoints.every(([v]) => v === 0 || v === null)).toBe(true);
     // Consolidation keeps the peak of an anomaly rather than averaging it away.
