@@ -3,8 +3,6 @@
  */
 export type AnalysisException = 'TooShort' | 'Stale' | 'Boring';
 
-export const EXCEPTIONS: ReadonlyArray<AnalysisException> = ['TooShort', 'Stale', 'Boring'];
-
 export interface ExceptionRules {
   readonly minTolerableLength: number;
   readonly stalePeriod: number;

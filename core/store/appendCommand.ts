@@ -9,9 +9,8 @@
 import { createHash } from 'node:crypto';
 import { Command, type Redis } from 'ioredis';
 import { APPEND_LUA } from './luaScripts.js';
-import { metricKey } from './keys.js';
+import { metricKey, UNIQUE_METRICS } from './keys.js';
 import type { Point } from './store.js';
-import { UNIQUE_METRICS } from './store.js';
 import { encodedSize, encodeInto } from './windowCodec.js';
 
 const APPEND_SHA = createHash('sha1').update(APPEND_LUA).digest('hex');

@@ -6,10 +6,11 @@ import { connectRedis } from './connectRedis.js';
 import { RedisUnreachableError, parseRedisTarget, shownRedisUrl } from './redisUrl.js';
 import { decodeWindow, encodeEach } from './windowCodec.js';
 import {
-  ANOMALIES_CURRENT, ANOMALIES_HISTORY, COLLECTIONS, STATUS, claimKey, metricKey, quarantineKey,
+  ANOMALIES_CURRENT, ANOMALIES_HISTORY, COLLECTIONS, METRIC_PREFIX, STATUS, UNIQUE_METRICS, claimKey, metricKey,
+  quarantineKey,
 } from './keys.js';
 import {
-  UNIQUE_METRICS, type AnomalyRecord, type AppendBatch, type Collection, type HistoryQuery, type Series,
+  type AnomalyRecord, type AppendBatch, type Collection, type HistoryQuery, type Series,
   type Store, type TorusType, type TorusValue, type TorusWrite, type TrimResult,
 } from './store.js';
 
@@ -184,7 +185,7 @@ export class RedisStore implements Store {
 
   async listMetrics(): Promise<string[]> {
     const keys = await this.client.smembers(UNIQUE_METRICS);
-    return keys.filter((k) => k.startsWith('metrics.')).map((k) => k.slice('metrics.'.length)).sort();
+    return keys.filter((k) => k.startsWith(METRIC_PREFIX)).map((k) => k.slice(METRIC_PREFIX.length)).sort();
   }
 
   async readRawWindows(names: ReadonlyArray<string>): Promise<Array<Uint8Array | null>> {

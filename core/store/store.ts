@@ -147,5 +147,3 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export const METRIC_PREFIX = 'metrics.';
-export const UNIQUE_METRICS = 'metrics.unique_metrics';

@@ -7,6 +7,7 @@ import { getPreset } from '../../analyzer/presets.js';
 import { rulesFromConfig } from '../../analyzer/rules.js';
 import { AnalyzerRunner, type CycleReport } from '../../analyzer/runner.js';
 import { action, withGlobalOptions } from '../../core/cli.js';
+import { metricKey, UNIQUE_METRICS } from '../../core/store/keys.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { encodePoints } from '../../core/store/windowCodec.js';
 import { startRedisServer } from '../redisServer.js';
@@ -131,10 +132,10 @@ async function fill(store: RedisStore, metrics: number, points: number, now: num
       const pts: Array<[number, number]> = new Array(points);
       for (let i = 0; i < points; i++) pts[i] = [ts[i], vs[i]];
       const name = `bench.host${k % 1000}.metric${k}`;
-      pipe.set(`metrics.${name}`, encodePoints(pts));
-      names.push(`metrics.${name}`);
+      pipe.set(metricKey(name), encodePoints(pts));
+      names.push(metricKey(name));
     }
-    pipe.sadd('metrics.unique_metrics', ...names);
+    pipe.sadd(UNIQUE_METRICS, ...names);
     await pipe.exec();
   }
   progress('bench analyzer fill', metrics, metrics);
