@@ -12,7 +12,11 @@
 import type { PromLabel } from './protoSchema.js';
 
 /** Builds a name, or null when the series has no `__name__`. */
-export type SeriesNamer = (labels: readonly PromLabel[]) => string | null;
+type NameRule = (labels: readonly PromLabel[]) => string | null;
+
+/** A series' name, with its UTF-8 bytes for Ingest's interning fast path. */
+export interface SeriesName { readonly text: string; readonly utf8: Buffer }
+export type SeriesNamer = (labels: readonly PromLabel[]) => SeriesName | null;
 
 /** Graphite tag names: no `;!^=` (carbon refuses them); Kale adds spaces, controls and `~`. */
 const UNSAFE_IN_NAME = /[^A-Za-z0-9_:.\-]/g;
@@ -37,7 +41,7 @@ export function taggedName(labels: readonly PromLabel[]): string | null {
   return tags.length ? `${cleanName(name)};${tags.join(';')}` : cleanName(name);
 }
 
-export function templateNamer(template: string): SeriesNamer {
+export function templateNamer(template: string): NameRule {
   const parts = template.split(PLACEHOLDER);
   const segment = (v: string | undefined) => (v ? cleanName(v).replace(/\./g, '_') : '_');
   return (labels) => {
@@ -55,19 +59,20 @@ export function templateNamer(template: string): SeriesNamer {
 const MAX_CACHED = 200_000;
 
 /**
- * Remembers each label set's name: Prometheus sends every series again each scrape, and a lookup by the
- * labels' text costs less than cleaning, sorting and joining them again. The key prefixes each part
- * with its length, so no label value can make two label sets share a key.
+ * Remembers each label set's name and its bytes: Prometheus sends every series again each scrape, and a
+ * lookup by the labels' text costs less than cleaning, sorting and joining them again. The key prefixes
+ * each part with its length, so no label value can make two label sets share a key.
  */
-function remembered(namer: SeriesNamer): SeriesNamer {
-  const names = new Map<string, string | null>();
+function remembered(rule: NameRule): SeriesNamer {
+  const names = new Map<string, SeriesName | null>();
   return (labels) => {
     let key = '';
     for (const l of labels) key += `${l.name.length}:${l.name}${l.value.length}:${l.value}`;
     let name = names.get(key);
     if (name === undefined) {
       if (names.size >= MAX_CACHED) names.clear();
-      name = namer(labels);
+      const text = rule(labels);
+      name = text === null ? null : { text, utf8: Buffer.from(text) };
       names.set(key, name);
     }
     return name;
