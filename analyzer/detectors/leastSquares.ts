@@ -1,6 +1,6 @@
-import { roundHalfEven } from '../stats/ksTwoSample.js';
 import { lstsqResiduals } from '../stats/lstsq.js';
 import { lineResiduals, simpleRegression } from '../stats/ols.js';
+import { roundHalfEven } from '../stats/rounding.js';
 import { scratch } from '../stats/scratch.js';
 import { summaryOf } from '../stats/seriesSummary.js';
 import { numpyStd } from '../stats/sums.js';

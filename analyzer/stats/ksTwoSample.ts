@@ -5,6 +5,8 @@
  * sample gives NaN for both, as scipy's default nan_policy ('propagate') does: NaN compares false with
  * everything, so the merge below could never step past it.
  */
+import { roundHalfEven } from './rounding.js';
+
 export interface KsResult {
   readonly d: number;
   readonly p: number;
@@ -78,10 +80,4 @@ function hasNaN(xs: Float64Array): boolean {
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
   return a;
-}
-
-/** numpy's round: half to even. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
