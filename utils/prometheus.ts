@@ -35,13 +35,17 @@ function configYaml(o: PrometheusOptions): string {
   // YAML is a superset of JSON: no YAML writer needed.
   return JSON.stringify({
     global: { scrape_interval: `${o.scrapeIntervalSeconds}s`, scrape_timeout: `${o.scrapeIntervalSeconds}s` },
-    scrape_configs: [{ job_name: 'kale', metrics_path: '/metrics', static_configs: [{ targets: o.targets }] }],
-    remote_write: [{
-      url: o.remoteWriteUrl,
-      // Send within a second of each scrape, and retry soon after a refusal.
-      queue_config: { batch_send_deadline: '1s', min_backoff: '100ms', max_backoff: '1s' },
-      metadata_config: { send_interval: `${o.scrapeIntervalSeconds}s` },
-    }],
+    scrape_configs: [
+      { job_name: 'kale', metrics_path: '/metrics', static_configs: [{ targets: o.targets }] },
+    ],
+    remote_write: [
+      {
+        url: o.remoteWriteUrl,
+        // Send within a second of each scrape, and retry soon after a refusal.
+        queue_config: { batch_send_deadline: '1s', min_backoff: '100ms', max_backoff: '1s' },
+        metadata_config: { send_interval: `${o.scrapeIntervalSeconds}s` },
+      },
+    ],
   });
 }
 
@@ -50,12 +54,20 @@ export async function startPrometheus(o: PrometheusOptions, timeoutMs = 30_000):
   fs.writeFileSync(path.join(dir, 'prometheus.yml'), configYaml(o));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(PROMETHEUS_BIN, [
-    `--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(
+    PROMETHEUS_BIN,
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => { log += d; });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    log += d;
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -68,10 +80,19 @@ export async function startPrometheus(o: PrometheusOptions, timeoutMs = 30_000):
   };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) { await stop(); throw new Error(`prometheus exited ${child.exitCode}: ${log}`); }
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`prometheus exited ${child.exitCode}: ${log}`);
+    }
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
-    if (Date.now() > deadline) { await stop(); throw new Error(`prometheus not ready within ${timeoutMs} ms: ${log}`); }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`prometheus not ready within ${timeoutMs} ms: ${log}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return { url, log: () => log, stop };

@@ -16,37 +16,73 @@ const sources = new Set<HorizonSource>();
 const sum = (f: (s: HorizonSource) => number) => [...sources].reduce((t, s) => t + f(s), 0);
 
 new Counter({
-  name: 'kale_horizon_points_total', help: 'Points horizon received, wrote to the Store, skipped (skip list) and dropped (buffer bound while the Store was away)',
-  labelNames: ['outcome'], registers: [registry],
+  name: 'kale_horizon_points_total',
+  help: 'Points horizon received, wrote to the Store, skipped (skip list) and dropped (buffer bound while the Store was away)',
+  labelNames: ['outcome'],
+  registers: [registry],
   collect() {
     this.reset();
-    this.inc({ outcome: 'received' }, sum((s) => s.counters.received));
-    this.inc({ outcome: 'written' }, sum((s) => s.counters.written));
-    this.inc({ outcome: 'skipped' }, sum((s) => s.counters.skipped));
-    this.inc({ outcome: 'dropped' }, sum((s) => s.counters.dropped));
+    this.inc(
+      { outcome: 'received' },
+      sum((s) => s.counters.received),
+    );
+    this.inc(
+      { outcome: 'written' },
+      sum((s) => s.counters.written),
+    );
+    this.inc(
+      { outcome: 'skipped' },
+      sum((s) => s.counters.skipped),
+    );
+    this.inc(
+      { outcome: 'dropped' },
+      sum((s) => s.counters.dropped),
+    );
   },
 });
 new Counter({
-  name: 'kale_horizon_rejected_total', help: 'Inputs horizon refused, by reason (docs/horizon.md)', labelNames: ['reason'], registers: [registry],
+  name: 'kale_horizon_rejected_total',
+  help: 'Inputs horizon refused, by reason (docs/horizon.md)',
+  labelNames: ['reason'],
+  registers: [registry],
   collect() {
     this.reset();
-    for (const reason of REJECT_REASONS) this.inc({ reason }, sum((s) => s.counters.rejected[reason]));
+    for (const reason of REJECT_REASONS)
+      this.inc(
+        { reason },
+        sum((s) => s.counters.rejected[reason]),
+      );
   },
 });
 new Gauge({
-  name: 'kale_horizon_writer_queue_points', help: 'Points waiting for the Store (queued and in flight)', registers: [registry],
-  collect() { this.set(sum((s) => s.writer.depth)); },
-});
-new Counter({
-  name: 'kale_horizon_store_writes_total', help: 'Batched writes to the Store, by outcome', labelNames: ['outcome'], registers: [registry],
+  name: 'kale_horizon_writer_queue_points',
+  help: 'Points waiting for the Store (queued and in flight)',
+  registers: [registry],
   collect() {
-    this.reset();
-    this.inc({ outcome: 'ok' }, sum((s) => s.counters.flushes));
-    this.inc({ outcome: 'failed' }, sum((s) => s.counters.flushFailures));
+    this.set(sum((s) => s.writer.depth));
   },
 });
 new Counter({
-  name: 'kale_horizon_store_write_seconds_total', help: 'Time spent in batched Store writes: divided by kale_horizon_store_writes_total, the Store latency', registers: [registry],
+  name: 'kale_horizon_store_writes_total',
+  help: 'Batched writes to the Store, by outcome',
+  labelNames: ['outcome'],
+  registers: [registry],
+  collect() {
+    this.reset();
+    this.inc(
+      { outcome: 'ok' },
+      sum((s) => s.counters.flushes),
+    );
+    this.inc(
+      { outcome: 'failed' },
+      sum((s) => s.counters.flushFailures),
+    );
+  },
+});
+new Counter({
+  name: 'kale_horizon_store_write_seconds_total',
+  help: 'Time spent in batched Store writes: divided by kale_horizon_store_writes_total, the Store latency',
+  registers: [registry],
   collect() {
     this.reset();
     this.inc(sum((s) => s.counters.flushMsTotal) / 1000);
@@ -56,12 +92,19 @@ new Counter({
 /** Counts a running horizon in this process's /metrics until the returned function is called. */
 export function exposeHorizon(source: HorizonSource): () => void {
   sources.add(source);
-  return () => { sources.delete(source); };
+  return () => {
+    sources.delete(source);
+  };
 }
 
 export const remoteWriteRequests = new Counter({
-  name: 'kale_horizon_remote_write_requests_total', help: 'Prometheus remote_write requests, by HTTP status answered', labelNames: ['code'], registers: [registry],
+  name: 'kale_horizon_remote_write_requests_total',
+  help: 'Prometheus remote_write requests, by HTTP status answered',
+  labelNames: ['code'],
+  registers: [registry],
 });
 export const remoteWriteSamples = new Counter({
-  name: 'kale_horizon_remote_write_samples_total', help: 'Samples in the remote_write bodies horizon decoded (stale markers included)', registers: [registry],
+  name: 'kale_horizon_remote_write_samples_total',
+  help: 'Samples in the remote_write bodies horizon decoded (stale markers included)',
+  registers: [registry],
 });

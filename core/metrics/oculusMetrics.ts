@@ -5,14 +5,19 @@ import { registry } from './registry.js';
 let lastImportAt: number | undefined;
 
 new Gauge({
-  name: 'kale_oculus_import_age_seconds', help: 'Seconds since the last complete shape import in this process (absent before the first)', registers: [registry],
+  name: 'kale_oculus_import_age_seconds',
+  help: 'Seconds since the last complete shape import in this process (absent before the first)',
+  registers: [registry],
   collect() {
     if (lastImportAt === undefined) this.reset();
     else this.set(Date.now() / 1000 - lastImportAt);
   },
 });
 const searchSeconds = new Histogram({
-  name: 'kale_oculus_search_seconds', help: 'Duration of a similar-shape search', labelNames: ['kind'], registers: [registry],
+  name: 'kale_oculus_search_seconds',
+  help: 'Duration of a similar-shape search',
+  labelNames: ['kind'],
+  registers: [registry],
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 });
 

@@ -36,23 +36,42 @@ const REQUEST_TIMEOUT_MS = 60_000;
  */
 const KEEP_ALIVE_MS = 120_000;
 
-export function listenRemoteWrite(host: string, port: number, sink: Sink, limits: () => RemoteWriteLimits, deliver: () => DeliverOptions, pressure: Pressure): Promise<TcpListener> {
+export function listenRemoteWrite(
+  host: string,
+  port: number,
+  sink: Sink,
+  limits: () => RemoteWriteLimits,
+  deliver: () => DeliverOptions,
+  pressure: Pressure,
+): Promise<TcpListener> {
   const server = http.createServer((req, res) => {
     const peer = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
     const answer = (status: number, text?: string, headers: Record<string, string> = {}) => {
       // A body left unread would be parsed as the next request: close the connection instead.
       if (!req.complete) headers.Connection = 'close';
       remoteWriteRequests.inc({ code: String(status) });
-      res.writeHead(status, text === undefined ? headers : { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+      res.writeHead(
+        status,
+        text === undefined ? headers : { 'Content-Type': 'text/plain; charset=utf-8', ...headers },
+      );
       res.end(text === undefined ? undefined : `${text}\n`);
     };
-    if (req.url?.split('?')[0] !== REMOTE_WRITE_PATH) return answer(404, `not found: remote_write is POST ${REMOTE_WRITE_PATH}`);
-    if (req.method !== 'POST') return answer(405, `${req.method} not allowed: remote_write is POST ${REMOTE_WRITE_PATH}`, { Allow: 'POST' });
+    if (req.url?.split('?')[0] !== REMOTE_WRITE_PATH)
+      return answer(404, `not found: remote_write is POST ${REMOTE_WRITE_PATH}`);
+    if (req.method !== 'POST')
+      return answer(405, `${req.method} not allowed: remote_write is POST ${REMOTE_WRITE_PATH}`, {
+        Allow: 'POST',
+      });
     const encoding = req.headers['content-encoding'];
-    if (encoding !== undefined && encoding.toLowerCase() !== 'snappy') return answer(400, `Content-Encoding ${encoding} is not supported: remote_write 1.0 bodies are snappy`);
+    if (encoding !== undefined && encoding.toLowerCase() !== 'snappy')
+      return answer(400, `Content-Encoding ${encoding} is not supported: remote_write 1.0 bodies are snappy`);
     const { maxBodyBytes, maxDecodedBytes } = limits();
     const tooLarge = () => {
-      sink.reject('oversized', peer, `remote_write body over horizon.remoteWrite.maxBodyBytes (${maxBodyBytes})`);
+      sink.reject(
+        'oversized',
+        peer,
+        `remote_write body over horizon.remoteWrite.maxBodyBytes (${maxBodyBytes})`,
+      );
       answer(413, `body is over ${maxBodyBytes} bytes (horizon.remoteWrite.maxBodyBytes)`);
     };
     if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) return tooLarge();
@@ -63,7 +82,13 @@ export function listenRemoteWrite(host: string, port: number, sink: Sink, limits
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBodyBytes) { req.removeAllListeners('data'); req.removeAllListeners('end'); tooLarge(); req.resume(); return; }
+      if (size > maxBodyBytes) {
+        req.removeAllListeners('data');
+        req.removeAllListeners('end');
+        tooLarge();
+        req.resume();
+        return;
+      }
       chunks.push(chunk);
     });
     req.on('end', () => {
@@ -73,7 +98,8 @@ export function listenRemoteWrite(host: string, port: number, sink: Sink, limits
         deliverWriteRequest(writeRequest, sink, peer, deliver());
         answer(204);
       } catch (err) {
-        if (!(err instanceof RemoteWriteError)) return answer(500, `internal error: ${(err as Error).message}`);
+        if (!(err instanceof RemoteWriteError))
+          return answer(500, `internal error: ${(err as Error).message}`);
         sink.reject(err.status === 413 ? 'oversized' : 'undecodable', peer, err.message);
         answer(err.status, err.message);
       }
@@ -82,18 +108,27 @@ export function listenRemoteWrite(host: string, port: number, sink: Sink, limits
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.maxConnections = limits().maxConnections;
-  server.on('drop', (d) => sink.reject('overload', `${d?.remoteAddress}:${d?.remotePort}`, `connection refused: ${limits().maxConnections} already open on --remote-write-port (horizon.maxConnections)`));
+  server.on('drop', (d) =>
+    sink.reject(
+      'overload',
+      `${d?.remoteAddress}:${d?.remotePort}`,
+      `connection refused: ${limits().maxConnections} already open on --remote-write-port (horizon.maxConnections)`,
+    ),
+  );
   server.on('clientError', (_err, socket) => socket.destroy());
   return new Promise((resolve, reject) => {
-    server.once('error', (err) => reject(bindError(err as NodeJS.ErrnoException, port as Port, '--remote-write-port')));
+    server.once('error', (err) =>
+      reject(bindError(err as NodeJS.ErrnoException, port as Port, '--remote-write-port')),
+    );
     server.listen(port, host, () => {
       server.on('error', () => {});
       resolve({
         port: (server.address() as AddressInfo).port,
-        close: () => new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeAllConnections();
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
       });
     });
   });

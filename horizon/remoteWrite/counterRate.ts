@@ -23,7 +23,10 @@ export class CounterRates {
 
   /** Prometheus sends each family's type in metadata (by default once a minute). */
   learn(metadata: readonly PromMetadata[]): void {
-    if (this.counterFamilies.size + this.histogramFamilies.size > MAX_FAMILIES) { this.counterFamilies.clear(); this.histogramFamilies.clear(); }
+    if (this.counterFamilies.size + this.histogramFamilies.size > MAX_FAMILIES) {
+      this.counterFamilies.clear();
+      this.histogramFamilies.clear();
+    }
     for (const m of metadata) {
       if (m.type === COUNTER_TYPE) this.counterFamilies.add(m.metricFamilyName);
       else if (HISTOGRAM_TYPES.has(m.type)) this.histogramFamilies.add(m.metricFamilyName);

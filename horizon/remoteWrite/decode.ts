@@ -8,7 +8,10 @@ import { WriteRequest, type PromWriteRequest } from './protoSchema.js';
 
 /** Why a body was refused, with the HTTP status it answers and the message the sender sees. */
 export class RemoteWriteError extends Error {
-  constructor(readonly status: 400 | 413, message: string) {
+  constructor(
+    readonly status: 400 | 413,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -28,21 +31,37 @@ function declaredLength(body: Buffer): number {
 
 export function decodeWriteRequest(body: Buffer, maxDecodedBytes: number): PromWriteRequest {
   const declared = declaredLength(body);
-  if (declared < 0) throw new RemoteWriteError(400, 'body is not Snappy-compressed (block format): no length header');
-  if (declared > body.length * MAX_SNAPPY_EXPANSION + 1) throw new RemoteWriteError(400, `body is not Snappy-compressed (block format): it declares ${declared} bytes, more than its ${body.length} bytes can hold`);
-  if (declared > maxDecodedBytes) throw new RemoteWriteError(413, `body decompresses to ${declared} bytes, over horizon.remoteWrite.maxDecodedBytes (${maxDecodedBytes})`);
+  if (declared < 0)
+    throw new RemoteWriteError(400, 'body is not Snappy-compressed (block format): no length header');
+  if (declared > body.length * MAX_SNAPPY_EXPANSION + 1)
+    throw new RemoteWriteError(
+      400,
+      `body is not Snappy-compressed (block format): it declares ${declared} bytes, more than its ${body.length} bytes can hold`,
+    );
+  if (declared > maxDecodedBytes)
+    throw new RemoteWriteError(
+      413,
+      `body decompresses to ${declared} bytes, over horizon.remoteWrite.maxDecodedBytes (${maxDecodedBytes})`,
+    );
   let raw: Buffer;
   try {
     raw = uncompressSync(body, { asBuffer: true }) as Buffer;
   } catch (err) {
-    throw new RemoteWriteError(400, `body is not Snappy-compressed (block format): ${(err as Error).message}`);
+    throw new RemoteWriteError(
+      400,
+      `body is not Snappy-compressed (block format): ${(err as Error).message}`,
+    );
   }
   try {
     return WriteRequest.decode(raw) as unknown as PromWriteRequest;
   } catch (err) {
-    throw new RemoteWriteError(400, `body is not a protobuf prometheus.WriteRequest: ${(err as Error).message}`);
+    throw new RemoteWriteError(
+      400,
+      `body is not a protobuf prometheus.WriteRequest: ${(err as Error).message}`,
+    );
   }
 }
 
 /** protobufjs gives int64 fields as Long objects (long.js is installed) or, without it, numbers. */
-export const int64 = (v: number | { toNumber(): number }): number => (typeof v === 'number' ? v : v.toNumber());
+export const int64 = (v: number | { toNumber(): number }): number =>
+  typeof v === 'number' ? v : v.toNumber();

@@ -13,7 +13,9 @@ import type { SeriesNamer } from './seriesName.js';
  * a signal, not a sample, so it is not stored (or counted as a bad value). The quiet bit is ignored:
  * a float conversion on the way (a JS protobuf writer does one) sets it.
  */
-const STALE_NAN_HIGH = 0x7ff00000, QUIET_BIT = 0x00080000, STALE_NAN_LOW = 0x00000002;
+const STALE_NAN_HIGH = 0x7ff00000,
+  QUIET_BIT = 0x00080000,
+  STALE_NAN_LOW = 0x00000002;
 const scratch = new DataView(new ArrayBuffer(8));
 function isStaleMarker(v: number): boolean {
   if (!Number.isNaN(v)) return false;
@@ -27,12 +29,23 @@ export interface DeliverOptions {
   readonly rates?: CounterRates;
 }
 
-export function deliverWriteRequest(req: PromWriteRequest, sink: Sink, peer: string, opts: DeliverOptions): void {
+export function deliverWriteRequest(
+  req: PromWriteRequest,
+  sink: Sink,
+  peer: string,
+  opts: DeliverOptions,
+): void {
   opts.rates?.learn(req.metadata);
   for (const series of req.timeseries) {
     const name = opts.namer(series.labels);
     if (name === null) {
-      if (series.samples.length) sink.reject('name', peer, `a series without __name__ (labels ${JSON.stringify(series.labels.slice(0, 8))})`, series.samples.length);
+      if (series.samples.length)
+        sink.reject(
+          'name',
+          peer,
+          `a series without __name__ (labels ${JSON.stringify(series.labels.slice(0, 8))})`,
+          series.samples.length,
+        );
       continue;
     }
     const metric = series.labels.find((l) => l.name === '__name__')!.value;

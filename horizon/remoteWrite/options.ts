@@ -14,7 +14,11 @@ export function remoteWriteOptions(config: () => RemoteWriteConfig): () => Deliv
   return () => {
     const { template, counters } = config();
     if (built === undefined || built.template !== template || built.counters !== counters) {
-      built = { template, counters, opts: { namer: seriesNamer(template), rates: counters === 'rate' ? rates : undefined } };
+      built = {
+        template,
+        counters,
+        opts: { namer: seriesNamer(template), rates: counters === 'rate' ? rates : undefined },
+      };
     }
     return built.opts;
   };
@@ -29,7 +33,8 @@ export interface Backlog {
 }
 
 /** Seconds Prometheus is asked to wait: the writer drains a backlog in well under one; a Store outage lasts longer. */
-const RETRY_BEHIND_S = 1, RETRY_STORE_DOWN_S = 5;
+const RETRY_BEHIND_S = 1,
+  RETRY_STORE_DOWN_S = 5;
 
 /**
  * Refuse remote_write bodies while the writer is behind, so Prometheus keeps them in its WAL and
@@ -41,6 +46,9 @@ export function writerPressure(b: Backlog): Pressure {
     if (depth <= b.limit()) return null;
     return b.storeTakingWrites()
       ? { reason: `horizon's writer is behind (${depth} points queued): retry`, retryAfter: RETRY_BEHIND_S }
-      : { reason: `the Store is not taking writes (${depth} points buffered): retry`, retryAfter: RETRY_STORE_DOWN_S };
+      : {
+          reason: `the Store is not taking writes (${depth} points buffered): retry`,
+          retryAfter: RETRY_STORE_DOWN_S,
+        };
   };
 }

@@ -58,10 +58,27 @@ message Label {
 
 export const COUNTER_TYPE = 1;
 
-export interface PromLabel { name: string; value: string }
-export interface PromSample { value: number; timestamp: number | { toNumber(): number } }
-export interface PromTimeSeries { labels: PromLabel[]; samples: PromSample[] }
-export interface PromMetadata { type: number; metricFamilyName: string }
-export interface PromWriteRequest { timeseries: PromTimeSeries[]; metadata: PromMetadata[] }
+export interface PromLabel {
+  name: string;
+  value: string;
+}
+export interface PromSample {
+  value: number;
+  timestamp: number | { toNumber(): number };
+}
+export interface PromTimeSeries {
+  labels: PromLabel[];
+  samples: PromSample[];
+}
+export interface PromMetadata {
+  type: number;
+  metricFamilyName: string;
+}
+export interface PromWriteRequest {
+  timeseries: PromTimeSeries[];
+  metadata: PromMetadata[];
+}
 
-export const WriteRequest = protobuf.parse(PROMPB, { keepCase: false }).root.lookupType('prometheus.WriteRequest');
+export const WriteRequest = protobuf
+  .parse(PROMPB, { keepCase: false })
+  .root.lookupType('prometheus.WriteRequest');

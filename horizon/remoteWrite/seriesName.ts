@@ -15,11 +15,14 @@ import type { PromLabel } from './protoSchema.js';
 type NameRule = (labels: readonly PromLabel[]) => string | null;
 
 /** A series' name, with its UTF-8 bytes for Ingest's interning fast path. */
-export interface SeriesName { readonly text: string; readonly utf8: Buffer }
+export interface SeriesName {
+  readonly text: string;
+  readonly utf8: Buffer;
+}
 export type SeriesNamer = (labels: readonly PromLabel[]) => SeriesName | null;
 
 /** Graphite tag names: no `;!^=` (carbon refuses them); Kale adds spaces, controls and `~`. */
-const UNSAFE_IN_NAME = /[^A-Za-z0-9_:.\-]/g;
+const UNSAFE_IN_NAME = /[^A-Za-z0-9_:.-]/g;
 /** Tag values: no `;` and no leading `~` (carbon's rules); spaces and controls would break the plaintext protocol. */
 const UNSAFE_IN_VALUE = /[;\s\x00-\x1f\x7f]/g;
 /** `{label}` in a template (the config schema checks there is at least one). */

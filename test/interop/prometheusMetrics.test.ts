@@ -8,7 +8,10 @@ import { kale, startKale, type RunningKale } from '../support/kaleCli.js';
 // service run alone, under the webapp's auth rules. The real Prometheus scrape is prometheus.test.ts.
 const TOKEN = 'a-long-enough-test-token-0123456789';
 let running: RunningKale | undefined;
-afterEach(async () => { await running?.stop(); running = undefined; });
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
 
 const dataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kale-metrics-'));
 const config = (extra: Record<string, unknown>) => {
@@ -32,11 +35,31 @@ const scrapeUntil = async (url: string, line: RegExp, headers: Record<string, st
 
 describe('GET /metrics', () => {
   it('kale start serves it on the webapp port, exactly that path', async () => {
-    running = await startKale(['start', '--data-dir', dataDir(), '--pickle-port', 'off', '--udp-port', 'off', '--line-port', '0', '--webapp-port', '0']);
+    running = await startKale([
+      'start',
+      '--data-dir',
+      dataDir(),
+      '--pickle-port',
+      'off',
+      '--udp-port',
+      'off',
+      '--line-port',
+      '0',
+      '--webapp-port',
+      '0',
+    ]);
     const m = await text(`${running.ready.webapp}/metrics`);
     expect(m.status).toBe(200);
     expect(m.type).toMatch(/^text\/plain; version=0\.0\.4/);
-    for (const family of ['kale_horizon_points_total', 'kale_horizon_rejected_total', 'kale_horizon_writer_queue_points', 'kale_horizon_store_write_seconds_total', 'kale_analyzer_cycle_seconds', 'kale_oculus_search_seconds', 'process_cpu_seconds_total']) {
+    for (const family of [
+      'kale_horizon_points_total',
+      'kale_horizon_rejected_total',
+      'kale_horizon_writer_queue_points',
+      'kale_horizon_store_write_seconds_total',
+      'kale_analyzer_cycle_seconds',
+      'kale_oculus_search_seconds',
+      'process_cpu_seconds_total',
+    ]) {
       expect(m.body).toContain(`# TYPE ${family} `);
     }
     expect(m.body).toMatch(/^kale_horizon_rejected_total\{reason="timestamp"\} 0$/m);
@@ -45,10 +68,24 @@ describe('GET /metrics', () => {
   });
 
   it('kale horizon --metrics-port serves its own, with its ingest counted', async () => {
-    running = await startKale(['horizon', '--data-dir', dataDir(), '--pickle-port', 'off', '--udp-port', 'off', '--line-port', '0', '--metrics-port', '0']);
+    running = await startKale([
+      'horizon',
+      '--data-dir',
+      dataDir(),
+      '--pickle-port',
+      'off',
+      '--udp-port',
+      'off',
+      '--line-port',
+      '0',
+      '--metrics-port',
+      '0',
+    ]);
     const { default: net } = await import('node:net');
     await new Promise<void>((resolve, reject) => {
-      const s = net.connect(Number(running!.ready.line), '127.0.0.1', () => s.end(`metrics.test 1 ${Math.floor(Date.now() / 1000)}\nbad line\n`));
+      const s = net.connect(Number(running!.ready.line), '127.0.0.1', () =>
+        s.end(`metrics.test 1 ${Math.floor(Date.now() / 1000)}\nbad line\n`),
+      );
       s.on('close', () => resolve()).on('error', reject);
     });
     const url = `http://127.0.0.1:${running.ready.metrics}/metrics`;
@@ -61,20 +98,62 @@ describe('GET /metrics', () => {
 
   it('with a token configured, both need it', async () => {
     const cfg = config({ webapp: { token: TOKEN } });
-    running = await startKale(['start', '--config', cfg, '--data-dir', dataDir(), '--pickle-port', 'off', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', '0']);
+    running = await startKale([
+      'start',
+      '--config',
+      cfg,
+      '--data-dir',
+      dataDir(),
+      '--pickle-port',
+      'off',
+      '--udp-port',
+      'off',
+      '--line-port',
+      'off',
+      '--webapp-port',
+      '0',
+    ]);
     expect((await text(`${running.ready.webapp}/metrics`)).status).toBe(401);
-    expect((await text(`${running.ready.webapp}/metrics`, { Authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect((await text(`${running.ready.webapp}/metrics`, { Authorization: `Bearer ${TOKEN}` })).status).toBe(
+      200,
+    );
     await running.stop();
-    running = await startKale(['analyzer', '--config', cfg, '--data-dir', dataDir(), '--metrics-port', '0', '--interval', '600']);
+    running = await startKale([
+      'analyzer',
+      '--config',
+      cfg,
+      '--data-dir',
+      dataDir(),
+      '--metrics-port',
+      '0',
+      '--interval',
+      '600',
+    ]);
     const url = `http://127.0.0.1:${running.ready.metrics}/metrics`;
     expect((await text(url)).status).toBe(401);
-    const m = await scrapeUntil(url, /^kale_analyzer_cycle_seconds_count 1$/m, { Authorization: `Bearer ${TOKEN}` });
+    const m = await scrapeUntil(url, /^kale_analyzer_cycle_seconds_count 1$/m, {
+      Authorization: `Bearer ${TOKEN}`,
+    });
     expect(m.status).toBe(200);
     expect(m.body).toMatch(/^kale_analyzer_cycle_seconds_count 1$/m);
   });
 
   it('off loopback without credentials, a service refuses to start, naming the keys', () => {
-    const r = kale(['horizon', '--data-dir', dataDir(), '--host', '0.0.0.0', '--pickle-port', 'off', '--udp-port', 'off', '--line-port', 'off', '--metrics-port', '0']);
+    const r = kale([
+      'horizon',
+      '--data-dir',
+      dataDir(),
+      '--host',
+      '0.0.0.0',
+      '--pickle-port',
+      'off',
+      '--udp-port',
+      'off',
+      '--line-port',
+      'off',
+      '--metrics-port',
+      '0',
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/set webapp\.token or webapp\.basicAuth/);
   });

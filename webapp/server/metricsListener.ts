@@ -22,7 +22,9 @@ export const startMetricsListener: StartService = async ({ config, log }): Promi
   app.disable('x-powered-by');
   app.use(requireAuth(() => auth(current)));
   app.use(prometheusRoutes());
-  app.use((_req, res) => void res.status(404).type('text/plain').send('Not found: this port serves GET /metrics\n'));
+  app.use(
+    (_req, res) => void res.status(404).type('text/plain').send('Not found: this port serves GET /metrics\n'),
+  );
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(bindError(err, wanted, '--metrics-port')));
@@ -37,9 +39,10 @@ export const startMetricsListener: StartService = async ({ config, log }): Promi
       assertAuthConfigured(auth(next));
       current = next;
     },
-    stop: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 };

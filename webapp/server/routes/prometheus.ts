@@ -8,7 +8,10 @@ import { registry } from '../../../core/metrics/registry.js';
 export function prometheusRoutes(): Router {
   const r = Router({ strict: true });
   r.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', registry.contentType).set('Cache-Control', 'no-store').send(await registry.metrics());
+    res
+      .set('Content-Type', registry.contentType)
+      .set('Cache-Control', 'no-store')
+      .send(await registry.metrics());
   });
   return r;
 }
