@@ -10,8 +10,8 @@ export interface CompactionJob {
 }
 
 export interface CompactionResult {
-  readonly snapshotBytes: number;
-  readonly removedSegments: number;
+  /** Undefined when the closed log turned out damaged: nothing was installed. */
+  readonly snapshotBytes?: number;
   readonly warnings: string[];
 }
 
@@ -19,17 +19,23 @@ export interface CompactionResult {
  * Rebuilds the store from the files alone, exactly as a restart would (snapshot + closed segments),
  * writes that as the new snapshot and installs it, keeping the previous one. Only then are segments
  * deleted: those older than what `.prev` needs, so a damaged snapshot can still fall back whole.
+ * A damaged closed log installs nothing: the writer snapshots its memory instead.
  */
 export function compactOnDisk({ dir, upTo }: CompactionJob): CompactionResult {
   const recovered = recover(dir, { upTo });
+  // Damaged after it was written: a snapshot of this would lose what the writer still holds in memory.
+  if (recovered.warnings.length) return { warnings: recovered.warnings };
   const snapshotBytes = writeSnapshot(recovered.state, dir, upTo + 1);
   installSnapshot(dir);
-  const keepFrom = snapshotLogSeq(previousSnapshotPath(dir)) ?? upTo + 1;
-  let removedSegments = 0;
+  removeUnneededSegments(dir, upTo + 1);
+  return { snapshotBytes, warnings: [] };
+}
+
+/** Deletes the log segments neither the snapshot (from `snapshotSeq`) nor `.prev` replays. */
+export function removeUnneededSegments(dir: string, snapshotSeq: number): void {
+  const keepFrom = Math.min(snapshotSeq, snapshotLogSeq(previousSnapshotPath(dir)) ?? snapshotSeq);
   for (const seq of listSegments(dir)) {
     if (seq >= keepFrom) break;
     fs.rmSync(segmentPath(dir, seq), { force: true });
-    removedSegments++;
   }
-  return { snapshotBytes, removedSegments, warnings: recovered.warnings };
 }

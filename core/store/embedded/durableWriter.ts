@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import type { Logger } from '../../log.js';
 import { AppendLog } from './appendLog.js';
+import { removeUnneededSegments } from './compactOnDisk.js';
 import { startCompaction, type RunningCompaction } from './compaction.js';
 import type { DataDirLock } from './dataDirLock.js';
 import { DAMAGED_SUFFIX, listSegments, segmentPath, snapshotPath } from './layout.js';
 import { LOG_MAGIC } from './records.js';
 import type { Recovered } from './recover.js';
 import { installSnapshot, writeSnapshot } from './snapshotFile.js';
-import type { Op } from './state.js';
+import type { EmbeddedState, Op } from './state.js';
 
 export interface DurabilityOptions {
   /** Milliseconds between group commits (each fsynced): the most a kill -9 loses. */
@@ -30,6 +31,8 @@ export class DurableWriter {
 
   private constructor(
     private readonly dir: string,
+    /** The store's state, the truth when the files on disk turn out damaged. */
+    private readonly state: EmbeddedState,
     private readonly log: AppendLog,
     private readonly lock: DataDirLock,
     private readonly opts: DurabilityOptions,
@@ -44,7 +47,7 @@ export class DurableWriter {
   static start(dir: string, recovered: Recovered, lock: DataDirLock, opts: DurabilityOptions, logger: Logger): DurableWriter {
     repair(dir, recovered);
     const log = AppendLog.open(dir, recovered.lastSeq + 1, (message) => logger.error(message));
-    return new DurableWriter(dir, log, lock, opts, logger);
+    return new DurableWriter(dir, recovered.state, log, lock, opts, logger);
   }
 
   add(op: Op): void {
@@ -73,8 +76,21 @@ export class DurableWriter {
     if (this.closed) return;
     this.compactionThread = startCompaction({ dir: this.dir, upTo });
     const result = await this.compactionThread.done;
-    for (const w of result.warnings) this.logger.warn(w);
-    this.snapshotBytes = result.snapshotBytes;
+    if (result.snapshotBytes !== undefined) {
+      this.snapshotBytes = result.snapshotBytes;
+      return;
+    }
+    for (const w of result.warnings) this.logger.error(w);
+    // The log on disk lost something after it was written; memory has it all. Writing it here pauses
+    // this thread, once, for a damaged disk. The cut and the snapshot happen in one synchronous step,
+    // so the snapshot holds exactly the log before the cut.
+    const sealed = this.log.seq;
+    const closing = this.log.rotate();
+    this.snapshotBytes = writeSnapshot(this.state, this.dir, sealed + 1);
+    await closing;
+    installSnapshot(this.dir);
+    removeUnneededSegments(this.dir, sealed + 1);
+    this.logger.warn(`compaction: wrote the snapshot from memory instead (${this.snapshotBytes} bytes)`);
   }
 
   /** Commits what is queued and releases the lock; a compaction under way is cut short (it is safe to). */
