@@ -93,22 +93,6 @@ export function lbKeoghTail(env: Envelope, c: ArrayLike<number>, tail: Float64Ar
   return sum;
 }
 
-/**
- * PAA lower bound of squared Euclidean distance (Keogh et al. 2001): (n/dims)·||PAA(q) − PAA(c)||².
- * `n` is the length of the original series; the candidate's PAA starts at `offset` of `cPaa`.
- */
-export function lbPaaEuclidean(qPaa: ArrayLike<number>, cPaa: ArrayLike<number>, n: number, abandonAt = Infinity, offset = 0): number {
-  const width = n / qPaa.length;
-  const limit = abandonAt / width;
-  let sum = 0;
-  for (let s = 0; s < qPaa.length; s++) {
-    const d = qPaa[s] - cPaa[offset + s];
-    sum += d * d;
-    if (sum >= limit) return Infinity;
-  }
-  return sum * width;
-}
-
 /** An envelope reduced to PAA segments: max of upper and min of lower over each segment. */
 export interface PaaEnvelope {
   readonly upper: ArrayLike<number>;
@@ -133,25 +117,4 @@ export function paaEnvelope(env: Envelope, dims: number, out?: { upper: Float64A
     lower[s] = l;
   }
   return { upper, lower, n };
-}
-
-/**
- * LB_PAA (Keogh 2002, "Exact indexing of dynamic time warping"): LB_Keogh computed on PAA segments of
- * the candidate against the segment-wise envelope; ≤ LB_Keogh ≤ banded DTW (Jensen per segment).
- * `cPaa` starts at `offset`; the envelope's segments at `envOffset` (a table packs every row's), and
- * `dims` segments are read (default: the envelope's length).
- */
-export function lbPaaKeogh(env: PaaEnvelope, cPaa: ArrayLike<number>, abandonAt = Infinity, offset = 0, envOffset = 0, dims = env.upper.length): number {
-  const { upper, lower } = env;
-  const width = env.n / dims;
-  const limit = abandonAt / width;
-  let sum = 0;
-  for (let s = 0; s < dims; s++) {
-    const v = cPaa[offset + s];
-    const u = upper[envOffset + s], l = lower[envOffset + s];
-    if (v > u) sum += (v - u) ** 2;
-    else if (v < l) sum += (v - l) ** 2;
-    if (sum >= limit) return Infinity;
-  }
-  return sum * width;
 }

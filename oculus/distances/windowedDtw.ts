@@ -46,10 +46,3 @@ export function windowedDtw(a: ArrayLike<number>, b: ArrayLike<number>, lo: Int3
   }
   return { distance, path: path.reverse() };
 }
-
-/** Unconstrained DTW (every cell), squared cost, any lengths. */
-export function fullDtw(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const lo = new Int32Array(a.length);
-  const hi = new Int32Array(a.length).fill(b.length - 1);
-  return windowedDtw(a, b, lo, hi, false).distance;
-}

@@ -3,8 +3,9 @@ import { bandRadius } from '../../oculus/distances/band.js';
 import { cdtw } from '../../oculus/distances/cdtw.js';
 import { squaredEuclidean } from '../../oculus/distances/euclidean.js';
 import { fastDtw, reduceByHalf } from '../../oculus/distances/fastdtw.js';
-import { envelope, lbKeogh, lbKeoghTail, lbKim, lbPaaEuclidean, lbPaaKeogh, paaEnvelope } from '../../oculus/distances/lowerBounds.js';
-import { fullDtw, windowedDtw } from '../../oculus/distances/windowedDtw.js';
+import { envelope, lbKeogh, lbKeoghTail, lbKim, paaEnvelope } from '../../oculus/distances/lowerBounds.js';
+import { windowedDtw } from '../../oculus/distances/windowedDtw.js';
+import { ShapeScorer } from '../../oculus/search/scorer.js';
 import { paa } from '../../oculus/shapes/paa.js';
 import { znormalise } from '../../oculus/shapes/znorm.js';
 import { randomInt, randomSeries, rng } from './random.js';
@@ -12,6 +13,15 @@ import { randomInt, randomSeries, rng } from './random.js';
 const TRIALS = 300;
 /** Bounds and distances are sums in different orders: allow rounding, nothing more. */
 const le = (a: number, b: number) => a <= b + 1e-9 * Math.max(1, Math.abs(b));
+/** The same for bounds read from a table, whose PAA and envelopes are stored as float32. */
+const le32 = (a: number, b: number) => a <= b + 1e-5 * Math.max(1, Math.abs(b));
+
+/** Unconstrained DTW (every cell) through windowedDtw, the search FastDTW refines. */
+function fullDtw(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const lo = new Int32Array(a.length);
+  const hi = new Int32Array(a.length).fill(b.length - 1);
+  return windowedDtw(a, b, lo, hi, false).distance;
+}
 
 /** Independent textbook DTW (full matrix, no tricks) to check the optimised ones against. */
 function referenceDtw(a: ArrayLike<number>, b: ArrayLike<number>, r = Infinity): number {
@@ -66,17 +76,39 @@ describe('distances (seeded random inputs)', () => {
   it('every lower bound is ≤ the distance it bounds', () => {
     pairs(4, (a, b, n, rand) => {
       const r = randomInt(rand, 0, n);
-      const dims = randomInt(rand, 1, n);
       const env = envelope(a, r);
       const banded = cdtw(a, b, r);
       const keogh = lbKeogh(env, b);
       expect(le(lbKim(a, b), banded)).toBe(true);
       expect(le(lbKim(a, b), fullDtw(a, b))).toBe(true);
       expect(le(keogh, banded)).toBe(true);
-      expect(le(lbPaaKeogh(paaEnvelope(env, dims), paa(b, dims)), keogh)).toBe(true);
-      expect(le(lbPaaEuclidean(paa(a, dims), paa(b, dims), n), squaredEuclidean(a, b))).toBe(true);
       // The full-width envelope bounds full DTW, hence FastDTW too.
       expect(le(lbKeogh(envelope(a, n), b), fullDtw(a, b))).toBe(true);
+    });
+  });
+
+  it("the scan's PAA bounds (ShapeScorer.boundAt on a table row, both ways for DTW) are ≤ the exact distance", () => {
+    pairs(9, (a, b, n, rand) => {
+      const dims = randomInt(rand, 1, n);
+      const qPaa = Float64Array.from(paa(a, dims));
+      const row = Float32Array.from(paa(b, dims));
+      const euclidean = new ShapeScorer(a, qPaa, { scorer: 'euclidean', band: 10, radius: 10 });
+      expect(le32(euclidean.boundAt(row, 0, Infinity), squaredEuclidean(a, b))).toBe(true);
+      const dtw = new ShapeScorer(a, qPaa, { scorer: 'dtw', band: randomInt(rand, 0, 100), radius: 10 });
+      const segments = paaEnvelope(envelope(b, dtw.radius), dims);
+      const envelopes = {
+        upper: new Float32Array(0), lower: new Float32Array(0),
+        paaUpper: Float32Array.from(segments.upper), paaLower: Float32Array.from(segments.lower),
+      };
+      const exact = cdtw(a, b, dtw.radius);
+      const forward = dtw.boundAt(row, 0, Infinity);
+      const both = dtw.boundAt(row, 0, Infinity, envelopes);
+      expect(le32(forward, exact)).toBe(true);
+      expect(le32(both, exact)).toBe(true);
+      expect(both).toBeGreaterThanOrEqual(forward);
+      // Abandoning: a bound that reaches the limit is Infinity, one below it is itself.
+      if (both > 0) expect(dtw.boundAt(row, 0, both * 0.99, envelopes)).toBe(Infinity);
+      expect(dtw.boundAt(row, 0, both * 1.01 + 1, envelopes)).toBe(both);
     });
   });
 
@@ -134,12 +166,6 @@ describe('distances (seeded random inputs)', () => {
       const reverse = lbKeoghTail(envelope(b, r), a, reverseTail);
       expect(le(forward, exact)).toBe(true);
       expect(le(reverse, exact)).toBe(true);
-      // LB_PAA the other way round, as a table packs it: a's PAA against b's segment envelope at an offset.
-      const dims = randomInt(rand, 1, n);
-      const segments = paaEnvelope(envelope(b, r), dims);
-      const packed = { upper: Float64Array.of(9, ...segments.upper), lower: Float64Array.of(-9, ...segments.lower), n };
-      const reversePaa = lbPaaKeogh(packed, paa(a, dims), Infinity, 0, 1, dims);
-      expect(le(reversePaa, reverse)).toBe(true);
       for (let k = 0; k <= n; k++) expect(le(k < n ? reverseTail[k + 1] : 0, reverseTail[k])).toBe(true);
       const limit = exact * (0.5 + rand());
       for (const d of [cdtw(a, b, r, limit, forwardTail), cdtw(a, b, r, limit, undefined, reverseTail), cdtw(a, b, r, limit, forwardTail, reverseTail)]) {
