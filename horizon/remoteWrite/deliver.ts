@@ -55,9 +55,8 @@ export function deliverWriteRequest(
       const ms = int64(s.timestamp);
       // Skyline's windows hold whole seconds; Prometheus's milliseconds count only for a counter's rate.
       const ts = Math.floor(ms / 1000);
-      const value = rates && Number.isFinite(s.value) ? rates.rate(name.text, ms, s.value) : s.value;
-      // By bytes, as the relay fast path: the name is interned and judged once, not per sample.
-      if (value !== undefined) sink.pointBytes(name.utf8, 0, name.utf8.length, false, ts, value, peer);
+      const value = rates && Number.isFinite(s.value) ? rates.rate(name, ms, s.value) : s.value;
+      if (value !== undefined) sink.point(name, ts, value, peer);
     }
   }
 }

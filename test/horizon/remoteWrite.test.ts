@@ -62,7 +62,7 @@ describe('remote_write, Graphite tagged names (the default)', () => {
   it('stores a gauge under name;label=value;… with labels sorted and unsafe characters replaced, answering 204', async () => {
     const res = await k.write([
       {
-        labels: { job: 'node', __name__: 'node_load1', instance: 'db 1:9100', path: 'a;b' },
+        labels: { job: 'node', __name__: 'node_load1', instance: 'db 1:9100', path: 'a;b', a1: '~x', a: 'y' },
         samples: [
           [T0, 0.5],
           [T0 + 15_000, 0.75],
@@ -70,7 +70,8 @@ describe('remote_write, Graphite tagged names (the default)', () => {
       },
     ]);
     expect(res.status).toBe(204);
-    expect(await k.stored('node_load1;instance=db_1:9100;job=node;path=a_b', 2)).toEqual([
+    // Sorted by label name (a before a1), not by the joined text.
+    expect(await k.stored('node_load1;a=y;a1=_x;instance=db_1:9100;job=node;path=a_b', 2)).toEqual([
       [T0 / 1000, 0.5],
       [T0 / 1000 + 15, 0.75],
     ]);
