@@ -9,9 +9,9 @@ import {
   ANOMALIES_CURRENT, ANOMALIES_HISTORY, COLLECTIONS, METRIC_PREFIX, STATUS, UNIQUE_METRICS, claimKey, metricKey,
   quarantineKey,
 } from './keys.js';
-import {
-  type AnomalyRecord, type AppendBatch, type Collection, type HistoryQuery, type Series,
-  type Store, type TorusType, type TorusValue, type TorusWrite, type TrimResult,
+import type {
+  AnomalyRecord, AppendBatch, Collection, HistoryQuery, Series,
+  Store, TorusType, TorusValue, TorusWrite, TrimResult,
 } from './store.js';
 
 /** How long a new store retries before `firstConnection` gives up: commands say so rather than wait forever. */
