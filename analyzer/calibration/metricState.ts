@@ -13,12 +13,15 @@ import { BINS, SKETCH_BYTES, TailSketch } from './tailSketch.js';
  *   22 f64  last excited row of the incident
  *   30 f32  peak rarity of the incident (−log10 p)
  *   34 u8   1 when the incident has been flagged (it pages once)
- *   35      k sketches of 66 bytes
+ *   35 u8   length of the current run of unusual rows (capped at 255)
+ *   36      k sketches of 66 bytes
  *
- * 35 + 66 k bytes: 431 for the default preset's six detectors.
+ * 36 + 66 k bytes: 432 for the default preset's six detectors. A state of another version starts
+ * afresh (a new metric's warm-up), it is not misread.
  */
-const VERSION = 1;
-const HEADER = 35;
+const VERSION = 2;
+const HEADER = 36;
+const MAX_RUN = 0xff;
 
 export interface Incident {
   start: number;
@@ -33,6 +36,8 @@ export class MetricState {
     readonly sketches: TailSketch[],
     public lastJudged: number,
     public incident: Incident | null,
+    /** Consecutive rows up to the last judged one that were unusual (calibrate.ts: UNUSUAL). */
+    public unusualRun = 0,
   ) {}
 
   static fresh(signature: number, detectors: number): MetricState {
@@ -60,7 +65,7 @@ export class MetricState {
       start, lastExcited: dv.getFloat64(22, true), peak: dv.getFloat32(30, true), flagged: dv.getUint8(34) === 1,
     };
     return new MetricState(
-      signature, Array.from({ length: detectors }, (_, i) => sketch(i)), dv.getFloat64(6, true), incident,
+      signature, Array.from({ length: detectors }, (_, i) => sketch(i)), dv.getFloat64(6, true), incident, dv.getUint8(35),
     );
   }
 
@@ -76,6 +81,7 @@ export class MetricState {
     dv.setFloat64(22, this.incident?.lastExcited ?? NaN, true);
     dv.setFloat32(30, this.incident?.peak ?? 0, true);
     dv.setUint8(34, this.incident?.flagged ? 1 : 0);
+    dv.setUint8(35, Math.min(this.unusualRun, MAX_RUN));
     this.sketches.forEach((s, i) => {
       for (let b = 0; b < BINS; b++) dv.setUint16(HEADER + i * SKETCH_BYTES + 2 * b, s.counts[b], true);
     });

@@ -6,11 +6,11 @@ let lastImportAt: number | undefined;
 
 new Gauge({
   name: 'kale_oculus_import_age_seconds',
-  help: 'Seconds since the last complete shape import in this process (absent before the first)',
+  help: 'Seconds since the last complete shape import in this process (NaN before the first)',
   registers: [registry],
+  // NaN, not 0, before the first import: 0 would read as a fresh index.
   collect() {
-    if (lastImportAt === undefined) this.reset();
-    else this.set(Date.now() / 1000 - lastImportAt);
+    this.set(lastImportAt === undefined ? Number.NaN : Date.now() / 1000 - lastImportAt);
   },
 });
 const searchSeconds = new Histogram({

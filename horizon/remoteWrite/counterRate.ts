@@ -8,6 +8,8 @@
  */
 import { COUNTER_TYPE, type PromMetadata } from './protoSchema.js';
 
+const UNKNOWN_TYPE = 0;
+
 /** Counters remembered before the table starts over (a bound on memory when series churn). */
 const MAX_SERIES = 1_000_000;
 /** Families remembered from metadata, bounded the same way. */
@@ -18,26 +20,29 @@ const CUMULATIVE_SUFFIX = /_(bucket|sum|count)$/;
 
 export class CounterRates {
   private readonly last = new Map<string, { ms: number; value: number }>();
-  private readonly counterFamilies = new Set<string>();
-  private readonly histogramFamilies = new Set<string>();
+  /** Each family's type (MetricMetadata.MetricType) from metadata. */
+  private readonly familyTypes = new Map<string, number>();
 
   /** Prometheus sends each family's type in metadata (by default once a minute). */
   learn(metadata: readonly PromMetadata[]): void {
-    if (this.counterFamilies.size + this.histogramFamilies.size > MAX_FAMILIES) {
-      this.counterFamilies.clear();
-      this.histogramFamilies.clear();
-    }
-    for (const m of metadata) {
-      if (m.type === COUNTER_TYPE) this.counterFamilies.add(m.metricFamilyName);
-      else if (HISTOGRAM_TYPES.has(m.type)) this.histogramFamilies.add(m.metricFamilyName);
-    }
+    if (this.familyTypes.size > MAX_FAMILIES) this.familyTypes.clear();
+    for (const m of metadata) this.familyTypes.set(m.metricFamilyName, m.type);
   }
 
-  /** `_total` (OpenMetrics' counter suffix), or a counter, histogram or summary by its metadata. */
+  /**
+   * A counter by its metadata; without metadata, by OpenMetrics' `_total` suffix. Metadata wins: a
+   * gauge named `…_total` (Node's `nodejs_active_handles_total`) stays a gauge. The `_bucket`, `_sum`
+   * and `_count` of a histogram or summary are counters too.
+   */
   isCounter(metricName: string): boolean {
-    if (metricName.endsWith('_total') || this.counterFamilies.has(metricName)) return true;
+    const type = this.familyTypes.get(metricName);
+    if (type !== undefined && type !== UNKNOWN_TYPE) return type === COUNTER_TYPE;
+    if (metricName.endsWith('_total')) return true;
     const suffix = CUMULATIVE_SUFFIX.exec(metricName);
-    return suffix !== null && this.histogramFamilies.has(metricName.slice(0, suffix.index));
+    return (
+      suffix !== null &&
+      HISTOGRAM_TYPES.has(this.familyTypes.get(metricName.slice(0, suffix.index)) ?? UNKNOWN_TYPE)
+    );
   }
 
   /** The per-second rate since the series' previous sample; undefined for its first, or one not after it. */

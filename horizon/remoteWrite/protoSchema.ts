@@ -57,6 +57,7 @@ message Label {
 `;
 
 export const COUNTER_TYPE = 1;
+export const GAUGE_TYPE = 2;
 
 export interface PromLabel {
   name: string;

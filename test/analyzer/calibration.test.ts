@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hourlyRarity, rarityOfScore, scoreOfRarity } from '../../analyzer/calibration/calibrate.js';
+import { calibrate, hourlyRarity, rarityOfScore, scoreOfRarity } from '../../analyzer/calibration/calibrate.js';
 import { cauchyCombination } from '../../analyzer/calibration/cauchyCombination.js';
 import { MetricState, lineUpSignature } from '../../analyzer/calibration/metricState.js';
 import { TailSketch } from '../../analyzer/calibration/tailSketch.js';
@@ -110,6 +110,42 @@ describe('metric state', () => {
     expect(back.sketches[1].total).toBe(1);
     expect(MetricState.decode(bytes, lineUpSignature(['a', 'c']), 2).sketches[1].total).toBe(0);
     expect(MetricState.decode(bytes.subarray(1), sig, 2).lastJudged).toBe(-Infinity);
+  });
+});
+
+describe('learning a metric\'s history', () => {
+  // One detector whose ordinary evidence is 0.5 to 1.4; evidence of 2 is then rarer than 1 row in
+  // 20 but not the 1 in 100 that opens an incident.
+  function learnedState(): MetricState {
+    const state = MetricState.fresh(0, 1);
+    for (let i = 0; i < 400; i++) calibrate(state, [0.5 + (i % 10) / 10], i * 60, 3600, 0.4, 60);
+    return state;
+  }
+
+  it('learns a run of unusual rows for its first three rows only, so a mild excursion stays unusual', () => {
+    const state = learnedState();
+    const before = state.sketches[0].total;
+    const rarities: number[] = [];
+    for (let i = 0; i < 12; i++) rarities.push(calibrate(state, [2], (400 + i) * 60, 3600, 0.4, 60).rarity);
+    expect(rarities[0]).toBeGreaterThanOrEqual(1.3);
+    expect(rarities[0]).toBeLessThan(2);
+    expect(state.sketches[0].total - before).toBe(3);
+    // Twelve rows of it have not made it ordinary.
+    expect(rarities[11]).toBeGreaterThanOrEqual(1.3);
+    // An ordinary row ends the run: the next unusual ones are learned again.
+    calibrate(state, [1], 412 * 60, 3600, 0.4, 60);
+    calibrate(state, [2], 413 * 60, 3600, 0.4, 60);
+    expect(state.sketches[0].total - before).toBe(5);
+  });
+
+  it('keeps the run across a restart (it is part of the stored state)', () => {
+    const state = learnedState();
+    for (let i = 0; i < 3; i++) calibrate(state, [2], (400 + i) * 60, 3600, 0.4, 60);
+    const back = MetricState.decode(state.encode(), 0, 1);
+    expect(back.unusualRun).toBe(3);
+    const total = back.sketches[0].total;
+    calibrate(back, [2], 403 * 60, 3600, 0.4, 60);
+    expect(back.sketches[0].total).toBe(total);
   });
 });
 

@@ -1,7 +1,7 @@
 import { compressSync } from 'snappy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
-import { COUNTER_TYPE } from '../../horizon/remoteWrite/protoSchema.js';
+import { COUNTER_TYPE, GAUGE_TYPE } from '../../horizon/remoteWrite/protoSchema.js';
 import {
   encodeWriteRequest,
   REMOTE_WRITE_HEADERS,
@@ -110,6 +110,23 @@ describe('remote_write, Graphite tagged names (the default)', () => {
       { labels: { __name__: 'http_requests_total', code: '200' }, samples: [[T0 + 40_000, 50]] },
     ]);
     expect((await k.stored('http_requests_total;code=200', 4)).at(-1)).toEqual([T0 / 1000 + 40, 2]);
+  });
+
+  it('metadata wins over the suffix: a gauge named _total is stored as sent', async () => {
+    await k.write([], [{ type: GAUGE_TYPE, metricFamilyName: 'active_handles_total' }]);
+    await k.write([
+      {
+        labels: { __name__: 'active_handles_total' },
+        samples: [
+          [T0, 7],
+          [T0 + 1000, 5],
+        ],
+      },
+    ]);
+    expect(await k.stored('active_handles_total', 2)).toEqual([
+      [T0 / 1000, 7],
+      [T0 / 1000 + 1, 5],
+    ]);
   });
 
   it('a series whose metadata says counter is a rate too, without the _total suffix', async () => {
