@@ -15,7 +15,7 @@
  * Ingest in another process (`kale horizon` apart from `kale analyzer`) is not visible here: there the
  * batch size and in-flight bound are what protect it.
  */
-import type { EventLoopUtilization } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 
 export interface ReadPaceOptions {
