@@ -135,6 +135,8 @@ async function phase(kale: SoakKale, store: RedisStore, names: readonly string[]
     analyzer_cycles: cycles.length,
     analyzer_cycle_s: cycles.map((c) => c.seconds).join(' '),
     analyzer_cycle_median_s: cycles.length ? median(cycles.map((c) => c.seconds)) : null,
+    // Judged of listed, per cycle; the rest were exceptions (too short, stale, boring, cut by the deadline).
+    analyzer_analysed: cycles.map((c) => `${c.analysed}/${c.metrics}`).join(' '),
     analyzer_deadline_skipped: cycles.reduce((n, c) => n + c.deadline, 0),
     oculus_imports: imports.length,
     oculus_import_s: imports.map((i) => round(i.ms / 1000)).join(' '),
