@@ -53,31 +53,32 @@ export class Ingest implements Sink {
   private clockStale = true;
   private readonly markClockStale = () => { this.clockStale = true; };
 
-  point(name: unknown, ts: unknown, value: unknown, peer: string): void {
+  point(name: unknown, ts: unknown, value: unknown, peer: string): RejectReason | null {
     this.counters.received++;
     const now = this.clock();
     const reason = validatePoint(name, ts, value, now, this.limits, this.out);
-    if (reason) { this.reject(reason, peer, rejectDetail(reason, name, ts, value)); return; }
+    if (reason) { this.reject(reason, peer, rejectDetail(reason, name, ts, value)); return reason; }
     const { name: n, ts: t, value: v } = this.out;
-    if (this.router.isSkipped(n)) { this.counters.skipped++; return; }
+    if (this.router.isSkipped(n)) { this.counters.skipped++; return null; }
     this.store(n, t, v, now);
+    return null;
   }
 
-  pointBytes(bytes: Uint8Array, start: number, end: number, latin1: boolean, ts: number, value: number, peer: string): void {
+  pointBytes(bytes: Uint8Array, start: number, end: number, latin1: boolean, ts: number, value: number, peer: string): RejectReason | null {
     const id = this.names.idOf(bytes, start, end, latin1);
     if (id < 0) {
-      this.point(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString(latin1 ? 'latin1' : 'utf8'), ts, value, peer);
-      return;
+      return this.point(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString(latin1 ? 'latin1' : 'utf8'), ts, value, peer);
     }
     this.counters.received++;
     const now = this.clock();
     // The same checks, in the same order, as validatePoint; the name's part decided once per name.
     const verdict = this.verdict(id);
     const reason = verdict === BAD_NAME ? 'name' : numbersReason(ts, value, now, this.limits);
-    if (reason) { this.reject(reason, peer, rejectDetail(reason, this.names.name(id), ts, value)); return; }
-    if (verdict === SKIPPED) { this.counters.skipped++; return; }
+    if (reason) { this.reject(reason, peer, rejectDetail(reason, this.names.name(id), ts, value)); return reason; }
+    if (verdict === SKIPPED) { this.counters.skipped++; return null; }
     if (this.router.schemas.length === 0) this.writer.addId(this.names, id, ts, value);
     else this.store(this.names.name(id), ts, value, now);
+    return null;
   }
 
   private verdict(id: number): number {

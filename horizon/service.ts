@@ -18,6 +18,7 @@ import { scheduleRoomba } from './roomba.js';
 import { Router } from '../core/torus/router.js';
 import { reportSelfMetrics } from './selfMetrics.js';
 import { exposeHorizon } from '../core/metrics/horizonMetrics.js';
+import { ProtocolSink } from '../core/metrics/protocolSink.js';
 import type { Logger } from '../core/log.js';
 import { RedisStore } from '../core/store/redisStore.js';
 import type { Store } from '../core/store/store.js';
@@ -74,35 +75,38 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
   const gate = new BacklogGate(backlog.depth, backlog.storeTakingWrites, backlog.limit);
 
   const closers: Array<() => Promise<void>> = [];
+  // Each listener gets Ingest through a sink that counts its protocol's points and rejects for /metrics.
+  const protocols: ProtocolSink[] = [];
+  const sinkFor = (protocol: string) => protocols[protocols.push(new ProtocolSink(protocol, ingest)) - 1];
   const pendingFrames = new PendingFrames();
   const endpoints: Record<string, number> = {};
   const host = config.host;
   try {
     const { picklePort, udpPort, linePort } = config.horizon;
     if (picklePort !== 'off') {
-      const tcp = await listenPickleTcp(host, picklePort, ingest, {
+      const tcp = await listenPickleTcp(host, picklePort, sinkFor('pickle_tcp'), {
         maxFrameBytes: config.horizon.maxFrameBytes, partialFrameMs: config.horizon.partialFrameTimeout * 1000,
         maxConnections: config.horizon.maxConnections, maxPendingBytes: config.horizon.maxPendingBytes,
       }, gate, pendingFrames);
       closers.push(tcp.close);
       // Pickle over UDP shares the pickle port number (2024/udp), as in Skyline.
-      const udp = await listenUdp(host, tcp.port, '--pickle-port', ingest, decodePickleDatagram);
+      const udp = await listenUdp(host, tcp.port, '--pickle-port', sinkFor('pickle_udp'), decodePickleDatagram);
       closers.push(udp.close);
       endpoints.pickle = tcp.port;
     }
     if (udpPort !== 'off') {
-      const udp = await listenUdp(host, udpPort, '--udp-port', ingest, decodeMsgpackDatagram);
+      const udp = await listenUdp(host, udpPort, '--udp-port', sinkFor('msgpack_udp'), decodeMsgpackDatagram);
       closers.push(udp.close);
       logRecvBuffer(udp, log);
       endpoints.udp = udp.port;
     }
     if (linePort !== 'off') {
-      const line = await listenLineTcp(host, linePort, ingest, MAX_LINE_BYTES, config.horizon.maxConnections, gate);
+      const line = await listenLineTcp(host, linePort, sinkFor('line'), MAX_LINE_BYTES, config.horizon.maxConnections, gate);
       closers.push(line.close);
       endpoints.line = line.port;
     }
     if (config.horizon.remoteWritePort !== 'off') {
-      const rw = await listenRemoteWrite(host, config.horizon.remoteWritePort, ingest, () => ({ ...config.horizon.remoteWrite, maxConnections: config.horizon.maxConnections }), remoteWriteOptions(() => config.horizon.remoteWrite), writerPressure(backlog));
+      const rw = await listenRemoteWrite(host, config.horizon.remoteWritePort, sinkFor('remote_write'), () => ({ ...config.horizon.remoteWrite, maxConnections: config.horizon.maxConnections }), remoteWriteOptions(() => config.horizon.remoteWrite), writerPressure(backlog));
       closers.push(rw.close);
       endpoints.remoteWrite = rw.port;
     }
@@ -118,7 +122,7 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
   let selfTimer = setInterval(report, config.horizon.selfMetricsInterval * 1000);
   selfTimer.unref();
   log.info('listening', endpoints);
-  const unexpose = exposeHorizon({ counters, writer });
+  const unexpose = exposeHorizon({ counters, writer, protocols });
 
   return {
     name: 'horizon',

@@ -6,11 +6,14 @@
 import { Counter, Gauge } from 'prom-client';
 import type { IngestCounters } from '../../horizon/counters.js';
 import { REJECT_REASONS } from '../../horizon/validate.js';
+import type { ProtocolSink } from './protocolSink.js';
 import { registry } from './registry.js';
 
 interface HorizonSource {
   readonly counters: IngestCounters;
   readonly writer: { readonly depth: number };
+  /** The sinks its listeners were given, one per protocol. */
+  readonly protocols: readonly ProtocolSink[];
 }
 const sources = new Set<HorizonSource>();
 const sum = (f: (s: HorizonSource) => number) => [...sources].reduce((t, s) => t + f(s), 0);
@@ -86,6 +89,24 @@ new Counter({
   collect() {
     this.reset();
     this.inc(sum((s) => s.counters.flushMsTotal) / 1000);
+  },
+});
+
+new Counter({
+  name: 'kale_horizon_protocol_points_total',
+  help: 'Points each listener received, and of those or before them (frames, connections) what was rejected, by protocol and reason',
+  labelNames: ['protocol', 'outcome', 'reason'],
+  registers: [registry],
+  collect() {
+    this.reset();
+    for (const source of sources) {
+      for (const p of source.protocols) {
+        this.inc({ protocol: p.protocol, outcome: 'received', reason: '' }, p.received);
+        for (const reason of REJECT_REASONS)
+          if (p.rejected[reason])
+            this.inc({ protocol: p.protocol, outcome: 'rejected', reason }, p.rejected[reason]);
+      }
+    }
   },
 });
 

@@ -93,6 +93,13 @@ describe('GET /metrics', () => {
     expect(m.body).toMatch(/^kale_horizon_points_total\{outcome="received"\} 1$/m);
     expect(m.body).toMatch(/^kale_horizon_points_total\{outcome="written"\} 1$/m);
     expect(m.body).toMatch(/^kale_horizon_rejected_total\{reason="structure"\} 1$/m);
+    // By protocol too: the line listener's point, and its line that was no point at all.
+    expect(m.body).toMatch(
+      /^kale_horizon_protocol_points_total\{protocol="line",outcome="received",reason=""\} 1$/m,
+    );
+    expect(m.body).toMatch(
+      /^kale_horizon_protocol_points_total\{protocol="line",outcome="rejected",reason="structure"\} 1$/m,
+    );
     expect((await text(`http://127.0.0.1:${running.ready.metrics}/other`)).status).toBe(404);
   });
 
