@@ -1,5 +1,5 @@
 /**
- * `kale bench ingest --proto udp|pickle|line [--rate N] [--duration S] [--metrics M] [--json]`
+ * `kale bench ingest --proto udp|pickle|line|remote-write [--rate N] [--duration S] [--metrics M] [--json]`
  *
  * Runs horizon in this process against Redis (its own throw-away redis-server unless --redis is given),
  * sends points from a worker thread the way real senders do (msgpack datagrams of 50 points; one
@@ -157,7 +157,7 @@ export function ingestBenchCommand(): Command {
   return withGlobalOptions(new Command('ingest'))
     .description('points/s horizon stores in Redis per protocol, points lost, and the redis-benchmark -P 64 APPEND ceiling')
     .addOption(new Option('--proto <proto>', 'listener to drive').choices(['udp', 'pickle', 'line', 'remote-write']).default('udp'))
-    .option('--rate <n>', 'points per second to send (default: udp 300000, pickle/line as fast as the socket takes)')
+    .option('--rate <n>', 'points per second to send (default: udp 300000, pickle/line/remote-write as fast as the socket takes)')
     .option('--duration <s>', 'seconds of sending', '10')
     .option('--metrics <n>', 'distinct metric names', '10000')
     .option('--json', 'print the result as JSON')
