@@ -169,6 +169,7 @@ export const configSchema = z.object({
     windows: z.array(z.enum(['1h', '24h'])).default(['1h', '24h']),
   }).strict().prefault({}),
   /** GET /metrics (Prometheus text) on its own port, for a service run alone (`kale horizon`…); `kale start` serves it on the webapp. */
+  metrics: z.object({ port: portSchema.default('off') }).strict().prefault({}),
   webapp: z.object({
     port: portSchema.default(1500),
     host: z.string().default('127.0.0.1'),
