@@ -11,7 +11,6 @@ import { seasonalDaily, seasonalWeekly } from './seasonalBaseline.js';
 import { stddevFromAverage } from './stddevFromAverage.js';
 import { stddevFromMovingAverage } from './stddevFromMovingAverage.js';
 import type { Detector, DetectorOptions } from './types.js';
-import { varianceShift } from './varianceShift.js';
 
 /** Etsy Skyline's nine, in its settings.ALGORITHMS order. */
 export const CLASSIC_DETECTORS: ReadonlyArray<string> = [
@@ -33,7 +32,7 @@ export const CLASSIC_DETECTORS: ReadonlyArray<string> = [
 const BUILT_IN: ReadonlyArray<Detector> = [
   firstHourAverage, meanSubtractionCumulation, stddevFromAverage, stddevFromMovingAverage, leastSquares,
   grubbs, histogramBins, medianAbsoluteDeviation, ksTest,
-  levelShift, varianceShift, holtResidual, seasonalDaily, seasonalWeekly,
+  levelShift, holtResidual, seasonalDaily, seasonalWeekly,
 ];
 export const DETECTORS: ReadonlyMap<string, Detector> = new Map(BUILT_IN.map((d) => [d.name, d]));
 

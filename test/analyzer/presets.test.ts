@@ -17,7 +17,7 @@ describe('presets', () => {
       'least_squares', 'grubbs', 'histogram_bins', 'median_absolute_deviation', 'ks_test',
     ]);
     expect(lineUpOf(PRESETS.default)).toEqual([
-      'median_absolute_deviation', 'holt_residual', 'level_shift', 'variance_shift', 'seasonal_daily', 'seasonal_weekly',
+      'median_absolute_deviation', 'holt_residual', 'level_shift', 'seasonal_daily', 'seasonal_weekly',
     ]);
     expect(usesContext(PRESETS.etsy)).toBe(false);
     expect(usesContext(PRESETS.consensus)).toBe(true);
