@@ -11,12 +11,18 @@ export const LOG_MAGIC = Buffer.from('KALELOG1');
 const HEADER_BYTES = 8;
 // Far above any record written (snapshot chunks are about 1 MiB): a larger length is garbage.
 const MAX_RECORD_BYTES = 1 << 30;
+const READ_BYTES = 1 << 20;
 
-export function frameRecord(payload: Uint8Array): Buffer {
+/** The 8 bytes that go before `payload`: its length and checksum. */
+export function recordHeader(payload: Uint8Array): Buffer {
   const header = Buffer.allocUnsafe(HEADER_BYTES);
   header.writeUInt32LE(payload.length, 0);
   header.writeUInt32LE(crc32(payload), 4);
-  return Buffer.concat([header, payload]);
+  return header;
+}
+
+export function frameRecord(payload: Uint8Array): Buffer {
+  return Buffer.concat([recordHeader(payload), payload]);
 }
 
 export interface ScanResult {
@@ -31,20 +37,22 @@ export interface ScanResult {
 
 /**
  * Calls `onRecord` with each good record's payload, in order, until the end of the file or the first
- * bad one. The payload's memory is reused afterwards: `onRecord` must copy what it keeps. An exception
- * from `onRecord` (an undecodable payload) counts as damage at that record.
+ * bad one. Payloads are views of read buffers that are never reused, so what is decoded from them can
+ * keep pointing into them (no copy of 250 MB of windows on load). An exception from `onRecord` (an
+ * undecodable payload) counts as damage at that record.
  */
 export function scanRecords(file: string, magic: Buffer, onRecord: (payload: Buffer) => void): ScanResult {
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
-    let buf = Buffer.allocUnsafe(1 << 20);
+    let buf = Buffer.allocUnsafe(0);
     let bufStart = 0;
     let bufLen = 0;
-    // Makes bytes [pos, pos + n) readable in buf.
+    // Makes bytes [pos, pos + n) readable in buf: a fresh buffer, since payloads already handed out
+    // may be kept.
     const ensure = (pos: number, n: number) => {
       if (pos >= bufStart && pos + n <= bufStart + bufLen) return;
-      if (n > buf.length) buf = Buffer.allocUnsafe(n);
+      buf = Buffer.allocUnsafe(Math.max(n, READ_BYTES));
       bufStart = pos;
       bufLen = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos);
     };

@@ -30,9 +30,9 @@ export type Op =
 
 const MAX_CHUNKS = 64;
 
-// Variable map sizes: a snapshot routinely holds more than 65,535 metrics. copyBuffers: a decoded
-// window must not pin the whole record it was read from.
-export const opCodec = new Packr({ variableMapSize: true, useRecords: false, copyBuffers: true });
+// Variable map sizes: a snapshot routinely holds more than 65,535 metrics. Decoded windows are views
+// of the read buffer (records.ts never reuses one): a copy each would double the garbage of a load.
+export const opCodec = new Packr({ variableMapSize: true, useRecords: false });
 
 /** The store's contents in memory, changed only through `apply`. */
 export class EmbeddedState {
