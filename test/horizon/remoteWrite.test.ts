@@ -20,7 +20,12 @@ async function started(horizon: Record<string, unknown> = {}) {
   const h = await startTestHorizon(store, testConfig({ remoteWritePort: 0, ...horizon }));
   const url = `http://127.0.0.1:${h.endpoints.remoteWrite}/api/v1/write`;
   const post = (body: Buffer | string, headers: Record<string, string> = REMOTE_WRITE_HEADERS) =>
-    fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000) });
+    fetch(url, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+      headers,
+      signal: AbortSignal.timeout(10_000),
+    });
   const write = (series: SeriesToSend[], metadata: MetadataToSend[] = []) =>
     post(encodeWriteRequest(series, metadata));
   const stored = (name: string, n: number) =>

@@ -34,11 +34,13 @@ describe.runIf(redisUrl)('remote_write back-pressure', () => {
       method: 'POST',
       headers: REMOTE_WRITE_HEADERS,
       signal: AbortSignal.timeout(10_000),
-      body: encodeWriteRequest(
-        Array.from({ length: n }, (_, i) => ({
-          labels: { __name__: metric, i: String(i) },
-          samples: [[ts, i + 0.5]] as [number, number][],
-        })),
+      body: new Uint8Array(
+        encodeWriteRequest(
+          Array.from({ length: n }, (_, i) => ({
+            labels: { __name__: metric, i: String(i) },
+            samples: [[ts, i + 0.5]] as [number, number][],
+          })),
+        ),
       ),
     });
 

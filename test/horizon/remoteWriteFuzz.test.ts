@@ -49,7 +49,7 @@ const validRaw = uncompressSync(valid, { asBuffer: true }) as Buffer;
 async function answer(body: Uint8Array): Promise<{ status: number; text: string }> {
   const res = await fetch(url, {
     method: 'POST',
-    body,
+    body: new Uint8Array(body),
     headers: REMOTE_WRITE_HEADERS,
     signal: AbortSignal.timeout(10_000),
   });
