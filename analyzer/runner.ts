@@ -23,6 +23,18 @@ export interface RunnerOptions {
   readonly log: Logger;
   readonly presetName?: string;
   readonly shard?: Shard;
+  /**
+   * This cycle's share of every listed metric (the analyzer group's); replaces `shard`. `label` names
+   * the share in the report.
+   */
+  readonly share?: { readonly label: string; select(names: ReadonlyArray<string>): Promise<string[]> };
+  /**
+   * Runs once the cycle's anomalies are recorded; what it returns joins the status document. The
+   * group publishes the cycle here.
+   */
+  readonly afterCycle?: (report: CycleReport) => Promise<Record<string, unknown>>;
+  /** Suffix of the kale.analyzer.* self-metric series (default: the static shard's). */
+  readonly statsSuffix?: () => string;
   /** Worker threads; 0 = judge on the main thread. Default: config analyzer.workers. */
   readonly workers?: number;
   /** Metrics per MGET and per worker message. */
@@ -108,7 +120,8 @@ export class AnalyzerRunner {
     this.history.startCycle();
     let fetchMs = 0;
     let t = performance.now();
-    const names = (await store.listMetrics()).filter((n) => inShard(n, this.opts.shard)).sort();
+    const listed = await store.listMetrics();
+    const names = (this.opts.share ? await this.opts.share.select(listed) : listed.filter((n) => inShard(n, this.opts.shard))).sort();
     fetchMs += performance.now() - t;
     const chunkSize = this.opts.chunkSize ?? 500;
     const maxInFlight = Math.max(2, (this.pool?.size ?? 1) * 2);
@@ -222,7 +235,7 @@ export class AnalyzerRunner {
     const report: CycleReport = {
       startedAt: now,
       preset: this.preset.name,
-      shard: this.opts.shard ? `${this.opts.shard.index}/${this.opts.shard.count}` : '0/1',
+      shard: this.opts.share?.label ?? (this.opts.shard ? `${this.opts.shard.index}/${this.opts.shard.count}` : '0/1'),
       runTime: (performance.now() - started) / 1000,
       totalMetrics: names.length,
       analyzed,
@@ -236,7 +249,8 @@ export class AnalyzerRunner {
       paceWaitSeconds: pacer.waitedMs / 1000,
       deadlineSeconds,
     };
-    if (this.opts.writeStats !== false) await this.writeStats(report, now);
+    const extra = (await this.opts.afterCycle?.(report)) ?? {};
+    if (this.opts.writeStats !== false) await this.writeStats(report, now, extra);
     return report;
   }
 
@@ -246,9 +260,9 @@ export class AnalyzerRunner {
   }
 
   /** Run statistics for the Status page and kale.analyzer.* series, as Skyline sent to Graphite. */
-  private async writeStats(r: CycleReport, now: number): Promise<void> {
+  private async writeStats(r: CycleReport, now: number, extra: Record<string, unknown>): Promise<void> {
     const { store } = this.opts;
-    const shardSuffix = this.opts.shard && this.opts.shard.count > 1 ? `.shard${r.shard.replace('/', '_of_')}` : '';
+    const shardSuffix = this.opts.statsSuffix?.() ?? (this.opts.shard && this.opts.shard.count > 1 ? `.shard${r.shard.replace('/', '_of_')}` : '');
     const ts = Math.floor(now);
     const series: Array<[string, number]> = [
       ['run_time', r.runTime], ['total_metrics', r.totalMetrics], ['analyzed', r.analyzed], ['anomalous', r.anomalous],
@@ -256,7 +270,8 @@ export class AnalyzerRunner {
       ...Object.entries(r.breakdown).map(([k, v]) => [`breakdown.${k}`, v] as [string, number]),
     ];
     await store.append(series.map(([k, v]) => ({ name: `kale.analyzer${shardSuffix}.${k}`, points: [[ts, v] as const] })));
-    await store.putStatus(`analyzer${shardSuffix}`, { ...r });
+    // Group members share one document (each carries the whole group); a static shard has its own.
+    await store.putStatus(this.opts.share ? 'analyzer' : `analyzer${shardSuffix}`, { ...r, ...extra });
   }
 
   async close(): Promise<void> {

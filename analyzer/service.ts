@@ -1,13 +1,35 @@
 import type { KaleConfig } from '../core/config/schema.js';
 import type { RunningService, ServiceContext, StartService } from '../core/service.js';
 import { observeCycle } from '../core/metrics/analyzerMetrics.js';
+import { observeGroup } from '../core/metrics/analyzerGroupMetrics.js';
 import { AlertDispatcher, alertersFromConfig } from './alerters/dispatcher.js';
 import { getPreset } from './presets.js';
-import { AnalyzerRunner, type CycleReport } from './runner.js';
+import { AnalyzerGroup } from './group.js';
+import { AnalyzerRunner, type CycleReport, type RunnerOptions } from './runner.js';
 import type { Shard } from './shard.js';
 
 export interface AnalyzerServiceOptions {
   readonly shard?: Shard;
+}
+
+/**
+ * Without a static shard the service joins the analyzer group (analyzer/group.ts) and judges its
+ * share each cycle. The runner's options for that: this member's share, and the group's standing in
+ * the status document and /metrics.
+ */
+function groupOptions(group: AnalyzerGroup): Pick<RunnerOptions, 'share' | 'afterCycle' | 'statsSuffix'> {
+  let alone = true;
+  return {
+    share: { label: group.id, select: (names) => group.share(names) },
+    afterCycle: async (report) => {
+      const status = await group.finishCycle({ at: report.startedAt, share: report.totalMetrics, analyzed: report.analyzed, runTime: report.runTime });
+      observeGroup(status);
+      alone = status.members.length <= 1;
+      return { group: status };
+    },
+    // One member keeps the usual series names; several would interleave their figures in them.
+    statsSuffix: () => (alone ? '' : `.member.${group.id.replace(/\./g, '_')}`),
+  };
 }
 
 /**
@@ -19,7 +41,12 @@ export function analyzerService(opts: AnalyzerServiceOptions = {}): StartService
   return async (ctx: ServiceContext): Promise<RunningService> => {
     const log = ctx.log.child('analyzer');
     let config = ctx.config;
-    let runner = new AnalyzerRunner({ store: ctx.store, config, log, shard: opts.shard, onAnomalies: (r) => alerts.dispatch(r) });
+    const group = opts.shard ? undefined : new AnalyzerGroup(ctx.store, config.analyzer.interval,
+      (members, share) => log.info(`group: ${members.length} member(s) [${members.join(', ')}]; this one judges ${share} metrics`));
+    const grouped = group ? groupOptions(group) : {};
+    await group?.start();
+    if (group) log.info(`joined the analyzer group as ${group.id}`);
+    let runner = new AnalyzerRunner({ store: ctx.store, config, log, shard: opts.shard, ...grouped, onAnomalies: (r) => alerts.dispatch(r) });
     const alerts = new AlertDispatcher(ctx.store, config.analyzer.alerts, alertersFromConfig(config), log);
     let stopping = false;
     let timer: NodeJS.Timeout | undefined;
@@ -34,7 +61,8 @@ export function analyzerService(opts: AnalyzerServiceOptions = {}): StartService
         replaceWith = undefined;
         await runner.close();
         config = next;
-        runner = new AnalyzerRunner({ store: ctx.store, config, log, shard: opts.shard, onAnomalies: (r) => alerts.dispatch(r) });
+        group?.setInterval(config.analyzer.interval);
+        runner = new AnalyzerRunner({ store: ctx.store, config, log, shard: opts.shard, ...grouped, onAnomalies: (r) => alerts.dispatch(r) });
       }
       const report: CycleReport = await runner.runCycle();
       observeCycle(report);
@@ -82,6 +110,7 @@ export function analyzerService(opts: AnalyzerServiceOptions = {}): StartService
         stopping = true;
         clearTimeout(timer);
         await current;
+        await group?.leave();
         await alerts.close();
         await runner.close();
       },
