@@ -71,7 +71,7 @@ if (redisUrl) {
       const names = Array.from({ length: 30 }, (_, i) => `svc.m${String(i).padStart(2, '0')}`);
       await store.append(names.map((name) => ({ name, points: quietDay(now) })));
       const spike = (name: string) => store.append([{ name, points: [[Math.floor(Date.now() / 1000), 550]] }]);
-      const start = () => startKale(['analyzer', '--config', config, '--redis', url]);
+      const start = () => startKale(['analyzer', '--config', config, '--redis', url, '--metrics-port', '0']);
       const running: RunningKale[] = [];
       /** The live members once every one of them has finished `cycles` cycles split among exactly `count` members. */
       const settled = (count: number, cycles: number) => until(`${count} members settled`, async () => {
@@ -126,6 +126,19 @@ if (redisUrl) {
         for (const m of [...first, orphan]) expect((await historyOf(m, killedAt)).length).toBeGreaterThan(0);
         const sent = hook.alerts.filter((m) => m.startsWith('svc.'));
         expect(sent.sort()).toEqual([...first, orphan].sort());
+
+        // Operators see the group in /metrics and /api/status.
+        const scrape = `http://127.0.0.1:${running[0].ready.metrics}/metrics`;
+        await until('the group in /metrics', async () => {
+          const body = await (await fetch(scrape)).text();
+          return /^kale_analyzer_group_members 3$/m.test(body) && /^kale_analyzer_overdue_metrics 0$/m.test(body) ? true : undefined;
+        });
+        const body = await (await fetch(scrape)).text();
+        for (const id of rejoined) expect(body).toMatch(new RegExp(`^kale_analyzer_group_share\\{member="${id}"\\} \\d+$`, 'm'));
+        const webapp = await startKale(['webapp', '--redis', url, '--webapp-port', '0']);
+        running.push(webapp);
+        const api = (await (await fetch(`${webapp.ready.webapp}/api/status`)).json()) as { analyzer: { lastCycle: { group: GroupStatus } } };
+        expect(api.analyzer.lastCycle.group.members.map((m) => m.id)).toEqual(rejoined);
       } finally {
         for (const k of running) expect(await k.stop()).toBe(0);
         await hook.close();

@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, type Spark, type StatusAnswer } from '../api.js';
+import { AnalyzerGroup } from '../components/AnalyzerGroup.js';
 import { SendDataHint } from '../components/SendDataHint.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { ago, duration, short, utc } from '../format.js';
@@ -113,6 +114,7 @@ function Analyzer({ status }: { status: StatusAnswer }) {
       {exceptions.length === 0 ? <p className="muted">None.</p> : (
         <table><tbody>{exceptions.sort((a, b) => b[1] - a[1]).map(([kind, n]) => <Figure key={kind} label={kind} value={short(n)} />)}</tbody></table>
       )}
+      <AnalyzerGroup group={lastCycle.group} now={status.now} />
     </Card>
   );
 }
