@@ -227,6 +227,13 @@ export class AnalyzerRunner {
       if (now - r.timestamp > carryFor) this.incidents.delete(metric);
       else if (!fresh.has(metric)) carried.push(r);
     }
+    if (this.opts.share || (this.opts.shard && this.opts.shard.count > 1)) {
+      // An incident of a metric that moved to another analyzer is theirs to carry now.
+      const own = new Set(names);
+      const kept = carried.filter((r) => own.has(r.metric));
+      carried.length = 0;
+      carried.push(...kept, ...(await this.othersCurrent(own, now)));
+    }
     const byScore = (a: AnomalyRecord, b: AnomalyRecord) => b.score - a.score || a.metric.localeCompare(b.metric);
     records.sort(byScore);
     await store.recordAnomalies(records, config.analyzer.historyRetention, carried.sort(byScore));
@@ -252,6 +259,18 @@ export class AnalyzerRunner {
     const extra = (await this.opts.afterCycle?.(report)) ?? {};
     if (this.opts.writeStats !== false) await this.writeStats(report, now, extra);
     return report;
+  }
+
+  /**
+   * The current list is one document for all analyzers: one that judges a part keeps the others'
+   * recent records in it rather than replacing them with its own. Records older than two intervals
+   * are dropped (their analyzer is gone, or has since recorded newer ones). Two analyzers writing at
+   * the same moment can drop each other's records until the next cycle; the history keeps every one.
+   */
+  private async othersCurrent(own: ReadonlySet<string>, now: number): Promise<AnomalyRecord[]> {
+    const since = now - 2 * this.opts.config.analyzer.interval;
+    const current = await this.opts.store.currentAnomalies().catch(() => []);
+    return current.filter((r) => !own.has(r.metric) && r.detectedAt >= since);
   }
 
   private judge(req: ChunkRequest): Promise<ChunkResult> {

@@ -124,6 +124,11 @@ if (redisUrl) {
         expect(newcomer).toBeDefined();
         expect(shareOf(newcomer, rejoined).length).toBeGreaterThan(0);
         for (const m of [...first, orphan]) expect((await historyOf(m, killedAt)).length).toBeGreaterThan(0);
+        // The current list is shared: each member keeps the others' records in it.
+        await until('every anomaly in the current list', async () => {
+          const current = (await store.currentAnomalies()).map((r) => r.metric);
+          return [...first, orphan].every((m) => current.includes(m)) ? true : undefined;
+        });
         const sent = hook.alerts.filter((m) => m.startsWith('svc.'));
         expect(sent.sort()).toEqual([...first, orphan].sort());
 
