@@ -24,7 +24,7 @@ describe('kale start', () => {
     await s.close();
     const listed = kale(['metrics', '--data-dir', d, '--json']);
     expect(listed.stdout.trim()).toBe('["web.requests"]');
-    expect(listed.stderr).toMatch(/listed from the data dir's snapshot of \d+ s ago/);
+    expect(listed.stderr).toMatch(/listed from the data dir as of \d+ s ago/);
     expect(kale(['metrics', 'web.*', '--data-dir', d]).stdout.trim()).toBe('web.requests');
     expect(kale(['metrics', 'db.*', '--data-dir', d]).stdout.trim()).toBe('');
     expect(JSON.parse(kale(['series', 'web.requests', '--data-dir', d, '--json']).stdout)).toEqual([[1_700_000_000, 1], [1_700_000_060, 2]]);
@@ -32,8 +32,8 @@ describe('kale start', () => {
     const missing = kale(['series', 'nope', '--data-dir', d]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('no such metric: nope');
-    // Plainly: the data dir is read as of its snapshot, which a running kale renews every 30 s.
-    expect(missing.stderr).toMatch(/no such metric: nope in the data dir's snapshot of \d+ s ago \(a running kale writes one every 30 s/);
+    // Plainly: the data dir is read as of its last commit, which a running kale makes once a second.
+    expect(missing.stderr).toMatch(/no such metric: nope in the data dir as of \d+ s ago \(a running kale commits once a second/);
   });
 
   it('reloads the configuration on SIGHUP and keeps the old one when the new one is bad', async () => {
