@@ -43,6 +43,18 @@ export interface GroupStatus {
   readonly overdueSample: ReadonlyArray<string>;
 }
 
+/**
+ * True when every live member's last `cycles` cycles split the metrics by exactly the live list: the
+ * group has settled after a join or a leave (tests and `kale bench analyzer-group` wait for it).
+ */
+export function groupSettled(members: ReadonlyArray<GroupMember>, cycles = 1): boolean {
+  const ids = members.map((m) => m.id).join('\n');
+  return members.every((m) => {
+    const recent = ((m.info as unknown as MemberInfo).cycles ?? []).slice(0, cycles);
+    return recent.length === cycles && recent.every((c) => c.view.join('\n') === ids);
+  });
+}
+
 /** host-pid: unique among live processes, and says where to look. */
 export function defaultMemberId(): string {
   return `${os.hostname().replace(/[^A-Za-z0-9_.-]/g, '_')}-${process.pid}`;

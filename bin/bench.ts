@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { analyzerBenchCommand } from '../utils/bench/analyzerBench.js';
+import { analyzerGroupBenchCommand } from '../utils/bench/analyzerGroupBench.js';
 import { detectionBenchCommand } from '../utils/bench/detectionBench.js';
 import { embeddedBenchCommand } from '../utils/bench/embeddedBench.js';
 import { oculusBenchCommand } from '../utils/bench/oculusBench.js';
@@ -19,6 +20,7 @@ export function addBenchmarks(bench: Command): Command {
     .addCommand(webappBenchCommand())
     .addCommand(renderBenchCommand())
     .addCommand(analyzerBenchCommand())
+    .addCommand(analyzerGroupBenchCommand())
     .addCommand(detectionBenchCommand())
     .addCommand(soakBenchCommand());
 }

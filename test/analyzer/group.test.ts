@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rendezvousOwner } from '../../analyzer/rendezvous.js';
-import type { GroupStatus, MemberCycle } from '../../analyzer/group.js';
+import { groupSettled, type GroupStatus } from '../../analyzer/group.js';
 import { groupLease } from '../../core/store/groupLease.js';
 import { ANALYZER_MEMBERS } from '../../core/store/keys.js';
 import { RedisStore } from '../../core/store/redisStore.js';
@@ -76,13 +76,7 @@ if (redisUrl) {
       /** The live members once every one of them has finished `cycles` cycles split among exactly `count` members. */
       const settled = (count: number, cycles: number) => until(`${count} members settled`, async () => {
         const members = await lease.members();
-        const ids = members.map((m) => m.id);
-        if (members.length !== count) return undefined;
-        const ok = members.every((m) => {
-          const recent = ((m.info.cycles ?? []) as MemberCycle[]).slice(0, cycles);
-          return recent.length === cycles && recent.every((c) => c.view.join() === ids.join());
-        });
-        return ok ? ids : undefined;
+        return members.length === count && groupSettled(members, cycles) ? members.map((m) => m.id) : undefined;
       });
       const historyOf = async (metric: string, after: number) => (await store.anomalyHistory({ metric })).filter((r) => r.detectedAt >= after);
       try {
