@@ -37,8 +37,9 @@ export async function startRedisServer(bin = 'redis-server'): Promise<RedisServe
     child.once('error', () => {});
     await waitForRedis(port);
   };
+  const running = () => child.exitCode === null && child.signalCode === null;
   const killed = () => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    if (!running()) return resolve();
     child.once('exit', () => resolve());
     child.kill('SIGKILL');
   });
@@ -48,7 +49,11 @@ export async function startRedisServer(bin = 'redis-server'): Promise<RedisServe
     url: `redis://127.0.0.1:${port}`,
     stop: killed,
     kill: killed,
-    restart: launch,
+    // A second launch beside a live server would fail to bind and leave the live one unowned, alive
+    // after the test: restarting a running server is a no-op.
+    restart: async () => {
+      if (!running()) await launch();
+    },
   };
 }
 
