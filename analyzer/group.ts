@@ -8,6 +8,7 @@
  * Members also publish their last two cycles (when, and the member list each used), which is enough
  * to say which metrics no live member has judged for more than `LEASE_INTERVALS` intervals.
  */
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { ANALYZER_MEMBERS } from '../core/store/keys.js';
 import { groupLease, type GroupLease, type GroupMember } from '../core/store/groupLease.js';
@@ -55,9 +56,12 @@ export function groupSettled(members: ReadonlyArray<GroupMember>, cycles = 1): b
   });
 }
 
-/** host-pid: unique among live processes, and says where to look. */
+/**
+ * host-pid-random: says where to look, and stays unique where host and pid are not (containers
+ * sharing the host's name, each with pid 1).
+ */
 export function defaultMemberId(): string {
-  return `${os.hostname().replace(/[^A-Za-z0-9_.-]/g, '_')}-${process.pid}`;
+  return `${os.hostname().replace(/[^A-Za-z0-9_.-]/g, '_')}-${process.pid}-${randomBytes(2).toString('hex')}`;
 }
 
 export class AnalyzerGroup {

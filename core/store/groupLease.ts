@@ -21,7 +21,8 @@ export interface GroupLease {
 }
 
 /**
- * One hash, one field per member: `<expiry ms>|<info JSON>`. Expiry is by Redis's clock (TIME), so
+ * One hash, one field per member: `<expiry ms>|<info JSON>`. The hash itself expires with the longest
+ * lease in it, so a group that stops leaves nothing behind. Expiry is by Redis's clock (TIME), so
  * hosts with skewed clocks still agree; lapsed fields are removed by whoever looks next. One key
  * keeps the script inside one slot on a Redis Cluster.
  */
@@ -30,7 +31,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if ARGV[1] ~= '' then
   redis.call('HSET', KEYS[1], ARGV[1], (now + tonumber(ARGV[2])) .. '|' .. ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
+  if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2])) end
 end
 local all = redis.call('HGETALL', KEYS[1])
 local live = {}

@@ -82,7 +82,7 @@ if (redisUrl) {
       try {
         for (let i = 0; i < 3; i++) running.push(await start());
         const ids = await settled(3, 1);
-        const idOf = (k: RunningKale, among: string[]) => among.find((id) => id.endsWith(`-${k.child.pid}`))!;
+        const idOf = (k: RunningKale, among: string[]) => among.find((id) => id.includes(`-${k.child.pid}-`))!;
         const shareOf = (id: string, view: string[]) => names.filter((n) => rendezvousOwner(n, view) === id);
 
         // A known anomaly in each member's share, alerted once.

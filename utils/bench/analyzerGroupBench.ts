@@ -82,7 +82,7 @@ export function analyzerGroupBenchCommand(): Command {
           progress('bench analyzer-group rounds', r, runs);
           const ids = (await lease.members()).map((m) => m.id);
           const victim = children.shift()!;
-          const victimId = ids.find((id) => id.endsWith(`-${victim.pid}`))!;
+          const victimId = ids.find((id) => id.includes(`-${victim.pid}-`))!;
           const metric = names.find((n) => rendezvousOwner(n, ids) === victimId)!;
           const killedAt = Date.now();
           victim.kill('SIGKILL');
