@@ -18,6 +18,8 @@ import { rendezvousOwner } from './rendezvous.js';
 export const LEASE_INTERVALS = 2;
 /** Overdue names listed in the status document (the count is always whole). */
 const OVERDUE_SAMPLE = 20;
+/** Longest a clean stop waits to give the lease up (see `leave`). */
+const LEAVE_WAIT_MS = 1000;
 
 /** One finished cycle as a member publishes it. */
 export interface MemberCycle {
@@ -161,10 +163,19 @@ export class AnalyzerGroup {
     };
   }
 
-  /** Gives the share up at once: the others take it at their next cycle. */
+  /**
+   * Gives the share up at once: the others take it at their next cycle. Waits at most LEAVE_WAIT_MS:
+   * with the Store away the command would wait for it to come back and hold up shutdown, and the
+   * lease lapses on its own anyway.
+   */
   async leave(): Promise<void> {
     this.left = true;
     clearInterval(this.timer);
-    await this.lease.leave(this.id).catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, LEAVE_WAIT_MS);
+    });
+    await Promise.race([this.lease.leave(this.id).catch(() => undefined), waited]);
+    clearTimeout(timer);
   }
 }
