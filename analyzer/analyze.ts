@@ -59,7 +59,11 @@ export interface AnalyzeOptions {
 export const WARM_UP_ROWS = 32;
 
 /** Judges one sorted, de-duplicated series. Pure apart from custom detectors the config adds. */
-export function analyzeSeries(timestamps: Float64Array, values: Float64Array, opts: AnalyzeOptions): Analysis {
+export function analyzeSeries(
+  timestamps: Float64Array,
+  values: Float64Array,
+  opts: AnalyzeOptions,
+): Analysis {
   const n = values.length;
   const datapoint = n ? values[n - 1] : NaN;
   const exception = classifyException(timestamps, values, opts.now, opts.rules);
@@ -110,8 +114,14 @@ export function analyzeSeries(timestamps: Float64Array, values: Float64Array, op
       if (error) return aborted(error);
     }
   }
-  const anomalous = isConsensus(list, consensus) && !(opts.preset.seasonal === 'gate' && seasonallyNormal(votes));
-  return { verdict: anomalous ? 'anomalous' : 'normal', votes, datapoint, score: scoreAnomaly(input, votes, list, opts.preset) };
+  const anomalous =
+    isConsensus(list, consensus) && !(opts.preset.seasonal === 'gate' && seasonallyNormal(votes));
+  return {
+    verdict: anomalous ? 'anomalous' : 'normal',
+    votes,
+    datapoint,
+    score: scoreAnomaly(input, votes, list, opts.preset),
+  };
 }
 
 /** Did at least one seasonal detector judge, and every one that judged vote "normal"? */
@@ -135,17 +145,18 @@ function analyzeCalibrated(window: DetectorInput, datapoint: number, opts: Analy
   const { preset } = opts;
   const step = recentStep(window.timestamps);
   const input = lengthenedInput(window, step);
-  const evidenceOf = (at: DetectorInput) => preset.detectors.map(({ options, detector }) => {
-    const o = mergeOptions(detector, options);
-    try {
-      if (detector.evidence) return detector.evidence(at, o);
-      // A detector with only a verdict (a config's custom one): "yes" is decisive, "no" is no evidence.
-      return detector.detect(at, o) === true ? Infinity : null;
-    } catch (err) {
-      if (err instanceof DetectorError) return null;
-      throw err;
-    }
-  });
+  const evidenceOf = (at: DetectorInput) =>
+    preset.detectors.map(({ options, detector }) => {
+      const o = mergeOptions(detector, options);
+      try {
+        if (detector.evidence) return detector.evidence(at, o);
+        // A detector with only a verdict (a config's custom one): "yes" is decisive, "no" is no evidence.
+        return detector.detect(at, o) === true ? Infinity : null;
+      } catch (err) {
+        if (err instanceof DetectorError) return null;
+        throw err;
+      }
+    });
   const state = opts.state ?? MetricState.fresh(0, preset.detectors.length);
   if (opts.warmUp && needsWarmUp(state)) warmUp(state, input, evidenceOf);
   const evidence = evidenceOf(input);
@@ -161,7 +172,13 @@ function analyzeCalibrated(window: DetectorInput, datapoint: number, opts: Analy
     const tail = calibration.tails[i];
     votes[name] = tail === null ? null : tail <= alertTail;
   });
-  return { verdict: calibration.anomalous ? 'anomalous' : 'normal', votes, datapoint, score: calibration.score, calibration };
+  return {
+    verdict: calibration.anomalous ? 'anomalous' : 'normal',
+    votes,
+    datapoint,
+    score: calibration.score,
+    calibration,
+  };
 }
 
 /** Median of the last (up to) 16 sampling steps: the metric's own step, robust to a gap or two. */
@@ -186,12 +203,23 @@ export function needsWarmUp(state: MetricState): boolean {
 }
 
 /** Adds the evidence at up to WARM_UP_ROWS earlier points of the window, spread evenly, to a new state. */
-function warmUp(state: MetricState, input: DetectorInput, evidenceOf: (at: DetectorInput) => Array<number | null>): void {
+function warmUp(
+  state: MetricState,
+  input: DetectorInput,
+  evidenceOf: (at: DetectorInput) => Array<number | null>,
+): void {
   const n = input.timestamps.length;
   const stride = Math.max(1, Math.floor((n - 1) / WARM_UP_ROWS));
   for (let end = n - 1 - stride * Math.min(WARM_UP_ROWS, n - 1); end < n - 1; end += stride) {
     if (end < 2) continue;
-    const at = { ...input, timestamps: input.timestamps.subarray(0, end), values: input.values.subarray(0, end), now: input.timestamps[end - 1] };
-    evidenceOf(at).forEach((e, i) => { if (e !== null && Number.isFinite(e)) state.sketches[i].add(e); });
+    const at = {
+      ...input,
+      timestamps: input.timestamps.subarray(0, end),
+      values: input.values.subarray(0, end),
+      now: input.timestamps[end - 1],
+    };
+    evidenceOf(at).forEach((e, i) => {
+      if (e !== null && Number.isFinite(e)) state.sketches[i].add(e);
+    });
   }
 }

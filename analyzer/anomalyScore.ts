@@ -23,7 +23,12 @@ export function zStrength(z: number): number {
  * same votes by how extreme they are. 0 when no detector voted anomalous, which also keeps the
  * extra work off the metrics nothing saw.
  */
-export function scoreAnomaly(input: DetectorInput, votes: Readonly<Record<string, Vote>>, list: ReadonlyArray<Vote>, preset: Preset): number {
+export function scoreAnomaly(
+  input: DetectorInput,
+  votes: Readonly<Record<string, Vote>>,
+  list: ReadonlyArray<Vote>,
+  preset: Preset,
+): number {
   if (!list.includes(true)) return 0;
   const { values } = input;
   let sum = anomalyScore(list) + zStrength(robustZ(values[values.length - 1], values));

@@ -53,7 +53,16 @@ export interface MetricOutcome {
  * did not answer in time and was replaced; every metric of the chunk counts. `Deadline`: the cycle's
  * deadline came before the metric was read or judged (analyzer/runner.ts).
  */
-export type SkipReason = 'TooShort' | 'Stale' | 'Boring' | 'Missing' | 'Undecodable' | 'DetectorError' | 'Failed' | 'Timeout' | 'Deadline';
+export type SkipReason =
+  | 'TooShort'
+  | 'Stale'
+  | 'Boring'
+  | 'Missing'
+  | 'Undecodable'
+  | 'DetectorError'
+  | 'Failed'
+  | 'Timeout'
+  | 'Deadline';
 
 export interface ChunkResult {
   readonly id: number;
@@ -74,7 +83,12 @@ export interface ChunkResult {
 }
 
 /** Packs raw windows for transfer; `null` (no key) gets length −1. */
-export function packChunk(id: number, names: string[], raws: ReadonlyArray<Uint8Array | null>, now: number): ChunkRequest {
+export function packChunk(
+  id: number,
+  names: string[],
+  raws: ReadonlyArray<Uint8Array | null>,
+  now: number,
+): ChunkRequest {
   return { id, names, ...packBytes(raws), now };
 }
 
@@ -86,7 +100,10 @@ export function packBytes(raws: ReadonlyArray<Uint8Array | null>): PackedBytes {
   let p = 0;
   raws.forEach((r, i) => {
     offsets[2 * i] = p;
-    if (!r) { offsets[2 * i + 1] = -1; return; }
+    if (!r) {
+      offsets[2 * i + 1] = -1;
+      return;
+    }
     bytes.set(r, p);
     offsets[2 * i + 1] = r.length;
     p += r.length;
@@ -106,7 +123,9 @@ const EXCEPTION_VERDICTS = new Set<Verdict>(['TooShort', 'Stale', 'Boring']);
 
 export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerRules): ChunkResult {
   const exceptions: Partial<Record<SkipReason, number>> = {};
-  const count = (r: SkipReason) => { exceptions[r] = (exceptions[r] ?? 0) + 1; };
+  const count = (r: SkipReason) => {
+    exceptions[r] = (exceptions[r] ?? 0) + 1;
+  };
   const anomalies: MetricOutcome[] = [];
   const breakdown: Record<string, number> = {};
   let analyzed = 0;
@@ -123,7 +142,10 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
   let warmUps = warmUpBudget;
   for (let i = 0; i < req.names.length; i++) {
     const len = req.offsets[2 * i + 1];
-    if (len < 0) { count('Missing'); continue; }
+    if (len < 0) {
+      count('Missing');
+      continue;
+    }
     const t0 = performance.now();
     let series;
     try {
@@ -142,10 +164,20 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
       // A user's torus rollup, when it has the seasonal history, is longer and finer than the ring.
       context ??= hours.history(series.timestamps[series.timestamps.length - 1]);
     }
-    if (calibrated) state = MetricState.decode(unpacked(req.calibration, i), signature, preset.detectors.length);
+    if (calibrated)
+      state = MetricState.decode(unpacked(req.calibration, i), signature, preset.detectors.length);
     let a;
     try {
-      a = analyzeSeries(series.timestamps, series.values, { preset, rules, now: req.now, metric: req.names[i], context, lazy: true, state, warmUp: state !== undefined && needsWarmUp(state) && warmUps-- > 0 });
+      a = analyzeSeries(series.timestamps, series.values, {
+        preset,
+        rules,
+        now: req.now,
+        metric: req.names[i],
+        context,
+        lazy: true,
+        state,
+        warmUp: state !== undefined && needsWarmUp(state) && warmUps-- > 0,
+      });
     } catch (err) {
       count('Failed');
       failure ??= `${req.names[i]}: ${(err as Error).message}`;
@@ -153,8 +185,14 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
     } finally {
       detectMs += performance.now() - t1;
     }
-    if (EXCEPTION_VERDICTS.has(a.verdict)) { count(a.verdict as SkipReason); continue; }
-    if (a.error) { count('DetectorError'); continue; }
+    if (EXCEPTION_VERDICTS.has(a.verdict)) {
+      count(a.verdict as SkipReason);
+      continue;
+    }
+    if (a.error) {
+      count('DetectorError');
+      continue;
+    }
     analyzed++;
     if (state) calibration.push([i, state.encode()]);
     const c = a.calibration;
@@ -163,12 +201,27 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
     if (!recorded) continue;
     const n = series.timestamps.length;
     anomalies.push({
-      metric: req.names[i], timestamp: series.timestamps[n - 1], value: a.datapoint, score: c ? c.rawScore : a.score, votes: a.votes ?? {},
+      metric: req.names[i],
+      timestamp: series.timestamps[n - 1],
+      value: a.datapoint,
+      score: c ? c.rawScore : a.score,
+      votes: a.votes ?? {},
       ...(c && { flagged: c.anomalous, page: c.page, incidentStart: c.incidentStart ?? undefined }),
     });
-    for (const [name, vote] of Object.entries(a.votes ?? {})) if (vote === true) breakdown[name] = (breakdown[name] ?? 0) + 1;
+    for (const [name, vote] of Object.entries(a.votes ?? {}))
+      if (vote === true) breakdown[name] = (breakdown[name] ?? 0) + 1;
   }
   return {
-    id: req.id, anomalies, analyzed, exceptions, breakdown, decodeMs, detectMs, warmedUp: warmUpBudget - Math.max(0, warmUps), calibration, context: contexts, failure,
+    id: req.id,
+    anomalies,
+    analyzed,
+    exceptions,
+    breakdown,
+    decodeMs,
+    detectMs,
+    warmedUp: warmUpBudget - Math.max(0, warmUps),
+    calibration,
+    context: contexts,
+    failure,
   };
 }

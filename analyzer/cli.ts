@@ -10,7 +10,11 @@ import { readSeriesCsv, readSeriesJson, SeriesFileError } from './seriesFile.js'
 import type { KaleConfig } from '../core/config/schema.js';
 import { analyzerServiceCommand, verifyAlertsCommand } from './commands.js';
 
-const presetOption = () => new Option('--preset <name>', `detector preset (${Object.keys(PRESETS).join(', ')}; default: config analyzer.preset)`);
+const presetOption = () =>
+  new Option(
+    '--preset <name>',
+    `detector preset (${Object.keys(PRESETS).join(', ')}; default: config analyzer.preset)`,
+  );
 
 function presetFrom(config: KaleConfig, name: string | undefined): Preset {
   try {
@@ -34,26 +38,41 @@ function usage<T>(read: () => T): T {
 /** `kale analyze FILE [--preset] [--now TS] [--json]`. */
 export function analyzeCommand(): Command {
   return withGlobalOptions(new Command('analyze'))
-    .description('analyse one series ([[ts, value], …] or {"results": […]}) and print every vote and the verdict')
+    .description(
+      'analyse one series ([[ts, value], …] or {"results": […]}) and print every vote and the verdict',
+    )
     .argument('<file>', "JSON file ('-' = stdin)")
     .addOption(presetOption())
-    .option('--now <time>', 'the clock (epoch seconds, ISO 8601, -2h, …); default: wall clock for etsy, the newest point otherwise')
+    .option(
+      '--now <time>',
+      'the clock (epoch seconds, ISO 8601, -2h, …); default: wall clock for etsy, the newest point otherwise',
+    )
     .option('--json', 'print {"verdict", "votes", "datapoint", "score"}')
-    .action(action(async (ctx, file: string, opts: { preset?: string; now?: string; json?: boolean }) => {
-      const preset = presetFrom(ctx.config, opts.preset);
-      const series = usage(() => readSeriesJson(file));
-      const n = series.timestamps.length;
-      const now = opts.now !== undefined
-        ? parseTime(opts.now)
-        : preset.clock === 'given' ? Date.now() / 1000 : n ? series.timestamps[n - 1] : Date.now() / 1000;
-      const rules = rulesFromConfig(ctx.config);
-      // A calibrated preset judges the last point against the metric's own history: the file's rows,
-      // replayed as the live analyzer would have seen them.
-      let result: Analysis | null = null;
-      if (preset.severity === 'calibrated') for (const row of replaySeries(series, preset, rules)) result = row.analysis ?? result;
-      result ??= analyzeSeries(series.timestamps, series.values, { preset, rules, now });
-      process.stdout.write(opts.json ? `${JSON.stringify(toJson(result))}\n` : describe(result, preset.name));
-    }));
+    .action(
+      action(async (ctx, file: string, opts: { preset?: string; now?: string; json?: boolean }) => {
+        const preset = presetFrom(ctx.config, opts.preset);
+        const series = usage(() => readSeriesJson(file));
+        const n = series.timestamps.length;
+        const now =
+          opts.now !== undefined
+            ? parseTime(opts.now)
+            : preset.clock === 'given'
+              ? Date.now() / 1000
+              : n
+                ? series.timestamps[n - 1]
+                : Date.now() / 1000;
+        const rules = rulesFromConfig(ctx.config);
+        // A calibrated preset judges the last point against the metric's own history: the file's rows,
+        // replayed as the live analyzer would have seen them.
+        let result: Analysis | null = null;
+        if (preset.severity === 'calibrated')
+          for (const row of replaySeries(series, preset, rules)) result = row.analysis ?? result;
+        result ??= analyzeSeries(series.timestamps, series.values, { preset, rules, now });
+        process.stdout.write(
+          opts.json ? `${JSON.stringify(toJson(result))}\n` : describe(result, preset.name),
+        );
+      }),
+    );
 }
 
 /** JSON has no NaN: an empty series has no datapoint. */
@@ -78,23 +97,32 @@ export function replayCommand(): Command {
     .argument('<file>', "CSV file ('-' = stdin)")
     .addOption(presetOption())
     .option('-o, --output <file>', 'write timestamp,value,anomaly_score,anomalous here (default: stdout)')
-    .action(action(async (ctx, file: string, opts: { preset?: string; output?: string }) => {
-      const preset = presetFrom(ctx.config, opts.preset);
-      const series = usage(() => readSeriesCsv(file));
-      const out = opts.output ? fs.createWriteStream(opts.output) : process.stdout;
-      const write = (s: string) => new Promise<void>((resolve, reject) => {
-        if (out.write(s)) resolve();
-        else out.once('drain', resolve).once('error', reject);
-      });
-      await write('timestamp,value,anomaly_score,anomalous\n');
-      let chunk = '';
-      for (const row of replaySeries(series, preset, rulesFromConfig(ctx.config))) {
-        chunk += `${row.timestamp},${row.value},${row.score.toFixed(4)},${row.anomalous ? 1 : 0}\n`;
-        if (chunk.length > 1 << 16) { await write(chunk); chunk = ''; }
-      }
-      await write(chunk);
-      if (opts.output) await new Promise<void>((resolve, reject) => (out as fs.WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve())));
-    }));
+    .action(
+      action(async (ctx, file: string, opts: { preset?: string; output?: string }) => {
+        const preset = presetFrom(ctx.config, opts.preset);
+        const series = usage(() => readSeriesCsv(file));
+        const out = opts.output ? fs.createWriteStream(opts.output) : process.stdout;
+        const write = (s: string) =>
+          new Promise<void>((resolve, reject) => {
+            if (out.write(s)) resolve();
+            else out.once('drain', resolve).once('error', reject);
+          });
+        await write('timestamp,value,anomaly_score,anomalous\n');
+        let chunk = '';
+        for (const row of replaySeries(series, preset, rulesFromConfig(ctx.config))) {
+          chunk += `${row.timestamp},${row.value},${row.score.toFixed(4)},${row.anomalous ? 1 : 0}\n`;
+          if (chunk.length > 1 << 16) {
+            await write(chunk);
+            chunk = '';
+          }
+        }
+        await write(chunk);
+        if (opts.output)
+          await new Promise<void>((resolve, reject) =>
+            (out as fs.WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve())),
+          );
+      }),
+    );
 }
 
 export function analyzerCommands(): Command[] {

@@ -6,7 +6,13 @@ import { matchingRules } from './alerters/rules.js';
 import { getPreset, PRESETS, UnknownPresetError } from './presets.js';
 import { parseShard, ShardError, type Shard } from './shard.js';
 
-interface AnalyzerFlags { interval?: string; once?: boolean; shard?: string; preset?: string; json?: boolean }
+interface AnalyzerFlags {
+  interval?: string;
+  once?: boolean;
+  shard?: string;
+  preset?: string;
+  json?: boolean;
+}
 
 /**
  * Refuses an unknown `analyzer.preset` (from --preset or the config) as a usage error: one line and exit
@@ -33,34 +39,53 @@ export function analyzerServiceCommand(): Command {
     .option('--once', 'run one cycle, print its statistics as JSON and exit')
     .option('--shard <i/N>', 'analyse only the metrics whose stable name hash is i modulo N (0 <= i < N)')
     .addOption(new Option('--preset <name>', `detector preset (${Object.keys(PRESETS).join(', ')})`));
-  return cmd.action(action(async (ctx, flags: AnalyzerFlags) => {
-    let shard: Shard | undefined;
-    try {
-      shard = flags.shard ? parseShard(flags.shard) : undefined;
-    } catch (err) {
-      if (err instanceof ShardError) throw new UsageError(err.message);
-      throw err;
-    }
-    assertKnownPreset(ctx.config);
-    // The runner, its workers and the alerters (nodemailer, HTTP) load only when the command runs.
-    const [{ AlertDispatcher, alertersFromConfig }, { AnalyzerRunner }, { analyzerService }] = await Promise.all([
-      import('./alerters/dispatcher.js'), import('./runner.js'), import('./service.js'),
-    ]);
-    if (flags.once) {
-      const store = ctx.store();
-      const alerts = new AlertDispatcher(store, ctx.config.analyzer.alerts, alertersFromConfig(ctx.config), ctx.log);
-      const runner = new AnalyzerRunner({ store, config: ctx.config, log: ctx.log, shard, onAnomalies: (r) => alerts.dispatch(r) });
-      try {
-        const report = await runner.runCycle();
-        process.stdout.write(`${JSON.stringify(report)}\n`);
-      } finally {
-        await alerts.close(30_000);
-        await runner.close();
-      }
-      return;
-    }
-    await runServiceCommand(cmd, ctx, analyzerService({ shard }), analyzerConfig(flags));
-  }, (flags: AnalyzerFlags) => analyzerConfig(flags)));
+  return cmd.action(
+    action(
+      async (ctx, flags: AnalyzerFlags) => {
+        let shard: Shard | undefined;
+        try {
+          shard = flags.shard ? parseShard(flags.shard) : undefined;
+        } catch (err) {
+          if (err instanceof ShardError) throw new UsageError(err.message);
+          throw err;
+        }
+        assertKnownPreset(ctx.config);
+        // The runner, its workers and the alerters (nodemailer, HTTP) load only when the command runs.
+        const [{ AlertDispatcher, alertersFromConfig }, { AnalyzerRunner }, { analyzerService }] =
+          await Promise.all([
+            import('./alerters/dispatcher.js'),
+            import('./runner.js'),
+            import('./service.js'),
+          ]);
+        if (flags.once) {
+          const store = ctx.store();
+          const alerts = new AlertDispatcher(
+            store,
+            ctx.config.analyzer.alerts,
+            alertersFromConfig(ctx.config),
+            ctx.log,
+          );
+          const runner = new AnalyzerRunner({
+            store,
+            config: ctx.config,
+            log: ctx.log,
+            shard,
+            onAnomalies: (r) => alerts.dispatch(r),
+          });
+          try {
+            const report = await runner.runCycle();
+            process.stdout.write(`${JSON.stringify(report)}\n`);
+          } finally {
+            await alerts.close(30_000);
+            await runner.close();
+          }
+          return;
+        }
+        await runServiceCommand(cmd, ctx, analyzerService({ shard }), analyzerConfig(flags));
+      },
+      (flags: AnalyzerFlags) => analyzerConfig(flags),
+    ),
+  );
 }
 
 /** `kale verify-alerts NAME…`: which alert rules a metric name matches, and through which alerter. */
@@ -69,25 +94,35 @@ export function verifyAlertsCommand(): Command {
     .description('list the alert rules each metric name matches')
     .argument('<names...>', 'metric names')
     .option('--json', 'print {name: [{match, via, expiry, configured}]}')
-    .action(action(async (ctx, names: string[], opts: { json?: boolean }) => {
-      const a = ctx.config.analyzer.alerters as Record<string, unknown>;
-      const out: Record<string, Array<{ match: string; via: string; expiry: number; configured: boolean }>> = {};
-      for (const name of names) {
-        out[name] = matchingRules(ctx.config.analyzer.alerts, name).map((r) => ({
-          match: String(r.match), via: r.via, expiry: r.expiry, configured: a[r.via] !== undefined,
-        }));
-      }
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify(out)}\n`);
-        return;
-      }
-      const lines: string[] = [];
-      for (const [name, rules] of Object.entries(out)) {
-        if (rules.length === 0) lines.push(`${name}: no alert rule matches`);
-        for (const r of rules) {
-          lines.push(`${name}: ${r.via} (match ${r.match}, one alert per ${r.expiry} s)${r.configured ? '' : ` — alerter "${r.via}" is not configured`}`);
+    .action(
+      action(async (ctx, names: string[], opts: { json?: boolean }) => {
+        const a = ctx.config.analyzer.alerters as Record<string, unknown>;
+        const out: Record<
+          string,
+          Array<{ match: string; via: string; expiry: number; configured: boolean }>
+        > = {};
+        for (const name of names) {
+          out[name] = matchingRules(ctx.config.analyzer.alerts, name).map((r) => ({
+            match: String(r.match),
+            via: r.via,
+            expiry: r.expiry,
+            configured: a[r.via] !== undefined,
+          }));
         }
-      }
-      process.stdout.write(lines.join('\n') + '\n');
-    }));
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(out)}\n`);
+          return;
+        }
+        const lines: string[] = [];
+        for (const [name, rules] of Object.entries(out)) {
+          if (rules.length === 0) lines.push(`${name}: no alert rule matches`);
+          for (const r of rules) {
+            lines.push(
+              `${name}: ${r.via} (match ${r.match}, one alert per ${r.expiry} s)${r.configured ? '' : ` — alerter "${r.via}" is not configured`}`,
+            );
+          }
+        }
+        process.stdout.write(lines.join('\n') + '\n');
+      }),
+    );
 }

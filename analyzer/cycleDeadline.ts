@@ -15,7 +15,9 @@ export const PAST_DEADLINE = Symbol('past the cycle deadline');
  */
 export function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T | typeof PAST_DEADLINE> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<typeof PAST_DEADLINE>((resolve) => { timer = setTimeout(() => resolve(PAST_DEADLINE), Math.max(0, deadline - performance.now())); });
+  const late = new Promise<typeof PAST_DEADLINE>((resolve) => {
+    timer = setTimeout(() => resolve(PAST_DEADLINE), Math.max(0, deadline - performance.now()));
+  });
   work.catch(() => {});
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

@@ -49,7 +49,11 @@ export interface EpisodeStep {
  * Seconds in `seconds`, but at least `steps` sampling intervals: a 10-minute gap means nothing for
  * an hourly metric. The analyzer knows each metric's step from its window.
  */
-export function episodeOptionsForStep(step: number, seconds: EpisodeOptions, steps: EpisodeOptions): EpisodeOptions {
+export function episodeOptionsForStep(
+  step: number,
+  seconds: EpisodeOptions,
+  steps: EpisodeOptions,
+): EpisodeOptions {
   return {
     ...seconds,
     gap: Math.max(seconds.gap, steps.gap * step),
@@ -78,18 +82,34 @@ export function advanceEpisode(
   const strong = score >= (options.minScore ?? 0);
   if (prev && isOpen(prev, timestamp, options)) {
     const alert = prev.mayAlert && !prev.alerted && strong;
-    const episode = { ...prev, end: Math.max(prev.end, timestamp), detections: prev.detections + 1, alerted: prev.alerted || alert };
+    const episode = {
+      ...prev,
+      end: Math.max(prev.end, timestamp),
+      detections: prev.detections + 1,
+      alerted: prev.alerted || alert,
+    };
     return { state: episode, episode, alert };
   }
   const mayAlert = !(prev !== null && timestamp - prev.end <= options.gap + options.quietPeriod);
   const alert = mayAlert && strong;
-  const episode: EpisodeState = { id: `${metric}@${timestamp}`, start: timestamp, end: timestamp, detections: 1, alerted: alert, mayAlert };
+  const episode: EpisodeState = {
+    id: `${metric}@${timestamp}`,
+    start: timestamp,
+    end: timestamp,
+    detections: 1,
+    alerted: alert,
+    mayAlert,
+  };
   return { state: episode, episode, alert };
 }
 
 /** Applies `advanceEpisode` along a replayed series: which rows alert. */
 export function alertRows(
-  metric: string, timestamps: Float64Array, anomalous: ArrayLike<boolean>, scores: ArrayLike<number>, options: EpisodeOptions,
+  metric: string,
+  timestamps: Float64Array,
+  anomalous: ArrayLike<boolean>,
+  scores: ArrayLike<number>,
+  options: EpisodeOptions,
 ): boolean[] {
   let state: EpisodeState | null = null;
   const out = new Array<boolean>(timestamps.length);

@@ -40,7 +40,12 @@ interface MemberInfo {
 
 export interface GroupStatus {
   readonly member: string;
-  readonly members: ReadonlyArray<{ readonly id: string; readonly since: number; readonly share: number | null; readonly lastCycle: MemberCycle | null }>;
+  readonly members: ReadonlyArray<{
+    readonly id: string;
+    readonly since: number;
+    readonly share: number | null;
+    readonly lastCycle: MemberCycle | null;
+  }>;
   /** Metrics no live member judged in the last LEASE_INTERVALS intervals; null while this member is younger than that. */
   readonly overdue: number | null;
   readonly overdueSample: ReadonlyArray<string>;
@@ -77,7 +82,12 @@ export class AnalyzerGroup {
   private left = false;
 
   /** `onChange` hears each new member list (joins, leaves, lapses) as this member first splits by it. */
-  constructor(store: Store, private intervalSeconds: number, private readonly onChange?: (members: ReadonlyArray<string>, share: number) => void, readonly id = defaultMemberId()) {
+  constructor(
+    store: Store,
+    private intervalSeconds: number,
+    private readonly onChange?: (members: ReadonlyArray<string>, share: number) => void,
+    readonly id = defaultMemberId(),
+  ) {
     this.lease = groupLease(store, ANALYZER_MEMBERS);
   }
 

@@ -65,7 +65,9 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   etsy: {
     name: 'etsy',
     detectors: classic({
-      median_absolute_deviation: { abstainWhenNormal: true }, grubbs: { twoSided: false }, least_squares: { fit: 'lstsq' },
+      median_absolute_deviation: { abstainWhenNormal: true },
+      grubbs: { twoSided: false },
+      least_squares: { fit: 'lstsq' },
     }),
     clock: 'given',
     onDetectorError: 'abort',
@@ -136,7 +138,8 @@ export class UnknownPresetError extends Error {}
 
 export function getPreset(name: string): Preset {
   const p = PRESETS[name];
-  if (!p) throw new UnknownPresetError(`unknown preset "${name}" (known: ${Object.keys(PRESETS).join(', ')})`);
+  if (!p)
+    throw new UnknownPresetError(`unknown preset "${name}" (known: ${Object.keys(PRESETS).join(', ')})`);
   return p;
 }
 
@@ -154,7 +157,12 @@ export function resolvePreset(name: string, config: KaleConfig): Preset {
       ...base.detectors,
       ...custom.map(([detectorName, fn]) => ({
         name: detectorName,
-        detector: { name: detectorName, description: 'custom detector from the config', defaults: {}, detect: fn as unknown as CustomDetectorFn },
+        detector: {
+          name: detectorName,
+          description: 'custom detector from the config',
+          defaults: {},
+          detect: fn as unknown as CustomDetectorFn,
+        },
       })),
     ],
   };

@@ -32,7 +32,12 @@ export interface ReplayOptions {
  * the metric's week of hourly context (analyzer/context/hourlyContext.ts) and, for a calibrated
  * preset, keeps the metric's state from row to row as the live analyzer keeps it from cycle to cycle.
  */
-export function* replaySeries(rows: Series, preset: Preset, rules: AnalyzerRules, opts: ReplayOptions = {}): Generator<ReplayRow> {
+export function* replaySeries(
+  rows: Series,
+  preset: Preset,
+  rules: AnalyzerRules,
+  opts: ReplayOptions = {},
+): Generator<ReplayRow> {
   const hours = usesContext(preset) ? HourlyContext.empty() : undefined;
   const state = preset.severity === 'calibrated' ? MetricState.fresh(0, preset.detectors.length) : undefined;
   let timestamps = new Float64Array(1024);
@@ -70,8 +75,19 @@ export function* replaySeries(rows: Series, preset: Preset, rules: AnalyzerRules
     hours?.absorb(window, values.subarray(start, n));
     const context = hours?.history(ts);
     const analysis = analyzeSeries(window, values.subarray(start, n), {
-      preset, rules, now: ts, context, state, alertScore: opts.alertScore,
+      preset,
+      rules,
+      now: ts,
+      context,
+      state,
+      alertScore: opts.alertScore,
     });
-    yield { timestamp: ts, value, analysis, score: analysis.score, anomalous: analysis.verdict === 'anomalous' };
+    yield {
+      timestamp: ts,
+      value,
+      analysis,
+      score: analysis.score,
+      anomalous: analysis.verdict === 'anomalous',
+    };
   }
 }

@@ -2,11 +2,24 @@ import os from 'node:os';
 import type { KaleConfig } from '../core/config/schema.js';
 import type { Logger } from '../core/log.js';
 import type { AnomalyRecord, Store } from '../core/store/store.js';
-import { analyzeChunk, packBytes, packChunk, type ChunkRequest, type ChunkResult, type SkipReason } from './chunk.js';
+import {
+  analyzeChunk,
+  packBytes,
+  packChunk,
+  type ChunkRequest,
+  type ChunkResult,
+  type SkipReason,
+} from './chunk.js';
 import { ReadPacer } from '../core/store/readPacer.js';
 import { CONTEXT_HOURS, CONTEXT_STEP } from './context/hourlyContext.js';
 import { beforeDeadline, cycleDeadlineSeconds, PAST_DEADLINE } from './cycleDeadline.js';
-import { advanceEpisode, episodeOptionsForStep, EPISODE_STEPS, type EpisodeOptions, type EpisodeState } from './episodes.js';
+import {
+  advanceEpisode,
+  episodeOptionsForStep,
+  EPISODE_STEPS,
+  type EpisodeOptions,
+  type EpisodeState,
+} from './episodes.js';
 import { resolvePreset, usesContext, type Preset } from './presets.js';
 
 /** Per-metric analyzer state outlives its metric by the context's span, then expires with it. */
@@ -93,15 +106,28 @@ export class AnalyzerRunner {
     const { config } = opts;
     this.preset = resolvePreset(opts.presetName ?? config.analyzer.preset, config);
     this.rules = rulesFromConfig(config);
-    this.history = new SeasonalHistoryReader(opts.store, config.horizon.schemas, this.preset, config.fullDuration, config.analyzer.seasonalReadsPerCycle);
+    this.history = new SeasonalHistoryReader(
+      opts.store,
+      config.horizon.schemas,
+      this.preset,
+      config.fullDuration,
+      config.analyzer.seasonalReadsPerCycle,
+    );
     // Functions from a config cannot cross into worker threads: custom detectors run on the main thread.
     const custom = Object.keys(config.analyzer.customDetectors).length > 0;
     const workers = custom ? 0 : (opts.workers ?? config.analyzer.workers ?? os.availableParallelism());
-    this.pool = workers > 0 ? new WorkerPool(workers, this.preset.name, this.rules, config.analyzer.chunkTimeout * 1000) : undefined;
+    this.pool =
+      workers > 0
+        ? new WorkerPool(workers, this.preset.name, this.rules, config.analyzer.chunkTimeout * 1000)
+        : undefined;
     // A metric is judged once a cycle, so the cycle interval is the step episodes are measured in.
     this.episodeOptions = episodeOptionsForStep(
       config.analyzer.interval,
-      { gap: config.analyzer.episodeGap, quietPeriod: config.analyzer.quietPeriod, minScore: config.analyzer.alertScore ?? this.preset.alertScore },
+      {
+        gap: config.analyzer.episodeGap,
+        quietPeriod: config.analyzer.quietPeriod,
+        minScore: config.analyzer.alertScore ?? this.preset.alertScore,
+      },
       EPISODE_STEPS,
     );
   }
@@ -113,7 +139,14 @@ export class AnalyzerRunner {
       // After a restart, the anomalies of the last cycle continue their episodes (and do not alert again).
       for (const r of await store.currentAnomalies().catch(() => [])) {
         if (r.flagged !== undefined) this.incidents.set(r.metric, r);
-        this.episodes.set(r.metric, { id: r.episode, start: r.timestamp, end: r.timestamp, detections: 1, alerted: true, mayAlert: true });
+        this.episodes.set(r.metric, {
+          id: r.episode,
+          start: r.timestamp,
+          end: r.timestamp,
+          detections: 1,
+          alerted: true,
+          mayAlert: true,
+        });
       }
       this.seeded = true;
     }
@@ -121,7 +154,11 @@ export class AnalyzerRunner {
     let fetchMs = 0;
     let t = performance.now();
     const listed = await store.listMetrics();
-    const names = (this.opts.share ? await this.opts.share.select(listed) : listed.filter((n) => inShard(n, this.opts.shard))).sort();
+    const names = (
+      this.opts.share
+        ? await this.opts.share.select(listed)
+        : listed.filter((n) => inShard(n, this.opts.shard))
+    ).sort();
     fetchMs += performance.now() - t;
     const chunkSize = this.opts.chunkSize ?? 500;
     const maxInFlight = Math.max(2, (this.pool?.size ?? 1) * 2);
@@ -133,7 +170,10 @@ export class AnalyzerRunner {
     /** Metrics the deadline cut off, and the first of them (for the log). */
     let cutOff = 0;
     let firstCut: string | undefined;
-    const cut = (metrics: ReadonlyArray<string>) => { cutOff += metrics.length; firstCut ??= metrics[0]; };
+    const cut = (metrics: ReadonlyArray<string>) => {
+      cutOff += metrics.length;
+      firstCut ??= metrics[0];
+    };
     /**
      * Waits for the oldest chunk in flight to be judged (a worker that does not answer is replaced
      * after chunkTimeout) and its state stored, the latter only until the deadline: a write stuck on a
@@ -146,16 +186,25 @@ export class AnalyzerRunner {
     };
     for (let i = 0; i < names.length; i += chunkSize) {
       const chunk = names.slice(i, i + chunkSize);
-      if (performance.now() >= deadline) { cut(names.slice(i)); break; }
+      if (performance.now() >= deadline) {
+        cut(names.slice(i));
+        break;
+      }
       t = performance.now();
-      const read = await beforeDeadline(Promise.all([
-        pacer.readAll(chunk, (batch) => store.readRawWindows(batch)),
-        this.history.read(chunk, now),
-        this.preset.severity === 'calibrated' ? store.readMetricState('calibration', chunk) : undefined,
-        usesContext(this.preset) ? store.readMetricState('context', chunk) : undefined,
-      ]), deadline);
+      const read = await beforeDeadline(
+        Promise.all([
+          pacer.readAll(chunk, (batch) => store.readRawWindows(batch)),
+          this.history.read(chunk, now),
+          this.preset.severity === 'calibrated' ? store.readMetricState('calibration', chunk) : undefined,
+          usesContext(this.preset) ? store.readMetricState('context', chunk) : undefined,
+        ]),
+        deadline,
+      );
       fetchMs += performance.now() - t;
-      if (read === PAST_DEADLINE) { cut(names.slice(i)); break; }
+      if (read === PAST_DEADLINE) {
+        cut(names.slice(i));
+        break;
+      }
       const [raws, history, calibration, context] = read;
       const req: ChunkRequest = {
         ...packChunk(this.nextId++, chunk, raws, now),
@@ -166,7 +215,8 @@ export class AnalyzerRunner {
       const result = this.judge(req);
       // Stored as soon as the chunk is judged: the next cycle must see this one's state.
       const stored = result.then((r) => {
-        const entries = (kind: 'calibration' | 'context') => r[kind].map(([k, bytes]) => [chunk[k], bytes] as const);
+        const entries = (kind: 'calibration' | 'context') =>
+          r[kind].map(([k, bytes]) => [chunk[k], bytes] as const);
         return Promise.all([
           store.writeMetricState('calibration', entries('calibration'), STATE_TTL),
           store.writeMetricState('context', entries('context'), STATE_TTL),
@@ -177,7 +227,10 @@ export class AnalyzerRunner {
       while (running.length >= maxInFlight) await settleOldest();
     }
     while (running.length) await settleOldest();
-    if (cutOff) this.opts.log.warn(`cycle deadline of ${deadlineSeconds} s reached: ${cutOff} of ${names.length} metrics not analysed (counted as Deadline; the first: ${firstCut}); the next cycle starts on schedule`);
+    if (cutOff)
+      this.opts.log.warn(
+        `cycle deadline of ${deadlineSeconds} s reached: ${cutOff} of ${names.length} metrics not analysed (counted as Deadline; the first: ${firstCut}); the next cycle starts on schedule`,
+      );
 
     const exceptions: Partial<Record<SkipReason, number>> = cutOff ? { Deadline: cutOff } : {};
     const breakdown: Record<string, number> = {};
@@ -191,16 +244,25 @@ export class AnalyzerRunner {
       analyzed += r.analyzed;
       decodeMs += r.decodeMs;
       warmedUp += r.warmedUp;
-      if (r.failure) this.opts.log.warn(`analysis failed for some metrics (counted as exceptions): ${r.failure}`);
+      if (r.failure)
+        this.opts.log.warn(`analysis failed for some metrics (counted as exceptions): ${r.failure}`);
       detectMs += r.detectMs;
-      for (const [k, v] of Object.entries(r.exceptions)) exceptions[k as SkipReason] = (exceptions[k as SkipReason] ?? 0) + v!;
+      for (const [k, v] of Object.entries(r.exceptions))
+        exceptions[k as SkipReason] = (exceptions[k as SkipReason] ?? 0) + v!;
       for (const [k, v] of Object.entries(r.breakdown)) breakdown[k] = (breakdown[k] ?? 0) + v;
       for (const a of r.anomalies) {
         if (a.incidentStart !== undefined) {
           // Calibrated presets keep incidents in the metric's stored state: one record per row, one page per incident.
           const record: AnomalyRecord = {
-            metric: a.metric, timestamp: a.timestamp, value: a.value, preset: this.preset.name, votes: a.votes,
-            score: a.score, episode: `${a.metric}@${a.incidentStart}`, detectedAt: now, flagged: a.flagged,
+            metric: a.metric,
+            timestamp: a.timestamp,
+            value: a.value,
+            preset: this.preset.name,
+            votes: a.votes,
+            score: a.score,
+            episode: `${a.metric}@${a.incidentStart}`,
+            detectedAt: now,
+            flagged: a.flagged,
           };
           records.push(record);
           this.incidents.set(a.metric, record);
@@ -208,11 +270,24 @@ export class AnalyzerRunner {
           continue;
         }
         if (config.analyzer.secondOrder && !this.secondOrder.surfaces(a.metric, now, a.value)) continue;
-        const step = advanceEpisode(a.metric, this.episodes.get(a.metric) ?? null, a.timestamp, true, this.episodeOptions, a.score);
+        const step = advanceEpisode(
+          a.metric,
+          this.episodes.get(a.metric) ?? null,
+          a.timestamp,
+          true,
+          this.episodeOptions,
+          a.score,
+        );
         this.episodes.set(a.metric, step.state!);
         const record: AnomalyRecord = {
-          metric: a.metric, timestamp: a.timestamp, value: a.value, preset: this.preset.name, votes: a.votes,
-          score: a.score, episode: step.episode!.id, detectedAt: now,
+          metric: a.metric,
+          timestamp: a.timestamp,
+          value: a.value,
+          preset: this.preset.name,
+          votes: a.votes,
+          score: a.score,
+          episode: step.episode!.id,
+          detectedAt: now,
         };
         records.push(record);
         if (step.alert) alerting.push(record);
@@ -234,7 +309,8 @@ export class AnalyzerRunner {
       carried.length = 0;
       carried.push(...kept, ...(await this.othersCurrent(own, now)));
     }
-    const byScore = (a: AnomalyRecord, b: AnomalyRecord) => b.score - a.score || a.metric.localeCompare(b.metric);
+    const byScore = (a: AnomalyRecord, b: AnomalyRecord) =>
+      b.score - a.score || a.metric.localeCompare(b.metric);
     records.sort(byScore);
     await store.recordAnomalies(records, config.analyzer.historyRetention, carried.sort(byScore));
     this.opts.onAnomalies?.(alerting);
@@ -242,7 +318,9 @@ export class AnalyzerRunner {
     const report: CycleReport = {
       startedAt: now,
       preset: this.preset.name,
-      shard: this.opts.share?.label ?? (this.opts.shard ? `${this.opts.shard.index}/${this.opts.shard.count}` : '0/1'),
+      shard:
+        this.opts.share?.label ??
+        (this.opts.shard ? `${this.opts.shard.index}/${this.opts.shard.count}` : '0/1'),
       runTime: (performance.now() - started) / 1000,
       totalMetrics: names.length,
       analyzed,
@@ -281,14 +359,21 @@ export class AnalyzerRunner {
   /** Run statistics for the Status page and kale.analyzer.* series, as Skyline sent to Graphite. */
   private async writeStats(r: CycleReport, now: number, extra: Record<string, unknown>): Promise<void> {
     const { store } = this.opts;
-    const shardSuffix = this.opts.statsSuffix?.() ?? (this.opts.shard && this.opts.shard.count > 1 ? `.shard${r.shard.replace('/', '_of_')}` : '');
+    const shardSuffix =
+      this.opts.statsSuffix?.() ??
+      (this.opts.shard && this.opts.shard.count > 1 ? `.shard${r.shard.replace('/', '_of_')}` : '');
     const ts = Math.floor(now);
     const series: Array<[string, number]> = [
-      ['run_time', r.runTime], ['total_metrics', r.totalMetrics], ['analyzed', r.analyzed], ['anomalous', r.anomalous],
+      ['run_time', r.runTime],
+      ['total_metrics', r.totalMetrics],
+      ['analyzed', r.analyzed],
+      ['anomalous', r.anomalous],
       ...Object.entries(r.exceptions).map(([k, v]) => [`exceptions.${k}`, v!] as [string, number]),
       ...Object.entries(r.breakdown).map(([k, v]) => [`breakdown.${k}`, v] as [string, number]),
     ];
-    await store.append(series.map(([k, v]) => ({ name: `kale.analyzer${shardSuffix}.${k}`, points: [[ts, v] as const] })));
+    await store.append(
+      series.map(([k, v]) => ({ name: `kale.analyzer${shardSuffix}.${k}`, points: [[ts, v] as const] })),
+    );
     // Group members share one document (each carries the whole group); a static shard has its own.
     await store.putStatus(this.opts.share ? 'analyzer' : `analyzer${shardSuffix}`, { ...r, ...extra });
   }

@@ -63,7 +63,11 @@ interface Source {
  * with a fixed interval of at most an hour kept for at least `span` seconds; of its intervals, the
  * coarsest, so the fewest keys are read.
  */
-export function historySource(schemas: ReadonlyArray<TorusSchema>, name: string, span: number): Source | null {
+export function historySource(
+  schemas: ReadonlyArray<TorusSchema>,
+  name: string,
+  span: number,
+): Source | null {
   for (const schema of schemas) {
     if (!MEAN_TYPES.has(schema.type) || !schemaMatches(schema, name)) continue;
     let best: Interval | undefined;
@@ -143,7 +147,9 @@ export class SeasonalHistoryReader {
     }
     for (const [type, { keys, into }] of byType) {
       const got = await this.store.torusRead(type, keys);
-      got.forEach((v, k) => { into[k][0][into[k][1]] = statOf(v, 'mean', NaN) ?? NaN; });
+      got.forEach((v, k) => {
+        into[k][0][into[k][1]] = statOf(v, 'mean', NaN) ?? NaN;
+      });
     }
     // Kept only once fully read: a failed or deferred read must not leave buckets looking empty.
     for (const [i, p] of plans.entries()) if (p && complete[i]) this.cache.set(p.name, p.segments);
@@ -176,7 +182,10 @@ export class SeasonalHistoryReader {
    * For every period, the buckets one period before the window `[now − fullDuration, now]`, taken
    * from the cache where it has them; the rest are listed as missing (new segments start as NaN).
    */
-  private plan(name: string, now: number): { name: string; source: Source; segments: Segment[]; missing: Missing[] } | null {
+  private plan(
+    name: string,
+    now: number,
+  ): { name: string; source: Source; segments: Segment[]; missing: Missing[] } | null {
     let source = this.sources.get(name);
     if (source === undefined) {
       source = historySource(this.schemas, name, this.span);
@@ -195,7 +204,12 @@ export class SeasonalHistoryReader {
       for (let k = 0; k < length; k++) {
         const o = first + k - (old?.first ?? 0);
         if (old && o >= 0 && o < old.means.length) segment.means[k] = old.means[o];
-        else missing.push({ key: bucketKey(source.schema, name, source.interval.name, first + k), segment, index: k });
+        else
+          missing.push({
+            key: bucketKey(source.schema, name, source.interval.name, first + k),
+            segment,
+            index: k,
+          });
       }
       return segment;
     });

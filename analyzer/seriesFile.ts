@@ -13,10 +13,12 @@ export function readSeriesJson(file: string): Series {
     throw new SeriesFileError(`${file}: ${(err as Error).message}`);
   }
   const list = Array.isArray(raw) ? raw : (raw as { results?: unknown })?.results;
-  if (!Array.isArray(list)) throw new SeriesFileError(`${file}: expected [[ts, value], …] or {"results": [[ts, value], …]}`);
+  if (!Array.isArray(list))
+    throw new SeriesFileError(`${file}: expected [[ts, value], …] or {"results": [[ts, value], …]}`);
   const points: Array<[number, number]> = [];
   list.forEach((p, i) => {
-    if (!Array.isArray(p) || p.length < 2) throw new SeriesFileError(`${file}: item ${i} is not a [ts, value] pair`);
+    if (!Array.isArray(p) || p.length < 2)
+      throw new SeriesFileError(`${file}: item ${i} is not a [ts, value] pair`);
     const ts = Number(p[0]);
     const v = p[1] === null ? NaN : Number(p[1]);
     if (!Number.isFinite(ts)) throw new SeriesFileError(`${file}: item ${i} has a non-numeric timestamp`);
@@ -49,5 +51,8 @@ export function readSeriesCsv(file: string): Series {
     }
     points.push([ts, v]);
   });
-  return { timestamps: Float64Array.from(points, (p) => p[0]), values: Float64Array.from(points, (p) => p[1]) };
+  return {
+    timestamps: Float64Array.from(points, (p) => p[0]),
+    values: Float64Array.from(points, (p) => p[1]),
+  };
 }

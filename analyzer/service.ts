@@ -22,7 +22,12 @@ function groupOptions(group: AnalyzerGroup): Pick<RunnerOptions, 'share' | 'afte
   return {
     share: { label: group.id, select: (names) => group.share(names) },
     afterCycle: async (report) => {
-      const status = await group.finishCycle({ at: report.startedAt, share: report.totalMetrics, analyzed: report.analyzed, runTime: report.runTime });
+      const status = await group.finishCycle({
+        at: report.startedAt,
+        share: report.totalMetrics,
+        analyzed: report.analyzed,
+        runTime: report.runTime,
+      });
       observeGroup(status);
       alone = status.members.length <= 1;
       return { group: status };
@@ -41,12 +46,24 @@ export function analyzerService(opts: AnalyzerServiceOptions = {}): StartService
   return async (ctx: ServiceContext): Promise<RunningService> => {
     const log = ctx.log.child('analyzer');
     let config = ctx.config;
-    const group = opts.shard ? undefined : new AnalyzerGroup(ctx.store, config.analyzer.interval,
-      (members, share) => log.info(`group: ${members.length} member(s) [${members.join(', ')}]; this one judges ${share} metrics`));
+    const group = opts.shard
+      ? undefined
+      : new AnalyzerGroup(ctx.store, config.analyzer.interval, (members, share) =>
+          log.info(
+            `group: ${members.length} member(s) [${members.join(', ')}]; this one judges ${share} metrics`,
+          ),
+        );
     const grouped = group ? groupOptions(group) : {};
     await group?.start();
     if (group) log.info(`joined the analyzer group as ${group.id}`);
-    let runner = new AnalyzerRunner({ store: ctx.store, config, log, shard: opts.shard, ...grouped, onAnomalies: (r) => alerts.dispatch(r) });
+    let runner = new AnalyzerRunner({
+      store: ctx.store,
+      config,
+      log,
+      shard: opts.shard,
+      ...grouped,
+      onAnomalies: (r) => alerts.dispatch(r),
+    });
     const alerts = new AlertDispatcher(ctx.store, config.analyzer.alerts, alertersFromConfig(config), log);
     let stopping = false;
     let timer: NodeJS.Timeout | undefined;
@@ -62,30 +79,45 @@ export function analyzerService(opts: AnalyzerServiceOptions = {}): StartService
         await runner.close();
         config = next;
         group?.setInterval(config.analyzer.interval);
-        runner = new AnalyzerRunner({ store: ctx.store, config, log, shard: opts.shard, ...grouped, onAnomalies: (r) => alerts.dispatch(r) });
+        runner = new AnalyzerRunner({
+          store: ctx.store,
+          config,
+          log,
+          shard: opts.shard,
+          ...grouped,
+          onAnomalies: (r) => alerts.dispatch(r),
+        });
       }
       const report: CycleReport = await runner.runCycle();
       observeCycle(report);
-      log.info(`cycle: ${report.totalMetrics} metrics, ${report.analyzed} analysed, ${report.anomalous} anomalous in ${report.runTime.toFixed(2)} s`, {
-        exceptions: report.exceptions, fetch: +report.fetchSeconds.toFixed(3), decode: +report.decodeSeconds.toFixed(3), detect: +report.detectSeconds.toFixed(3),
-      });
+      log.info(
+        `cycle: ${report.totalMetrics} metrics, ${report.analyzed} analysed, ${report.anomalous} anomalous in ${report.runTime.toFixed(2)} s`,
+        {
+          exceptions: report.exceptions,
+          fetch: +report.fetchSeconds.toFixed(3),
+          decode: +report.decodeSeconds.toFixed(3),
+          detect: +report.detectSeconds.toFixed(3),
+        },
+      );
     };
     const loop = () => {
       if (stopping) return;
       const started = Date.now();
       busy = true;
-      current = cycle().catch((err) => log.error(`cycle failed: ${(err as Error).stack ?? err}`)).then(() => {
-        busy = false;
-        if (stopping) return;
-        if (again) {
-          again = false;
-          timer = setTimeout(loop, 0);
-          return;
-        }
-        const intervalMs = config.analyzer.interval * 1000;
-        const minPause = Math.min(1000, intervalMs);
-        timer = setTimeout(loop, Math.max(intervalMs - (Date.now() - started), minPause));
-      });
+      current = cycle()
+        .catch((err) => log.error(`cycle failed: ${(err as Error).stack ?? err}`))
+        .then(() => {
+          busy = false;
+          if (stopping) return;
+          if (again) {
+            again = false;
+            timer = setTimeout(loop, 0);
+            return;
+          }
+          const intervalMs = config.analyzer.interval * 1000;
+          const minPause = Math.min(1000, intervalMs);
+          timer = setTimeout(loop, Math.max(intervalMs - (Date.now() - started), minPause));
+        });
     };
     timer = setTimeout(loop, 0);
 

@@ -27,7 +27,12 @@ export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly entry = threadEntry('worker', import.meta.url);
 
-  constructor(size: number, private readonly presetName: string, private readonly rules: AnalyzerRules, private readonly timeoutMs: number) {
+  constructor(
+    size: number,
+    private readonly presetName: string,
+    private readonly rules: AnalyzerRules,
+    private readonly timeoutMs: number,
+  ) {
     for (let i = 0; i < size; i++) {
       const slot: Slot = { worker: undefined as unknown as Worker, pending: new Map() };
       this.spawn(slot);
@@ -48,7 +53,12 @@ export class WorkerPool {
     const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.timedOut(slot), this.timeoutMs);
-      slot.pending.set(req.id, { req: { ...req, bytes: new Uint8Array(0), offsets: new Int32Array(0) }, resolve, reject, timer });
+      slot.pending.set(req.id, {
+        req: { ...req, bytes: new Uint8Array(0), offsets: new Int32Array(0) },
+        resolve,
+        reject,
+        timer,
+      });
       slot.worker.postMessage(req, [req.bytes.buffer as ArrayBuffer, req.offsets.buffer as ArrayBuffer]);
     });
   }
@@ -93,7 +103,16 @@ export class WorkerPool {
 
 function timeoutResult(req: ChunkRequest, timeoutMs: number): ChunkResult {
   return {
-    id: req.id, anomalies: [], analyzed: 0, exceptions: { Timeout: req.names.length }, breakdown: {}, decodeMs: 0, detectMs: 0,
-    warmedUp: 0, calibration: [], context: [], failure: `${req.names.length} metrics from ${req.names[0]}: no answer within ${timeoutMs / 1000} s`,
+    id: req.id,
+    anomalies: [],
+    analyzed: 0,
+    exceptions: { Timeout: req.names.length },
+    breakdown: {},
+    decodeMs: 0,
+    detectMs: 0,
+    warmedUp: 0,
+    calibration: [],
+    context: [],
+    failure: `${req.names.length} metrics from ${req.names[0]}: no answer within ${timeoutMs / 1000} s`,
   };
 }

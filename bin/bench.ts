@@ -6,9 +6,9 @@ import { embeddedBenchCommand } from '../utils/bench/embeddedBench.js';
 import { oculusBenchCommand } from '../utils/bench/oculusBench.js';
 import { renderBenchCommand } from '../utils/bench/renderBench.js';
 import { ingestBenchCommand } from '../utils/bench/ingestBench.js';
+import { soakBenchCommand } from '../utils/bench/soakBench.js';
 import { storeBenchCommand } from '../utils/bench/storeBench.js';
 import { webappBenchCommand } from '../utils/bench/webappBench.js';
-import { soakBenchCommand } from '../utils/bench/soakBench.js';
 
 /** `kale bench <target>`: one result line per run (JSON with --json). */
 export function addBenchmarks(bench: Command): Command {

@@ -7,5 +7,13 @@ import { utilsCommands } from '../utils/cli.js';
 
 /** Commands contributed by the services and utils (horizon, analyzer, oculus, webapp, seed, ...). */
 export function serviceCommands(): Command[] {
-  return [horizonCommand(), schemaDebugCommand(), oculusCommand(), similarCommand(), ...analyzerCommands(), webappCommand(), ...utilsCommands()];
+  return [
+    horizonCommand(),
+    schemaDebugCommand(),
+    oculusCommand(),
+    similarCommand(),
+    ...analyzerCommands(),
+    webappCommand(),
+    ...utilsCommands(),
+  ];
 }

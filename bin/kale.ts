@@ -16,7 +16,9 @@ program.addCommand(metricsCommand());
 program.addCommand(seriesCommand());
 // The benchmarks load most of Kale and its heaviest packages: only `kale bench …` (or `kale help bench`)
 // pays for that; other commands and `kale --help` list it by name.
-const bench = new Command('bench').description('measure performance (figures and targets in docs/benchmarks.md)');
+const bench = new Command('bench').description(
+  'measure performance (figures and targets in docs/benchmarks.md)',
+);
 const invoked = process.argv[2] === 'help' ? process.argv[3] : process.argv[2];
 if (invoked === 'bench') (await import('./bench.js')).addBenchmarks(bench);
 program.addCommand(bench);

@@ -36,44 +36,71 @@ export function withGlobalOptions(cmd: Command): Command {
     .option('--config <file>', 'config file (repeatable; later files override earlier ones)', collect)
     .option('--redis <url>', 'Redis URL (or REDIS_URL); absent = embedded store')
     .option('--data-dir <dir>', 'embedded store directory (or KALE_DATA_DIR)')
-    .option('--elasticsearch <url>', 'Elasticsearch URL (or ELASTICSEARCH_URL); absent = embedded shape index')
-    .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error', 'silent']));
+    .option(
+      '--elasticsearch <url>',
+      'Elasticsearch URL (or ELASTICSEARCH_URL); absent = embedded shape index',
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error', 'silent']),
+    );
 }
 
 /** Adds the listener and bind flags used by `start` and the service commands. */
-export function withPortOptions(cmd: Command, which: Array<'pickle' | 'udp' | 'line' | 'remoteWrite' | 'webapp'>): Command {
+export function withPortOptions(
+  cmd: Command,
+  which: Array<'pickle' | 'udp' | 'line' | 'remoteWrite' | 'webapp'>,
+): Command {
   cmd.option('--host <addr>', 'address the listeners bind to (default 127.0.0.1)');
-  if (which.includes('pickle')) cmd.option('--pickle-port <port>', "pickle TCP/UDP port (0 = ephemeral, 'off' = closed)");
-  if (which.includes('udp')) cmd.option('--udp-port <port>', "msgpack UDP port (0 = ephemeral, 'off' = closed)");
-  if (which.includes('line')) cmd.option('--line-port <port>', "plaintext TCP port (0 = ephemeral, 'off' = closed)");
-  if (which.includes('remoteWrite')) cmd.option('--remote-write-port <port>', "Prometheus remote_write HTTP port (0 = ephemeral, 'off' = closed, the default)");
-  if (which.includes('webapp')) cmd.option('--webapp-port <port>', "webapp HTTP port (0 = ephemeral, 'off' = closed)");
-  cmd.option('--shutdown-timeout <seconds>', 'longest SIGTERM waits for a flush before exiting anyway (default 10)');
+  if (which.includes('pickle'))
+    cmd.option('--pickle-port <port>', "pickle TCP/UDP port (0 = ephemeral, 'off' = closed)");
+  if (which.includes('udp'))
+    cmd.option('--udp-port <port>', "msgpack UDP port (0 = ephemeral, 'off' = closed)");
+  if (which.includes('line'))
+    cmd.option('--line-port <port>', "plaintext TCP port (0 = ephemeral, 'off' = closed)");
+  if (which.includes('remoteWrite'))
+    cmd.option(
+      '--remote-write-port <port>',
+      "Prometheus remote_write HTTP port (0 = ephemeral, 'off' = closed, the default)",
+    );
+  if (which.includes('webapp'))
+    cmd.option('--webapp-port <port>', "webapp HTTP port (0 = ephemeral, 'off' = closed)");
+  cmd.option(
+    '--shutdown-timeout <seconds>',
+    'longest SIGTERM waits for a flush before exiting anyway (default 10)',
+  );
   return cmd;
 }
 
 /** For a service command (`kale horizon`, `kale analyzer`, …): its own GET /metrics listener. */
 export function withMetricsPortOption(cmd: Command): Command {
-  return cmd.option('--metrics-port <port>', "GET /metrics for Prometheus on its own port (0 = ephemeral, 'off' = closed, the default)");
+  return cmd.option(
+    '--metrics-port <port>',
+    "GET /metrics for Prometheus on its own port (0 = ephemeral, 'off' = closed, the default)",
+  );
 }
 
 function portFlag(flag: string, v: string | undefined): number | 'off' | undefined {
   if (v === undefined) return undefined;
   if (v === 'off') return 'off';
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${flag}: expected a port number 0-65535 or 'off', got "${v}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UsageError(`--${flag}: expected a port number 0-65535 or 'off', got "${v}"`);
   return n;
 }
 
 function secondsFlag(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!(n > 0 && Number.isFinite(n))) throw new UsageError(`--${flag}: expected a number of seconds above 0, got "${v}"`);
+  if (!(n > 0 && Number.isFinite(n)))
+    throw new UsageError(`--${flag}: expected a number of seconds above 0, got "${v}"`);
   return n;
 }
 
 /** Loads the config from files, environment and the global flags, in that order of precedence. */
-export async function configFromOptions(opts: GlobalOptions, extra: Record<string, unknown> = {}): Promise<KaleConfig> {
+export async function configFromOptions(
+  opts: GlobalOptions,
+  extra: Record<string, unknown> = {},
+): Promise<KaleConfig> {
   const overrides: Record<string, unknown> = {
     redis: { url: opts.redis },
     dataDir: opts.dataDir,

@@ -13,7 +13,9 @@ export const MAX_GLOB_LENGTH = 400;
 
 /** A message naming the limit when `glob` is too long to search with, else undefined. */
 export function globTooLong(glob: string): string | undefined {
-  return glob.length > MAX_GLOB_LENGTH ? `pattern is ${glob.length} characters; the limit is ${MAX_GLOB_LENGTH}` : undefined;
+  return glob.length > MAX_GLOB_LENGTH
+    ? `pattern is ${glob.length} characters; the limit is ${MAX_GLOB_LENGTH}`
+    : undefined;
 }
 
 export type NameMatcher = (name: string) => boolean;
@@ -51,7 +53,12 @@ function piecesMatch(name: string, pieces: readonly Piece[]): boolean {
   const head = pieces[0];
   if (pieces.length === 1) return name.length === head.length && startsAt(name, head, 0);
   const tail = pieces[pieces.length - 1];
-  if (name.length < head.length + tail.length || !startsAt(name, head, 0) || !startsAt(name, tail, name.length - tail.length)) return false;
+  if (
+    name.length < head.length + tail.length ||
+    !startsAt(name, head, 0) ||
+    !startsAt(name, tail, name.length - tail.length)
+  )
+    return false;
   const end = name.length - tail.length;
   let at = head.length;
   for (let i = 1; i < pieces.length - 1; i++) {
@@ -86,7 +93,8 @@ function expandBraces(glob: string): string[] {
   const out: string[] = [];
   for (const alt of glob.slice(open + 1, close).split(',')) {
     for (const r of rest) {
-      if (out.length >= MAX_ALTERNATIVES) throw new GlobError(`pattern has more than ${MAX_ALTERNATIVES} {a,b} alternatives`);
+      if (out.length >= MAX_ALTERNATIVES)
+        throw new GlobError(`pattern has more than ${MAX_ALTERNATIVES} {a,b} alternatives`);
       out.push(head + alt + r);
     }
   }
@@ -102,7 +110,10 @@ function charClass(glob: string, at: number): { test: (c: string) => boolean; ne
   if (close < 0) return null;
   const ranges: Array<[string, string]> = [];
   for (let k = i; k < close; k++) {
-    if (glob[k + 1] === '-' && k + 2 < close) { ranges.push([glob[k], glob[k + 2]]); k += 2; } else ranges.push([glob[k], glob[k]]);
+    if (glob[k + 1] === '-' && k + 2 < close) {
+      ranges.push([glob[k], glob[k + 2]]);
+      k += 2;
+    } else ranges.push([glob[k], glob[k]]);
   }
   const inside = (c: string) => ranges.some(([lo, hi]) => c >= lo && c <= hi);
   return { test: (c) => c !== undefined && inside(c) !== negated, next: close + 1 };
@@ -111,11 +122,17 @@ function charClass(glob: string, at: number): { test: (c: string) => boolean; ne
 function pieceOf(text: string): Piece {
   const positions: Position[] = [];
   let plain = true;
-  for (let i = 0; i < text.length;) {
+  for (let i = 0; i < text.length; ) {
     const cls = text[i] === '[' ? charClass(text, i) : null;
-    if (text[i] === '?') { positions.push((c) => c !== undefined); plain = false; i++; }
-    else if (cls) { positions.push(cls.test); plain = false; i = cls.next; }
-    else positions.push(text[i++]);
+    if (text[i] === '?') {
+      positions.push((c) => c !== undefined);
+      plain = false;
+      i++;
+    } else if (cls) {
+      positions.push(cls.test);
+      plain = false;
+      i = cls.next;
+    } else positions.push(text[i++]);
   }
   return plain ? literalPiece(text) : { length: positions.length, positions };
 }
@@ -136,8 +153,17 @@ function splitStars(glob: string): string[] {
   const out: string[] = [];
   let from = 0;
   for (let i = 0; i < glob.length; i++) {
-    if (glob[i] === '[') { const cls = charClass(glob, i); if (cls) { i = cls.next - 1; continue; } }
-    if (glob[i] === '*') { out.push(glob.slice(from, i)); from = i + 1; }
+    if (glob[i] === '[') {
+      const cls = charClass(glob, i);
+      if (cls) {
+        i = cls.next - 1;
+        continue;
+      }
+    }
+    if (glob[i] === '*') {
+      out.push(glob.slice(from, i));
+      from = i + 1;
+    }
   }
   out.push(glob.slice(from));
   return out;

@@ -54,14 +54,21 @@ export async function runServices(opts: RunOptions): Promise<void> {
       opts.log.info(`${signal}: stopping (at most ${bound} s)`);
       const stopping = new Set(running.map((s) => s.name));
       const deadline = setTimeout(() => {
-        const what = stopping.size ? `${[...stopping].join(', ')} still stopping` : 'services stopped, connections still closing';
+        const what = stopping.size
+          ? `${[...stopping].join(', ')} still stopping`
+          : 'services stopped, connections still closing';
         opts.log.error(`${what} after ${bound} s (shutdownTimeout): exiting now`);
         process.exit(1);
       }, bound * 1000).unref();
       // All at once: one service waiting on an absent Redis must not hold back another's flush.
-      await Promise.all(running.map((s) => s.stop()
-        .catch((err) => opts.log.error(`${s.name} did not stop cleanly: ${(err as Error).message}`))
-        .finally(() => stopping.delete(s.name))));
+      await Promise.all(
+        running.map((s) =>
+          s
+            .stop()
+            .catch((err) => opts.log.error(`${s.name} did not stop cleanly: ${(err as Error).message}`))
+            .finally(() => stopping.delete(s.name)),
+        ),
+      );
       // The embedded store writes its snapshot on close, next: cut short, it would lose the data.
       if (opts.store.kind === 'embedded') clearTimeout(deadline);
       clearInterval(keepAlive);
@@ -73,7 +80,11 @@ export async function runServices(opts: RunOptions): Promise<void> {
     // Only now: whoever reads the ready line may signal us at once.
     const endpoints = Object.assign({}, ...running.map((s) => s.endpoints));
     process.stdout.write(`kale ready ${JSON.stringify(endpoints)}\n`);
-    const runNow = () => { for (const s of running) s.runNow?.(); };
-    opts.onReady?.(endpoints, runNow).catch((err) => opts.log.error(`after ready: ${(err as Error).message}`));
+    const runNow = () => {
+      for (const s of running) s.runNow?.();
+    };
+    opts
+      .onReady?.(endpoints, runNow)
+      .catch((err) => opts.log.error(`after ready: ${(err as Error).message}`));
   });
 }

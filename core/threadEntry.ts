@@ -7,7 +7,9 @@ export function threadEntry(moduleBaseName: string, base: string): URL {
   const ts = base.endsWith('.ts');
   const url = new URL(`./${moduleBaseName}${ts ? '.ts' : '.js'}`, base);
   if (!ts) return url;
-  return new URL(`data:text/javascript,${encodeURIComponent(
-    `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(url.href)});`,
-  )}`);
+  return new URL(
+    `data:text/javascript,${encodeURIComponent(
+      `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(url.href)});`,
+    )}`,
+  );
 }

@@ -1,13 +1,31 @@
 /** Relative and absolute time expressions, all UTC, resolved to epoch seconds. */
 
 const UNIT_SECONDS: Record<string, number> = {
-  s: 1, sec: 1, secs: 1, second: 1, seconds: 1,
-  m: 60, min: 60, mins: 60, minute: 60, minutes: 60,
-  h: 3600, hour: 3600, hours: 3600,
-  d: 86400, day: 86400, days: 86400,
-  w: 604800, week: 604800, weeks: 604800,
-  mon: 2592000, month: 2592000, months: 2592000,
-  y: 31536000, year: 31536000, years: 31536000,
+  s: 1,
+  sec: 1,
+  secs: 1,
+  second: 1,
+  seconds: 1,
+  m: 60,
+  min: 60,
+  mins: 60,
+  minute: 60,
+  minutes: 60,
+  h: 3600,
+  hour: 3600,
+  hours: 3600,
+  d: 86400,
+  day: 86400,
+  days: 86400,
+  w: 604800,
+  week: 604800,
+  weeks: 604800,
+  mon: 2592000,
+  month: 2592000,
+  months: 2592000,
+  y: 31536000,
+  year: 31536000,
+  years: 31536000,
 };
 
 export class TimeParseError extends Error {}
@@ -29,11 +47,16 @@ export function parseTime(expr: string, now = Date.now() / 1000): number {
   m = /^(?:last|a|an|one)\s+([a-z]+)(?:\s+ago)?$/.exec(s);
   if (m && UNIT_SECONDS[m[1]]) return now - UNIT_SECONDS[m[1]];
   if (/^\d{4}-\d{2}-\d{2}/.test(s)) {
-    const iso = /[zZ]|[+-]\d{2}:?\d{2}$/.test(expr.trim()) || expr.trim().length === 10 ? expr.trim() : `${expr.trim()}Z`;
+    const iso =
+      /[zZ]|[+-]\d{2}:?\d{2}$/.test(expr.trim()) || expr.trim().length === 10
+        ? expr.trim()
+        : `${expr.trim()}Z`;
     const ms = Date.parse(iso);
     if (!Number.isNaN(ms)) return ms / 1000;
   }
-  throw new TimeParseError(`cannot parse time "${expr}" (try now, today, yesterday, "5 days ago", -2h, last week, epoch seconds or ISO 8601)`);
+  throw new TimeParseError(
+    `cannot parse time "${expr}" (try now, today, yesterday, "5 days ago", -2h, last week, epoch seconds or ISO 8601)`,
+  );
 }
 
 /** Parses a duration like `60`, `90s`, `1h`, `1d`, `1w` into seconds. */

@@ -20,7 +20,9 @@ export class IngestCounters {
   encodeMsTotal = 0;
   /** performance.now() of the last successful write (benchmarks measure up to it). */
   lastWriteAt = 0;
-  readonly rejected: Record<RejectReason, number> = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>;
+  readonly rejected: Record<RejectReason, number> = Object.fromEntries(
+    REJECT_REASONS.map((r) => [r, 0]),
+  ) as Record<RejectReason, number>;
 
   get rejectedTotal(): number {
     return REJECT_REASONS.reduce((s, r) => s + this.rejected[r], 0);
@@ -29,8 +31,13 @@ export class IngestCounters {
   /** A flat copy, `rejected.<reason>` keys included, for status documents and deltas. */
   snapshot(): Record<string, number> {
     const out: Record<string, number> = {
-      received: this.received, written: this.written, skipped: this.skipped, dropped: this.dropped,
-      torus_expired: this.torusExpired, flushes: this.flushes, flush_failures: this.flushFailures,
+      received: this.received,
+      written: this.written,
+      skipped: this.skipped,
+      dropped: this.dropped,
+      torus_expired: this.torusExpired,
+      flushes: this.flushes,
+      flush_failures: this.flushFailures,
       rejected: this.rejectedTotal,
     };
     for (const r of REJECT_REASONS) out[`rejected.${r}`] = this.rejected[r];

@@ -24,7 +24,11 @@ export class DropLog {
   private logged = noDrops();
   private lastLine = 0;
 
-  constructor(private readonly log: Logger, private readonly counts: () => Readonly<DropCounts>, private readonly everyMs = DROP_LOG_MS) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly counts: () => Readonly<DropCounts>,
+    private readonly everyMs = DROP_LOG_MS,
+  ) {}
 
   /** `final`: say what is left now, whenever the previous line was (on close). */
   check(now = Date.now(), final = false): void {
@@ -34,7 +38,9 @@ export class DropLog {
     if (!gained.length) return;
     const total = gained.reduce((n, r) => n + counts[r] - this.logged[r], 0);
     const since = this.lastLine ? `in the last ${Math.round((now - this.lastLine) / 1000)} s` : 'so far';
-    this.log.warn(`dropped ${total} points ${since} (${gained.map((r) => `${r} ${counts[r] - this.logged[r]}`).join(', ')}): the Store takes writes slower than they arrive`);
+    this.log.warn(
+      `dropped ${total} points ${since} (${gained.map((r) => `${r} ${counts[r] - this.logged[r]}`).join(', ')}): the Store takes writes slower than they arrive`,
+    );
     this.logged = { ...counts };
     this.lastLine = now;
   }

@@ -71,11 +71,18 @@ export class NameTable {
       const slot = this.slots[s];
       if (slot === 0) return this.add(bytes, start, end, h, s, latin1);
       const id = slot - 1;
-      if (this.hashes[id] === h && this.lengths[id] === len && this.sameBytes(id, view, bytes, start, len)) return id;
+      if (this.hashes[id] === h && this.lengths[id] === len && this.sameBytes(id, view, bytes, start, len))
+        return id;
     }
   }
 
-  private sameBytes(id: number, view: DataView<ArrayBufferLike>, bytes: Uint8Array, start: number, len: number): boolean {
+  private sameBytes(
+    id: number,
+    view: DataView<ArrayBufferLike>,
+    bytes: Uint8Array,
+    start: number,
+    len: number,
+  ): boolean {
     const arena = this.arenaView;
     const at = this.starts[id];
     let i = 0;
@@ -93,7 +100,14 @@ export class NameTable {
     return this.lastView;
   }
 
-  private add(bytes: Uint8Array, start: number, end: number, h: number, slot: number, latin1: boolean): number {
+  private add(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    h: number,
+    slot: number,
+    latin1: boolean,
+  ): number {
     if (this.strings.length >= MAX_NAMES) {
       this.clear();
       return this.idOf(bytes, start, end, latin1);
@@ -114,7 +128,9 @@ export class NameTable {
     this.lengths[id] = len;
     this.hashes[id] = h;
     this.arenaUsed += len;
-    this.strings.push(Buffer.from(bytes.buffer, bytes.byteOffset + start, len).toString(latin1 ? 'latin1' : 'utf8'));
+    this.strings.push(
+      Buffer.from(bytes.buffer, bytes.byteOffset + start, len).toString(latin1 ? 'latin1' : 'utf8'),
+    );
     this.slots[slot] = id + 1;
     // Kept at most half full, so probe runs stay short.
     if (this.strings.length * 2 > this.slots.length) this.rehash();
@@ -147,7 +163,10 @@ export class NameTable {
 export class PerName<T extends Uint8Array | Int32Array> {
   private generation: number;
 
-  constructor(readonly table: NameTable, private slots: T) {
+  constructor(
+    readonly table: NameTable,
+    private slots: T,
+  ) {
     this.generation = table.generation;
   }
 

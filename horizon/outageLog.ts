@@ -44,17 +44,22 @@ export class OutageLog {
   wrote(now = Date.now()): void {
     this.waitingSince = undefined;
     if (this.began === undefined) return;
-    this.log.info(`store takes writes again after ${seconds(now - this.began)}: writing the ${this.depth()} points buffered; ${this.counters.dropped - this.droppedBefore} dropped during the outage`);
+    this.log.info(
+      `store takes writes again after ${seconds(now - this.began)}: writing the ${this.depth()} points buffered; ${this.counters.dropped - this.droppedBefore} dropped during the outage`,
+    );
     this.began = undefined;
   }
 
   /** Called on the writer's timer. */
   check(now = Date.now()): void {
     if (this.began === undefined) {
-      if (this.waitingSince !== undefined && now - this.waitingSince >= this.timing.afterMs) this.begin(now, `no answer for ${seconds(now - this.waitingSince)}`);
+      if (this.waitingSince !== undefined && now - this.waitingSince >= this.timing.afterMs)
+        this.begin(now, `no answer for ${seconds(now - this.waitingSince)}`);
     } else if (now - this.lastLine >= this.timing.everyMs) {
       this.lastLine = now;
-      this.log.warn(`store still not taking writes after ${seconds(now - this.began)}: ${this.depth()} points buffered, ${this.counters.dropped - this.droppedBefore} dropped so far`);
+      this.log.warn(
+        `store still not taking writes after ${seconds(now - this.began)}: ${this.depth()} points buffered, ${this.counters.dropped - this.droppedBefore} dropped so far`,
+      );
     }
   }
 
@@ -62,7 +67,9 @@ export class OutageLog {
     this.began = this.waitingSince ?? now;
     this.lastLine = now;
     this.droppedBefore = this.waitingSince === undefined ? this.counters.dropped : this.droppedWhenWaiting;
-    this.log.warn(`store not taking writes (${reason}): buffering, ${this.depth()} points so far; the oldest are dropped beyond the buffer bound`);
+    this.log.warn(
+      `store not taking writes (${reason}): buffering, ${this.depth()} points so far; the oldest are dropped beyond the buffer bound`,
+    );
   }
 }
 

@@ -17,7 +17,11 @@ export interface RoombaReport {
 /** Trims in groups so a large metric set neither floods Redis nor runs one trim at a time. */
 const CONCURRENCY = 32;
 
-export async function runRoomba(store: Store, keepSeconds: number, now = Date.now() / 1000): Promise<RoombaReport> {
+export async function runRoomba(
+  store: Store,
+  keepSeconds: number,
+  now = Date.now() / 1000,
+): Promise<RoombaReport> {
   const names = await store.listMetrics();
   const report: RoombaReport = { metrics: names.length, removed: 0, forgotten: [], quarantined: [] };
   const cutoff = now - keepSeconds;
@@ -37,22 +41,34 @@ export async function runRoomba(store: Store, keepSeconds: number, now = Date.no
  * Runs roomba every `intervalSeconds`, never two at once; `stop` waits for a running pass. `onForgotten`
  * hears which metrics were forgotten (a writer on another connection must register them again).
  */
-export function scheduleRoomba(store: Store, keepSeconds: () => number, intervalSeconds: number, log: Logger, onForgotten: (names: string[]) => void) {
+export function scheduleRoomba(
+  store: Store,
+  keepSeconds: () => number,
+  intervalSeconds: number,
+  log: Logger,
+  onForgotten: (names: string[]) => void,
+) {
   let running: Promise<void> | undefined;
   const pass = () => {
     if (running) return;
     running = runRoomba(store, keepSeconds())
       .then((r) => {
-        for (const q of r.quarantined) log.error(`undecodable window for ${q} moved to quarantine.metrics.${q}`);
+        for (const q of r.quarantined)
+          log.error(`undecodable window for ${q} moved to quarantine.metrics.${q}`);
         if (r.forgotten.length) onForgotten(r.forgotten);
         log.debug('roomba pass', { metrics: r.metrics, removed: r.removed, forgotten: r.forgotten.length });
       })
       .catch((err) => log.warn(`roomba pass failed: ${(err as Error).message}`))
-      .finally(() => { running = undefined; });
+      .finally(() => {
+        running = undefined;
+      });
   };
   const timer = setInterval(pass, intervalSeconds * 1000);
   timer.unref();
   return {
-    stop: async () => { clearInterval(timer); await running; },
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
   };
 }

@@ -21,14 +21,16 @@ export interface NameReport {
 }
 
 function matches(router: Router, name: string, now: number): SchemaMatch[] {
-  return router.schemas.filter((s) => schemaMatches(s, name)).map((s) => ({
-    schema: s.name,
-    type: s.type,
-    keys: [...s.intervals.values()].map((iv) => {
-      const key = bucketKey(s, name, iv.name, bucketId(iv.step, now));
-      return iv.resolution === undefined ? key : `${key}:${Math.floor(now / iv.resolution)}`;
-    }),
-  }));
+  return router.schemas
+    .filter((s) => schemaMatches(s, name))
+    .map((s) => ({
+      schema: s.name,
+      type: s.type,
+      keys: [...s.intervals.values()].map((iv) => {
+        const key = bucketKey(s, name, iv.name, bucketId(iv.step, now));
+        return iv.resolution === undefined ? key : `${key}:${Math.floor(now / iv.resolution)}`;
+      }),
+    }));
 }
 
 export function explainName(router: Router, name: string, now = Date.now() / 1000): NameReport {
@@ -37,7 +39,13 @@ export function explainName(router: Router, name: string, now = Date.now() / 100
     name,
     skipped,
     schemas: skipped ? [] : matches(router, name, now),
-    rollups: skipped ? [] : expandAggregates(router.aggregates, name).map((r) => ({ name: r.name, via: [...r.via], schemas: matches(router, r.name, now) })),
+    rollups: skipped
+      ? []
+      : expandAggregates(router.aggregates, name).map((r) => ({
+          name: r.name,
+          via: [...r.via],
+          schemas: matches(router, r.name, now),
+        })),
   };
 }
 

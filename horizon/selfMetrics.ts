@@ -11,8 +11,12 @@ import type { PointWriter } from './writer.js';
 export const SELF_PREFIX = 'kale.horizon.';
 
 export function reportSelfMetrics(
-  counters: IngestCounters, writer: PointWriter, store: Store, previous: Record<string, number>,
-  extra: Record<string, unknown>, now = Date.now() / 1000,
+  counters: IngestCounters,
+  writer: PointWriter,
+  store: Store,
+  previous: Record<string, number>,
+  extra: Record<string, unknown>,
+  now = Date.now() / 1000,
 ): Record<string, number> {
   const current = counters.snapshot();
   const ts = Math.floor(now);
@@ -23,6 +27,8 @@ export function reportSelfMetrics(
   writer.add(`${SELF_PREFIX}flush_latency_ms`, ts, flushes ? flushMs / flushes : 0);
   writer.add(`${SELF_PREFIX}flush_latency_ms_max`, ts, counters.flushMsMax);
   counters.flushMsMax = 0;
-  void store.putStatus('horizon', { ...current, queue_depth: writer.depth, updatedAt: ts, ...extra }).catch(() => {});
+  void store
+    .putStatus('horizon', { ...current, queue_depth: writer.depth, updatedAt: ts, ...extra })
+    .catch(() => {});
   return { ...current, flush_ms_total: counters.flushMsTotal };
 }

@@ -34,14 +34,21 @@ const PAUSE_READS_AT = 400_000;
 /** The Store counts as taking writes when one succeeded this recently. */
 const STORE_ALIVE_MS = 1000;
 
-const writerOptions = (h: KaleConfig['horizon']): WriterOptions => ({ batchMs: h.batchMs, batchPoints: h.batchPoints, bufferPoints: h.bufferPoints, bufferBytes: h.bufferBytes });
+const writerOptions = (h: KaleConfig['horizon']): WriterOptions => ({
+  batchMs: h.batchMs,
+  batchPoints: h.batchPoints,
+  bufferPoints: h.bufferPoints,
+  bufferBytes: h.bufferBytes,
+});
 
 /**
  * Redis: the writer runs in its own thread on its own connection. The embedded store lives in this
  * thread's memory, so its writer does too.
  */
 function openWriter(store: Store, counters: IngestCounters, opts: WriterOptions, log: Logger): PointWriter {
-  return store instanceof RedisStore && store.url ? new ThreadedWriter(store.url, counters, opts, log) : new Writer(store, counters, opts, log);
+  return store instanceof RedisStore && store.url
+    ? new ThreadedWriter(store.url, counters, opts, log)
+    : new Writer(store, counters, opts, log);
 }
 
 /**
@@ -53,7 +60,11 @@ function logRecvBuffer(udp: UdpListener, log: Logger): void {
   const granted = udp.recvBufferBytes;
   const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
   if (granted >= RECV_BUFFER) log.info(`UDP receive buffer ${mib(granted)}`, { port: udp.port });
-  else log.warn(`UDP receive buffer ${mib(granted)} (asked ${mib(RECV_BUFFER)}; capped by net.core.rmem_max): bursts over it are lost; for high rates run sysctl -w net.core.rmem_max=${RECV_BUFFER}`, { port: udp.port });
+  else
+    log.warn(
+      `UDP receive buffer ${mib(granted)} (asked ${mib(RECV_BUFFER)}; capped by net.core.rmem_max): bursts over it are lost; for high rates run sysctl -w net.core.rmem_max=${RECV_BUFFER}`,
+      { port: udp.port },
+    );
 }
 
 export interface HorizonExtras {
@@ -63,15 +74,29 @@ export interface HorizonExtras {
 
 export const startHorizon: StartService = (ctx) => startHorizonWith(ctx);
 
-export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtras = {}): Promise<RunningService & { readonly counters: IngestCounters; readonly writer: PointWriter }> {
+export async function startHorizonWith(
+  ctx: ServiceContext,
+  extras: HorizonExtras = {},
+): Promise<RunningService & { readonly counters: IngestCounters; readonly writer: PointWriter }> {
   let config = ctx.config;
   const log = ctx.log.child('horizon');
   const counters = new IngestCounters();
   const writer = openWriter(ctx.store, counters, writerOptions(config.horizon), log.child('writer'));
-  const ingest = new Ingest(new Router(config.horizon), writer, counters, { maxResolution: config.maxResolution, maxFutureSeconds: config.horizon.maxFutureSeconds }, log, extras.now);
+  const ingest = new Ingest(
+    new Router(config.horizon),
+    writer,
+    counters,
+    { maxResolution: config.maxResolution, maxFutureSeconds: config.horizon.maxFutureSeconds },
+    log,
+    extras.now,
+  );
   writer.start();
 
-  const backlog = { depth: () => writer.depth, storeTakingWrites: () => performance.now() - counters.lastWriteAt < STORE_ALIVE_MS, limit: () => Math.min(PAUSE_READS_AT, config.horizon.bufferPoints / 2) };
+  const backlog = {
+    depth: () => writer.depth,
+    storeTakingWrites: () => performance.now() - counters.lastWriteAt < STORE_ALIVE_MS,
+    limit: () => Math.min(PAUSE_READS_AT, config.horizon.bufferPoints / 2),
+  };
   const gate = new BacklogGate(backlog.depth, backlog.storeTakingWrites, backlog.limit);
 
   const closers: Array<() => Promise<void>> = [];
@@ -84,13 +109,28 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
   try {
     const { picklePort, udpPort, linePort } = config.horizon;
     if (picklePort !== 'off') {
-      const tcp = await listenPickleTcp(host, picklePort, sinkFor('pickle_tcp'), {
-        maxFrameBytes: config.horizon.maxFrameBytes, partialFrameMs: config.horizon.partialFrameTimeout * 1000,
-        maxConnections: config.horizon.maxConnections, maxPendingBytes: config.horizon.maxPendingBytes,
-      }, gate, pendingFrames);
+      const tcp = await listenPickleTcp(
+        host,
+        picklePort,
+        sinkFor('pickle_tcp'),
+        {
+          maxFrameBytes: config.horizon.maxFrameBytes,
+          partialFrameMs: config.horizon.partialFrameTimeout * 1000,
+          maxConnections: config.horizon.maxConnections,
+          maxPendingBytes: config.horizon.maxPendingBytes,
+        },
+        gate,
+        pendingFrames,
+      );
       closers.push(tcp.close);
       // Pickle over UDP shares the pickle port number (2024/udp), as in Skyline.
-      const udp = await listenUdp(host, tcp.port, '--pickle-port', sinkFor('pickle_udp'), decodePickleDatagram);
+      const udp = await listenUdp(
+        host,
+        tcp.port,
+        '--pickle-port',
+        sinkFor('pickle_udp'),
+        decodePickleDatagram,
+      );
       closers.push(udp.close);
       endpoints.pickle = tcp.port;
     }
@@ -101,12 +141,26 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
       endpoints.udp = udp.port;
     }
     if (linePort !== 'off') {
-      const line = await listenLineTcp(host, linePort, sinkFor('line'), MAX_LINE_BYTES, config.horizon.maxConnections, gate);
+      const line = await listenLineTcp(
+        host,
+        linePort,
+        sinkFor('line'),
+        MAX_LINE_BYTES,
+        config.horizon.maxConnections,
+        gate,
+      );
       closers.push(line.close);
       endpoints.line = line.port;
     }
     if (config.horizon.remoteWritePort !== 'off') {
-      const rw = await listenRemoteWrite(host, config.horizon.remoteWritePort, sinkFor('remote_write'), () => ({ ...config.horizon.remoteWrite, maxConnections: config.horizon.maxConnections }), remoteWriteOptions(() => config.horizon.remoteWrite), writerPressure(backlog));
+      const rw = await listenRemoteWrite(
+        host,
+        config.horizon.remoteWritePort,
+        sinkFor('remote_write'),
+        () => ({ ...config.horizon.remoteWrite, maxConnections: config.horizon.maxConnections }),
+        remoteWriteOptions(() => config.horizon.remoteWrite),
+        writerPressure(backlog),
+      );
       closers.push(rw.close);
       endpoints.remoteWrite = rw.port;
     }
@@ -116,9 +170,20 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
     throw err;
   }
 
-  const roomba = scheduleRoomba(ctx.store, () => config.fullDuration + config.horizon.roombaGrace, config.horizon.roombaInterval, log.child('roomba'), (names) => writer.forget(names));
+  const roomba = scheduleRoomba(
+    ctx.store,
+    () => config.fullDuration + config.horizon.roombaGrace,
+    config.horizon.roombaInterval,
+    log.child('roomba'),
+    (names) => writer.forget(names),
+  );
   let previous: Record<string, number> = {};
-  const report = () => { previous = reportSelfMetrics(counters, writer, ctx.store, previous, { endpoints, pendingFrameBytes: pendingFrames.bytes }); };
+  const report = () => {
+    previous = reportSelfMetrics(counters, writer, ctx.store, previous, {
+      endpoints,
+      pendingFrameBytes: pendingFrames.bytes,
+    });
+  };
   let selfTimer = setInterval(report, config.horizon.selfMetricsInterval * 1000);
   selfTimer.unref();
   log.info('listening', endpoints);
@@ -134,12 +199,20 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
       const router = new Router(next.horizon);
       config = next;
       ingest.router = router;
-      ingest.limits = { ...ingest.limits, maxAge: next.maxResolution, maxFuture: next.horizon.maxFutureSeconds };
+      ingest.limits = {
+        ...ingest.limits,
+        maxAge: next.maxResolution,
+        maxFuture: next.horizon.maxFutureSeconds,
+      };
       writer.setOptions(writerOptions(next.horizon));
       clearInterval(selfTimer);
       selfTimer = setInterval(report, next.horizon.selfMetricsInterval * 1000);
       selfTimer.unref();
-      log.info('reloaded skip list, schemas and aggregates', { schemas: router.schemas.length, aggregates: router.aggregates.length, skip: next.horizon.skip.length });
+      log.info('reloaded skip list, schemas and aggregates', {
+        schemas: router.schemas.length,
+        aggregates: router.aggregates.length,
+        skip: next.horizon.skip.length,
+      });
     },
     async stop() {
       await Promise.allSettled(closers.map((c) => c()));
@@ -149,7 +222,10 @@ export async function startHorizonWith(ctx: ServiceContext, extras: HorizonExtra
       report();
       const flushMs = config.shutdownTimeout * 1000 * STOP_FLUSH_SHARE;
       const left = await writer.close(flushMs);
-      if (left) log.error(`stopped with ${left} points not written: the Store did not take them within ${flushMs / 1000} s, and they are dropped (${counters.dropped} dropped earlier by the buffer bound)`);
+      if (left)
+        log.error(
+          `stopped with ${left} points not written: the Store did not take them within ${flushMs / 1000} s, and they are dropped (${counters.dropped} dropped earlier by the buffer bound)`,
+        );
       else log.info('flushed, stopped', { written: counters.written });
     },
   };

@@ -8,7 +8,15 @@ export interface Sink {
    * The same for a name still in the frame's bytes (`bytes[start, end)`, UTF-8, or latin1 when
    * `latin1`) and binary numbers: the relay fast path, so a name seen before costs no new string.
    */
-  pointBytes(bytes: Uint8Array, start: number, end: number, latin1: boolean, ts: number, value: number, peer: string): void;
+  pointBytes(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    latin1: boolean,
+    ts: number,
+    value: number,
+    peer: string,
+  ): void;
   /** Input refused before it became points; `count` points or frames are counted under `reason`. */
   reject(reason: RejectReason, peer: string, detail: string, count?: number): void;
 }

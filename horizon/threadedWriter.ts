@@ -19,7 +19,13 @@ import { DROP_LOG_MS, DropLog, noDrops, type DropReason } from './drops.js';
 import { PerName, type NameTable } from './nameTable.js';
 import { threadEntry } from '../core/threadEntry.js';
 import { POINT_BYTES, type PointWriter, type WriterOptions } from './writer.js';
-import type { FromWriterThread, PointsMessage, ToWriterThread, WriterThreadData, WriterTotals } from './writerMessages.js';
+import type {
+  FromWriterThread,
+  PointsMessage,
+  ToWriterThread,
+  WriterThreadData,
+  WriterTotals,
+} from './writerMessages.js';
 
 const FIRST_CAPACITY = 256;
 /** Most points per hand-over: large enough to amortise a message, small enough to keep latency low. */
@@ -30,12 +36,25 @@ const MAX_NAMES = 1_000_000;
 const YOUNG_GENERATION_MB = 128;
 
 const NO_TOTALS: WriterTotals = {
-  taken: 0, depth: 0, written: 0, dropped: 0, flushes: 0, flushFailures: 0, flushMsTotal: 0, flushMsMax: 0,
-  encodeMsTotal: 0, lastWriteEpochMs: 0, droppedBy: noDrops(),
+  taken: 0,
+  depth: 0,
+  written: 0,
+  dropped: 0,
+  flushes: 0,
+  flushFailures: 0,
+  flushMsTotal: 0,
+  flushMsMax: 0,
+  encodeMsTotal: 0,
+  lastWriteEpochMs: 0,
+  droppedBy: noDrops(),
 };
 
 /** Points the channel may hold before new ones are dropped: a quarter of the writer's budget. */
-const handoverLimit = (o: WriterOptions) => Math.max(MAX_BATCH * 4, Math.floor(Math.min(o.bufferPoints, (o.bufferBytes ?? Infinity) / POINT_BYTES) / 4));
+const handoverLimit = (o: WriterOptions) =>
+  Math.max(
+    MAX_BATCH * 4,
+    Math.floor(Math.min(o.bufferPoints, (o.bufferBytes ?? Infinity) / POINT_BYTES) / 4),
+  );
 
 export class ThreadedWriter implements PointWriter {
   private readonly worker: Worker;
@@ -63,13 +82,21 @@ export class ThreadedWriter implements PointWriter {
   private dropTimer: NodeJS.Timeout | undefined;
   private handoverLimit: number;
 
-  constructor(url: string, private readonly counters: IngestCounters, opts: WriterOptions, private readonly log: Logger) {
+  constructor(
+    url: string,
+    private readonly counters: IngestCounters,
+    opts: WriterOptions,
+    private readonly log: Logger,
+  ) {
     this.handoverLimit = handoverLimit(opts);
     this.drops = new DropLog(log, () => this.dropped);
     const data: WriterThreadData = { url, options: opts };
     // A young generation large enough for a whole write's points and tuples to die young: with the
     // default, the queued segments were promoted and the thread spent about a quarter of its time in GC.
-    this.worker = new Worker(threadEntry('writerThread', import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    this.worker = new Worker(threadEntry('writerThread', import.meta.url), {
+      workerData: data,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     this.worker.on('message', (m: FromWriterThread) => this.onMessage(m));
     this.worker.on('error', (err) => log.error(`writer thread failed: ${err.message}`));
     this.worker.on('exit', () => {
@@ -167,7 +194,10 @@ export class ThreadedWriter implements PointWriter {
     else if (!this.scheduled) {
       this.scheduled = true;
       // Everything decoded in this turn of the event loop goes over as one batch.
-      setImmediate(() => { this.scheduled = false; this.post(); });
+      setImmediate(() => {
+        this.scheduled = false;
+        this.post();
+      });
     }
   }
 
@@ -208,7 +238,14 @@ export class ThreadedWriter implements PointWriter {
   private post(): void {
     if (this.n === 0 || this.exited) return;
     const m: PointsMessage = {
-      t: 'points', reset: this.reset, names: this.newNames, n: this.n, ids: this.ids, ts: this.ts, values: this.values, torus: this.torus,
+      t: 'points',
+      reset: this.reset,
+      names: this.newNames,
+      n: this.n,
+      ids: this.ids,
+      ts: this.ts,
+      values: this.values,
+      torus: this.torus,
     };
     this.worker.postMessage(m, [this.ids.buffer, this.ts.buffer, this.values.buffer]);
     this.posted += this.n;
@@ -247,9 +284,16 @@ export class ThreadedWriter implements PointWriter {
         c.lastWriteAt = t.lastWriteEpochMs - performance.timeOrigin;
         break;
       }
-      case 'pumped': this.pumps.get(m.id)?.(); this.pumps.delete(m.id); break;
-      case 'log': this.log[m.level](m.msg, m.fields); break;
-      case 'closed': this.closed?.(m.left); break;
+      case 'pumped':
+        this.pumps.get(m.id)?.();
+        this.pumps.delete(m.id);
+        break;
+      case 'log':
+        this.log[m.level](m.msg, m.fields);
+        break;
+      case 'closed':
+        this.closed?.(m.left);
+        break;
     }
   }
 }

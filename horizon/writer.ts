@@ -74,16 +74,25 @@ const MERGE_SEGMENTS = 10;
 const MAX_NAMES = 1_000_000;
 
 const newSegment = (names: readonly string[], size: number): Segment => ({
-  names, ids: new Int32Array(size), ts: new Float64Array(size), values: new Float64Array(size), n: 0, start: 0, bytes: size * POINT_BYTES, torus: [],
+  names,
+  ids: new Int32Array(size),
+  ts: new Float64Array(size),
+  values: new Float64Array(size),
+  n: 0,
+  start: 0,
+  bytes: size * POINT_BYTES,
+  torus: [],
 });
 
-const torusBytes = (writes: readonly TorusWrite[]) => writes.reduce((n, w) => n + TORUS_WRITE_BYTES + 2 * w.key.length, 0);
+const torusBytes = (writes: readonly TorusWrite[]) =>
+  writes.reduce((n, w) => n + TORUS_WRITE_BYTES + 2 * w.key.length, 0);
 
 /** A Store that takes points grouped in columns (RedisStore). */
 interface GroupedAppend {
   appendGrouped(g: GroupedPoints): Promise<void>;
 }
-const appendsGrouped = (store: Store): store is Store & GroupedAppend => typeof (store as Partial<GroupedAppend>).appendGrouped === 'function';
+const appendsGrouped = (store: Store): store is Store & GroupedAppend =>
+  typeof (store as Partial<GroupedAppend>).appendGrouped === 'function';
 
 export class Writer implements PointWriter {
   private readonly queue: Segment[] = [];
@@ -123,7 +132,10 @@ export class Writer implements PointWriter {
 
   setOptions(opts: WriterOptions): void {
     this.opts = opts;
-    if (this.timer) { clearInterval(this.timer); this.start(); }
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.start();
+    }
   }
 
   get depth(): number {
@@ -231,7 +243,9 @@ export class Writer implements PointWriter {
 
   /** Writes queued segments in order until the queue is empty; one pump runs at a time. */
   pump(): Promise<void> {
-    this.pumping ??= this.drain().finally(() => { this.pumping = undefined; });
+    this.pumping ??= this.drain().finally(() => {
+      this.pumping = undefined;
+    });
     return this.pumping;
   }
 
@@ -275,7 +289,12 @@ export class Writer implements PointWriter {
    */
   private takeBatch(): Segment[] {
     let count = 1;
-    while (count < MERGE_SEGMENTS && count < this.queue.length && this.queue[count].names === this.queue[0].names) count++;
+    while (
+      count < MERGE_SEGMENTS &&
+      count < this.queue.length &&
+      this.queue[count].names === this.queue[0].names
+    )
+      count++;
     const batch = this.queue.splice(0, count);
     for (const seg of batch) {
       this.queued -= seg.n - seg.start;
@@ -291,7 +310,8 @@ export class Writer implements PointWriter {
   private async write(batch: readonly Segment[], points: number): Promise<void> {
     const g = this.group(batch, points);
     const torus: TorusWrite[] = [];
-    for (const seg of batch) for (const [i, writes] of seg.torus) if (i >= seg.start) for (const w of writes) torus.push(w);
+    for (const seg of batch)
+      for (const [i, writes] of seg.torus) if (i >= seg.start) for (const w of writes) torus.push(w);
     // The synchronous part of append is client-side work (encoding, command serialisation); the rest
     // is waiting on the Store. Counted apart so benchmarks can say where the time goes.
     const started = performance.now();
@@ -306,16 +326,22 @@ export class Writer implements PointWriter {
   /** The batch's points grouped by metric (counting sort by name id; each metric's points in order). */
   private group(batch: readonly Segment[], points: number): GroupedPoints {
     const names = batch[0].names;
-    if (this.counts.length < names.length) this.counts = new Int32Array(Math.max(names.length, this.counts.length * 2));
+    if (this.counts.length < names.length)
+      this.counts = new Int32Array(Math.max(names.length, this.counts.length * 2));
     if (this.grouped.ts.length < points) {
       const size = Math.max(points, this.grouped.ts.length * 2);
-      this.grouped = { ids: new Int32Array(size), ts: new Float64Array(size), values: new Float64Array(size) };
+      this.grouped = {
+        ids: new Int32Array(size),
+        ts: new Float64Array(size),
+        values: new Float64Array(size),
+      };
     }
     const counts = this.counts;
     const distinct = this.grouped.ids;
     let metrics = 0;
     for (const seg of batch) {
-      for (let i = seg.start; i < seg.n; i++) if (counts[seg.ids[i]]++ === 0) distinct[metrics++] = seg.ids[i];
+      for (let i = seg.start; i < seg.n; i++)
+        if (counts[seg.ids[i]]++ === 0) distinct[metrics++] = seg.ids[i];
     }
     const starts = new Int32Array(metrics + 1);
     const metricNames = new Array<string>(metrics);
@@ -348,7 +374,10 @@ export class Writer implements PointWriter {
     this.timer = undefined;
     const deadline = Date.now() + timeoutMs;
     while (this.depth > 0 && Date.now() < deadline) {
-      await Promise.race([this.pump(), new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())).unref())]);
+      await Promise.race([
+        this.pump(),
+        new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())).unref()),
+      ]);
     }
     this.drops.check(Date.now(), true);
     return this.depth;

@@ -51,7 +51,12 @@ export interface WriterTotals {
 export type FromWriterThread =
   | { readonly t: 'totals'; readonly totals: WriterTotals }
   | { readonly t: 'pumped'; readonly id: number }
-  | { readonly t: 'log'; readonly level: Exclude<LogLevel, 'silent'>; readonly msg: string; readonly fields?: Record<string, unknown> }
+  | {
+      readonly t: 'log';
+      readonly level: Exclude<LogLevel, 'silent'>;
+      readonly msg: string;
+      readonly fields?: Record<string, unknown>;
+    }
   | { readonly t: 'closed'; readonly left: number };
 
 export interface WriterThreadData {

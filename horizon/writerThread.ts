@@ -39,9 +39,17 @@ let reported = '';
 
 function report(): void {
   const totals = {
-    taken, depth: writer.depth, written: counters.written, dropped: counters.dropped, droppedBy: { ...counters.droppedBy }, flushes: counters.flushes,
-    flushFailures: counters.flushFailures, flushMsTotal: counters.flushMsTotal, flushMsMax: counters.flushMsMax,
-    encodeMsTotal: counters.encodeMsTotal, lastWriteEpochMs: performance.timeOrigin + counters.lastWriteAt,
+    taken,
+    depth: writer.depth,
+    written: counters.written,
+    dropped: counters.dropped,
+    droppedBy: { ...counters.droppedBy },
+    flushes: counters.flushes,
+    flushFailures: counters.flushFailures,
+    flushMsTotal: counters.flushMsTotal,
+    flushMsMax: counters.flushMsMax,
+    encodeMsTotal: counters.encodeMsTotal,
+    lastWriteEpochMs: performance.timeOrigin + counters.lastWriteAt,
   };
   const key = `${taken} ${totals.depth} ${totals.written} ${totals.dropped} ${totals.flushFailures}`;
   if (key === reported) return;
@@ -69,7 +77,10 @@ function writerId(id: number): number {
 }
 
 function take(m: PointsMessage): void {
-  if (m.reset) { names.length = 0; writerIds.fill(0); }
+  if (m.reset) {
+    names.length = 0;
+    writerIds.fill(0);
+  }
   for (const n of m.names) names.push(n);
   if (writerIds.length < names.length) {
     const grown = new Int32Array(Math.max(names.length, writerIds.length * 2));
@@ -88,12 +99,23 @@ setInterval(report, REPORT_MS);
 
 port.on('message', (m: ToWriterThread) => {
   switch (m.t) {
-    case 'points': take(m); break;
-    case 'start': writer.start(); break;
-    case 'options': writer.setOptions(m.options); break;
-    case 'forget': store.forget(m.names); break;
+    case 'points':
+      take(m);
+      break;
+    case 'start':
+      writer.start();
+      break;
+    case 'options':
+      writer.setOptions(m.options);
+      break;
+    case 'forget':
+      store.forget(m.names);
+      break;
     case 'pump':
-      void writer.pump().then(() => { report(); send({ t: 'pumped', id: m.id }); });
+      void writer.pump().then(() => {
+        report();
+        send({ t: 'pumped', id: m.id });
+      });
       break;
     case 'close':
       void writer.close(m.timeoutMs).then((left) => {

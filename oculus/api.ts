@@ -18,15 +18,32 @@ import { importShapes, type ImportResult } from './importer.js';
 import { openShapeIndex } from './index/openShapeIndex.js';
 import type { ShapeIndex } from './index/shapeIndex.js';
 import type { SearchOptions } from './search/options.js';
-import { searchByValues, searchSimilar, type SearchDeps, type SimilarResponse } from './search/searchShapes.js';
+import {
+  searchByValues,
+  searchSimilar,
+  type SearchDeps,
+  type SimilarResponse,
+} from './search/searchShapes.js';
 
 export { ShapeIndexUnavailableError, ShapeQueryError, UnknownMetricError } from './errors.js';
 export { importShapes, type ImportResult, type ImportStats } from './importer.js';
 export { openShapeIndex } from './index/openShapeIndex.js';
 export type { ShapeIndex } from './index/shapeIndex.js';
-export { DEFAULTS as SEARCH_DEFAULTS, MAX_K, resolveSearchOptions, type ResolvedSearchOptions, type SearchOptions } from './search/options.js';
+export {
+  DEFAULTS as SEARCH_DEFAULTS,
+  MAX_K,
+  resolveSearchOptions,
+  type ResolvedSearchOptions,
+  type SearchOptions,
+} from './search/options.js';
 export { SCORERS, type ScorerName } from './search/scorer.js';
-export { searchByValues, searchSimilar, type SearchDeps, type SimilarMatch, type SimilarResponse } from './search/searchShapes.js';
+export {
+  searchByValues,
+  searchSimilar,
+  type SearchDeps,
+  type SimilarMatch,
+  type SimilarResponse,
+} from './search/searchShapes.js';
 export { SHAPE_WINDOWS, type ShapeWindow } from './shapes/windows.js';
 
 export interface Oculus {

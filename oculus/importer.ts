@@ -30,7 +30,11 @@ export interface ImportResult {
  * behind), and each batch is decoded and shaped on this thread, so no long stretch of work here
  * stalls the listeners or the webapp.
  */
-export async function importShapes(config: KaleConfig, store: Store, index: ShapeIndex): Promise<ImportResult> {
+export async function importShapes(
+  config: KaleConfig,
+  store: Store,
+  index: ShapeIndex,
+): Promise<ImportResult> {
   const started = performance.now();
   const windows = config.oculus.windows;
   const names = await store.listMetrics();
@@ -47,7 +51,9 @@ export async function importShapes(config: KaleConfig, store: Store, index: Shap
     },
   );
   try {
-    for await (const { names: chunk, value: series } of new ReadPacer(config.reads).batches(names, (batch) => store.readWindows(batch))) {
+    for await (const { names: chunk, value: series } of new ReadPacer(config.reads).batches(names, (batch) =>
+      store.readWindows(batch),
+    )) {
       if (failure) break;
       for (const [k, w] of windows.entries()) {
         const shapes: Shape[] = [];
@@ -67,6 +73,12 @@ export async function importShapes(config: KaleConfig, store: Store, index: Shap
     await replacing;
   }
   if (failure) throw (failure as { error: unknown }).error;
-  const stats: ImportStats[] = windows.map((window, k) => ({ window, metrics: names.length, indexed: indexed[k], flat: flat[k], skipped: names.length - indexed[k] }));
+  const stats: ImportStats[] = windows.map((window, k) => ({
+    window,
+    metrics: names.length,
+    indexed: indexed[k],
+    flat: flat[k],
+    skipped: names.length - indexed[k],
+  }));
   return { windows: stats, ms: performance.now() - started };
 }

@@ -18,7 +18,10 @@ export interface OculusExtras {
 
 export const startOculus: StartService = (ctx) => startOculusWith(ctx);
 
-export async function startOculusWith(ctx: ServiceContext, extras: OculusExtras = {}): Promise<RunningService> {
+export async function startOculusWith(
+  ctx: ServiceContext,
+  extras: OculusExtras = {},
+): Promise<RunningService> {
   const log = ctx.log.child('oculus');
   let config: KaleConfig = ctx.config;
   let index = openShapeIndex(config);
@@ -35,17 +38,36 @@ export async function startOculusWith(ctx: ServiceContext, extras: OculusExtras 
       failures = 0;
       observeImport();
       log.info('import pass done', { ms: Math.round(result.ms), windows: result.windows });
-      await ctx.store.putStatus('oculus', { backend: index.kind, lastImport: Date.now() / 1000, ms: result.ms, windows: result.windows, failures: 0 }).catch(() => {});
+      await ctx.store
+        .putStatus('oculus', {
+          backend: index.kind,
+          lastImport: Date.now() / 1000,
+          ms: result.ms,
+          windows: result.windows,
+          failures: 0,
+        })
+        .catch(() => {});
       extras.onPass?.({ result });
     } catch (err) {
       failures++;
       delay = Math.min(delay, retryMinMs * 2 ** (failures - 1));
-      log.warn(`import pass failed (attempt ${failures}), retrying in ${Math.round(delay / 100) / 10} s: ${(err as Error).message}`);
-      await ctx.store.putStatus('oculus', { backend: index.kind, failures, lastError: (err as Error).message, retryInMs: delay }).catch(() => {});
+      log.warn(
+        `import pass failed (attempt ${failures}), retrying in ${Math.round(delay / 100) / 10} s: ${(err as Error).message}`,
+      );
+      await ctx.store
+        .putStatus('oculus', {
+          backend: index.kind,
+          failures,
+          lastError: (err as Error).message,
+          retryInMs: delay,
+        })
+        .catch(() => {});
       extras.onPass?.({ error: err as Error });
     }
     if (!stopped) {
-      timer = setTimeout(() => { running = pass(); }, delay);
+      timer = setTimeout(() => {
+        running = pass();
+      }, delay);
       timer.unref();
     }
   };
@@ -55,7 +77,8 @@ export async function startOculusWith(ctx: ServiceContext, extras: OculusExtras 
     name: 'oculus',
     endpoints: {},
     reload: async (next) => {
-      const backendChanged = next.elasticsearch.url !== config.elasticsearch.url || next.dataDir !== config.dataDir;
+      const backendChanged =
+        next.elasticsearch.url !== config.elasticsearch.url || next.dataDir !== config.dataDir;
       config = next;
       if (backendChanged) {
         await running;

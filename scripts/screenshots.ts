@@ -17,7 +17,10 @@ import { launchChromium } from '../test/webapp/browser.js';
 import { watchedPage } from '../test/webapp/kale.js';
 
 const OUT = path.resolve('docs/screenshots');
-const SIZES = [{ suffix: '', viewport: { width: 1400, height: 900 } }, { suffix: '-phone', viewport: { width: 390, height: 844 } }];
+const SIZES = [
+  { suffix: '', viewport: { width: 1400, height: 900 } },
+  { suffix: '-phone', viewport: { width: 390, height: 844 } },
+];
 /** The analyzer's first cycle runs on the empty store; the seed is judged on the next, this far away. */
 const ANALYZER_INTERVAL = 30;
 const SHAPE_IMPORT_INTERVAL = 20;
@@ -34,7 +37,11 @@ function dataDir(config?: object): string[] {
 const PORTS = ['--pickle-port', '0', '--udp-port', 'off', '--line-port', '0', '--webapp-port', '0'];
 
 async function poll<T>(what: string, seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
-  for (const end = Date.now() + seconds * 1000; Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
+  for (
+    const end = Date.now() + seconds * 1000;
+    Date.now() < end;
+    await new Promise((r) => setTimeout(r, 500))
+  ) {
     const v = await probe();
     if (v !== undefined) return v;
   }
@@ -102,21 +109,46 @@ async function main(): Promise<void> {
     await withKale(['start', ...dataDir(), ...PORTS, '--interval', '600'], async (kale) => {
       const base = String(kale.ready.webapp);
       // Horizon reports its ports in its first self-metrics report (every 10 s); the hint shows them.
-      await take(browser, base, [{ name: 'empty', route: '#/anomalies', ready: `[data-testid=send-data-commands] >> text=/pickle port ${kale.ready.pickle}/` }]);
-      await sendLines(Number(kale.ready.line), ['web.api.requests', 'web.api.errors', 'db.main.latency_ms'].map((n, i) => `${n} ${10 * (i + 1)} ${Math.floor(Date.now() / 1000)}`));
-      await take(browser, base, [{ name: 'first-analysis', route: '#/anomalies', ready: '[data-testid=first-analysis]' }]);
+      await take(browser, base, [
+        {
+          name: 'empty',
+          route: '#/anomalies',
+          ready: `[data-testid=send-data-commands] >> text=/pickle port ${kale.ready.pickle}/`,
+        },
+      ]);
+      await sendLines(
+        Number(kale.ready.line),
+        ['web.api.requests', 'web.api.errors', 'db.main.latency_ms'].map(
+          (n, i) => `${n} ${10 * (i + 1)} ${Math.floor(Date.now() / 1000)}`,
+        ),
+      );
+      await take(browser, base, [
+        { name: 'first-analysis', route: '#/anomalies', ready: '[data-testid=first-analysis]' },
+      ]);
     });
 
-    const seeded = [...dataDir({ oculus: { interval: SHAPE_IMPORT_INTERVAL } }), ...PORTS, '--interval', String(ANALYZER_INTERVAL), '--seed'];
+    const seeded = [
+      ...dataDir({ oculus: { interval: SHAPE_IMPORT_INTERVAL } }),
+      ...PORTS,
+      '--interval',
+      String(ANALYZER_INTERVAL),
+      '--seed',
+    ];
     await withKale(['start', ...seeded], async (kale) => {
       const base = String(kale.ready.webapp);
-      await poll('the seed', 60, async () => ((await getJson<{ metrics: number }>(`${base}/api/status`)).metrics >= 20 ? true : undefined));
+      await poll('the seed', 60, async () =>
+        (await getJson<{ metrics: number }>(`${base}/api/status`)).metrics >= 20 ? true : undefined,
+      );
 
       type Current = { anomalies: Array<{ metric: string; episode: string }> };
-      const { anomalies } = await poll('the analyzer flagging the seeded anomalies', 3 * ANALYZER_INTERVAL, async () => {
-        const r = await getJson<Current>(`${base}/api/anomalies?sort=score`);
-        return r.anomalies.length ? r : undefined;
-      });
+      const { anomalies } = await poll(
+        'the analyzer flagging the seeded anomalies',
+        3 * ANALYZER_INTERVAL,
+        async () => {
+          const r = await getJson<Current>(`${base}/api/anomalies?sort=score`);
+          return r.anomalies.length ? r : undefined;
+        },
+      );
       const { metric, episode } = anomalies[0];
       await poll('the first shape import', 3 * SHAPE_IMPORT_INTERVAL, async () => {
         const r = await fetch(`${base}/api/similar?metric=${encodeURIComponent(metric)}`);
@@ -125,8 +157,16 @@ async function main(): Promise<void> {
       const m = encodeURIComponent(metric);
       await take(browser, base, [
         { name: 'anomalies', route: '#/anomalies', ready: '[data-testid=chart-24h] canvas' },
-        { name: 'episode', route: `#/anomalies?episode=${encodeURIComponent(episode)}`, ready: '[data-testid=episode-row]' },
-        { name: 'explore', route: `#/explore?metric=${m}&from=-6h&until=now`, ready: '[data-testid=explore-chart] canvas' },
+        {
+          name: 'episode',
+          route: `#/anomalies?episode=${encodeURIComponent(episode)}`,
+          ready: '[data-testid=episode-row]',
+        },
+        {
+          name: 'explore',
+          route: `#/explore?metric=${m}&from=-6h&until=now`,
+          ready: '[data-testid=explore-chart] canvas',
+        },
         { name: 'similar', route: `#/similar?metric=${m}`, ready: '[data-testid=similar-result] canvas' },
         { name: 'similar-drawn', route: '#/similar', ready: '[data-testid=similar-page]', act: drawShape },
         // Horizon reports every 10 s: a seed judged at once can reach this page before its first report.

@@ -30,9 +30,11 @@ export interface ElasticsearchServer {
 
 /** Why Elasticsearch cannot start here, or null when it can (installed, a user to run as, Java 17). */
 export function elasticsearchMissing(): string | null {
-  if (!fs.existsSync(path.join(esHome(), 'bin', 'elasticsearch'))) return `not installed: run ${path.relative(process.cwd(), INSTALL_SCRIPT)}`;
+  if (!fs.existsSync(path.join(esHome(), 'bin', 'elasticsearch')))
+    return `not installed: run ${path.relative(process.cwd(), INSTALL_SCRIPT)}`;
   if (!fs.existsSync(path.join(JAVA_HOME, 'bin', 'java'))) return `no Java 17 at ${JAVA_HOME}`;
-  if (spawnSync('id', ['-u', ES_USER]).status !== 0) return `no user ${ES_USER}: run ${path.relative(process.cwd(), INSTALL_SCRIPT)}`;
+  if (spawnSync('id', ['-u', ES_USER]).status !== 0)
+    return `no user ${ES_USER}: run ${path.relative(process.cwd(), INSTALL_SCRIPT)}`;
   return null;
 }
 
@@ -41,7 +43,9 @@ export function elasticsearchMissing(): string | null {
  * unprivileged user (it refuses root) via runuser, on an ephemeral loopback port, security off,
  * small heap, with config, data and logs in a fresh temporary directory. Resolves when it answers.
  */
-export async function startElasticsearch(opts: { heap?: string; timeoutMs?: number } = {}): Promise<ElasticsearchServer> {
+export async function startElasticsearch(
+  opts: { heap?: string; timeoutMs?: number } = {},
+): Promise<ElasticsearchServer> {
   const missing = elasticsearchMissing();
   if (missing) throw new Error(`Elasticsearch ${ES_VERSION} ${missing}`);
   const home = esHome();
@@ -52,28 +56,67 @@ export async function startElasticsearch(opts: { heap?: string; timeoutMs?: numb
   // jvm.options points GC logs, heap dumps and crash files at paths relative to the distribution
   // (read-only to the server's user); point them at this run's folder.
   const jvmOptions = path.join(conf, 'jvm.options');
-  fs.writeFileSync(jvmOptions, fs.readFileSync(jvmOptions, 'utf8')
-    .replaceAll('file=logs/', `file=${dir}/logs/`).replaceAll('ErrorFile=logs/', `ErrorFile=${dir}/logs/`).replaceAll('HeapDumpPath=data', `HeapDumpPath=${dir}/data`));
+  fs.writeFileSync(
+    jvmOptions,
+    fs
+      .readFileSync(jvmOptions, 'utf8')
+      .replaceAll('file=logs/', `file=${dir}/logs/`)
+      .replaceAll('ErrorFile=logs/', `ErrorFile=${dir}/logs/`)
+      .replaceAll('HeapDumpPath=data', `HeapDumpPath=${dir}/data`),
+  );
   fs.chmodSync(dir, 0o755);
   spawnSync('chown', ['-R', `${ES_USER}:`, dir]);
   const [port, transport] = [await freePort(), await freePort()];
   const heap = opts.heap ?? '512m';
-  const child: ChildProcess = spawn('runuser', ['-u', ES_USER, '--', path.join(home, 'bin', 'elasticsearch'),
-    '-Ediscovery.type=single-node', '-Enetwork.host=127.0.0.1', `-Ehttp.port=${port}`, `-Etransport.port=${transport}`,
-    '-Expack.security.enabled=false', `-Epath.data=${dir}/data`, `-Epath.logs=${dir}/logs`,
-    '-Ecluster.routing.allocation.disk.threshold_enabled=false'], {
-    env: { ...process.env, ES_JAVA_HOME: JAVA_HOME, JAVA_HOME: undefined, ES_PATH_CONF: conf, ES_TMPDIR: path.join(dir, 'tmp'), ES_JAVA_OPTS: `-Xms${heap} -Xmx${heap}` },
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    detached: true,
-  });
+  const child: ChildProcess = spawn(
+    'runuser',
+    [
+      '-u',
+      ES_USER,
+      '--',
+      path.join(home, 'bin', 'elasticsearch'),
+      '-Ediscovery.type=single-node',
+      '-Enetwork.host=127.0.0.1',
+      `-Ehttp.port=${port}`,
+      `-Etransport.port=${transport}`,
+      '-Expack.security.enabled=false',
+      `-Epath.data=${dir}/data`,
+      `-Epath.logs=${dir}/logs`,
+      '-Ecluster.routing.allocation.disk.threshold_enabled=false',
+    ],
+    {
+      env: {
+        ...process.env,
+        ES_JAVA_HOME: JAVA_HOME,
+        JAVA_HOME: undefined,
+        ES_PATH_CONF: conf,
+        ES_TMPDIR: path.join(dir, 'tmp'),
+        ES_JAVA_OPTS: `-Xms${heap} -Xmx${heap}`,
+      },
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    },
+  );
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(0, 4000); });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(0, 4000);
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
-      try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ }
-      const killTimer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 15_000);
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      const killTimer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 15_000);
       await exited;
       clearTimeout(killTimer);
     }
@@ -84,18 +127,35 @@ export async function startElasticsearch(opts: { heap?: string; timeoutMs?: numb
   for (;;) {
     if (child.exitCode !== null) {
       const log = path.join(dir, 'logs', 'elasticsearch.log');
-      const reasons = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter((l) => /ERROR|Exception:/.test(l)).slice(-3) : [];
+      const reasons = fs.existsSync(log)
+        ? fs
+            .readFileSync(log, 'utf8')
+            .split('\n')
+            .filter((l) => /ERROR|Exception:/.test(l))
+            .slice(-3)
+        : [];
       stderr += reasons.join(' | ');
       await stop();
-      throw new Error(`Elasticsearch exited with code ${child.exitCode} before answering: ${stderr.trim().split('\n').filter((l) => !/^\s+at /.test(l)).slice(0, 6).join(' | ')}`);
+      throw new Error(
+        `Elasticsearch exited with code ${child.exitCode} before answering: ${stderr
+          .trim()
+          .split('\n')
+          .filter((l) => !/^\s+at /.test(l))
+          .slice(0, 6)
+          .join(' | ')}`,
+      );
     }
     try {
       const res = await fetch(`${url}/_cluster/health?wait_for_status=yellow&timeout=1s`);
       if (res.ok) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`Elasticsearch did not answer on ${url} within ${(opts.timeoutMs ?? 180_000) / 1000} s`);
+      throw new Error(
+        `Elasticsearch did not answer on ${url} within ${(opts.timeoutMs ?? 180_000) / 1000} s`,
+      );
     }
     await new Promise((r) => setTimeout(r, 500));
   }

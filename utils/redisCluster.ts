@@ -27,28 +27,61 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
   const children: ChildProcess[] = [];
   const ports: number[] = [];
   const stop = async () => {
-    await Promise.all(children.map((c) => new Promise<void>((resolve) => {
-      if (c.exitCode !== null || c.signalCode !== null) return resolve();
-      c.once('exit', () => resolve());
-      c.kill('SIGKILL');
-    })));
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            c.once('exit', () => resolve());
+            c.kill('SIGKILL');
+          }),
+      ),
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
     for (let i = 0; i < masters; i++) {
       const [port, bus] = [await freePort(), await freePort()];
       ports.push(port);
-      const child = spawn('redis-server', [
-        '--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1',
-        '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir,
-        '--save', '', '--appendonly', 'no',
-      ], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--cluster-port',
+          String(bus),
+          '--bind',
+          '127.0.0.1',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--dir',
+          dir,
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       child.once('error', () => {});
       children.push(child);
     }
     await Promise.all(ports.map((p) => waitForRedis(p)));
-    await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
-    await Promise.all(ports.map((p) => waitForRedis(p, async (c) => /cluster_state:ok/.test(String(await c.cluster('INFO'))))));
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...ports.map((p) => `127.0.0.1:${p}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
+    await Promise.all(
+      ports.map((p) =>
+        waitForRedis(p, async (c) => /cluster_state:ok/.test(String(await c.cluster('INFO')))),
+      ),
+    );
   } catch (err) {
     await stop();
     throw err;
@@ -57,15 +90,17 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
     url: `redis-cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`,
     ports,
     flushAll: async () => {
-      await Promise.all(ports.map(async (port) => {
-        const c = new Redis({ port, host: '127.0.0.1' });
-        try {
-          // A replica-less cluster: every node is a master, each flushed for its own slots.
-          await c.flushall();
-        } finally {
-          c.disconnect();
-        }
-      }));
+      await Promise.all(
+        ports.map(async (port) => {
+          const c = new Redis({ port, host: '127.0.0.1' });
+          try {
+            // A replica-less cluster: every node is a master, each flushed for its own slots.
+            await c.flushall();
+          } finally {
+            c.disconnect();
+          }
+        }),
+      );
     },
     stop,
   };

@@ -31,18 +31,36 @@ export async function startRedisServer(bin = 'redis-server'): Promise<RedisServe
   const port = await freePort();
   let child: ChildProcess;
   const launch = async () => {
-    child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--databases', '1024'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    child = spawn(
+      bin,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--protected-mode',
+        'yes',
+        '--databases',
+        '1024',
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     child.once('error', () => {});
     await waitForRedis(port);
   };
   const running = () => child.exitCode === null && child.signalCode === null;
-  const killed = () => new Promise<void>((resolve) => {
-    if (!running()) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+  const killed = () =>
+    new Promise<void>((resolve) => {
+      if (!running()) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
   await launch();
   return {
     port,
@@ -61,10 +79,20 @@ export async function startRedisServer(bin = 'redis-server'): Promise<RedisServe
  * Polls the server on `port` until `ready` holds for it (by default: it answers PING), reconnecting
  * each time, for at most `timeoutMs`.
  */
-export async function waitForRedis(port: number, ready = async (c: Redis) => (await c.ping()) === 'PONG', timeoutMs = 10_000): Promise<void> {
+export async function waitForRedis(
+  port: number,
+  ready = async (c: Redis) => (await c.ping()) === 'PONG',
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -74,7 +102,10 @@ export async function waitForRedis(port: number, ready = async (c: Redis) => (aw
     } finally {
       client.disconnect();
     }
-    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} was not ready within ${timeoutMs} ms (is redis-server installed?)`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `redis-server on port ${port} was not ready within ${timeoutMs} ms (is redis-server installed?)`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -68,7 +68,9 @@ export class AlertDispatcher {
         if (!alerter) {
           if (!this.warnedMissing.has(rule.via)) {
             this.warnedMissing.add(rule.via);
-            this.log.error(`alert rule names alerter "${rule.via}", which is not configured (analyzer.alerters.${rule.via})`);
+            this.log.error(
+              `alert rule names alerter "${rule.via}", which is not configured (analyzer.alerters.${rule.via})`,
+            );
           }
           continue;
         }
@@ -87,7 +89,9 @@ export class AlertDispatcher {
     try {
       claimed = await this.store.claim(alertDedupKey(rule, record.metric), rule.expiry);
     } catch (err) {
-      this.log.error(`alert de-duplication failed, not sending: ${(err as Error).message}`, { metric: record.metric });
+      this.log.error(`alert de-duplication failed, not sending: ${(err as Error).message}`, {
+        metric: record.metric,
+      });
       return;
     }
     if (!claimed) return;
@@ -101,11 +105,17 @@ export class AlertDispatcher {
         if (attempt >= this.retry.attempts || this.stopped) {
           this.failed++;
           observeAlert(alerter.name, 'failed');
-          this.log.error(`${alerter.name} alert failed after ${attempt} attempts: ${(err as Error).message}`, { metric: record.metric });
+          this.log.error(
+            `${alerter.name} alert failed after ${attempt} attempts: ${(err as Error).message}`,
+            { metric: record.metric },
+          );
           return;
         }
         const delay = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-        this.log.warn(`${alerter.name} alert failed (attempt ${attempt}), retrying in ${delay} ms: ${(err as Error).message}`, { metric: record.metric });
+        this.log.warn(
+          `${alerter.name} alert failed (attempt ${attempt}), retrying in ${delay} ms: ${(err as Error).message}`,
+          { metric: record.metric },
+        );
         await new Promise((r) => setTimeout(r, delay));
       }
     }

@@ -1,7 +1,12 @@
 import { AlertDeliveryError } from './types.js';
 
 /** POSTs JSON; anything but a 2xx within `timeoutMs` is a failure (the dispatcher retries). */
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<void> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  timeoutMs = 10_000,
+): Promise<void> {
   let res: Response;
   try {
     res = await fetch(url, {

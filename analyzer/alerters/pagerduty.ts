@@ -5,18 +5,25 @@ import { summary, type Alerter } from './types.js';
 export function pagerdutyAlerter(cfg: { routingKey: string; url: string }): Alerter {
   return {
     name: 'pagerduty',
-    send: (r) => postJson(cfg.url, {
-      routing_key: cfg.routingKey,
-      event_action: 'trigger',
-      dedup_key: `kale:${r.episode}`,
-      payload: {
-        summary: summary(r).slice(0, 1024),
-        source: r.metric,
-        severity: 'warning',
-        timestamp: new Date(r.timestamp * 1000).toISOString(),
-        component: 'kale-analyzer',
-        custom_details: { value: r.value, score: r.score, votes: r.votes, preset: r.preset, episode: r.episode },
-      },
-    }),
+    send: (r) =>
+      postJson(cfg.url, {
+        routing_key: cfg.routingKey,
+        event_action: 'trigger',
+        dedup_key: `kale:${r.episode}`,
+        payload: {
+          summary: summary(r).slice(0, 1024),
+          source: r.metric,
+          severity: 'warning',
+          timestamp: new Date(r.timestamp * 1000).toISOString(),
+          component: 'kale-analyzer',
+          custom_details: {
+            value: r.value,
+            score: r.score,
+            votes: r.votes,
+            preset: r.preset,
+            episode: r.episode,
+          },
+        },
+      }),
   };
 }

@@ -25,7 +25,9 @@ export function smtpAlerter(cfg: SmtpConfig): Alerter {
   return {
     name: 'smtp',
     async send(r) {
-      const votes = Object.entries(r.votes).map(([k, v]) => `  ${k}: ${v === null ? 'no vote' : v}`).join('\n');
+      const votes = Object.entries(r.votes)
+        .map(([k, v]) => `  ${k}: ${v === null ? 'no vote' : v}`)
+        .join('\n');
       await transport.sendMail({
         from: cfg.from,
         to: cfg.to,

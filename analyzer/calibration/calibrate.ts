@@ -107,7 +107,12 @@ export interface Calibrated {
  * score flagged anomalous; `step`: the metric's sampling step in seconds.
  */
 export function calibrate(
-  state: MetricState, evidence: ReadonlyArray<number | null>, timestamp: number, gap: number, flagScore: number, step: number,
+  state: MetricState,
+  evidence: ReadonlyArray<number | null>,
+  timestamp: number,
+  gap: number,
+  flagScore: number,
+  step: number,
 ): Calibrated {
   const tails: Array<number | null> = [];
   const judged: number[] = [];
@@ -156,7 +161,9 @@ export function calibrate(
   if (isNew) {
     state.unusualRun = rarity >= UNUSUAL ? state.unusualRun + 1 : 0;
     if (role !== 'ongoing' && state.unusualRun <= LEARNED_RUN) {
-      evidence.forEach((e, i) => { if (e !== null && Number.isFinite(e)) state.sketches[i].add(e); });
+      evidence.forEach((e, i) => {
+        if (e !== null && Number.isFinite(e)) state.sketches[i].add(e);
+      });
     }
     state.lastJudged = timestamp;
   }
@@ -164,7 +171,8 @@ export function calibrate(
   const anomalous = score > 0 && score >= flagScore;
   const page = anomalous && isNew && role !== null && !state.incident!.flagged;
   if (page) state.incident!.flagged = true;
-  const continues = !anomalous && role !== null && role !== 'start' && rarity >= EXCITED && state.incident!.flagged;
+  const continues =
+    !anomalous && role !== null && role !== 'start' && rarity >= EXCITED && state.incident!.flagged;
   return {
     rarity,
     rawScore,

@@ -41,7 +41,12 @@ export class MetricState {
   ) {}
 
   static fresh(signature: number, detectors: number): MetricState {
-    return new MetricState(signature, Array.from({ length: detectors }, () => new TailSketch()), -Infinity, null);
+    return new MetricState(
+      signature,
+      Array.from({ length: detectors }, () => new TailSketch()),
+      -Infinity,
+      null,
+    );
   }
 
   static byteLength(detectors: number): number {
@@ -50,7 +55,8 @@ export class MetricState {
 
   /** Decodes a stored state; a fresh one when it is absent, damaged, or from another line-up. */
   static decode(bytes: Uint8Array | null | undefined, signature: number, detectors: number): MetricState {
-    if (!bytes || bytes.length !== MetricState.byteLength(detectors)) return MetricState.fresh(signature, detectors);
+    if (!bytes || bytes.length !== MetricState.byteLength(detectors))
+      return MetricState.fresh(signature, detectors);
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (dv.getUint8(0) !== VERSION || dv.getUint8(1) !== detectors || dv.getUint32(2, true) !== signature) {
       return MetricState.fresh(signature, detectors);
@@ -61,11 +67,20 @@ export class MetricState {
       return new TailSketch(counts);
     };
     const start = dv.getFloat64(14, true);
-    const incident = Number.isNaN(start) ? null : {
-      start, lastExcited: dv.getFloat64(22, true), peak: dv.getFloat32(30, true), flagged: dv.getUint8(34) === 1,
-    };
+    const incident = Number.isNaN(start)
+      ? null
+      : {
+          start,
+          lastExcited: dv.getFloat64(22, true),
+          peak: dv.getFloat32(30, true),
+          flagged: dv.getUint8(34) === 1,
+        };
     return new MetricState(
-      signature, Array.from({ length: detectors }, (_, i) => sketch(i)), dv.getFloat64(6, true), incident, dv.getUint8(35),
+      signature,
+      Array.from({ length: detectors }, (_, i) => sketch(i)),
+      dv.getFloat64(6, true),
+      incident,
+      dv.getUint8(35),
     );
   }
 

@@ -55,9 +55,14 @@ export class HourlyContext {
     const n = timestamps.length;
     if (n === 0) return false;
     const current = Math.floor(timestamps[n - 1] / CONTEXT_STEP);
-    const first = Math.max(this.newest + 1, current - CONTEXT_HOURS, Math.floor(timestamps[0] / CONTEXT_STEP));
+    const first = Math.max(
+      this.newest + 1,
+      current - CONTEXT_HOURS,
+      Math.floor(timestamps[0] / CONTEXT_STEP),
+    );
     if (first >= current) return false;
-    for (let h = Math.max(this.newest + 1, current - CONTEXT_HOURS); h < first; h++) this.means[h % CONTEXT_HOURS] = NaN;
+    for (let h = Math.max(this.newest + 1, current - CONTEXT_HOURS); h < first; h++)
+      this.means[h % CONTEXT_HOURS] = NaN;
     let i = lowerBound(timestamps, first * CONTEXT_STEP);
     for (let h = first; h < current; h++) {
       const end = (h + 1) * CONTEXT_STEP;

@@ -32,7 +32,13 @@ export const histogramBins = defineDetector({
  * Does bin `k` hold at most `maxCount` values? The value buckets shared with the median usually
  * bound the bin's count on the right side of `maxCount`; only when not are the values counted.
  */
-function atMostInBin(values: Float64Array, edges: Float64Array, k: number, maxCount: number, buckets: ValueBuckets | null): boolean {
+function atMostInBin(
+  values: Float64Array,
+  edges: Float64Array,
+  k: number,
+  maxCount: number,
+  buckets: ValueBuckets | null,
+): boolean {
   if (buckets) {
     const c = buckets.countBetween(edges[k], edges[k + 1]);
     if (c.atLeast > maxCount) return false;

@@ -25,7 +25,12 @@ export const holtResidual = defineDetector({
 
 /** Signed miss of the latest value in robust std of the earlier misses; 0 without enough data. */
 export function holtResidualZ(
-  values: Float64Array, alpha: number, beta: number, warmup: number, minResiduals: number, maxResiduals = Infinity,
+  values: Float64Array,
+  alpha: number,
+  beta: number,
+  warmup: number,
+  minResiduals: number,
+  maxResiduals = Infinity,
 ): number {
   const n = values.length;
   if (n < warmup + minResiduals + 3) return 0;
@@ -40,7 +45,9 @@ export function holtResidualZ(
     trend = beta * (nextLevel - level) + (1 - beta) * trend;
     level = nextLevel;
   }
-  const { location, scale } = robustLocationScale(residuals.subarray(Math.max(0, residuals.length - maxResiduals)));
+  const { location, scale } = robustLocationScale(
+    residuals.subarray(Math.max(0, residuals.length - maxResiduals)),
+  );
   if (!(scale > 0)) return 0;
   return (values[n - 1] - (level + trend) - location) / scale;
 }

@@ -25,10 +25,17 @@ export const levelShift = defineDetector({
 });
 
 /** Signed size of the shift in robust standard deviations of the reference; 0 without enough data. */
-export function levelShiftZ(values: Float64Array, recent: number, minReference: number, maxReference = Infinity): number {
+export function levelShiftZ(
+  values: Float64Array,
+  recent: number,
+  minReference: number,
+  maxReference = Infinity,
+): number {
   const n = values.length;
   if (n < recent + minReference) return 0;
-  const { location, scale } = robustLocationScale(values.subarray(Math.max(0, n - recent - maxReference), n - recent));
+  const { location, scale } = robustLocationScale(
+    values.subarray(Math.max(0, n - recent - maxReference), n - recent),
+  );
   if (!(scale > 0)) return 0;
   return (median(values.subarray(n - recent)) - location) / scale;
 }

@@ -37,13 +37,24 @@ export const medianAbsoluteDeviation = defineDetector({
  * the value buckets the median was found with usually bound the counts tightly enough to decide
  * without looking at the values again.
  */
-function madExceeds(values: Float64Array, med: number, last: number, threshold: number, buckets: ValueBuckets | null): boolean | 'zero' {
+function madExceeds(
+  values: Float64Array,
+  med: number,
+  last: number,
+  threshold: number,
+  buckets: ValueBuckets | null,
+): boolean | 'zero' {
   const n = values.length;
   const bound = last / threshold;
   const lo = bound * (1 - 1e-9);
   const hi = bound * (1 + 1e-9);
   const decided = buckets
-    ? decide(n, buckets.countBetween(med, med), buckets.countBetween(med - lo, med + lo), buckets.countBetween(med - hi, med + hi))
+    ? decide(
+        n,
+        buckets.countBetween(med, med),
+        buckets.countBetween(med - lo, med + lo),
+        buckets.countBetween(med - hi, med + hi),
+      )
     : undefined;
   // Exact counts always decide.
   const verdict = decided ?? decide(n, ...countDeviations(values, med, lo, hi))!;
@@ -56,7 +67,12 @@ function madExceeds(values: Float64Array, med: number, last: number, threshold: 
 }
 
 /** Exact counts of deviations `d = |v − med|`: d = 0, d < lo, d ≤ hi. */
-function countDeviations(values: Float64Array, med: number, lo: number, hi: number): [CountBounds, CountBounds, CountBounds] {
+function countDeviations(
+  values: Float64Array,
+  med: number,
+  lo: number,
+  hi: number,
+): [CountBounds, CountBounds, CountBounds] {
   let zeros = 0;
   let below = 0;
   let atMost = 0;
@@ -75,7 +91,12 @@ function countDeviations(values: Float64Array, med: number, lo: number, hi: numb
  * What the counts of deviations d = 0, d < lo and d ≤ hi say about the MAD, given as bounds;
  * undefined when the bounds are too loose to tell (exact counts always tell).
  */
-function decide(n: number, zeros: CountBounds, below: CountBounds, atMost: CountBounds): boolean | 'zero' | 'exact' | undefined {
+function decide(
+  n: number,
+  zeros: CountBounds,
+  below: CountBounds,
+  atMost: CountBounds,
+): boolean | 'zero' | 'exact' | undefined {
   // Order statistics (0-based) whose mean is the median: m..m for odd n, m-1..m for even n.
   const m = n >> 1;
   const lowerMid = n % 2 === 1 ? m : m - 1;

@@ -30,9 +30,19 @@ export const CLASSIC_DETECTORS: ReadonlyArray<string> = [
  * a config's custom detectors travel inside the preset (analyzer/presets.ts `resolvePreset`) instead.
  */
 const BUILT_IN: ReadonlyArray<Detector> = [
-  firstHourAverage, meanSubtractionCumulation, stddevFromAverage, stddevFromMovingAverage, leastSquares,
-  grubbs, histogramBins, medianAbsoluteDeviation, ksTest,
-  levelShift, holtResidual, seasonalDaily, seasonalWeekly,
+  firstHourAverage,
+  meanSubtractionCumulation,
+  stddevFromAverage,
+  stddevFromMovingAverage,
+  leastSquares,
+  grubbs,
+  histogramBins,
+  medianAbsoluteDeviation,
+  ksTest,
+  levelShift,
+  holtResidual,
+  seasonalDaily,
+  seasonalWeekly,
 ];
 export const DETECTORS: ReadonlyMap<string, Detector> = new Map(BUILT_IN.map((d) => [d.name, d]));
 
@@ -41,7 +51,8 @@ export class UnknownDetectorError extends Error {}
 /** The built-in detector called `name`; an unknown name is a mistake in a preset, so it throws. */
 export function getDetector(name: string): Detector {
   const detector = DETECTORS.get(name);
-  if (!detector) throw new UnknownDetectorError(`unknown detector "${name}" (known: ${[...DETECTORS.keys()].join(', ')})`);
+  if (!detector)
+    throw new UnknownDetectorError(`unknown detector "${name}" (known: ${[...DETECTORS.keys()].join(', ')})`);
   return detector;
 }
 

@@ -39,7 +39,12 @@ export const seasonalWeekly = seasonalDetector('seasonal_weekly', 7 * 86400, 'on
 export const SEASONAL_DETECTORS: ReadonlySet<string> = new Set([seasonalDaily.name, seasonalWeekly.name]);
 
 /** Robust z of the latest seasonal difference, or null when the period lacks history. */
-export function seasonalZ(input: DetectorInput, period: number, minPairs: number, maxPairs = Infinity): number | null {
+export function seasonalZ(
+  input: DetectorInput,
+  period: number,
+  minPairs: number,
+  maxPairs = Infinity,
+): number | null {
   const { timestamps, values } = input;
   const n = values.length;
   if (n < 2) return null;

@@ -24,7 +24,10 @@ export function ewmLast(x: Float64Array, com: number): EwmLast {
   let nanSeen = Number.isNaN(mean);
   for (let i = 1; i < n; i++) {
     const cur = x[i];
-    if (Number.isNaN(cur) || nanSeen) { nanSeen = true; break; }
+    if (Number.isNaN(cur) || nanSeen) {
+      nanSeen = true;
+      break;
+    }
     sumWt *= decay;
     sumWt2 *= decay * decay;
     oldWt *= decay;
@@ -89,7 +92,8 @@ function ewmStdWithGaps(x: Float64Array, com: number): number {
       if (isObs) {
         const oldMean = mean;
         if (mean !== cur) mean = (oldWt * oldMean + cur) / (oldWt + 1);
-        cov = (oldWt * (cov + (oldMean - mean) * (oldMean - mean)) + (cur - mean) * (cur - mean)) / (oldWt + 1);
+        cov =
+          (oldWt * (cov + (oldMean - mean) * (oldMean - mean)) + (cur - mean) * (cur - mean)) / (oldWt + 1);
         sumWt += 1;
         sumWt2 += 1;
         oldWt += 1;

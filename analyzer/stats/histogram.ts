@@ -7,11 +7,21 @@ import { valueRange } from './valueBuckets.js';
  * the edges, so a value lands in bin k exactly when edges[k] ≤ v < edges[k+1] (the last bin also
  * takes v = max); `binCount` counts one bin that way without building the others.
  */
-export function histogramEdges(values: Float64Array, bins: number, range: { min: number; max: number } = valueRange(values)): Float64Array {
+export function histogramEdges(
+  values: Float64Array,
+  bins: number,
+  range: { min: number; max: number } = valueRange(values),
+): Float64Array {
   let first = range.min;
   let last = range.max;
-  if (values.length === 0) { first = 0; last = 1; }
-  if (first === last) { first -= 0.5; last += 0.5; }
+  if (values.length === 0) {
+    first = 0;
+    last = 1;
+  }
+  if (first === last) {
+    first -= 0.5;
+    last += 0.5;
+  }
   const edges = new Float64Array(bins + 1);
   const step = (last - first) / bins;
   for (let i = 0; i <= bins; i++) edges[i] = i * step + first;

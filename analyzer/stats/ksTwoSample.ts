@@ -57,7 +57,10 @@ function probOutside(n1: number, n2: number, g: number, h: number): number {
   for (let j = 1; j <= n2; j++) {
     const m = (prob[j - 1] * (n2 - j + 1)) / (n1 + n2 - j + 1);
     if (j * n1 < bound) prob[j] = m;
-    else { outside += m; prob[j] = 0; }
+    else {
+      outside += m;
+      prob[j] = 0;
+    }
   }
   for (let i = 1; i <= n1; i++) {
     for (let j = 0; j <= n2; j++) {
@@ -65,7 +68,10 @@ function probOutside(n1: number, n2: number, g: number, h: number): number {
       const fromBelow = j > 0 ? (next[j - 1] * (n2 - j + 1)) / (n1 + n2 - i - j + 1) : 0;
       const m = fromLeft + fromBelow;
       if (Math.abs(i * n2 - j * n1) < bound) next[j] = m;
-      else { outside += m; next[j] = 0; }
+      else {
+        outside += m;
+        next[j] = 0;
+      }
     }
     [prob, next] = [next, prob];
   }

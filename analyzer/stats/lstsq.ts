@@ -14,7 +14,12 @@ const LAPACK_EPS = 2 ** -53;
  * Residuals `v[i] − (m·t[i] + c)` of that fit, as Etsy computed them, written into `out`;
  * `knownMean` is numpy's mean of `v` when the caller has it.
  */
-export function lstsqResiduals(t: Float64Array, v: Float64Array, out: Float64Array = new Float64Array(t.length), knownMean?: number): Float64Array {
+export function lstsqResiduals(
+  t: Float64Array,
+  v: Float64Array,
+  out: Float64Array = new Float64Array(t.length),
+  knownMean?: number,
+): Float64Array {
   const n = t.length;
   const { centre, vMean, sxx, sxy } = centredSums(t, v, knownMean);
   // Eigenvalues of AᵀA = [[Σx², Σx], [Σx, n]]: λ1·λ2 = n·Sxx, so s2/s1 = √(n·Sxx)/λ1.
@@ -29,7 +34,10 @@ export function lstsqResiduals(t: Float64Array, v: Float64Array, out: Float64Arr
   for (let i = 0; i < n; i++) sty += t[i] * v[i];
   let e0 = sx;
   let e1 = lambda1 - sx2;
-  if (Math.abs(e0) + Math.abs(e1) === 0) { e0 = 1; e1 = 0; }
+  if (Math.abs(e0) + Math.abs(e1) === 0) {
+    e0 = 1;
+    e1 = 0;
+  }
   const norm = Math.hypot(e0, e1);
   e0 /= norm;
   e1 /= norm;

@@ -53,8 +53,16 @@ function gatherBuckets(buckets: ValueBuckets, first: number, last: number, part:
   let i = 0;
   // Four values tested at once (candidates are rare), then the block looked at one by one.
   for (; i + 4 <= n; i += 4) {
-    const v0 = values[i], v1 = values[i + 1], v2 = values[i + 2], v3 = values[i + 3];
-    if ((v0 >= lo && v0 <= hi) || (v1 >= lo && v1 <= hi) || (v2 >= lo && v2 <= hi) || (v3 >= lo && v3 <= hi)) {
+    const v0 = values[i],
+      v1 = values[i + 1],
+      v2 = values[i + 2],
+      v3 = values[i + 3];
+    if (
+      (v0 >= lo && v0 <= hi) ||
+      (v1 >= lo && v1 <= hi) ||
+      (v2 >= lo && v2 <= hi) ||
+      (v3 >= lo && v3 <= hi)
+    ) {
       for (let j = i; j < i + 4; j++) m = keepIfInBuckets(buckets, values[j], first, last, part, m);
     }
   }
@@ -69,7 +77,14 @@ function gatherBuckets(buckets: ValueBuckets, first: number, last: number, part:
 }
 
 /** Stores `v` at part[m] if its bucket is in [first, last] (and there is room); the next m. */
-function keepIfInBuckets(buckets: ValueBuckets, v: number, first: number, last: number, part: Float64Array, m: number): number {
+function keepIfInBuckets(
+  buckets: ValueBuckets,
+  v: number,
+  first: number,
+  last: number,
+  part: Float64Array,
+  m: number,
+): number {
   const bucket = buckets.bucketOf(v);
   if (bucket >= first && bucket <= last && m < part.length) part[m++] = v;
   return m;
@@ -104,8 +119,11 @@ function select(a: Float64Array, k: number): number {
       while (a[i] < pivot) i++;
       while (a[j] > pivot) j--;
       if (i <= j) {
-        const t = a[i]; a[i] = a[j]; a[j] = t;
-        i++; j--;
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
       }
     }
     if (k <= j) right = j;

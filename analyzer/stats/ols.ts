@@ -23,7 +23,11 @@ export interface CentredSums {
 }
 
 /** The sums every line fit here starts from, with numpy's pairwise means (`vMean` when known). */
-export function centredSums(t: Float64Array, v: Float64Array, vMean = pairwiseSum(v) / v.length): CentredSums {
+export function centredSums(
+  t: Float64Array,
+  v: Float64Array,
+  vMean = pairwiseSum(v) / v.length,
+): CentredSums {
   const n = t.length;
   const centre = pairwiseSum(t) / n;
   let sxx = 0;
@@ -46,7 +50,12 @@ export function simpleRegression(t: Float64Array, v: Float64Array, knownMean?: n
  * Residuals `v[i] − (slope·(t[i] − centre) + intercept)` into `out`, four an iteration (the loop's
  * bookkeeping costs as much as the arithmetic). With centre 0 this is `v − (m·t + c)` exactly.
  */
-export function lineResiduals(t: Float64Array, v: Float64Array, line: LineFit, out: Float64Array): Float64Array {
+export function lineResiduals(
+  t: Float64Array,
+  v: Float64Array,
+  line: LineFit,
+  out: Float64Array,
+): Float64Array {
   const { slope, centre, intercept } = line;
   const n = t.length;
   let i = 0;

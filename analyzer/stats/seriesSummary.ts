@@ -24,7 +24,10 @@ export class SeriesSummary {
   private medianValue: number | undefined;
 
   /** `bucketWork` is space the summary may take over (the previous summary's: it is done with it). */
-  constructor(readonly values: Float64Array, readonly bucketWork = new Int32Array(BUCKET_WORK_SIZE)) {}
+  constructor(
+    readonly values: Float64Array,
+    readonly bucketWork = new Int32Array(BUCKET_WORK_SIZE),
+  ) {}
 
   /** `numpy.mean(values)` (pairwise sum / n; NaN when empty). */
   get mean(): number {
@@ -68,7 +71,10 @@ export class SeriesSummary {
   /** The values in buckets (null for short windows, flat ones, or with NaNs). */
   get buckets(): ValueBuckets | null {
     if (this.bucketsValue === undefined) {
-      this.bucketsValue = this.values.length < MIN_BUCKETED ? null : ValueBuckets.build(this.values, this.min, this.max, this.bucketWork);
+      this.bucketsValue =
+        this.values.length < MIN_BUCKETED
+          ? null
+          : ValueBuckets.build(this.values, this.min, this.max, this.bucketWork);
     }
     return this.bucketsValue;
   }

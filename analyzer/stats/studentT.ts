@@ -39,12 +39,14 @@ export function studentTIsf(p: number, df: number): number {
     const step = ((Math.log(sf) - Math.log(p)) * sf) / pdf;
     const next = t + step;
     if (!Number.isFinite(next)) break;
-    if (Math.abs(next - t) <= 1e-15 * Math.abs(next)) { t = next; break; }
+    if (Math.abs(next - t) <= 1e-15 * Math.abs(next)) {
+      t = next;
+      break;
+    }
     t = next;
   }
   return t;
 }
-
 
 function lgammaRatio(df: number): number {
   return logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * Math.log(df * Math.PI);

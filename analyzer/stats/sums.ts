@@ -17,7 +17,12 @@ export function pairwiseSum(a: Float64Array, from = 0, n = a.length - from): num
  * numpy's pairwise sum of `(a[i] − centre)²` over `a[from, from + n)`: what `numpy.std` sums, in
  * the same order, without materialising the squares.
  */
-export function pairwiseSumSquaredDeviations(a: Float64Array, centre: number, from = 0, n = a.length - from): number {
+export function pairwiseSumSquaredDeviations(
+  a: Float64Array,
+  centre: number,
+  from = 0,
+  n = a.length - from,
+): number {
   return pairwise(a, from, n, squaredDeviationLeaf, centre);
 }
 
@@ -38,16 +43,28 @@ function sumLeaf(a: Float64Array, from: number, n: number): number {
     for (let i = 0; i < n; i++) res += a[from + i];
     return res;
   }
-  let r0 = a[from], r1 = a[from + 1], r2 = a[from + 2], r3 = a[from + 3];
-  let r4 = a[from + 4], r5 = a[from + 5], r6 = a[from + 6], r7 = a[from + 7];
+  let r0 = a[from],
+    r1 = a[from + 1],
+    r2 = a[from + 2],
+    r3 = a[from + 3];
+  let r4 = a[from + 4],
+    r5 = a[from + 5],
+    r6 = a[from + 6],
+    r7 = a[from + 7];
   let i = 8;
   const end = n - (n % 8);
   for (; i < end; i += 8) {
     const p = from + i;
-    r0 += a[p]; r1 += a[p + 1]; r2 += a[p + 2]; r3 += a[p + 3];
-    r4 += a[p + 4]; r5 += a[p + 5]; r6 += a[p + 6]; r7 += a[p + 7];
+    r0 += a[p];
+    r1 += a[p + 1];
+    r2 += a[p + 2];
+    r3 += a[p + 3];
+    r4 += a[p + 4];
+    r5 += a[p + 5];
+    r6 += a[p + 6];
+    r7 += a[p + 7];
   }
-  let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+  let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
   for (; i < n; i++) res += a[from + i];
   return res;
 }
@@ -59,20 +76,44 @@ function squaredDeviationLeaf(a: Float64Array, from: number, n: number, c: numbe
     for (let i = 0; i < n; i++) res += (a[from + i] - c) * (a[from + i] - c);
     return res;
   }
-  let d0 = a[from] - c, d1 = a[from + 1] - c, d2 = a[from + 2] - c, d3 = a[from + 3] - c;
-  let d4 = a[from + 4] - c, d5 = a[from + 5] - c, d6 = a[from + 6] - c, d7 = a[from + 7] - c;
-  let r0 = d0 * d0, r1 = d1 * d1, r2 = d2 * d2, r3 = d3 * d3;
-  let r4 = d4 * d4, r5 = d5 * d5, r6 = d6 * d6, r7 = d7 * d7;
+  let d0 = a[from] - c,
+    d1 = a[from + 1] - c,
+    d2 = a[from + 2] - c,
+    d3 = a[from + 3] - c;
+  let d4 = a[from + 4] - c,
+    d5 = a[from + 5] - c,
+    d6 = a[from + 6] - c,
+    d7 = a[from + 7] - c;
+  let r0 = d0 * d0,
+    r1 = d1 * d1,
+    r2 = d2 * d2,
+    r3 = d3 * d3;
+  let r4 = d4 * d4,
+    r5 = d5 * d5,
+    r6 = d6 * d6,
+    r7 = d7 * d7;
   let i = 8;
   const end = n - (n % 8);
   for (; i < end; i += 8) {
     const p = from + i;
-    d0 = a[p] - c; d1 = a[p + 1] - c; d2 = a[p + 2] - c; d3 = a[p + 3] - c;
-    d4 = a[p + 4] - c; d5 = a[p + 5] - c; d6 = a[p + 6] - c; d7 = a[p + 7] - c;
-    r0 += d0 * d0; r1 += d1 * d1; r2 += d2 * d2; r3 += d3 * d3;
-    r4 += d4 * d4; r5 += d5 * d5; r6 += d6 * d6; r7 += d7 * d7;
+    d0 = a[p] - c;
+    d1 = a[p + 1] - c;
+    d2 = a[p + 2] - c;
+    d3 = a[p + 3] - c;
+    d4 = a[p + 4] - c;
+    d5 = a[p + 5] - c;
+    d6 = a[p + 6] - c;
+    d7 = a[p + 7] - c;
+    r0 += d0 * d0;
+    r1 += d1 * d1;
+    r2 += d2 * d2;
+    r3 += d3 * d3;
+    r4 += d4 * d4;
+    r5 += d5 * d5;
+    r6 += d6 * d6;
+    r7 += d7 * d7;
   }
-  let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+  let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
   for (; i < n; i++) res += (a[from + i] - c) * (a[from + i] - c);
   return res;
 }
@@ -89,7 +130,12 @@ export function sequentialSum(a: Float64Array, from = 0, n = a.length - from, st
  * Sequential sums of `(a[i] − prefixMean)²` over `a[0, k)` and of `(a[i] − mean)²` over all of `a`,
  * in one loop: each is a chain of dependent additions, so two cost about as much as one.
  */
-export function sequentialSquaredDeviations(a: Float64Array, k: number, prefixMean: number, mean: number): [number, number] {
+export function sequentialSquaredDeviations(
+  a: Float64Array,
+  k: number,
+  prefixMean: number,
+  mean: number,
+): [number, number] {
   const n = a.length;
   let sPrefix = 0;
   let s = 0;
@@ -113,7 +159,13 @@ export function numpyMean(a: Float64Array, from = 0, n = a.length - from): numbe
 }
 
 /** `numpy.std(a, ddof)`: two passes, both pairwise; `mean` may be passed when already known. */
-export function numpyStd(a: Float64Array, ddof = 0, from = 0, n = a.length - from, mean = pairwiseSum(a, from, n) / n): number {
+export function numpyStd(
+  a: Float64Array,
+  ddof = 0,
+  from = 0,
+  n = a.length - from,
+  mean = pairwiseSum(a, from, n) / n,
+): number {
   if (n - ddof <= 0) return NaN;
   return Math.sqrt(pairwiseSumSquaredDeviations(a, mean, from, n) / (n - ddof));
 }

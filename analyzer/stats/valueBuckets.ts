@@ -14,7 +14,10 @@ export function valueRange(values: Float64Array): { min: number; max: number } {
   let i = 0;
   // Four values an iteration, in order: the loop's own bookkeeping costs as much as the comparisons.
   for (; i + 4 <= n; i += 4) {
-    const v0 = values[i], v1 = values[i + 1], v2 = values[i + 2], v3 = values[i + 3];
+    const v0 = values[i],
+      v1 = values[i + 1],
+      v2 = values[i + 2],
+      v3 = values[i + 3];
     if (v0 < min) min = v0;
     if (v0 > max) max = v0;
     if (v1 < min) min = v1;
@@ -78,7 +81,12 @@ export class ValueBuckets {
    */
   private readonly wide: boolean;
 
-  private constructor(readonly values: Float64Array, work: Int32Array, readonly min: number, max: number) {
+  private constructor(
+    readonly values: Float64Array,
+    work: Int32Array,
+    readonly min: number,
+    max: number,
+  ) {
     const scale = (BUCKETS - 1) / (max - min);
     this.scale = scale;
     this.wide = max - min > 1e-6 * Math.max(Math.abs(min), Math.abs(max));
@@ -99,7 +107,12 @@ export class ValueBuckets {
    * Buckets for `values` with range [min, max] in `work` (BUCKET_WORK_SIZE long, reused by the
    * caller), or null when they cannot be built: no positive finite range, or NaNs.
    */
-  static build(values: Float64Array, min: number, max: number, work = new Int32Array(BUCKET_WORK_SIZE)): ValueBuckets | null {
+  static build(
+    values: Float64Array,
+    min: number,
+    max: number,
+    work = new Int32Array(BUCKET_WORK_SIZE),
+  ): ValueBuckets | null {
     if (!(max > min) || !Number.isFinite(max - min)) return null;
     const b = new ValueBuckets(values, work, min, max);
     return b.counts[BUCKETS] === 0 ? b : null;

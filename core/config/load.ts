@@ -60,7 +60,11 @@ export function envOverrides(env: NodeJS.ProcessEnv): Plain {
     dataDir: env.KALE_DATA_DIR || undefined,
     logLevel: env.KALE_LOG_LEVEL || undefined,
     host: env.KALE_HOST || undefined,
-    horizon: { picklePort: port(env.KALE_PICKLE_PORT), udpPort: port(env.KALE_UDP_PORT), linePort: port(env.KALE_LINE_PORT) },
+    horizon: {
+      picklePort: port(env.KALE_PICKLE_PORT),
+      udpPort: port(env.KALE_UDP_PORT),
+      linePort: port(env.KALE_LINE_PORT),
+    },
     webapp: { port: port(env.KALE_WEBAPP_PORT), token: env.KALE_WEBAPP_TOKEN || undefined },
   };
 }
@@ -89,7 +93,10 @@ export function validateConfig(raw: unknown, sources: readonly string[] = []): K
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const key = issue.path.length ? issue.path.join('.') : '(root)';
-  const what = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => (key === '(root)' ? k : `${key}.${k}`)).join(', ')}` : `${key}: ${issue.message}`;
+  const what =
+    issue.code === 'unrecognized_keys'
+      ? `unknown key ${issue.keys.map((k) => (key === '(root)' ? k : `${key}.${k}`)).join(', ')}`
+      : `${key}: ${issue.message}`;
   const from = sources.length ? ` (from ${sources.join(', ')} and environment)` : '';
   throw new ConfigError(`invalid config: ${what}${from}`);
 }

@@ -27,12 +27,20 @@ export interface GroupedPoints {
 }
 
 /** Groups tuple lists (the Store.append shape) into columns. */
-export function groupLists(names: ReadonlyArray<string>, lists: ReadonlyArray<ReadonlyArray<Point>>): GroupedPoints {
+export function groupLists(
+  names: ReadonlyArray<string>,
+  lists: ReadonlyArray<ReadonlyArray<Point>>,
+): GroupedPoints {
   const starts = new Int32Array(lists.length + 1);
   for (let i = 0; i < lists.length; i++) starts[i + 1] = starts[i] + lists[i].length;
   const ts = new Float64Array(starts[lists.length]);
   const values = new Float64Array(starts[lists.length]);
-  lists.forEach((points, i) => points.forEach(([t, v], j) => { ts[starts[i] + j] = t; values[starts[i] + j] = v; }));
+  lists.forEach((points, i) =>
+    points.forEach(([t, v], j) => {
+      ts[starts[i] + j] = t;
+      values[starts[i] + j] = v;
+    }),
+  );
   return { names, starts, ts, values };
 }
 
@@ -102,7 +110,13 @@ export class AppendCommands {
    * Appends metric i's points of `g` to `keys[i]`, for i in [from, to), and adds `fresh` to the metric
    * set, in one script call.
    */
-  async append(keys: ReadonlyArray<MetricKey>, g: GroupedPoints, from: number, to: number, fresh: ReadonlyArray<MetricKey>): Promise<void> {
+  async append(
+    keys: ReadonlyArray<MetricKey>,
+    g: GroupedPoints,
+    from: number,
+    to: number,
+    fresh: ReadonlyArray<MetricKey>,
+  ): Promise<void> {
     const argc = 4 + (to - from) * 2 + fresh.length;
     // The command head (argument count, EVALSHA, its sha, the key count) takes under 100 bytes;
     // `$<length>\r\n` before a window and `\r\n` after it, at most 16 bytes.
@@ -111,7 +125,11 @@ export class AppendCommands {
     for (const k of fresh) size += k.bulk.length;
     const out = Buffer.allocUnsafe(size);
     const numKeys = String(to - from + 1);
-    let p = out.write(`*${argc}\r\n$7\r\nevalsha\r\n$40\r\n${APPEND_SHA}\r\n$${numKeys.length}\r\n${numKeys}\r\n`, 0, 'latin1');
+    let p = out.write(
+      `*${argc}\r\n$7\r\nevalsha\r\n$40\r\n${APPEND_SHA}\r\n$${numKeys.length}\r\n${numKeys}\r\n`,
+      0,
+      'latin1',
+    );
     p += UNIQUE_BULK.copy(out, p);
     for (let i = from; i < to; i++) p += keys[i].bulk.copy(out, p);
     for (let i = from; i < to; i++) {
@@ -135,7 +153,10 @@ export class AppendCommands {
   }
 
   /** scratch[n] holds n reused tuples. */
-  private readonly scratch: Array<Array<[number, number]>> = Array.from({ length: SCRATCH_LISTS + 1 }, (_, n) => Array.from({ length: n }, () => [0, 0]));
+  private readonly scratch: Array<Array<[number, number]>> = Array.from(
+    { length: SCRATCH_LISTS + 1 },
+    (_, n) => Array.from({ length: n }, () => [0, 0]),
+  );
 
   /** Metric `i`'s points of `g` as tuples, valid until the next call. */
   private tuples(g: GroupedPoints, i: number): ReadonlyArray<Point> {

@@ -13,16 +13,17 @@ export function connectRedis(target: RedisTarget): Redis | Cluster {
     // (2 s by default, most of a SIGTERM's shutdownTimeout).
     disconnectTimeout: 300,
   };
-  const client = target.kind === 'standalone'
-    ? new Redis(target.url, options)
-    : new Cluster([...target.nodes], {
-      redisOptions: { ...options, password: target.password },
-      enableAutoPipelining: true,
-      // ioredis cannot place a script call's keys in a per-node auto-pipeline; scripts go one by one.
-      autoPipeliningIgnoredCommands: ['kaleTorus', 'kaleTrim', 'kaleTrimBuffer'],
-      enableOfflineQueue: true,
-      clusterRetryStrategy: options.retryStrategy,
-    } satisfies ClusterOptions);
+  const client =
+    target.kind === 'standalone'
+      ? new Redis(target.url, options)
+      : new Cluster([...target.nodes], {
+          redisOptions: { ...options, password: target.password },
+          enableAutoPipelining: true,
+          // ioredis cannot place a script call's keys in a per-node auto-pipeline; scripts go one by one.
+          autoPipeliningIgnoredCommands: ['kaleTorus', 'kaleTrim', 'kaleTrimBuffer'],
+          enableOfflineQueue: true,
+          clusterRetryStrategy: options.retryStrategy,
+        } satisfies ClusterOptions);
   // Connection errors are retried by ioredis; callers see failures on their own commands.
   client.on('error', () => {});
   return client;

@@ -6,7 +6,16 @@ import { recover, type Recovered } from './embedded/recover.js';
 import { EmbeddedState, type Op } from './embedded/state.js';
 import { decodeWindow, encodePoints } from './windowCodec.js';
 import type {
-  AnomalyRecord, AppendBatch, Collection, HistoryQuery, Series, Store, TorusType, TorusValue, TorusWrite, TrimResult,
+  AnomalyRecord,
+  AppendBatch,
+  Collection,
+  HistoryQuery,
+  Series,
+  Store,
+  TorusType,
+  TorusValue,
+  TorusWrite,
+  TrimResult,
 } from './store.js';
 
 export interface EmbeddedOptions extends Partial<DurabilityOptions> {
@@ -137,11 +146,16 @@ export class EmbeddedStore implements Store {
       const b = this.liveBucket(k);
       if (!b || b.type !== type) return null;
       switch (type) {
-        case 'series': return { type, values: [...(b.data as number[])] };
-        case 'histogram': return { type, counts: new Map(Object.entries(b.data as Record<string, number>)) };
-        case 'count': return { type, total: b.data as number };
-        case 'gauge': return { type, last: b.data as string };
-        case 'set': return { type, members: [...(b.data as string[])] };
+        case 'series':
+          return { type, values: [...(b.data as number[])] };
+        case 'histogram':
+          return { type, counts: new Map(Object.entries(b.data as Record<string, number>)) };
+        case 'count':
+          return { type, total: b.data as number };
+        case 'gauge':
+          return { type, last: b.data as string };
+        case 'set':
+          return { type, members: [...(b.data as string[])] };
       }
     });
   }
@@ -156,7 +170,11 @@ export class EmbeddedStore implements Store {
     return [...this.state.torus.keys()].filter((k) => matches(k) && this.liveBucket(k)).sort();
   }
 
-  async recordAnomalies(current: ReadonlyArray<AnomalyRecord>, retention: number, carried: ReadonlyArray<AnomalyRecord> = []): Promise<void> {
+  async recordAnomalies(
+    current: ReadonlyArray<AnomalyRecord>,
+    retention: number,
+    carried: ReadonlyArray<AnomalyRecord> = [],
+  ): Promise<void> {
     this.change(['A', [...current], retention, [...carried], Date.now() / 1000]);
   }
 
@@ -214,10 +232,19 @@ export class EmbeddedStore implements Store {
     });
   }
 
-  async writeMetricState(kind: string, entries: ReadonlyArray<readonly [string, Uint8Array]>, ttl: number): Promise<void> {
+  async writeMetricState(
+    kind: string,
+    entries: ReadonlyArray<readonly [string, Uint8Array]>,
+    ttl: number,
+  ): Promise<void> {
     if (entries.length === 0) return;
     const expireAt = Date.now() / 1000 + ttl;
-    this.change(['M', entries.map(([name]) => `${kind}\0${name}`), entries.map(([, bytes]) => bytes.slice()), entries.map(() => expireAt)]);
+    this.change([
+      'M',
+      entries.map(([name]) => `${kind}\0${name}`),
+      entries.map(([, bytes]) => bytes.slice()),
+      entries.map(() => expireAt),
+    ]);
   }
 
   async putStatus(service: string, status: Record<string, unknown>): Promise<void> {

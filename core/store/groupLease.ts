@@ -48,12 +48,23 @@ return live
 `;
 
 class RedisGroupLease implements GroupLease {
-  constructor(private readonly store: RedisStore, private readonly key: string) {}
+  constructor(
+    private readonly store: RedisStore,
+    private readonly key: string,
+  ) {}
 
   private async run(member: string, leaseMs: number, info: string): Promise<GroupMember[]> {
-    const flat = (await this.store.client.eval(LEASE_LUA, 1, this.key, member, String(Math.ceil(leaseMs)), info)) as string[];
+    const flat = (await this.store.client.eval(
+      LEASE_LUA,
+      1,
+      this.key,
+      member,
+      String(Math.ceil(leaseMs)),
+      info,
+    )) as string[];
     const out: GroupMember[] = [];
-    for (let i = 0; i < flat.length; i += 2) out.push({ id: flat[i], info: JSON.parse(flat[i + 1]) as Record<string, unknown> });
+    for (let i = 0; i < flat.length; i += 2)
+      out.push({ id: flat[i], info: JSON.parse(flat[i + 1]) as Record<string, unknown> });
     return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 

@@ -10,5 +10,7 @@ export function firstConnection(store: Store): Promise<void> {
 
 /** Redis when the config names a server, otherwise the embedded store under `dataDir`. */
 export function openStore(config: KaleConfig): Store {
-  return config.redis.url ? RedisStore.connect(config.redis.url) : EmbeddedStore.open(config.dataDir, config.embedded);
+  return config.redis.url
+    ? RedisStore.connect(config.redis.url)
+    : EmbeddedStore.open(config.dataDir, config.embedded);
 }

@@ -51,7 +51,10 @@ export class ReadPacer {
   overrides = 0;
   private busySince: EventLoopUtilization | undefined;
 
-  constructor(readonly opts: ReadPaceOptions, private readonly backlog: () => number = ingestBacklog) {}
+  constructor(
+    readonly opts: ReadPaceOptions,
+    private readonly backlog: () => number = ingestBacklog,
+  ) {}
 
   /** Before each batch: a turn of the event loop, a pause while this thread is too busy, then a wait while ingest is behind. */
   async turn(): Promise<void> {
@@ -60,7 +63,10 @@ export class ReadPacer {
     if (this.backlog() <= this.opts.backlogMark) return;
     const since = performance.now();
     while (this.backlog() > this.opts.backlogMark) {
-      if (performance.now() - since >= this.opts.maxWaitMs) { this.overrides++; break; }
+      if (performance.now() - since >= this.opts.maxWaitMs) {
+        this.overrides++;
+        break;
+      }
       await sleep(POLL_MS);
     }
     this.waitedMs += performance.now() - since;
@@ -85,7 +91,10 @@ export class ReadPacer {
    * `read` over `names` in paced batches, in order, each with its names; the next batches are read
    * while the caller handles one (at most `inFlight` outstanding).
    */
-  async *batches<T>(names: ReadonlyArray<string>, read: (batch: string[]) => Promise<T>): AsyncGenerator<{ names: string[]; value: T }> {
+  async *batches<T>(
+    names: ReadonlyArray<string>,
+    read: (batch: string[]) => Promise<T>,
+  ): AsyncGenerator<{ names: string[]; value: T }> {
     const { batch, inFlight } = this.opts;
     const ahead: Array<Promise<{ names: string[]; value: T }>> = [];
     let at = 0;

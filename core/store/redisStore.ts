@@ -6,12 +6,27 @@ import { connectRedis } from './connectRedis.js';
 import { RedisUnreachableError, parseRedisTarget, shownRedisUrl } from './redisUrl.js';
 import { decodeWindow, encodeEach } from './windowCodec.js';
 import {
-  ANOMALIES_CURRENT, ANOMALIES_HISTORY, COLLECTIONS, METRIC_PREFIX, STATUS, UNIQUE_METRICS, claimKey, metricKey,
+  ANOMALIES_CURRENT,
+  ANOMALIES_HISTORY,
+  COLLECTIONS,
+  METRIC_PREFIX,
+  STATUS,
+  UNIQUE_METRICS,
+  claimKey,
+  metricKey,
   quarantineKey,
 } from './keys.js';
 import type {
-  AnomalyRecord, AppendBatch, Collection, HistoryQuery, Series,
-  Store, TorusType, TorusValue, TorusWrite, TrimResult,
+  AnomalyRecord,
+  AppendBatch,
+  Collection,
+  HistoryQuery,
+  Series,
+  Store,
+  TorusType,
+  TorusValue,
+  TorusWrite,
+  TrimResult,
 } from './store.js';
 
 /** How long a new store retries before `firstConnection` gives up: commands say so rather than wait forever. */
@@ -32,7 +47,9 @@ const SCRIPT_KEYS = 4096;
 
 /** `items` in runs of at most `size`. */
 function inRuns<T>(items: ReadonlyArray<T>, size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
 }
 
 /**
@@ -63,7 +80,10 @@ export class RedisStore implements Store {
   private readonly appends: AppendCommands;
 
   /** `url` is kept so a writer thread can open its own connection to the same database. */
-  constructor(readonly client: Redis | Cluster, readonly url?: string) {
+  constructor(
+    readonly client: Redis | Cluster,
+    readonly url?: string,
+  ) {
     this.cluster = client instanceof Cluster;
     // Only used on one server (a cluster appends with plain APPENDs).
     this.appends = new AppendCommands(client as Redis);
@@ -76,12 +96,18 @@ export class RedisStore implements Store {
     });
     this.firstConnection = new Promise<void>((resolve, reject) => {
       let lastError = 'no answer';
-      const noteError = (err: Error) => { lastError = err.message || err.name; };
+      const noteError = (err: Error) => {
+        lastError = err.message || err.name;
+      };
       client.on('error', noteError);
-      const timer = this.firstConnectionTimer = setTimeout(() => {
+      const timer = (this.firstConnectionTimer = setTimeout(() => {
         client.off('error', noteError);
-        reject(new RedisUnreachableError(`cannot reach Redis at ${shownRedisUrl(url ?? 'the configured URL')}: ${lastError} (retried for ${FIRST_CONNECT_MS / 1000} s; is it running, and is --redis / REDIS_URL right?)`));
-      }, FIRST_CONNECT_MS);
+        reject(
+          new RedisUnreachableError(
+            `cannot reach Redis at ${shownRedisUrl(url ?? 'the configured URL')}: ${lastError} (retried for ${FIRST_CONNECT_MS / 1000} s; is it running, and is --redis / REDIS_URL right?)`,
+          ),
+        );
+      }, FIRST_CONNECT_MS));
       client.once('ready', () => {
         clearTimeout(timer);
         client.off('error', noteError);
@@ -117,7 +143,12 @@ export class RedisStore implements Store {
 
   async append(batches: ReadonlyArray<AppendBatch>): Promise<void> {
     const kept = batches.filter((b) => b.points.length > 0);
-    await this.appendGrouped(groupLists(kept.map((b) => b.name), kept.map((b) => b.points)));
+    await this.appendGrouped(
+      groupLists(
+        kept.map((b) => b.name),
+        kept.map((b) => b.points),
+      ),
+    );
   }
 
   /** append() for points already grouped by metric in columns (horizon's writer builds them so). */
@@ -137,16 +168,24 @@ export class RedisStore implements Store {
     if (this.cluster) {
       const payloads = encodeEach(keys.map((_, i) => pointsOf(g, i)));
       // Few keys share a slot, so plain APPENDs, auto-pipelined per node, beat a script call per slot.
-      setSize = await this.afterAppends(Promise.all([
-        ...keys.map((k, i) => this.client.append(k.key, payloads[i])),
-        ...(added.length ? [this.client.sadd(UNIQUE_METRICS, ...added.map((k) => k.key))] : []),
-      ]));
+      setSize = await this.afterAppends(
+        Promise.all([
+          ...keys.map((k, i) => this.client.append(k.key, payloads[i])),
+          ...(added.length ? [this.client.sadd(UNIQUE_METRICS, ...added.map((k) => k.key))] : []),
+        ]),
+      );
     } else {
       const fresh = new Set(added);
       setSize = 0;
       for (let from = 0; from < count; from += SCRIPT_KEYS) {
         const to = Math.min(count, from + SCRIPT_KEYS);
-        const sent = this.appends.append(keys, g, from, to, keys.slice(from, to).filter((k) => fresh.has(k)));
+        const sent = this.appends.append(
+          keys,
+          g,
+          from,
+          to,
+          keys.slice(from, to).filter((k) => fresh.has(k)),
+        );
         if (to < count) await sent;
         else setSize = await this.afterAppends(sent);
       }
@@ -185,7 +224,10 @@ export class RedisStore implements Store {
 
   async listMetrics(): Promise<string[]> {
     const keys = await this.client.smembers(UNIQUE_METRICS);
-    return keys.filter((k) => k.startsWith(METRIC_PREFIX)).map((k) => k.slice(METRIC_PREFIX.length)).sort();
+    return keys
+      .filter((k) => k.startsWith(METRIC_PREFIX))
+      .map((k) => k.slice(METRIC_PREFIX.length))
+      .sort();
   }
 
   async readRawWindows(names: ReadonlyArray<string>): Promise<Array<Uint8Array | null>> {
@@ -196,10 +238,14 @@ export class RedisStore implements Store {
     const out = new Array<Uint8Array | null>(keys.length);
     const chunks = this.slotGroups(keys).flatMap((g) => inRuns(g, READ_CHUNK));
     // All in flight at once: on a cluster most chunks are one key, auto-pipelined per node.
-    await Promise.all(chunks.map(async (chunk) => {
-      const got = await this.client.mgetBuffer(...chunk.map((j) => keys[j]));
-      chunk.forEach((j, n) => { out[j] = got[n]; });
-    }));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        const got = await this.client.mgetBuffer(...chunk.map((j) => keys[j]));
+        chunk.forEach((j, n) => {
+          out[j] = got[n];
+        });
+      }),
+    );
     return out;
   }
 
@@ -218,9 +264,11 @@ export class RedisStore implements Store {
   async trim(name: string, cutoff: number): Promise<TrimResult> {
     const key = metricKey(name);
     // On a cluster the script may hand back an undecodable key's bytes: read them as a Buffer, unchanged.
-    const [kept, removed, forgotten, quarantined, undecodable] = (this.cluster
-      ? await this.script('kaleTrimBuffer')([1, key, String(cutoff)])
-      : await this.script('kaleTrim')([3, key, UNIQUE_METRICS, quarantineKey(name), String(cutoff)])) as [number, number, number, number, Buffer?];
+    const [kept, removed, forgotten, quarantined, undecodable] = (
+      this.cluster
+        ? await this.script('kaleTrimBuffer')([1, key, String(cutoff)])
+        : await this.script('kaleTrim')([3, key, UNIQUE_METRICS, quarantineKey(name), String(cutoff)])
+    ) as [number, number, number, number, Buffer?];
     if (this.cluster && (forgotten || quarantined)) {
       if (undecodable !== undefined) await this.client.set(quarantineKey(name), undecodable);
       await this.client.srem(UNIQUE_METRICS, key);
@@ -244,30 +292,49 @@ export class RedisStore implements Store {
     }
     const torus = this.script('kaleTorus');
     const runs = this.slotGroups(keys).flatMap((g) => inRuns(g, SCRIPT_KEYS));
-    await Promise.all(runs.map((run) => torus([run.length, ...run.map((i) => keys[i]), ...run.flatMap((i) => args.slice(3 * i, 3 * i + 3))])));
+    await Promise.all(
+      runs.map((run) =>
+        torus([run.length, ...run.map((i) => keys[i]), ...run.flatMap((i) => args.slice(3 * i, 3 * i + 3))]),
+      ),
+    );
   }
 
   async torusRead(type: TorusType, keys: ReadonlyArray<string>): Promise<Array<TorusValue | null>> {
     // Sent together by auto-pipelining (per node on a cluster).
-    const res: unknown[] = await Promise.all(keys.map((k) => {
-      switch (type) {
-        case 'series': return this.client.lrange(k, 0, -1);
-        case 'set': return this.client.smembers(k);
-        case 'histogram': return this.client.hgetall(k);
-        case 'count': case 'gauge': return this.client.get(k);
-      }
-    }));
+    const res: unknown[] = await Promise.all(
+      keys.map((k) => {
+        switch (type) {
+          case 'series':
+            return this.client.lrange(k, 0, -1);
+          case 'set':
+            return this.client.smembers(k);
+          case 'histogram':
+            return this.client.hgetall(k);
+          case 'count':
+          case 'gauge':
+            return this.client.get(k);
+        }
+      }),
+    );
     return res.map((r): TorusValue | null => {
       switch (type) {
-        case 'series': { const a = r as string[]; return a.length ? { type, values: a.map(Number) } : null; }
+        case 'series': {
+          const a = r as string[];
+          return a.length ? { type, values: a.map(Number) } : null;
+        }
         case 'histogram': {
           const h = r as Record<string, string>;
           const entries = Object.entries(h);
           return entries.length ? { type, counts: new Map(entries.map(([k, v]) => [k, Number(v)])) } : null;
         }
-        case 'count': return r == null ? null : { type, total: Number(r) };
-        case 'gauge': return r == null ? null : { type, last: String(r) };
-        case 'set': { const a = r as string[]; return a.length ? { type, members: a } : null; }
+        case 'count':
+          return r == null ? null : { type, total: Number(r) };
+        case 'gauge':
+          return r == null ? null : { type, last: String(r) };
+        case 'set': {
+          const a = r as string[];
+          return a.length ? { type, members: a } : null;
+        }
       }
     });
   }
@@ -291,7 +358,11 @@ export class RedisStore implements Store {
     return [...found].sort();
   }
 
-  async recordAnomalies(current: ReadonlyArray<AnomalyRecord>, retention: number, carried: ReadonlyArray<AnomalyRecord> = []): Promise<void> {
+  async recordAnomalies(
+    current: ReadonlyArray<AnomalyRecord>,
+    retention: number,
+    carried: ReadonlyArray<AnomalyRecord> = [],
+  ): Promise<void> {
     const newest = current.reduce((m, r) => Math.max(m, r.detectedAt), Date.now() / 1000);
     // Two keys in two slots on a cluster: separate commands, sent together by auto-pipelining.
     await Promise.all([
@@ -344,9 +415,22 @@ export class RedisStore implements Store {
     return this.mgetBuffers(names.map((n) => metricStateKey(kind, n)));
   }
 
-  async writeMetricState(kind: string, entries: ReadonlyArray<readonly [string, Uint8Array]>, ttl: number): Promise<void> {
+  async writeMetricState(
+    kind: string,
+    entries: ReadonlyArray<readonly [string, Uint8Array]>,
+    ttl: number,
+  ): Promise<void> {
     // One SET each, auto-pipelined: a batch spans every slot on a cluster, and SET carries the expiry.
-    await Promise.all(entries.map(([name, bytes]) => this.client.set(metricStateKey(kind, name), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'EX', Math.ceil(ttl))));
+    await Promise.all(
+      entries.map(([name, bytes]) =>
+        this.client.set(
+          metricStateKey(kind, name),
+          Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+          'EX',
+          Math.ceil(ttl),
+        ),
+      ),
+    );
   }
 
   async putStatus(service: string, status: Record<string, unknown>): Promise<void> {
@@ -370,7 +454,10 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     clearTimeout(this.firstConnectionTimer);
     if (this.client.status === 'ready') {
-      await Promise.race([this.client.quit().catch(() => {}), new Promise((r) => setTimeout(r, CLOSE_MS).unref())]);
+      await Promise.race([
+        this.client.quit().catch(() => {}),
+        new Promise((r) => setTimeout(r, CLOSE_MS).unref()),
+      ]);
     }
     this.client.disconnect();
   }
@@ -380,4 +467,10 @@ function metricStateKey(kind: string, name: string): string {
   return `kale.state.${kind}.${name}`;
 }
 
-const TYPE_CODE: Record<TorusType, string> = { series: 's', histogram: 'h', count: 'c', gauge: 'g', set: 't' };
+const TYPE_CODE: Record<TorusType, string> = {
+  series: 's',
+  histogram: 'h',
+  count: 'c',
+  gauge: 'g',
+  set: 't',
+};

@@ -1,7 +1,11 @@
 /** What `redis.url` names: one server, or the seed nodes of a Redis Cluster. */
 export type RedisTarget =
   | { readonly kind: 'standalone'; readonly url: string }
-  | { readonly kind: 'cluster'; readonly nodes: ReadonlyArray<{ host: string; port: number }>; readonly password?: string };
+  | {
+      readonly kind: 'cluster';
+      readonly nodes: ReadonlyArray<{ host: string; port: number }>;
+      readonly password?: string;
+    };
 
 export class RedisUrlError extends Error {}
 
@@ -20,7 +24,10 @@ const CLUSTER_SCHEME = 'redis-cluster://';
  */
 export function parseRedisTarget(url: string): RedisTarget {
   if (/^rediss?:\/\//.test(url)) return { kind: 'standalone', url };
-  if (!url.startsWith(CLUSTER_SCHEME)) throw new RedisUrlError(`expected redis://host:port[/db], rediss://… or ${CLUSTER_SCHEME}host:port[,host:port…], got "${url.slice(0, 100)}"`);
+  if (!url.startsWith(CLUSTER_SCHEME))
+    throw new RedisUrlError(
+      `expected redis://host:port[/db], rediss://… or ${CLUSTER_SCHEME}host:port[,host:port…], got "${url.slice(0, 100)}"`,
+    );
   let rest = url.slice(CLUSTER_SCHEME.length).replace(/\/$/, '');
   let password: string | undefined;
   const at = rest.lastIndexOf('@');
@@ -30,7 +37,10 @@ export function parseRedisTarget(url: string): RedisTarget {
   }
   const nodes = rest.split(',').map((hostPort) => {
     const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(hostPort.trim());
-    if (!m || Number(m[2]) > 65535) throw new RedisUrlError(`expected ${CLUSTER_SCHEME}host:port[,host:port…], got "${hostPort}" among the nodes`);
+    if (!m || Number(m[2]) > 65535)
+      throw new RedisUrlError(
+        `expected ${CLUSTER_SCHEME}host:port[,host:port…], got "${hostPort}" among the nodes`,
+      );
     return { host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) };
   });
   return { kind: 'cluster', nodes, password };

@@ -114,7 +114,11 @@ export interface Store {
    * Replaces the current anomaly list and appends the same records to the history; `carried` records
    * (recorded in an earlier cycle, still current) join the current list without entering the history again.
    */
-  recordAnomalies(current: ReadonlyArray<AnomalyRecord>, historyRetentionSeconds: number, carried?: ReadonlyArray<AnomalyRecord>): Promise<void>;
+  recordAnomalies(
+    current: ReadonlyArray<AnomalyRecord>,
+    historyRetentionSeconds: number,
+    carried?: ReadonlyArray<AnomalyRecord>,
+  ): Promise<void>;
   currentAnomalies(): Promise<AnomalyRecord[]>;
   anomalyHistory(query: HistoryQuery): Promise<AnomalyRecord[]>;
 
@@ -136,7 +140,11 @@ export interface Store {
    */
   readMetricState(kind: string, names: ReadonlyArray<string>): Promise<Array<Uint8Array | null>>;
   /** Replaces those bytes; each entry expires `ttlSeconds` after its last write (a forgotten metric's go too). */
-  writeMetricState(kind: string, entries: ReadonlyArray<readonly [name: string, bytes: Uint8Array]>, ttlSeconds: number): Promise<void>;
+  writeMetricState(
+    kind: string,
+    entries: ReadonlyArray<readonly [name: string, bytes: Uint8Array]>,
+    ttlSeconds: number,
+  ): Promise<void>;
 
   /** A small JSON status document per service (run statistics, listener state) for the Status page. */
   putStatus(service: string, status: Record<string, unknown>): Promise<void>;
@@ -146,4 +154,3 @@ export interface Store {
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
-

@@ -45,15 +45,40 @@ export function encodeInto(out: Buffer, p: number, points: ReadonlyArray<Point>)
     if (Number.isSafeInteger(v) && !Object.is(v, -0)) {
       if (v >= 0) {
         if (v < 0x80) out[p++] = v;
-        else if (v < 0x100) { out[p++] = 0xcc; out[p++] = v; }
-        else if (v < 0x10000) { out[p++] = 0xcd; out.writeUInt16BE(v, p); p += 2; }
-        else if (v < 0x100000000) { out[p++] = 0xce; out.writeUInt32BE(v, p); p += 4; }
-        else { out[p++] = 0xcf; out.writeBigUInt64BE(BigInt(v), p); p += 8; }
+        else if (v < 0x100) {
+          out[p++] = 0xcc;
+          out[p++] = v;
+        } else if (v < 0x10000) {
+          out[p++] = 0xcd;
+          out.writeUInt16BE(v, p);
+          p += 2;
+        } else if (v < 0x100000000) {
+          out[p++] = 0xce;
+          out.writeUInt32BE(v, p);
+          p += 4;
+        } else {
+          out[p++] = 0xcf;
+          out.writeBigUInt64BE(BigInt(v), p);
+          p += 8;
+        }
       } else if (v >= -32) out[p++] = v & 0xff;
-      else if (v >= -0x80) { out[p++] = 0xd0; out.writeInt8(v, p); p += 1; }
-      else if (v >= -0x8000) { out[p++] = 0xd1; out.writeInt16BE(v, p); p += 2; }
-      else if (v >= -0x80000000) { out[p++] = 0xd2; out.writeInt32BE(v, p); p += 4; }
-      else { out[p++] = 0xd3; out.writeBigInt64BE(BigInt(v), p); p += 8; }
+      else if (v >= -0x80) {
+        out[p++] = 0xd0;
+        out.writeInt8(v, p);
+        p += 1;
+      } else if (v >= -0x8000) {
+        out[p++] = 0xd1;
+        out.writeInt16BE(v, p);
+        p += 2;
+      } else if (v >= -0x80000000) {
+        out[p++] = 0xd2;
+        out.writeInt32BE(v, p);
+        p += 4;
+      } else {
+        out[p++] = 0xd3;
+        out.writeBigInt64BE(BigInt(v), p);
+        p += 8;
+      }
     } else {
       out[p++] = 0xcb;
       out.writeDoubleBE(v, p);
@@ -88,20 +113,57 @@ let lastNumber = 0;
 function readNumber(b: Uint8Array, dv: DataView, p: number, len: number): number {
   if (p >= len) return -1;
   const t = b[p];
-  if (t <= 0x7f) { lastNumber = t; return p + 1; }
-  if (t >= 0xe0) { lastNumber = t - 0x100; return p + 1; }
+  if (t <= 0x7f) {
+    lastNumber = t;
+    return p + 1;
+  }
+  if (t >= 0xe0) {
+    lastNumber = t - 0x100;
+    return p + 1;
+  }
   switch (t) {
-    case 0xcb: if (p + 9 > len) return -1; lastNumber = dv.getFloat64(p + 1); return p + 9;
-    case 0xca: if (p + 5 > len) return -1; lastNumber = dv.getFloat32(p + 1); return p + 5;
-    case 0xcc: if (p + 2 > len) return -1; lastNumber = b[p + 1]; return p + 2;
-    case 0xcd: if (p + 3 > len) return -1; lastNumber = dv.getUint16(p + 1); return p + 3;
-    case 0xce: if (p + 5 > len) return -1; lastNumber = dv.getUint32(p + 1); return p + 5;
-    case 0xcf: if (p + 9 > len) return -1; lastNumber = Number(dv.getBigUint64(p + 1)); return p + 9;
-    case 0xd0: if (p + 2 > len) return -1; lastNumber = dv.getInt8(p + 1); return p + 2;
-    case 0xd1: if (p + 3 > len) return -1; lastNumber = dv.getInt16(p + 1); return p + 3;
-    case 0xd2: if (p + 5 > len) return -1; lastNumber = dv.getInt32(p + 1); return p + 5;
-    case 0xd3: if (p + 9 > len) return -1; lastNumber = Number(dv.getBigInt64(p + 1)); return p + 9;
-    default: return -1;
+    case 0xcb:
+      if (p + 9 > len) return -1;
+      lastNumber = dv.getFloat64(p + 1);
+      return p + 9;
+    case 0xca:
+      if (p + 5 > len) return -1;
+      lastNumber = dv.getFloat32(p + 1);
+      return p + 5;
+    case 0xcc:
+      if (p + 2 > len) return -1;
+      lastNumber = b[p + 1];
+      return p + 2;
+    case 0xcd:
+      if (p + 3 > len) return -1;
+      lastNumber = dv.getUint16(p + 1);
+      return p + 3;
+    case 0xce:
+      if (p + 5 > len) return -1;
+      lastNumber = dv.getUint32(p + 1);
+      return p + 5;
+    case 0xcf:
+      if (p + 9 > len) return -1;
+      lastNumber = Number(dv.getBigUint64(p + 1));
+      return p + 9;
+    case 0xd0:
+      if (p + 2 > len) return -1;
+      lastNumber = dv.getInt8(p + 1);
+      return p + 2;
+    case 0xd1:
+      if (p + 3 > len) return -1;
+      lastNumber = dv.getInt16(p + 1);
+      return p + 3;
+    case 0xd2:
+      if (p + 5 > len) return -1;
+      lastNumber = dv.getInt32(p + 1);
+      return p + 5;
+    case 0xd3:
+      if (p + 9 > len) return -1;
+      lastNumber = Number(dv.getBigInt64(p + 1));
+      return p + 9;
+    default:
+      return -1;
   }
 }
 
@@ -121,7 +183,11 @@ function decodeFast(b: Uint8Array): { ts: Float64Array; vs: Float64Array; n: num
     p = readNumber(b, dv, p, len);
     if (p < 0) return null;
     if (n === ts.length) {
-      const grow = (a: Float64Array) => { const c = new Float64Array(a.length * 2); c.set(a); return c; };
+      const grow = (a: Float64Array) => {
+        const c = new Float64Array(a.length * 2);
+        c.set(a);
+        return c;
+      };
       ts = grow(ts);
       vs = grow(vs);
     }
@@ -143,7 +209,8 @@ function decodeGeneric(bytes: Uint8Array): { ts: Float64Array; vs: Float64Array;
   const vs = new Float64Array(items.length);
   let n = 0;
   for (const item of items) {
-    if (!Array.isArray(item) || item.length < 2) throw new WindowDecodeError('window item is not a [ts, value] array');
+    if (!Array.isArray(item) || item.length < 2)
+      throw new WindowDecodeError('window item is not a [ts, value] array');
     const t = Number(item[0]);
     const v = Number(item[1]);
     if (!Number.isFinite(t)) throw new WindowDecodeError('window item has a non-numeric timestamp');
@@ -158,7 +225,10 @@ function decodeGeneric(bytes: Uint8Array): { ts: Float64Array; vs: Float64Array;
 export function sortAndDedupe(ts: Float64Array, vs: Float64Array, n: number): Series {
   let sortedUnique = true;
   for (let i = 1; i < n; i++) {
-    if (ts[i] <= ts[i - 1]) { sortedUnique = false; break; }
+    if (ts[i] <= ts[i - 1]) {
+      sortedUnique = false;
+      break;
+    }
   }
   if (sortedUnique) return { timestamps: ts.subarray(0, n), values: vs.subarray(0, n) };
   const order = new Uint32Array(n);
@@ -170,7 +240,10 @@ export function sortAndDedupe(ts: Float64Array, vs: Float64Array, n: number): Se
   let m = 0;
   for (let k = 0; k < n; k++) {
     const i = sorted[k];
-    if (m > 0 && outT[m - 1] === ts[i]) { outV[m - 1] = vs[i]; continue; }
+    if (m > 0 && outT[m - 1] === ts[i]) {
+      outV[m - 1] = vs[i];
+      continue;
+    }
     outT[m] = ts[i];
     outV[m] = vs[i];
     m++;

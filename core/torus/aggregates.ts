@@ -20,12 +20,19 @@ export function compileAggregates(rules: ReadonlyArray<readonly [string, string]
     const parts = source.split('.').map((seg) => {
       if (seg === '*') return '[^.]+';
       const cap = /^<([A-Za-z_][A-Za-z0-9_]*)>$/.exec(seg);
-      if (cap) { captures.push(cap[1]); return '([^.]+)'; }
-      if (/[<>*]/.test(seg)) throw new AggregateRuleError(`aggregate source "${source}": "*" and "<name>" must be whole segments`);
+      if (cap) {
+        captures.push(cap[1]);
+        return '([^.]+)';
+      }
+      if (/[<>*]/.test(seg))
+        throw new AggregateRuleError(`aggregate source "${source}": "*" and "<name>" must be whole segments`);
       return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     });
     for (const m of rollup.matchAll(/<([^>]*)>/g)) {
-      if (!captures.includes(m[1])) throw new AggregateRuleError(`aggregate rollup "${rollup}" names <${m[1]}>, which "${source}" does not capture`);
+      if (!captures.includes(m[1]))
+        throw new AggregateRuleError(
+          `aggregate rollup "${rollup}" names <${m[1]}>, which "${source}" does not capture`,
+        );
     }
     return { rollup, source, re: new RegExp(`^${parts.join('\\.')}$`), captures };
   });

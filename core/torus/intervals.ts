@@ -24,26 +24,38 @@ export interface Interval {
   readonly resolution?: number;
 }
 
-const NOMINAL: Record<Calendar, number> = { daily: 86400, weekly: 7 * 86400, monthly: 31 * 86400, yearly: 366 * 86400 };
+const NOMINAL: Record<Calendar, number> = {
+  daily: 86400,
+  weekly: 7 * 86400,
+  monthly: 31 * 86400,
+  yearly: 366 * 86400,
+};
 
 export function parseStep(step: number | string): Step {
-  if (typeof step === 'string' && CALENDARS.has(step)) return { seconds: NOMINAL[step as Calendar], calendar: step as Calendar };
+  if (typeof step === 'string' && CALENDARS.has(step))
+    return { seconds: NOMINAL[step as Calendar], calendar: step as Calendar };
   let seconds: number;
   try {
     seconds = parseDuration(step);
   } catch {
-    throw new IntervalError(`bad step "${step}": use seconds, 1h/1d/1w forms, or daily|weekly|monthly|yearly`);
+    throw new IntervalError(
+      `bad step "${step}": use seconds, 1h/1d/1w forms, or daily|weekly|monthly|yearly`,
+    );
   }
   if (!(seconds > 0)) throw new IntervalError(`bad step "${step}": must be positive`);
   return { seconds };
 }
 
-export function parseInterval(name: string, spec: { step: number | string; steps?: number; resolution?: number | string }): Interval {
+export function parseInterval(
+  name: string,
+  spec: { step: number | string; steps?: number; resolution?: number | string },
+): Interval {
   const step = parseStep(spec.step);
   let resolution: number | undefined;
   if (spec.resolution !== undefined) {
     resolution = parseStep(spec.resolution).seconds;
-    if (resolution > step.seconds) throw new IntervalError(`interval ${name}: resolution ${spec.resolution} is coarser than its step`);
+    if (resolution > step.seconds)
+      throw new IntervalError(`interval ${name}: resolution ${spec.resolution} is coarser than its step`);
   }
   return { name, step, steps: spec.steps, resolution };
 }
@@ -64,10 +76,16 @@ export function bucketId(step: Step, ts: number): number {
   if (!step.calendar) return Math.floor(ts / step.seconds);
   const d = new Date(ts * 1000);
   switch (step.calendar) {
-    case 'daily': return Number(`${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1, 2)}${pad(d.getUTCDate(), 2)}`);
-    case 'weekly': { const w = isoWeek(d); return Number(`${w.year}${pad(w.week, 2)}`); }
-    case 'monthly': return Number(`${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1, 2)}`);
-    case 'yearly': return d.getUTCFullYear();
+    case 'daily':
+      return Number(`${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1, 2)}${pad(d.getUTCDate(), 2)}`);
+    case 'weekly': {
+      const w = isoWeek(d);
+      return Number(`${w.year}${pad(w.week, 2)}`);
+    }
+    case 'monthly':
+      return Number(`${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1, 2)}`);
+    case 'yearly':
+      return d.getUTCFullYear();
   }
 }
 
@@ -75,15 +93,18 @@ export function bucketId(step: Step, ts: number): number {
 export function bucketStart(step: Step, id: number): number {
   if (!step.calendar) return id * step.seconds;
   switch (step.calendar) {
-    case 'daily': return Date.UTC(Math.floor(id / 10000), Math.floor(id / 100) % 100 - 1, id % 100) / 1000;
+    case 'daily':
+      return Date.UTC(Math.floor(id / 10000), (Math.floor(id / 100) % 100) - 1, id % 100) / 1000;
     case 'weekly': {
       const year = Math.floor(id / 100);
       const jan4 = Date.UTC(year, 0, 4);
       const jan4Day = new Date(jan4).getUTCDay() || 7;
       return (jan4 - (jan4Day - 1) * 86400000) / 1000 + ((id % 100) - 1) * 7 * 86400;
     }
-    case 'monthly': return Date.UTC(Math.floor(id / 100), (id % 100) - 1, 1) / 1000;
-    case 'yearly': return Date.UTC(id, 0, 1) / 1000;
+    case 'monthly':
+      return Date.UTC(Math.floor(id / 100), (id % 100) - 1, 1) / 1000;
+    case 'yearly':
+      return Date.UTC(id, 0, 1) / 1000;
   }
 }
 

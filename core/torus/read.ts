@@ -62,7 +62,8 @@ export async function readTorus(
   schemas: ReadonlyArray<TorusSchema> | ReadonlyArray<TorusSchemaConfig>,
   q: TorusQuery,
 ): Promise<TorusResult> {
-  if (!(TORUS_STATS as readonly string[]).includes(q.stat)) throw new TorusReadError(`unknown stat "${q.stat}" (use ${TORUS_STATS.join(', ')})`);
+  if (!(TORUS_STATS as readonly string[]).includes(q.stat))
+    throw new TorusReadError(`unknown stat "${q.stat}" (use ${TORUS_STATS.join(', ')})`);
   const compiled = isCompiled(schemas) ? schemas : compileSchemas(schemas);
   const schema = schemaForRead(compiled, q.name, q.interval);
   if (!schema) throw new TorusReadError(`no torus schema stores "${q.name}" at interval "${q.interval}"`);
@@ -74,13 +75,20 @@ export async function readTorus(
   if (q.start !== undefined && q.steps === undefined) {
     const last = bucketId(step, q.end ?? now);
     for (let id = bucketId(step, q.start); id <= last; id = nextBucket(step, id)) {
-      if (buckets.length >= MAX_BUCKETS) throw new TorusReadError(`range covers more than ${MAX_BUCKETS} buckets: narrow it or use a coarser interval`);
+      if (buckets.length >= MAX_BUCKETS)
+        throw new TorusReadError(
+          `range covers more than ${MAX_BUCKETS} buckets: narrow it or use a coarser interval`,
+        );
       buckets.push(id);
     }
   } else {
     const n = q.steps ?? iv.steps ?? 60;
-    if (!Number.isInteger(n) || n < 1 || n > MAX_BUCKETS) throw new TorusReadError(`steps must be an integer from 1 to ${MAX_BUCKETS}`);
-    let id = q.start !== undefined ? bucketId(step, q.start) : bucketsBefore(step, bucketId(step, q.end ?? now), n - 1);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_BUCKETS)
+      throw new TorusReadError(`steps must be an integer from 1 to ${MAX_BUCKETS}`);
+    let id =
+      q.start !== undefined
+        ? bucketId(step, q.start)
+        : bucketsBefore(step, bucketId(step, q.end ?? now), n - 1);
     for (let i = 0; i < n; i++, id = nextBucket(step, id)) buckets.push(id);
   }
 
@@ -88,12 +96,23 @@ export async function readTorus(
   const datapoints: Datapoint[] = [];
   if (iv.resolution === undefined) {
     const values = readThrough(schema, await store.torusRead(schema.type, keys));
-    buckets.forEach((id, i) => datapoints.push([statOf(values[i], q.stat, step.seconds), bucketStart(step, id)]));
+    buckets.forEach((id, i) =>
+      datapoints.push([statOf(values[i], q.stat, step.seconds), bucketStart(step, id)]),
+    );
   } else {
     const res = iv.resolution;
     for (let i = 0; i < buckets.length; i++) {
-      const subs = (await store.torusIndex(keys[i])).map(Number).filter(Number.isFinite).sort((a, b) => a - b);
-      const values = readThrough(schema, await store.torusRead(schema.type, subs.map((s) => `${keys[i]}:${s}`)));
+      const subs = (await store.torusIndex(keys[i]))
+        .map(Number)
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b);
+      const values = readThrough(
+        schema,
+        await store.torusRead(
+          schema.type,
+          subs.map((s) => `${keys[i]}:${s}`),
+        ),
+      );
       if (q.condense) {
         datapoints.push([statOf(mergeValues(values), q.stat, step.seconds), bucketStart(step, buckets[i])]);
       } else {
@@ -110,22 +129,32 @@ function readThrough(schema: TorusSchema, values: Array<TorusValue | null>): Arr
   if (!fn) return values;
   return values.map((v): TorusValue | null => {
     switch (v?.type) {
-      case undefined: return null;
-      case 'series': return { type: 'series', values: v.values.map((x) => Number(fn(x))) };
-      case 'count': return { type: 'count', total: Number(fn(v.total)) };
-      case 'gauge': return { type: 'gauge', last: String(fn(v.last)) };
-      case 'set': return { type: 'set', members: [...new Set(v.members.map((m) => String(fn(m))))] };
+      case undefined:
+        return null;
+      case 'series':
+        return { type: 'series', values: v.values.map((x) => Number(fn(x))) };
+      case 'count':
+        return { type: 'count', total: Number(fn(v.total)) };
+      case 'gauge':
+        return { type: 'gauge', last: String(fn(v.last)) };
+      case 'set':
+        return { type: 'set', members: [...new Set(v.members.map((m) => String(fn(m))))] };
       case 'histogram': {
         // Values the function maps together pool their counts.
         const counts = new Map<string, number>();
-        for (const [k, n] of v.counts) { const key = String(fn(k)); counts.set(key, (counts.get(key) ?? 0) + n); }
+        for (const [k, n] of v.counts) {
+          const key = String(fn(k));
+          counts.set(key, (counts.get(key) ?? 0) + n);
+        }
         return { type: 'histogram', counts };
       }
     }
   });
 }
 
-function isCompiled(s: ReadonlyArray<TorusSchema> | ReadonlyArray<TorusSchemaConfig>): s is ReadonlyArray<TorusSchema> {
+function isCompiled(
+  s: ReadonlyArray<TorusSchema> | ReadonlyArray<TorusSchemaConfig>,
+): s is ReadonlyArray<TorusSchema> {
   return s.length === 0 || s[0].intervals instanceof Map;
 }
 
@@ -135,13 +164,18 @@ function mergeValues(values: ReadonlyArray<TorusValue | null>): TorusValue | nul
   if (present.length === 0) return null;
   const first = present[0];
   switch (first.type) {
-    case 'series': return { type: 'series', values: present.flatMap((v) => (v as typeof first).values) };
-    case 'count': return { type: 'count', total: present.reduce((s, v) => s + (v as typeof first).total, 0) };
-    case 'gauge': return present[present.length - 1];
-    case 'set': return { type: 'set', members: [...new Set(present.flatMap((v) => (v as typeof first).members))] };
+    case 'series':
+      return { type: 'series', values: present.flatMap((v) => (v as typeof first).values) };
+    case 'count':
+      return { type: 'count', total: present.reduce((s, v) => s + (v as typeof first).total, 0) };
+    case 'gauge':
+      return present[present.length - 1];
+    case 'set':
+      return { type: 'set', members: [...new Set(present.flatMap((v) => (v as typeof first).members))] };
     case 'histogram': {
       const counts = new Map<string, number>();
-      for (const v of present) for (const [k, n] of (v as typeof first).counts) counts.set(k, (counts.get(k) ?? 0) + n);
+      for (const v of present)
+        for (const [k, n] of (v as typeof first).counts) counts.set(k, (counts.get(k) ?? 0) + n);
       return { type: 'histogram', counts };
     }
   }
@@ -154,14 +188,32 @@ export function statOf(v: TorusValue | null, stat: TorusStat, stepSeconds: numbe
   let weights: number[] | undefined;
   let last: number | null;
   switch (v.type) {
-    case 'series': xs = v.values; last = xs.length ? xs[xs.length - 1] : null; break;
-    case 'count': return stat === 'rate' ? v.total / stepSeconds : v.total;
-    case 'gauge': { const g = Number(v.last); return Number.isFinite(g) ? (stat === 'rate' ? g / stepSeconds : stat === 'count' ? 1 : g) : null; }
-    case 'set': xs = v.members.map(Number).filter(Number.isFinite); last = null; if (stat === 'count') return v.members.length; if (stat === 'rate') return v.members.length / stepSeconds; break;
+    case 'series':
+      xs = v.values;
+      last = xs.length ? xs[xs.length - 1] : null;
+      break;
+    case 'count':
+      return stat === 'rate' ? v.total / stepSeconds : v.total;
+    case 'gauge': {
+      const g = Number(v.last);
+      return Number.isFinite(g) ? (stat === 'rate' ? g / stepSeconds : stat === 'count' ? 1 : g) : null;
+    }
+    case 'set':
+      xs = v.members.map(Number).filter(Number.isFinite);
+      last = null;
+      if (stat === 'count') return v.members.length;
+      if (stat === 'rate') return v.members.length / stepSeconds;
+      break;
     case 'histogram': {
       xs = [];
       weights = [];
-      for (const [k, n] of v.counts) { const x = Number(k); if (Number.isFinite(x) && n > 0) { xs.push(x); weights.push(n); } }
+      for (const [k, n] of v.counts) {
+        const x = Number(k);
+        if (Number.isFinite(x) && n > 0) {
+          xs.push(x);
+          weights.push(n);
+        }
+      }
       last = null;
       break;
     }
@@ -170,12 +222,20 @@ export function statOf(v: TorusValue | null, stat: TorusStat, stepSeconds: numbe
   const count = w.reduce((s, n) => s + n, 0);
   const sum = xs.reduce((s, x, i) => s + x * w[i], 0);
   switch (stat) {
-    case 'count': return count;
-    case 'sum': return count ? sum : null;
-    case 'mean': case 'avg': return count ? sum / count : null;
-    case 'min': return xs.length ? xs.reduce((a, b) => Math.min(a, b)) : null;
-    case 'max': return xs.length ? xs.reduce((a, b) => Math.max(a, b)) : null;
-    case 'last': return last;
-    case 'rate': return (v.type === 'histogram' ? count : sum) / stepSeconds;
+    case 'count':
+      return count;
+    case 'sum':
+      return count ? sum : null;
+    case 'mean':
+    case 'avg':
+      return count ? sum / count : null;
+    case 'min':
+      return xs.length ? xs.reduce((a, b) => Math.min(a, b)) : null;
+    case 'max':
+      return xs.length ? xs.reduce((a, b) => Math.max(a, b)) : null;
+    case 'last':
+      return last;
+    case 'rate':
+      return (v.type === 'histogram' ? count : sum) / stepSeconds;
   }
 }

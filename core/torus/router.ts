@@ -43,11 +43,13 @@ export class Router {
     this.schemas = compile('schemas', () => compileSchemas(horizon.schemas));
     this.aggregates = compile('aggregates', () => compileAggregates(horizon.aggregates));
     // Strings are substrings (Skyline's SKIP_LIST); RegExps, or strings written /like this/, are regexes.
-    this.skip = compile('skip', () => horizon.skip.map((p) => {
-      if (typeof p === 'string' && !/^\/.*\/[a-z]*$/.test(p)) return (name: string) => name.includes(p);
-      const re = toRegExp(p);
-      return (name: string) => regExpFinds(re, name);
-    }));
+    this.skip = compile('skip', () =>
+      horizon.skip.map((p) => {
+        if (typeof p === 'string' && !/^\/.*\/[a-z]*$/.test(p)) return (name: string) => name.includes(p);
+        const re = toRegExp(p);
+        return (name: string) => regExpFinds(re, name);
+      }),
+    );
   }
 
   isSkipped(name: string): boolean {

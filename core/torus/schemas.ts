@@ -51,11 +51,20 @@ export function schemaMatches(schema: TorusSchema, name: string): boolean {
 }
 
 /** The schema a read of `name` at `interval` uses: the first in file order that matches and has it. */
-export function schemaForRead(schemas: ReadonlyArray<TorusSchema>, name: string, interval: string): TorusSchema | undefined {
+export function schemaForRead(
+  schemas: ReadonlyArray<TorusSchema>,
+  name: string,
+  interval: string,
+): TorusSchema | undefined {
   return schemas.find((s) => s.intervals.has(interval) && schemaMatches(s, name));
 }
 
-export function bucketKey(schema: TorusSchema, name: string, interval: string, bucket: number | string): string {
+export function bucketKey(
+  schema: TorusSchema,
+  name: string,
+  interval: string,
+  bucket: number | string,
+): string {
   return `${schema.prefix}${name}:${interval}:${bucket}`;
 }
 
@@ -66,7 +75,13 @@ export interface PlannedWrites {
 }
 
 /** The bucket writes one point produces in every schema it matches. */
-export function planTorusWrites(schemas: ReadonlyArray<TorusSchema>, name: string, ts: number, value: number, now: number): PlannedWrites {
+export function planTorusWrites(
+  schemas: ReadonlyArray<TorusSchema>,
+  name: string,
+  ts: number,
+  value: number,
+  now: number,
+): PlannedWrites {
   const writes: TorusWrite[] = [];
   let expired = 0;
   for (const s of schemas) {
@@ -75,7 +90,10 @@ export function planTorusWrites(schemas: ReadonlyArray<TorusSchema>, name: strin
     if (transformed === null || transformed === undefined) continue;
     const v = s.writeFn ? s.writeFn(transformed) : transformed;
     for (const iv of s.intervals.values()) {
-      if (ts < retentionStart(iv, now)) { expired++; continue; }
+      if (ts < retentionStart(iv, now)) {
+        expired++;
+        continue;
+      }
       const id = bucketId(iv.step, ts);
       const rolling = s.rolling && iv.steps !== undefined;
       const expireAt = rolling ? now + iv.steps! * iv.step.seconds : bucketExpireAt(iv, id);

@@ -16,7 +16,9 @@ const records = new FrameRecords();
 
 /** Decodes `payload` and delivers its records when it has the relay shape; false (nothing delivered) otherwise. */
 export function decodeCarbonPickle(payload: Uint8Array, sink: Sink, peer: string, maxMemo: number): boolean {
-  const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  const buf = Buffer.isBuffer(payload)
+    ? payload
+    : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   const len = buf.length;
   if (len < 4 || buf[0] !== 0x80 || buf[1] < 2 || buf[1] > 5) return false;
   const view = new DataView(buf.buffer, buf.byteOffset, len);
@@ -31,10 +33,16 @@ export function decodeCarbonPickle(payload: Uint8Array, sink: Sink, peer: string
   const skipAnnotations = (): number => {
     for (;;) {
       const op = buf[p];
-      if (op === 0x71) p += 2; // BINPUT
-      else if (op === 0x94) p += 1; // MEMOIZE
-      else if (op === 0x72) p += 5; // LONG_BINPUT
-      else if (op === 0x95) { p += 9; continue; } // FRAME
+      if (op === 0x71)
+        p += 2; // BINPUT
+      else if (op === 0x94)
+        p += 1; // MEMOIZE
+      else if (op === 0x72)
+        p += 5; // LONG_BINPUT
+      else if (op === 0x95) {
+        p += 9;
+        continue;
+      } // FRAME
       else return p;
       if (++puts > maxMemo) return -1;
     }
@@ -43,33 +51,72 @@ export function decodeCarbonPickle(payload: Uint8Array, sink: Sink, peer: string
   /** Reads one binary number at `p` into `value`; false when it is not one. */
   const readNumber = (): boolean => {
     const op = buf[p];
-    if (op === 0x47) { if (p + 9 > len) return false; value = view.getFloat64(p + 1); p += 9; return true; } // BINFLOAT
-    if (op === 0x4a) { if (p + 5 > len) return false; value = view.getInt32(p + 1, true); p += 5; return true; } // BININT
-    if (op === 0x4b) { if (p + 2 > len) return false; value = buf[p + 1]; p += 2; return true; } // BININT1
-    if (op === 0x4d) { if (p + 3 > len) return false; value = view.getUint16(p + 1, true); p += 3; return true; } // BININT2
+    if (op === 0x47) {
+      if (p + 9 > len) return false;
+      value = view.getFloat64(p + 1);
+      p += 9;
+      return true;
+    } // BINFLOAT
+    if (op === 0x4a) {
+      if (p + 5 > len) return false;
+      value = view.getInt32(p + 1, true);
+      p += 5;
+      return true;
+    } // BININT
+    if (op === 0x4b) {
+      if (p + 2 > len) return false;
+      value = buf[p + 1];
+      p += 2;
+      return true;
+    } // BININT1
+    if (op === 0x4d) {
+      if (p + 3 > len) return false;
+      value = view.getUint16(p + 1, true);
+      p += 3;
+      return true;
+    } // BININT2
     return false;
   };
 
   for (;;) {
     if (skipAnnotations() < 0 || p >= len) return false;
     const op = buf[p];
-    if (op === 0x5d && !listSeen) { listSeen = true; p++; continue; } // EMPTY_LIST
+    if (op === 0x5d && !listSeen) {
+      listSeen = true;
+      p++;
+      continue;
+    } // EMPTY_LIST
     if (!listSeen) return false;
-    if (op === 0x28 && !inMark) { inMark = true; p++; continue; } // MARK
-    if (op === 0x65 && inMark) { inMark = false; p++; continue; } // APPENDS
-    if (op === 0x2e) { // STOP
+    if (op === 0x28 && !inMark) {
+      inMark = true;
+      p++;
+      continue;
+    } // MARK
+    if (op === 0x65 && inMark) {
+      inMark = false;
+      p++;
+      continue;
+    } // APPENDS
+    if (op === 0x2e) {
+      // STOP
       if (inMark || p + 1 !== len) return false;
       break;
     }
     // A record: name, [put], ts, value, TUPLE2, [put], TUPLE2, [put], then APPEND unless inside a MARK.
     let nameLen: number;
     let latin1: boolean;
-    if (op === 0x8c || op === 0x55) { // SHORT_BINUNICODE, SHORT_BINSTRING
+    if (op === 0x8c || op === 0x55) {
+      // SHORT_BINUNICODE, SHORT_BINSTRING
       if (p + 2 > len) return false;
-      nameLen = buf[p + 1]; latin1 = op === 0x55; p += 2;
-    } else if (op === 0x58 || op === 0x54) { // BINUNICODE, BINSTRING
+      nameLen = buf[p + 1];
+      latin1 = op === 0x55;
+      p += 2;
+    } else if (op === 0x58 || op === 0x54) {
+      // BINUNICODE, BINSTRING
       if (p + 5 > len) return false;
-      nameLen = view.getUint32(p + 1, true); latin1 = op === 0x54; p += 5;
+      nameLen = view.getUint32(p + 1, true);
+      latin1 = op === 0x54;
+      p += 5;
     } else return false;
     if (p + nameLen > len) return false;
     records.name(p, p + nameLen, latin1);
@@ -82,7 +129,10 @@ export function decodeCarbonPickle(payload: Uint8Array, sink: Sink, peer: string
     if (skipAnnotations() < 0 || buf[p] !== 0x86) return false;
     p++;
     if (skipAnnotations() < 0) return false;
-    if (!inMark) { if (buf[p] !== 0x61) return false; p++; } // APPEND
+    if (!inMark) {
+      if (buf[p] !== 0x61) return false;
+      p++;
+    } // APPEND
     records.numbers(ts, value);
   }
   if (!listSeen) return false;

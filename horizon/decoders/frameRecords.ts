@@ -38,7 +38,15 @@ export class FrameRecords {
 
   deliver(frame: Uint8Array, sink: Sink, peer: string): void {
     for (let i = 0; i < this.count; i++) {
-      sink.pointBytes(frame, this.nameStarts[i], this.nameEnds[i], this.latin1[i] === 1, this.timestamps[i], this.values[i], peer);
+      sink.pointBytes(
+        frame,
+        this.nameStarts[i],
+        this.nameEnds[i],
+        this.latin1[i] === 1,
+        this.timestamps[i],
+        this.values[i],
+        peer,
+      );
     }
   }
 

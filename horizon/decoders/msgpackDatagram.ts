@@ -16,7 +16,9 @@ export function decodeMsgpackDatagram(buf: Buffer, sink: Sink, peer: string): vo
   if (decodeMsgpackRecords(buf, sink, peer)) return;
   const objects: unknown[] = [];
   try {
-    unpackr.unpackMultiple(buf, (v: unknown) => { objects.push(v); });
+    unpackr.unpackMultiple(buf, (v: unknown) => {
+      objects.push(v);
+    });
   } catch (err) {
     sink.reject('undecodable', peer, `msgpack: ${(err as Error).message}`);
   }

@@ -1,5 +1,10 @@
 import type { Sink } from '../sink.js';
-import { PickleError, unpickle, type UnpickleLimits, DEFAULT_UNPICKLE_LIMITS } from './restrictedUnpickler.js';
+import {
+  PickleError,
+  unpickle,
+  type UnpickleLimits,
+  DEFAULT_UNPICKLE_LIMITS,
+} from './restrictedUnpickler.js';
 import { decodeCarbonPickle } from './carbonPickle.js';
 import { emitRecords } from './records.js';
 
@@ -7,7 +12,12 @@ import { emitRecords } from './records.js';
  * Decodes one pickle payload (without its length prefix) and delivers its records: relay-shaped frames
  * through the fast scan, everything else through the restricted unpickler.
  */
-export function decodePickle(payload: Uint8Array, sink: Sink, peer: string, limits: UnpickleLimits = DEFAULT_UNPICKLE_LIMITS): void {
+export function decodePickle(
+  payload: Uint8Array,
+  sink: Sink,
+  peer: string,
+  limits: UnpickleLimits = DEFAULT_UNPICKLE_LIMITS,
+): void {
   if (decodeCarbonPickle(payload, sink, peer, limits.maxMemo)) return;
   let decoded: unknown;
   try {

@@ -12,7 +12,11 @@ export class LineReader {
   // Keeps a UTF-8 character split across two reads whole.
   private readonly decoder = new StringDecoder('utf8');
 
-  constructor(private readonly sink: Sink, private readonly peer: string, private readonly maxLineBytes: number) {}
+  constructor(
+    private readonly sink: Sink,
+    private readonly peer: string,
+    private readonly maxLineBytes: number,
+  ) {}
 
   push(data: Buffer): void {
     let text = this.decoder.write(data);
@@ -22,10 +26,17 @@ export class LineReader {
       if (nl < 0) break;
       const piece = text.slice(start, nl);
       start = nl + 1;
-      if (this.discarding) { this.discarding = false; this.partial = ''; continue; }
+      if (this.discarding) {
+        this.discarding = false;
+        this.partial = '';
+        continue;
+      }
       const line = this.partial ? this.partial + piece : piece;
       this.partial = '';
-      if (line.length > this.maxLineBytes) { this.sink.reject('oversized', this.peer, `line of ${line.length} bytes`); continue; }
+      if (line.length > this.maxLineBytes) {
+        this.sink.reject('oversized', this.peer, `line of ${line.length} bytes`);
+        continue;
+      }
       parseLine(line, this.sink, this.peer);
     }
     text = text.slice(start);
@@ -49,6 +60,9 @@ export function parseLine(raw: string, sink: Sink, peer: string): void {
   const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   if (line.trim() === '') return;
   const fields = line.trim().split(/[ \t]+/);
-  if (fields.length !== 3) { sink.reject('structure', peer, `expected "name value timestamp", got ${fields.length} fields`); return; }
+  if (fields.length !== 3) {
+    sink.reject('structure', peer, `expected "name value timestamp", got ${fields.length} fields`);
+    return;
+  }
   sink.point(fields[0], fields[2], fields[1], peer);
 }

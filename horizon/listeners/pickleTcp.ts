@@ -30,59 +30,83 @@ export class PendingFrames {
  * that takes the listener's unfinished frames over `maxPendingBytes`; idle connections between frames
  * are left alone (carbon-relay keeps one open for hours).
  */
-export function listenPickleTcp(host: string, port: number, sink: Sink, limits: PickleTcpLimits, gate?: ReadGate, pending = new PendingFrames()): Promise<TcpListener> {
+export function listenPickleTcp(
+  host: string,
+  port: number,
+  sink: Sink,
+  limits: PickleTcpLimits,
+  gate?: ReadGate,
+  pending = new PendingFrames(),
+): Promise<TcpListener> {
   const { maxFrameBytes, partialFrameMs, maxPendingBytes } = limits;
-  return listenTcp(host, port, '--pickle-port', (socket, peer) => {
-    const reader = new PickleFrameReader(maxFrameBytes);
-    let held = 0;
-    let frameTimer: NodeJS.Timeout | undefined;
-    let refused = false;
-    const refuse = (reason: 'oversized' | 'undecodable' | 'overload', detail: string) => {
-      sink.reject(reason, peer, detail);
-      refused = true;
-      socket.destroy();
-    };
-    const hold = (bytes: number) => {
-      pending.bytes += bytes - held;
-      held = bytes;
-    };
-    socket.on('data', (data: Buffer) => {
-      let oversized: number | undefined;
-      let completed = false;
-      try {
-        oversized = reader.push(data, (frame) => {
-          completed = true;
-          decodePickle(frame, sink, peer);
-        });
-      } catch (err) {
-        // Decoders report through the sink; anything thrown here is a bug, and still only this peer's problem.
-        refuse('undecodable', (err as Error).message);
-        return;
-      }
-      if (oversized !== undefined) {
-        refuse('oversized', `frame of ${oversized} bytes announced (limit ${maxFrameBytes}); connection closed`);
-        return;
-      }
-      hold(reader.pending);
-      if (pending.bytes > maxPendingBytes) {
-        refuse('overload', `unfinished frames would hold ${pending.bytes} bytes (horizon.maxPendingBytes ${maxPendingBytes}); connection closed`);
-        return;
-      }
-      // The clock runs from the first byte of the frame now unfinished.
-      if (completed || reader.pending === 0) {
+  return listenTcp(
+    host,
+    port,
+    '--pickle-port',
+    (socket, peer) => {
+      const reader = new PickleFrameReader(maxFrameBytes);
+      let held = 0;
+      let frameTimer: NodeJS.Timeout | undefined;
+      let refused = false;
+      const refuse = (reason: 'oversized' | 'undecodable' | 'overload', detail: string) => {
+        sink.reject(reason, peer, detail);
+        refused = true;
+        socket.destroy();
+      };
+      const hold = (bytes: number) => {
+        pending.bytes += bytes - held;
+        held = bytes;
+      };
+      socket.on('data', (data: Buffer) => {
+        let oversized: number | undefined;
+        let completed = false;
+        try {
+          oversized = reader.push(data, (frame) => {
+            completed = true;
+            decodePickle(frame, sink, peer);
+          });
+        } catch (err) {
+          // Decoders report through the sink; anything thrown here is a bug, and still only this peer's problem.
+          refuse('undecodable', (err as Error).message);
+          return;
+        }
+        if (oversized !== undefined) {
+          refuse(
+            'oversized',
+            `frame of ${oversized} bytes announced (limit ${maxFrameBytes}); connection closed`,
+          );
+          return;
+        }
+        hold(reader.pending);
+        if (pending.bytes > maxPendingBytes) {
+          refuse(
+            'overload',
+            `unfinished frames would hold ${pending.bytes} bytes (horizon.maxPendingBytes ${maxPendingBytes}); connection closed`,
+          );
+          return;
+        }
+        // The clock runs from the first byte of the frame now unfinished.
+        if (completed || reader.pending === 0) {
+          clearTimeout(frameTimer);
+          frameTimer = undefined;
+        }
+        if (reader.pending > 0) {
+          frameTimer ??= setTimeout(() => {
+            refuse(
+              'undecodable',
+              `frame not complete ${partialFrameMs} ms after its first byte (${reader.pending} bytes; horizon.partialFrameTimeout); connection closed`,
+            );
+          }, partialFrameMs);
+        }
+      });
+      socket.on('close', () => {
         clearTimeout(frameTimer);
-        frameTimer = undefined;
-      }
-      if (reader.pending > 0) {
-        frameTimer ??= setTimeout(() => {
-          refuse('undecodable', `frame not complete ${partialFrameMs} ms after its first byte (${reader.pending} bytes; horizon.partialFrameTimeout); connection closed`);
-        }, partialFrameMs);
-      }
-    });
-    socket.on('close', () => {
-      clearTimeout(frameTimer);
-      hold(0);
-      if (!refused && reader.pending > 0) sink.reject('undecodable', peer, `connection closed inside a frame (${reader.pending} bytes)`);
-    });
-  }, refusedOver(limits.maxConnections, '--pickle-port', sink), gate);
+        hold(0);
+        if (!refused && reader.pending > 0)
+          sink.reject('undecodable', peer, `connection closed inside a frame (${reader.pending} bytes)`);
+      });
+    },
+    refusedOver(limits.maxConnections, '--pickle-port', sink),
+    gate,
+  );
 }

@@ -11,7 +11,15 @@ export interface TcpListener {
 
 /** The cap for a listener whose refusals are counted and logged as `overload` rejects. */
 export function refusedOver(max: number, flag: string, sink: Sink): ConnectionCap {
-  return { max, refused: (peer) => sink.reject('overload', peer, `connection refused: ${max} already open on ${flag} (horizon.maxConnections)`) };
+  return {
+    max,
+    refused: (peer) =>
+      sink.reject(
+        'overload',
+        peer,
+        `connection refused: ${max} already open on ${flag} (horizon.maxConnections)`,
+      ),
+  };
 }
 
 /** Connections over `max` are closed at once; `refused` hears of each. */
@@ -26,7 +34,14 @@ export interface ConnectionCap {
  * decoded and queued. After each read (and its decoding), `gate` may pause the connection. At most
  * `cap.max` connections are open at once; Node closes the ones over it before they are read.
  */
-export function listenTcp(host: string, port: number, flag: string, onConnection: (socket: net.Socket, peer: string) => void, cap: ConnectionCap, gate: ReadGate = OPEN_GATE): Promise<TcpListener> {
+export function listenTcp(
+  host: string,
+  port: number,
+  flag: string,
+  onConnection: (socket: net.Socket, peer: string) => void,
+  cap: ConnectionCap,
+  gate: ReadGate = OPEN_GATE,
+): Promise<TcpListener> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -44,10 +59,11 @@ export function listenTcp(host: string, port: number, flag: string, onConnection
       server.on('error', () => {});
       resolve({
         port: (server.address() as net.AddressInfo).port,
-        close: () => new Promise<void>((done) => {
-          server.close(() => done());
-          for (const s of sockets) s.destroy();
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            for (const s of sockets) s.destroy();
+          }),
       });
     });
   });

@@ -16,10 +16,16 @@ export const RECV_BUFFER = 32 * 1024 * 1024;
 
 /** A UDP listener handing each datagram to `decode`; a bad datagram is counted and never stops it. */
 export function listenUdp(
-  host: string, port: number, flag: string, sink: Sink,
+  host: string,
+  port: number,
+  flag: string,
+  sink: Sink,
   decode: (buf: Buffer, sink: Sink, peer: string) => void,
 ): Promise<UdpListener> {
-  const socket = dgram.createSocket({ type: net.isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: RECV_BUFFER });
+  const socket = dgram.createSocket({
+    type: net.isIPv6(host) ? 'udp6' : 'udp4',
+    recvBufferSize: RECV_BUFFER,
+  });
   socket.on('message', (msg, rinfo) => {
     const peer = `${rinfo.address}:${rinfo.port}`;
     try {

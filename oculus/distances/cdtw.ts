@@ -16,7 +16,14 @@
 let rowA = new Float64Array(64);
 let rowB = new Float64Array(64);
 
-export function cdtw(a: ArrayLike<number>, b: ArrayLike<number>, radius: number, abandonAt = Infinity, columnTail?: ArrayLike<number>, rowTail?: ArrayLike<number>): number {
+export function cdtw(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  radius: number,
+  abandonAt = Infinity,
+  columnTail?: ArrayLike<number>,
+  rowTail?: ArrayLike<number>,
+): number {
   const n = a.length;
   if (n !== b.length) throw new RangeError(`constrained DTW needs equal lengths (${n} vs ${b.length})`);
   if (n === 0) return 0;
@@ -35,14 +42,16 @@ export function cdtw(a: ArrayLike<number>, b: ArrayLike<number>, radius: number,
     const lo = i > r ? i - r : 0;
     const hi = i + r < n - 1 ? i + r : n - 1;
     let rest = rowTail !== undefined && i + 1 < n ? rowTail[i + 1] : 0;
-    if (columnTail !== undefined && i + r + 1 < n && columnTail[i + r + 1] > rest) rest = columnTail[i + r + 1];
+    if (columnTail !== undefined && i + r + 1 < n && columnTail[i + r + 1] > rest)
+      rest = columnTail[i + r + 1];
     const limit = abandonAt - rest;
     const ai = a[i];
     const from = i === 0 ? 0 : lo > liveFrom ? lo : liveFrom;
     // (i-1, j-1), carried along the row so each cell reads prev once; the origin starts at 0.
     let diag = i === 0 ? 0 : from - 1 >= liveFrom && from - 1 <= liveTo ? prev[from - 1] : Infinity;
     let left = Infinity; // (i, j-1)
-    let nextFrom = -1, nextTo = -1;
+    let nextFrom = -1,
+      nextTo = -1;
     for (let j = from; j <= hi; j++) {
       // Past the live cells above, only the left neighbour feeds this cell: once it is dead, so is the rest.
       if (j > liveTo + 1 && !(left < limit)) break;

@@ -5,7 +5,8 @@
  * for display: it does not change any ranking.
  */
 export function squaredEuclidean(a: ArrayLike<number>, b: ArrayLike<number>, abandonAt = Infinity): number {
-  if (a.length !== b.length) throw new RangeError(`Euclidean distance needs equal lengths (${a.length} vs ${b.length})`);
+  if (a.length !== b.length)
+    throw new RangeError(`Euclidean distance needs equal lengths (${a.length} vs ${b.length})`);
   let sum = 0;
   for (let i = 0; i < a.length; i++) {
     const d = a[i] - b[i];

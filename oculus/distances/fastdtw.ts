@@ -16,7 +16,8 @@ import { windowedDtw, type Warp } from './windowedDtw.js';
  * lies inside the window. Squared point cost, any lengths ≥ 1.
  */
 export function fastDtw(x: ArrayLike<number>, y: ArrayLike<number>, radius: number): Warp {
-  if (!(radius >= 0) || !Number.isInteger(radius)) throw new RangeError(`FastDTW radius must be an integer >= 0, got ${radius}`);
+  if (!(radius >= 0) || !Number.isInteger(radius))
+    throw new RangeError(`FastDTW radius must be an integer >= 0, got ${radius}`);
   const minSize = radius + 2;
   if (x.length <= minSize || y.length <= minSize) {
     return windowedDtw(x, y, new Int32Array(x.length), new Int32Array(x.length).fill(y.length - 1));
@@ -41,7 +42,12 @@ export function reduceByHalf(v: ArrayLike<number>): Float64Array {
  * widens the projection by `radius` cells on every side. Kept as per-row column ranges: the projected
  * path is a monotone staircase, so each row's cells are contiguous.
  */
-export function expandedResWindow(lowPath: ReadonlyArray<readonly [number, number]>, n: number, m: number, radius: number): { lo: Int32Array; hi: Int32Array } {
+export function expandedResWindow(
+  lowPath: ReadonlyArray<readonly [number, number]>,
+  n: number,
+  m: number,
+  radius: number,
+): { lo: Int32Array; hi: Int32Array } {
   const pLo = new Int32Array(n).fill(m);
   const pHi = new Int32Array(n).fill(-1);
   for (const [i, j] of lowPath) {
@@ -53,7 +59,8 @@ export function expandedResWindow(lowPath: ReadonlyArray<readonly [number, numbe
   const lo = new Int32Array(n);
   const hi = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    let l = m, h = -1;
+    let l = m,
+      h = -1;
     for (let k = Math.max(0, i - radius); k <= Math.min(n - 1, i + radius); k++) {
       if (pLo[k] < l) l = pLo[k];
       if (pHi[k] > h) h = pHi[k];

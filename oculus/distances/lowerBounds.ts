@@ -21,18 +21,31 @@ export interface Envelope {
 
 export function envelope(q: ArrayLike<number>, radius: number): Envelope {
   const n = q.length;
-  return envelopeInto(q, radius, { upper: new Float64Array(n), lower: new Float64Array(n), radius }, new Int32Array(2 * n));
+  return envelopeInto(
+    q,
+    radius,
+    { upper: new Float64Array(n), lower: new Float64Array(n), radius },
+    new Int32Array(2 * n),
+  );
 }
 
 /**
  * The envelope of `q` written into `out` (arrays q.length long), with `deques` (≥ 2·length) as
  * scratch: the search computes one per candidate for the reverse LB_Keogh and allocates nothing there.
  */
-export function envelopeInto(q: ArrayLike<number>, radius: number, out: Envelope, deques: Int32Array): Envelope {
+export function envelopeInto(
+  q: ArrayLike<number>,
+  radius: number,
+  out: Envelope,
+  deques: Int32Array,
+): Envelope {
   const n = q.length;
   const { upper, lower } = out;
   // Monotonic deques of indices over the sliding window [i - r, i + r]: max in [0, n), min in [n, 2n).
-  let maxHead = 0, maxTail = 0, minHead = n, minTail = n;
+  let maxHead = 0,
+    maxTail = 0,
+    minHead = n,
+    minTail = n;
   let next = 0;
   for (let i = 0; i < n; i++) {
     const hi = Math.min(n - 1, i + radius);
@@ -58,7 +71,8 @@ export function envelopeInto(q: ArrayLike<number>, radius: number, out: Envelope
  */
 export function lbKeogh(env: Envelope, c: ArrayLike<number>, abandonAt = Infinity): number {
   const { upper, lower } = env;
-  if (upper.length !== c.length) throw new RangeError(`LB_Keogh needs equal lengths (${upper.length} vs ${c.length})`);
+  if (upper.length !== c.length)
+    throw new RangeError(`LB_Keogh needs equal lengths (${upper.length} vs ${c.length})`);
   let sum = 0;
   for (let i = 0; i < c.length; i++) {
     const v = c[i];
@@ -74,7 +88,12 @@ export function lbKeogh(env: Envelope, c: ArrayLike<number>, abandonAt = Infinit
  * the per-point terms (tail.length ≥ n + 1; tail[n] = 0). cdtw uses it to abandon earlier.
  * Returns the whole bound, or Infinity once it reaches `abandonAt` (tail then unusable).
  */
-export function lbKeoghTail(env: Envelope, c: ArrayLike<number>, tail: Float64Array, abandonAt = Infinity): number {
+export function lbKeoghTail(
+  env: Envelope,
+  c: ArrayLike<number>,
+  tail: Float64Array,
+  abandonAt = Infinity,
+): number {
   const { upper, lower } = env;
   const n = c.length;
   if (upper.length !== n) throw new RangeError(`LB_Keogh needs equal lengths (${upper.length} vs ${n})`);
@@ -102,13 +121,18 @@ export interface PaaEnvelope {
 }
 
 /** Written into `out` (arrays `dims` long) when given: a table reduces 250,000 envelopes. */
-export function paaEnvelope(env: Envelope, dims: number, out?: { upper: Float64Array; lower: Float64Array }): PaaEnvelope & { readonly upper: Float64Array; readonly lower: Float64Array } {
+export function paaEnvelope(
+  env: Envelope,
+  dims: number,
+  out?: { upper: Float64Array; lower: Float64Array },
+): PaaEnvelope & { readonly upper: Float64Array; readonly lower: Float64Array } {
   const n = env.upper.length;
   const upper = out?.upper ?? new Float64Array(dims);
   const lower = out?.lower ?? new Float64Array(dims);
   for (let s = 0; s < dims; s++) {
     const [from, to] = segmentSpan(n, dims, s);
-    let u = -Infinity, l = Infinity;
+    let u = -Infinity,
+      l = Infinity;
     for (let i = from; i <= to; i++) {
       if (env.upper[i] > u) u = env.upper[i];
       if (env.lower[i] < l) l = env.lower[i];

@@ -61,7 +61,17 @@ export function shapeMapping(knnDims?: number) {
       // PAA of z-normalised shapes: l2 distance in this space lower-bounds the Euclidean distance.
       // Float HNSW: with the default int8 quantisation a 2,000-candidate knn missed 46 of the 100
       // nearest PAA vectors (20k bench shapes); unquantised it missed none.
-      ...(knnDims ? { paa: { type: 'dense_vector' as const, dims: knnDims, index: true, similarity: 'l2_norm' as const, index_options: { type: 'hnsw' as const } } } : {}),
+      ...(knnDims
+        ? {
+            paa: {
+              type: 'dense_vector' as const,
+              dims: knnDims,
+              index: true,
+              similarity: 'l2_norm' as const,
+              index_options: { type: 'hnsw' as const },
+            },
+          }
+        : {}),
     },
   };
 }
@@ -96,10 +106,12 @@ const num = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
  */
 export function docJson(s: Shape, withPaa = false): string {
   const { mean, std, min, max, last } = s.stats;
-  return `{"name":${JSON.stringify(s.name)},"segments":${JSON.stringify(s.name.split('.'))},"window":${JSON.stringify(s.window)},`
-    + `"flat":${s.flat},"mean":${num(mean)},"std":${num(std)},"min":${num(min)},"max":${num(max)},"last":${num(last)},`
-    + `"start":${num(s.start)},"step":${num(s.step)},"z":"${encodeFloats(s.z)}","sax":${JSON.stringify(s.sax)},`
-    + `"fingerprint":${JSON.stringify(s.fingerprint)}${withPaa ? `,"paa":[${Array.from(s.paa, num).join(',')}]` : ''}}`;
+  return (
+    `{"name":${JSON.stringify(s.name)},"segments":${JSON.stringify(s.name.split('.'))},"window":${JSON.stringify(s.window)},` +
+    `"flat":${s.flat},"mean":${num(mean)},"std":${num(std)},"min":${num(min)},"max":${num(max)},"last":${num(last)},` +
+    `"start":${num(s.start)},"step":${num(s.step)},"z":"${encodeFloats(s.z)}","sax":${JSON.stringify(s.sax)},` +
+    `"fingerprint":${JSON.stringify(s.fingerprint)}${withPaa ? `,"paa":[${Array.from(s.paa, num).join(',')}]` : ''}}`
+  );
 }
 
 /**
@@ -112,7 +124,11 @@ export class BulkBodies {
   private size = 0;
   private readonly action: string;
 
-  constructor(index: string, private readonly maxBytes: number, private readonly withPaa = false) {
+  constructor(
+    index: string,
+    private readonly maxBytes: number,
+    private readonly withPaa = false,
+  ) {
     this.action = `{"index":{"_index":${JSON.stringify(index)},"_id":`;
   }
 

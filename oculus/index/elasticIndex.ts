@@ -70,7 +70,12 @@ export class ElasticShapeIndex implements ShapeIndex {
       await this.client.indices.create({
         index,
         // The index is rebuilt every pass and only published once refreshed: no fsync per bulk request.
-        settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '-1', 'translog.durability': 'async' },
+        settings: {
+          number_of_shards: 1,
+          number_of_replicas: 0,
+          refresh_interval: '-1',
+          'translog.durability': 'async',
+        },
         mappings: shapeMapping(this.knn ? dims : undefined),
       });
       const builder = this.knn ? undefined : new TableBuilder(window, grid.step, grid.points, dims);
@@ -96,7 +101,9 @@ export class ElasticShapeIndex implements ShapeIndex {
   }
 
   async get(window: ShapeWindow, name: string): Promise<Shape | null> {
-    const table = this.knn ? await this.found(window, { query: { term: { name } }, size: 1 }) : await this.table(window);
+    const table = this.knn
+      ? await this.found(window, { query: { term: { name } }, size: 1 })
+      : await this.table(window);
     const row = table.rows.get(name);
     return row === undefined ? null : table.shape(row);
   }
@@ -115,10 +122,18 @@ export class ElasticShapeIndex implements ShapeIndex {
     const mustNot: estypes.QueryDslQueryContainer[] = [];
     if (exclude.names.length) mustNot.push({ terms: { name: [...exclude.names] } });
     if (exclude.segments.length) mustNot.push({ terms: { segments: [...exclude.segments] } });
-    const filter: estypes.QueryDslQueryContainer = { bool: { filter: [{ term: { flat: shape.flat } }], must_not: mustNot } };
+    const filter: estypes.QueryDslQueryContainer = {
+      bool: { filter: [{ term: { flat: shape.flat } }], must_not: mustNot },
+    };
     if (shape.flat) return searchTable(await this.found(window, { query: filter, size: FLAT_LIMIT }), query);
     const k = Math.max(query.k, this.opts.knnCandidates ?? 500);
-    const knn = { field: 'paa', query_vector: Array.from(shape.paa), k, num_candidates: Math.min(10_000, 2 * k), filter };
+    const knn = {
+      field: 'paa',
+      query_vector: Array.from(shape.paa),
+      k,
+      num_candidates: Math.min(10_000, 2 * k),
+      filter,
+    };
     return searchTable(await this.found(window, { knn, size: k }), query);
   }
 
@@ -126,7 +141,9 @@ export class ElasticShapeIndex implements ShapeIndex {
   private async found(window: ShapeWindow, request: Parameters<typeof foundTable>[4]): Promise<ShapeTable> {
     return this.call(async () => {
       const [index] = await this.aliasTargets(this.alias(window));
-      return index ? foundTable(this.client, index, window, this.opts.paaDims, request) : this.emptyTable(window);
+      return index
+        ? foundTable(this.client, index, window, this.opts.paaDims, request)
+        : this.emptyTable(window);
     });
   }
 
@@ -153,8 +170,12 @@ export class ElasticShapeIndex implements ShapeIndex {
     const send = async (body: string): Promise<void> => {
       if (inFlight.size >= BULK_IN_FLIGHT) await Promise.race(inFlight);
       if (failure) throw failure.error;
-      const request = this.sendBulk(index, body).catch((error: unknown) => { failure ??= { error }; });
-      const tracked = request.then(() => { inFlight.delete(tracked); });
+      const request = this.sendBulk(index, body).catch((error: unknown) => {
+        failure ??= { error };
+      });
+      const tracked = request.then(() => {
+        inFlight.delete(tracked);
+      });
       inFlight.add(tracked);
     };
     for await (const chunk of chunks) {
@@ -172,12 +193,20 @@ export class ElasticShapeIndex implements ShapeIndex {
 
   private async sendBulk(index: string, body: string): Promise<void> {
     // Only failures come back: parsing a quarter-million acknowledgements costs this process ~1 s.
-    const res = await this.client.transport.request<{ errors: boolean; items?: Array<{ index?: { error?: unknown } }> }>(
-      { method: 'POST', path: '/_bulk', bulkBody: body, querystring: { filter_path: 'errors,items.*.error' } },
-    );
+    const res = await this.client.transport.request<{
+      errors: boolean;
+      items?: Array<{ index?: { error?: unknown } }>;
+    }>({
+      method: 'POST',
+      path: '/_bulk',
+      bulkBody: body,
+      querystring: { filter_path: 'errors,items.*.error' },
+    });
     if (res.errors) {
       const failed = (res.items ?? []).filter((it) => it.index?.error);
-      throw new Error(`bulk import into ${index}: ${failed.length} documents failed, first: ${JSON.stringify(failed[0]?.index?.error)}`);
+      throw new Error(
+        `bulk import into ${index}: ${failed.length} documents failed, first: ${JSON.stringify(failed[0]?.index?.error)}`,
+      );
     }
   }
 
@@ -187,10 +216,14 @@ export class ElasticShapeIndex implements ShapeIndex {
       const [index] = await this.aliasTargets(this.alias(window));
       const held = this.tables.get(window);
       if (held && held.index === (index ?? '')) return held.table;
-      const table = index ? loadTable(this.client, index, window, this.opts.paaDims) : Promise.resolve(this.emptyTable(window));
+      const table = index
+        ? loadTable(this.client, index, window, this.opts.paaDims)
+        : Promise.resolve(this.emptyTable(window));
       // Shared by concurrent searches; a failed load is forgotten so the next search tries again.
       this.tables.set(window, { index: index ?? '', table });
-      table.catch(() => { if (this.tables.get(window)?.table === table) this.tables.delete(window); });
+      table.catch(() => {
+        if (this.tables.get(window)?.table === table) this.tables.delete(window);
+      });
       return table;
     });
   }
@@ -205,11 +238,19 @@ export class ElasticShapeIndex implements ShapeIndex {
     try {
       return await run();
     } catch (err) {
-      if (err instanceof errors.ConnectionError || err instanceof errors.TimeoutError || err instanceof errors.NoLivingConnectionsError) {
-        throw new ShapeIndexUnavailableError(`Elasticsearch at ${this.opts.url} is unreachable: ${err.message}`);
+      if (
+        err instanceof errors.ConnectionError ||
+        err instanceof errors.TimeoutError ||
+        err instanceof errors.NoLivingConnectionsError
+      ) {
+        throw new ShapeIndexUnavailableError(
+          `Elasticsearch at ${this.opts.url} is unreachable: ${err.message}`,
+        );
       }
       if (err instanceof errors.ResponseError) {
-        throw new ShapeIndexUnavailableError(`Elasticsearch at ${this.opts.url} refused the request: ${err.message}`);
+        throw new ShapeIndexUnavailableError(
+          `Elasticsearch at ${this.opts.url} refused the request: ${err.message}`,
+        );
       }
       throw err;
     }

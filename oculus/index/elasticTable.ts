@@ -14,7 +14,12 @@ const FILTER_PATH = ['_scroll_id', 'hits.hits._source'];
  * search runs the same exact scan as the embedded index. Only the fields the scan needs travel:
  * the binary `z`, stats, name and the flat flag; PAA is recomputed from `z`.
  */
-export async function loadTable(client: Client, index: string, window: ShapeWindow, paaDims: number): Promise<ShapeTable> {
+export async function loadTable(
+  client: Client,
+  index: string,
+  window: ShapeWindow,
+  paaDims: number,
+): Promise<ShapeTable> {
   const { count } = await client.count({ index });
   return tableOf(index, window, paaDims, count, scrollPages(client, index));
 }
@@ -24,22 +29,43 @@ export async function loadTable(client: Client, index: string, window: ShapeWind
  * shapes, or one shape by name. No scoring is used; the caller rescores exactly.
  */
 export async function foundTable(
-  client: Client, index: string, window: ShapeWindow, paaDims: number,
+  client: Client,
+  index: string,
+  window: ShapeWindow,
+  paaDims: number,
   request: { knn: estypes.KnnSearch; size: number } | { query: estypes.QueryDslQueryContainer; size: number },
 ): Promise<ShapeTable> {
-  const res = await client.search<TableDoc>({ index, ...request, _source: [...TABLE_FIELDS], filter_path: FILTER_PATH });
+  const res = await client.search<TableDoc>({
+    index,
+    ...request,
+    _source: [...TABLE_FIELDS],
+    filter_path: FILTER_PATH,
+  });
   const hits = res.hits?.hits ?? [];
   return tableOf(index, window, paaDims, hits.length, [hits]);
 }
 
-async function* scrollPages(client: Client, index: string): AsyncGenerator<Array<estypes.SearchHit<TableDoc>>> {
-  let page = await client.search<TableDoc>({ index, scroll: '1m', size: PAGE, sort: ['_doc'], _source: [...TABLE_FIELDS], filter_path: FILTER_PATH });
+async function* scrollPages(
+  client: Client,
+  index: string,
+): AsyncGenerator<Array<estypes.SearchHit<TableDoc>>> {
+  let page = await client.search<TableDoc>({
+    index,
+    scroll: '1m',
+    size: PAGE,
+    sort: ['_doc'],
+    _source: [...TABLE_FIELDS],
+    filter_path: FILTER_PATH,
+  });
   try {
     for (;;) {
       const hits = page.hits?.hits ?? [];
       yield hits;
       if (hits.length < PAGE) return;
-      page = await client.scroll<TableDoc>({ scroll_id: page._scroll_id!, scroll: '1m' }, { querystring: { filter_path: FILTER_PATH } });
+      page = await client.scroll<TableDoc>(
+        { scroll_id: page._scroll_id!, scroll: '1m' },
+        { querystring: { filter_path: FILTER_PATH } },
+      );
     }
   } finally {
     if (page._scroll_id) await client.clearScroll({ scroll_id: page._scroll_id }).catch(() => {});
@@ -48,7 +74,10 @@ async function* scrollPages(client: Client, index: string): AsyncGenerator<Array
 
 /** Columns for up to `count` documents, filled page by page. */
 async function tableOf(
-  index: string, window: ShapeWindow, paaDims: number, count: number,
+  index: string,
+  window: ShapeWindow,
+  paaDims: number,
+  count: number,
   pages: AsyncIterable<Array<estypes.SearchHit<TableDoc>>> | Iterable<Array<estypes.SearchHit<TableDoc>>>,
 ): Promise<ShapeTable> {
   const grid = WINDOW_GRIDS[window];
@@ -66,7 +95,8 @@ async function tableOf(
       const i = names.length;
       if (i === count) break; // documents added after the count: an index is not written after its import
       const values = decodeFloats(d.z);
-      if (values.length !== len) throw new Error(`${index}: shape ${d.name} has ${values.length} values, expected ${len}`);
+      if (values.length !== len)
+        throw new Error(`${index}: shape ${d.name} has ${values.length} values, expected ${len}`);
       names.push(d.name);
       stats.set([d.mean, d.std, d.min, d.max, d.last, d.start], i * 6);
       flat[i] = d.flat ? 1 : 0;
@@ -78,7 +108,14 @@ async function tableOf(
   }
   const n = names.length;
   return ShapeTable.fromColumns({
-    window, step: grid.step, length: len, dims, names,
-    stats: stats.subarray(0, n * 6), flat: flat.subarray(0, n), z: z.subarray(0, n * len), paa: paaCol.subarray(0, n * dims),
+    window,
+    step: grid.step,
+    length: len,
+    dims,
+    names,
+    stats: stats.subarray(0, n * 6),
+    flat: flat.subarray(0, n),
+    z: z.subarray(0, n * len),
+    paa: paaCol.subarray(0, n * dims),
   });
 }

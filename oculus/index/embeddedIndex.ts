@@ -22,7 +22,11 @@ export class EmbeddedShapeIndex implements ShapeIndex {
   private readonly pool: ScanPool;
 
   /** `dir` null keeps everything in memory (tests, benchmarks). */
-  constructor(private readonly dir: string | null, private readonly paaDims: number, scan: ScanOptions = {}) {
+  constructor(
+    private readonly dir: string | null,
+    private readonly paaDims: number,
+    scan: ScanOptions = {},
+  ) {
     this.pool = new ScanPool(scan);
   }
 
@@ -70,7 +74,10 @@ export class EmbeddedShapeIndex implements ShapeIndex {
     const stamp = file ? fileStamp(file) : '';
     if (held && held.stamp === stamp) return held.table;
     const grid = WINDOW_GRIDS[window];
-    const table = file && stamp ? readTableFile(file) : ShapeTable.empty(window, grid.step, grid.points, Math.min(this.paaDims, grid.points));
+    const table =
+      file && stamp
+        ? readTableFile(file)
+        : ShapeTable.empty(window, grid.step, grid.points, Math.min(this.paaDims, grid.points));
     this.tables.set(window, { table, stamp });
     return table;
   }

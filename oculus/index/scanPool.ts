@@ -20,7 +20,10 @@ export class ScanPool {
   private readonly threads: number;
   private readonly fromRows: number;
   private workers: Worker[] = [];
-  private readonly pending = new Map<number, { resolve: (r: ScanResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: ScanResult) => void; reject: (e: Error) => void }
+  >();
   private nextId = 0;
 
   constructor(options: ScanOptions = {}) {
@@ -36,11 +39,14 @@ export class ScanPool {
   /** Sends `job` to `helpers` workers; each answers its share. */
   run(job: ScanJob, helpers: number): Array<Promise<ScanResult>> {
     while (this.workers.length < helpers) this.workers.push(this.start());
-    const replies = this.workers.slice(0, helpers).map((worker) => new Promise<ScanResult>((resolve, reject) => {
-      const id = this.nextId++;
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, job });
-    }));
+    const replies = this.workers.slice(0, helpers).map(
+      (worker) =>
+        new Promise<ScanResult>((resolve, reject) => {
+          const id = this.nextId++;
+          this.pending.set(id, { resolve, reject });
+          worker.postMessage({ id, job });
+        }),
+    );
     this.refWhileBusy();
     return replies;
   }

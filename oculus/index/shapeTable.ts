@@ -50,10 +50,30 @@ export class ShapeTable {
   }
 
   static empty(window: ShapeWindow, step: number, length: number, dims: number): ShapeTable {
-    return new ShapeTable(window, step, length, dims, [], new Float64Array(0), new Uint8Array(0), new Float32Array(0), new Float32Array(0));
+    return new ShapeTable(
+      window,
+      step,
+      length,
+      dims,
+      [],
+      new Float64Array(0),
+      new Uint8Array(0),
+      new Float32Array(0),
+      new Float32Array(0),
+    );
   }
 
-  static fromColumns(c: { window: ShapeWindow; step: number; length: number; dims: number; names: string[]; stats: Float64Array; flat: Uint8Array; z: Float32Array; paa: Float32Array }): ShapeTable {
+  static fromColumns(c: {
+    window: ShapeWindow;
+    step: number;
+    length: number;
+    dims: number;
+    names: string[];
+    stats: Float64Array;
+    flat: Uint8Array;
+    z: Float32Array;
+    paa: Float32Array;
+  }): ShapeTable {
     return new ShapeTable(c.window, c.step, c.length, c.dims, c.names, c.stats, c.flat, c.z, c.paa);
   }
 
@@ -74,9 +94,13 @@ export class ShapeTable {
    */
   envelopes(radius: number): RowEnvelopes {
     if (this.envelopeCache?.radius === radius) return this.envelopeCache;
-    const n = this.count, len = this.length, dims = this.dims;
-    const upper = sharedFloat32(n * len), lower = sharedFloat32(n * len);
-    const paaUpper = sharedFloat32(n * dims), paaLower = sharedFloat32(n * dims);
+    const n = this.count,
+      len = this.length,
+      dims = this.dims;
+    const upper = sharedFloat32(n * len),
+      lower = sharedFloat32(n * len);
+    const paaUpper = sharedFloat32(n * dims),
+      paaLower = sharedFloat32(n * dims);
     // Scratch reused for every row: no allocation per row.
     const z = this.z;
     const row = new Float64Array(len);
@@ -106,6 +130,18 @@ export class ShapeTable {
     const p = Float64Array.from(this.paaRow(i));
     const raw = z.map((v) => v * std + mean);
     const st = { mean, std, min, max, last };
-    return { name: this.names[i], window: this.window, start, step: this.step, raw, z, paa: p, sax: sax(p), fingerprint: fingerprint(raw), stats: st, flat: this.flat[i] === 1 || isFlat(st) };
+    return {
+      name: this.names[i],
+      window: this.window,
+      start,
+      step: this.step,
+      raw,
+      z,
+      paa: p,
+      sax: sax(p),
+      fingerprint: fingerprint(raw),
+      stats: st,
+      flat: this.flat[i] === 1 || isFlat(st),
+    };
   }
 }

@@ -17,17 +17,24 @@ export class TableBuilder {
   private z: Float32Array;
   private paa: Float32Array;
 
-  constructor(readonly window: ShapeWindow, readonly step: number, readonly length: number, readonly dims: number) {
+  constructor(
+    readonly window: ShapeWindow,
+    readonly step: number,
+    readonly length: number,
+    readonly dims: number,
+  ) {
     this.z = sharedFloat32(this.capacity * length);
     this.paa = sharedFloat32(this.capacity * dims);
   }
 
   add(s: Shape): void {
-    if (s.z.length !== this.length || s.paa.length !== this.dims) throw new RangeError(`shape ${s.name}: expected ${this.length} points and ${this.dims} PAA dims`);
+    if (s.z.length !== this.length || s.paa.length !== this.dims)
+      throw new RangeError(`shape ${s.name}: expected ${this.length} points and ${this.dims} PAA dims`);
     const i = this.names.length;
     if (i === this.capacity) this.grow(this.capacity * 2);
     this.names.push(s.name);
-    const st = s.stats, o = i * 6;
+    const st = s.stats,
+      o = i * 6;
     this.stats[o] = st.mean;
     this.stats[o + 1] = st.std;
     this.stats[o + 2] = st.min;
@@ -49,8 +56,10 @@ export class TableBuilder {
   private grow(capacity: number): void {
     if (capacity === this.capacity) return;
     const n = this.names.length;
-    const stats = new Float64Array(capacity * 6), flat = new Uint8Array(capacity);
-    const z = sharedFloat32(capacity * this.length), paa = sharedFloat32(capacity * this.dims);
+    const stats = new Float64Array(capacity * 6),
+      flat = new Uint8Array(capacity);
+    const z = sharedFloat32(capacity * this.length),
+      paa = sharedFloat32(capacity * this.dims);
     stats.set(this.stats.subarray(0, n * 6));
     flat.set(this.flat.subarray(0, n));
     z.set(this.z.subarray(0, n * this.length));

@@ -55,8 +55,15 @@ export function scanControl(): SharedArrayBuffer {
  * k-th best, so it cannot be among the k best overall; `mergeScans` then ranks the union by (score,
  * order) exactly as one thread visiting every row would have, whatever the timing.
  */
-export function runScan(job: ScanJob, scorer = new ShapeScorer(job.query.z, job.query.paa, job.query.scoring)): ScanResult {
-  const { columns: { count, length, z, paa, envelopes }, skip, block } = job;
+export function runScan(
+  job: ScanJob,
+  scorer = new ShapeScorer(job.query.z, job.query.paa, job.query.scoring),
+): ScanResult {
+  const {
+    columns: { count, length, z, paa, envelopes },
+    skip,
+    block,
+  } = job;
   const cursor = new Int32Array(job.control, 0, 1);
   const shared = new BigInt64Array(job.control, 8, 1);
   const top = new TopK<number>(job.k);
@@ -87,7 +94,11 @@ export function runScan(job: ScanJob, scorer = new ShapeScorer(job.query.z, job.
  * The k best of every thread's top k: by score, ties to the earlier visit (seeds in their order,
  * then rows by index), as a single scan would keep them. A seed appears in every thread's list once.
  */
-export function mergeScans(k: number, seeds: ReadonlyArray<ScoredRow>, results: ReadonlyArray<ScanResult>): ScoredRow[] {
+export function mergeScans(
+  k: number,
+  seeds: ReadonlyArray<ScoredRow>,
+  results: ReadonlyArray<ScanResult>,
+): ScoredRow[] {
   const seedRank = new Map(seeds.map((s, rank) => [s.item, rank]));
   const order = (item: number) => seedRank.get(item) ?? seeds.length + item;
   const all = new Map<number, ScoredRow>();

@@ -19,7 +19,11 @@ const SEED_FACTOR = 8;
  * in the scan, against a known best-so-far, so most stop after a few segments; no sort (sorting 250k
  * bounds cost more than the order saved once the seeds have set the best-so-far).
  */
-export async function searchTable(table: ShapeTable, query: ShapeQuery, pool?: ScanPool): Promise<ShapeSearchResult> {
+export async function searchTable(
+  table: ShapeTable,
+  query: ShapeQuery,
+  pool?: ScanPool,
+): Promise<ShapeSearchResult> {
   const { shape, k, exclude } = query;
   if (shape.flat) return searchFlat(table, query);
   const scorer = new ShapeScorer(shape.z, shape.paa, query.scoring);
@@ -58,7 +62,10 @@ export async function searchTable(table: ShapeTable, query: ShapeQuery, pool?: S
   const shares = helpers > 0 ? pool!.run(job, helpers) : [];
   const results = [runScan(job, scorer), ...(await Promise.all(shares))];
   for (const r of results) examined += r.examined;
-  const hits = mergeScans(k, job.seeds, results).map(({ score, item }) => ({ score, shape: table.shape(item) }));
+  const hits = mergeScans(k, job.seeds, results).map(({ score, item }) => ({
+    score,
+    shape: table.shape(item),
+  }));
   return { hits, examined };
 }
 

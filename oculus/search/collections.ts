@@ -11,5 +11,8 @@ export function collectionShape(c: Collection, window: ShapeWindow, paaDims: num
     timestamps: Float64Array.from(c.points, (p) => p[0]),
     values: Float64Array.from(c.points, (p) => p[1]),
   };
-  return shapeFromSeries(c.metric, series, window, paaDims) ?? shapeFromDrawn(series.values, window, paaDims, c.metric);
+  return (
+    shapeFromSeries(c.metric, series, window, paaDims) ??
+    shapeFromDrawn(series.values, window, paaDims, c.metric)
+  );
 }

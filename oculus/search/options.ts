@@ -27,7 +27,15 @@ export interface ResolvedSearchOptions {
   readonly over: 'metrics' | 'collections' | 'all';
 }
 
-export const DEFAULTS: ResolvedSearchOptions = { k: 20, scorer: 'euclidean', window: '1h', band: 10, radius: 10, exclude: [], over: 'metrics' };
+export const DEFAULTS: ResolvedSearchOptions = {
+  k: 20,
+  scorer: 'euclidean',
+  window: '1h',
+  band: 10,
+  radius: 10,
+  exclude: [],
+  over: 'metrics',
+};
 export const MAX_K = 500;
 
 /**
@@ -39,17 +47,23 @@ export function resolveSearchOptions(raw: SearchOptions = {}): ResolvedSearchOpt
     if (v === undefined || v === '') return undefined;
     const n = typeof v === 'number' ? v : Number(v);
     if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-      throw new ShapeQueryError(`${key}: expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${String(v)}"`);
+      throw new ShapeQueryError(
+        `${key}: expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${String(v)}"`,
+      );
     }
     return n;
   };
   const scorer = raw.scorer ?? DEFAULTS.scorer;
-  if (!SCORERS.includes(scorer as ScorerName)) throw new ShapeQueryError(`scorer: expected one of ${SCORERS.join(', ')}, got "${scorer}"`);
+  if (!SCORERS.includes(scorer as ScorerName))
+    throw new ShapeQueryError(`scorer: expected one of ${SCORERS.join(', ')}, got "${scorer}"`);
   const window = raw.window ?? DEFAULTS.window;
   if (!isShapeWindow(window)) throw new ShapeQueryError(`window: expected 1h or 24h, got "${window}"`);
   const over = raw.over ?? DEFAULTS.over;
-  if (over !== 'metrics' && over !== 'collections' && over !== 'all') throw new ShapeQueryError(`over: expected metrics, collections or all, got "${over}"`);
-  const exclude = (typeof raw.exclude === 'string' ? raw.exclude.split(',') : raw.exclude ?? []).map((s) => s.trim()).filter(Boolean);
+  if (over !== 'metrics' && over !== 'collections' && over !== 'all')
+    throw new ShapeQueryError(`over: expected metrics, collections or all, got "${over}"`);
+  const exclude = (typeof raw.exclude === 'string' ? raw.exclude.split(',') : (raw.exclude ?? []))
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
     k: num('k', raw.k, 1, MAX_K, true) ?? DEFAULTS.k,
     scorer: scorer as ScorerName,

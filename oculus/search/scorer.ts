@@ -3,7 +3,15 @@ import { cdtw } from '../distances/cdtw.js';
 import { squaredEuclidean } from '../distances/euclidean.js';
 import { fastDtw } from '../distances/fastdtw.js';
 import type { RowEnvelopes } from '../index/shapeTable.js';
-import { envelope, envelopeInto, lbKeogh, lbKeoghTail, lbKim, paaEnvelope, type Envelope } from '../distances/lowerBounds.js';
+import {
+  envelope,
+  envelopeInto,
+  lbKeogh,
+  lbKeoghTail,
+  lbKim,
+  paaEnvelope,
+  type Envelope,
+} from '../distances/lowerBounds.js';
 
 export type ScorerName = 'euclidean' | 'dtw' | 'fastdtw';
 export const SCORERS: readonly ScorerName[] = ['euclidean', 'dtw', 'fastdtw'];
@@ -39,7 +47,11 @@ export class ShapeScorer {
   private readonly deques: Int32Array;
   private readonly candidate: Float64Array;
 
-  constructor(readonly query: Float64Array, private readonly queryPaa: Float64Array, readonly options: ScorerOptions) {
+  constructor(
+    readonly query: Float64Array,
+    private readonly queryPaa: Float64Array,
+    readonly options: ScorerOptions,
+  ) {
     const n = query.length;
     // FastDTW is bounded below by full DTW, so the full-width envelope bounds it.
     this.radius = options.scorer === 'dtw' ? bandRadius(options.band, n) : n;
@@ -96,7 +108,8 @@ export class ShapeScorer {
       }
       return sum * width;
     }
-    const qUpper = segments.upper, qLower = segments.lower;
+    const qUpper = segments.upper,
+      qLower = segments.lower;
     let forward = 0;
     for (let s = 0; s < dims; s++) {
       const v = paa[o + s];
@@ -145,7 +158,9 @@ export class ShapeScorer {
     if (lbKim(q, candidate) >= abandonAt) return Infinity;
     if (this.options.scorer === 'dtw') {
       const r = this.radius;
-      const candidateEnv = envelopeReady ? this.candidateEnv : envelopeInto(candidate, r, this.candidateEnv, this.deques);
+      const candidateEnv = envelopeReady
+        ? this.candidateEnv
+        : envelopeInto(candidate, r, this.candidateEnv, this.deques);
       const reverse = lbKeoghTail(candidateEnv, q, this.tailReverse, abandonAt);
       if (reverse >= abandonAt) return Infinity;
       const forward = lbKeoghTail(this.env, candidate, this.tail, abandonAt);

@@ -33,7 +33,14 @@ export interface SimilarMatch {
 }
 
 export interface SimilarResponse {
-  readonly query: { readonly name: string | null; readonly flat: boolean; readonly start: number; readonly step: number; readonly values: number[]; readonly z: number[] };
+  readonly query: {
+    readonly name: string | null;
+    readonly flat: boolean;
+    readonly start: number;
+    readonly step: number;
+    readonly values: number[];
+    readonly z: number[];
+  };
   readonly options: ResolvedSearchOptions;
   readonly matches: SimilarMatch[];
   readonly backend: 'embedded' | 'elasticsearch';
@@ -43,7 +50,11 @@ export interface SimilarResponse {
 }
 
 /** Shapes like the named metric's recent window. Throws UnknownMetricError, ShapeQueryError. */
-export async function searchSimilar(deps: SearchDeps, name: string, options: SearchOptions = {}): Promise<SimilarResponse> {
+export async function searchSimilar(
+  deps: SearchDeps,
+  name: string,
+  options: SearchOptions = {},
+): Promise<SimilarResponse> {
   const opts = resolveSearchOptions(options);
   const started = performance.now();
   const shape = await queryShapeByName(deps, name, opts);
@@ -51,12 +62,22 @@ export async function searchSimilar(deps: SearchDeps, name: string, options: Sea
 }
 
 /** Shapes like a drawn or posted sequence of values (any length ≥ 2, stretched onto the window). */
-export async function searchByValues(deps: SearchDeps, values: ReadonlyArray<number>, options: SearchOptions = {}): Promise<SimilarResponse> {
+export async function searchByValues(
+  deps: SearchDeps,
+  values: ReadonlyArray<number>,
+  options: SearchOptions = {},
+): Promise<SimilarResponse> {
   const opts = resolveSearchOptions(options);
   const started = performance.now();
-  if (!Array.isArray(values) || values.length < 2) throw new ShapeQueryError('values: expected an array of at least 2 numbers');
-  if (values.some((v) => typeof v !== 'number' && v !== null)) throw new ShapeQueryError('values: every value must be a number (or null for a gap)');
-  const shape = shapeFromDrawn(values.map((v) => v ?? NaN), opts.window, deps.paaDims);
+  if (!Array.isArray(values) || values.length < 2)
+    throw new ShapeQueryError('values: expected an array of at least 2 numbers');
+  if (values.some((v) => typeof v !== 'number' && v !== null))
+    throw new ShapeQueryError('values: every value must be a number (or null for a gap)');
+  const shape = shapeFromDrawn(
+    values.map((v) => v ?? NaN),
+    opts.window,
+    deps.paaDims,
+  );
   if (!shape) throw new ShapeQueryError('values: no finite number among them');
   return runSearch(deps, shape, null, opts, started);
 }
@@ -68,11 +89,20 @@ async function queryShapeByName(deps: SearchDeps, name: string, opts: ResolvedSe
   const [series] = await deps.store.readWindows([name]);
   if (!series) throw new UnknownMetricError(name);
   const shape = shapeFromSeries(name, series, opts.window, deps.paaDims);
-  if (!shape) throw new ShapeQueryError(`metric "${name}" has too little data in its last ${opts.window} to have a shape`);
+  if (!shape)
+    throw new ShapeQueryError(
+      `metric "${name}" has too little data in its last ${opts.window} to have a shape`,
+    );
   return shape;
 }
 
-async function runSearch(deps: SearchDeps, shape: Shape, name: string | null, opts: ResolvedSearchOptions, started: number): Promise<SimilarResponse> {
+async function runSearch(
+  deps: SearchDeps,
+  shape: Shape,
+  name: string | null,
+  opts: ResolvedSearchOptions,
+  started: number,
+): Promise<SimilarResponse> {
   const exclude: Exclusions = { names: name ? [name] : [], segments: opts.exclude };
   const scoring = { scorer: opts.scorer, band: opts.band, radius: opts.radius };
   const top = new TopK<SimilarMatch>(opts.k);
@@ -87,14 +117,22 @@ async function runSearch(deps: SearchDeps, shape: Shape, name: string | null, op
     const scorer = shape.flat ? null : new ShapeScorer(shape.z, shape.paa, scoring);
     for (const c of collections) {
       const cs = collectionShape(c, opts.window, deps.paaDims);
-      if (!cs || cs.flat !== shape.flat || isExcluded(c.metric, { names: [], segments: exclude.segments })) continue;
+      if (!cs || cs.flat !== shape.flat || isExcluded(c.metric, { names: [], segments: exclude.segments }))
+        continue;
       examined++;
       const score = scorer ? scorer.exact(cs.z) : levelScore(shape, cs.stats.mean);
       top.offer(score, toMatch('collection', cs, score, c));
     }
   }
   return {
-    query: { name, flat: shape.flat, start: shape.start, step: shape.step, values: Array.from(shape.raw), z: Array.from(shape.z) },
+    query: {
+      name,
+      flat: shape.flat,
+      start: shape.start,
+      step: shape.step,
+      values: Array.from(shape.raw),
+      z: Array.from(shape.z),
+    },
     options: opts,
     matches: top.sorted().map(({ item }) => item),
     backend: deps.index.kind,
@@ -122,7 +160,12 @@ async function guard<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof ShapeQueryError || err instanceof ShapeIndexUnavailableError || err instanceof RangeError) throw err;
+    if (
+      err instanceof ShapeQueryError ||
+      err instanceof ShapeIndexUnavailableError ||
+      err instanceof RangeError
+    )
+      throw err;
     throw new ShapeIndexUnavailableError(`shape index unavailable: ${(err as Error).message}`);
   }
 }

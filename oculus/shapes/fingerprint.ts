@@ -10,7 +10,8 @@
  * So a fall reads `dec`/`sdec` and a rise `inc`/`sinc`, and a steady stretch leaves no token.
  */
 export function fingerprint(values: ArrayLike<number>): string {
-  let min = Infinity, max = -Infinity;
+  let min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < values.length; i++) {
     if (values[i] < min) min = values[i];
     if (values[i] > max) max = values[i];

@@ -16,7 +16,10 @@ export const MIN_FILLED_FRACTION = 0.25;
 let sums = new Float64Array(0);
 let counts = new Uint32Array(0);
 
-export function resampleWindow(series: Series, grid: WindowGrid): { values: Float64Array; end: number } | null {
+export function resampleWindow(
+  series: Series,
+  grid: WindowGrid,
+): { values: Float64Array; end: number } | null {
   const { timestamps, values } = series;
   if (timestamps.length === 0) return null;
   const end = Math.floor(timestamps[timestamps.length - 1] / grid.step) * grid.step + grid.step;

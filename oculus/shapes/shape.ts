@@ -26,7 +26,14 @@ export interface Shape {
   readonly flat: boolean;
 }
 
-export function shapeFromValues(name: string, window: ShapeWindow, raw: Float64Array, start: number, step: number, paaDims: number): Shape {
+export function shapeFromValues(
+  name: string,
+  window: ShapeWindow,
+  raw: Float64Array,
+  start: number,
+  step: number,
+  paaDims: number,
+): Shape {
   const s = stats(raw);
   const dims = Math.min(paaDims, raw.length);
   // z and PAA share one buffer: an import builds 250k shapes, and each separate small typed array
@@ -34,11 +41,28 @@ export function shapeFromValues(name: string, window: ShapeWindow, raw: Float64A
   const buffer = new Float64Array(raw.length + dims);
   const z = znormalise(raw, s, buffer.subarray(0, raw.length));
   const p = paa(z, dims, buffer.subarray(raw.length));
-  return { name, window, start, step, raw, z, paa: p, sax: sax(p), fingerprint: fingerprint(raw), stats: s, flat: isFlat(s) };
+  return {
+    name,
+    window,
+    start,
+    step,
+    raw,
+    z,
+    paa: p,
+    sax: sax(p),
+    fingerprint: fingerprint(raw),
+    stats: s,
+    flat: isFlat(s),
+  };
 }
 
 /** The shape of a stored series' last window; null when the window holds too little data. */
-export function shapeFromSeries(name: string, series: Series, window: ShapeWindow, paaDims: number): Shape | null {
+export function shapeFromSeries(
+  name: string,
+  series: Series,
+  window: ShapeWindow,
+  paaDims: number,
+): Shape | null {
   const grid = WINDOW_GRIDS[window];
   const sampled = resampleWindow(series, grid);
   if (!sampled) return null;
@@ -46,7 +70,12 @@ export function shapeFromSeries(name: string, series: Series, window: ShapeWindo
 }
 
 /** A drawn or posted shape: any number of values, stretched onto the window's grid. */
-export function shapeFromDrawn(values: ArrayLike<number>, window: ShapeWindow, paaDims: number, name = '(drawn)'): Shape | null {
+export function shapeFromDrawn(
+  values: ArrayLike<number>,
+  window: ShapeWindow,
+  paaDims: number,
+  name = '(drawn)',
+): Shape | null {
   const grid = WINDOW_GRIDS[window];
   const raw = resampleValues(values, grid.points);
   if (!raw) return null;

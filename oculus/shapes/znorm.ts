@@ -15,7 +15,9 @@ const FLAT_RELATIVE = 1e-9;
 const FLAT_ABSOLUTE = 1e-12;
 
 export function stats(v: ArrayLike<number>): ShapeStats {
-  let sum = 0, min = Infinity, max = -Infinity;
+  let sum = 0,
+    min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < v.length; i++) {
     sum += v[i];
     if (v[i] < min) min = v[i];
@@ -32,7 +34,11 @@ export function isFlat(s: ShapeStats): boolean {
 }
 
 /** (v - mean) / std, population std; all zeros for a flat window. Written into `out` when given. */
-export function znormalise(v: ArrayLike<number>, s: ShapeStats = stats(v), out = new Float64Array(v.length)): Float64Array {
+export function znormalise(
+  v: ArrayLike<number>,
+  s: ShapeStats = stats(v),
+  out = new Float64Array(v.length),
+): Float64Array {
   if (isFlat(s)) return out.fill(0);
   for (let i = 0; i < v.length; i++) out[i] = (v[i] - s.mean) / s.std;
   return out;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { calibrate, hourlyRarity, rarityOfScore, scoreOfRarity } from '../../analyzer/calibration/calibrate.js';
+import {
+  calibrate,
+  hourlyRarity,
+  rarityOfScore,
+  scoreOfRarity,
+} from '../../analyzer/calibration/calibrate.js';
 import { cauchyCombination } from '../../analyzer/calibration/cauchyCombination.js';
 import { MetricState, lineUpSignature } from '../../analyzer/calibration/metricState.js';
 import { TailSketch } from '../../analyzer/calibration/tailSketch.js';
@@ -8,7 +13,12 @@ import { replaySeries, type ReplayRow } from '../../analyzer/replay.js';
 import type { AnalyzerRules } from '../../analyzer/rules.js';
 
 const RULES: AnalyzerRules = {
-  fullDuration: 86400, stalePeriod: 500, minTolerableLength: 1, maxTolerableBoredom: 100, boredomSetSize: 1, consensus: 6,
+  fullDuration: 86400,
+  stalePeriod: 500,
+  minTolerableLength: 1,
+  maxTolerableBoredom: 100,
+  boredomSetSize: 1,
+  consensus: 6,
 };
 
 function random(seed: number) {
@@ -37,7 +47,9 @@ function series(n: number, step: number, value: (i: number) => number) {
   return { timestamps, values };
 }
 
-const replay = (s: ReturnType<typeof series>, alertScore?: number): ReplayRow[] => [...replaySeries(s, getPreset('default'), RULES, { alertScore })];
+const replay = (s: ReturnType<typeof series>, alertScore?: number): ReplayRow[] => [
+  ...replaySeries(s, getPreset('default'), RULES, { alertScore }),
+];
 
 describe('tail sketch', () => {
   it('answers how often evidence was at least this strong, and keeps shrinking beyond what it saw', () => {
@@ -78,7 +90,10 @@ describe('tail sketch', () => {
 describe('Cauchy combination', () => {
   it('lets one decisive detector count and ordinary ones stay neutral', () => {
     expect(cauchyCombination([1e-9, 0.9, 0.99, 0.6])).toBeLessThan(1e-8);
-    expect(cauchyCombination([1e-9, 0.5, 0.5, 0.5])).toBeCloseTo(cauchyCombination([1e-9, 0.9, 0.99, 0.6]), 12);
+    expect(cauchyCombination([1e-9, 0.5, 0.5, 0.5])).toBeCloseTo(
+      cauchyCombination([1e-9, 0.9, 0.99, 0.6]),
+      12,
+    );
     expect(cauchyCombination([0.3, 0.4])).toBeGreaterThan(0.2);
     expect(cauchyCombination([])).toBe(1);
   });
@@ -113,7 +128,7 @@ describe('metric state', () => {
   });
 });
 
-describe('learning a metric\'s history', () => {
+describe("learning a metric's history", () => {
   // One detector whose ordinary evidence is 0.5 to 1.4; evidence of 2 is then rarer than 1 row in
   // 20 but not the 1 in 100 that opens an incident.
   function learnedState(): MetricState {
@@ -165,7 +180,10 @@ describe('calibrated default preset', () => {
   for (const [name, noise] of Object.entries(noises)) {
     it(`scores pure ${name} noise at the configured rarity within a factor of 2, and flags no more`, () => {
       const r = random(11);
-      const rows = replay(series(n, 60, () => noise(r)), flagAt).slice(warmUp);
+      const rows = replay(
+        series(n, 60, () => noise(r)),
+        flagAt,
+      ).slice(warmUp);
       // The score's calibration: rows at least as rare as the threshold.
       const rare = rows.filter((row) => row.analysis!.calibration!.rawScore >= flagAt).length;
       expect(rare).toBeGreaterThan(expected / 2);
@@ -179,18 +197,23 @@ describe('calibrated default preset', () => {
 
   it('flags a bimodal gauge (CPU flipping between 0 and 100 %) no more than the configured rate', () => {
     const r = random(13);
-    const rows = replay(series(n, 60, () => {
-      if (flips.uniform() < 0.02) mode = 1 - mode;
-      return mode * 100 + Math.abs(r.gauss());
-    }), flagAt);
+    const rows = replay(
+      series(n, 60, () => {
+        if (flips.uniform() < 0.02) mode = 1 - mode;
+        return mode * 100 + Math.abs(r.gauss());
+      }),
+      flagAt,
+    );
     expect(rows.slice(warmUp).filter((row) => row.anomalous).length).toBeLessThan(expected * 2);
   });
 
   // At the default alertScore a metric pages by chance about once in 470 hours; 10,000 one-minute
   // rows are 167 hours. Each of these is the series' normal behaviour.
   const normal: Record<string, (r: ReturnType<typeof random>, i: number) => number> = {
-    'bursty counts (median 1, bursts of 50x in 1 % of rows)': (r) => (r.uniform() < 0.01 ? 50 * (1 + r.poisson(1)) : r.poisson(1)),
-    'near-zero mentions (median 0, bursts of about 60)': (r) => (r.uniform() < 0.005 ? r.poisson(60) : r.poisson(0.5)),
+    'bursty counts (median 1, bursts of 50x in 1 % of rows)': (r) =>
+      r.uniform() < 0.01 ? 50 * (1 + r.poisson(1)) : r.poisson(1),
+    'near-zero mentions (median 0, bursts of about 60)': (r) =>
+      r.uniform() < 0.005 ? r.poisson(60) : r.poisson(0.5),
     'a slow drift': (r, i) => 100 + 0.02 * i + 2 * r.gauss(),
   };
   for (const [name, value] of Object.entries(normal)) {
@@ -206,7 +229,10 @@ describe('calibrated default preset', () => {
     const s = series(n, 60, (i) => 50 + 5 * Math.sin(i / 229) + r.gauss());
     // Two hours missing out of every 1,000 minutes after the first 3,000.
     const keep = Array.from(s.timestamps.keys()).filter((i) => i < 3000 || i % 1000 >= 120);
-    const rows = replay({ timestamps: Float64Array.from(keep, (i) => s.timestamps[i]), values: Float64Array.from(keep, (i) => s.values[i]) });
+    const rows = replay({
+      timestamps: Float64Array.from(keep, (i) => s.timestamps[i]),
+      values: Float64Array.from(keep, (i) => s.values[i]),
+    });
     expect(rows.slice(warmUp).filter((row) => row.anomalous).length).toBeLessThanOrEqual(1);
   });
 
@@ -223,7 +249,9 @@ describe('calibrated default preset', () => {
   it('pages once for a sustained excursion', () => {
     const r = random(19);
     const start = 4000;
-    const rows = replay(series(4600, 60, (i) => 500 + 10 * r.gauss() + (i >= start && i < start + 300 ? 200 : 0)));
+    const rows = replay(
+      series(4600, 60, (i) => 500 + 10 * r.gauss() + (i >= start && i < start + 300 ? 200 : 0)),
+    );
     const flagged = rows.map((row, i) => (row.anomalous ? i : -1)).filter((i) => i >= 0);
     expect(flagged.filter((i) => i >= start && i < start + 300)).toHaveLength(1);
     expect(flagged.filter((i) => i >= start && i < start + 3)).toHaveLength(1);

@@ -18,7 +18,10 @@ function write(name: string, content: string): string {
 
 /** 1,440 points at 60 s ending at NOW, with the last value lifted by `spike`. */
 function points(spike: number): Array<[number, number]> {
-  return Array.from({ length: 1440 }, (_, i) => [NOW - 60 * (1439 - i), 50 + 5 * Math.sin(i * 1.7) + (i === 1439 ? spike : 0)]);
+  return Array.from({ length: 1440 }, (_, i) => [
+    NOW - 60 * (1439 - i),
+    50 + 5 * Math.sin(i * 1.7) + (i === 1439 ? spike : 0),
+  ]);
 }
 
 describe('kale analyze', () => {
@@ -32,23 +35,36 @@ describe('kale analyze', () => {
     expect(out.score).toBeGreaterThan(0.5);
     expect(out.score).toBeLessThanOrEqual(1);
     expect(Object.keys(out.votes).sort()).toEqual([
-      'first_hour_average', 'grubbs', 'histogram_bins', 'ks_test', 'least_squares', 'mean_subtraction_cumulation',
-      'median_absolute_deviation', 'stddev_from_average', 'stddev_from_moving_average',
+      'first_hour_average',
+      'grubbs',
+      'histogram_bins',
+      'ks_test',
+      'least_squares',
+      'mean_subtraction_cumulation',
+      'median_absolute_deviation',
+      'stddev_from_average',
+      'stddev_from_moving_average',
     ]);
   });
 
   it('judges with the default preset when none is given', () => {
-    const out = JSON.parse(kale(['analyze', write('spike2.json', JSON.stringify(points(400))), '--json']).stdout);
+    const out = JSON.parse(
+      kale(['analyze', write('spike2.json', JSON.stringify(points(400))), '--json']).stdout,
+    );
     expect(out.verdict).toBe('anomalous');
     expect(Object.keys(out.votes).length).toBeGreaterThan(0);
   });
 
   it('reads Skyline\'s {"results": …} and judges the etsy preset at --now', () => {
     const file = write('results.json', JSON.stringify({ results: points(0) }));
-    const normal = JSON.parse(kale(['analyze', file, '--preset', 'etsy', '--now', String(NOW + 30), '--json']).stdout);
+    const normal = JSON.parse(
+      kale(['analyze', file, '--preset', 'etsy', '--now', String(NOW + 30), '--json']).stdout,
+    );
     expect(normal.verdict).toBe('normal');
     expect(normal.votes.median_absolute_deviation).toBeNull();
-    const stale = JSON.parse(kale(['analyze', file, '--preset', 'etsy', '--now', String(NOW + 3600), '--json']).stdout);
+    const stale = JSON.parse(
+      kale(['analyze', file, '--preset', 'etsy', '--now', String(NOW + 3600), '--json']).stdout,
+    );
     expect(stale).toEqual({ verdict: 'Stale', datapoint: points(0)[1439][1], score: 0 });
   });
 
@@ -85,14 +101,28 @@ describe('kale replay', () => {
   });
 
   it('writes one row per row read, in input order, with repeated and late timestamps', () => {
-    const rows = points(0).slice(-200).map(([t, v]) => `${t},${v}`);
+    const rows = points(0)
+      .slice(-200)
+      .map(([t, v]) => `${t},${v}`);
     // A repeated row, a late row (older than the newest so far) and a repeated late timestamp.
-    const input = [...rows.slice(0, 100), rows[99], rows[50], ...rows.slice(100, 150), rows[120].replace(/,.*/, ',7'), ...rows.slice(150)];
+    const input = [
+      ...rows.slice(0, 100),
+      rows[99],
+      rows[50],
+      ...rows.slice(100, 150),
+      rows[120].replace(/,.*/, ',7'),
+      ...rows.slice(150),
+    ];
     const file = write('messy.csv', `timestamp,value\n${input.join('\n')}\n`);
     const out = path.join(dir, 'messy-out.csv');
     for (const preset of ['default', 'etsy']) {
       expect(kale(['replay', file, '--preset', preset, '-o', out]).status).toBe(0);
-      const got = fs.readFileSync(out, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+      const got = fs
+        .readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','));
       expect(got).toHaveLength(input.length);
       expect(got.map(([t, v]) => `${t},${v}`)).toEqual(input.map((l) => l.split(',').map(Number).join(',')));
       // A late row is stored but never judged on its own.
@@ -103,12 +133,18 @@ describe('kale replay', () => {
 
 describe('kale verify-alerts', () => {
   it('lists the rules a name matches', () => {
-    const config = write('kale.config.json', JSON.stringify({
-      analyzer: {
-        alerts: [{ match: 'web', via: 'slack', expiry: 600 }, { match: 'db.*', via: 'smtp' }],
-        alerters: { slack: { webhookUrl: 'http://127.0.0.1:9/x' } },
-      },
-    }));
+    const config = write(
+      'kale.config.json',
+      JSON.stringify({
+        analyzer: {
+          alerts: [
+            { match: 'web', via: 'slack', expiry: 600 },
+            { match: 'db.*', via: 'smtp' },
+          ],
+          alerters: { slack: { webhookUrl: 'http://127.0.0.1:9/x' } },
+        },
+      }),
+    );
     const r = kale(['verify-alerts', 'web.api', 'db.main', 'cache.x', '--config', config, '--json']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
@@ -126,10 +162,18 @@ if (redisUrl) {
       const store = RedisStore.connect(url);
       const now = Math.floor(Date.now() / 1000);
       const shift = (p: Array<[number, number]>) => p.map(([t, v]) => [t - NOW + now, v] as [number, number]);
-      await store.append([{ name: 'svc.ok', points: shift(points(0)) }, { name: 'svc.bad', points: shift(points(500)) }]);
+      await store.append([
+        { name: 'svc.ok', points: shift(points(0)) },
+        { name: 'svc.bad', points: shift(points(500)) },
+      ]);
       const r = kale(['analyzer', '--once', '--redis', url, '--shard', '0/1']);
       expect(r.status, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ totalMetrics: 2, analyzed: 2, anomalous: 1, preset: 'default' });
+      expect(JSON.parse(r.stdout)).toMatchObject({
+        totalMetrics: 2,
+        analyzed: 2,
+        anomalous: 1,
+        preset: 'default',
+      });
       expect((await store.currentAnomalies()).map((a) => a.metric)).toEqual(['svc.bad']);
       await store.close();
       expect(kale(['analyzer', '--once', '--redis', url, '--shard', '2/2']).status).toBe(2);
@@ -140,7 +184,8 @@ if (redisUrl) {
       const running = await startKale(['analyzer', '--redis', url, '--interval', '1']);
       const store = RedisStore.connect(url);
       try {
-        for (let i = 0; i < 200 && !(await store.getStatus()).analyzer; i++) await new Promise((r) => setTimeout(r, 50));
+        for (let i = 0; i < 200 && !(await store.getStatus()).analyzer; i++)
+          await new Promise((r) => setTimeout(r, 50));
         expect((await store.getStatus()).analyzer).toMatchObject({ preset: 'default' });
       } finally {
         await store.close();

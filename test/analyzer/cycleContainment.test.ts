@@ -33,7 +33,11 @@ describe('a cycle survives what its detectors do', () => {
       encodePoints([...window(2).slice(0, -1), [NOW, 200]]),
       encodePoints(window(3).map(([t]) => [t, 101] as [number, number])),
     ];
-    const result = analyzeChunk(packChunk(0, names, raws, NOW + 30), resolvePreset('consensus', config), rulesFromConfig(config));
+    const result = analyzeChunk(
+      packChunk(0, names, raws, NOW + 30),
+      resolvePreset('consensus', config),
+      rulesFromConfig(config),
+    );
     expect(result.exceptions.Failed).toBe(1);
     expect(result.failure).toBe('m.b: cannot handle this');
   });
@@ -43,7 +47,12 @@ describe('a cycle survives what its detectors do', () => {
     const names = Array.from({ length: 1200 }, (_, i) => `svc.m${i}`);
     await store.append(names.map((name, i) => ({ name, points: window(i) })));
     // No worker can judge 500 metrics in a millisecond: every chunk times out, and the cycle still ends.
-    const hasty = new AnalyzerRunner({ store, config: validateConfig({ analyzer: { workers: 1, chunkTimeout: 0.001 } }), log, writeStats: false });
+    const hasty = new AnalyzerRunner({
+      store,
+      config: validateConfig({ analyzer: { workers: 1, chunkTimeout: 0.001 } }),
+      log,
+      writeStats: false,
+    });
     try {
       const r = await hasty.runCycle(NOW + 30);
       expect(r.exceptions.Timeout).toBe(1200);
@@ -51,7 +60,12 @@ describe('a cycle survives what its detectors do', () => {
     } finally {
       await hasty.close();
     }
-    const patient = new AnalyzerRunner({ store, config: validateConfig({ analyzer: { workers: 1 } }), log, writeStats: false });
+    const patient = new AnalyzerRunner({
+      store,
+      config: validateConfig({ analyzer: { workers: 1 } }),
+      log,
+      writeStats: false,
+    });
     try {
       const r = await patient.runCycle(NOW + 30);
       expect(r.exceptions.Timeout).toBeUndefined();

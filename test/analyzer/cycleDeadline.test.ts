@@ -7,13 +7,22 @@ import { freshRedisDb, redisUrl } from '../support/redis.js';
 
 /** Keeps what the analyzer logs. */
 function recordingLog(lines: string[]): Logger {
-  const log: Logger = { debug: () => {}, info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`), error: (m) => lines.push(`error ${m}`), child: () => log };
+  const log: Logger = {
+    debug: () => {},
+    info: (m) => lines.push(`info ${m}`),
+    warn: (m) => lines.push(`warn ${m}`),
+    error: (m) => lines.push(`error ${m}`),
+    child: () => log,
+  };
   return log;
 }
 
 /** 200 points a minute apart ending now, never flat, so every metric reaches the detectors. */
 function window(seed: number, now: number): Array<[number, number]> {
-  return Array.from({ length: 200 }, (_, i) => [now - 60 * (199 - i), 100 + ((seed * 7 + i * 13) % 11) + 0.5]);
+  return Array.from({ length: 200 }, (_, i) => [
+    now - 60 * (199 - i),
+    100 + ((seed * 7 + i * 13) % 11) + 0.5,
+  ]);
 }
 
 describe.runIf(redisUrl)('a cycle past its deadline', () => {
@@ -41,7 +50,7 @@ describe.runIf(redisUrl)('a cycle past its deadline', () => {
     const service = await analyzerService()({ config, store, log: recordingLog(lines) });
     const cycles: Array<Record<string, unknown>> = [];
     try {
-      for (const until = Date.now() + 60_000; cycles.length < 2 && Date.now() < until;) {
+      for (const until = Date.now() + 60_000; cycles.length < 2 && Date.now() < until; ) {
         const doc = (await store.getStatus()).analyzer;
         if (doc && doc.startedAt !== cycles.at(-1)?.startedAt) cycles.push(doc);
         await new Promise((r) => setTimeout(r, 50));
@@ -62,7 +71,9 @@ describe.runIf(redisUrl)('a cycle past its deadline', () => {
     }
     const said = lines.filter((l) => l.startsWith('warn cycle deadline of 1 s reached: '));
     expect(said.length).toBeGreaterThanOrEqual(2);
-    expect(said[0]).toBe('warn cycle deadline of 1 s reached: 100 of 600 metrics not analysed (counted as Deadline; the first: late.m500); the next cycle starts on schedule');
+    expect(said[0]).toBe(
+      'warn cycle deadline of 1 s reached: 100 of 600 metrics not analysed (counted as Deadline; the first: late.m500); the next cycle starts on schedule',
+    );
     await store.close();
   }, 90_000);
 });

@@ -15,7 +15,9 @@ import type { FromTerminateWorker } from './detectorsTerminate.worker.js';
 const STUCK_MS = 45_000;
 
 function runChecks(numRuns: number): Promise<{ runs: number; bad: string[] }> {
-  const worker = new Worker(threadEntry('detectorsTerminate.worker', import.meta.url), { workerData: { numRuns } });
+  const worker = new Worker(threadEntry('detectorsTerminate.worker', import.meta.url), {
+    workerData: { numRuns },
+  });
   return new Promise((resolve, reject) => {
     let last = 'before the first case';
     let guard: NodeJS.Timeout;
@@ -37,7 +39,10 @@ function runChecks(numRuns: number): Promise<{ runs: number; bad: string[] }> {
         resolve(m);
       }
     });
-    worker.on('error', (err) => { clearTimeout(guard); reject(err); });
+    worker.on('error', (err) => {
+      clearTimeout(guard);
+      reject(err);
+    });
   });
 }
 
@@ -51,7 +56,12 @@ describe('every registered detector terminates on every input', () => {
   it('kale analyze --preset etsy answers for an hour at 10 s with one null (the KS test used to loop on it)', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kale-nan-')), 'series.json');
     const now = Math.floor(Date.now() / 1000);
-    fs.writeFileSync(file, JSON.stringify(Array.from({ length: 400 }, (_, i) => [now - (399 - i) * 10, i === 200 ? null : Math.sin(i / 5)])));
+    fs.writeFileSync(
+      file,
+      JSON.stringify(
+        Array.from({ length: 400 }, (_, i) => [now - (399 - i) * 10, i === 200 ? null : Math.sin(i / 5)]),
+      ),
+    );
     const r = kale(['analyze', file, '--preset', 'etsy', '--json']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -37,7 +37,9 @@ async function webhookReceiver(): Promise<{ url: string; alerts: string[]; close
   const alerts: string[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
-    req.on('data', (d) => { body += d; });
+    req.on('data', (d) => {
+      body += d;
+    });
     req.on('end', () => {
       alerts.push((JSON.parse(body) as { anomaly: { metric: string } }).anomaly.metric);
       res.end('ok');
@@ -45,7 +47,11 @@ async function webhookReceiver(): Promise<{ url: string; alerts: string[]; close
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, alerts, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    alerts,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 /** A day at 60 s ending a minute ago: quiet, so one high point at now is anomalous to every etsy detector. */
@@ -61,35 +67,49 @@ if (redisUrl) {
       const lease = groupLease(store, ANALYZER_MEMBERS);
       const hook = await webhookReceiver();
       const config = path.join(dir, 'kale.config.json');
-      fs.writeFileSync(config, JSON.stringify({
-        analyzer: {
-          interval: INTERVAL, preset: 'etsy', workers: 0,
-          alerts: [{ match: 'svc', via: 'webhook', expiry: 3600 }], alerters: { webhook: { url: hook.url } },
-        },
-      }));
+      fs.writeFileSync(
+        config,
+        JSON.stringify({
+          analyzer: {
+            interval: INTERVAL,
+            preset: 'etsy',
+            workers: 0,
+            alerts: [{ match: 'svc', via: 'webhook', expiry: 3600 }],
+            alerters: { webhook: { url: hook.url } },
+          },
+        }),
+      );
       const now = Math.floor(Date.now() / 1000);
       const names = Array.from({ length: 30 }, (_, i) => `svc.m${String(i).padStart(2, '0')}`);
       await store.append(names.map((name) => ({ name, points: quietDay(now) })));
-      const spike = (name: string) => store.append([{ name, points: [[Math.floor(Date.now() / 1000), 550]] }]);
+      const spike = (name: string) =>
+        store.append([{ name, points: [[Math.floor(Date.now() / 1000), 550]] }]);
       const start = () => startKale(['analyzer', '--config', config, '--redis', url, '--metrics-port', '0']);
       const running: RunningKale[] = [];
       /** The live members once every one of them has finished `cycles` cycles split among exactly `count` members. */
-      const settled = (count: number, cycles: number) => until(`${count} members settled`, async () => {
-        const members = await lease.members();
-        return members.length === count && groupSettled(members, cycles) ? members.map((m) => m.id) : undefined;
-      });
-      const historyOf = async (metric: string, after: number) => (await store.anomalyHistory({ metric })).filter((r) => r.detectedAt >= after);
+      const settled = (count: number, cycles: number) =>
+        until(`${count} members settled`, async () => {
+          const members = await lease.members();
+          return members.length === count && groupSettled(members, cycles)
+            ? members.map((m) => m.id)
+            : undefined;
+        });
+      const historyOf = async (metric: string, after: number) =>
+        (await store.anomalyHistory({ metric })).filter((r) => r.detectedAt >= after);
       try {
         for (let i = 0; i < 3; i++) running.push(await start());
         const ids = await settled(3, 1);
-        const idOf = (k: RunningKale, among: string[]) => among.find((id) => id.includes(`-${k.child.pid}-`))!;
+        const idOf = (k: RunningKale, among: string[]) =>
+          among.find((id) => id.includes(`-${k.child.pid}-`))!;
         const shareOf = (id: string, view: string[]) => names.filter((n) => rendezvousOwner(n, view) === id);
 
         // A known anomaly in each member's share, alerted once.
         const first = ids.map((id) => shareOf(id, ids)[0]);
         expect(first.every(Boolean)).toBe(true);
         await Promise.all(first.map(spike));
-        await until('an alert for each share', async () => (first.every((m) => hook.alerts.includes(m)) ? true : undefined));
+        await until('an alert for each share', async () =>
+          first.every((m) => hook.alerts.includes(m)) ? true : undefined,
+        );
 
         // kill -9 one member; a fresh anomaly in its share must still be recorded and alerted by the others.
         const victim = running.shift()!;
@@ -99,8 +119,13 @@ if (redisUrl) {
         victim.child.kill('SIGKILL');
         const killedAt = Date.now() / 1000;
         await spike(orphan);
-        const recorded = await until('the orphaned anomaly recorded', async () => (await historyOf(orphan, killedAt))[0]);
-        await until('the orphaned anomaly alerted', async () => (hook.alerts.includes(orphan) ? true : undefined));
+        const recorded = await until(
+          'the orphaned anomaly recorded',
+          async () => (await historyOf(orphan, killedAt))[0],
+        );
+        await until('the orphaned anomaly alerted', async () =>
+          hook.alerts.includes(orphan) ? true : undefined,
+        );
         const survivors = await settled(2, 1);
         expect(survivors).not.toContain(victimId);
         // Every metric judged again: the status document counts none overdue once the group has settled.
@@ -109,7 +134,9 @@ if (redisUrl) {
           return group && group.members.length === 2 && group.overdue === 0 ? group : undefined;
         });
         expect(status.members.map((m) => m.id)).toEqual(survivors);
-        process.stderr.write(`analyzer group: the dead member's anomaly was recorded ${(recorded.detectedAt - killedAt).toFixed(1)} s after kill -9 (interval ${INTERVAL} s)\n`);
+        process.stderr.write(
+          `analyzer group: the dead member's anomaly was recorded ${(recorded.detectedAt - killedAt).toFixed(1)} s after kill -9 (interval ${INTERVAL} s)\n`,
+        );
 
         // Restart it: it takes a share, and no anomaly is alerted a second time.
         running.push(await start());
@@ -130,13 +157,19 @@ if (redisUrl) {
         const scrape = `http://127.0.0.1:${running[0].ready.metrics}/metrics`;
         await until('the group in /metrics', async () => {
           const body = await (await fetch(scrape)).text();
-          return /^kale_analyzer_group_members 3$/m.test(body) && /^kale_analyzer_overdue_metrics 0$/m.test(body) ? true : undefined;
+          return /^kale_analyzer_group_members 3$/m.test(body) &&
+            /^kale_analyzer_overdue_metrics 0$/m.test(body)
+            ? true
+            : undefined;
         });
         const body = await (await fetch(scrape)).text();
-        for (const id of rejoined) expect(body).toMatch(new RegExp(`^kale_analyzer_group_share\\{member="${id}"\\} \\d+$`, 'm'));
+        for (const id of rejoined)
+          expect(body).toMatch(new RegExp(`^kale_analyzer_group_share\\{member="${id}"\\} \\d+$`, 'm'));
         const webapp = await startKale(['webapp', '--redis', url, '--webapp-port', '0']);
         running.push(webapp);
-        const api = (await (await fetch(`${webapp.ready.webapp}/api/status`)).json()) as { analyzer: { lastCycle: { group: GroupStatus } } };
+        const api = (await (await fetch(`${webapp.ready.webapp}/api/status`)).json()) as {
+          analyzer: { lastCycle: { group: GroupStatus } };
+        };
         expect(api.analyzer.lastCycle.group.members.map((m) => m.id)).toEqual(rejoined);
       } finally {
         for (const k of running) expect(await k.stop()).toBe(0);
@@ -150,7 +183,7 @@ if (redisUrl) {
       const store = RedisStore.connect(url);
       const shard = await startKale(['analyzer', '--redis', url, '--interval', '1', '--shard', '0/2']);
       try {
-        await until('the shard\'s first cycle', async () => (await store.getStatus())['analyzer.shard0_of_2']);
+        await until("the shard's first cycle", async () => (await store.getStatus())['analyzer.shard0_of_2']);
         expect(await groupLease(store, ANALYZER_MEMBERS).members()).toEqual([]);
       } finally {
         expect(await shard.stop()).toBe(0);

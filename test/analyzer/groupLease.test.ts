@@ -13,7 +13,10 @@ if (redisUrl) {
   describe('analyzer group leases', () => {
     it('splits the names among live members, and a member that leaves hands its share over at once', async () => {
       const store = RedisStore.connect(await freshRedisDb());
-      const [a, b] = [new AnalyzerGroup(store, 60, undefined, 'a'), new AnalyzerGroup(store, 60, undefined, 'b')];
+      const [a, b] = [
+        new AnalyzerGroup(store, 60, undefined, 'a'),
+        new AnalyzerGroup(store, 60, undefined, 'b'),
+      ];
       try {
         await a.start();
         await b.start();
@@ -35,8 +38,12 @@ if (redisUrl) {
       const lease = groupLease(store, ANALYZER_MEMBERS);
       try {
         await lease.renew('gone', 50, { since: 0, cycles: [] });
-        expect((await lease.renew('here', 60_000, { since: 0, cycles: [] })).map((m) => m.id)).toEqual(['gone', 'here']);
-        for (let i = 0; i < 100 && (await lease.members()).length > 1; i++) await new Promise((r) => setTimeout(r, 20));
+        expect((await lease.renew('here', 60_000, { since: 0, cycles: [] })).map((m) => m.id)).toEqual([
+          'gone',
+          'here',
+        ]);
+        for (let i = 0; i < 100 && (await lease.members()).length > 1; i++)
+          await new Promise((r) => setTimeout(r, 20));
         expect((await lease.members()).map((m) => m.id)).toEqual(['here']);
       } finally {
         await store.close();

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_BYTES, CONTEXT_HOURS, HourlyContext, lengthenedInput } from '../../analyzer/context/hourlyContext.js';
+import {
+  CONTEXT_BYTES,
+  CONTEXT_HOURS,
+  HourlyContext,
+  lengthenedInput,
+} from '../../analyzer/context/hourlyContext.js';
 
 const H = 3600;
 const T0 = 1_700_006_400; // an hour boundary
@@ -47,12 +52,18 @@ describe('hourly context ring', () => {
     expect(hours.at(-1)).toBe(24 * 9 - 1);
   });
 
-  it('lengthens an hourly metric\'s window with the hours before it, a half-hourly one too, and leaves a finer one alone', () => {
+  it("lengthens an hourly metric's window with the hours before it, a half-hourly one too, and leaves a finer one alone", () => {
     const ts = Float64Array.from({ length: 24 }, (_, k) => T0 + (100 + k) * H);
-    const input = { timestamps: ts, values: new Float64Array(24), now: ts[23], fullDuration: 86400, context: {
-      'history.timestamps': Float64Array.from({ length: 120 }, (_, k) => T0 + k * H),
-      'history.values': new Float64Array(120).fill(1),
-    } };
+    const input = {
+      timestamps: ts,
+      values: new Float64Array(24),
+      now: ts[23],
+      fullDuration: 86400,
+      context: {
+        'history.timestamps': Float64Array.from({ length: 120 }, (_, k) => T0 + k * H),
+        'history.values': new Float64Array(120).fill(1),
+      },
+    };
     expect(lengthenedInput(input, H).timestamps).toHaveLength(100 + 24);
     expect(lengthenedInput(input, H / 2).timestamps).toHaveLength(100 + 24);
     expect(lengthenedInput(input, 300)).toBe(input);

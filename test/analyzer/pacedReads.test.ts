@@ -13,7 +13,10 @@ const NOW = 1_700_000_000;
 const log = createLogger('test');
 
 function window(seed: number): Array<[number, number]> {
-  return Array.from({ length: 300 }, (_, i) => [NOW - 60 * (299 - i), 100 + ((seed * 7 + i * 13) % 11) + 0.5]);
+  return Array.from({ length: 300 }, (_, i) => [
+    NOW - 60 * (299 - i),
+    100 + ((seed * 7 + i * 13) % 11) + 0.5,
+  ]);
 }
 
 describe.runIf(redisUrl)('paced reads', () => {
@@ -23,14 +26,29 @@ describe.runIf(redisUrl)('paced reads', () => {
     await store.append(names.map((name, i) => ({ name, points: window(i) })));
     // Ingest that cannot write: a writer whose Store is nowhere (its appends wait), holding points.
     const nowhere = RedisStore.connect(`redis://127.0.0.1:${await freePort()}`);
-    const writer = new Writer(nowhere, new IngestCounters(), { batchMs: 1000, batchPoints: 10, bufferPoints: 1000 }, log);
+    const writer = new Writer(
+      nowhere,
+      new IngestCounters(),
+      { batchMs: 1000, batchPoints: 10, bufferPoints: 1000 },
+      log,
+    );
     writer.start();
     for (let i = 0; i < 50; i++) writer.add('held', NOW + i, i);
     expect(ingestBacklog()).toBeGreaterThanOrEqual(50);
     // Batches of 7 with 2 in flight; each waits up to 20 ms for the backlog to fall under 10, then reads anyway.
-    const config = validateConfig({ analyzer: { workers: 1, preset: 'consensus' }, reads: { batch: 7, inFlight: 2, backlogMark: 10, maxWaitMs: 20, threadShare: 1 } });
+    const config = validateConfig({
+      analyzer: { workers: 1, preset: 'consensus' },
+      reads: { batch: 7, inFlight: 2, backlogMark: 10, maxWaitMs: 20, threadShare: 1 },
+    });
     const reads: number[] = [];
-    const reading = Object.create(store, { readRawWindows: { value: (batch: string[]) => { reads.push(batch.length); return store.readRawWindows(batch); } } }) as RedisStore;
+    const reading = Object.create(store, {
+      readRawWindows: {
+        value: (batch: string[]) => {
+          reads.push(batch.length);
+          return store.readRawWindows(batch);
+        },
+      },
+    }) as RedisStore;
     const behind = new AnalyzerRunner({ store: reading, config, log, writeStats: false, chunkSize: 100 });
     try {
       const r = await behind.runCycle(NOW + 30);

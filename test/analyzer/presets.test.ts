@@ -13,11 +13,22 @@ describe('presets', () => {
 
   it('keep their line-ups', () => {
     expect(lineUpOf(PRESETS.etsy)).toEqual([
-      'first_hour_average', 'mean_subtraction_cumulation', 'stddev_from_average', 'stddev_from_moving_average',
-      'least_squares', 'grubbs', 'histogram_bins', 'median_absolute_deviation', 'ks_test',
+      'first_hour_average',
+      'mean_subtraction_cumulation',
+      'stddev_from_average',
+      'stddev_from_moving_average',
+      'least_squares',
+      'grubbs',
+      'histogram_bins',
+      'median_absolute_deviation',
+      'ks_test',
     ]);
     expect(lineUpOf(PRESETS.default)).toEqual([
-      'median_absolute_deviation', 'holt_residual', 'level_shift', 'seasonal_daily', 'seasonal_weekly',
+      'median_absolute_deviation',
+      'holt_residual',
+      'level_shift',
+      'seasonal_daily',
+      'seasonal_weekly',
     ]);
     expect(usesContext(PRESETS.etsy)).toBe(false);
     expect(usesContext(PRESETS.consensus)).toBe(true);

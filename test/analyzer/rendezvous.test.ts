@@ -9,10 +9,10 @@ describe('rendezvous hashing', () => {
     const a = owners(['a', 'b', 'c']);
     expect(owners(['c', 'a', 'b'])).toEqual(a);
     const counts = ['a', 'b', 'c'].map((m) => [...a.values()].filter((o) => o === m).length);
-    for (const c of counts) expect(c).toBeGreaterThan(names.length / 3 * 0.85);
+    for (const c of counts) expect(c).toBeGreaterThan((names.length / 3) * 0.85);
   });
 
-  it('moves only the leaving member\'s names when one leaves', () => {
+  it("moves only the leaving member's names when one leaves", () => {
     const before = owners(['a', 'b', 'c']);
     const after = owners(['a', 'c']);
     for (const n of names) {
@@ -30,8 +30,8 @@ describe('rendezvous hashing', () => {
       expect(after.get(n)).toBe('d');
       moved++;
     }
-    expect(moved).toBeGreaterThan(names.length / 4 * 0.85);
-    expect(moved).toBeLessThan(names.length / 4 * 1.15);
+    expect(moved).toBeGreaterThan((names.length / 4) * 0.85);
+    expect(moved).toBeLessThan((names.length / 4) * 1.15);
   });
 
   it('has no owner without members', () => {

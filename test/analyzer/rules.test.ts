@@ -21,14 +21,59 @@ describe('exceptions, in order TooShort, Stale, Boring', () => {
     return classifyException(s.timestamps, s.values, now, RULES);
   };
   it('classifies', () => {
-    expect(f([[1000, 1], [1060, 1]], 1060)).toBe('TooShort');
-    expect(f([[1000, 1], [1060, 2], [1120, 3]], 1700)).toBe('Stale');
-    expect(f([[1000, 4], [1060, 4], [1120, 4]], 1120)).toBe('Boring');
-    expect(f([[1000, 4], [1060, 5], [1120, 4]], 1120)).toBeNull();
+    expect(
+      f(
+        [
+          [1000, 1],
+          [1060, 1],
+        ],
+        1060,
+      ),
+    ).toBe('TooShort');
+    expect(
+      f(
+        [
+          [1000, 1],
+          [1060, 2],
+          [1120, 3],
+        ],
+        1700,
+      ),
+    ).toBe('Stale');
+    expect(
+      f(
+        [
+          [1000, 4],
+          [1060, 4],
+          [1120, 4],
+        ],
+        1120,
+      ),
+    ).toBe('Boring');
+    expect(
+      f(
+        [
+          [1000, 4],
+          [1060, 5],
+          [1120, 4],
+        ],
+        1120,
+      ),
+    ).toBeNull();
   });
   it('judges the sorted, de-duplicated window (last write wins)', () => {
     // Written out of order, with the newest timestamp written twice: the last write (3) counts.
-    expect(f([[1120, 9], [1000, 3], [1060, 3], [1120, 3]], 1120)).toBe('Boring');
+    expect(
+      f(
+        [
+          [1120, 9],
+          [1000, 3],
+          [1060, 3],
+          [1120, 3],
+        ],
+        1120,
+      ),
+    ).toBe('Boring');
   });
 });
 

@@ -13,9 +13,10 @@ const log = createLogger('test');
 /** 1,440 points at 60 s ending at NOW; `spike` lifts the last three values. */
 function metric(name: string, seed: number, spike = 0): AppendBatch {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const points: Array<[number, number]> = [];
-  for (let i = 0; i < 1440; i++) points.push([NOW - 60 * (1439 - i), 100 + 10 * (rand() - 0.5) + (i >= 1437 ? spike : 0)]);
+  for (let i = 0; i < 1440; i++)
+    points.push([NOW - 60 * (1439 - i), 100 + 10 * (rand() - 0.5) + (i >= 1437 ? spike : 0)]);
   return { name, points };
 }
 
@@ -37,9 +38,23 @@ if (redisUrl) {
     let store: RedisStore;
     beforeAll(async () => {
       store = RedisStore.connect(await freshRedisDb());
-      const batches = [metric('web.ok', 1), metric('web.spike', 2, 200), metric('db.spike', 3, 150), metric('db.ok', 4)];
-      batches.push({ name: 'web.short', points: [[NOW, 1]] }, { name: 'web.flat', points: Array.from({ length: 200 }, (_, i) => [NOW - i * 60, 5] as [number, number]) });
-      batches.push({ name: 'web.stale', points: metric('x', 5).points.map(([t, v]) => [t - 3600, v] as [number, number]) });
+      const batches = [
+        metric('web.ok', 1),
+        metric('web.spike', 2, 200),
+        metric('db.spike', 3, 150),
+        metric('db.ok', 4),
+      ];
+      batches.push(
+        { name: 'web.short', points: [[NOW, 1]] },
+        {
+          name: 'web.flat',
+          points: Array.from({ length: 200 }, (_, i) => [NOW - i * 60, 5] as [number, number]),
+        },
+      );
+      batches.push({
+        name: 'web.stale',
+        points: metric('x', 5).points.map(([t, v]) => [t - 3600, v] as [number, number]),
+      });
       await store.append(batches);
       await store.client.set('metrics.web.broken', Buffer.from([0xc1, 0xc1, 0xc1]));
       await store.client.sadd('metrics.unique_metrics', 'metrics.web.broken');
@@ -50,7 +65,13 @@ if (redisUrl) {
       it(`judges every metric, counts exceptions and records anomalies with episodes (${workers} workers)`, async () => {
         const config = validateConfig({ analyzer: { workers, preset: 'consensus', minTolerableLength: 2 } });
         const alerted: string[][] = [];
-        const runner = new AnalyzerRunner({ store, config, log, writeStats: workers === 0, onAnomalies: (rs) => alerted.push(rs.map((a) => a.metric).sort()) });
+        const runner = new AnalyzerRunner({
+          store,
+          config,
+          log,
+          writeStats: workers === 0,
+          onAnomalies: (rs) => alerted.push(rs.map((a) => a.metric).sort()),
+        });
         try {
           const r = await runner.runCycle(NOW + 30);
           expect(r.totalMetrics).toBe(8);
@@ -81,14 +102,26 @@ if (redisUrl) {
       const status = await store.getStatus();
       expect(status.analyzer).toMatchObject({ analyzed: 4, anomalous: 2, preset: 'consensus' });
       const names = await store.listMetrics();
-      expect(names).toEqual(expect.arrayContaining(['kale.analyzer.run_time', 'kale.analyzer.anomalous', 'kale.analyzer.exceptions.Stale']));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'kale.analyzer.run_time',
+          'kale.analyzer.anomalous',
+          'kale.analyzer.exceptions.Stale',
+        ]),
+      );
     });
 
     it('two shards together analyse each metric exactly once', async () => {
       const config = validateConfig({ analyzer: { workers: 0 } });
       const totals = [];
       for (const i of [0, 1]) {
-        const runner = new AnalyzerRunner({ store, config, log, shard: parseShard(`${i}/2`), writeStats: false });
+        const runner = new AnalyzerRunner({
+          store,
+          config,
+          log,
+          shard: parseShard(`${i}/2`),
+          writeStats: false,
+        });
         totals.push((await runner.runCycle(NOW + 30)).totalMetrics);
         await runner.close();
       }

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { analyzeSeries } from '../../analyzer/analyze.js';
 import { getPreset } from '../../analyzer/presets.js';
 import { rulesFromConfig } from '../../analyzer/rules.js';
-import { historyContext, historySource, SeasonalHistoryReader, seasonalPeriods } from '../../analyzer/seasonalHistory.js';
+import {
+  historyContext,
+  historySource,
+  SeasonalHistoryReader,
+  seasonalPeriods,
+} from '../../analyzer/seasonalHistory.js';
 import { validateConfig } from '../../core/config/load.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import type { TorusType } from '../../core/store/store.js';
@@ -11,10 +16,22 @@ import { compileSchemas, planTorusWrites } from '../../core/torus/schemas.js';
 describe('seasonal history source', () => {
   const schemas = compileSchemas([
     { name: 'counts', type: 'count', match: '^app\\.', intervals: { hour: { step: '1h', steps: 24 * 30 } } },
-    { name: 'short', type: 'series', match: '^app\\.short', intervals: { minute: { step: 60, steps: 1440 } } },
     {
-      name: 'values', type: 'series', match: '^app\\.',
-      intervals: { minute: { step: 60, steps: 50000 }, tenMin: { step: 600, steps: 2000 }, hour: { step: '1h', steps: 24 * 14 }, day: { step: 'daily' } },
+      name: 'short',
+      type: 'series',
+      match: '^app\\.short',
+      intervals: { minute: { step: 60, steps: 1440 } },
+    },
+    {
+      name: 'values',
+      type: 'series',
+      match: '^app\\.',
+      intervals: {
+        minute: { step: 60, steps: 50000 },
+        tenMin: { step: 600, steps: 2000 },
+        hour: { step: '1h', steps: 24 * 14 },
+        day: { step: 'daily' },
+      },
     },
   ]);
   const eightDays = 8 * 86400;
@@ -34,8 +51,10 @@ describe('seasonal history source', () => {
 
   it('unpacks one metric of a chunk, none for a metric without history', () => {
     const history = {
-      timestamps: Float64Array.of(10, 20, 30), values: Float64Array.of(1, 2, 3),
-      steps: Float64Array.of(10, 0, 60), offsets: Int32Array.of(0, 2, 2, 0, 2, 1),
+      timestamps: Float64Array.of(10, 20, 30),
+      values: Float64Array.of(1, 2, 3),
+      steps: Float64Array.of(10, 0, 60),
+      offsets: Int32Array.of(0, 2, 2, 0, 2, 1),
     };
     expect(Array.from(historyContext(history, 0)!['history.values']!)).toEqual([1, 2]);
     expect(historyContext(history, 1)).toBeUndefined();
@@ -53,7 +72,13 @@ describe('seasonal gate in the consensus preset', () => {
   const values = Float64Array.from({ length: n }, (_, i) => (i === n - 1 ? 500 : 100 + (i % 3)));
   const historyAt = (last: number) => {
     const ts = Float64Array.from({ length: 8 * 24 }, (_, i) => timestamps[n - 1] - 8 * 86400 + i * 3600);
-    return { 'history.timestamps': ts, 'history.values': Float64Array.from(ts, (t, i) => ((timestamps[n - 1] - t) % 86400 === 0 ? last : 100 + (i % 3))), 'history.step': Float64Array.of(3600) };
+    return {
+      'history.timestamps': ts,
+      'history.values': Float64Array.from(ts, (t, i) =>
+        (timestamps[n - 1] - t) % 86400 === 0 ? last : 100 + (i % 3),
+      ),
+      'history.step': Float64Array.of(3600),
+    };
   };
 
   it('flags a jump the history has not seen, and lets one it saw every day at this hour pass', () => {
@@ -79,12 +104,21 @@ describe('seasonal gate in the consensus preset', () => {
     }
     const skipped = analyzeSeries(timestamps, quiet, { ...opts, context: historyAt(500), lazy: true });
     expect(skipped.votes).toMatchObject({ seasonal_daily: null, seasonal_weekly: null });
-    expect(analyzeSeries(timestamps, quiet, { ...opts, context: historyAt(500) }).votes!.seasonal_daily).not.toBeNull();
+    expect(
+      analyzeSeries(timestamps, quiet, { ...opts, context: historyAt(500) }).votes!.seasonal_daily,
+    ).not.toBeNull();
   });
 });
 
 describe('seasonal history reader', () => {
-  const config = [{ name: 'v', type: 'series' as const, match: '^svc\\.', intervals: { hour: { step: '1h', steps: 24 * 14 } } }];
+  const config = [
+    {
+      name: 'v',
+      type: 'series' as const,
+      match: '^svc\\.',
+      intervals: { hour: { step: '1h', steps: 24 * 14 } },
+    },
+  ];
   // Near the wall clock: the embedded store expires buckets past their retention by it.
   const wall = Math.floor(Date.now() / 1000);
   const hourStart = wall - (wall % 3600);
@@ -94,7 +128,9 @@ describe('seasonal history reader', () => {
     const compiled = compileSchemas(config);
     for (const name of names) {
       for (let t = now - 9 * 86400; t <= now; t += 3600) {
-        await store.torusWrite(planTorusWrites(compiled, name, t, Math.floor((t % 86400) / 3600), now).writes);
+        await store.torusWrite(
+          planTorusWrites(compiled, name, t, Math.floor((t % 86400) / 3600), now).writes,
+        );
       }
     }
     return store;
@@ -122,7 +158,10 @@ describe('seasonal history reader', () => {
     const store = await storeWith(['svc.a'], now);
     const keysRead: string[] = [];
     const counting = Object.assign(Object.create(store), {
-      torusRead: (type: TorusType, keys: ReadonlyArray<string>) => { keysRead.push(...keys); return store.torusRead(type, keys); },
+      torusRead: (type: TorusType, keys: ReadonlyArray<string>) => {
+        keysRead.push(...keys);
+        return store.torusRead(type, keys);
+      },
     });
     const reader = new SeasonalHistoryReader(counting, config, getPreset('consensus'), 86400, 25_000);
     const first = (await reader.read(['svc.a', 'db.b'], now))!;
@@ -131,7 +170,9 @@ describe('seasonal history reader', () => {
     const ctx = historyContext(first, 0)!;
     expect(ctx['history.timestamps']![0]).toBe(Math.floor((now - 8 * 86400) / 3600) * 3600);
     expect(Array.from(ctx['history.timestamps']!).every((t, i, a) => i === 0 || t > a[i - 1])).toBe(true);
-    expect(Array.from(ctx['history.values']!).slice(0, 3)).toEqual([...[0, 1, 2].map((k) => (Math.floor((now % 86400) / 3600) + k) % 24)]);
+    expect(Array.from(ctx['history.values']!).slice(0, 3)).toEqual([
+      ...[0, 1, 2].map((k) => (Math.floor((now % 86400) / 3600) + k) % 24),
+    ]);
     expect(historyContext(first, 1)).toBeUndefined();
     keysRead.length = 0;
     await reader.read(['svc.a'], now + 60);

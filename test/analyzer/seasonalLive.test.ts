@@ -15,10 +15,14 @@ const DAY = 86400;
 const NOW = Math.floor((Date.now() / 1000 - 12 * 3600 - 120) / DAY) * DAY + 12 * 3600 + 120;
 const log = createLogger('test');
 /** Hourly rollups kept two weeks (what seasonal history reads) and minute ones kept a day (too short). */
-const schemas = [{
-  name: 'svc', type: 'series' as const, match: '^svc\\.',
-  intervals: { minute: { step: 60, steps: 1440 }, hour: { step: '1h', steps: 24 * 14 } },
-}];
+const schemas = [
+  {
+    name: 'svc',
+    type: 'series' as const,
+    match: '^svc\\.',
+    intervals: { minute: { step: 60, steps: 1440 }, hour: { step: '1h', steps: 24 * 14 } },
+  },
+];
 
 /** Eight days of minute points ending at NOW: noise around 100, plus `extra(ts)`. */
 function series(name: string, seed: number, extra: (ts: number) => number): AppendBatch {
@@ -43,12 +47,18 @@ if (redisUrl) {
     beforeAll(async () => {
       store = RedisStore.connect(await freshRedisDb());
       // The raw window holds the last day (FULL_DURATION); the rollups hold all eight.
-      await store.append([batch, novel].map((b) => ({ name: b.name, points: b.points.filter(([t]) => t >= NOW - DAY) })));
+      await store.append(
+        [batch, novel].map((b) => ({ name: b.name, points: b.points.filter(([t]) => t >= NOW - DAY) })),
+      );
       const compiled = compileSchemas(schemas);
       // In day-sized batches, as horizon's writer sends them.
       for (const b of [batch, novel]) {
         for (let i = 0; i < b.points.length; i += 1440) {
-          await store.torusWrite(b.points.slice(i, i + 1440).flatMap(([t, v]) => planTorusWrites(compiled, b.name, t, v, NOW).writes));
+          await store.torusWrite(
+            b.points
+              .slice(i, i + 1440)
+              .flatMap(([t, v]) => planTorusWrites(compiled, b.name, t, v, NOW).writes),
+          );
         }
       }
     });
@@ -66,7 +76,9 @@ if (redisUrl) {
 
     for (const workers of [1, 0]) {
       it(`a daily spike is expected, a novel one is flagged (${workers} workers)`, async () => {
-        const anomalies = await flagged(validateConfig({ analyzer: { workers, preset: 'consensus' }, horizon: { schemas } }));
+        const anomalies = await flagged(
+          validateConfig({ analyzer: { workers, preset: 'consensus' }, horizon: { schemas } }),
+        );
         expect(Object.keys(anomalies)).toEqual(['svc.novel']);
         expect(anomalies['svc.novel']).toMatchObject({ seasonal_daily: true, seasonal_weekly: true });
       });
@@ -79,5 +91,7 @@ if (redisUrl) {
     });
   });
 } else {
-  describe.skip('seasonal history from torus rollups (no Redis for this run)', () => { it('skipped', () => {}); });
+  describe.skip('seasonal history from torus rollups (no Redis for this run)', () => {
+    it('skipped', () => {});
+  });
 }

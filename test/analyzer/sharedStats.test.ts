@@ -8,7 +8,7 @@ import { ValueBuckets, valueRange } from '../../analyzer/stats/valueBuckets.js';
 /** Deterministic pseudo-random numbers, so a failure reproduces. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
 }
 
 const KINDS: Record<string, (r: () => number, i: number) => number> = {
@@ -103,7 +103,9 @@ describe('statistics shared between detectors', () => {
   it('lowerBound finds where a window starts', () => {
     const t = Float64Array.from({ length: 100 }, (_, i) => 1000 + 60 * i);
     for (const x of [-1, 1000, 1001, 1060, 6940, 6941, 7000]) {
-      expect(lowerBound(t, x)).toBe(t.findIndex((y) => y >= x) === -1 ? t.length : t.findIndex((y) => y >= x));
+      expect(lowerBound(t, x)).toBe(
+        t.findIndex((y) => y >= x) === -1 ? t.length : t.findIndex((y) => y >= x),
+      );
     }
   });
 });

@@ -17,9 +17,24 @@ interface StatsReference {
   norm_cdf: Array<{ x: number; value: number }>;
   mackinnonp: Array<{ tau: number; value: number }>;
   ks_2samp: Array<{ a: number[]; b: number[]; d: number; p: number }>;
-  adfuller: Array<{ label: string; x: number[]; stat?: number; p?: number; usedlag?: number; nobs?: number; error?: string }>;
+  adfuller: Array<{
+    label: string;
+    x: number[];
+    stat?: number;
+    p?: number;
+    usedlag?: number;
+    nobs?: number;
+    error?: string;
+  }>;
   ewm: Array<{ x: number[]; mean: number; std: number }>;
-  sums: Array<{ x: number[]; np_mean: number; np_std: number; pd_mean: number; pd_std: number; pd_median: number }>;
+  sums: Array<{
+    x: number[];
+    np_mean: number;
+    np_std: number;
+    pd_mean: number;
+    pd_std: number;
+    pd_median: number;
+  }>;
   histogram: Array<{ x: number[]; counts: number[]; edges: number[] }>;
 }
 
@@ -106,21 +121,30 @@ describe('statistics against scipy / numpy / pandas / statsmodels', () => {
   it('least squares on epoch timestamps is exact where the uncentred fit is not', () => {
     const t = new Float64Array(1440);
     const v = new Float64Array(1440);
-    for (let i = 0; i < t.length; i++) { t[i] = 1_700_000_000 + 60 * i; v[i] = 0.25 * (t[i] - 1_700_000_000) + 7; }
+    for (let i = 0; i < t.length; i++) {
+      t[i] = 1_700_000_000 + 60 * i;
+      v[i] = 0.25 * (t[i] - 1_700_000_000) + 7;
+    }
     const fit = simpleRegression(t, v);
     expect(fit.slope).toBe(0.25);
-    for (let i = 0; i < t.length; i++) expect(fit.slope * (t[i] - fit.centre) + fit.intercept).toBeCloseTo(v[i], 9);
+    for (let i = 0; i < t.length; i++)
+      expect(fit.slope * (t[i] - fit.centre) + fit.intercept).toBeCloseTo(v[i], 9);
   });
 });
 
 describe('least_squares with fit lstsq reproduces numpy.linalg.lstsq as Etsy called it', () => {
-  const cases = loadReference<{ least_squares: Array<{ end: number; step: number; y: number[]; vote: boolean }> }>('stats.json').least_squares;
+  const cases = loadReference<{
+    least_squares: Array<{ end: number; step: number; y: number[]; vote: boolean }>;
+  }>('stats.json').least_squares;
   it(`agrees on all ${cases.length} votes, including windows LAPACK treats as rank 1`, () => {
     const mismatches: number[] = [];
     cases.forEach((c, k) => {
       const n = c.y.length;
       const timestamps = Float64Array.from({ length: n }, (_, i) => c.end - c.step * (n - 1 - i));
-      const vote = leastSquares.detect({ timestamps, values: f64(c.y), now: c.end, fullDuration: 86400 }, { ...leastSquares.defaults, fit: 'lstsq' });
+      const vote = leastSquares.detect(
+        { timestamps, values: f64(c.y), now: c.end, fullDuration: 86400 },
+        { ...leastSquares.defaults, fit: 'lstsq' },
+      );
       if (vote !== c.vote) mismatches.push(k);
     });
     expect(mismatches).toEqual([]);

@@ -26,12 +26,20 @@ describe('configuration errors', () => {
 
   it('reads a TypeScript config, merges repeated --config files in order, and lets the environment override', () => {
     const d = dir();
-    fs.writeFileSync(path.join(d, 'a.ts'), "const c: { dataDir: string; logLevel: string } = { dataDir: 'from-a', logLevel: 'warn' };\nexport default c;\n");
+    fs.writeFileSync(
+      path.join(d, 'a.ts'),
+      "const c: { dataDir: string; logLevel: string } = { dataDir: 'from-a', logLevel: 'warn' };\nexport default c;\n",
+    );
     fs.writeFileSync(path.join(d, 'b.json'), JSON.stringify({ fullDuration: -1 }));
-    const bad = kale(['metrics', '--config', path.join(d, 'a.ts'), '--config', path.join(d, 'b.json')], { cwd: d });
+    const bad = kale(['metrics', '--config', path.join(d, 'a.ts'), '--config', path.join(d, 'b.json')], {
+      cwd: d,
+    });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('fullDuration');
-    const envBad = kale(['metrics', '--config', path.join(d, 'a.ts')], { cwd: d, env: { KALE_WEBAPP_PORT: '99999' } });
+    const envBad = kale(['metrics', '--config', path.join(d, 'a.ts')], {
+      cwd: d,
+      env: { KALE_WEBAPP_PORT: '99999' },
+    });
     expect(envBad.status).toBe(2);
     expect(envBad.stderr).toContain('webapp.port');
     const ok = kale(['metrics', '--config', path.join(d, 'a.ts')], { cwd: d });

@@ -15,7 +15,21 @@ const BATCH_MS = 20;
 function horizon(dir: string, config: object): Promise<RunningKale> {
   const cfg = path.join(dir, 'kale.config.json');
   fs.writeFileSync(cfg, JSON.stringify(config));
-  return startKale(['horizon', '--config', cfg, '--data-dir', dir, '--pickle-port', 'off', '--udp-port', 'off', '--line-port', '0', '--log-level', 'warn']);
+  return startKale([
+    'horizon',
+    '--config',
+    cfg,
+    '--data-dir',
+    dir,
+    '--pickle-port',
+    'off',
+    '--udp-port',
+    'off',
+    '--line-port',
+    '0',
+    '--log-level',
+    'warn',
+  ]);
 }
 
 function connect(port: number): Promise<net.Socket> {
@@ -32,7 +46,7 @@ function series(dir: string, name: string): Array<[number, number]> {
 }
 
 describe('embedded store under kill -9 (real kale processes)', () => {
-  it('loses at most the commit interval of a stream, with compactions running, and restarts on the dead process\'s lock', async () => {
+  it("loses at most the commit interval of a stream, with compactions running, and restarts on the dead process's lock", async () => {
     const dir = tmp();
     // A tiny compaction bound: the kill lands while snapshots are written and logs rotated.
     const config = { embedded: { commitMs: COMMIT_MS, compactBytes: 2048 }, horizon: { batchMs: BATCH_MS } };
@@ -66,7 +80,7 @@ describe('embedded store under kill -9 (real kale processes)', () => {
     expect(stored.length).toBeGreaterThanOrEqual(mustHave);
   }, 60_000);
 
-  it('a second writer on a running kale\'s data dir is refused with the holder\'s pid; readers read through; nothing is overwritten', async () => {
+  it("a second writer on a running kale's data dir is refused with the holder's pid; readers read through; nothing is overwritten", async () => {
     const dir = tmp();
     const k = await horizon(dir, { embedded: { commitMs: COMMIT_MS } });
     const socket = await connect(k.ready.line as number);
@@ -78,8 +92,20 @@ describe('embedded store under kill -9 (real kale processes)', () => {
     }
     expect(listed).toEqual(['held.metric']);
 
-    const refusal = new RegExp(`^kale: data dir ${dir} is in use by kale process ${k.child.pid}: this process only reads it and refuses to write`);
-    const second = kale(['horizon', '--data-dir', dir, '--pickle-port', 'off', '--udp-port', 'off', '--line-port', '0']);
+    const refusal = new RegExp(
+      `^kale: data dir ${dir} is in use by kale process ${k.child.pid}: this process only reads it and refuses to write`,
+    );
+    const second = kale([
+      'horizon',
+      '--data-dir',
+      dir,
+      '--pickle-port',
+      'off',
+      '--udp-port',
+      'off',
+      '--line-port',
+      '0',
+    ]);
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(refusal);
     const csv = path.join(dir, 'other.csv');

@@ -5,14 +5,25 @@ import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../core/log.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
-import { listSegments, previousSnapshotPath, segmentPath, snapshotPath } from '../../core/store/embedded/layout.js';
+import {
+  listSegments,
+  previousSnapshotPath,
+  segmentPath,
+  snapshotPath,
+} from '../../core/store/embedded/layout.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kale-recovery-'));
 
 /** A logger that keeps its warnings, to see what recovery says. */
 function warnings(): { log: Logger; lines: string[] } {
   const lines: string[] = [];
-  const log: Logger = { debug: () => {}, info: () => {}, warn: (m) => lines.push(m), error: (m) => lines.push(m), child: () => log };
+  const log: Logger = {
+    debug: () => {},
+    info: () => {},
+    warn: (m) => lines.push(m),
+    error: (m) => lines.push(m),
+    child: () => log,
+  };
   return { log, lines };
 }
 
@@ -25,9 +36,13 @@ async function pointsOf(store: EmbeddedStore, name: string): Promise<number[]> {
 async function dirWithSnapshotAndLog(): Promise<string> {
   const dir = tmp();
   const s = EmbeddedStore.open(dir);
-  await s.append([{ name: 'a', points: Array.from({ length: 50 }, (_, i) => [i + 1, i] as [number, number]) }]);
+  await s.append([
+    { name: 'a', points: Array.from({ length: 50 }, (_, i) => [i + 1, i] as [number, number]) },
+  ]);
   await s.compact();
-  await s.append([{ name: 'b', points: Array.from({ length: 10 }, (_, i) => [i + 1, i] as [number, number]) }]);
+  await s.append([
+    { name: 'b', points: Array.from({ length: 10 }, (_, i) => [i + 1, i] as [number, number]) },
+  ]);
   await s.close();
   return dir;
 }
@@ -41,7 +56,9 @@ describe('embedded store recovery from damaged files', () => {
     const s = EmbeddedStore.open(dir, { log: w.log });
     expect(w.lines).toHaveLength(1);
     expect(w.lines[0]).toContain(file);
-    expect(w.lines[0]).toMatch(/is damaged \(incomplete record at byte \d+\): starting from the good part of/);
+    expect(w.lines[0]).toMatch(
+      /is damaged \(incomplete record at byte \d+\): starting from the good part of/,
+    );
     // The header survived, so the log after the snapshot still replays on top of it.
     expect(await pointsOf(s, 'b')).toHaveLength(10);
     await s.append([{ name: 'c', points: [[1, 1]] }]);
@@ -60,7 +77,9 @@ describe('embedded store recovery from damaged files', () => {
     fs.writeFileSync(snapshotPath(dir), '');
     const w = warnings();
     const s = EmbeddedStore.open(dir, { log: w.log });
-    expect(w.lines).toEqual([`${snapshotPath(dir)} is damaged (empty file): starting from the log files alone`]);
+    expect(w.lines).toEqual([
+      `${snapshotPath(dir)} is damaged (empty file): starting from the log files alone`,
+    ]);
     expect(await s.listMetrics()).toEqual([]);
     await s.close();
   });
@@ -103,7 +122,11 @@ describe('embedded store recovery from damaged files', () => {
     const w = warnings();
     const r = EmbeddedStore.open(dir, { log: w.log });
     expect(w.lines).toHaveLength(1);
-    expect(w.lines[0]).toMatch(new RegExp(`^${file.replace(/[.]/g, '\\.')} is damaged \\(checksum mismatch at byte \\d+\\): replayed the log up to there; \\d+ bytes not replayed$`));
+    expect(w.lines[0]).toMatch(
+      new RegExp(
+        `^${file.replace(/[.]/g, '\\.')} is damaged \\(checksum mismatch at byte \\d+\\): replayed the log up to there; \\d+ bytes not replayed$`,
+      ),
+    );
     expect(await r.listMetrics()).toEqual(['kept']);
     await r.append([{ name: 'after', points: [[3, 3]] }]);
     await r.close();
@@ -126,7 +149,9 @@ describe('embedded store recovery from damaged files', () => {
     const w = warnings();
     const r = EmbeddedStore.open(dir, { log: w.log });
     expect(w.lines).toHaveLength(1);
-    expect(w.lines[0]).toMatch(/ends in a record cut short \(incomplete record at byte \d+\): replayed the \d+ bytes before it, \d+ dropped$/);
+    expect(w.lines[0]).toMatch(
+      /ends in a record cut short \(incomplete record at byte \d+\): replayed the \d+ bytes before it, \d+ dropped$/,
+    );
     expect(w.lines[0]).toContain(file);
     await r.append([{ name: 'after', points: [[3, 3]] }]);
     await r.close();
@@ -139,10 +164,19 @@ describe('embedded store recovery from damaged files', () => {
     const dir = tmp();
     const codec = new Packr({ variableMapSize: true, useRecords: false });
     const window = Buffer.concat([codec.pack([10, 1]), codec.pack([20, 2])]);
-    fs.writeFileSync(snapshotPath(dir), codec.pack({
-      windows: { old: window }, quarantine: {}, torus: {}, current: [], history: [],
-      alerts: { 'old.metric': Date.now() / 1000 + 600 }, collections: {}, status: {},
-    }));
+    fs.writeFileSync(
+      snapshotPath(dir),
+      codec.pack({
+        windows: { old: window },
+        quarantine: {},
+        torus: {},
+        current: [],
+        history: [],
+        alerts: { 'old.metric': Date.now() / 1000 + 600 },
+        collections: {},
+        status: {},
+      }),
+    );
     const w = warnings();
     const s = EmbeddedStore.open(dir, { log: w.log });
     expect(w.lines).toEqual([]);

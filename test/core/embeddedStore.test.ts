@@ -21,10 +21,39 @@ describe('embedded store persistence', () => {
   it('survives a restart with windows, torus, anomalies, claims, state and collections intact', async () => {
     const dir = tmp();
     const a = EmbeddedStore.open(dir);
-    await a.append([{ name: 'p', points: [[1, 1], [2, 2]] }]);
+    await a.append([
+      {
+        name: 'p',
+        points: [
+          [1, 1],
+          [2, 2],
+        ],
+      },
+    ]);
     await a.torusWrite([{ type: 'count', key: 'k', value: 3, expireAt: Date.now() / 1000 + 60 }]);
-    await a.recordAnomalies([{ metric: 'p', timestamp: 2, value: 2, preset: 'default', votes: {}, score: 1, episode: 'e', detectedAt: Date.now() / 1000 }], 3600);
-    await a.saveCollection({ id: 'c', title: 't', description: '', metric: 'p', points: [[1, 1]], createdAt: 1 });
+    await a.recordAnomalies(
+      [
+        {
+          metric: 'p',
+          timestamp: 2,
+          value: 2,
+          preset: 'default',
+          votes: {},
+          score: 1,
+          episode: 'e',
+          detectedAt: Date.now() / 1000,
+        },
+      ],
+      3600,
+    );
+    await a.saveCollection({
+      id: 'c',
+      title: 't',
+      description: '',
+      metric: 'p',
+      points: [[1, 1]],
+      createdAt: 1,
+    });
     await a.claim('alert.p', 60);
     await a.writeMetricState('calibration', [['p', Uint8Array.of(7, 8)]], 60);
     await a.putStatus('horizon', { up: true });
@@ -45,7 +74,16 @@ describe('embedded store persistence', () => {
   it('replays the log on top of a compacted snapshot, trims and quarantines included', async () => {
     const dir = tmp();
     const a = EmbeddedStore.open(dir);
-    await a.append([{ name: 'kept', points: [[100, 1], [200, 2]] }, { name: 'gone', points: [[50, 1]] }]);
+    await a.append([
+      {
+        name: 'kept',
+        points: [
+          [100, 1],
+          [200, 2],
+        ],
+      },
+      { name: 'gone', points: [[50, 1]] },
+    ]);
     await a.compact();
     expect(fs.existsSync(snapshotPath(dir))).toBe(true);
     await a.trim('kept', 150);
@@ -73,7 +111,9 @@ describe('embedded store persistence', () => {
     const reader = EmbeddedStore.open(dir);
     expect(reader.loadedSnapshotAt).toBeGreaterThan(0);
     expect(await reader.listMetrics()).toEqual(['old']);
-    await expect(reader.append([{ name: 'mine', points: [[2, 2]] }])).rejects.toThrow(/data dir .* is in use by kale process \d+: this process only reads it and refuses to write/);
+    await expect(reader.append([{ name: 'mine', points: [[2, 2]] }])).rejects.toThrow(
+      /data dir .* is in use by kale process \d+: this process only reads it and refuses to write/,
+    );
     await expect(reader.ping()).rejects.toThrow(/in use by kale process/);
     await running.append([{ name: 'new', points: [[2, 2]] }]);
     await reader.close();
@@ -92,7 +132,9 @@ describe('embedded store at scale', () => {
     const dir = tmp();
     const a = EmbeddedStore.open(dir);
     const n = 70_000;
-    await a.append(Array.from({ length: n }, (_, i) => ({ name: `m${i}`, points: [[1, i]] as Array<[number, number]> })));
+    await a.append(
+      Array.from({ length: n }, (_, i) => ({ name: `m${i}`, points: [[1, i]] as Array<[number, number]> })),
+    );
     await a.compact();
     await a.close();
     const b = EmbeddedStore.open(dir);

@@ -21,8 +21,12 @@ const now = () => Math.floor(Date.now() / 1000);
 /** Its own redis-server (the run's shared one must not restart), so it needs redis-server like the rest. */
 describe.runIf(redisUrl)('the metric set after Redis loses it', () => {
   let server: RedisServer;
-  beforeAll(async () => { server = await startRedisServer(); });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('is whole again after the first write once Redis restarted empty, or was flushed under a live connection', async () => {
     const store = RedisStore.connect(server.url);
@@ -53,14 +57,33 @@ describe.runIf(redisUrl)('the metric set after Redis loses it', () => {
   describe('on a running kale start', () => {
     let k: RunningKale;
     beforeAll(async () => {
-      k = await startKale(['start', '--redis', server.url, '--pickle-port', 'off', '--udp-port', 'off', '--line-port', '0', '--webapp-port', '0', '--interval', '1']);
+      k = await startKale([
+        'start',
+        '--redis',
+        server.url,
+        '--pickle-port',
+        'off',
+        '--udp-port',
+        'off',
+        '--line-port',
+        '0',
+        '--webapp-port',
+        '0',
+        '--interval',
+        '1',
+      ]);
     });
-    afterAll(async () => { await k?.stop(); });
+    afterAll(async () => {
+      await k?.stop();
+    });
 
-    const send = (names: string[]) => new Promise<void>((resolve, reject) => {
-      const s = net.connect(Number(k.ready.line), '127.0.0.1', () => s.end(names.map((n) => `${n} 1 ${now()}\n`).join('')));
-      s.on('close', () => resolve()).on('error', reject);
-    });
+    const send = (names: string[]) =>
+      new Promise<void>((resolve, reject) => {
+        const s = net.connect(Number(k.ready.line), '127.0.0.1', () =>
+          s.end(names.map((n) => `${n} 1 ${now()}\n`).join('')),
+        );
+        s.on('close', () => resolve()).on('error', reject);
+      });
     /**
      * Polls until the web API lists the drill's metrics and the analyzer's last cycle counted at least
      * as many (both read the metric set; the analyzer also counts Kale's own kale.* metrics).

@@ -16,8 +16,12 @@ if (redisUrl) {
 
   describe('Redis Cluster (three masters)', () => {
     let cluster: RedisCluster;
-    beforeAll(async () => { cluster = await startRedisCluster(3); });
-    afterAll(async () => { await cluster?.stop(); });
+    beforeAll(async () => {
+      cluster = await startRedisCluster(3);
+    });
+    afterAll(async () => {
+      await cluster?.stop();
+    });
     // A cluster has one database: every case starts from an empty cluster (cases in a file run in order).
     storeContract('redis cluster', {
       open: async () => {

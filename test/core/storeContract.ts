@@ -11,16 +11,39 @@ export interface ContractHarness {
 }
 
 const anomaly = (metric: string, detectedAt: number): AnomalyRecord => ({
-  metric, timestamp: detectedAt - 5, value: 42, preset: 'default', votes: { grubbs: true, ks_test: null },
-  score: 0.8, episode: `${metric}:${detectedAt}`, detectedAt,
+  metric,
+  timestamp: detectedAt - 5,
+  value: 42,
+  preset: 'default',
+  votes: { grubbs: true, ks_test: null },
+  score: 0.8,
+  episode: `${metric}:${detectedAt}`,
+  detectedAt,
 });
 
 export function storeContract(name: string, h: ContractHarness): void {
   describe(`Store contract: ${name}`, () => {
     it('appends points and reads the window back sorted, de-duplicated, last write wins', async () => {
       const s = await h.open();
-      await s.append([{ name: 'a.b', points: [[30, 3], [10, 1]] }]);
-      await s.append([{ name: 'a.b', points: [[20, 2], [10, 11]] }, { name: 'c', points: [[5, 0.5]] }]);
+      await s.append([
+        {
+          name: 'a.b',
+          points: [
+            [30, 3],
+            [10, 1],
+          ],
+        },
+      ]);
+      await s.append([
+        {
+          name: 'a.b',
+          points: [
+            [20, 2],
+            [10, 11],
+          ],
+        },
+        { name: 'c', points: [[5, 0.5]] },
+      ]);
       const [ab, c, missing] = await s.readWindows(['a.b', 'c', 'nope']);
       expect(Array.from(ab!.timestamps)).toEqual([10, 20, 30]);
       expect(Array.from(ab!.values)).toEqual([11, 2, 3]);
@@ -32,7 +55,11 @@ export function storeContract(name: string, h: ContractHarness): void {
 
     it('keeps fractional and negative values and large timestamps exactly', async () => {
       const s = await h.open();
-      const pts: Array<[number, number]> = [[1_700_000_000, -1.25], [1_700_000_060.5, 1e-300], [1_700_000_120, 2 ** 40]];
+      const pts: Array<[number, number]> = [
+        [1_700_000_000, -1.25],
+        [1_700_000_060.5, 1e-300],
+        [1_700_000_120, 2 ** 40],
+      ];
       await s.append([{ name: 'x', points: pts }]);
       const [w] = await s.readWindows(['x']);
       expect(Array.from(w!.timestamps)).toEqual(pts.map((p) => p[0]));
@@ -42,8 +69,23 @@ export function storeContract(name: string, h: ContractHarness): void {
 
     it('trims old points, forgets metrics left empty, and reports counts', async () => {
       const s = await h.open();
-      await s.append([{ name: 'keep', points: [[100, 1], [200, 2], [300, 3]] }, { name: 'dead', points: [[50, 1]] }]);
-      expect(await s.trim('keep', 200)).toEqual({ kept: 2, removed: 1, forgotten: false, quarantined: false });
+      await s.append([
+        {
+          name: 'keep',
+          points: [
+            [100, 1],
+            [200, 2],
+            [300, 3],
+          ],
+        },
+        { name: 'dead', points: [[50, 1]] },
+      ]);
+      expect(await s.trim('keep', 200)).toEqual({
+        kept: 2,
+        removed: 1,
+        forgotten: false,
+        quarantined: false,
+      });
       expect(await s.trim('dead', 200)).toEqual({ kept: 0, removed: 1, forgotten: true, quarantined: false });
       expect(await s.listMetrics()).toEqual(['keep']);
       const [w] = await s.readWindows(['keep']);
@@ -96,9 +138,18 @@ export function storeContract(name: string, h: ContractHarness): void {
         { type: 'set', key: 't:set', value: 'x', expireAt: later },
         { type: 'set', key: 't:set', value: 'y', expireAt: later, index: { key: 't:idx', member: '17' } },
       ]);
-      expect(await s.torusRead('series', ['t:s', 't:none'])).toEqual([{ type: 'series', values: [1.5, 2] }, null]);
+      expect(await s.torusRead('series', ['t:s', 't:none'])).toEqual([
+        { type: 'series', values: [1.5, 2] },
+        null,
+      ]);
       const [hist] = await s.torusRead('histogram', ['t:h']);
-      expect(hist).toEqual({ type: 'histogram', counts: new Map([['a', 2], ['b', 1]]) });
+      expect(hist).toEqual({
+        type: 'histogram',
+        counts: new Map([
+          ['a', 2],
+          ['b', 1],
+        ]),
+      });
       expect(await s.torusRead('count', ['t:c'])).toEqual([{ type: 'count', total: 5.5 }]);
       expect(await s.torusRead('gauge', ['t:g'])).toEqual([{ type: 'gauge', last: '9' }]);
       const [set] = await s.torusRead('set', ['t:set']);
@@ -111,8 +162,20 @@ export function storeContract(name: string, h: ContractHarness): void {
     it('takes batches far larger than one server-side call', async () => {
       const s = await h.open();
       const n = 30_000;
-      await s.append(Array.from({ length: n }, (_, i) => ({ name: `big.${i}`, points: [[100, i]] as Array<[number, number]> })));
-      await s.torusWrite(Array.from({ length: n }, (_, i) => ({ type: 'count' as const, key: `big:${i}`, value: i, expireAt: 4_000_000_000 })));
+      await s.append(
+        Array.from({ length: n }, (_, i) => ({
+          name: `big.${i}`,
+          points: [[100, i]] as Array<[number, number]>,
+        })),
+      );
+      await s.torusWrite(
+        Array.from({ length: n }, (_, i) => ({
+          type: 'count' as const,
+          key: `big:${i}`,
+          value: i,
+          expireAt: 4_000_000_000,
+        })),
+      );
       expect(await s.listMetrics()).toHaveLength(n);
       const windows = await s.readWindows([`big.0`, `big.${n - 1}`]);
       expect(windows.map((w) => w?.values[0])).toEqual([0, n - 1]);
@@ -169,7 +232,14 @@ export function storeContract(name: string, h: ContractHarness): void {
 
     it('saves, lists and deletes collections', async () => {
       const s = await h.open();
-      const c = { id: 'c1', title: 'Spike', description: 'deploy', metric: 'a', points: [[1, 2]] as Array<[number, number]>, createdAt: 10 };
+      const c = {
+        id: 'c1',
+        title: 'Spike',
+        description: 'deploy',
+        metric: 'a',
+        points: [[1, 2]] as Array<[number, number]>,
+        createdAt: 10,
+      };
       await s.saveCollection(c);
       await s.saveCollection({ ...c, id: 'c2', createdAt: 20 });
       expect((await s.listCollections()).map((x) => x.id)).toEqual(['c2', 'c1']);

@@ -16,8 +16,12 @@ const MAX_PENDING = 200_000;
 describe('bounded pickle connections', () => {
   let k: RunningKale;
   const open: net.Socket[] = [];
-  const status = async () => (await (await fetch(`${k.ready.webapp}/api/status`)).json()).services.horizon ?? {};
-  const until = async (test: (h: Record<string, number>) => boolean, seen: Array<Record<string, number>> = []) => {
+  const status = async () =>
+    (await (await fetch(`${k.ready.webapp}/api/status`)).json()).services.horizon ?? {};
+  const until = async (
+    test: (h: Record<string, number>) => boolean,
+    seen: Array<Record<string, number>> = [],
+  ) => {
     for (let i = 0; i < 300; i++) {
       const h = await status();
       seen.push(h);
@@ -37,10 +41,22 @@ describe('bounded pickle connections', () => {
   beforeAll(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-bounds-'));
     const cfg = path.join(dir, 'kale.config.json');
-    fs.writeFileSync(cfg, JSON.stringify({
-      dataDir: dir, webapp: { port: 0 },
-      horizon: { picklePort: 0, udpPort: 'off', linePort: 'off', maxConnections: MAX_CONNECTIONS, maxPendingBytes: MAX_PENDING, partialFrameTimeout: 2, selfMetricsInterval: 1 },
-    }));
+    fs.writeFileSync(
+      cfg,
+      JSON.stringify({
+        dataDir: dir,
+        webapp: { port: 0 },
+        horizon: {
+          picklePort: 0,
+          udpPort: 'off',
+          linePort: 'off',
+          maxConnections: MAX_CONNECTIONS,
+          maxPendingBytes: MAX_PENDING,
+          partialFrameTimeout: 2,
+          selfMetricsInterval: 1,
+        },
+      }),
+    );
     k = await startKale(['start', '--config', cfg]);
   });
   afterAll(async () => {
@@ -70,7 +86,9 @@ describe('bounded pickle connections', () => {
     expect(afterBudget['rejected.overload']).toBeGreaterThanOrEqual(10 + MAX_CONNECTIONS - 3);
 
     // A byte now and then does not keep a frame open past partialFrameTimeout from its first byte.
-    const trickle = setInterval(() => { for (const s of first) if (!s.destroyed) s.write(Buffer.from('a')); }, 300);
+    const trickle = setInterval(() => {
+      for (const s of first) if (!s.destroyed) s.write(Buffer.from('a'));
+    }, 300);
     try {
       await until((h) => h.pendingFrameBytes === 0 && h['rejected.undecodable'] >= 1, seen);
     } finally {

@@ -12,7 +12,11 @@ for p in range(6):
     b = pickle.dumps(v, protocol=p)
     sys.stdout.buffer.write(struct.pack('!L', len(b)) + b)`);
   const list: Array<[number, Buffer]> = [];
-  for (let at = 0, p = 0; at < out.length; p++) { const n = out.readUInt32BE(at); list.push([p, out.subarray(at + 4, at + 4 + n)]); at += 4 + n; }
+  for (let at = 0, p = 0; at < out.length; p++) {
+    const n = out.readUInt32BE(at);
+    list.push([p, out.subarray(at + 4, at + 4 + n)]);
+    at += 4 + n;
+  }
   return list;
 }
 
@@ -52,19 +56,26 @@ describe('the relay-shaped pickle fast path', () => {
       // A name repeated in one frame is fetched back from the memo (BINGET).
       `(lambda n: [(n, (1, 2)), (n, (3, 4))])('same.name')`,
       // A single record, not a list; text and big-integer values; bytes names; a dict.
-      `('one', (1700000000, 1.5))`, `[('s', (1700000000, '2'))]`, `[('big', (1700000000, 2**70))]`,
-      `[(b'bytes', (1, 2))]`, `[{'a': 1}]`, `[('t', (1, 2, 3))]`,
+      `('one', (1700000000, 1.5))`,
+      `[('s', (1700000000, '2'))]`,
+      `[('big', (1700000000, 2**70))]`,
+      `[(b'bytes', (1, 2))]`,
+      `[{'a': 1}]`,
+      `[('t', (1, 2, 3))]`,
     ];
     for (const shape of others) {
       for (const [protocol, bytes] of dumps(shape)) {
         const sink = new RecordingSink();
-        expect(decodeCarbonPickle(bytes, sink, 'fast', 100_000), `protocol ${protocol}: ${shape}`).toBe(false);
+        expect(decodeCarbonPickle(bytes, sink, 'fast', 100_000), `protocol ${protocol}: ${shape}`).toBe(
+          false,
+        );
         expect(sink.points).toEqual([]);
       }
     }
     // Every truncation of a valid frame, and a memo over the limit.
     const [, whole] = dumps(`[('a.b', (1700000000.0, 1.5)), ('c.d', (1700000001.0, 2.5))]`)[2];
-    for (let cut = 0; cut < whole.length; cut++) expect(decodeCarbonPickle(whole.subarray(0, cut), new RecordingSink(), 'fast', 100_000)).toBe(false);
+    for (let cut = 0; cut < whole.length; cut++)
+      expect(decodeCarbonPickle(whole.subarray(0, cut), new RecordingSink(), 'fast', 100_000)).toBe(false);
     expect(decodeCarbonPickle(whole, new RecordingSink(), 'fast', 3)).toBe(false);
   });
 });

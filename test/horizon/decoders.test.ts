@@ -6,7 +6,10 @@ import { PickleFrameReader } from '../../horizon/decoders/pickleFrames.js';
 import { LineReader } from '../../horizon/decoders/plaintext.js';
 import { pointsOf, python, RecordingSink, startTestHorizon, waitFor } from './support.js';
 
-const CAPTURED = Buffer.from('0000002b80025d71005805000000612e622e6371014741d954fc40000000473ff8000000000000867102867103612e', 'hex');
+const CAPTURED = Buffer.from(
+  '0000002b80025d71005805000000612e622e6371014741d954fc40000000473ff8000000000000867102867103612e',
+  'hex',
+);
 
 describe('plaintext reassembly', () => {
   it('yields the same points whatever the split offsets, including inside a UTF-8 character', () => {
@@ -19,7 +22,11 @@ describe('plaintext reassembly', () => {
         r.push(text.subarray(i, j));
         r.push(text.subarray(j));
         r.end();
-        expect(sink.points).toEqual([['a.b', '1700000000', '1.5'], ['naïve.é', '1700000001', '2'], ['c.d', '1700000002', '-3e2']]);
+        expect(sink.points).toEqual([
+          ['a.b', '1700000000', '1.5'],
+          ['naïve.é', '1700000001', '2'],
+          ['c.d', '1700000002', '-3e2'],
+        ]);
         expect(sink.rejects).toEqual([]);
       }
     }
@@ -44,7 +51,12 @@ describe('pickle framing', () => {
     const s = net.connect(h.endpoints.pickle as number, '127.0.0.1');
     await new Promise((r) => s.once('connect', r));
     s.end(CAPTURED);
-    expect(await waitFor(() => pointsOf(store, 'a.b.c'), (p) => p.length === 1)).toEqual([[1700000000, 1.5]]);
+    expect(
+      await waitFor(
+        () => pointsOf(store, 'a.b.c'),
+        (p) => p.length === 1,
+      ),
+    ).toEqual([[1700000000, 1.5]]);
     await h.stop();
     await store.close();
   });
@@ -57,14 +69,28 @@ out = msgpack.packb(['s', [1, 2]]) + msgpack.packb([b'b', [3, '4.5']], use_bin_t
 sys.stdout.buffer.write(out)`);
     const sink = new RecordingSink();
     decodeMsgpackDatagram(bytes, sink, 'p');
-    expect(sink.points.map(([n, t, v]) => [Buffer.isBuffer(n) || n instanceof Uint8Array ? Buffer.from(n as Uint8Array).toString() : n, t, v]))
-      .toEqual([['s', 1, 2], ['b', 3, '4.5'], ['l1', 5, 6], ['l2', 7, 8]]);
+    expect(
+      sink.points.map(([n, t, v]) => [
+        Buffer.isBuffer(n) || n instanceof Uint8Array ? Buffer.from(n as Uint8Array).toString() : n,
+        t,
+        v,
+      ]),
+    ).toEqual([
+      ['s', 1, 2],
+      ['b', 3, '4.5'],
+      ['l1', 5, 6],
+      ['l2', 7, 8],
+    ]);
     expect(sink.rejects).toEqual([]);
   });
 
   it('counts a map or a bare number as a structure reject', () => {
     const sink = new RecordingSink();
-    decodeMsgpackDatagram(python(`import msgpack, sys; sys.stdout.buffer.write(msgpack.packb({'a': 1}) + msgpack.packb(7))`), sink, 'p');
+    decodeMsgpackDatagram(
+      python(`import msgpack, sys; sys.stdout.buffer.write(msgpack.packb({'a': 1}) + msgpack.packb(7))`),
+      sink,
+      'p',
+    );
     expect(sink.rejects.map((r) => r.reason)).toEqual(['structure', 'structure']);
   });
 });
@@ -73,10 +99,18 @@ describe('pickle TCP stalls', () => {
   it('closes a connection stalled inside a frame and counts it, leaving idle connections open', async () => {
     const { listenPickleTcp } = await import('../../horizon/listeners/pickleTcp.js');
     const sink = new RecordingSink();
-    const l = await listenPickleTcp('127.0.0.1', 0, sink, { maxFrameBytes: 1 << 20, partialFrameMs: 200, maxConnections: 10, maxPendingBytes: 1 << 20 });
+    const l = await listenPickleTcp('127.0.0.1', 0, sink, {
+      maxFrameBytes: 1 << 20,
+      partialFrameMs: 200,
+      maxConnections: 10,
+      maxPendingBytes: 1 << 20,
+    });
     const stalled = net.connect(l.port, '127.0.0.1');
     const idle = net.connect(l.port, '127.0.0.1');
-    await Promise.all([new Promise((r) => stalled.once('connect', r)), new Promise((r) => idle.once('connect', r))]);
+    await Promise.all([
+      new Promise((r) => stalled.once('connect', r)),
+      new Promise((r) => idle.once('connect', r)),
+    ]);
     stalled.write(CAPTURED.subarray(0, 10));
     idle.write(CAPTURED);
     await new Promise((r) => stalled.once('close', r));

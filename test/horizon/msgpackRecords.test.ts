@@ -8,12 +8,19 @@ const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false, int64AsTy
 
 /** python3-msgpack's packb of each expression, as separate buffers. */
 function packb(exprs: string[], useBinType = true): Buffer[] {
-  const out = python(`import msgpack, struct, sys
+  const out = python(
+    `import msgpack, struct, sys
 for e in sys.argv[1:]:
     b = msgpack.packb(eval(e), use_bin_type=${useBinType ? 'True' : 'False'})
-    sys.stdout.buffer.write(struct.pack('!L', len(b)) + b)`, exprs);
+    sys.stdout.buffer.write(struct.pack('!L', len(b)) + b)`,
+    exprs,
+  );
   const list: Buffer[] = [];
-  for (let at = 0; at < out.length;) { const n = out.readUInt32BE(at); list.push(out.subarray(at + 4, at + 4 + n)); at += 4 + n; }
+  for (let at = 0; at < out.length; ) {
+    const n = out.readUInt32BE(at);
+    list.push(out.subarray(at + 4, at + 4 + n));
+    at += 4 + n;
+  }
   return list;
 }
 
@@ -21,7 +28,11 @@ for e in sys.argv[1:]:
 function reference(bytes: Buffer): unknown[] {
   const sink = new RecordingSink();
   emitRecords(unpackr.unpack(bytes), sink, 'ref');
-  return sink.points.map(([n, t, v]) => [n instanceof Uint8Array ? Buffer.from(n).toString('utf8') : n, t, v]);
+  return sink.points.map(([n, t, v]) => [
+    n instanceof Uint8Array ? Buffer.from(n).toString('utf8') : n,
+    t,
+    v,
+  ]);
 }
 
 describe('the msgpack records fast path', () => {
@@ -48,8 +59,16 @@ describe('the msgpack records fast path', () => {
 
   it('leaves every other shape to msgpackr without delivering anything', () => {
     const others = [
-      `['one', [1700000000, 1.5]]`, `[]`, `[['s', [1700000000, '2.5']]]`, `[['big', [2**40, 1]]]`, `[['neg', [-2**40, 1]]]`,
-      `[['t', [1, 2, 3]]]`, `[{'a': 1}]`, `[['n', [None, 1]]]`, `[[1, [1, 2]]]`, `{'a': 1}`,
+      `['one', [1700000000, 1.5]]`,
+      `[]`,
+      `[['s', [1700000000, '2.5']]]`,
+      `[['big', [2**40, 1]]]`,
+      `[['neg', [-2**40, 1]]]`,
+      `[['t', [1, 2, 3]]]`,
+      `[{'a': 1}]`,
+      `[['n', [None, 1]]]`,
+      `[[1, [1, 2]]]`,
+      `{'a': 1}`,
     ];
     for (const bytes of packb(others)) {
       const sink = new RecordingSink();
@@ -58,7 +77,8 @@ describe('the msgpack records fast path', () => {
     }
     const [whole] = packb([`[['a.b', [1700000000, 1.5]], ['c.d', [1700000001, 2.5]]]`]);
     // Every truncation, and two objects back to back.
-    for (let cut = 0; cut < whole.length; cut++) expect(decodeMsgpackRecords(whole.subarray(0, cut), new RecordingSink(), 'fast')).toBe(false);
+    for (let cut = 0; cut < whole.length; cut++)
+      expect(decodeMsgpackRecords(whole.subarray(0, cut), new RecordingSink(), 'fast')).toBe(false);
     expect(decodeMsgpackRecords(Buffer.concat([whole, whole]), new RecordingSink(), 'fast')).toBe(false);
   });
 });

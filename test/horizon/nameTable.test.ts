@@ -4,7 +4,10 @@ import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import { NameTable } from '../../horizon/nameTable.js';
 import { pointsOf, python, startTestHorizon, testConfig, waitFor } from './support.js';
 
-const bytesOf = (s: string, encoding: BufferEncoding = 'utf8') => { const b = Buffer.from(`xx${s}yy`, encoding); return [b, 2, b.length - 2] as const; };
+const bytesOf = (s: string, encoding: BufferEncoding = 'utf8') => {
+  const b = Buffer.from(`xx${s}yy`, encoding);
+  return [b, 2, b.length - 2] as const;
+};
 
 describe('the name table (relay names interned from their bytes)', () => {
   it('gives the same id and string for the same bytes, wherever they sit, and distinct ids otherwise', () => {
@@ -36,11 +39,18 @@ describe('relay frames through the name table: validation, skip list and reload'
   const store = EmbeddedStore.open();
   let horizon: Awaited<ReturnType<typeof startTestHorizon>>;
   const NOW = Math.floor(Date.now() / 1000);
-  beforeAll(async () => { horizon = await startTestHorizon(store, testConfig({ skip: ['.tmp.'] })); });
-  afterAll(async () => { await horizon.stop(); await store.close(); });
+  beforeAll(async () => {
+    horizon = await startTestHorizon(store, testConfig({ skip: ['.tmp.'] }));
+  });
+  afterAll(async () => {
+    await horizon.stop();
+    await store.close();
+  });
 
   async function send(records: string): Promise<void> {
-    const payload = python(`import pickle, sys; sys.stdout.buffer.write(pickle.dumps(${records}, protocol=2))`);
+    const payload = python(
+      `import pickle, sys; sys.stdout.buffer.write(pickle.dumps(${records}, protocol=2))`,
+    );
     const head = Buffer.alloc(4);
     head.writeUInt32BE(payload.length);
     const sock = net.connect(horizon.endpoints.pickle as number, '127.0.0.1');
@@ -52,19 +62,44 @@ describe('relay frames through the name table: validation, skip list and reload'
   it('rejects bad names and skips skip-listed ones every time they come, and follows a reloaded skip list', async () => {
     const c = horizon.counters;
     // Distinct names: a name repeated inside one frame comes back from the memo, which is the unpickler's path.
-    const frame = (ts: number) => `[('ok.a', (${ts}, 1.5)), ('bad\\x01name', (${ts}, 1.0)), ('x' * 600, (${ts}, 1.0)), ('a.tmp.b', (${ts}, 2.0)), ('ok.c', (float('nan'), 1.0)), ('ok.b', (${ts}, float('inf')))]`;
+    const frame = (ts: number) =>
+      `[('ok.a', (${ts}, 1.5)), ('bad\\x01name', (${ts}, 1.0)), ('x' * 600, (${ts}, 1.0)), ('a.tmp.b', (${ts}, 2.0)), ('ok.c', (float('nan'), 1.0)), ('ok.b', (${ts}, float('inf')))]`;
     for (let round = 1; round <= 2; round++) {
       await send(frame(NOW - 3 + round));
-      await waitFor(() => c.received, (n) => n === 6 * round);
-      expect([c.rejected.name, c.skipped, c.rejected.timestamp, c.rejected.value]).toEqual([2 * round, round, round, round]);
+      await waitFor(
+        () => c.received,
+        (n) => n === 6 * round,
+      );
+      expect([c.rejected.name, c.skipped, c.rejected.timestamp, c.rejected.value]).toEqual([
+        2 * round,
+        round,
+        round,
+        round,
+      ]);
     }
-    expect(await waitFor(() => pointsOf(store, 'ok.a'), (p) => p.length === 2)).toEqual([[NOW - 2, 1.5], [NOW - 1, 1.5]]);
+    expect(
+      await waitFor(
+        () => pointsOf(store, 'ok.a'),
+        (p) => p.length === 2,
+      ),
+    ).toEqual([
+      [NOW - 2, 1.5],
+      [NOW - 1, 1.5],
+    ]);
     horizon.reload!(testConfig({ skip: ['ok.'] }));
     await send(frame(NOW));
-    await waitFor(() => c.received, (n) => n === 18);
+    await waitFor(
+      () => c.received,
+      (n) => n === 18,
+    );
     // ok.a is now skipped; a.tmp.b is stored; the bad names are still bad.
     expect([c.rejected.name, c.skipped]).toEqual([6, 3]);
-    expect(await waitFor(() => pointsOf(store, 'a.tmp.b'), (p) => p.length === 1)).toEqual([[NOW, 2]]);
+    expect(
+      await waitFor(
+        () => pointsOf(store, 'a.tmp.b'),
+        (p) => p.length === 1,
+      ),
+    ).toEqual([[NOW, 2]]);
     // Numbers are checked before the skip list, as in validatePoint: ok.c and ok.b are still rejected.
     expect(c.rejected.timestamp + c.rejected.value).toBe(6);
     expect(await pointsOf(store, 'ok.a')).toHaveLength(2);

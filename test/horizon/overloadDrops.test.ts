@@ -12,7 +12,10 @@ import { testConfig, waitFor } from './support.js';
 /** Keeps what horizon logs, so the test can read its drop lines. */
 function recordingLog(lines: string[]): Logger {
   const log: Logger = {
-    debug: () => {}, info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`), error: (m) => lines.push(`error ${m}`),
+    debug: () => {},
+    info: (m) => lines.push(`info ${m}`),
+    warn: (m) => lines.push(`warn ${m}`),
+    error: (m) => lines.push(`error ${m}`),
     child: () => log,
   };
   return log;
@@ -35,15 +38,28 @@ describe.runIf(redisUrl)('the writer over its byte budget', () => {
     try {
       await store.client.call('CLIENT', 'PAUSE', '60000', 'WRITE');
       for (let i = 0; i < 3000; i += 100) {
-        await sender.send(Array.from({ length: 100 }, (_, k) => ({ name: 'over.budget', ts, value: i + k + 0.5 })));
+        await sender.send(
+          Array.from({ length: 100 }, (_, k) => ({ name: 'over.budget', ts, value: i + k + 0.5 })),
+        );
         await new Promise((r) => setTimeout(r, 5));
       }
-      expect(await waitFor(() => horizon.counters.droppedBy.buffer_bytes, (n) => n > 0)).toBeGreaterThan(0);
+      expect(
+        await waitFor(
+          () => horizon.counters.droppedBy.buffer_bytes,
+          (n) => n > 0,
+        ),
+      ).toBeGreaterThan(0);
       await store.client.call('CLIENT', 'UNPAUSE');
 
       // Still listening, and what arrives now is written.
       await sender.send(Array.from({ length: 10 }, (_, k) => ({ name: 'over.after', ts, value: k + 0.5 })));
-      expect(await waitFor(() => stored(store, 'over.after'), (n) => n === 10, 20_000)).toBe(10);
+      expect(
+        await waitFor(
+          () => stored(store, 'over.after'),
+          (n) => n === 10,
+          20_000,
+        ),
+      ).toBe(10);
     } finally {
       await store.client.call('CLIENT', 'UNPAUSE');
       await sender.close();
@@ -51,7 +67,9 @@ describe.runIf(redisUrl)('the writer over its byte budget', () => {
     }
     const c = horizon.counters;
     // Every point received was either stored or counted as dropped, and every drop has its reason.
-    expect((await stored(store, 'over.budget')) + (await stored(store, 'over.after'))).toBe(c.received - c.dropped);
+    expect((await stored(store, 'over.budget')) + (await stored(store, 'over.after'))).toBe(
+      c.received - c.dropped,
+    );
     expect(DROP_REASONS.reduce((n, r) => n + c.droppedBy[r], 0)).toBe(c.dropped);
     expect(c.droppedBy.buffer_points).toBe(0);
     expect(c.snapshot()['dropped.buffer_bytes']).toBe(c.droppedBy.buffer_bytes);
@@ -59,7 +77,9 @@ describe.runIf(redisUrl)('the writer over its byte budget', () => {
     const said = lines.filter((l) => l.includes('dropped') && l.includes('buffer_bytes'));
     expect(said.length).toBeGreaterThan(0);
     expect(said.length).toBeLessThanOrEqual(2);
-    expect(said[0]).toMatch(/^warn dropped \d+ points (so far|in the last \d+ s) \(buffer_bytes \d+\): the Store takes writes slower than they arrive$/);
+    expect(said[0]).toMatch(
+      /^warn dropped \d+ points (so far|in the last \d+ s) \(buffer_bytes \d+\): the Store takes writes slower than they arrive$/,
+    );
     await store.close();
     await redis.stop();
   }, 60_000);

@@ -17,14 +17,20 @@ import { pointsOf, waitFor } from './support.js';
 async function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
 }
 
 describe.runIf(redisUrl)('real relays into kale horizon and Redis', () => {
@@ -34,7 +40,19 @@ describe.runIf(redisUrl)('real relays into kale horizon and Redis', () => {
   beforeAll(async () => {
     const url = await freshRedisDb();
     store = RedisStore.connect(url);
-    horizon = await startKale(['horizon', '--redis', url, '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--log-level', 'warn']);
+    horizon = await startKale([
+      'horizon',
+      '--redis',
+      url,
+      '--pickle-port',
+      '0',
+      '--udp-port',
+      'off',
+      '--line-port',
+      'off',
+      '--log-level',
+      'warn',
+    ]);
   });
   afterAll(async () => {
     await horizon?.stop();
@@ -45,8 +63,13 @@ describe.runIf(redisUrl)('real relays into kale horizon and Redis', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-carbon-'));
     const [linePort, picklePort] = [await freePort(), await freePort()];
     fs.mkdirSync(path.join(dir, 'storage'));
-    fs.writeFileSync(path.join(dir, 'storage-schemas.conf'), '[default]\npattern = .*\nretentions = 60s:1d\n');
-    fs.writeFileSync(path.join(dir, 'carbon.conf'), `[cache]
+    fs.writeFileSync(
+      path.join(dir, 'storage-schemas.conf'),
+      '[default]\npattern = .*\nretentions = 60s:1d\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'carbon.conf'),
+      `[cache]
 STORAGE_DIR = ${dir}/storage
 LOCAL_DATA_DIR = ${dir}/storage/whisper
 CONF_DIR = ${dir}
@@ -63,10 +86,21 @@ DESTINATIONS = 127.0.0.1:${horizon.ready.pickle}:a
 DESTINATION_PROTOCOL = pickle
 MAX_QUEUE_SIZE = 100000
 USE_FLOW_CONTROL = False
-`);
-    const relay = spawn('carbon-relay', [`--config=${dir}/carbon.conf`, `--pidfile=${dir}/relay.pid`, `--logdir=${dir}`, '--nodaemon', 'start'], { stdio: 'ignore' });
+`,
+    );
+    const relay = spawn(
+      'carbon-relay',
+      [`--config=${dir}/carbon.conf`, `--pidfile=${dir}/relay.pid`, `--logdir=${dir}`, '--nodaemon', 'start'],
+      { stdio: 'ignore' },
+    );
     try {
-      expect(await waitFor(() => canConnect(linePort), (ok) => ok, 30_000)).toBe(true);
+      expect(
+        await waitFor(
+          () => canConnect(linePort),
+          (ok) => ok,
+          30_000,
+        ),
+      ).toBe(true);
       const now = Math.floor(Date.now() / 1000);
       const sent = new Map<string, Array<[number, number]>>();
       let text = '';
@@ -80,7 +114,13 @@ USE_FLOW_CONTROL = False
       await new Promise((r) => s.once('connect', r));
       s.end(text);
       for (const [name, pts] of sent) {
-        expect(await waitFor(() => pointsOf(store, name), (got) => got.length >= pts.length, 30_000)).toEqual(pts);
+        expect(
+          await waitFor(
+            () => pointsOf(store, name),
+            (got) => got.length >= pts.length,
+            30_000,
+          ),
+        ).toEqual(pts);
       }
     } finally {
       await stopChild(relay);
@@ -91,26 +131,51 @@ USE_FLOW_CONTROL = False
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-statsd-'));
     const [udpPort, mgmtPort] = [await freePort(), await freePort()];
     const cfg = path.join(dir, 'config.js');
-    fs.writeFileSync(cfg, `({ port: ${udpPort}, address: '127.0.0.1', mgmt_address: '127.0.0.1', mgmt_port: ${mgmtPort},
+    fs.writeFileSync(
+      cfg,
+      `({ port: ${udpPort}, address: '127.0.0.1', mgmt_address: '127.0.0.1', mgmt_port: ${mgmtPort},
       graphiteHost: '127.0.0.1', graphitePicklePort: ${horizon.ready.pickle}, graphiteProtocol: 'pickle',
-      flushInterval: 250, backends: ['./backends/graphite'] })`);
+      flushInterval: 250, backends: ['./backends/graphite'] })`,
+    );
     const statsdDir = path.resolve('node_modules/statsd');
     const daemon = spawn(process.execPath, ['stats.js', cfg], { cwd: statsdDir, stdio: 'ignore' });
     try {
-      expect(await waitFor(() => canConnect(mgmtPort), (ok) => ok, 30_000)).toBe(true);
+      expect(
+        await waitFor(
+          () => canConnect(mgmtPort),
+          (ok) => ok,
+          30_000,
+        ),
+      ).toBe(true);
       const sock = dgram.createSocket('udp4');
       for (const line of ['kale.e2e.hits:3|c', 'kale.e2e.temp:42.5|g']) {
         await new Promise<void>((r) => sock.send(line, udpPort, '127.0.0.1', () => r()));
       }
       sock.close();
-      const gauge = await waitFor(() => pointsOf(store, 'stats.gauges.kale.e2e.temp'), (p) => p.length > 0, 30_000);
+      const gauge = await waitFor(
+        () => pointsOf(store, 'stats.gauges.kale.e2e.temp'),
+        (p) => p.length > 0,
+        30_000,
+      );
       expect(gauge[0][1]).toBe(42.5);
       expect(Math.abs(gauge[0][0] - Date.now() / 1000)).toBeLessThan(60);
       // statsd's legacy namespace (its default): raw counts under stats_counts.
-      const counts = await waitFor(() => pointsOf(store, 'stats_counts.kale.e2e.hits'), (p) => p.length > 0, 30_000);
+      const counts = await waitFor(
+        () => pointsOf(store, 'stats_counts.kale.e2e.hits'),
+        (p) => p.length > 0,
+        30_000,
+      );
       expect(counts[0][1]).toBe(3);
       // statsd's own metrics come with every flush, on a new connection each time.
-      expect((await waitFor(() => pointsOf(store, 'statsd.numStats'), (p) => p.length >= 2, 30_000)).length).toBeGreaterThanOrEqual(2);
+      expect(
+        (
+          await waitFor(
+            () => pointsOf(store, 'statsd.numStats'),
+            (p) => p.length >= 2,
+            30_000,
+          )
+        ).length,
+      ).toBeGreaterThanOrEqual(2);
     } finally {
       await stopChild(daemon);
     }

@@ -13,12 +13,22 @@ function roombaSuite(open: () => Promise<Store>) {
   it('trims to FULL_DURATION + grace and forgets metrics with nothing left', async () => {
     const store = await open();
     await store.append([
-      { name: 'rb.mixed', points: [[NOW - KEEP - 60, 1], [NOW - KEEP + 60, 2], [NOW, 3]] },
+      {
+        name: 'rb.mixed',
+        points: [
+          [NOW - KEEP - 60, 1],
+          [NOW - KEEP + 60, 2],
+          [NOW, 3],
+        ],
+      },
       { name: 'rb.dead', points: [[NOW - KEEP - 3600, 1]] },
     ]);
     const r = await runRoomba(store, KEEP, NOW);
     expect(r).toMatchObject({ metrics: 2, removed: 2, forgotten: ['rb.dead'], quarantined: [] });
-    expect(await pointsOf(store, 'rb.mixed')).toEqual([[NOW - KEEP + 60, 2], [NOW, 3]]);
+    expect(await pointsOf(store, 'rb.mixed')).toEqual([
+      [NOW - KEEP + 60, 2],
+      [NOW, 3],
+    ]);
     expect(await store.listMetrics()).toEqual(['rb.mixed']);
     await store.close();
   });
@@ -26,13 +36,20 @@ function roombaSuite(open: () => Promise<Store>) {
   it('never loses a point appended while it trims', async () => {
     const store = await open();
     const names = Array.from({ length: 200 }, (_, i) => `rb.c${i}`);
-    await store.append(names.map((name) => ({ name, points: Array.from({ length: 50 }, (_, j) => [NOW - KEEP - 1000 + j, j] as [number, number]) })));
+    await store.append(
+      names.map((name) => ({
+        name,
+        points: Array.from({ length: 50 }, (_, j) => [NOW - KEEP - 1000 + j, j] as [number, number]),
+      })),
+    );
     const appends = (async () => {
-      for (let k = 0; k < 20; k++) await store.append(names.map((name) => ({ name, points: [[NOW + k, k]] })));
+      for (let k = 0; k < 20; k++)
+        await store.append(names.map((name) => ({ name, points: [[NOW + k, k]] })));
     })();
     await Promise.all([runRoomba(store, KEEP, NOW), appends]);
     await runRoomba(store, KEEP, NOW);
-    for (const name of names) expect(await pointsOf(store, name)).toEqual(Array.from({ length: 20 }, (_, k) => [NOW + k, k]));
+    for (const name of names)
+      expect(await pointsOf(store, name)).toEqual(Array.from({ length: 20 }, (_, k) => [NOW + k, k]));
     await store.close();
   });
 }
@@ -48,7 +65,9 @@ describe.runIf(redisUrl)('roomba on Redis', () => {
     await store.client.sadd('metrics.unique_metrics', 'metrics.rb.garbage');
     const r = await runRoomba(store, KEEP, NOW);
     expect(r.quarantined).toEqual(['rb.garbage']);
-    expect(await store.client.getBuffer('quarantine.metrics.rb.garbage')).toEqual(Buffer.from([0xc1, 0x00, 0xff]));
+    expect(await store.client.getBuffer('quarantine.metrics.rb.garbage')).toEqual(
+      Buffer.from([0xc1, 0x00, 0xff]),
+    );
     expect(await store.listMetrics()).toEqual([]);
     await store.close();
   });

@@ -10,23 +10,55 @@ describe('routing through the live path', () => {
     const config = testConfig({
       skip: ['/\\.debug$/'],
       schemas: [
-        { name: 'status', type: 'count', match: '^(app|all)\\.', intervals: { minute: { step: 60, steps: 10 } } },
-        { name: 'ms', type: 'series', match: '\\.latency$', intervals: { minute: { step: 60 } }, transform: (v: number) => v * 1000 },
-        { name: 'fragile', type: 'gauge', match: '^fragile', intervals: { minute: { step: 60 } }, transform: () => { throw new Error('boom'); } },
+        {
+          name: 'status',
+          type: 'count',
+          match: '^(app|all)\\.',
+          intervals: { minute: { step: 60, steps: 10 } },
+        },
+        {
+          name: 'ms',
+          type: 'series',
+          match: '\\.latency$',
+          intervals: { minute: { step: 60 } },
+          transform: (v: number) => v * 1000,
+        },
+        {
+          name: 'fragile',
+          type: 'gauge',
+          match: '^fragile',
+          intervals: { minute: { step: 60 } },
+          transform: () => {
+            throw new Error('boom');
+          },
+        },
       ],
-      aggregates: [['app.<status>', 'app.*.status.<status>'], ['all.<status>', 'app.<status>']],
+      aggregates: [
+        ['app.<status>', 'app.*.status.<status>'],
+        ['all.<status>', 'app.<status>'],
+      ],
     });
     const h = await startTestHorizon(store, config);
     const now = Math.floor(Date.now() / 1000);
     const s = net.connect(h.endpoints.line as number, '127.0.0.1');
     await new Promise((r) => s.once('connect', r));
-    s.end([
-      `app.web1.status.500 1 ${now}`, `app.web2.status.500 2 ${now}`, `app.web2.status.200 5 ${now}`,
-      `db.latency 0.25 ${now}`, `x.debug 1 ${now}`, `fragile.one 3 ${now}`,
-    ].join('\n') + '\n');
-    await waitFor(() => pointsOf(store, 'fragile.one'), (p) => p.length === 1);
+    s.end(
+      [
+        `app.web1.status.500 1 ${now}`,
+        `app.web2.status.500 2 ${now}`,
+        `app.web2.status.200 5 ${now}`,
+        `db.latency 0.25 ${now}`,
+        `x.debug 1 ${now}`,
+        `fragile.one 3 ${now}`,
+      ].join('\n') + '\n',
+    );
+    await waitFor(
+      () => pointsOf(store, 'fragile.one'),
+      (p) => p.length === 1,
+    );
     await h.writer.pump();
-    const q = (stat: 'sum' | 'avg', name: string) => readTorus(store, config.horizon.schemas, { stat, name, interval: 'minute', steps: 1, end: now });
+    const q = (stat: 'sum' | 'avg', name: string) =>
+      readTorus(store, config.horizon.schemas, { stat, name, interval: 'minute', steps: 1, end: now });
     expect((await q('sum', 'app.500')).datapoints[0][0]).toBe(3);
     expect((await q('sum', 'all.500')).datapoints[0][0]).toBe(3);
     expect((await q('sum', 'all.200')).datapoints[0][0]).toBe(5);

@@ -11,9 +11,13 @@ describe('self-metrics', () => {
     const s = net.connect(h.endpoints.line as number, '127.0.0.1');
     await new Promise((r) => s.once('connect', r));
     s.end(`sm.ok 1 ${now}\nsm.ok 2 ${now + 1}\nsm.bad nan ${now}\nsm.old 1 1000\nnoise.x 1 ${now}\n`);
-    const received = await waitFor(() => pointsOf(store, 'kale.horizon.received'), (p) => p.some(([, v]) => v > 0));
+    const received = await waitFor(
+      () => pointsOf(store, 'kale.horizon.received'),
+      (p) => p.some(([, v]) => v > 0),
+    );
     expect(received.reduce((sum, [, v]) => sum + v, 0)).toBe(5);
-    const total = async (name: string) => (await pointsOf(store, `kale.horizon.${name}`)).reduce((sum, [, v]) => sum + v, 0);
+    const total = async (name: string) =>
+      (await pointsOf(store, `kale.horizon.${name}`)).reduce((sum, [, v]) => sum + v, 0);
     expect(await total('rejected.value')).toBe(1);
     expect(await total('rejected.timestamp')).toBe(1);
     expect(await total('rejected')).toBe(2);

@@ -22,23 +22,61 @@ export function python(code: string, args: string[] = []): Buffer {
 export class RecordingSink implements Sink {
   readonly points: Array<[unknown, unknown, unknown]> = [];
   readonly rejects: Array<{ reason: RejectReason; detail: string; count: number }> = [];
-  point(name: unknown, ts: unknown, value: unknown): void { this.points.push([name, ts, value]); }
-  pointBytes(bytes: Uint8Array, start: number, end: number, latin1: boolean, ts: number, value: number): void {
-    this.points.push([Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString(latin1 ? 'latin1' : 'utf8'), ts, value]);
+  point(name: unknown, ts: unknown, value: unknown): void {
+    this.points.push([name, ts, value]);
   }
-  reject(reason: RejectReason, _peer: string, detail: string, count = 1): void { this.rejects.push({ reason, detail, count }); }
+  pointBytes(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    latin1: boolean,
+    ts: number,
+    value: number,
+  ): void {
+    this.points.push([
+      Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString(latin1 ? 'latin1' : 'utf8'),
+      ts,
+      value,
+    ]);
+  }
+  reject(reason: RejectReason, _peer: string, detail: string, count = 1): void {
+    this.rejects.push({ reason, detail, count });
+  }
 }
 
-export function testConfig(horizon: Record<string, unknown> = {}, top: Record<string, unknown> = {}): KaleConfig {
-  return validateConfig({ logLevel: 'silent', ...top, horizon: { picklePort: 0, udpPort: 0, linePort: 0, batchMs: 5, selfMetricsInterval: 3600, roombaInterval: 3600, ...horizon } });
+export function testConfig(
+  horizon: Record<string, unknown> = {},
+  top: Record<string, unknown> = {},
+): KaleConfig {
+  return validateConfig({
+    logLevel: 'silent',
+    ...top,
+    horizon: {
+      picklePort: 0,
+      udpPort: 0,
+      linePort: 0,
+      batchMs: 5,
+      selfMetricsInterval: 3600,
+      roombaInterval: 3600,
+      ...horizon,
+    },
+  });
 }
 
 /** Starts horizon in this process on ephemeral ports. */
-export async function startTestHorizon(store: Store, config: KaleConfig = testConfig(), extras: HorizonExtras = {}) {
+export async function startTestHorizon(
+  store: Store,
+  config: KaleConfig = testConfig(),
+  extras: HorizonExtras = {},
+) {
   return startHorizonWith({ config, store, log: createLogger('test') }, extras);
 }
 
-export async function waitFor<T>(probe: () => Promise<T> | T, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T> | T,
+  done: (v: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

@@ -33,25 +33,36 @@ describe('restricted unpickler: what Python writes', () => {
   });
 
   it('decodes bytes (protocol 3+), sets (4+) and bytearray (5) from their own opcodes', () => {
-    for (const protocol of [3, 4, 5]) expect(Buffer.from(unpickle(dumps(protocol, `b'\\x00\\xff'`)) as Buffer)).toEqual(Buffer.from([0, 255]));
-    for (const protocol of [4, 5]) expect(unpickle(dumps(protocol, `[set([7]), frozenset([8])]`))).toEqual([[7], [8]]);
+    for (const protocol of [3, 4, 5])
+      expect(Buffer.from(unpickle(dumps(protocol, `b'\\x00\\xff'`)) as Buffer)).toEqual(
+        Buffer.from([0, 255]),
+      );
+    for (const protocol of [4, 5])
+      expect(unpickle(dumps(protocol, `[set([7]), frozenset([8])]`))).toEqual([[7], [8]]);
     expect(Buffer.from(unpickle(dumps(5, `bytearray(b'ab')`)) as Buffer).toString()).toBe('ab');
   });
 
   it('refuses what older protocols can only express by calling code (bytes at 0-2, set at 0-3)', () => {
-    for (const protocol of [0, 2]) expect(() => unpickle(dumps(protocol, `b'x'`))).toThrow(/forbidden pickle opcode GLOBAL/);
+    for (const protocol of [0, 2])
+      expect(() => unpickle(dumps(protocol, `b'x'`))).toThrow(/forbidden pickle opcode GLOBAL/);
     expect(() => unpickle(dumps(3, `set([1])`))).toThrow(/forbidden/);
   });
 
   it('keeps shared references from the memo (GET/BINGET/MEMOIZE)', () => {
     for (const protocol of [0, 2, 4]) {
       const v = unpickle(dumps(protocol, `(lambda t: [t, t])(('n', (1, 2)))`)) as unknown[];
-      expect(v).toEqual([['n', [1, 2]], ['n', [1, 2]]]);
+      expect(v).toEqual([
+        ['n', [1, 2]],
+        ['n', [1, 2]],
+      ]);
     }
   });
 
   it('decodes the captured carbon-relay frame', () => {
-    const frame = Buffer.from('0000002b80025d71005805000000612e622e6371014741d954fc40000000473ff8000000000000867102867103612e', 'hex');
+    const frame = Buffer.from(
+      '0000002b80025d71005805000000612e622e6371014741d954fc40000000473ff8000000000000867102867103612e',
+      'hex',
+    );
     expect(frame.readUInt32BE(0)).toBe(frame.length - 4);
     expect(unpickle(frame.subarray(4))).toEqual([['a.b.c', [1700000000, 1.5]]]);
   });
@@ -60,7 +71,11 @@ describe('restricted unpickler: what Python writes', () => {
 describe('restricted unpickler: hostile input', () => {
   const rejects = (bytes: Buffer, code: PickleError['code'], message?: RegExp) => {
     let err: unknown;
-    try { unpickle(bytes); } catch (e) { err = e; }
+    try {
+      unpickle(bytes);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(PickleError);
     expect((err as PickleError).code).toBe(code);
     if (message) expect((err as Error).message).toMatch(message);
@@ -84,10 +99,22 @@ sys.stdout.buffer.write(pickle.dumps(E(), protocol=int(sys.argv[1])))`;
 
   it('rejects every code-naming opcode', () => {
     const ops: Record<string, number> = {
-      GLOBAL: 0x63, STACK_GLOBAL: 0x93, REDUCE: 0x52, BUILD: 0x62, INST: 0x69, OBJ: 0x6f, NEWOBJ: 0x81,
-      NEWOBJ_EX: 0x92, EXT1: 0x82, EXT2: 0x83, EXT4: 0x84, PERSID: 0x50, BINPERSID: 0x51,
+      GLOBAL: 0x63,
+      STACK_GLOBAL: 0x93,
+      REDUCE: 0x52,
+      BUILD: 0x62,
+      INST: 0x69,
+      OBJ: 0x6f,
+      NEWOBJ: 0x81,
+      NEWOBJ_EX: 0x92,
+      EXT1: 0x82,
+      EXT2: 0x83,
+      EXT4: 0x84,
+      PERSID: 0x50,
+      BINPERSID: 0x51,
     };
-    for (const [name, op] of Object.entries(ops)) rejects(Buffer.from([0x80, 2, 0x4e, op, 0x2e]), 'forbidden', new RegExp(name));
+    for (const [name, op] of Object.entries(ops))
+      rejects(Buffer.from([0x80, 2, 0x4e, op, 0x2e]), 'forbidden', new RegExp(name));
   });
 
   it('rejects length prefixes larger than the data (4 GiB and 2^63) without allocating', () => {
@@ -99,20 +126,42 @@ sys.stdout.buffer.write(pickle.dumps(E(), protocol=int(sys.argv[1])))`;
   it('bounds the memo: a huge index does not allocate, and too many entries are refused', () => {
     // LONG_BINPUT at index 4,294,967,295.
     expect(unpickle(Buffer.from([0x80, 2, 0x4e, 0x72, 0xff, 0xff, 0xff, 0xff, 0x2e]))).toBe(null);
-    const bomb = Buffer.concat([Buffer.from([0x80, 4, 0x4e]), Buffer.alloc(200_000, 0x94), Buffer.from([0x2e])]);
+    const bomb = Buffer.concat([
+      Buffer.from([0x80, 4, 0x4e]),
+      Buffer.alloc(200_000, 0x94),
+      Buffer.from([0x2e]),
+    ]);
     rejects(bomb, 'limit', /memo/);
   });
 
   it('bounds nesting: 100,000 nested lists and 100,000 open MARKs', () => {
-    rejects(Buffer.concat([Buffer.from([0x80, 2]), Buffer.alloc(100_000, 0x5d), Buffer.alloc(99_999, 0x61), Buffer.from([0x2e])]), 'limit', /nesting/);
+    rejects(
+      Buffer.concat([
+        Buffer.from([0x80, 2]),
+        Buffer.alloc(100_000, 0x5d),
+        Buffer.alloc(99_999, 0x61),
+        Buffer.from([0x2e]),
+      ]),
+      'limit',
+      /nesting/,
+    );
     rejects(Buffer.concat([Buffer.from([0x80, 2]), Buffer.alloc(100_000, 0x28)]), 'limit', /MARK/);
     // A list appended into itself over and over is a cycle, not a bomb: refused by depth too.
-    rejects(Buffer.concat([Buffer.from([0x80, 2, 0x5d, 0x94]), Buffer.from(Array.from({ length: 100 }, () => [0x68, 0, 0x61]).flat()), Buffer.from([0x2e])]), 'limit', /nesting/);
+    rejects(
+      Buffer.concat([
+        Buffer.from([0x80, 2, 0x5d, 0x94]),
+        Buffer.from(Array.from({ length: 100 }, () => [0x68, 0, 0x61]).flat()),
+        Buffer.from([0x2e]),
+      ]),
+      'limit',
+      /nesting/,
+    );
   });
 
   it('rejects truncated pickles at every cut point', () => {
     const whole = dumps(2);
-    for (let cut = 0; cut < whole.length; cut++) expect(() => unpickle(whole.subarray(0, cut))).toThrow(PickleError);
+    for (let cut = 0; cut < whole.length; cut++)
+      expect(() => unpickle(whole.subarray(0, cut))).toThrow(PickleError);
   });
 
   it('rejects unknown opcodes, stack underflow and trailing bytes', () => {

@@ -26,7 +26,12 @@ describe.each(WRITERS)('%s', (_kind, open) => {
     const w = open(store, counters, { batchMs: 1000, batchPoints: 4, bufferPoints: 10 });
     for (let i = 0; i < 25; i++) w.add('bounded', 1000 + i, i);
     // The first full batch is in flight (4 points); the queue behind it holds the newest 10.
-    expect(await waitFor(() => counters.dropped, (d) => d === 11)).toBe(11);
+    expect(
+      await waitFor(
+        () => counters.dropped,
+        (d) => d === 11,
+      ),
+    ).toBe(11);
     expect(w.depth).toBe(14);
     expect(await w.close(50)).toBe(14);
     store.client.disconnect();
@@ -37,7 +42,8 @@ describe.each(WRITERS)('%s', (_kind, open) => {
     const counters = new IngestCounters();
     const w = open(store, counters, { batchMs: 5, batchPoints: 1000, bufferPoints: 10_000 });
     w.start();
-    for (let i = 0; i < 2500; i++) w.add(`b.m${i % 10}`, 1000 + i, i, [{ type: 'count', key: 'b.total:all:0', value: 1, expireAt: 4e9 }]);
+    for (let i = 0; i < 2500; i++)
+      w.add(`b.m${i % 10}`, 1000 + i, i, [{ type: 'count', key: 'b.total:all:0', value: 1, expireAt: 4e9 }]);
     expect(await w.close(10_000)).toBe(0);
     // The first full batch goes at once; the two queued behind it are merged into the next write.
     expect(counters.flushes).toBe(2);
@@ -69,7 +75,12 @@ describe('threaded writer without its thread', () => {
   it('counts points added after the thread is gone as dropped instead of holding them', async () => {
     const store = RedisStore.connect(`redis://127.0.0.1:${await freePort()}`);
     const counters = new IngestCounters();
-    const w = new ThreadedWriter(store.url!, counters, { batchMs: 1000, batchPoints: 4, bufferPoints: 10 }, log);
+    const w = new ThreadedWriter(
+      store.url!,
+      counters,
+      { batchMs: 1000, batchPoints: 4, bufferPoints: 10 },
+      log,
+    );
     expect(await w.close(0)).toBe(0);
     for (let i = 0; i < 5; i++) w.add('late', 1000 + i, i);
     expect(counters.dropped).toBe(5);
@@ -78,43 +89,66 @@ describe('threaded writer without its thread', () => {
   });
 });
 
-describe.runIf(redisUrl).each(WRITERS)('%s while Redis is down (own redis-server, killed and restarted)', (_kind, open) => {
-  it('buffers, reconnects and stores every point inside the bound, in order; drops and counts the oldest past it', async () => {
-    const server = await startRedisServer();
-    const store = RedisStore.connect(server.url);
-    const counters = new IngestCounters();
-    const w = open(store, counters, { batchMs: 5, batchPoints: 100, bufferPoints: 3000 });
-    w.start();
-    try {
-      for (let i = 0; i < 200; i++) w.add('outage.before', 1000 + i, i);
-      expect(await waitFor(() => pointsOf(store, 'outage.before'), (p) => p.length === 200)).toHaveLength(200);
+describe.runIf(redisUrl).each(WRITERS)(
+  '%s while Redis is down (own redis-server, killed and restarted)',
+  (_kind, open) => {
+    it('buffers, reconnects and stores every point inside the bound, in order; drops and counts the oldest past it', async () => {
+      const server = await startRedisServer();
+      const store = RedisStore.connect(server.url);
+      const counters = new IngestCounters();
+      const w = open(store, counters, { batchMs: 5, batchPoints: 100, bufferPoints: 3000 });
+      w.start();
+      try {
+        for (let i = 0; i < 200; i++) w.add('outage.before', 1000 + i, i);
+        expect(
+          await waitFor(
+            () => pointsOf(store, 'outage.before'),
+            (p) => p.length === 200,
+          ),
+        ).toHaveLength(200);
 
-      await server.kill();
-      // 5,000 points while down, with room for 3,000 in the queue.
-      for (let i = 0; i < 5000; i++) w.add('outage.during', 2000 + i, i);
-      expect(await waitFor(() => counters.dropped, (d) => d === 1900)).toBe(1900);
-      expect(w.depth).toBe(3100);
-      await server.restart();
-      // ioredis reconnects with backoff; the buffered points drain in order once it is back.
-      expect(await waitFor(() => w.depth, (d) => d === 0)).toBe(0);
+        await server.kill();
+        // 5,000 points while down, with room for 3,000 in the queue.
+        for (let i = 0; i < 5000; i++) w.add('outage.during', 2000 + i, i);
+        expect(
+          await waitFor(
+            () => counters.dropped,
+            (d) => d === 1900,
+          ),
+        ).toBe(1900);
+        expect(w.depth).toBe(3100);
+        await server.restart();
+        // ioredis reconnects with backoff; the buffered points drain in order once it is back.
+        expect(
+          await waitFor(
+            () => w.depth,
+            (d) => d === 0,
+          ),
+        ).toBe(0);
 
-      for (let i = 0; i < 100; i++) w.add('outage.after', 9000 + i, i);
-      expect(await w.close(20_000)).toBe(0);
-      const during = await pointsOf(store, 'outage.during');
-      // The first batch went to ioredis (held offline, sent on reconnect); the queue behind it was bounded
-      // to 3,000 by dropping its oldest 1,900 points. Everything else arrived.
-      expect(counters.dropped).toBe(1900);
-      const kept = [...Array.from({ length: 100 }, (_, i) => i), ...Array.from({ length: 3000 }, (_, k) => 2000 + k)];
-      expect(during).toEqual(kept.map((i) => [2000 + i, i]));
-      expect(await pointsOf(store, 'outage.after')).toEqual(Array.from({ length: 100 }, (_, i) => [9000 + i, i]));
-      // In order: the raw bytes were appended in send order, not only sorted on read.
-      const raw = await store.client.getBuffer('metrics.outage.during');
-      const { unpackMultiple } = await import('msgpackr');
-      const ts = (unpackMultiple(raw!) as Array<[number, number]>).map((p) => p[0]);
-      expect(ts).toEqual([...ts].sort((a, b) => a - b));
-    } finally {
-      await store.close();
-      await server.stop();
-    }
-  });
-});
+        for (let i = 0; i < 100; i++) w.add('outage.after', 9000 + i, i);
+        expect(await w.close(20_000)).toBe(0);
+        const during = await pointsOf(store, 'outage.during');
+        // The first batch went to ioredis (held offline, sent on reconnect); the queue behind it was bounded
+        // to 3,000 by dropping its oldest 1,900 points. Everything else arrived.
+        expect(counters.dropped).toBe(1900);
+        const kept = [
+          ...Array.from({ length: 100 }, (_, i) => i),
+          ...Array.from({ length: 3000 }, (_, k) => 2000 + k),
+        ];
+        expect(during).toEqual(kept.map((i) => [2000 + i, i]));
+        expect(await pointsOf(store, 'outage.after')).toEqual(
+          Array.from({ length: 100 }, (_, i) => [9000 + i, i]),
+        );
+        // In order: the raw bytes were appended in send order, not only sorted on read.
+        const raw = await store.client.getBuffer('metrics.outage.during');
+        const { unpackMultiple } = await import('msgpackr');
+        const ts = (unpackMultiple(raw!) as Array<[number, number]>).map((p) => p[0]);
+        expect(ts).toEqual([...ts].sort((a, b) => a - b));
+      } finally {
+        await store.close();
+        await server.stop();
+      }
+    });
+  },
+);

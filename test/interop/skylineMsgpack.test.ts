@@ -30,18 +30,34 @@ describe.runIf(redisUrl)('Skyline byte compatibility with python3-msgpack', () =
     const r = kale(['series', 'py.written', '--redis', url, '--json']);
     expect(r.stderr).toBe('');
     // Sorted by timestamp, duplicate timestamp resolved to the last write.
-    expect(JSON.parse(r.stdout)).toEqual([[1700000000, 1.5], [1700000030, -3.25], [1700000060, 4]]);
+    expect(JSON.parse(r.stdout)).toEqual([
+      [1700000000, 1.5],
+      [1700000030, -3.25],
+      [1700000060, 4],
+    ]);
     expect(kale(['metrics', '--redis', url, '--json']).stdout.trim()).toBe('["py.written"]');
   });
 
   it('writes points Python reads back with msgpack.Unpacker', async () => {
     const url = await freshRedisDb();
     const store = RedisStore.connect(url);
-    await store.append([{ name: 'kale.written', points: [[1700000000, 1.5], [1700000060, 2]] }]);
+    await store.append([
+      {
+        name: 'kale.written',
+        points: [
+          [1700000000, 1.5],
+          [1700000060, 2],
+        ],
+      },
+    ]);
     await store.append([{ name: 'kale.written', points: [[1700000120, -0.125]] }]);
     await store.close();
     const out = JSON.parse(execFileSync(PYTHON, ['-c', SKYLINE_READER, url], { encoding: 'utf8' }));
-    expect(out.points).toEqual([[1700000000, 1.5], [1700000060, 2], [1700000120, -0.125]]);
+    expect(out.points).toEqual([
+      [1700000000, 1.5],
+      [1700000060, 2],
+      [1700000120, -0.125],
+    ]);
     expect(out.members).toEqual(['metrics.kale.written']);
   });
 });

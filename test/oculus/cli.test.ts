@@ -72,20 +72,36 @@ describe('kale oculus and kale similar (embedded)', () => {
 
 describe('kale bench oculus --ucr reproduces the published UCR 1-NN error rates', () => {
   const bench = (args: string[]) => {
-    const r = spawnSync(process.execPath, [KALE_BIN, 'bench', 'oculus', '--json', ...args], { encoding: 'utf8', timeout: 240_000 });
+    const r = spawnSync(process.execPath, [KALE_BIN, 'bench', 'oculus', '--json', ...args], {
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
     expect(r.status).toBe(0);
     return JSON.parse(r.stdout);
   };
 
   it('ECG200: ED 0.1200, DTW 0.2300, learned window 0 % → 0.1200', () => {
-    expect(bench(['--ucr', path.join(UCR, 'ECG200')])).toEqual({ euclidean: 0.12, dtw: 0.23, cdtw: 0.12, window: 0 });
+    expect(bench(['--ucr', path.join(UCR, 'ECG200')])).toEqual({
+      euclidean: 0.12,
+      dtw: 0.23,
+      cdtw: 0.12,
+      window: 0,
+    });
   }, 240_000);
 
   it('CBF: ED 0.1478, DTW 0.0033, learned window 11 % (r = ceil(0.11 · 128) = 15) → 0.0044', () => {
-    expect(bench(['--ucr', path.join(UCR, 'CBF')])).toEqual({ euclidean: 0.1478, dtw: 0.0033, cdtw: 0.0044, window: 11 });
+    expect(bench(['--ucr', path.join(UCR, 'CBF')])).toEqual({
+      euclidean: 0.1478,
+      dtw: 0.0033,
+      cdtw: 0.0044,
+      window: 11,
+    });
   }, 240_000);
 
   it('--window overrides the learned window', () => {
-    expect(bench(['--ucr', path.join(UCR, 'ECG200'), '--window', '100'])).toMatchObject({ cdtw: 0.23, window: 100 });
+    expect(bench(['--ucr', path.join(UCR, 'ECG200'), '--window', '100'])).toMatchObject({
+      cdtw: 0.23,
+      window: 100,
+    });
   }, 240_000);
 });

@@ -41,7 +41,8 @@ function pairs(seed: number, fn: (a: Float64Array, b: Float64Array, n: number, r
   for (let t = 0; t < TRIALS; t++) {
     const n = randomInt(rand, 2, 80);
     const z = rand() < 0.5;
-    const a = randomSeries(rand, n), b = randomSeries(rand, n);
+    const a = randomSeries(rand, n),
+      b = randomSeries(rand, n);
     fn(z ? znormalise(a) : a, z ? znormalise(b) : b, n, rand);
   }
 }
@@ -58,7 +59,9 @@ describe('distances (seeded random inputs)', () => {
   it('full DTW ≤ banded DTW ≤ Euclidean, and the band narrows monotonically', () => {
     pairs(2, (a, b, n, rand) => {
       const r = randomInt(rand, 0, n);
-      const full = fullDtw(a, b), banded = cdtw(a, b, r), ed = squaredEuclidean(a, b);
+      const full = fullDtw(a, b),
+        banded = cdtw(a, b, r),
+        ed = squaredEuclidean(a, b);
       expect(le(full, banded)).toBe(true);
       expect(le(banded, ed)).toBe(true);
       expect(le(cdtw(a, b, r + 1), banded)).toBe(true);
@@ -97,8 +100,10 @@ describe('distances (seeded random inputs)', () => {
       const dtw = new ShapeScorer(a, qPaa, { scorer: 'dtw', band: randomInt(rand, 0, 100), radius: 10 });
       const segments = paaEnvelope(envelope(b, dtw.radius), dims);
       const envelopes = {
-        upper: new Float32Array(0), lower: new Float32Array(0),
-        paaUpper: Float32Array.from(segments.upper), paaLower: Float32Array.from(segments.lower),
+        upper: new Float32Array(0),
+        lower: new Float32Array(0),
+        paaUpper: Float32Array.from(segments.upper),
+        paaLower: Float32Array.from(segments.lower),
       };
       const exact = cdtw(a, b, dtw.radius);
       const forward = dtw.boundAt(row, 0, Infinity);
@@ -115,7 +120,8 @@ describe('distances (seeded random inputs)', () => {
   it('FastDTW is ≥ full DTW (any lengths), equal when the radius covers everything, and its path is a real warping path', () => {
     const rand = rng(5);
     for (let t = 0; t < TRIALS; t++) {
-      const a = randomSeries(rand, randomInt(rand, 1, 90)), b = randomSeries(rand, randomInt(rand, 1, 90));
+      const a = randomSeries(rand, randomInt(rand, 1, 90)),
+        b = randomSeries(rand, randomInt(rand, 1, 90));
       const r = randomInt(rand, 0, 12);
       const full = fullDtw(a, b);
       const fast = fastDtw(a, b, r);
@@ -160,7 +166,8 @@ describe('distances (seeded random inputs)', () => {
     pairs(8, (a, b, n, rand) => {
       const r = randomInt(rand, 0, n);
       const exact = cdtw(a, b, r);
-      const forwardTail = new Float64Array(n + 1), reverseTail = new Float64Array(n + 1);
+      const forwardTail = new Float64Array(n + 1),
+        reverseTail = new Float64Array(n + 1);
       // Forward: b against a's envelope (one term per column); reverse: a against b's (per row).
       const forward = lbKeoghTail(envelope(a, r), b, forwardTail);
       const reverse = lbKeoghTail(envelope(b, r), a, reverseTail);
@@ -168,7 +175,11 @@ describe('distances (seeded random inputs)', () => {
       expect(le(reverse, exact)).toBe(true);
       for (let k = 0; k <= n; k++) expect(le(k < n ? reverseTail[k + 1] : 0, reverseTail[k])).toBe(true);
       const limit = exact * (0.5 + rand());
-      for (const d of [cdtw(a, b, r, limit, forwardTail), cdtw(a, b, r, limit, undefined, reverseTail), cdtw(a, b, r, limit, forwardTail, reverseTail)]) {
+      for (const d of [
+        cdtw(a, b, r, limit, forwardTail),
+        cdtw(a, b, r, limit, undefined, reverseTail),
+        cdtw(a, b, r, limit, forwardTail, reverseTail),
+      ]) {
         if (exact < limit * (1 - 1e-9)) expect(d).toBeCloseTo(exact, 9);
         else if (exact >= limit * (1 + 1e-9)) expect(d).toBe(Infinity);
       }
@@ -190,7 +201,8 @@ describe('distances (seeded random inputs)', () => {
   });
 
   it('unequal lengths: Euclidean, banded DTW and LB_Keogh refuse them; full DTW and FastDTW accept them', () => {
-    const a = Float64Array.of(1, 2, 3), b = Float64Array.of(1, 2, 3, 4);
+    const a = Float64Array.of(1, 2, 3),
+      b = Float64Array.of(1, 2, 3, 4);
     expect(() => squaredEuclidean(a, b)).toThrow(RangeError);
     expect(() => cdtw(a, b, 1)).toThrow(RangeError);
     expect(() => lbKeogh(envelope(a, 1), b)).toThrow(RangeError);
@@ -204,7 +216,7 @@ describe('distances (seeded random inputs)', () => {
     expect(Array.from(reduceByHalf([1, 3, 5, 7, 9]))).toEqual([2, 6, 9]);
   });
 
-  it('a window percentage becomes a radius by rounding up (the archive\'s CBF figure needs it)', () => {
+  it("a window percentage becomes a radius by rounding up (the archive's CBF figure needs it)", () => {
     expect(bandRadius(11, 128)).toBe(15);
     expect(bandRadius(10, 60)).toBe(6);
     expect(bandRadius(0, 128)).toBe(0);

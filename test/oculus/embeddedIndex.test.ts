@@ -7,8 +7,14 @@ import { metricBatches, shapesOf } from './fixtures.js';
 import { shapeIndexContract } from './indexContract.js';
 
 shapeIndexContract('embedded, in memory', async () => new EmbeddedShapeIndex(null, 16));
-shapeIndexContract('embedded, scan split over threads', async () => new EmbeddedShapeIndex(null, 16, { threads: 3, parallelFromRows: 0 }));
-shapeIndexContract('embedded, on disk', async () => new EmbeddedShapeIndex(fs.mkdtempSync(path.join(os.tmpdir(), 'kale-oculus-')), 16));
+shapeIndexContract(
+  'embedded, scan split over threads',
+  async () => new EmbeddedShapeIndex(null, 16, { threads: 3, parallelFromRows: 0 }),
+);
+shapeIndexContract(
+  'embedded, on disk',
+  async () => new EmbeddedShapeIndex(fs.mkdtempSync(path.join(os.tmpdir(), 'kale-oculus-')), 16),
+);
 
 describe('embedded index search', () => {
   it('prunes by PAA lower bounds: far fewer exact distances than shapes', async () => {
@@ -16,7 +22,12 @@ describe('embedded index search', () => {
     const shapes = shapesOf(metricBatches(2000));
     await index.replace('1h', [shapes]);
     for (const scorer of ['euclidean', 'dtw'] as const) {
-      const res = await index.search('1h', { shape: shapes[0], k: 5, scoring: { scorer, band: 10, radius: 3 }, exclude: { names: [], segments: [] } });
+      const res = await index.search('1h', {
+        shape: shapes[0],
+        k: 5,
+        scoring: { scorer, band: 10, radius: 3 },
+        exclude: { names: [], segments: [] },
+      });
       expect(res.hits[0].shape.name).toBe(shapes[0].name);
       expect(res.examined).toBeLessThan(shapes.length / 2);
     }

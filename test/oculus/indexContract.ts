@@ -38,7 +38,12 @@ export function shapeIndexContract(name: string, open: OpenIndex, skip = false) 
       it(`${scorer}: the top k equals an exact brute-force ranking`, async () => {
         for (const q of queries) {
           const exclude = { names: [q.name], segments: [] };
-          const res = await index.search('1h', { shape: q, k: K, scoring: { scorer, band: 10, radius: 3 }, exclude });
+          const res = await index.search('1h', {
+            shape: q,
+            k: K,
+            scoring: { scorer, band: 10, radius: 3 },
+            exclude,
+          });
           const truth = bruteForce(shapes, q, scorer, K, (n) => isExcluded(n, exclude));
           expect(res.hits.map((h) => h.shape.name)).toEqual(truth.map((t) => t.name));
           res.hits.forEach((h, i) => expect(h.score).toBeCloseTo(truth[i].score, 3));
@@ -48,7 +53,12 @@ export function shapeIndexContract(name: string, open: OpenIndex, skip = false) 
 
     it('leaves out the query itself and names with an excluded segment', async () => {
       const q = queries[1];
-      const res = await index.search('1h', { shape: q, k: 50, scoring: { scorer: 'euclidean', band: 10, radius: 3 }, exclude: { names: [q.name], segments: ['staging', 'svc1'] } });
+      const res = await index.search('1h', {
+        shape: q,
+        k: 50,
+        scoring: { scorer: 'euclidean', band: 10, radius: 3 },
+        exclude: { names: [q.name], segments: ['staging', 'svc1'] },
+      });
       expect(res.hits.length).toBe(50);
       for (const h of res.hits) {
         expect(h.shape.name).not.toBe(q.name);
@@ -60,7 +70,12 @@ export function shapeIndexContract(name: string, open: OpenIndex, skip = false) 
     it('a flat query finds flat shapes, nearest level first', async () => {
       const flat = shapes.filter((s) => s.flat);
       const q = flat[3];
-      const res = await index.search('1h', { shape: q, k: 3, scoring: { scorer: 'dtw', band: 10, radius: 3 }, exclude: { names: [q.name], segments: [] } });
+      const res = await index.search('1h', {
+        shape: q,
+        k: 3,
+        scoring: { scorer: 'dtw', band: 10, radius: 3 },
+        exclude: { names: [q.name], segments: [] },
+      });
       expect(res.hits.every((h) => h.shape.flat)).toBe(true);
       const levels = res.hits.map((h) => h.shape.stats.mean);
       expect(levels.map((l) => Math.abs(l - q.stats.mean))).toEqual([25, 25, 50]);
@@ -72,14 +87,24 @@ export function shapeIndexContract(name: string, open: OpenIndex, skip = false) 
       expect(await index.count('1h')).toBe(40);
       expect(await index.get('1h', shapes[7].name)).toBeNull();
       const q = fresh.find((s) => !s.flat)!;
-      const res = await index.search('1h', { shape: q, k: 5, scoring: { scorer: 'euclidean', band: 10, radius: 3 }, exclude: noExclusions });
+      const res = await index.search('1h', {
+        shape: q,
+        k: 5,
+        scoring: { scorer: 'euclidean', band: 10, radius: 3 },
+        exclude: noExclusions,
+      });
       expect(res.hits[0].shape.name).toBe(q.name);
       expect(res.hits[0].score).toBeCloseTo(0, 6);
       await index.replace('1h', [shapes]);
     });
 
     it('searching an empty window answers no hits', async () => {
-      const res = await index.search('24h', { shape: queries[0], k: 5, scoring: { scorer: 'euclidean', band: 10, radius: 3 }, exclude: noExclusions });
+      const res = await index.search('24h', {
+        shape: queries[0],
+        k: 5,
+        scoring: { scorer: 'euclidean', band: 10, radius: 3 },
+        exclude: noExclusions,
+      });
       expect(res.hits).toEqual([]);
     });
   });

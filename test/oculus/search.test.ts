@@ -47,7 +47,15 @@ describe('similarity search', () => {
 
   it('a metric in the Store but not yet indexed is searched from its stored window', async () => {
     const { deps, store } = await setup();
-    await store.append([{ name: 'late.arrival', points: Array.from({ length: 60 }, (_, i) => [T0 - 3600 + i * 60, Math.sin(i / 5)] as [number, number]) }]);
+    await store.append([
+      {
+        name: 'late.arrival',
+        points: Array.from(
+          { length: 60 },
+          (_, i) => [T0 - 3600 + i * 60, Math.sin(i / 5)] as [number, number],
+        ),
+      },
+    ]);
     const res = await searchSimilar(deps, 'late.arrival', { k: 3 });
     expect(res.matches).toHaveLength(3);
     await store.close();
@@ -57,7 +65,15 @@ describe('similarity search', () => {
     const { deps, store } = await setup();
     await expect(searchSimilar(deps, 'no.such.metric')).rejects.toThrow(UnknownMetricError);
     await expect(searchSimilar(deps, 'no.such.metric')).rejects.toThrow('unknown metric "no.such.metric"');
-    await store.append([{ name: 'sparse', points: [[T0, 1], [T0 + 60, 2]] }]);
+    await store.append([
+      {
+        name: 'sparse',
+        points: [
+          [T0, 1],
+          [T0 + 60, 2],
+        ],
+      },
+    ]);
     await expect(searchSimilar(deps, 'sparse')).rejects.toThrow(ShapeQueryError);
     await store.close();
   });
@@ -70,8 +86,12 @@ describe('similarity search', () => {
     expect(res.query.name).toBeNull();
     expect(res.matches[0].name).toBe(batches[10].name);
     await expect(searchByValues(deps, [1])).rejects.toThrow(ShapeQueryError);
-    await expect(searchByValues(deps, [null, null] as unknown as number[])).rejects.toThrow('no finite number');
-    await expect(searchByValues(deps, ['a', 2] as unknown as number[])).rejects.toThrow('every value must be a number');
+    await expect(searchByValues(deps, [null, null] as unknown as number[])).rejects.toThrow(
+      'no finite number',
+    );
+    await expect(searchByValues(deps, ['a', 2] as unknown as number[])).rejects.toThrow(
+      'every value must be a number',
+    );
     await store.close();
   });
 
@@ -94,10 +114,21 @@ describe('similarity search', () => {
 
   it('searches saved collections, alone or with metrics', async () => {
     const { deps, store, batches } = await setup();
-    await store.saveCollection({ id: 'c1', title: 'the incident', description: 'd', metric: batches[5].name, points: batches[5].points, createdAt: T0 });
+    await store.saveCollection({
+      id: 'c1',
+      title: 'the incident',
+      description: 'd',
+      metric: batches[5].name,
+      points: batches[5].points,
+      createdAt: T0,
+    });
     const only = await searchSimilar(deps, batches[5].name, { over: 'collections', k: 5 });
     expect(only.matches).toHaveLength(1);
-    expect(only.matches[0]).toMatchObject({ kind: 'collection', name: batches[5].name, collection: { id: 'c1', title: 'the incident' } });
+    expect(only.matches[0]).toMatchObject({
+      kind: 'collection',
+      name: batches[5].name,
+      collection: { id: 'c1', title: 'the incident' },
+    });
     expect(only.matches[0].distance).toBeCloseTo(0, 5);
     const all = await searchSimilar(deps, batches[5].name, { over: 'all', k: 3 });
     expect(all.matches[0].kind).toBe('collection');
@@ -106,10 +137,18 @@ describe('similarity search', () => {
   });
 
   it('options are validated with messages naming the option', () => {
-    expect(resolveSearchOptions({})).toMatchObject({ k: 20, scorer: 'euclidean', window: '1h', over: 'metrics', exclude: [] });
+    expect(resolveSearchOptions({})).toMatchObject({
+      k: 20,
+      scorer: 'euclidean',
+      window: '1h',
+      over: 'metrics',
+      exclude: [],
+    });
     expect(() => resolveSearchOptions({ k: 0 })).toThrow('k: expected an integer from 1 to 500');
     expect(() => resolveSearchOptions({ k: '2.5' })).toThrow(ShapeQueryError);
-    expect(() => resolveSearchOptions({ scorer: 'cosine' })).toThrow('scorer: expected one of euclidean, dtw, fastdtw');
+    expect(() => resolveSearchOptions({ scorer: 'cosine' })).toThrow(
+      'scorer: expected one of euclidean, dtw, fastdtw',
+    );
     expect(() => resolveSearchOptions({ window: '7d' })).toThrow('window: expected 1h or 24h');
     expect(() => resolveSearchOptions({ band: -1 })).toThrow('band:');
     expect(() => resolveSearchOptions({ over: 'everything' })).toThrow('over:');

@@ -15,9 +15,16 @@ describe('oculus service', () => {
     await store.append(metricBatches(20));
     const passes: number[] = [];
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-oculus-'));
-    const service = await startOculusWith({ config: configSchema.parse({ dataDir, oculus: { interval: 0.2 } }), store, log: createLogger('test') }, {
-      onPass: ({ result }) => passes.push(result!.windows[0].indexed),
-    });
+    const service = await startOculusWith(
+      {
+        config: configSchema.parse({ dataDir, oculus: { interval: 0.2 } }),
+        store,
+        log: createLogger('test'),
+      },
+      {
+        onPass: ({ result }) => passes.push(result!.windows[0].indexed),
+      },
+    );
     await new Promise((r) => setTimeout(r, 700));
     await service.stop();
     expect(passes.length).toBeGreaterThanOrEqual(2);
@@ -33,19 +40,29 @@ describe('oculus service', () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const delays: unknown[] = [];
     const errors: string[] = [];
-    const service = await startOculusWith({ config: configSchema.parse({ elasticsearch: { url }, oculus: { interval: 60 } }), store, log: createLogger('test') }, {
-      retryMinMs: 20,
-      onPass: ({ error }) => {
-        errors.push(error!.message);
-        void store.getStatus().then((s) => delays.push(s.oculus.retryInMs));
+    const service = await startOculusWith(
+      {
+        config: configSchema.parse({ elasticsearch: { url }, oculus: { interval: 60 } }),
+        store,
+        log: createLogger('test'),
       },
-    });
+      {
+        retryMinMs: 20,
+        onPass: ({ error }) => {
+          errors.push(error!.message);
+          void store.getStatus().then((s) => delays.push(s.oculus.retryInMs));
+        },
+      },
+    );
     while (delays.length < 4) await new Promise((r) => setTimeout(r, 20));
     await service.stop();
     expect(errors[0]).toContain(`Elasticsearch at ${url} is unreachable`);
     // Doubling from 20 ms, capped at the 60 s interval.
     expect(delays.slice(0, 4)).toEqual([20, 40, 80, 160]);
-    expect((await store.getStatus()).oculus).toMatchObject({ backend: 'elasticsearch', lastError: errors[errors.length - 1] });
+    expect((await store.getStatus()).oculus).toMatchObject({
+      backend: 'elasticsearch',
+      lastError: errors[errors.length - 1],
+    });
     await store.close();
   });
 });

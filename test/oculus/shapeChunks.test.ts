@@ -9,7 +9,9 @@ describe('ShapeChannel', () => {
     const channel = new ShapeChannel(2);
     let released = false;
     await channel.push(chunk(1));
-    const full = channel.push(chunk(2)).then(() => { released = true; });
+    const full = channel.push(chunk(2)).then(() => {
+      released = true;
+    });
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(released).toBe(false);
     const read = channel[Symbol.asyncIterator]();

@@ -41,10 +41,22 @@ describe('shapes', () => {
     const v = Float64Array.of(NaN, NaN, 2, NaN, 4, NaN);
     fillGaps(v);
     expect(Array.from(v)).toEqual([2, 2, 2, 3, 4, 4]);
-    const sparse = series([[0, 1], [600, 2], [1200, 3]]);
+    const sparse = series([
+      [0, 1],
+      [600, 2],
+      [1200, 3],
+    ]);
     expect(resampleWindow(sparse, WINDOW_GRIDS['1h'])).toBeNull();
     expect(resampleWindow(series([]), WINDOW_GRIDS['1h'])).toBeNull();
-    expect(resampleWindow(series([[0, NaN], [60, NaN]]), WINDOW_GRIDS['1h'])).toBeNull();
+    expect(
+      resampleWindow(
+        series([
+          [0, NaN],
+          [60, NaN],
+        ]),
+        WINDOW_GRIDS['1h'],
+      ),
+    ).toBeNull();
   });
 
   it('flat windows are marked flat, z-normalise to zeros and keep their level', () => {
@@ -90,7 +102,9 @@ describe('shapes', () => {
   it("the fingerprint is Etsy Oculus's: values scaled onto 0–25 (ceil), pair differences named, steady ones dropped", () => {
     // Worked by hand from helpers/fingerprint.rb. min 0, max 25 (scale ×1): differences previous − next
     // −25 sinc, 4 sdec, 1 dec, −1 s, −4 inc, 5 sdec, 2 dec, 3 dec, 4 sdec, −2 inc, −5 sinc.
-    expect(fingerprint([0, 25, 21, 20, 21, 25, 20, 18, 15, 11, 13, 18])).toBe('sinc sdec dec inc sdec dec dec sdec inc sinc');
+    expect(fingerprint([0, 25, 21, 20, 21, 25, 20, 18, 15, 11, 13, 18])).toBe(
+      'sinc sdec dec inc sdec dec dec sdec inc sinc',
+    );
     // Scale 25/10 = 2.5: 0, ceil(2.5) = 3, ceil(1.25) = 2, 25 → −3 inc, 1 dec, −23 sinc.
     expect(fingerprint([0, 1, 0.5, 10])).toBe('inc dec sinc');
     // Scale 25/200 from min 100: 0, 25 → −25 sinc; then 25, ceil(0.125) = 1 → 24 sdec.

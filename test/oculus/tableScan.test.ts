@@ -17,16 +17,34 @@ describe('a scan split over worker threads', () => {
   const table = builder.build();
   const queries = base.filter((s) => !s.flat).slice(0, 12);
   // Workers start on first use (under tsx, slowly): warm them so they take part from the first test.
-  beforeAll(() => searchTable(table, { shape: queries[0], k: 5, scoring: { scorer: 'euclidean', band: 10, radius: 3 }, exclude: { names: [], segments: [] } }, pool));
+  beforeAll(() =>
+    searchTable(
+      table,
+      {
+        shape: queries[0],
+        k: 5,
+        scoring: { scorer: 'euclidean', band: 10, radius: 3 },
+        exclude: { names: [], segments: [] },
+      },
+      pool,
+    ),
+  );
 
   for (const scorer of ['euclidean', 'dtw'] as ScorerName[]) {
     it(`${scorer}: answers exactly what a single thread answers, ties included, every time`, async () => {
       for (const q of queries) {
-        const query = { shape: q, k: 15, scoring: { scorer, band: 10, radius: 3 }, exclude: { names: [q.name], segments: ['staging'] } };
+        const query = {
+          shape: q,
+          k: 15,
+          scoring: { scorer, band: 10, radius: 3 },
+          exclude: { names: [q.name], segments: ['staging'] },
+        };
         const single = await searchTable(table, query);
         for (let round = 0; round < 3; round++) {
           const split = await searchTable(table, query, pool);
-          expect(split.hits.map((h) => [h.shape.name, h.score])).toEqual(single.hits.map((h) => [h.shape.name, h.score]));
+          expect(split.hits.map((h) => [h.shape.name, h.score])).toEqual(
+            single.hits.map((h) => [h.shape.name, h.score]),
+          );
         }
       }
     });

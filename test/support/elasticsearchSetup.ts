@@ -1,5 +1,10 @@
 import type { TestProject } from 'vitest/node';
-import { elasticsearchMissing, ES_VERSION, startElasticsearch, type ElasticsearchServer } from '../../utils/elasticsearch.js';
+import {
+  elasticsearchMissing,
+  ES_VERSION,
+  startElasticsearch,
+  type ElasticsearchServer,
+} from '../../utils/elasticsearch.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,7 +24,9 @@ const NEEDS_ES = /oculus|elastic/i;
  * missing or failing Elasticsearch fails the run; elsewhere the Elasticsearch suites skip, loudly.
  */
 export async function setup(project: TestProject) {
-  const filters = process.argv.slice(2).filter((a) => !a.startsWith('-') && a !== 'run' && !a.endsWith('vitest') && !a.endsWith('vitest.mjs'));
+  const filters = process.argv
+    .slice(2)
+    .filter((a) => !a.startsWith('-') && a !== 'run' && !a.endsWith('vitest') && !a.endsWith('vitest.mjs'));
   if (filters.length > 0 && !filters.some((f) => NEEDS_ES.test(f))) {
     project.provide('elasticsearchUrl', null);
     return;
@@ -31,7 +38,9 @@ export async function setup(project: TestProject) {
     project.provide('elasticsearchUrl', server.url);
   } catch (err) {
     if (process.env.CI) throw err;
-    process.stderr.write(`\n*** WARNING: ${(err as Error).message}: Elasticsearch tests are SKIPPED (scripts/install-elasticsearch.sh) ***\n\n`);
+    process.stderr.write(
+      `\n*** WARNING: ${(err as Error).message}: Elasticsearch tests are SKIPPED (scripts/install-elasticsearch.sh) ***\n\n`,
+    );
     project.provide('elasticsearchUrl', null);
   }
 }

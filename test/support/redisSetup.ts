@@ -25,7 +25,9 @@ export async function setup(project: TestProject) {
   })();
   if (!available) {
     if (process.env.CI) throw new Error('redis-server is not installed; .ci/run installs it');
-    process.stderr.write('\n*** WARNING: redis-server not found: Redis tests are SKIPPED (apt-get install -y redis-server) ***\n\n');
+    process.stderr.write(
+      '\n*** WARNING: redis-server not found: Redis tests are SKIPPED (apt-get install -y redis-server) ***\n\n',
+    );
     project.provide('redisUrl', null);
     return;
   }

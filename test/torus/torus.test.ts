@@ -4,7 +4,14 @@ import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import type { Store } from '../../core/store/store.js';
 import { compileAggregates, expandAggregates } from '../../core/torus/aggregates.js';
-import { bucketId, bucketStart, nextBucket, parseStep, retentionStart, parseInterval } from '../../core/torus/intervals.js';
+import {
+  bucketId,
+  bucketStart,
+  nextBucket,
+  parseStep,
+  retentionStart,
+  parseInterval,
+} from '../../core/torus/intervals.js';
 import { readTorus, TorusReadError } from '../../core/torus/read.js';
 import { compileSchemas, planTorusWrites, schemaForRead } from '../../core/torus/schemas.js';
 import { freshRedisDb, redisUrl } from '../support/redis.js';
@@ -40,20 +47,39 @@ describe('intervals', () => {
 
   it('retention keeps `steps` buckets including the current one', () => {
     expect(retentionStart(parseInterval('m', { step: 60, steps: 3 }), T)).toBe((Math.floor(T / 60) - 2) * 60);
-    expect(retentionStart(parseInterval('d', { step: 'daily', steps: 2 }), T)).toBe(Date.UTC(2026, 10, 21) / 1000);
+    expect(retentionStart(parseInterval('d', { step: 'daily', steps: 2 }), T)).toBe(
+      Date.UTC(2026, 10, 21) / 1000,
+    );
     expect(retentionStart(parseInterval('f', { step: 60 }), T)).toBe(-Infinity);
   });
 });
 
 describe('schemas and aggregates', () => {
-  const config = validateConfig({ horizon: {
-    schemas: [
-      { name: 'requests', type: 'count', match: ['^app\\.', /\.requests$/], intervals: { minute: { step: 60, steps: 60 }, day: { step: 'daily' } } },
-      { name: 'latency', type: 'series', match: 'latency', prefix: 'lat:', intervals: { hour: { step: '1h', steps: 24, resolution: 60 } } },
-      { name: 'everything', type: 'gauge', match: '.', intervals: { minute: { step: 60 } } },
-    ],
-    aggregates: [['app.<status>', 'app.*.status.<status>'], ['all.<status>', 'app.<status>'], ['loop.<a>', 'loop.<a>']],
-  } });
+  const config = validateConfig({
+    horizon: {
+      schemas: [
+        {
+          name: 'requests',
+          type: 'count',
+          match: ['^app\\.', /\.requests$/],
+          intervals: { minute: { step: 60, steps: 60 }, day: { step: 'daily' } },
+        },
+        {
+          name: 'latency',
+          type: 'series',
+          match: 'latency',
+          prefix: 'lat:',
+          intervals: { hour: { step: '1h', steps: 24, resolution: 60 } },
+        },
+        { name: 'everything', type: 'gauge', match: '.', intervals: { minute: { step: 60 } } },
+      ],
+      aggregates: [
+        ['app.<status>', 'app.*.status.<status>'],
+        ['all.<status>', 'app.<status>'],
+        ['loop.<a>', 'loop.<a>'],
+      ],
+    },
+  });
   const schemas = compileSchemas(config.horizon.schemas);
 
   it('stores a point in every matching schema, and reads from the first that has the interval', () => {
@@ -65,7 +91,10 @@ describe('schemas and aggregates', () => {
       `series lat:app.latency:hour:${Math.floor(T / 3600)}:${Math.floor(T / 60)}`,
       `gauge app.latency:minute:${Math.floor(T / 60)}`,
     ]);
-    expect(writes[2].index).toEqual({ key: `lat:app.latency:hour:${Math.floor(T / 3600)}`, member: String(Math.floor(T / 60)) });
+    expect(writes[2].index).toEqual({
+      key: `lat:app.latency:hour:${Math.floor(T / 3600)}`,
+      member: String(Math.floor(T / 60)),
+    });
     expect(schemaForRead(schemas, 'app.latency', 'minute')?.name).toBe('requests');
     expect(schemaForRead(schemas, 'db.latency', 'minute')?.name).toBe('everything');
     expect(schemaForRead(schemas, 'db.latency', 'day')).toBeUndefined();
@@ -87,13 +116,22 @@ describe('schemas and aggregates', () => {
 });
 
 function readSuite(open: () => Promise<Store>) {
-  const config = validateConfig({ horizon: { schemas: [
-    { name: 's', type: 'series', match: '^s\\.', intervals: { min: { step: 60, steps: 10 }, hr: { step: 3600, resolution: 60 } } },
-    { name: 'c', type: 'count', match: '^c\\.', intervals: { min: { step: 60 } } },
-    { name: 'h', type: 'histogram', match: '^h\\.', intervals: { min: { step: 60 } } },
-    { name: 'g', type: 'gauge', match: '^g\\.', intervals: { day: { step: 'daily' } } },
-    { name: 'set', type: 'set', match: '^u\\.', intervals: { min: { step: 60 } } },
-  ] } });
+  const config = validateConfig({
+    horizon: {
+      schemas: [
+        {
+          name: 's',
+          type: 'series',
+          match: '^s\\.',
+          intervals: { min: { step: 60, steps: 10 }, hr: { step: 3600, resolution: 60 } },
+        },
+        { name: 'c', type: 'count', match: '^c\\.', intervals: { min: { step: 60 } } },
+        { name: 'h', type: 'histogram', match: '^h\\.', intervals: { min: { step: 60 } } },
+        { name: 'g', type: 'gauge', match: '^g\\.', intervals: { day: { step: 'daily' } } },
+        { name: 'set', type: 'set', match: '^u\\.', intervals: { min: { step: 60 } } },
+      ],
+    },
+  });
   const schemas = compileSchemas(config.horizon.schemas);
   // The next hour: buckets expire by the wall clock, so a fixed date would age out of retention.
   const base = Math.ceil(Date.now() / 1000 / 3600) * 3600;
@@ -101,76 +139,167 @@ function readSuite(open: () => Promise<Store>) {
   it('reads every stat of every type back from what was written', async () => {
     const store = await open();
     const points: Array<[string, number, number]> = [
-      ['s.x', base + 1, 1], ['s.x', base + 2, 3], ['s.x', base + 61, 10],
-      ['c.x', base + 1, 2], ['c.x', base + 5, 3],
-      ['h.x', base + 1, 5], ['h.x', base + 2, 5], ['h.x', base + 3, 7],
-      ['g.x', base + 1, 4], ['g.x', base + 100, 9],
-      ['u.x', base + 1, 1], ['u.x', base + 2, 1], ['u.x', base + 3, 2],
+      ['s.x', base + 1, 1],
+      ['s.x', base + 2, 3],
+      ['s.x', base + 61, 10],
+      ['c.x', base + 1, 2],
+      ['c.x', base + 5, 3],
+      ['h.x', base + 1, 5],
+      ['h.x', base + 2, 5],
+      ['h.x', base + 3, 7],
+      ['g.x', base + 1, 4],
+      ['g.x', base + 100, 9],
+      ['u.x', base + 1, 1],
+      ['u.x', base + 2, 1],
+      ['u.x', base + 3, 2],
     ];
-    for (const [n, t, v] of points) await store.torusWrite(planTorusWrites(schemas, n, t, v, base + 120).writes);
+    for (const [n, t, v] of points)
+      await store.torusWrite(planTorusWrites(schemas, n, t, v, base + 120).writes);
     const q = (stat: string, name: string, interval: string, extra = {}) =>
-      readTorus(store, config.horizon.schemas, { stat: stat as never, name, interval, start: base, end: base + 60, ...extra });
-    expect((await q('avg', 's.x', 'min')).datapoints).toEqual([[2, base], [10, base + 60]]);
+      readTorus(store, config.horizon.schemas, {
+        stat: stat as never,
+        name,
+        interval,
+        start: base,
+        end: base + 60,
+        ...extra,
+      });
+    expect((await q('avg', 's.x', 'min')).datapoints).toEqual([
+      [2, base],
+      [10, base + 60],
+    ]);
     expect((await q('max', 's.x', 'min')).datapoints[0][0]).toBe(3);
     expect((await q('min', 's.x', 'min')).datapoints[0][0]).toBe(1);
     expect((await q('count', 's.x', 'min')).datapoints[0][0]).toBe(2);
     expect((await q('last', 's.x', 'min')).datapoints[0][0]).toBe(3);
     expect((await q('rate', 's.x', 'min')).datapoints[0][0]).toBeCloseTo(4 / 60);
-    expect((await q('sum', 'c.x', 'min')).datapoints).toEqual([[5, base], [null, base + 60]]);
+    expect((await q('sum', 'c.x', 'min')).datapoints).toEqual([
+      [5, base],
+      [null, base + 60],
+    ]);
     expect((await q('mean', 'h.x', 'min')).datapoints[0][0]).toBeCloseTo(17 / 3);
     expect((await q('count', 'h.x', 'min')).datapoints[0][0]).toBe(3);
-    expect((await q('last', 'g.x', 'day', { start: base, end: base })).datapoints).toEqual([[9, Math.floor(base / 86400) * 86400]]);
+    expect((await q('last', 'g.x', 'day', { start: base, end: base })).datapoints).toEqual([
+      [9, Math.floor(base / 86400) * 86400],
+    ]);
     expect((await q('count', 'u.x', 'min')).datapoints[0][0]).toBe(2);
     // Resolution: one datapoint per sub-bucket, or condensed per bucket.
-    expect((await q('sum', 's.x', 'hr', { start: base, end: base })).datapoints).toEqual([[4, base], [10, base + 60]]);
-    expect((await q('sum', 's.x', 'hr', { start: base, end: base, condense: true })).datapoints).toEqual([[14, base]]);
+    expect((await q('sum', 's.x', 'hr', { start: base, end: base })).datapoints).toEqual([
+      [4, base],
+      [10, base + 60],
+    ]);
+    expect((await q('sum', 's.x', 'hr', { start: base, end: base, condense: true })).datapoints).toEqual([
+      [14, base],
+    ]);
     // steps + end: the last N buckets.
-    expect((await readTorus(store, schemas, { stat: 'sum', name: 's.x', interval: 'min', steps: 3, end: base + 60 })).datapoints.map((d) => d[1])).toEqual([base - 60, base, base + 60]);
-    await expect(readTorus(store, schemas, { stat: 'avg', name: 'nope', interval: 'min' })).rejects.toThrow(TorusReadError);
-    await expect(readTorus(store, schemas, { stat: 'median' as never, name: 's.x', interval: 'min' })).rejects.toThrow(/unknown stat/);
-    await expect(readTorus(store, schemas, { stat: 'avg', name: 's.x', interval: 'min', start: 0, end: T })).rejects.toThrow(/more than/);
+    expect(
+      (
+        await readTorus(store, schemas, {
+          stat: 'sum',
+          name: 's.x',
+          interval: 'min',
+          steps: 3,
+          end: base + 60,
+        })
+      ).datapoints.map((d) => d[1]),
+    ).toEqual([base - 60, base, base + 60]);
+    await expect(readTorus(store, schemas, { stat: 'avg', name: 'nope', interval: 'min' })).rejects.toThrow(
+      TorusReadError,
+    );
+    await expect(
+      readTorus(store, schemas, { stat: 'median' as never, name: 's.x', interval: 'min' }),
+    ).rejects.toThrow(/unknown stat/);
+    await expect(
+      readTorus(store, schemas, { stat: 'avg', name: 's.x', interval: 'min', start: 0, end: T }),
+    ).rejects.toThrow(/more than/);
     await store.close();
   });
 
   it('applies writeFn as values are stored and readFn as they are read back', async () => {
     const store = await open();
-    const fns = compileSchemas(validateConfig({ horizon: { schemas: [
-      // Latencies in ms, stored in 10 ms classes, read back in seconds.
-      { name: 'lat', type: 'histogram', match: '^lat\\.', intervals: { min: { step: 60 } },
-        writeFn: (v: number | string) => Math.round(Number(v) / 10) * 10, readFn: (v: number | string) => Number(v) / 1000 },
-      { name: 'raw', type: 'series', match: '^lat\\.', prefix: 'raw:', intervals: { min: { step: 60 } } },
-    ] } }).horizon.schemas);
-    for (const [t, v] of [[1, 12], [2, 14], [3, 27]]) await store.torusWrite(planTorusWrites(fns, 'lat.api', base + t, v, base + 30).writes);
-    expect(await store.torusRead('histogram', [`lat.api:min:${base / 60}`])).toEqual([{ type: 'histogram', counts: new Map([['10', 2], ['30', 1]]) }]);
-    const read = (stat: string, name = 'lat.api') => readTorus(store, fns, { stat: stat as never, name, interval: 'min', start: base, end: base });
+    const fns = compileSchemas(
+      validateConfig({
+        horizon: {
+          schemas: [
+            // Latencies in ms, stored in 10 ms classes, read back in seconds.
+            {
+              name: 'lat',
+              type: 'histogram',
+              match: '^lat\\.',
+              intervals: { min: { step: 60 } },
+              writeFn: (v: number | string) => Math.round(Number(v) / 10) * 10,
+              readFn: (v: number | string) => Number(v) / 1000,
+            },
+            {
+              name: 'raw',
+              type: 'series',
+              match: '^lat\\.',
+              prefix: 'raw:',
+              intervals: { min: { step: 60 } },
+            },
+          ],
+        },
+      }).horizon.schemas,
+    );
+    for (const [t, v] of [
+      [1, 12],
+      [2, 14],
+      [3, 27],
+    ])
+      await store.torusWrite(planTorusWrites(fns, 'lat.api', base + t, v, base + 30).writes);
+    expect(await store.torusRead('histogram', [`lat.api:min:${base / 60}`])).toEqual([
+      {
+        type: 'histogram',
+        counts: new Map([
+          ['10', 2],
+          ['30', 1],
+        ]),
+      },
+    ]);
+    const read = (stat: string, name = 'lat.api') =>
+      readTorus(store, fns, { stat: stat as never, name, interval: 'min', start: base, end: base });
     expect((await read('max')).datapoints[0][0]).toBe(0.03);
     expect((await read('mean')).datapoints[0][0]).toBeCloseTo(0.05 / 3);
     expect((await read('count')).datapoints[0][0]).toBe(3);
     await store.close();
   });
 
-  it('keeps a rolling schema\'s bucket for its retention after each write, a fixed one from its start', async () => {
+  it("keeps a rolling schema's bucket for its retention after each write, a fixed one from its start", async () => {
     const store = await open();
     const two = { min: { step: 60, steps: 2 } };
-    const fns = compileSchemas(validateConfig({ horizon: { schemas: [
-      { name: 'fixed', type: 'count', match: '.', prefix: 'f:', intervals: two },
-      { name: 'rolling', type: 'count', match: '.', prefix: 'r:', intervals: two, rolling: true },
-    ] } }).horizon.schemas);
+    const fns = compileSchemas(
+      validateConfig({
+        horizon: {
+          schemas: [
+            { name: 'fixed', type: 'count', match: '.', prefix: 'f:', intervals: two },
+            { name: 'rolling', type: 'count', match: '.', prefix: 'r:', intervals: two, rolling: true },
+          ],
+        },
+      }).horizon.schemas,
+    );
     // A point in the previous minute: the fixed bucket expires 3 steps after that minute began, the
     // rolling one 2 steps after the write.
     const now = Math.floor(Date.now() / 1000);
     const start = (Math.floor(now / 60) - 1) * 60;
     const writes = planTorusWrites(fns, 'x', start + 1, 1, now).writes;
-    expect(writes.map((w) => [w.key.slice(0, 2), w.expireAt, w.rolling ?? false])).toEqual([['f:', start + 180, false], ['r:', now + 120, true]]);
+    expect(writes.map((w) => [w.key.slice(0, 2), w.expireAt, w.rolling ?? false])).toEqual([
+      ['f:', start + 180, false],
+      ['r:', now + 120, true],
+    ]);
     // Each write of a rolling bucket sets its expiry (here a later write that leaves it 2 s);
     // a fixed bucket keeps the expiry it got when it was created.
     await store.torusWrite(writes);
     await store.torusWrite(writes.map((w) => ({ ...w, expireAt: now + 2 })));
     await new Promise((r) => setTimeout(r, (now + 3.1) * 1000 - Date.now()));
-    expect(await store.torusRead('count', [`r:x:min:${start / 60}`, `f:x:min:${start / 60}`])).toEqual([null, { type: 'count', total: 2 }]);
+    expect(await store.torusRead('count', [`r:x:min:${start / 60}`, `f:x:min:${start / 60}`])).toEqual([
+      null,
+      { type: 'count', total: 2 },
+    ]);
     await store.close();
   });
 }
 
 describe('readTorus on the embedded store', () => readSuite(async () => EmbeddedStore.open()));
-describe.runIf(redisUrl)('readTorus on Redis', () => readSuite(async () => RedisStore.connect(await freshRedisDb())));
+describe.runIf(redisUrl)('readTorus on Redis', () =>
+  readSuite(async () => RedisStore.connect(await freshRedisDb())),
+);

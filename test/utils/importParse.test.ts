@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { detectFormat, parseCsv, parseGraphiteJson, parseSkylineJson, parseTimestamp } from '../../utils/import/parse.js';
+import {
+  detectFormat,
+  parseCsv,
+  parseGraphiteJson,
+  parseSkylineJson,
+  parseTimestamp,
+} from '../../utils/import/parse.js';
 
 describe('import parsers', () => {
   it('reads timestamp,value CSV with an optional header and reports bad rows by line', () => {
-    const csv = 'timestamp,value,label\n1700000000,1.5,0\n\n1700000060,abc,0\nnot-a-time,3,0\n1700000120,,0\n1700000180\n1700000240,4,1\n';
+    const csv =
+      'timestamp,value,label\n1700000000,1.5,0\n\n1700000060,abc,0\nnot-a-time,3,0\n1700000120,,0\n1700000180\n1700000240,4,1\n';
     const r = parseCsv(csv, 'm');
-    expect(r.series.get('m')).toEqual([[1_700_000_000, 1.5], [1_700_000_240, 4]]);
+    expect(r.series.get('m')).toEqual([
+      [1_700_000_000, 1.5],
+      [1_700_000_240, 4],
+    ]);
     expect(r.bad).toEqual([
       { line: 4, reason: 'bad value "abc"' },
       { line: 5, reason: 'bad timestamp "not-a-time"' },
@@ -29,8 +39,14 @@ describe('import parsers', () => {
   {"target": "web.b", "datapoints": [[3.5, 1700000000]]}
 ]`;
     const r = parseGraphiteJson(text, undefined);
-    expect([...r.series]).toEqual([['web.a', [[1_700_000_000, 1]]], ['web.b', [[1_700_000_000, 3.5]]]]);
-    expect(r.bad).toEqual([{ line: 5, reason: 'bad value "x"' }, { line: 6, reason: 'expected [value, timestamp], got [2]' }]);
+    expect([...r.series]).toEqual([
+      ['web.a', [[1_700_000_000, 1]]],
+      ['web.b', [[1_700_000_000, 3.5]]],
+    ]);
+    expect(r.bad).toEqual([
+      { line: 5, reason: 'bad value "x"' },
+      { line: 6, reason: 'expected [value, timestamp], got [2]' },
+    ]);
     expect(r.empty).toBe(1);
   });
 
@@ -40,7 +56,12 @@ describe('import parsers', () => {
   });
 
   it('reads Skyline JSON and the bare list; syntax errors name the line', () => {
-    expect(parseSkylineJson('{"results": [[1700000000, 1], [1700000060, 2.5]]}', 'm').series.get('m')).toEqual([[1_700_000_000, 1], [1_700_000_060, 2.5]]);
+    expect(
+      parseSkylineJson('{"results": [[1700000000, 1], [1700000060, 2.5]]}', 'm').series.get('m'),
+    ).toEqual([
+      [1_700_000_000, 1],
+      [1_700_000_060, 2.5],
+    ]);
     expect(parseSkylineJson('[[1700000000, 1]]', 'm').series.get('m')).toEqual([[1_700_000_000, 1]]);
     const broken = parseSkylineJson('{"results": [\n[1700000000, 1],\n[1700000060 2]\n]}', 'm');
     expect(broken.bad).toHaveLength(1);

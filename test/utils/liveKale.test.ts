@@ -10,26 +10,61 @@ import { freshRedisDb, redisUrl } from '../support/redis.js';
 describe.runIf(redisUrl)('seed and loadgen against a running kale', () => {
   let url: string;
   let k: RunningKale;
-  const port = (proto: string) => (proto === 'udp' ? ['--udp-port', String(k.ready.udp)]
-    : proto === 'line' ? ['--line-port', String(k.ready.line)] : ['--pickle-port', String(k.ready.pickle)]);
+  const port = (proto: string) =>
+    proto === 'udp'
+      ? ['--udp-port', String(k.ready.udp)]
+      : proto === 'line'
+        ? ['--line-port', String(k.ready.line)]
+        : ['--pickle-port', String(k.ready.pickle)];
 
   beforeAll(async () => {
     url = await freshRedisDb();
-    k = await startKale(['start', '--redis', url, '--pickle-port', '0', '--udp-port', '0', '--line-port', '0', '--webapp-port', '0', '--interval', '2']);
+    k = await startKale([
+      'start',
+      '--redis',
+      url,
+      '--pickle-port',
+      '0',
+      '--udp-port',
+      '0',
+      '--line-port',
+      '0',
+      '--webapp-port',
+      '0',
+      '--interval',
+      '2',
+    ]);
   });
-  afterAll(async () => { await k?.stop(); });
+  afterAll(async () => {
+    await k?.stop();
+  });
 
-  it.each(['pickle', 'udp', 'line', 'pickle-udp'])('seed over %s: history imported, live tail sent, every point verified', (proto) => {
-    const r = kale(['seed', '--redis', url, '--proto', proto, ...port(proto), '--metrics', '8', '--hours', '1', '--json']);
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    const report = JSON.parse(r.stdout);
-    expect(report.metrics).toBe(8);
-    expect(report.livePoints).toBeGreaterThan(0);
-    expect(report.historyPoints + report.livePoints).toBe(8 * 60);
-    expect(report.arrived).toBe(report.expected);
-    expect(report.injected.map((i: { kind: string }) => i.kind)).toEqual(['spike', 'drop', 'level-shift']);
-  });
+  it.each(['pickle', 'udp', 'line', 'pickle-udp'])(
+    'seed over %s: history imported, live tail sent, every point verified',
+    (proto) => {
+      const r = kale([
+        'seed',
+        '--redis',
+        url,
+        '--proto',
+        proto,
+        ...port(proto),
+        '--metrics',
+        '8',
+        '--hours',
+        '1',
+        '--json',
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report.metrics).toBe(8);
+      expect(report.livePoints).toBeGreaterThan(0);
+      expect(report.historyPoints + report.livePoints).toBe(8 * 60);
+      expect(report.arrived).toBe(report.expected);
+      expect(report.injected.map((i: { kind: string }) => i.kind)).toEqual(['spike', 'drop', 'level-shift']);
+    },
+  );
 
   it('seed stores the generated values under seed.* names', async () => {
     const store = RedisStore.connect(url);
@@ -49,10 +84,38 @@ describe.runIf(redisUrl)('seed and loadgen against a running kale', () => {
     // A Kale of its own: the seeds above sent the same points, and an anomaly is flagged once, when
     // its point is new (a second seed within the minute re-sends the very same timestamps).
     const fresh = await freshRedisDb();
-    const own = await startKale(['start', '--redis', fresh, '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', '0', '--interval', '2']);
+    const own = await startKale([
+      'start',
+      '--redis',
+      fresh,
+      '--pickle-port',
+      '0',
+      '--udp-port',
+      'off',
+      '--line-port',
+      'off',
+      '--webapp-port',
+      '0',
+      '--interval',
+      '2',
+    ]);
     let r;
     try {
-      r = kale(['seed', '--redis', fresh, '--pickle-port', String(own.ready.pickle), '--metrics', '8', '--hours', '6', '--wait', '--wait-timeout', '50', '--json']);
+      r = kale([
+        'seed',
+        '--redis',
+        fresh,
+        '--pickle-port',
+        String(own.ready.pickle),
+        '--metrics',
+        '8',
+        '--hours',
+        '6',
+        '--wait',
+        '--wait-timeout',
+        '50',
+        '--json',
+      ]);
     } finally {
       await own.stop();
     }
@@ -66,7 +129,22 @@ describe.runIf(redisUrl)('seed and loadgen against a running kale', () => {
   });
 
   it.each(['pickle', 'udp', 'line'])('loadgen over %s counts sent and stored exactly', (proto) => {
-    const r = kale(['loadgen', '--redis', url, '--proto', proto, ...port(proto), '--rate', '5000', '--duration', '1', '--metrics', '7', '--cleanup', '--json']);
+    const r = kale([
+      'loadgen',
+      '--redis',
+      url,
+      '--proto',
+      proto,
+      ...port(proto),
+      '--rate',
+      '5000',
+      '--duration',
+      '1',
+      '--metrics',
+      '7',
+      '--cleanup',
+      '--json',
+    ]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ proto, sent: 5000, stored: 5000, lost: 0 });
   });
@@ -96,9 +174,38 @@ describe.runIf(redisUrl)('loadgen against a kale that skips its metrics', () => 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-loadgen-'));
     const config = path.join(dir, 'kale.config.json');
     fs.writeFileSync(config, JSON.stringify({ horizon: { skip: ['loadgen.'], selfMetricsInterval: 1 } }));
-    const k = await startKale(['start', '--redis', url, '--config', config, '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', 'off']);
+    const k = await startKale([
+      'start',
+      '--redis',
+      url,
+      '--config',
+      config,
+      '--pickle-port',
+      '0',
+      '--udp-port',
+      'off',
+      '--line-port',
+      'off',
+      '--webapp-port',
+      'off',
+    ]);
     try {
-      const r = kale(['loadgen', '--redis', url, '--config', config, '--proto', 'pickle', '--pickle-port', String(k.ready.pickle), '--rate', '2000', '--duration', '1', '--json']);
+      const r = kale([
+        'loadgen',
+        '--redis',
+        url,
+        '--config',
+        config,
+        '--proto',
+        'pickle',
+        '--pickle-port',
+        String(k.ready.pickle),
+        '--rate',
+        '2000',
+        '--duration',
+        '1',
+        '--json',
+      ]);
       expect(r.status).toBe(1);
       const result = JSON.parse(r.stdout);
       expect(result).toMatchObject({ sent: 2000, stored: 0, lost: 2000 });

@@ -25,6 +25,8 @@ describe('pickle encoder (protocol 2, carbon-relay shape)', () => {
   });
 
   it('encodes an empty list', () => {
-    expect(JSON.parse(execFileSync(PYTHON, ['-c', LOADS], { input: encodePickle([]) }).toString())).toEqual([]);
+    expect(JSON.parse(execFileSync(PYTHON, ['-c', LOADS], { input: encodePickle([]) }).toString())).toEqual(
+      [],
+    );
   });
 });

@@ -11,7 +11,21 @@ describe.runIf(redisUrl)('kale on a Redis Cluster', () => {
 
   beforeAll(async () => {
     cluster = await startRedisCluster(3);
-    k = await startKale(['start', '--redis', cluster.url, '--pickle-port', '0', '--udp-port', '0', '--line-port', 'off', '--webapp-port', '0', '--interval', '2']);
+    k = await startKale([
+      'start',
+      '--redis',
+      cluster.url,
+      '--pickle-port',
+      '0',
+      '--udp-port',
+      '0',
+      '--line-port',
+      'off',
+      '--webapp-port',
+      '0',
+      '--interval',
+      '2',
+    ]);
   });
   afterAll(async () => {
     await k?.stop();
@@ -19,7 +33,21 @@ describe.runIf(redisUrl)('kale on a Redis Cluster', () => {
   });
 
   it('stores every seeded point across the masters and the analyzer flags the injected spike', async () => {
-    const r = kale(['seed', '--redis', cluster.url, '--pickle-port', String(k.ready.pickle), '--metrics', '8', '--hours', '6', '--wait', '--wait-timeout', '50', '--json']);
+    const r = kale([
+      'seed',
+      '--redis',
+      cluster.url,
+      '--pickle-port',
+      String(k.ready.pickle),
+      '--metrics',
+      '8',
+      '--hours',
+      '6',
+      '--wait',
+      '--wait-timeout',
+      '50',
+      '--json',
+    ]);
     expect(r.status).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.arrived).toBe(report.expected);
@@ -33,14 +61,16 @@ describe.runIf(redisUrl)('kale on a Redis Cluster', () => {
       expect(windows.every((w) => w !== null && w.timestamps.length >= 6 * 60)).toBe(true);
       expect((await store.currentAnomalies()).some((a) => a.metric.startsWith('seed.'))).toBe(true);
       // The keys really are spread over the cluster: more than one master holds metric windows.
-      const holders = await Promise.all(cluster.ports.map(async (port) => {
-        const node = RedisStore.connect(`redis://127.0.0.1:${port}`);
-        try {
-          return (await node.torusKeys('metrics.seed.*')).length;
-        } finally {
-          await node.close();
-        }
-      }));
+      const holders = await Promise.all(
+        cluster.ports.map(async (port) => {
+          const node = RedisStore.connect(`redis://127.0.0.1:${port}`);
+          try {
+            return (await node.torusKeys('metrics.seed.*')).length;
+          } finally {
+            await node.close();
+          }
+        }),
+      );
       expect(holders.filter((n) => n > 0).length).toBeGreaterThan(1);
     } finally {
       await store.close();
@@ -48,7 +78,23 @@ describe.runIf(redisUrl)('kale on a Redis Cluster', () => {
   });
 
   it('loadgen over msgpack UDP counts sent and stored exactly', () => {
-    const r = kale(['loadgen', '--redis', cluster.url, '--proto', 'udp', '--udp-port', String(k.ready.udp), '--rate', '5000', '--duration', '1', '--metrics', '7', '--cleanup', '--json']);
+    const r = kale([
+      'loadgen',
+      '--redis',
+      cluster.url,
+      '--proto',
+      'udp',
+      '--udp-port',
+      String(k.ready.udp),
+      '--rate',
+      '5000',
+      '--duration',
+      '1',
+      '--metrics',
+      '7',
+      '--cleanup',
+      '--json',
+    ]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ sent: 5000, stored: 5000, lost: 0 });
   });

@@ -6,10 +6,13 @@ const plan = (seed = 1) => planMetrics({ count: 20, end, step: 60, randomSeed: s
 
 describe('seed metrics', () => {
   it('are reproducible for a random seed, with unique names and every anomaly kind in the default 20', () => {
-    const a = plan(), b = plan();
+    const a = plan(),
+      b = plan();
     expect(a.map((m) => m.valueAt(end - 3600))).toEqual(b.map((m) => m.valueAt(end - 3600)));
     expect(new Set(a.map((m) => m.name)).size).toBe(20);
-    expect(new Set(a.flatMap((m) => (m.injection ? [m.injection.kind] : [])))).toEqual(new Set(ANOMALY_KINDS));
+    expect(new Set(a.flatMap((m) => (m.injection ? [m.injection.kind] : [])))).toEqual(
+      new Set(ANOMALY_KINDS),
+    );
     expect(plan(2).map((m) => m.valueAt(end))).not.toEqual(a.map((m) => m.valueAt(end)));
   });
 
@@ -26,10 +29,12 @@ describe('seed metrics', () => {
       const { kind, from, until } = m.injection!;
       expect(until).toBe(end);
       // Just before the window the metric is its usual self, within noise of the same time yesterday.
-      const before = m.valueAt(from - 60), yesterday = m.valueAt(from - 60 - 86400);
+      const before = m.valueAt(from - 60),
+        yesterday = m.valueAt(from - 60 - 86400);
       expect(before / yesterday).toBeGreaterThan(0.5);
       expect(before / yesterday).toBeLessThan(1.5);
-      const v = m.valueAt(end), dayBefore = m.valueAt(end - 86400);
+      const v = m.valueAt(end),
+        dayBefore = m.valueAt(end - 86400);
       if (kind === 'spike') expect(v).toBeGreaterThan(dayBefore * 3);
       if (kind === 'drop') expect(v).toBeLessThan(dayBefore * 0.1);
       if (kind === 'level-shift') expect(v).toBeGreaterThan(dayBefore * 1.5);

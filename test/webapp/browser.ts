@@ -6,7 +6,15 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -20,14 +28,24 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** Counts canvas pixels close to an RGB colour inside an element: proof a chart drew a given series. */
 export function pixelsOfColour(page: Page, selector: string, rgb: [number, number, number]): Promise<number> {
-  return page.$eval(selector, (el, [r, g, b]) => {
-    let n = 0;
-    for (const c of el.querySelectorAll('canvas')) {
-      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      for (let i = 0; i < data.length; i += 4) {
-        if (Math.abs(data[i] - r) < 30 && Math.abs(data[i + 1] - g) < 30 && Math.abs(data[i + 2] - b) < 30 && data[i + 3] > 200) n++;
+  return page.$eval(
+    selector,
+    (el, [r, g, b]) => {
+      let n = 0;
+      for (const c of el.querySelectorAll('canvas')) {
+        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        for (let i = 0; i < data.length; i += 4) {
+          if (
+            Math.abs(data[i] - r) < 30 &&
+            Math.abs(data[i + 1] - g) < 30 &&
+            Math.abs(data[i + 2] - b) < 30 &&
+            data[i + 3] > 200
+          )
+            n++;
+        }
       }
-    }
-    return n;
-  }, rgb);
+      return n;
+    },
+    rgb,
+  );
 }

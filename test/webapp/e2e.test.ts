@@ -10,7 +10,14 @@ import { SPIKED, flagged, seededDataDir as seededWith, sendSpikes, startArgs } f
 
 const ANOMALY_RED: [number, number, number] = [255, 84, 104];
 
-const SCHEMAS = [{ name: 'web', type: 'series' as const, match: '^web\\.', intervals: { '10m': { step: 600, steps: 200 }, '1h': { step: '1h', steps: 48 } } }];
+const SCHEMAS = [
+  {
+    name: 'web',
+    type: 'series' as const,
+    match: '^web\\.',
+    intervals: { '10m': { step: 600, steps: 200 }, '1h': { step: '1h', steps: 48 } },
+  },
+];
 const seededDataDir = () => seededWith(SCHEMAS);
 
 describe('webapp in Chromium', () => {
@@ -26,8 +33,13 @@ describe('webapp in Chromium', () => {
     await flagged(String(kale.ready.webapp), SPIKED);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
   });
   afterAll(async () => {
@@ -39,7 +51,8 @@ describe('webapp in Chromium', () => {
     await page.goto(`${kale.ready.webapp}/`);
     await page.waitForSelector('[data-testid=anomaly-row]');
     expect(await page.textContent('[data-testid=anomaly-count]')).toMatch(/^\d+ anomalous$/);
-    for (const name of SPIKED) expect(await page.locator('[data-testid=anomaly-row] .m', { hasText: name }).count()).toBe(1);
+    for (const name of SPIKED)
+      expect(await page.locator('[data-testid=anomaly-row] .m', { hasText: name }).count()).toBe(1);
     const row = page.locator('[data-testid=anomaly-row]', { hasText: 'web.checkout.latency' });
     expect(await row.locator('.v').textContent()).toBe('1,000');
     await row.click();
@@ -67,7 +80,10 @@ describe('webapp in Chromium', () => {
 
   it('renders a metric named like markup as text, and runs nothing', async () => {
     await page.locator('[data-testid=anomaly-row]', { hasText: XSS_NAME }).click();
-    await page.waitForFunction((n) => document.querySelector('[data-testid=anomaly-detail] h2')?.textContent === n, XSS_NAME);
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid=anomaly-detail] h2')?.textContent === n,
+      XSS_NAME,
+    );
     expect(await page.locator('[data-testid=anomaly-row] .m', { hasText: XSS_NAME }).count()).toBe(1);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(await page.$$eval('img', (imgs) => imgs.length)).toBe(0);
@@ -84,7 +100,9 @@ describe('webapp in Chromium', () => {
     await page.click('button:text-is("6h")');
     await page.waitForSelector('[data-testid=explore-chart] canvas');
     await page.fill('input[aria-label=from]', 'someday');
-    await expect.poll(() => page.textContent('[data-testid=explore-detail] .error')).toMatch(/cannot parse time "someday"/);
+    await expect
+      .poll(() => page.textContent('[data-testid=explore-detail] .error'))
+      .toMatch(/cannot parse time "someday"/);
     await page.click('button:text-is("24h")');
     await page.waitForSelector('[data-testid=explore-chart] canvas');
     await page.selectOption('select[aria-label=interval]', '10m');
@@ -93,8 +111,12 @@ describe('webapp in Chromium', () => {
     await page.click('button:text-is("Show")');
     await page.waitForSelector('[data-testid=torus-chart] canvas');
     // The spike's recorded anomaly is marked on the raw chart and on the rolled-up bucket holding it.
-    await expect.poll(() => pixelsOfColour(page, '[data-testid=explore-chart]', ANOMALY_RED)).toBeGreaterThan(20);
-    await expect.poll(() => pixelsOfColour(page, '[data-testid=torus-chart]', ANOMALY_RED)).toBeGreaterThan(20);
+    await expect
+      .poll(() => pixelsOfColour(page, '[data-testid=explore-chart]', ANOMALY_RED))
+      .toBeGreaterThan(20);
+    await expect
+      .poll(() => pixelsOfColour(page, '[data-testid=torus-chart]', ANOMALY_RED))
+      .toBeGreaterThan(20);
     await screenshot(page, 'explore');
   });
 
@@ -107,7 +129,9 @@ describe('webapp in Chromium', () => {
     const cards = page.locator('[data-testid=similar-result]');
     expect(await cards.count()).toBe(20);
     expect(await cards.locator('.metric-name', { hasText: /^web\.checkout\.latency$/ }).count()).toBe(0);
-    expect(await pixelsOfColour(page, '[data-testid=similar-result] >> nth=0', [245, 179, 66])).toBeGreaterThan(20);
+    expect(
+      await pixelsOfColour(page, '[data-testid=similar-result] >> nth=0', [245, 179, 66]),
+    ).toBeGreaterThan(20);
     await page.fill('input[aria-label=exclude]', 'app');
     await page.click('button[type=submit]');
     await expect.poll(() => cards.count()).toBeLessThan(20);
@@ -198,7 +222,10 @@ describe('webapp edge cases in Chromium', () => {
     const cfg = path.join(dir, 'kale.config.json');
     fs.writeFileSync(cfg, JSON.stringify({ webapp: { token: 'e2e-token-0123456789abcdef' } }));
     const kale = await startKale(startArgs(dir, ['--host', '0.0.0.0']));
-    const external = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.1';
+    const external =
+      Object.values(os.networkInterfaces())
+        .flat()
+        .find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.1';
     const base = String(kale.ready.webapp).replace('0.0.0.0', external);
     const browser = await launchChromium();
     try {
@@ -210,7 +237,7 @@ describe('webapp edge cases in Chromium', () => {
       expect(allowed?.status()).toBe(200);
       await page.waitForSelector('header .brand');
       expect(page.url()).not.toContain('token');
-      expect((await page.evaluate(() => fetch('api/status').then((r) => r.status)))).toBe(200);
+      expect(await page.evaluate(() => fetch('api/status').then((r) => r.status))).toBe(200);
     } finally {
       await browser.close();
       await kale.stop();

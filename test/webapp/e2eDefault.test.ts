@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKale, type RunningKale } from '../support/kaleCli.js';
 import { seriousViolations } from './axe.js';
 import { launchChromium, pixelsOfColour, screenshot } from './browser.js';
-import { PAST_EPISODE_METRIC, SPIKED, flagged, seededDataDir, sendSpikes, startArgs, watchedPage } from './kale.js';
+import {
+  PAST_EPISODE_METRIC,
+  SPIKED,
+  flagged,
+  seededDataDir,
+  sendSpikes,
+  startArgs,
+  watchedPage,
+} from './kale.js';
 
 const ANOMALY_RED: [number, number, number] = [255, 84, 104];
 
@@ -37,7 +45,9 @@ describe('webapp in Chromium on the default configuration', () => {
 
   /** The episode of a metric's current anomaly, from the API. */
   async function episodeOf(metric: string): Promise<string> {
-    const { anomalies } = await (await fetch(`${base}/api/anomalies?q=${encodeURIComponent(metric)}`)).json() as { anomalies: Array<{ metric: string; episode: string }> };
+    const { anomalies } = (await (
+      await fetch(`${base}/api/anomalies?q=${encodeURIComponent(metric)}`)
+    ).json()) as { anomalies: Array<{ metric: string; episode: string }> };
     return anomalies.find((a) => a.metric === metric)!.episode;
   }
 
@@ -76,7 +86,9 @@ describe('webapp in Chromium on the default configuration', () => {
     await page.goto(`${base}/#/explore?metric=web.checkout.latency`);
     await exploring('web.checkout.latency');
     await page.waitForSelector('[data-testid=past-anomaly]');
-    await expect.poll(() => pixelsOfColour(page, '[data-testid=explore-chart]', ANOMALY_RED)).toBeGreaterThan(20);
+    await expect
+      .poll(() => pixelsOfColour(page, '[data-testid=explore-chart]', ANOMALY_RED))
+      .toBeGreaterThan(20);
     const when = await page.locator('[data-testid=past-anomaly]').first().textContent();
     await page.locator('[data-testid=past-anomaly]').first().click();
     await page.waitForSelector('[data-testid=anomaly-detail] [data-testid=chart-1h] canvas');
@@ -88,16 +100,31 @@ describe('webapp in Chromium on the default configuration', () => {
   it('opens an anomaly from a click on its marker in the chart', async () => {
     await page.goto(`${base}/#/explore?metric=web.search.errors`);
     await exploring('web.search.errors');
-    await expect.poll(() => pixelsOfColour(page, '[data-testid=explore-chart]', ANOMALY_RED)).toBeGreaterThan(20);
+    await expect
+      .poll(() => pixelsOfColour(page, '[data-testid=explore-chart]', ANOMALY_RED))
+      .toBeGreaterThan(20);
     // Where the red marker is drawn, in page coordinates.
     const at = await page.$eval('[data-testid=explore-chart] canvas', (c: HTMLCanvasElement) => {
       const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
-      let x = 0, y = 0, n = 0;
+      let x = 0,
+        y = 0,
+        n = 0;
       for (let i = 0; i < data.length; i += 4) {
-        if (Math.abs(data[i] - 255) < 30 && Math.abs(data[i + 1] - 84) < 30 && Math.abs(data[i + 2] - 104) < 30) { x += (i / 4) % c.width; y += Math.floor(i / 4 / c.width); n++; }
+        if (
+          Math.abs(data[i] - 255) < 30 &&
+          Math.abs(data[i + 1] - 84) < 30 &&
+          Math.abs(data[i + 2] - 104) < 30
+        ) {
+          x += (i / 4) % c.width;
+          y += Math.floor(i / 4 / c.width);
+          n++;
+        }
       }
       const box = c.getBoundingClientRect();
-      return { x: box.left + (x / n) * (box.width / c.width), y: box.top + (y / n) * (box.height / c.height) };
+      return {
+        x: box.left + (x / n) * (box.width / c.width),
+        y: box.top + (y / n) * (box.height / c.height),
+      };
     });
     await page.mouse.move(at.x - 20, at.y);
     await page.mouse.click(at.x, at.y);
@@ -129,7 +156,9 @@ describe('webapp in Chromium on the default configuration', () => {
     expect(await row.locator('.votes').textContent()).toMatch(/^\d+ of \d+$/);
     expect(await row.locator('.m').getAttribute('title')).toBe('web.checkout.latency');
     await row.click();
-    expect(await page.textContent('[data-testid=votes] .votes-summary')).toMatch(/^\d+ of \d+ detectors that judged voted anomalous/);
+    expect(await page.textContent('[data-testid=votes] .votes-summary')).toMatch(
+      /^\d+ of \d+ detectors that judged voted anomalous/,
+    );
     if (await page.locator('[data-testid=abstained]').count()) {
       expect(await page.textContent('[data-testid=abstained]')).toContain('no seasonal history yet');
     }
@@ -154,11 +183,19 @@ describe('webapp in Chromium on the default configuration', () => {
   });
 
   it('shows an incident that paged once: its first row flagged, the rows that continued it "continues"', async () => {
-    const { anomalies } = await (await fetch(`${base}/api/anomalies/history?metric=${PAST_EPISODE_METRIC}&from=-1d`)).json() as { anomalies: Array<{ episode: string }> };
+    const { anomalies } = (await (
+      await fetch(`${base}/api/anomalies/history?metric=${PAST_EPISODE_METRIC}&from=-1d`)
+    ).json()) as { anomalies: Array<{ episode: string }> };
     await page.goto(`${base}/#/anomalies?episode=${encodeURIComponent(anomalies[0].episode)}`);
     await page.waitForSelector('[data-testid=episode-row]');
-    expect(await page.locator('[data-testid=episode-row] td:last-child').allTextContents()).toEqual(['flagged', 'continues', 'continues']);
-    expect(await page.textContent('[data-testid=episode-history]')).toMatch(/3 records from .* to .*\. A flagged row paged/);
+    expect(await page.locator('[data-testid=episode-row] td:last-child').allTextContents()).toEqual([
+      'flagged',
+      'continues',
+      'continues',
+    ]);
+    expect(await page.textContent('[data-testid=episode-history]')).toMatch(
+      /3 records from .* to .*\. A flagged row paged/,
+    );
     expect(problems).toEqual([]);
   });
 
@@ -172,14 +209,16 @@ describe('webapp in Chromium on the default configuration', () => {
     expect(problems).toEqual([]);
   });
 
-  it("shows Status as a dashboard: health with reasons, ingest, analyzer, shapes, backends, nothing overflowing", async () => {
+  it('shows Status as a dashboard: health with reasons, ingest, analyzer, shapes, backends, nothing overflowing', async () => {
     await page.goto(`${base}/#/status`);
     await page.waitForSelector(`[data-testid=overview] >> text=/${kale.ready.pickle}/`);
     for (const service of ['store', 'horizon', 'analyzer', 'oculus', 'webapp']) {
       expect(await page.textContent(`[data-testid=health-${service}]`)).toMatch(/(ok|degraded|down)\S*\s*\S/);
     }
     expect(await page.textContent('[data-testid=health-store]')).toMatch(/ok\s*embedded, ping [\d.]+ ms/);
-    expect(await page.textContent('[data-testid=health-analyzer]')).toMatch(/ok\s*last cycle .* ago, took .* of its 2 s interval/);
+    expect(await page.textContent('[data-testid=health-analyzer]')).toMatch(
+      /ok\s*last cycle .* ago, took .* of its 2 s interval/,
+    );
     expect(await page.textContent('[data-testid=analyzer]')).toMatch(/cycle time.* of 2 s/);
     expect(await page.textContent('[data-testid=overview]')).toContain(`pickle port${kale.ready.pickle}`);
     expect(await page.textContent('[data-testid=backends]')).toMatch(/store \(embedded\)[\d.]+ ms/);
@@ -187,10 +226,14 @@ describe('webapp in Chromium on the default configuration', () => {
     expect(await page.textContent('[data-testid=status-page]')).not.toMatch(/\b1[78]\d{8}\b/);
     await page.click('text=Each service’s status document');
     await page.waitForSelector('[aria-label="oculus status document"]');
-    const overflowing = await page.$$eval('.card', (cards) => cards.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.getAttribute('aria-label')));
+    const overflowing = await page.$$eval('.card', (cards) =>
+      cards.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.getAttribute('aria-label')),
+    );
     expect(overflowing).toEqual([]);
     // Labels keep their words: none is squeezed to a column of single characters.
-    const narrowest = await page.$$eval('.card th', (ths) => Math.min(...ths.map((t) => t.getBoundingClientRect().width)));
+    const narrowest = await page.$$eval('.card th', (ths) =>
+      Math.min(...ths.map((t) => t.getBoundingClientRect().width)),
+    );
     expect(narrowest).toBeGreaterThan(40);
     await page.click('text=Each service’s status document'); // folded again for the README's picture
     await screenshot(page, 'status');
@@ -199,9 +242,14 @@ describe('webapp in Chromium on the default configuration', () => {
 
   it('has no serious or critical accessibility violations on any page (axe-core)', async () => {
     for (const [route, ready] of [
-      ['#/anomalies', '[data-testid=chart-1h] canvas'], ['#/explore?metric=web.checkout.latency', '[data-testid=explore-chart] canvas'],
-      ['#/similar?metric=web.checkout.latency', '[data-testid=similar-result]'], ['#/status', '[data-testid=health]'],
-      [`#/anomalies?episode=${encodeURIComponent(await episodeOf('web.search.errors'))}`, '[data-testid=episode-row]'],
+      ['#/anomalies', '[data-testid=chart-1h] canvas'],
+      ['#/explore?metric=web.checkout.latency', '[data-testid=explore-chart] canvas'],
+      ['#/similar?metric=web.checkout.latency', '[data-testid=similar-result]'],
+      ['#/status', '[data-testid=health]'],
+      [
+        `#/anomalies?episode=${encodeURIComponent(await episodeOf('web.search.errors'))}`,
+        '[data-testid=episode-row]',
+      ],
     ]) {
       await page.goto(`${base}/${route}`);
       await page.waitForSelector(ready);
@@ -217,11 +265,18 @@ describe('webapp in Chromium on the default configuration', () => {
     await page.goto(`${base}/`);
     await page.waitForSelector('[data-testid=chart-1h] canvas');
     /** The focused element's name as a screen reader would say it, and whether a focus ring is drawn. */
-    const focused = () => page.evaluate(() => {
-      const el = document.activeElement as HTMLElement;
-      const name = el.getAttribute('aria-label') ?? (el.closest('label')?.textContent || el.textContent || '').trim();
-      return { name, ring: getComputedStyle(el).outlineStyle !== 'none' && parseFloat(getComputedStyle(el).outlineWidth) >= 2 };
-    });
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const name =
+          el.getAttribute('aria-label') ?? (el.closest('label')?.textContent || el.textContent || '').trim();
+        return {
+          name,
+          ring:
+            getComputedStyle(el).outlineStyle !== 'none' &&
+            parseFloat(getComputedStyle(el).outlineWidth) >= 2,
+        };
+      });
     const stops: string[] = [];
     for (let i = 0; i < 10 && stops.at(-1) !== 'Anomalous metrics (↑/↓ to move)'; i++) {
       await page.keyboard.press('Tab');
@@ -229,7 +284,15 @@ describe('webapp in Chromium on the default configuration', () => {
       expect(f.ring, f.name).toBe(true);
       stops.push(f.name);
     }
-    expect(stops).toEqual(['Anomalies', 'Explore', 'Similar', 'Status', 'Filter metrics', 'auto-refresh', 'Anomalous metrics (↑/↓ to move)']);
+    expect(stops).toEqual([
+      'Anomalies',
+      'Explore',
+      'Similar',
+      'Status',
+      'Filter metrics',
+      'auto-refresh',
+      'Anomalous metrics (↑/↓ to move)',
+    ]);
     const rows = page.locator('[data-testid=anomaly-row]');
     const first = await page.textContent('[data-testid=anomaly-detail] h2');
     expect(await rows.nth(0).locator('.m').textContent()).toBe(first);
@@ -247,13 +310,18 @@ describe('webapp in Chromium on the default configuration', () => {
   it("fits a phone's 390 px screen on every page, with nothing wider than the screen", async () => {
     const phone = await watchedPage(browser, { width: 390, height: 844 });
     for (const [route, ready] of [
-      ['#/anomalies', '[data-testid=chart-1h] canvas'], ['#/explore?metric=web.checkout.latency', '[data-testid=explore-chart] canvas'],
-      ['#/similar', '[data-testid=similar-page]'], ['#/status', '[data-testid=health]'],
+      ['#/anomalies', '[data-testid=chart-1h] canvas'],
+      ['#/explore?metric=web.checkout.latency', '[data-testid=explore-chart] canvas'],
+      ['#/similar', '[data-testid=similar-page]'],
+      ['#/status', '[data-testid=health]'],
     ]) {
       await phone.page.goto(`${base}/${route}`);
       await phone.page.waitForSelector(ready);
       // main scrolls on its own: neither the page nor main may be wider than the screen.
-      const widths = await phone.page.evaluate(() => [document.documentElement.scrollWidth, document.querySelector('main')!.scrollWidth]);
+      const widths = await phone.page.evaluate(() => [
+        document.documentElement.scrollWidth,
+        document.querySelector('main')!.scrollWidth,
+      ]);
       expect(Math.max(...widths), route).toBeLessThanOrEqual(390);
       // And nothing is squeezed into a sliver beside the list: the detail gets the screen's width.
       const detail = await (await phone.page.$('section.detail'))?.boundingBox();
@@ -273,9 +341,25 @@ describe('the first minute in Chromium', () => {
   it('says the first analysis is coming, not "no anomalies", while stored metrics wait for their cycle', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-e2e-first-'));
     // The first cycle ran on the empty store and the next is ten minutes away; a point arrives between.
-    const kale = await startKale(['start', '--data-dir', dir, '--pickle-port', 'off', '--udp-port', 'off', '--line-port', '0', '--webapp-port', '0', '--interval', '600']);
+    const kale = await startKale([
+      'start',
+      '--data-dir',
+      dir,
+      '--pickle-port',
+      'off',
+      '--udp-port',
+      'off',
+      '--line-port',
+      '0',
+      '--webapp-port',
+      '0',
+      '--interval',
+      '600',
+    ]);
     await new Promise<void>((resolve, reject) => {
-      const socket = net.connect(Number(kale.ready.line), '127.0.0.1', () => socket.end(`web.first 1 ${Math.floor(Date.now() / 1000)}\n`, () => resolve()));
+      const socket = net.connect(Number(kale.ready.line), '127.0.0.1', () =>
+        socket.end(`web.first 1 ${Math.floor(Date.now() / 1000)}\n`, () => resolve()),
+      );
       socket.once('error', reject);
     });
     const browser = await launchChromium();
@@ -283,7 +367,9 @@ describe('the first minute in Chromium', () => {
       const { page, problems } = await watchedPage(browser);
       await page.goto(`${kale.ready.webapp}/`);
       await page.waitForSelector('[data-testid=first-analysis]');
-      expect(await page.textContent('[data-testid=first-analysis]')).toMatch(/1 metric is stored; the analyzer has not judged it yet\. First analysis (in \d[\d a-z]*|any moment now)/);
+      expect(await page.textContent('[data-testid=first-analysis]')).toMatch(
+        /1 metric is stored; the analyzer has not judged it yet\. First analysis (in \d[\d a-z]*|any moment now)/,
+      );
       expect(await page.locator('text=No anomalies right now').count()).toBe(0);
       await screenshot(page, 'first-analysis');
       expect(problems).toEqual([]);
@@ -295,13 +381,27 @@ describe('the first minute in Chromium', () => {
 
   it('tells an empty install a command that works on its storage, with the ports it listens on', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-e2e-empty-'));
-    const kale = await startKale(['start', '--data-dir', dir, '--pickle-port', '0', '--udp-port', 'off', '--line-port', '0', '--webapp-port', '0']);
+    const kale = await startKale([
+      'start',
+      '--data-dir',
+      dir,
+      '--pickle-port',
+      '0',
+      '--udp-port',
+      'off',
+      '--line-port',
+      '0',
+      '--webapp-port',
+      '0',
+    ]);
     const browser = await launchChromium();
     try {
       const { page, problems } = await watchedPage(browser);
       await page.goto(`${kale.ready.webapp}/`);
       // Horizon reports its ephemeral ports in its first self-metrics report (every 10 s).
-      await page.waitForSelector(`[data-testid=send-data-commands] >> text=/pickle port ${kale.ready.pickle}/`);
+      await page.waitForSelector(
+        `[data-testid=send-data-commands] >> text=/pickle port ${kale.ready.pickle}/`,
+      );
       const hint = await page.textContent('[data-testid=send-data-commands]');
       expect(hint).toContain('\nkale start --seed');
       expect(hint).not.toMatch(/^kale seed/m);

@@ -9,7 +9,14 @@ const SECOND = `${METRIC}@${NOW - 120}`;
 
 /** A record as the analyzer writes it: `flagged: false` continues an incident that already paged. */
 const record = (timestamp: number, episode: string, flagged?: boolean): AnomalyRecord => ({
-  metric: METRIC, timestamp, value: 9, preset: 'default', votes: {}, score: 0.9, episode, detectedAt: timestamp + 5,
+  metric: METRIC,
+  timestamp,
+  value: 9,
+  preset: 'default',
+  votes: {},
+  score: 0.9,
+  episode,
+  detectedAt: timestamp + 5,
   ...(flagged === undefined ? {} : { flagged }),
 });
 
@@ -22,10 +29,16 @@ describe('episode history API', () => {
 
   beforeAll(async () => {
     w = await startTestWebapp();
-    await w.store.recordAnomalies([
-      record(NOW - 900, FIRST), record(NOW - 840, FIRST, false), record(NOW - 780, FIRST, false),
-      record(NOW - 120, SECOND, true), { ...record(NOW - 840, 'other.metric@1'), metric: 'other.metric' },
-    ], 86400);
+    await w.store.recordAnomalies(
+      [
+        record(NOW - 900, FIRST),
+        record(NOW - 840, FIRST, false),
+        record(NOW - 780, FIRST, false),
+        record(NOW - 120, SECOND, true),
+        { ...record(NOW - 840, 'other.metric@1'), metric: 'other.metric' },
+      ],
+      86400,
+    );
   });
   afterAll(() => w.stop());
 
@@ -33,10 +46,18 @@ describe('episode history API', () => {
     const { status, body } = await json(`/api/anomalies/history?episode=${encodeURIComponent(FIRST)}`);
     expect(status).toBe(200);
     expect(body.anomalies.map((a: AnomalyRecord) => [a.timestamp, a.episode, a.flagged])).toEqual([
-      [NOW - 780, FIRST, false], [NOW - 840, FIRST, false], [NOW - 900, FIRST, undefined],
+      [NOW - 780, FIRST, false],
+      [NOW - 840, FIRST, false],
+      [NOW - 900, FIRST, undefined],
     ]);
-    expect((await json(`/api/anomalies/history?metric=${METRIC}&episode=${encodeURIComponent(SECOND)}`)).body.anomalies).toHaveLength(1);
-    expect((await json(`/api/anomalies/history?episode=${encodeURIComponent(FIRST)}&limit=1`)).body.anomalies[0].timestamp).toBe(NOW - 780);
+    expect(
+      (await json(`/api/anomalies/history?metric=${METRIC}&episode=${encodeURIComponent(SECOND)}`)).body
+        .anomalies,
+    ).toHaveLength(1);
+    expect(
+      (await json(`/api/anomalies/history?episode=${encodeURIComponent(FIRST)}&limit=1`)).body.anomalies[0]
+        .timestamp,
+    ).toBe(NOW - 780);
   });
 
   it('refuses a malformed episode, or one of another metric, with a 400 naming the parameter', async () => {
@@ -45,8 +66,9 @@ describe('episode history API', () => {
       expect(r.status, bad).toBe(400);
       expect(r.body.error, bad).toMatch(/^episode: expected METRIC@TIMESTAMP/);
     }
-    expect(await json(`/api/anomalies/history?metric=other.metric&episode=${encodeURIComponent(FIRST)}`))
-      .toEqual({ status: 400, body: { error: `episode: belongs to ${METRIC}, not to metric other.metric` } });
+    expect(
+      await json(`/api/anomalies/history?metric=other.metric&episode=${encodeURIComponent(FIRST)}`),
+    ).toEqual({ status: 400, body: { error: `episode: belongs to ${METRIC}, not to metric other.metric` } });
     expect((await json(`/api/anomalies/history?episode=${'a'.repeat(1200)}@1`)).status).toBe(400);
   });
 });

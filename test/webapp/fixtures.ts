@@ -30,10 +30,21 @@ export interface TestWebapp {
 }
 
 /** A real webapp on an ephemeral loopback port over a real store. */
-export async function startTestWebapp({ webapp = {}, horizon = {}, elasticsearch = {}, store }: TestWebappOptions = {}): Promise<TestWebapp> {
+export async function startTestWebapp({
+  webapp = {},
+  horizon = {},
+  elasticsearch = {},
+  store,
+}: TestWebappOptions = {}): Promise<TestWebapp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-webapp-'));
   const s = store ?? EmbeddedStore.open(dir);
-  const config = configSchema.parse({ dataDir: dir, logLevel: 'silent', webapp: { port: 0, ...webapp }, horizon, elasticsearch });
+  const config = configSchema.parse({
+    dataDir: dir,
+    logLevel: 'silent',
+    webapp: { port: 0, ...webapp },
+    horizon,
+    elasticsearch,
+  });
   const service = await startWebapp({ config, store: s, log: createLogger('test') });
   return {
     url: String(service.endpoints.webapp),

@@ -7,13 +7,19 @@ import { freshRedisDb, redisUrl } from '../support/redis.js';
 
 /** The backtracking reference a `*` glob used to be compiled to; fine on the tiny inputs below. */
 const reference = (glob: string, name: string) =>
-  new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(name);
+  new RegExp(
+    `^${glob
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(name);
 
 describe('globMatcher', () => {
   it('agrees with an anchored regular expression on every short glob and name over a two-letter alphabet', () => {
     const words = (alphabet: string, maxLen: number): string[] => {
       const out = [''];
-      for (let i = 0; i < out.length; i++) if (out[i].length < maxLen) for (const c of alphabet) out.push(out[i] + c);
+      for (let i = 0; i < out.length; i++)
+        if (out[i].length < maxLen) for (const c of alphabet) out.push(out[i] + c);
       return out;
     };
     const names = words('ab', 5);
@@ -26,7 +32,10 @@ describe('globMatcher', () => {
   it('filters a long list of names with turns of the event loop in between, so listeners keep being served', async () => {
     const names = Array.from({ length: 25_000 }, (_, i) => `host${i}.cpu`);
     let turns = 0;
-    const tick = () => { turns++; if (!done) setImmediate(tick); };
+    const tick = () => {
+      turns++;
+      if (!done) setImmediate(tick);
+    };
     let done = false;
     setImmediate(tick);
     const found = await filterYielding(names, globMatcher('host1*9.cpu'));
@@ -49,10 +58,11 @@ describe.runIf(redisUrl)('metric search with a pathological glob', () => {
   let url: string;
   let k: RunningKale;
   let store: RedisStore;
-  const sendLine = (line: string) => new Promise<void>((resolve, reject) => {
-    const s = net.connect(Number(k.ready.line), '127.0.0.1', () => s.end(line));
-    s.on('close', () => resolve()).on('error', reject);
-  });
+  const sendLine = (line: string) =>
+    new Promise<void>((resolve, reject) => {
+      const s = net.connect(Number(k.ready.line), '127.0.0.1', () => s.end(line));
+      s.on('close', () => resolve()).on('error', reject);
+    });
   const waitForMetric = async (name: string) => {
     for (let i = 0; i < 200; i++) {
       if ((await store.listMetrics()).includes(name)) return true;
@@ -63,7 +73,19 @@ describe.runIf(redisUrl)('metric search with a pathological glob', () => {
 
   beforeAll(async () => {
     url = await freshRedisDb();
-    k = await startKale(['start', '--redis', url, '--pickle-port', 'off', '--udp-port', 'off', '--line-port', '0', '--webapp-port', '0']);
+    k = await startKale([
+      'start',
+      '--redis',
+      url,
+      '--pickle-port',
+      'off',
+      '--udp-port',
+      'off',
+      '--line-port',
+      '0',
+      '--webapp-port',
+      '0',
+    ]);
     store = RedisStore.connect(url);
   });
   afterAll(async () => {

@@ -9,9 +9,18 @@ function reference(glob: string): RegExp {
     const close = c === '[' ? glob.indexOf(']', i + 2) : c === '{' ? glob.indexOf('}', i) : -1;
     if (c === '*') re += '.*';
     else if (c === '?') re += '.';
-    else if (c === '[' && close > 0) { const body = glob.slice(i + 1, close); re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`; i = close; }
-    else if (c === '{' && close > 0) { re += `(?:${glob.slice(i + 1, close).split(',').map((a) => a.replace(/[.+?^${}()|[\]\\*]/g, '\\$&')).join('|')})`; i = close; }
-    else re += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+    else if (c === '[' && close > 0) {
+      const body = glob.slice(i + 1, close);
+      re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
+      i = close;
+    } else if (c === '{' && close > 0) {
+      re += `(?:${glob
+        .slice(i + 1, close)
+        .split(',')
+        .map((a) => a.replace(/[.+?^${}()|[\]\\*]/g, '\\$&'))
+        .join('|')})`;
+      i = close;
+    } else re += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${re}$`, 's');
 }

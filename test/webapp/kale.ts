@@ -37,8 +37,15 @@ export const PAST_EPISODE_METRIC = NAMES[3];
 function pastEpisode(now: number): AnomalyRecord[] {
   const start = Math.floor(now / 60) * 60 - 7200;
   return [0, 60, 120].map((offset, i) => ({
-    metric: PAST_EPISODE_METRIC, timestamp: start + offset, value: 700 - 100 * i, preset: 'default', votes: {}, score: i ? 0 : 0.8,
-    episode: `${PAST_EPISODE_METRIC}@${start}`, detectedAt: start + offset + 5, flagged: i === 0,
+    metric: PAST_EPISODE_METRIC,
+    timestamp: start + offset,
+    value: 700 - 100 * i,
+    preset: 'default',
+    votes: {},
+    score: i ? 0 : 0.8,
+    episode: `${PAST_EPISODE_METRIC}@${start}`,
+    detectedAt: start + offset + 5,
+    flagged: i === 0,
   }));
 }
 
@@ -47,8 +54,25 @@ function pastEpisode(now: number): AnomalyRecord[] {
  * seeded day is each metric's own history, which the analyzer's warm-up learns from in its first
  * cycle, so a spike of ten times the day's level sent afterwards is flagged on sight.
  */
-export const startArgs = (dir: string, extra: string[] = []) =>
-  ['start', '--data-dir', dir, ...(fs.existsSync(path.join(dir, 'kale.config.json')) ? ['--config', path.join(dir, 'kale.config.json')] : []), '--pickle-port', '0', '--udp-port', 'off', '--line-port', 'off', '--webapp-port', '0', '--interval', '2', ...extra];
+export const startArgs = (dir: string, extra: string[] = []) => [
+  'start',
+  '--data-dir',
+  dir,
+  ...(fs.existsSync(path.join(dir, 'kale.config.json'))
+    ? ['--config', path.join(dir, 'kale.config.json')]
+    : []),
+  '--pickle-port',
+  '0',
+  '--udp-port',
+  'off',
+  '--line-port',
+  'off',
+  '--webapp-port',
+  '0',
+  '--interval',
+  '2',
+  ...extra,
+];
 
 /** Sends one spike per metric (ten times the seeded day's level) to horizon's pickle port, as carbon-relay would. */
 export async function sendSpikes(port: number, names: string[]): Promise<void> {
@@ -60,7 +84,9 @@ export async function sendSpikes(port: number, names: string[]): Promise<void> {
 /** Waits until the analyzer lists every one of `names` as anomalous. */
 export async function flagged(webapp: string, names: string[]): Promise<void> {
   for (let i = 0; i < 300; i++) {
-    const { anomalies } = await (await fetch(`${webapp}/api/anomalies`)).json() as { anomalies: Array<{ metric: string }> };
+    const { anomalies } = (await (await fetch(`${webapp}/api/anomalies`)).json()) as {
+      anomalies: Array<{ metric: string }>;
+    };
     if (names.every((n) => anomalies.some((a) => a.metric === n))) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -71,7 +97,10 @@ export async function flagged(webapp: string, names: string[]): Promise<void> {
  * A page that records every console error, uncaught exception, failed request and 5xx answer in
  * `problems`, so a test can end with `expect(problems).toEqual([])`.
  */
-export async function watchedPage(browser: Browser, viewport = { width: 1400, height: 850 }): Promise<{ page: Page; problems: string[] }> {
+export async function watchedPage(
+  browser: Browser,
+  viewport = { width: 1400, height: 850 },
+): Promise<{ page: Page; problems: string[] }> {
   // A context of its own (not browser.newPage's), which axe-core needs to scan the page; closing the
   // browser closes it, or `page.context().close()` when done with the page.
   const page = await (await browser.newContext({ viewport })).newPage();
@@ -83,7 +112,12 @@ export async function watchedPage(browser: Browser, viewport = { width: 1400, he
   });
   page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
   // A reload or a new address cancels the requests in flight (ERR_ABORTED): that is not a failure.
-  page.on('requestfailed', (r) => { if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`); });
-  page.on('response', (r) => { if (r.status() >= 500) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED')
+      problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 500) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   return { page, problems };
 }

@@ -6,10 +6,16 @@ import { startTestWebapp, type TestWebapp } from './fixtures.js';
 
 const backends: Array<[string, () => Promise<Store | undefined>]> = [
   ['embedded', async () => undefined],
-  ...(redisUrl ? [['redis', async () => RedisStore.connect(await freshRedisDb())] as [string, () => Promise<Store>]] : []),
+  ...(redisUrl
+    ? [['redis', async () => RedisStore.connect(await freshRedisDb())] as [string, () => Promise<Store>]]
+    : []),
 ];
 
-interface Health { service: string; state: string; reason: string }
+interface Health {
+  service: string;
+  state: string;
+  reason: string;
+}
 
 describe.each(backends)('GET /api/status on the %s store', (_kind, open) => {
   let w: TestWebapp | undefined;
@@ -19,16 +25,29 @@ describe.each(backends)('GET /api/status on the %s store', (_kind, open) => {
     await store?.close();
   });
   const status = async () => (await fetch(`${w!.url}/api/status`)).json();
-  const health = (body: { health: Health[] }, service: string) => body.health.find((h) => h.service === service);
+  const health = (body: { health: Health[] }, service: string) =>
+    body.health.find((h) => h.service === service);
 
   it('says what is missing on a store no service has reported to', async () => {
     store = await open();
     w = await startTestWebapp({ store });
     const s = await status();
-    expect(health(s, 'store')).toMatchObject({ state: 'ok', reason: expect.stringMatching(/ping [\d.]+ ms/) });
-    expect(health(s, 'horizon')).toMatchObject({ state: 'down', reason: expect.stringContaining('no status reported') });
-    expect(health(s, 'analyzer')).toMatchObject({ state: 'degraded', reason: expect.stringContaining('no cycle finished yet') });
-    expect(health(s, 'oculus')).toMatchObject({ state: 'degraded', reason: expect.stringContaining('no shape import yet') });
+    expect(health(s, 'store')).toMatchObject({
+      state: 'ok',
+      reason: expect.stringMatching(/ping [\d.]+ ms/),
+    });
+    expect(health(s, 'horizon')).toMatchObject({
+      state: 'down',
+      reason: expect.stringContaining('no status reported'),
+    });
+    expect(health(s, 'analyzer')).toMatchObject({
+      state: 'degraded',
+      reason: expect.stringContaining('no cycle finished yet'),
+    });
+    expect(health(s, 'oculus')).toMatchObject({
+      state: 'degraded',
+      reason: expect.stringContaining('no shape import yet'),
+    });
     expect(s.analyzer).toEqual({ interval: 60, lastCycle: null, nextCycleAt: null });
     expect(s.backends.store).toMatchObject({ ok: true, kind: w.store.kind, latencyMs: expect.any(Number) });
     expect(s.backends.shapeIndex).toMatchObject({ kind: 'embedded', ok: true });
@@ -43,30 +62,71 @@ describe.each(backends)('GET /api/status on the %s store', (_kind, open) => {
     const reports = Array.from({ length: 6 }, (_, i) => now - 50 + i * 10);
     await w.store.append([
       { name: 'kale.horizon.received', points: reports.map((t) => [t, 500] as [number, number]) },
-      { name: 'kale.horizon.rejected', points: reports.map((t, i) => [t, i === 5 ? 20 : 0] as [number, number]) },
-      { name: 'kale.horizon.rejected.unsafe', points: reports.map((t, i) => [t, i === 5 ? 20 : 0] as [number, number]) },
+      {
+        name: 'kale.horizon.rejected',
+        points: reports.map((t, i) => [t, i === 5 ? 20 : 0] as [number, number]),
+      },
+      {
+        name: 'kale.horizon.rejected.unsafe',
+        points: reports.map((t, i) => [t, i === 5 ? 20 : 0] as [number, number]),
+      },
       { name: 'kale.horizon.rejected.oversized', points: reports.map((t) => [t, 0] as [number, number]) },
       { name: 'kale.horizon.received', points: [[now - 7200, 999]] },
     ]);
-    await w.store.putStatus('horizon', { received: 3000, queue_depth: 0, updatedAt: now - 2, endpoints: { pickle: 2024, line: 2003 } });
-    await w.store.putStatus('analyzer', { startedAt: now - 30, runTime: 75, analyzed: 10, totalMetrics: 10, exceptions: { TooShort: 2 } });
-    await w.store.putStatus('oculus', { backend: 'embedded', failures: 2, lastError: 'connect ECONNREFUSED', retryInMs: 2000 });
+    await w.store.putStatus('horizon', {
+      received: 3000,
+      queue_depth: 0,
+      updatedAt: now - 2,
+      endpoints: { pickle: 2024, line: 2003 },
+    });
+    await w.store.putStatus('analyzer', {
+      startedAt: now - 30,
+      runTime: 75,
+      analyzed: 10,
+      totalMetrics: 10,
+      exceptions: { TooShort: 2 },
+    });
+    await w.store.putStatus('oculus', {
+      backend: 'embedded',
+      failures: 2,
+      lastError: 'connect ECONNREFUSED',
+      retryInMs: 2000,
+    });
     const s = await status();
-    expect(health(s, 'horizon')).toMatchObject({ state: 'degraded', reason: 'rejecting 2.00 points/s (see rejects by reason)' });
-    expect(health(s, 'analyzer')).toMatchObject({ state: 'degraded', reason: 'a cycle takes 75 s, longer than its 60 s interval' });
-    expect(health(s, 'oculus')).toMatchObject({ state: 'degraded', reason: '2 failed imports: connect ECONNREFUSED; retrying in 2 s' });
+    expect(health(s, 'horizon')).toMatchObject({
+      state: 'degraded',
+      reason: 'rejecting 2.00 points/s (see rejects by reason)',
+    });
+    expect(health(s, 'analyzer')).toMatchObject({
+      state: 'degraded',
+      reason: 'a cycle takes 75 s, longer than its 60 s interval',
+    });
+    expect(health(s, 'oculus')).toMatchObject({
+      state: 'degraded',
+      reason: '2 failed imports: connect ECONNREFUSED; retrying in 2 s',
+    });
     expect(s.series.ingest.received).toEqual(reports.map((t) => [t, 50]));
     expect(Object.keys(s.series.ingest.rejectedBy)).toEqual(['unsafe']);
     expect(s.series.ingest.rejectedBy.unsafe.at(-1)).toEqual([reports[5], 2]);
-    expect(s.analyzer).toMatchObject({ interval: 60, nextCycleAt: now - 30 + 76, lastCycle: { exceptions: { TooShort: 2 } } });
+    expect(s.analyzer).toMatchObject({
+      interval: 60,
+      nextCycleAt: now - 30 + 76,
+      lastCycle: { exceptions: { TooShort: 2 } },
+    });
     expect(s.listeners).toMatchObject({ pickle: 2024, line: 2003 });
 
     await w.store.putStatus('analyzer', { startedAt: now - 400, runTime: 1 });
     await w.store.putStatus('horizon', { updatedAt: now - 300 });
     await w.store.putStatus('oculus', { backend: 'embedded', lastImport: now - 180, failures: 0 });
     const later = await status();
-    expect(health(later, 'analyzer')).toMatchObject({ state: 'down', reason: 'last cycle ended 7 min ago (runs every 60 s)' });
-    expect(health(later, 'horizon')).toMatchObject({ state: 'down', reason: 'last report 5 min ago (reports every 10 s)' });
+    expect(health(later, 'analyzer')).toMatchObject({
+      state: 'down',
+      reason: 'last cycle ended 7 min ago (runs every 60 s)',
+    });
+    expect(health(later, 'horizon')).toMatchObject({
+      state: 'down',
+      reason: 'last report 5 min ago (reports every 10 s)',
+    });
     expect(health(later, 'oculus')).toMatchObject({ state: 'ok', reason: 'last import 3 min ago' });
   });
 });

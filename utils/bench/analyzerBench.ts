@@ -13,7 +13,15 @@ import { encodePoints } from '../../core/store/windowCodec.js';
 import { startRedisServer } from '../redisServer.js';
 import { median, printResult, progress } from './stats.js';
 
-interface Options { metrics: string; points: string; repeat: string; workers?: string; preset: string; sample: string; json?: boolean }
+interface Options {
+  metrics: string;
+  points: string;
+  repeat: string;
+  workers?: string;
+  preset: string;
+  sample: string;
+  json?: boolean;
+}
 
 /** Etsy Skyline's Python analyzer per metric on this machine. */
 const ETSY_MS: Record<number, number> = { 1440: 4.7, 8640: 14.2 };
@@ -26,7 +34,9 @@ const ETSY_MS: Record<number, number> = { 1440: 4.7, 8640: 14.2 };
  */
 export function analyzerBenchCommand(): Command {
   return withGlobalOptions(new Command('analyzer'))
-    .description('full analyzer cycle over Redis (N metrics × L points) and per-metric detector cost without I/O')
+    .description(
+      'full analyzer cycle over Redis (N metrics × L points) and per-metric detector cost without I/O',
+    )
     .option('--metrics <n>', 'metrics in Redis', '10000')
     .option('--points <n>', 'points per metric', '1440')
     .option('--repeat <n>', 'cycles (median reported)', '3')
@@ -34,74 +44,93 @@ export function analyzerBenchCommand(): Command {
     .option('--preset <name>', 'detector preset', 'etsy')
     .option('--sample <n>', 'series timed for the per-metric detector cost', '200')
     .option('--json', 'print the result as JSON')
-    .action(action(async (ctx, opts: Options) => {
-      const metrics = Number(opts.metrics);
-      const points = Number(opts.points);
-      const repeat = Number(opts.repeat);
-      const now = Math.floor(Date.now() / 1000);
+    .action(
+      action(async (ctx, opts: Options) => {
+        const metrics = Number(opts.metrics);
+        const points = Number(opts.points);
+        const repeat = Number(opts.repeat);
+        const now = Math.floor(Date.now() / 1000);
 
-      const perMetric = detectorCost(points, Number(opts.sample), opts.preset, ctx.config, now);
+        const perMetric = detectorCost(points, Number(opts.sample), opts.preset, ctx.config, now);
 
-      const own = ctx.config.redis.url ? undefined : await startRedisServer();
-      const url = ctx.config.redis.url ?? own!.url;
-      const store = RedisStore.connect(url);
-      try {
-        await store.client.flushdb();
-        const fillSeconds = await fill(store, metrics, points, now);
-        const workers = opts.workers === undefined ? ctx.config.analyzer.workers : Number(opts.workers);
-        const runner = new AnalyzerRunner({ store, config: ctx.config, log: ctx.log, presetName: opts.preset, workers, writeStats: false, chunkSize: 500 });
-        const cycles: CycleReport[] = [];
-        const warming: CycleReport[] = [];
+        const own = ctx.config.redis.url ? undefined : await startRedisServer();
+        const url = ctx.config.redis.url ?? own!.url;
+        const store = RedisStore.connect(url);
         try {
-          // New metrics first learn from their windows, 50 of each chunk per cycle: those cycles
-          // are reported apart, and the steady cycle is timed once every metric has warmed up.
-          for (let w = 0; w < 20; w++) {
-            progress('bench analyzer warm-up cycles', w, 20);
-            const c = await runner.runCycle(now + 30);
-            if (c.warmedUp === 0) break;
-            warming.push(c);
+          await store.client.flushdb();
+          const fillSeconds = await fill(store, metrics, points, now);
+          const workers = opts.workers === undefined ? ctx.config.analyzer.workers : Number(opts.workers);
+          const runner = new AnalyzerRunner({
+            store,
+            config: ctx.config,
+            log: ctx.log,
+            presetName: opts.preset,
+            workers,
+            writeStats: false,
+            chunkSize: 500,
+          });
+          const cycles: CycleReport[] = [];
+          const warming: CycleReport[] = [];
+          try {
+            // New metrics first learn from their windows, 50 of each chunk per cycle: those cycles
+            // are reported apart, and the steady cycle is timed once every metric has warmed up.
+            for (let w = 0; w < 20; w++) {
+              progress('bench analyzer warm-up cycles', w, 20);
+              const c = await runner.runCycle(now + 30);
+              if (c.warmedUp === 0) break;
+              warming.push(c);
+            }
+            for (let r = 0; r < repeat; r++) {
+              progress('bench analyzer cycles', r, repeat);
+              cycles.push(await runner.runCycle(now + 30));
+            }
+            progress('bench analyzer cycles', repeat, repeat);
+          } finally {
+            await runner.close();
           }
-          for (let r = 0; r < repeat; r++) {
-            progress('bench analyzer cycles', r, repeat);
-            cycles.push(await runner.runCycle(now + 30));
-          }
-          progress('bench analyzer cycles', repeat, repeat);
+          const cycle = median(cycles.map((c) => c.runTime));
+          const etsy = ETSY_MS[points];
+          printResult(
+            {
+              bench: 'analyzer',
+              metrics,
+              points,
+              preset: opts.preset,
+              workers,
+              cores: os.availableParallelism(),
+              fill_s: fillSeconds,
+              cycle_s: cycle,
+              cycle_metrics_per_s: Math.round(metrics / cycle),
+              projected_250k_cycle_s: (cycle / metrics) * 250_000,
+              warm_up_cycles: warming.length,
+              warm_up_cycle_s: warming.length ? median(warming.map((c) => c.runTime)) : 0,
+              fetch_s: median(cycles.map((c) => c.fetchSeconds)),
+              decode_cpu_s: median(cycles.map((c) => c.decodeSeconds)),
+              detect_cpu_s: median(cycles.map((c) => c.detectSeconds)),
+              analyzed: cycles[0].analyzed,
+              anomalous: cycles[0].anomalous,
+              // On a shared box wall time includes waiting for a core; CPU time is what the work costs.
+              detector_us_per_metric: perMetric.total,
+              detector_cpu_us_per_metric: perMetric.cpu,
+              ...Object.fromEntries(Object.entries(perMetric.byDetector).map(([k, v]) => [`us_${k}`, v])),
+              ...(etsy
+                ? {
+                    etsy_python_ms_per_metric: etsy,
+                    speedup_vs_etsy: (etsy * 1000) / perMetric.total,
+                    speedup_vs_etsy_cpu: (etsy * 1000) / perMetric.cpu,
+                  }
+                : {}),
+              load_average_1m: os.loadavg()[0],
+            },
+            opts.json,
+          );
         } finally {
-          await runner.close();
+          await store.client.flushdb().catch(() => {});
+          await store.close();
+          await own?.stop();
         }
-        const cycle = median(cycles.map((c) => c.runTime));
-        const etsy = ETSY_MS[points];
-        printResult({
-          bench: 'analyzer',
-          metrics,
-          points,
-          preset: opts.preset,
-          workers,
-          cores: os.availableParallelism(),
-          fill_s: fillSeconds,
-          cycle_s: cycle,
-          cycle_metrics_per_s: Math.round(metrics / cycle),
-          projected_250k_cycle_s: (cycle / metrics) * 250_000,
-          warm_up_cycles: warming.length,
-          warm_up_cycle_s: warming.length ? median(warming.map((c) => c.runTime)) : 0,
-          fetch_s: median(cycles.map((c) => c.fetchSeconds)),
-          decode_cpu_s: median(cycles.map((c) => c.decodeSeconds)),
-          detect_cpu_s: median(cycles.map((c) => c.detectSeconds)),
-          analyzed: cycles[0].analyzed,
-          anomalous: cycles[0].anomalous,
-          // On a shared box wall time includes waiting for a core; CPU time is what the work costs.
-          detector_us_per_metric: perMetric.total,
-          detector_cpu_us_per_metric: perMetric.cpu,
-          ...Object.fromEntries(Object.entries(perMetric.byDetector).map(([k, v]) => [`us_${k}`, v])),
-          ...(etsy ? { etsy_python_ms_per_metric: etsy, speedup_vs_etsy: (etsy * 1000) / perMetric.total, speedup_vs_etsy_cpu: (etsy * 1000) / perMetric.cpu } : {}),
-          load_average_1m: os.loadavg()[0],
-        }, opts.json);
-      } finally {
-        await store.client.flushdb().catch(() => {});
-        await store.close();
-        await own?.stop();
-      }
-    }));
+      }),
+    );
 }
 
 /** Deterministic noisy series with a spike on one metric in fifty, like a busy production window. */
@@ -109,7 +138,7 @@ function makeSeries(k: number, points: number, now: number): { ts: Float64Array;
   const ts = new Float64Array(points);
   const vs = new Float64Array(points);
   let s = (k * 2654435761) >>> 0;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   const level = 10 + (k % 97) * 3;
   for (let i = 0; i < points; i++) {
     ts[i] = now - 60 * (points - 1 - i);
@@ -143,7 +172,13 @@ async function fill(store: RedisStore, metrics: number, points: number, now: num
 }
 
 /** Median microseconds per metric for the whole preset and for each detector's share, one thread, no I/O. */
-function detectorCost(points: number, sample: number, presetName: string, config: Parameters<typeof rulesFromConfig>[0], now: number) {
+function detectorCost(
+  points: number,
+  sample: number,
+  presetName: string,
+  config: Parameters<typeof rulesFromConfig>[0],
+  now: number,
+) {
   const preset = getPreset(presetName);
   const rules = rulesFromConfig(config);
   const series = Array.from({ length: sample }, (_, k) => makeSeries(k, points, now));
@@ -167,7 +202,11 @@ function detectorCost(points: number, sample: number, presetName: string, config
   }
   // Each detector's share, timed inside full analyses: they get one input object per series, as in
   // analyzeSeries, so statistics they share (the series summary) are paid by the first that needs them.
-  const detectors = preset.detectors.map(({ name, options, detector: d }) => ({ name, d, o: mergeOptions(d, options) }));
+  const detectors = preset.detectors.map(({ name, options, detector: d }) => ({
+    name,
+    d,
+    o: mergeOptions(d, options),
+  }));
   const times: Record<string, number[]> = Object.fromEntries(detectors.map(({ name }) => [name, []]));
   for (let r = 0; r < rounds; r++) {
     const spent = new Float64Array(detectors.length);

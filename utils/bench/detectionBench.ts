@@ -9,14 +9,27 @@ import type { KaleConfig } from '../../core/config/schema.js';
 import { addCounts } from './addCounts.js';
 import { writeDetectionPlot } from './detectionPlot.js';
 import {
-  DEFAULT_SCORE_OPTIONS, emptyCounts, scoreFile, summarise,
-  type ScoreCounts, type ScoreOptions, type ScoreSummary,
+  DEFAULT_SCORE_OPTIONS,
+  emptyCounts,
+  scoreFile,
+  summarise,
+  type ScoreCounts,
+  type ScoreOptions,
+  type ScoreSummary,
 } from './detectionScore.js';
 import { fileNameMatcher, labelledFiles, readLabelledCsv, type LabelledSeries } from './labelledCsv.js';
 import { NAB_PROFILES, nabReport, type NabProfileResult, type NabSummary } from './nabScore.js';
 import { printResult, progress } from './stats.js';
 
-interface Options { preset: string; files?: string; tolerance: string; fpCost: string; worst: string; plotDir: string; json?: boolean }
+interface Options {
+  preset: string;
+  files?: string;
+  tolerance: string;
+  fpCost: string;
+  worst: string;
+  plotDir: string;
+  json?: boolean;
+}
 
 /**
  * What is scored: `verdicts` = every row `kale replay` calls anomalous; `alerts` = the rows that
@@ -35,74 +48,116 @@ interface FileResult {
 
 export function detectionBenchCommand(): Command {
   return withGlobalOptions(new Command('detection'))
-    .description('replay labelled CSVs (timestamp,value,label) through kale replay and score presets side by side')
+    .description(
+      'replay labelled CSVs (timestamp,value,label) through kale replay and score presets side by side',
+    )
     .argument('<dir>', 'folder of labelled CSV files named <domain>__<series>.csv')
     .option('--preset <names>', 'comma-separated presets to compare', 'etsy,default')
-    .option('--files <pattern>', 'only files whose name contains this, or matches it when it has a * (e.g. "seasonal_*")')
-    .option('--tolerance <rows>', 'rows of slack before and after each labelled episode', String(DEFAULT_SCORE_OPTIONS.tolerance))
-    .option('--fp-cost <x>', 'cost of one false positive in the windowed score (NAB standard: 0.11)', String(DEFAULT_SCORE_OPTIONS.fpCost))
+    .option(
+      '--files <pattern>',
+      'only files whose name contains this, or matches it when it has a * (e.g. "seasonal_*")',
+    )
+    .option(
+      '--tolerance <rows>',
+      'rows of slack before and after each labelled episode',
+      String(DEFAULT_SCORE_OPTIONS.tolerance),
+    )
+    .option(
+      '--fp-cost <x>',
+      'cost of one false positive in the windowed score (NAB standard: 0.11)',
+      String(DEFAULT_SCORE_OPTIONS.fpCost),
+    )
     .option('--worst <n>', 'files to plot (worst windowed score of the last preset)', '6')
     .option('--plot-dir <dir>', 'where the HTML plot goes', 'test-artifacts')
     .option('--json', 'print the result as JSON')
-    .action(action(async (ctx, dir: string, opts: Options) => {
-      const presets = opts.preset.split(',').map((name) => presetNamed(name.trim(), ctx.config));
-      const scoring: ScoreOptions = { tolerance: nonNegative('--tolerance', opts.tolerance), fpCost: nonNegative('--fp-cost', opts.fpCost) };
-      const files = labelledFiles(dir).filter(opts.files === undefined ? () => true : fileNameMatcher(opts.files));
-      if (files.length === 0) throw new UsageError(`${dir}: no .csv files${opts.files === undefined ? '' : ` matching "${opts.files}"`}`);
-      const rules = rulesFromConfig(ctx.config);
-      const started = process.hrtime.bigint();
-      const results: FileResult[] = [];
-      for (const [i, file] of files.entries()) {
-        progress('bench detection', i, files.length);
-        results.push(benchFile(readLabelledCsv(file), presets, rules, scoring, ctx.config.analyzer.alertScore));
-      }
-      progress('bench detection', files.length, files.length);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const names = presets.map((p) => p.name);
-      const domains = [...new Set(results.map((r) => r.series.domain))];
-      const table = (filter: (r: FileResult) => boolean) => tableFor(results.filter(filter), names);
-      const byDomain = Object.fromEntries(domains.map((d) => [d, table((r) => r.series.domain === d)]));
-      const pooled = table(() => true);
-      // NAB: one threshold per preset and profile, swept over the pooled rows; domains are scored at it.
-      const nab = Object.fromEntries(names.map((name) => [name, nabReport(results.map((r) => ({
-        scores: r.scores[name], labels: r.series.labels, group: r.series.domain,
-      })))]));
-      const plot = writeDetectionPlot(
-        path.resolve(opts.plotDir),
-        `kale bench detection ${dir}: worst files for ${names[names.length - 1]}`,
-        worstFiles(results, names[names.length - 1], Number(opts.worst)).map((r) => ({
-          series: r.series,
-          flagged: names.map((name) => ({
-            preset: name,
-            rows: r.flagged[name].alerts,
-            summary: describe(summarise(r.counts[name].alerts), r.counts[name].alerts),
+    .action(
+      action(async (ctx, dir: string, opts: Options) => {
+        const presets = opts.preset.split(',').map((name) => presetNamed(name.trim(), ctx.config));
+        const scoring: ScoreOptions = {
+          tolerance: nonNegative('--tolerance', opts.tolerance),
+          fpCost: nonNegative('--fp-cost', opts.fpCost),
+        };
+        const files = labelledFiles(dir).filter(
+          opts.files === undefined ? () => true : fileNameMatcher(opts.files),
+        );
+        if (files.length === 0)
+          throw new UsageError(
+            `${dir}: no .csv files${opts.files === undefined ? '' : ` matching "${opts.files}"`}`,
+          );
+        const rules = rulesFromConfig(ctx.config);
+        const started = process.hrtime.bigint();
+        const results: FileResult[] = [];
+        for (const [i, file] of files.entries()) {
+          progress('bench detection', i, files.length);
+          results.push(
+            benchFile(readLabelledCsv(file), presets, rules, scoring, ctx.config.analyzer.alertScore),
+          );
+        }
+        progress('bench detection', files.length, files.length);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const names = presets.map((p) => p.name);
+        const domains = [...new Set(results.map((r) => r.series.domain))];
+        const table = (filter: (r: FileResult) => boolean) => tableFor(results.filter(filter), names);
+        const byDomain = Object.fromEntries(domains.map((d) => [d, table((r) => r.series.domain === d)]));
+        const pooled = table(() => true);
+        // NAB: one threshold per preset and profile, swept over the pooled rows; domains are scored at it.
+        const nab = Object.fromEntries(
+          names.map((name) => [
+            name,
+            nabReport(
+              results.map((r) => ({
+                scores: r.scores[name],
+                labels: r.series.labels,
+                group: r.series.domain,
+              })),
+            ),
+          ]),
+        );
+        const plot = writeDetectionPlot(
+          path.resolve(opts.plotDir),
+          `kale bench detection ${dir}: worst files for ${names[names.length - 1]}`,
+          worstFiles(results, names[names.length - 1], Number(opts.worst)).map((r) => ({
+            series: r.series,
+            flagged: names.map((name) => ({
+              preset: name,
+              rows: r.flagged[name].alerts,
+              summary: describe(summarise(r.counts[name].alerts), r.counts[name].alerts),
+            })),
           })),
-        })),
-      );
-      if (!opts.json) {
-        printTables(byDomain, pooled, names);
-        printNab(nab, domains, names);
-      }
-      const flat: Record<string, unknown> = { bench: 'detection', files: files.length, points: results.reduce((s, r) => s + r.series.values.length, 0) };
-      for (const name of names) {
-        for (const level of LEVELS) {
-          const s = pooled[name][level];
-          for (const key of ['f1', 'precision', 'recall', 'fpPer1000', 'windowed'] as const) flat[`${name}_${level}_${key}`] = s[key];
+        );
+        if (!opts.json) {
+          printTables(byDomain, pooled, names);
+          printNab(nab, domains, names);
         }
-      }
-      for (const name of names) {
-        flat[`${name}_nab_windows`] = nab[name].standard.pooled.windows;
-        for (const profile of NAB_PROFILES) {
-          const r = nab[name][profile.name];
-          flat[`${name}_nab_${profile.name}`] = r.pooled.score;
-          flat[`${name}_nab_${profile.name}_threshold`] = r.threshold;
-          flat[`${name}_nab_${profile.name}_found`] = r.pooled.detected;
+        const flat: Record<string, unknown> = {
+          bench: 'detection',
+          files: files.length,
+          points: results.reduce((s, r) => s + r.series.values.length, 0),
+        };
+        for (const name of names) {
+          for (const level of LEVELS) {
+            const s = pooled[name][level];
+            for (const key of ['f1', 'precision', 'recall', 'fpPer1000', 'windowed'] as const)
+              flat[`${name}_${level}_${key}`] = s[key];
+          }
         }
-      }
-      flat.seconds = seconds;
-      flat.plot = plot;
-      printResult(opts.json ? { ...flat, tolerance: scoring.tolerance, domains: byDomain, pooled, nab } : flat, opts.json);
-    }));
+        for (const name of names) {
+          flat[`${name}_nab_windows`] = nab[name].standard.pooled.windows;
+          for (const profile of NAB_PROFILES) {
+            const r = nab[name][profile.name];
+            flat[`${name}_nab_${profile.name}`] = r.pooled.score;
+            flat[`${name}_nab_${profile.name}_threshold`] = r.threshold;
+            flat[`${name}_nab_${profile.name}_found`] = r.pooled.detected;
+          }
+        }
+        flat.seconds = seconds;
+        flat.plot = plot;
+        printResult(
+          opts.json ? { ...flat, tolerance: scoring.tolerance, domains: byDomain, pooled, nab } : flat,
+          opts.json,
+        );
+      }),
+    );
 }
 
 function presetNamed(name: string, config: KaleConfig): Preset {
@@ -116,34 +171,48 @@ function presetNamed(name: string, config: KaleConfig): Preset {
 
 function nonNegative(flag: string, v: string): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag}: expected a non-negative number, got "${v}"`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new UsageError(`${flag}: expected a non-negative number, got "${v}"`);
   return n;
 }
 
 /** Replays one file through every preset (labels withheld), keeps its scores, and scores verdicts and alerts. */
 /** `alertScore`: the config's minimum score to alert, over every preset's own (`analyzer.alertScore`). */
 function benchFile(
-  series: LabelledSeries, presets: ReadonlyArray<Preset>, rules: AnalyzerRules, scoring: ScoreOptions, alertScore: number | undefined,
+  series: LabelledSeries,
+  presets: ReadonlyArray<Preset>,
+  rules: AnalyzerRules,
+  scoring: ScoreOptions,
+  alertScore: number | undefined,
 ): FileResult {
   const flagged: FileResult['flagged'] = {};
   const counts: FileResult['counts'] = {};
   const scored: FileResult['scores'] = {};
   const step = medianStep(series.timestamps);
   for (const preset of presets) {
-    const episodes = episodeOptionsForStep(step, { ...EPISODE_SECONDS, minScore: alertScore ?? preset.alertScore }, EPISODE_STEPS);
+    const episodes = episodeOptionsForStep(
+      step,
+      { ...EPISODE_SECONDS, minScore: alertScore ?? preset.alertScore },
+      EPISODE_STEPS,
+    );
     const verdicts: boolean[] = [];
     const scores = new Float64Array(series.values.length);
     let rows = 0;
     for (const row of replaySeries({ timestamps: series.timestamps, values: series.values }, preset, rules)) {
-      if (rows === scores.length) throw new Error(`${series.file}: replay (${preset.name}) yielded more rows than the file has`);
+      if (rows === scores.length)
+        throw new Error(`${series.file}: replay (${preset.name}) yielded more rows than the file has`);
       verdicts.push(row.anomalous);
       scores[rows++] = row.score;
     }
-    if (rows !== scores.length) throw new Error(`${series.file}: replay (${preset.name}) yielded ${rows} rows for ${scores.length}`);
+    if (rows !== scores.length)
+      throw new Error(`${series.file}: replay (${preset.name}) yielded ${rows} rows for ${scores.length}`);
     scored[preset.name] = scores;
     const alerts = alertRows(series.file, series.timestamps, verdicts, scores, episodes);
     flagged[preset.name] = { alerts, verdicts };
-    counts[preset.name] = { alerts: scoreFile(series.labels, alerts, scoring), verdicts: scoreFile(series.labels, verdicts, scoring) };
+    counts[preset.name] = {
+      alerts: scoreFile(series.labels, alerts, scoring),
+      verdicts: scoreFile(series.labels, verdicts, scoring),
+    };
   }
   return { series, scores: scored, flagged, counts };
 }
@@ -156,7 +225,10 @@ function medianStep(timestamps: Float64Array): number {
   return steps[steps.length >> 1];
 }
 
-type Table = Record<string, Record<Level, ScoreSummary & { episodes: number; caught: number; falsePositives: number; points: number }>>;
+type Table = Record<
+  string,
+  Record<Level, ScoreSummary & { episodes: number; caught: number; falsePositives: number; points: number }>
+>;
 
 function tableFor(results: ReadonlyArray<FileResult>, presets: ReadonlyArray<string>): Table {
   const out: Table = {};
@@ -165,7 +237,13 @@ function tableFor(results: ReadonlyArray<FileResult>, presets: ReadonlyArray<str
     for (const level of LEVELS) {
       const c = emptyCounts();
       for (const r of results) addCounts(c, r.counts[name][level]);
-      out[name][level] = { ...summarise(c), episodes: c.episodes, caught: c.caught, falsePositives: c.falsePositives, points: c.points };
+      out[name][level] = {
+        ...summarise(c),
+        episodes: c.episodes,
+        caught: c.caught,
+        falsePositives: c.falsePositives,
+        points: c.points,
+      };
     }
   }
   return out;
@@ -173,7 +251,9 @@ function tableFor(results: ReadonlyArray<FileResult>, presets: ReadonlyArray<str
 
 /** Lowest windowed score first; files without labels rank by their false positives. */
 function worstFiles(results: ReadonlyArray<FileResult>, preset: string, n: number): FileResult[] {
-  return [...results].sort((a, b) => summarise(a.counts[preset].alerts).windowed - summarise(b.counts[preset].alerts).windowed).slice(0, n);
+  return [...results]
+    .sort((a, b) => summarise(a.counts[preset].alerts).windowed - summarise(b.counts[preset].alerts).windowed)
+    .slice(0, n);
 }
 
 function describe(s: ScoreSummary, c: ScoreCounts): string {
@@ -187,7 +267,9 @@ function printTables(byDomain: Record<string, Table>, pooled: Table, presets: Re
     for (const level of LEVELS) {
       for (const name of presets) {
         const s = t[name][level];
-        lines.push(`${domain.padEnd(36)} ${name.padEnd(10)} ${level.padEnd(8)} ${String(s.episodes).padStart(8)} ${String(s.caught).padStart(6)} ${String(s.falsePositives).padStart(6)} ${s.precision.toFixed(3).padStart(9)} ${s.recall.toFixed(3).padStart(6)} ${s.f1.toFixed(3).padStart(6)} ${s.fpPer1000.toFixed(2).padStart(6)} ${s.windowed.toFixed(1).padStart(8)}`);
+        lines.push(
+          `${domain.padEnd(36)} ${name.padEnd(10)} ${level.padEnd(8)} ${String(s.episodes).padStart(8)} ${String(s.caught).padStart(6)} ${String(s.falsePositives).padStart(6)} ${s.precision.toFixed(3).padStart(9)} ${s.recall.toFixed(3).padStart(6)} ${s.f1.toFixed(3).padStart(6)} ${s.fpPer1000.toFixed(2).padStart(6)} ${s.windowed.toFixed(1).padStart(8)}`,
+        );
       }
     }
   };
@@ -196,7 +278,11 @@ function printTables(byDomain: Record<string, Table>, pooled: Table, presets: Re
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-function printNab(nab: Record<string, Record<string, NabProfileResult>>, domains: ReadonlyArray<string>, presets: ReadonlyArray<string>): void {
+function printNab(
+  nab: Record<string, Record<string, NabProfileResult>>,
+  domains: ReadonlyArray<string>,
+  presets: ReadonlyArray<string>,
+): void {
   const lines = [
     '',
     'NAB score (Lavin & Ahmad 2015): 0 = flag nothing, 100 = every window at its first row. One threshold per preset and profile',
@@ -207,13 +293,17 @@ function printNab(nab: Record<string, Record<string, NabProfileResult>>, domains
   const cell = (s: NabSummary) => (s.score === null ? 'n/a' : s.score.toFixed(1));
   const row = (domain: string, name: string, pick: (r: NabProfileResult) => NabSummary) => {
     const standard = pick(nab[name].standard);
-    lines.push(`${domain.padEnd(36)} ${name.padEnd(10)} ${NAB_PROFILES.map((p) => cell(pick(nab[name][p.name])).padStart(14)).join(' ')} ${`${standard.detected}/${standard.windows}`.padStart(9)} ${String(standard.falsePositives).padStart(6)}`);
+    lines.push(
+      `${domain.padEnd(36)} ${name.padEnd(10)} ${NAB_PROFILES.map((p) => cell(pick(nab[name][p.name])).padStart(14)).join(' ')} ${`${standard.detected}/${standard.windows}`.padStart(9)} ${String(standard.falsePositives).padStart(6)}`,
+    );
   };
   for (const domain of domains) for (const name of presets) row(domain, name, (r) => r.groups[domain]);
   for (const name of presets) row('POOLED', name, (r) => r.pooled);
   for (const name of presets) {
     const shown = (t: number) => (Number.isFinite(t) ? t.toPrecision(4) : 'none (flag nothing)');
-    lines.push(`threshold ${name}: ${NAB_PROFILES.map((p) => `${p.name} ${shown(nab[name][p.name].threshold)}`).join(', ')}`);
+    lines.push(
+      `threshold ${name}: ${NAB_PROFILES.map((p) => `${p.name} ${shown(nab[name][p.name].threshold)}`).join(', ')}`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -6,7 +6,11 @@ import type { LabelledSeries } from './labelledCsv.js';
 export interface PlottedFile {
   readonly series: LabelledSeries;
   /** Flagged rows per preset, in the order the presets were asked for. */
-  readonly flagged: ReadonlyArray<{ readonly preset: string; readonly rows: ArrayLike<boolean>; readonly summary: string }>;
+  readonly flagged: ReadonlyArray<{
+    readonly preset: string;
+    readonly rows: ArrayLike<boolean>;
+    readonly summary: string;
+  }>;
 }
 
 const WIDTH = 1200;
@@ -24,11 +28,14 @@ export function writeDetectionPlot(dir: string, title: string, files: ReadonlyAr
   fs.mkdirSync(dir, { recursive: true });
   const out = path.join(dir, 'detection-worst.html');
   const body = files.map(svgFor).join('\n');
-  fs.writeFileSync(out, `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title>
+  fs.writeFileSync(
+    out,
+    `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>body{font:13px system-ui,sans-serif;margin:16px}h2{font-size:14px;margin:18px 0 4px}p{margin:2px 0}</style>
 </head><body><h1 style="font-size:16px">${esc(title)}</h1>
 <p>Grey bands: labelled anomalies. Ticks under the series: rows each preset flagged.</p>
-${body}</body></html>\n`);
+${body}</body></html>\n`,
+  );
   return out;
 }
 
@@ -45,15 +52,20 @@ function svgFor({ series, flagged }: PlottedFile): string {
   const span = hi - lo || 1;
   const y = (v: number) => PLOT_HEIGHT - 4 - ((v - lo) / span) * (PLOT_HEIGHT - 8);
   const bands = labelledEpisodes(series.labels)
-    .map((e) => `<rect x="${x(e.start) - 1}" y="0" width="${Math.max(2, x(e.end) - x(e.start) + 2)}" height="${PLOT_HEIGHT}" fill="#ccc"/>`)
+    .map(
+      (e) =>
+        `<rect x="${x(e.start) - 1}" y="0" width="${Math.max(2, x(e.end) - x(e.start) + 2)}" height="${PLOT_HEIGHT}" fill="#ccc"/>`,
+    )
     .join('');
-  const lanes = flagged.map((f, k) => {
-    const top = PLOT_HEIGHT + 4 + k * LANE;
-    const colour = COLOURS[k % COLOURS.length];
-    let ticks = '';
-    for (let i = 0; i < n; i++) if (f.rows[i]) ticks += `M${x(i).toFixed(1)} ${top}v${LANE - 6}`;
-    return `<text x="2" y="${top + 11}" font-size="10" fill="${colour}">${esc(f.preset)}</text><path d="${ticks}" stroke="${colour}" stroke-width="1.5"/>`;
-  }).join('');
+  const lanes = flagged
+    .map((f, k) => {
+      const top = PLOT_HEIGHT + 4 + k * LANE;
+      const colour = COLOURS[k % COLOURS.length];
+      let ticks = '';
+      for (let i = 0; i < n; i++) if (f.rows[i]) ticks += `M${x(i).toFixed(1)} ${top}v${LANE - 6}`;
+      return `<text x="2" y="${top + 11}" font-size="10" fill="${colour}">${esc(f.preset)}</text><path d="${ticks}" stroke="${colour}" stroke-width="1.5"/>`;
+    })
+    .join('');
   const summaries = flagged.map((f) => `<p><b>${esc(f.preset)}</b>: ${esc(f.summary)}</p>`).join('');
   return `<h2>${esc(series.file)}</h2>${summaries}
 <svg width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" xmlns="http://www.w3.org/2000/svg">

@@ -44,7 +44,11 @@ export interface ScoreSummary {
   windowed: number;
 }
 
-export function scoreFile(labels: ArrayLike<number>, flagged: ArrayLike<boolean | number>, options: ScoreOptions = DEFAULT_SCORE_OPTIONS): ScoreCounts {
+export function scoreFile(
+  labels: ArrayLike<number>,
+  flagged: ArrayLike<boolean | number>,
+  options: ScoreOptions = DEFAULT_SCORE_OPTIONS,
+): ScoreCounts {
   const n = labels.length;
   if (flagged.length !== n) throw new Error(`${flagged.length} verdicts for ${n} labelled rows`);
   const episodes = labelledEpisodes(labels);
@@ -60,7 +64,11 @@ export function scoreFile(labels: ArrayLike<number>, flagged: ArrayLike<boolean 
   let raw = 0;
   for (const w of windows) {
     let first = -1;
-    for (let i = w.from; i <= w.to; i++) if (flagged[i]) { first = i; break; }
+    for (let i = w.from; i <= w.to; i++)
+      if (flagged[i]) {
+        first = i;
+        break;
+      }
     if (first < 0) {
       raw -= 1;
       continue;
@@ -91,9 +99,17 @@ export function scoreFile(labels: ArrayLike<number>, flagged: ArrayLike<boolean 
 }
 
 export function emptyCounts(): ScoreCounts {
-  return { points: 0, episodes: 0, caught: 0, falsePositives: 0, flagged: 0, raw: 0, nullRaw: 0, perfectRaw: 0 };
+  return {
+    points: 0,
+    episodes: 0,
+    caught: 0,
+    falsePositives: 0,
+    flagged: 0,
+    raw: 0,
+    nullRaw: 0,
+    perfectRaw: 0,
+  };
 }
-
 
 export function summarise(c: ScoreCounts): ScoreSummary {
   const detections = c.caught + c.falsePositives;
@@ -104,5 +120,11 @@ export function summarise(c: ScoreCounts): ScoreSummary {
   // With no labelled episode there is no range to normalise by: the false positives alone count,
   // each as `fpCost` of one window.
   const windowed = range > 0 ? (100 * (c.raw - c.nullRaw)) / range : 100 * c.raw;
-  return { precision, recall, f1, fpPer1000: c.points === 0 ? 0 : (1000 * c.falsePositives) / c.points, windowed };
+  return {
+    precision,
+    recall,
+    f1,
+    fpPer1000: c.points === 0 ? 0 : (1000 * c.falsePositives) / c.points,
+    windowed,
+  };
 }

@@ -9,7 +9,12 @@ import { snapshotPath } from '../../core/store/embedded/layout.js';
 import type { AppendBatch } from '../../core/store/store.js';
 import { median, printResult, progress } from './stats.js';
 
-interface Options { mb: string; metrics: string; repeat: string; json?: boolean }
+interface Options {
+  mb: string;
+  metrics: string;
+  repeat: string;
+  json?: boolean;
+}
 
 // A msgpack [uint32 timestamp, float64 value] point in a Skyline window.
 const BYTES_PER_POINT = 15;
@@ -21,60 +26,73 @@ const BYTES_PER_POINT = 15;
  */
 export function embeddedBenchCommand(): Command {
   return withGlobalOptions(new Command('embedded'))
-    .description('event-loop pauses during embedded-store compaction at a given size, compaction and reopen times')
+    .description(
+      'event-loop pauses during embedded-store compaction at a given size, compaction and reopen times',
+    )
     .option('--mb <n>', 'raw window bytes in the store, in MB', '250')
     .option('--metrics <n>', 'metrics holding them', '20000')
     .option('--repeat <n>', 'compactions and reopens measured (medians reported)', '3')
     .option('--json', 'print the result as JSON')
-    .action(action(async (_ctx, opts: Options) => {
-      const repeat = Number(opts.repeat);
-      const metrics = Number(opts.metrics);
-      const perMetric = Math.ceil((Number(opts.mb) * 1e6) / BYTES_PER_POINT / metrics);
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-bench-embedded-'));
-      // No compaction on its own: the bench starts each one.
-      const options = { compactBytes: Number.MAX_SAFE_INTEGER };
-      try {
-        let store = EmbeddedStore.open(dir, options);
-        await fill(store, metrics, perMetric);
-        await store.compact();
-        const runs: Array<{ seconds: number; maxMs: number; p99Ms: number; gcMaxMs: number; appended: number }> = [];
-        const idle: typeof runs = [];
-        for (let r = 0; r < repeat; r++) {
-          progress('bench embedded: compactions', r, repeat);
-          runs.push(await compactUnderIngest(store, metrics));
-          idle.push(await compactUnderIngest(store, metrics, runs[r].seconds * 1000));
-        }
-        progress('bench embedded: compactions', repeat, repeat);
-        const snapshotBytes = fs.statSync(snapshotPath(dir)).size;
-        await store.close();
-        const opens: number[] = [];
-        for (let r = 0; r < repeat; r++) {
-          const t0 = performance.now();
-          store = EmbeddedStore.open(dir, options);
-          opens.push((performance.now() - t0) / 1000);
+    .action(
+      action(async (_ctx, opts: Options) => {
+        const repeat = Number(opts.repeat);
+        const metrics = Number(opts.metrics);
+        const perMetric = Math.ceil((Number(opts.mb) * 1e6) / BYTES_PER_POINT / metrics);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-bench-embedded-'));
+        // No compaction on its own: the bench starts each one.
+        const options = { compactBytes: Number.MAX_SAFE_INTEGER };
+        try {
+          let store = EmbeddedStore.open(dir, options);
+          await fill(store, metrics, perMetric);
+          await store.compact();
+          const runs: Array<{
+            seconds: number;
+            maxMs: number;
+            p99Ms: number;
+            gcMaxMs: number;
+            appended: number;
+          }> = [];
+          const idle: typeof runs = [];
+          for (let r = 0; r < repeat; r++) {
+            progress('bench embedded: compactions', r, repeat);
+            runs.push(await compactUnderIngest(store, metrics));
+            idle.push(await compactUnderIngest(store, metrics, runs[r].seconds * 1000));
+          }
+          progress('bench embedded: compactions', repeat, repeat);
+          const snapshotBytes = fs.statSync(snapshotPath(dir)).size;
           await store.close();
+          const opens: number[] = [];
+          for (let r = 0; r < repeat; r++) {
+            const t0 = performance.now();
+            store = EmbeddedStore.open(dir, options);
+            opens.push((performance.now() - t0) / 1000);
+            await store.close();
+          }
+          printResult(
+            {
+              bench: 'embedded',
+              window_mb: Math.round((metrics * perMetric * BYTES_PER_POINT) / 1e6),
+              snapshot_mb: Math.round(snapshotBytes / 1e6),
+              metrics,
+              compaction_s: median(runs.map((x) => x.seconds)),
+              event_loop_max_ms: median(runs.map((x) => x.maxMs)),
+              event_loop_p99_ms: median(runs.map((x) => x.p99Ms)),
+              // The longest garbage collection of the serving thread in that time: its own heap, not the compaction's.
+              gc_max_ms: median(runs.map((x) => x.gcMaxMs)),
+              points_appended_during_compaction: median(runs.map((x) => x.appended)),
+              // The same ingest for as long, without a compaction: what this machine pauses anyway.
+              baseline_event_loop_max_ms: median(idle.map((x) => x.maxMs)),
+              baseline_event_loop_p99_ms: median(idle.map((x) => x.p99Ms)),
+              baseline_gc_max_ms: median(idle.map((x) => x.gcMaxMs)),
+              reopen_s: median(opens),
+            },
+            opts.json,
+          );
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
         }
-        printResult({
-          bench: 'embedded',
-          window_mb: Math.round((metrics * perMetric * BYTES_PER_POINT) / 1e6),
-          snapshot_mb: Math.round(snapshotBytes / 1e6),
-          metrics,
-          compaction_s: median(runs.map((x) => x.seconds)),
-          event_loop_max_ms: median(runs.map((x) => x.maxMs)),
-          event_loop_p99_ms: median(runs.map((x) => x.p99Ms)),
-          // The longest garbage collection of the serving thread in that time: its own heap, not the compaction's.
-          gc_max_ms: median(runs.map((x) => x.gcMaxMs)),
-          points_appended_during_compaction: median(runs.map((x) => x.appended)),
-          // The same ingest for as long, without a compaction: what this machine pauses anyway.
-          baseline_event_loop_max_ms: median(idle.map((x) => x.maxMs)),
-          baseline_event_loop_p99_ms: median(idle.map((x) => x.p99Ms)),
-          baseline_gc_max_ms: median(idle.map((x) => x.gcMaxMs)),
-          reopen_s: median(opens),
-        }, opts.json);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    }));
+      }),
+    );
 }
 
 async function fill(store: EmbeddedStore, metrics: number, perMetric: number): Promise<void> {
@@ -86,7 +104,8 @@ async function fill(store: EmbeddedStore, metrics: number, perMetric: number): P
       const batch: AppendBatch[] = [];
       for (let k = m; k < Math.min(metrics, m + 1000); k++) {
         const points: Array<[number, number]> = [];
-        for (let j = from; j < Math.min(perMetric, from + step); j++) points.push([t0 + j * 60, Math.sin(j + k) * 100 + 0.5]);
+        for (let j = from; j < Math.min(perMetric, from + step); j++)
+          points.push([t0 + j * 60, Math.sin(j + k) * 100 + 0.5]);
         batch.push({ name: `bench.host${k % 100}.metric${k}`, points });
       }
       await store.append(batch);
@@ -107,12 +126,15 @@ async function compactUnderIngest(store: EmbeddedStore, metrics: number, idleMs?
   const ingest = setInterval(() => {
     ts++;
     const batch: AppendBatch[] = [];
-    for (let k = 0; k < Math.min(1000, metrics); k++) batch.push({ name: `bench.host${k % 100}.metric${k}`, points: [[ts, k]] });
+    for (let k = 0; k < Math.min(1000, metrics); k++)
+      batch.push({ name: `bench.host${k % 100}.metric${k}`, points: [[ts, k]] });
     void store.append(batch);
     appended += batch.length;
   }, 20);
   let gcMaxMs = 0;
-  const gc = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, e.duration); });
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, e.duration);
+  });
   gc.observe({ entryTypes: ['gc'] });
   delay.enable();
   const t0 = performance.now();

@@ -30,7 +30,15 @@ import { printResult } from './stats.js';
 
 type Proto = 'udp' | 'pickle' | 'line' | 'remote-write';
 
-interface SenderJob { kaleIngestSender: true; proto: Proto; port: number; rate: number; duration: number; metrics: number; ts: number }
+interface SenderJob {
+  kaleIngestSender: true;
+  proto: Proto;
+  port: number;
+  rate: number;
+  duration: number;
+  metrics: number;
+  ts: number;
+}
 
 /** Every stored point is `[uint32 ts, float64 value]`: fixarray + 0xce + 4 bytes + 0xcb + 8 bytes. */
 const BYTES_PER_POINT = 15;
@@ -45,10 +53,16 @@ function pickleFrame(points: ReadonlyArray<[string, number, number]>): Buffer {
   for (const [name, ts, value] of points) {
     const n = Buffer.from(name);
     const b = Buffer.alloc(5 + n.length + 18 + 2);
-    b[0] = 0x58; b.writeUInt32LE(n.length, 1); n.copy(b, 5);
+    b[0] = 0x58;
+    b.writeUInt32LE(n.length, 1);
+    n.copy(b, 5);
     const at = 5 + n.length;
-    b[at] = 0x47; b.writeDoubleBE(ts, at + 1); b[at + 9] = 0x47; b.writeDoubleBE(value, at + 10);
-    b[at + 18] = 0x86; b[at + 19] = 0x86;
+    b[at] = 0x47;
+    b.writeDoubleBE(ts, at + 1);
+    b[at + 9] = 0x47;
+    b.writeDoubleBE(value, at + 10);
+    b[at + 18] = 0x86;
+    b[at + 19] = 0x86;
     parts.push(b);
   }
   parts.push(Buffer.from([0x65, 0x2e]));
@@ -60,17 +74,34 @@ function pickleFrame(points: ReadonlyArray<[string, number, number]>): Buffer {
 
 /** Pre-encoded payloads cycling through the metric names; values are never integers (fixed 15-byte points). */
 function payloads(job: SenderJob): { bufs: Buffer[]; perBuf: number } {
-  const perBuf = job.proto === 'udp' ? UDP_POINTS : job.proto === 'pickle' ? PICKLE_POINTS : job.proto === 'remote-write' ? REMOTE_WRITE_SAMPLES : 100;
+  const perBuf =
+    job.proto === 'udp'
+      ? UDP_POINTS
+      : job.proto === 'pickle'
+        ? PICKLE_POINTS
+        : job.proto === 'remote-write'
+          ? REMOTE_WRITE_SAMPLES
+          : 100;
   const packr = new Packr({ useRecords: false });
   const bufs: Buffer[] = [];
   const count = Math.max(1, Math.ceil(job.metrics / perBuf));
   for (let b = 0; b < count; b++) {
     const pts: Array<[string, number, number]> = [];
-    for (let i = 0; i < perBuf; i++) pts.push([`bench.host${(b * perBuf + i) % 100}.m${(b * perBuf + i) % job.metrics}`, job.ts, b + i + 0.5]);
+    for (let i = 0; i < perBuf; i++)
+      pts.push([
+        `bench.host${(b * perBuf + i) % 100}.m${(b * perBuf + i) % job.metrics}`,
+        job.ts,
+        b + i + 0.5,
+      ]);
     if (job.proto === 'udp') bufs.push(packr.pack(pts.map(([n, t, v]) => [n, [t, v]])));
     else if (job.proto === 'pickle') bufs.push(pickleFrame(pts));
     // One sample per series per request, as Prometheus sends a scrape: `bench.hostH.mI` becomes `bench.hostH.mI;job=bench`.
-    else if (job.proto === 'remote-write') bufs.push(encodeWriteRequest(pts.map(([n, t, v]) => ({ labels: { __name__: n, job: 'bench' }, samples: [[t * 1000, v]] }))));
+    else if (job.proto === 'remote-write')
+      bufs.push(
+        encodeWriteRequest(
+          pts.map(([n, t, v]) => ({ labels: { __name__: n, job: 'bench' }, samples: [[t * 1000, v]] })),
+        ),
+      );
     else bufs.push(Buffer.from(pts.map(([n, t, v]) => `${n} ${v} ${t}\n`).join('')));
   }
   return { bufs, perBuf };
@@ -97,7 +128,10 @@ async function runSender(job: SenderJob): Promise<number> {
   } else {
     const sock = net.connect(job.port, '127.0.0.1');
     await new Promise((r) => sock.once('connect', r));
-    send = () => (sock.write(bufs[i++ % bufs.length]) ? undefined : new Promise<void>((r) => sock.once('drain', () => r())));
+    send = () =>
+      sock.write(bufs[i++ % bufs.length])
+        ? undefined
+        : new Promise<void>((r) => sock.once('drain', () => r()));
     finish = () => new Promise<void>((r) => sock.end(() => r()));
   }
   const perTick = job.rate > 0 ? Math.max(1, Math.round(job.rate / 100 / perBuf)) : Infinity;
@@ -134,13 +168,21 @@ function threadCpuSeconds(): number {
 }
 
 /** `cpuSeconds` while sending; `threadCpuSeconds` also counts the thread's start (loading modules). */
-interface SenderReport { sent: number; cpuSeconds: number; threadCpuSeconds: number }
+interface SenderReport {
+  sent: number;
+  cpuSeconds: number;
+  threadCpuSeconds: number;
+}
 
 if (!isMainThread && (workerData as SenderJob | undefined)?.kaleIngestSender) {
   const cpu0 = threadCpuSeconds();
   void runSender(workerData as SenderJob).then((sent) => {
     const total = threadCpuSeconds();
-    parentPort!.postMessage({ sent, cpuSeconds: total - cpu0, threadCpuSeconds: total } satisfies SenderReport);
+    parentPort!.postMessage({
+      sent,
+      cpuSeconds: total - cpu0,
+      threadCpuSeconds: total,
+    } satisfies SenderReport);
   });
 }
 
@@ -151,103 +193,161 @@ async function redisCpuSeconds(store: RedisStore): Promise<number> {
   return field('used_cpu_user') + field('used_cpu_sys');
 }
 
-interface Options { proto: Proto; rate?: string; duration: string; metrics: string; json?: boolean }
+interface Options {
+  proto: Proto;
+  rate?: string;
+  duration: string;
+  metrics: string;
+  json?: boolean;
+}
 
 export function ingestBenchCommand(): Command {
   return withGlobalOptions(new Command('ingest'))
-    .description('points/s horizon stores in Redis per protocol, points lost, and the redis-benchmark -P 64 APPEND ceiling')
-    .addOption(new Option('--proto <proto>', 'listener to drive').choices(['udp', 'pickle', 'line', 'remote-write']).default('udp'))
-    .option('--rate <n>', 'points per second to send (default: udp 300000, pickle/line/remote-write as fast as the socket takes)')
+    .description(
+      'points/s horizon stores in Redis per protocol, points lost, and the redis-benchmark -P 64 APPEND ceiling',
+    )
+    .addOption(
+      new Option('--proto <proto>', 'listener to drive')
+        .choices(['udp', 'pickle', 'line', 'remote-write'])
+        .default('udp'),
+    )
+    .option(
+      '--rate <n>',
+      'points per second to send (default: udp 300000, pickle/line/remote-write as fast as the socket takes)',
+    )
     .option('--duration <s>', 'seconds of sending', '10')
     .option('--metrics <n>', 'distinct metric names', '10000')
     .option('--json', 'print the result as JSON')
-    .action(action(async (ctx, opts: Options) => {
-      const own = ctx.config.redis.url ? undefined : await startRedisServer();
-      const url = ctx.config.redis.url ?? own!.url;
-      try {
-        const port = Number(new URL(url).port || 6379);
-        const ceiling = await appendCeiling(port);
-        const store = RedisStore.connect(url);
-        await store.client.flushdb();
-        const config = validateConfig({
-          logLevel: 'warn',
-          horizon: {
-            picklePort: opts.proto === 'pickle' ? 0 : 'off', udpPort: opts.proto === 'udp' ? 0 : 'off', linePort: opts.proto === 'line' ? 0 : 'off',
-            remoteWritePort: opts.proto === 'remote-write' ? 0 : 'off',
-            selfMetricsInterval: 3600, roombaInterval: 3600,
-          },
-        });
-        const horizon = await startHorizonWith({ config, store, log: ctx.log });
-        const job: SenderJob = {
-          kaleIngestSender: true, proto: opts.proto, port: horizon.endpoints[opts.proto === 'remote-write' ? 'remoteWrite' : opts.proto] as number,
-          rate: opts.rate !== undefined ? Number(opts.rate) : opts.proto === 'udp' ? 300_000 : 0,
-          duration: Number(opts.duration), metrics: Number(opts.metrics), ts: Math.floor(Date.now() / 1000),
-        };
-        const writerThread = horizon.writer instanceof ThreadedWriter ? horizon.writer : undefined;
-        const redisCpu0 = await redisCpuSeconds(store);
-        // A UDP listener loses what arrives while its thread is stalled longer than the kernel buffer lasts.
-        const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-        loopDelay.enable();
-        const elu0 = performance.eventLoopUtilization();
-        const mainCpu0 = threadCpuSeconds();
-        const processCpu0 = process.cpuUsage();
-        const writerElu0 = writerThread?.utilization();
-        const t0 = performance.now();
-        const worker = new Worker(new URL(import.meta.url), { workerData: job });
-        const { sent, cpuSeconds: senderCpu, threadCpuSeconds: senderThreadCpu } = await new Promise<SenderReport>((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
-        await worker.terminate();
-        // Drain: wait until nothing new has arrived for 300 ms and the writer's queue is empty. TCP
-        // loses nothing, so there also wait for every point sent: a connection paused by back-pressure
-        // can hold points in the kernel past a quiet spell (10 s without progress ends the wait).
-        let last = -1;
-        let progressAt = performance.now();
-        for (;;) {
-          const received = horizon.counters.received;
-          if (received !== last) { last = received; progressAt = performance.now(); }
-          const quiet = performance.now() - progressAt;
-          const tcpPending = opts.proto !== 'udp' && received < sent && quiet < 10_000;
-          if (!tcpPending && quiet >= 300 && horizon.writer.depth === 0) break;
-          await new Promise((r) => setTimeout(r, 100));
+    .action(
+      action(async (ctx, opts: Options) => {
+        const own = ctx.config.redis.url ? undefined : await startRedisServer();
+        const url = ctx.config.redis.url ?? own!.url;
+        try {
+          const port = Number(new URL(url).port || 6379);
+          const ceiling = await appendCeiling(port);
+          const store = RedisStore.connect(url);
+          await store.client.flushdb();
+          const config = validateConfig({
+            logLevel: 'warn',
+            horizon: {
+              picklePort: opts.proto === 'pickle' ? 0 : 'off',
+              udpPort: opts.proto === 'udp' ? 0 : 'off',
+              linePort: opts.proto === 'line' ? 0 : 'off',
+              remoteWritePort: opts.proto === 'remote-write' ? 0 : 'off',
+              selfMetricsInterval: 3600,
+              roombaInterval: 3600,
+            },
+          });
+          const horizon = await startHorizonWith({ config, store, log: ctx.log });
+          const job: SenderJob = {
+            kaleIngestSender: true,
+            proto: opts.proto,
+            port: horizon.endpoints[opts.proto === 'remote-write' ? 'remoteWrite' : opts.proto] as number,
+            rate: opts.rate !== undefined ? Number(opts.rate) : opts.proto === 'udp' ? 300_000 : 0,
+            duration: Number(opts.duration),
+            metrics: Number(opts.metrics),
+            ts: Math.floor(Date.now() / 1000),
+          };
+          const writerThread = horizon.writer instanceof ThreadedWriter ? horizon.writer : undefined;
+          const redisCpu0 = await redisCpuSeconds(store);
+          // A UDP listener loses what arrives while its thread is stalled longer than the kernel buffer lasts.
+          const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+          loopDelay.enable();
+          const elu0 = performance.eventLoopUtilization();
+          const mainCpu0 = threadCpuSeconds();
+          const processCpu0 = process.cpuUsage();
+          const writerElu0 = writerThread?.utilization();
+          const t0 = performance.now();
+          const worker = new Worker(new URL(import.meta.url), { workerData: job });
+          const {
+            sent,
+            cpuSeconds: senderCpu,
+            threadCpuSeconds: senderThreadCpu,
+          } = await new Promise<SenderReport>((resolve, reject) => {
+            worker.once('message', resolve);
+            worker.once('error', reject);
+          });
+          await worker.terminate();
+          // Drain: wait until nothing new has arrived for 300 ms and the writer's queue is empty. TCP
+          // loses nothing, so there also wait for every point sent: a connection paused by back-pressure
+          // can hold points in the kernel past a quiet spell (10 s without progress ends the wait).
+          let last = -1;
+          let progressAt = performance.now();
+          for (;;) {
+            const received = horizon.counters.received;
+            if (received !== last) {
+              last = received;
+              progressAt = performance.now();
+            }
+            const quiet = performance.now() - progressAt;
+            const tcpPending = opts.proto !== 'udp' && received < sent && quiet < 10_000;
+            if (!tcpPending && quiet >= 300 && horizon.writer.depth === 0) break;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          const seconds = (horizon.counters.lastWriteAt - t0) / 1000;
+          const elu = performance.eventLoopUtilization(elu0);
+          const writerElu = writerThread?.utilization(writerElu0);
+          loopDelay.disable();
+          const mainCpu = threadCpuSeconds() - mainCpu0;
+          const processCpuUs = process.cpuUsage(processCpu0);
+          const wall = (performance.now() - t0) / 1000;
+          const redisCpuTotal = (await redisCpuSeconds(store)) - redisCpu0;
+          const redisCpu = redisCpuTotal / wall;
+          const flushMs = horizon.counters.flushMsTotal;
+          const encodeMs = horizon.counters.encodeMsTotal;
+          await horizon.stop();
+          let bytes = 0;
+          for (const key of await store.client.smembers('metrics.unique_metrics'))
+            if (key.startsWith('metrics.bench.')) bytes += await store.client.strlen(key);
+          await store.close();
+          const stored = Math.round(bytes / BYTES_PER_POINT);
+          // The writer thread, GC helpers and libuv: the whole process less the main and sender threads.
+          const otherCpu = (processCpuUs.user + processCpuUs.system) / 1e6 - mainCpu - senderThreadCpu;
+          const perPoint = (cpuSeconds: number) =>
+            stored ? Math.round((cpuSeconds / stored) * 1e9) / 1e3 : null;
+          const rate = stored / seconds;
+          printResult(
+            {
+              bench: 'ingest',
+              proto: opts.proto,
+              duration_s: job.duration,
+              metrics: job.metrics,
+              target_rate: job.rate || 'max',
+              sent,
+              sent_points_per_s: Math.round(sent / job.duration),
+              stored,
+              lost: sent - stored,
+              stored_points_per_s: Math.round(rate),
+              redis_benchmark_append_per_s: Math.round(ceiling),
+              vs_ceiling: rate / ceiling,
+              main_thread_busy: elu.utilization,
+              main_loop_delay_max_ms: Math.round(loopDelay.max / 1e6),
+              writer_thread_busy: writerElu?.utilization ?? null,
+              // Seconds of CPU Redis used per second of the run (1 = one core busy); the drain's idle tail counts.
+              redis_cpu: redisCpu,
+              // CPU actually used per stored point, in µs, from sending's start to the end of the drain.
+              cpu_us_per_point: {
+                horizon_main: perPoint(mainCpu),
+                horizon_writer_and_helpers: perPoint(otherCpu),
+                redis: perPoint(redisCpuTotal),
+                sender: perPoint(senderCpu),
+              },
+              cpu_cores: {
+                horizon_main: mainCpu / wall,
+                horizon_writer_and_helpers: otherCpu / wall,
+                redis: redisCpu,
+                sender: senderCpu / wall,
+              },
+              writer_encode_share: encodeMs / (seconds * 1000),
+              writer_waiting_on_redis_share: (flushMs - encodeMs) / (seconds * 1000),
+              rejected: horizon.counters.rejectedTotal,
+              dropped: horizon.counters.dropped,
+            },
+            opts.json,
+          );
+        } finally {
+          await own?.stop();
         }
-        const seconds = (horizon.counters.lastWriteAt - t0) / 1000;
-        const elu = performance.eventLoopUtilization(elu0);
-        const writerElu = writerThread?.utilization(writerElu0);
-        loopDelay.disable();
-        const mainCpu = threadCpuSeconds() - mainCpu0;
-        const processCpuUs = process.cpuUsage(processCpu0);
-        const wall = (performance.now() - t0) / 1000;
-        const redisCpuTotal = await redisCpuSeconds(store) - redisCpu0;
-        const redisCpu = redisCpuTotal / wall;
-        const flushMs = horizon.counters.flushMsTotal;
-        const encodeMs = horizon.counters.encodeMsTotal;
-        await horizon.stop();
-        let bytes = 0;
-        for (const key of await store.client.smembers('metrics.unique_metrics')) if (key.startsWith('metrics.bench.')) bytes += await store.client.strlen(key);
-        await store.close();
-        const stored = Math.round(bytes / BYTES_PER_POINT);
-        // The writer thread, GC helpers and libuv: the whole process less the main and sender threads.
-        const otherCpu = (processCpuUs.user + processCpuUs.system) / 1e6 - mainCpu - senderThreadCpu;
-        const perPoint = (cpuSeconds: number) => (stored ? Math.round(cpuSeconds / stored * 1e9) / 1e3 : null);
-        const rate = stored / seconds;
-        printResult({
-          bench: 'ingest', proto: opts.proto, duration_s: job.duration, metrics: job.metrics,
-          target_rate: job.rate || 'max', sent, sent_points_per_s: Math.round(sent / job.duration), stored, lost: sent - stored,
-          stored_points_per_s: Math.round(rate),
-          redis_benchmark_append_per_s: Math.round(ceiling), vs_ceiling: rate / ceiling,
-          main_thread_busy: elu.utilization,
-          main_loop_delay_max_ms: Math.round(loopDelay.max / 1e6),
-          writer_thread_busy: writerElu?.utilization ?? null,
-          // Seconds of CPU Redis used per second of the run (1 = one core busy); the drain's idle tail counts.
-          redis_cpu: redisCpu,
-          // CPU actually used per stored point, in µs, from sending's start to the end of the drain.
-          cpu_us_per_point: { horizon_main: perPoint(mainCpu), horizon_writer_and_helpers: perPoint(otherCpu), redis: perPoint(redisCpuTotal), sender: perPoint(senderCpu) },
-          cpu_cores: { horizon_main: mainCpu / wall, horizon_writer_and_helpers: otherCpu / wall, redis: redisCpu, sender: senderCpu / wall },
-          writer_encode_share: encodeMs / (seconds * 1000),
-          writer_waiting_on_redis_share: (flushMs - encodeMs) / (seconds * 1000),
-          rejected: horizon.counters.rejectedTotal, dropped: horizon.counters.dropped,
-        }, opts.json);
-      } finally {
-        await own?.stop();
-      }
-    }));
+      }),
+    );
 }

@@ -19,7 +19,8 @@ export function readLabelledCsv(file: string): LabelledSeries {
   const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
   const header = lines[0].split(',').map((h) => h.trim().toLowerCase());
   const [ti, vi, li] = ['timestamp', 'value', 'label'].map((c) => header.indexOf(c));
-  if (ti < 0 || vi < 0 || li < 0) throw new Error(`${file}: expected a header with timestamp,value,label, got "${lines[0]}"`);
+  if (ti < 0 || vi < 0 || li < 0)
+    throw new Error(`${file}: expected a header with timestamp,value,label, got "${lines[0]}"`);
   const ts: number[] = [];
   const vs: number[] = [];
   const ls: number[] = [];
@@ -29,7 +30,8 @@ export function readLabelledCsv(file: string): LabelledSeries {
     const t = Number(cols[ti]);
     const v = Number(cols[vi]);
     const l = Number(cols[li]);
-    if (!Number.isFinite(t) || !Number.isFinite(v) || (l !== 0 && l !== 1)) throw new Error(`${file}:${i + 1}: bad row "${lines[i]}"`);
+    if (!Number.isFinite(t) || !Number.isFinite(v) || (l !== 0 && l !== 1))
+      throw new Error(`${file}:${i + 1}: bad row "${lines[i]}"`);
     if (ts.length && t <= ts[ts.length - 1]) throw new Error(`${file}:${i + 1}: timestamps must increase`);
     ts.push(t);
     vs.push(v);
@@ -53,7 +55,11 @@ function domainOf(base: string): string {
 
 /** Every `*.csv` in `dir`, sorted by name. */
 export function labelledFiles(dir: string): string[] {
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.csv')).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 /**
@@ -67,7 +73,8 @@ export function fileNameMatcher(pattern: string): (file: string) => boolean {
   const last = pieces[pieces.length - 1];
   return (file) => {
     const name = path.basename(file);
-    if (name.length < first.length + last.length || !name.startsWith(first) || !name.endsWith(last)) return false;
+    if (name.length < first.length + last.length || !name.startsWith(first) || !name.endsWith(last))
+      return false;
     // Each middle piece at its leftmost place after the previous one: if any placement fits, that one does.
     let at = first.length;
     const end = name.length - last.length;

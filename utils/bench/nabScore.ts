@@ -120,7 +120,11 @@ interface RowWorth {
 }
 
 /** Walks the scorable rows of a file in order, telling each one's window and unit worth. */
-function forEachScorableRow(n: number, windows: ReadonlyArray<NabWindow>, visit: (row: number, worth: RowWorth) => void): void {
+function forEachScorableRow(
+  n: number,
+  windows: ReadonlyArray<NabWindow>,
+  visit: (row: number, worth: RowWorth) => void,
+): void {
   let next = 0;
   let previous: NabWindow | undefined;
   for (let i = probationRows(n); i < n; i++) {
@@ -185,7 +189,10 @@ export interface NabBest {
  * its window's credit if it is now the window's earliest detection), so the sweep is O(N log N).
  * On a tie the higher threshold (fewer detections) wins.
  */
-export function nabSweep(files: ReadonlyArray<NabFile>, profiles: ReadonlyArray<NabProfile> = NAB_PROFILES): NabBest[] {
+export function nabSweep(
+  files: ReadonlyArray<NabFile>,
+  profiles: ReadonlyArray<NabProfile> = NAB_PROFILES,
+): NabBest[] {
   const scores: number[] = [];
   const windowOf: number[] = [];
   const units: number[] = [];
@@ -244,7 +251,8 @@ export interface NabSummary extends NabCounts {
 
 /** Sweeps the pool for each profile's threshold, then scores every group at that one threshold. */
 export function nabReport(
-  files: ReadonlyArray<NabFile & { readonly group: string }>, profiles: ReadonlyArray<NabProfile> = NAB_PROFILES,
+  files: ReadonlyArray<NabFile & { readonly group: string }>,
+  profiles: ReadonlyArray<NabProfile> = NAB_PROFILES,
 ): Record<string, NabProfileResult> {
   const out: Record<string, NabProfileResult> = {};
   for (const b of nabSweep(files, profiles)) {

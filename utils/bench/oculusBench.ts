@@ -5,7 +5,16 @@ import { benchMetrics } from './oculusMetrics.js';
 import { fastDtwFigures, loadUcr, ucrErrors } from './oculusUcr.js';
 import { printResult } from './stats.js';
 
-interface Options { ucr?: string; window?: string; fastdtw?: boolean; sample: string; metrics?: string; queries: string; es?: boolean; json?: boolean }
+interface Options {
+  ucr?: string;
+  window?: string;
+  fastdtw?: boolean;
+  sample: string;
+  metrics?: string;
+  queries: string;
+  es?: boolean;
+  json?: boolean;
+}
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
@@ -19,44 +28,59 @@ export function oculusBenchCommand(): Command {
   return withGlobalOptions(new Command('oculus'))
     .description('Oculus: UCR 1-NN error rates (--ucr DIR/NAME) or index/search at scale (--metrics N)')
     .option('--ucr <dir/name>', 'UCR-format dataset: DIR/NAME holding NAME_TRAIN.tsv and NAME_TEST.tsv')
-    .option('--window <pct>', 'cDTW window in percent of the length (default: learned by leave-one-out on train, 0-20)')
+    .option(
+      '--window <pct>',
+      'cDTW window in percent of the length (default: learned by leave-one-out on train, 0-20)',
+    )
     .option('--fastdtw', 'with --ucr: also FastDTW at r = 1, 5, 10, 30 against full DTW')
     .option('--sample <n>', 'with --fastdtw: test series used', '100')
     .option('--metrics <n>', 'synthetic one-hour metrics to index and search')
     .option('--queries <n>', 'with --metrics: searches per scorer and backend', '50')
     .option('--no-es', 'with --metrics: embedded index only')
     .option('--json', 'print the result as JSON')
-    .action(action(async (ctx, opts: Options) => {
-      if (opts.ucr) {
-        const window = opts.window === undefined ? undefined : Number(opts.window);
-        if (window !== undefined && !(window >= 0 && window <= 100)) throw new UsageError(`--window: expected a percentage 0-100, got "${opts.window}"`);
-        const set = loadUcr(opts.ucr);
-        const e = ucrErrors(set, window);
-        const result: Record<string, unknown> = { euclidean: round4(e.euclidean), dtw: round4(e.dtw), cdtw: round4(e.cdtw), window: e.window };
-        if (opts.fastdtw) {
-          result.fastdtw = fastDtwFigures(set, [1, 5, 10, 30], Number(opts.sample), e.window);
+    .action(
+      action(async (ctx, opts: Options) => {
+        if (opts.ucr) {
+          const window = opts.window === undefined ? undefined : Number(opts.window);
+          if (window !== undefined && !(window >= 0 && window <= 100))
+            throw new UsageError(`--window: expected a percentage 0-100, got "${opts.window}"`);
+          const set = loadUcr(opts.ucr);
+          const e = ucrErrors(set, window);
+          const result: Record<string, unknown> = {
+            euclidean: round4(e.euclidean),
+            dtw: round4(e.dtw),
+            cdtw: round4(e.cdtw),
+            window: e.window,
+          };
+          if (opts.fastdtw) {
+            result.fastdtw = fastDtwFigures(set, [1, 5, 10, 30], Number(opts.sample), e.window);
+          }
+          printResult(result, opts.json);
+          return;
         }
-        printResult(result, opts.json);
-        return;
-      }
-      if (opts.metrics) {
-        const n = Number(opts.metrics);
-        const queries = Number(opts.queries);
-        if (!(Number.isInteger(n) && n > 0)) throw new UsageError(`--metrics: expected a positive integer, got "${opts.metrics}"`);
-        const own = opts.es !== false && !ctx.config.elasticsearch.url ? await startElasticsearch({ heap: '1g' }) : undefined;
-        // Ctrl-C or SIGTERM mid-run must not leave our Elasticsearch behind.
-        const onSignal = () => void own?.stop().finally(() => process.exit(130));
-        process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-        try {
-          const url = opts.es === false ? null : ctx.config.elasticsearch.url ?? own!.url;
-          const result = await benchMetrics(ctx.config, n, queries, url, (label) => ctx.log.info(label));
-          printResult({ bench: 'oculus', ...result }, opts.json);
-        } finally {
-          process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-          await own?.stop();
+        if (opts.metrics) {
+          const n = Number(opts.metrics);
+          const queries = Number(opts.queries);
+          if (!(Number.isInteger(n) && n > 0))
+            throw new UsageError(`--metrics: expected a positive integer, got "${opts.metrics}"`);
+          const own =
+            opts.es !== false && !ctx.config.elasticsearch.url
+              ? await startElasticsearch({ heap: '1g' })
+              : undefined;
+          // Ctrl-C or SIGTERM mid-run must not leave our Elasticsearch behind.
+          const onSignal = () => void own?.stop().finally(() => process.exit(130));
+          process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+          try {
+            const url = opts.es === false ? null : (ctx.config.elasticsearch.url ?? own!.url);
+            const result = await benchMetrics(ctx.config, n, queries, url, (label) => ctx.log.info(label));
+            printResult({ bench: 'oculus', ...result }, opts.json);
+          } finally {
+            process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+            await own?.stop();
+          }
+          return;
         }
-        return;
-      }
-      throw new UsageError('bench oculus: give --ucr DIR/NAME or --metrics N');
-    }));
+        throw new UsageError('bench oculus: give --ucr DIR/NAME or --metrics N');
+      }),
+    );
 }

@@ -30,11 +30,12 @@ export function generateMetrics(n: number, seed = 42): { names: string[]; values
     const scale = 1 + rand() * 100;
     const offset = rand() * 1000;
     const noise = rand() * 0.3;
-    const a = rand(), b = rand();
+    const a = rand(),
+      b = rand();
     let walk = 0;
     for (let i = 0; i < POINTS; i++) {
       let v: number;
-      if (family === 0) v = (walk += gaussian(rand));
+      if (family === 0) v = walk += gaussian(rand);
       else if (family === 1) v = Math.sin((i / (5 + a * 30)) * 2 * Math.PI + b * 6.3);
       else if (family === 2) v = Math.abs(i - Math.floor(a * 60)) < 2 + b * 3 ? 5 : 0;
       else if (family === 3) v = i >= Math.floor(a * 60) ? 1 : 0;
@@ -47,10 +48,19 @@ export function generateMetrics(n: number, seed = 42): { names: string[]; values
   return { names, values };
 }
 
-const seriesOf = (values: Float32Array, m: number): Series => ({ timestamps: TIMESTAMPS, values: Float64Array.from(values.subarray(m * POINTS, (m + 1) * POINTS)) });
+const seriesOf = (values: Float32Array, m: number): Series => ({
+  timestamps: TIMESTAMPS,
+  values: Float64Array.from(values.subarray(m * POINTS, (m + 1) * POINTS)),
+});
 
 /** The exact top k by scoring every shape (early abandoning only, no index): the reference for recall. */
-function bruteForce(z: Float32Array, flat: Uint8Array, names: string[], q: Shape, scorer: ScorerName): Set<string> {
+function bruteForce(
+  z: Float32Array,
+  flat: Uint8Array,
+  names: string[],
+  q: Shape,
+  scorer: ScorerName,
+): Set<string> {
   const s = new ShapeScorer(q.z, q.paa, { scorer, band: 10, radius: 10 });
   const top = new TopK<number>(K);
   for (let m = 0; m < names.length; m++) {
@@ -80,7 +90,13 @@ export interface BackendFigures {
  * (read windows, shapes, index; for Elasticsearch after a first import that warms the server), and `queries` top-20 searches per scorer, timed, with recall@20
  * against brute force over the same shapes.
  */
-export async function benchMetrics(config: KaleConfig, n: number, queries: number, esUrl: string | null, onProgress: (label: string) => void): Promise<Record<string, BackendFigures | number>> {
+export async function benchMetrics(
+  config: KaleConfig,
+  n: number,
+  queries: number,
+  esUrl: string | null,
+  onProgress: (label: string) => void,
+): Promise<Record<string, BackendFigures | number>> {
   const cfg: KaleConfig = { ...config, oculus: { ...config.oculus, windows: ['1h'] } };
   const dims = cfg.oculus.paaDims;
   const { names, values } = generateMetrics(n);
@@ -105,22 +121,33 @@ export async function benchMetrics(config: KaleConfig, n: number, queries: numbe
     if (!flat[m]) picks.push(shapeFromSeries(names[m], seriesOf(values, m), '1h', dims)!);
   }
   onProgress('brute force');
-  const truth = { euclidean: picks.map((q) => bruteForce(z, flat, names, q, 'euclidean')), dtw: picks.map((q) => bruteForce(z, flat, names, q, 'dtw')) };
+  const truth = {
+    euclidean: picks.map((q) => bruteForce(z, flat, names, q, 'euclidean')),
+    dtw: picks.map((q) => bruteForce(z, flat, names, q, 'dtw')),
+  };
 
   const run = async (index: ShapeIndex, warmUp?: ShapeIndex): Promise<BackendFigures> => {
-    const first = warmUp && await timedImport(warmUp, 'first import');
+    const first = warmUp && (await timedImport(warmUp, 'first import'));
     onProgress(`${index.kind}: import`);
     const cpuStarted = process.cpuUsage();
     const result = await importShapes(cfg, store, index);
     const used = process.cpuUsage(cpuStarted);
-    const figures: Record<string, number> = { index_s: result.ms / 1000, index_cpu_s: (used.user + used.system) / 1e6 };
+    const figures: Record<string, number> = {
+      index_s: result.ms / 1000,
+      index_cpu_s: (used.user + used.system) / 1e6,
+    };
     for (const scorer of ['euclidean', 'dtw'] as const) {
       onProgress(`${index.kind}: ${scorer} searches`);
       const times: number[] = [];
       const cpu: number[] = [];
       let recall = 0;
       for (const [i, q] of picks.entries()) {
-        const query: ShapeQuery = { shape: q, k: K, scoring: { scorer, band: 10, radius: 10 }, exclude: { names: [q.name], segments: [] } };
+        const query: ShapeQuery = {
+          shape: q,
+          k: K,
+          scoring: { scorer, band: 10, radius: 10 },
+          exclude: { names: [q.name], segments: [] },
+        };
         const started = performance.now();
         const cpuStarted = process.cpuUsage();
         const res = await index.search('1h', query);
@@ -138,7 +165,10 @@ export async function benchMetrics(config: KaleConfig, n: number, queries: numbe
       figures[`${scorer}_recall_at_20`] = recall / picks.length;
     }
     await index.close();
-    return { ...figures, ...(first === undefined ? {} : { first_index_s: first }) } as unknown as BackendFigures;
+    return {
+      ...figures,
+      ...(first === undefined ? {} : { first_index_s: first }),
+    } as unknown as BackendFigures;
   };
   const timedImport = async (index: ShapeIndex, label: string): Promise<number> => {
     onProgress(`${index.kind}: ${label}`);
@@ -154,7 +184,10 @@ export async function benchMetrics(config: KaleConfig, n: number, queries: numbe
     const options = { url: esUrl, prefix: `kale-bench-${Date.now()}`, paaDims: dims, search, knnCandidates };
     // The timed import is the second into this server, as every import of a running `kale oculus`
     // after its first is; the first (into its own indices) is reported beside it as first_index_s.
-    const figures = await run(new ElasticShapeIndex(options), new ElasticShapeIndex({ ...options, prefix: `${options.prefix}-first` }));
+    const figures = await run(
+      new ElasticShapeIndex(options),
+      new ElasticShapeIndex({ ...options, prefix: `${options.prefix}-first` }),
+    );
     // Another process (the webapp, `kale similar`) first loads its copy of the shapes from the server.
     onProgress('elasticsearch: cold load');
     const reader = new ElasticShapeIndex(options);

@@ -25,17 +25,24 @@ export function loadUcr(dirName: string): UcrSet {
   const name = path.basename(dirName);
   const inside = path.join(dirName, `${name}_TRAIN.tsv`);
   const base = fs.existsSync(inside) ? dirName : path.dirname(dirName);
-  return { train: parseUcr(path.join(base, `${name}_TRAIN.tsv`)), test: parseUcr(path.join(base, `${name}_TEST.tsv`)) };
+  return {
+    train: parseUcr(path.join(base, `${name}_TRAIN.tsv`)),
+    test: parseUcr(path.join(base, `${name}_TEST.tsv`)),
+  };
 }
 
 export function parseUcr(file: string): Labelled[] {
-  return fs.readFileSync(file, 'utf8').split('\n').flatMap((line, i) => {
-    if (!line.trim()) return [];
-    const cols = line.trim().split(/[\t,\s]+/);
-    const values = Float64Array.from(cols.slice(1), Number);
-    if (values.length === 0 || values.some((v) => !Number.isFinite(v))) throw new Error(`${file}:${i + 1}: expected a label then numbers`);
-    return [{ label: String(Number(cols[0])), values }];
-  });
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .flatMap((line, i) => {
+      if (!line.trim()) return [];
+      const cols = line.trim().split(/[\t,\s]+/);
+      const values = Float64Array.from(cols.slice(1), Number);
+      if (values.length === 0 || values.some((v) => !Number.isFinite(v)))
+        throw new Error(`${file}:${i + 1}: expected a label then numbers`);
+      return [{ label: String(Number(cols[0])), values }];
+    });
 }
 
 /** A distance from one query, abandoning at the best-so-far (returns ≥ bsf when it cannot win). */
@@ -62,7 +69,8 @@ export function fastDtwMeasure(radius: number): Measure {
 /** The index of the nearest reference (first wins ties), skipping `skip` (leave-one-out). */
 export function nearest(q: Float64Array, refs: ReadonlyArray<Labelled>, measure: Measure, skip = -1): number {
   const dist = measure(q);
-  let best = -1, bsf = Infinity;
+  let best = -1,
+    bsf = Infinity;
   for (let i = 0; i < refs.length; i++) {
     if (i === skip) continue;
     const d = dist(refs[i].values, bsf);
@@ -96,7 +104,8 @@ function looErrors(train: ReadonlyArray<Labelled>, measure: Measure): number {
 export function learnWindow(train: ReadonlyArray<Labelled>, maxPct = 20): number {
   const length = train[0].values.length;
   const byRadius = new Map<number, number>();
-  let bestPct = 0, bestErr = Infinity;
+  let bestPct = 0,
+    bestErr = Infinity;
   for (let pct = 0; pct <= maxPct; pct++) {
     const r = bandRadius(pct, length);
     let err = byRadius.get(r);
@@ -143,26 +152,41 @@ export interface FastDtwFigures {
  * FastDTW against full DTW at each radius, on the first `sample` test series, with the time of the
  * same 1-NN pass by cDTW at `windowPct` (its LB_Kim → LB_Keogh cascade and early abandoning on).
  */
-export function fastDtwFigures(set: UcrSet, radii: readonly number[], sample: number, windowPct: number): { cdtw_ms: number; cdtw_nn_error: number } & Record<string, FastDtwFigures | number> {
+export function fastDtwFigures(
+  set: UcrSet,
+  radii: readonly number[],
+  sample: number,
+  windowPct: number,
+): { cdtw_ms: number; cdtw_nn_error: number } & Record<string, FastDtwFigures | number> {
   const test = set.test.slice(0, sample);
   const subset = { train: set.train, test };
   const length = set.train[0].values.length;
   const exact = test.map((t) => set.train.map((r) => cdtw(t.values, r.values, length)));
   const cdtwStarted = performance.now();
   const cdtwError = errorRate(subset, cdtwMeasure(bandRadius(windowPct, length)));
-  const out: { cdtw_ms: number; cdtw_nn_error: number } & Record<string, FastDtwFigures | number> = { cdtw_ms: performance.now() - cdtwStarted, cdtw_nn_error: cdtwError };
+  const out: { cdtw_ms: number; cdtw_nn_error: number } & Record<string, FastDtwFigures | number> = {
+    cdtw_ms: performance.now() - cdtwStarted,
+    cdtw_nn_error: cdtwError,
+  };
   for (const radius of radii) {
-    let relSum = 0, pairs = 0;
-    test.forEach((t, i) => set.train.forEach((r, j) => {
-      const d = exact[i][j];
-      if (d > 0) {
-        relSum += (fastDtw(t.values, r.values, radius).distance - d) / d;
-        pairs++;
-      }
-    }));
+    let relSum = 0,
+      pairs = 0;
+    test.forEach((t, i) =>
+      set.train.forEach((r, j) => {
+        const d = exact[i][j];
+        if (d > 0) {
+          relSum += (fastDtw(t.values, r.values, radius).distance - d) / d;
+          pairs++;
+        }
+      }),
+    );
     const started = performance.now();
     const nnError = errorRate(subset, fastDtwMeasure(radius));
-    out[`r${radius}`] = { distance_error_pct: (100 * relSum) / pairs, nn_error: nnError, ms: performance.now() - started };
+    out[`r${radius}`] = {
+      distance_error_pct: (100 * relSum) / pairs,
+      nn_error: nnError,
+      ms: performance.now() - started,
+    };
   }
   return out;
 }

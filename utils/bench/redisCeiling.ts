@@ -9,8 +9,20 @@ const run = promisify(execFile);
  */
 export async function appendCeiling(port: number, requests = 1_000_000): Promise<number> {
   const { stdout } = await run('redis-benchmark', [
-    '-h', '127.0.0.1', '-p', String(port), '-P', '64', '-n', String(requests), '-r', '100000', '--csv',
-    'APPEND', 'bench:__rand_int__', 'xxxxxxxxxxxx',
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-P',
+    '64',
+    '-n',
+    String(requests),
+    '-r',
+    '100000',
+    '--csv',
+    'APPEND',
+    'bench:__rand_int__',
+    'xxxxxxxxxxxx',
   ]);
   // CSV: "test","rps",... — the second field of the data row is requests per second.
   const row = stdout.trim().split('\n').pop() ?? '';

@@ -21,19 +21,30 @@ import { median, percentile, printResult, progress } from './stats.js';
 import { seedStore } from './webappData.js';
 import { cpuMs, startWebappProcess } from './webappBench.js';
 
-interface Options { series: string; requests: string; concurrency: string; repeat: string; maxDataPoints: string; backend: string; json?: boolean }
+interface Options {
+  series: string;
+  requests: string;
+  concurrency: string;
+  repeat: string;
+  maxDataPoints: string;
+  backend: string;
+  json?: boolean;
+}
 
 const GLOB = 'bench.*.*.latency';
 const positive = (flag: string, v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag}: expected a positive integer, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${flag}: expected a positive integer, got "${v}"`);
   return n;
 };
 const round = (v: number) => Math.round(v * 10) / 10;
 
 export function renderBenchCommand(): Command {
   return withGlobalOptions(new Command('render'))
-    .description("Graphite /render p50/p95 for a 24 h glob over N metrics, as Grafana's Graphite datasource asks for it")
+    .description(
+      "Graphite /render p50/p95 for a 24 h glob over N metrics, as Grafana's Graphite datasource asks for it",
+    )
     .option('--series <n>', 'metrics the glob matches, each a day of one-minute points', '1000')
     .option('--requests <n>', 'requests per query per run', '60')
     .option('--concurrency <n>', 'requests in flight at once', '4')
@@ -41,25 +52,41 @@ export function renderBenchCommand(): Command {
     .option('--max-data-points <n>', "the panel's maxDataPoints (about its width in pixels)", '1000')
     .option('--backend <kind>', 'redis or embedded', 'redis')
     .option('--json', 'print the result as JSON')
-    .action(action(async (ctx, opts: Options) => {
-      const o = {
-        series: positive('series', opts.series), requests: positive('requests', opts.requests), concurrency: positive('concurrency', opts.concurrency),
-        repeat: positive('repeat', opts.repeat), maxDataPoints: positive('max-data-points', opts.maxDataPoints),
-      };
-      if (!['redis', 'embedded'].includes(opts.backend)) throw new UsageError(`--backend: expected redis or embedded, got "${opts.backend}"`);
-      const own = opts.backend === 'redis' && !ctx.config.redis.url ? await startRedisServer() : undefined;
-      const redisUrl = opts.backend === 'redis' ? ctx.config.redis.url ?? own!.url : undefined;
-      try {
-        const result = { bench: 'render', backend: opts.backend, series: o.series, max_data_points: o.maxDataPoints, concurrency: o.concurrency, load_avg_before: round(os.loadavg()[0]) };
-        const figures = await benchRender(o, redisUrl);
-        printResult({ ...result, ...figures, load_avg_after: round(os.loadavg()[0]) }, opts.json);
-      } finally {
-        await own?.stop();
-      }
-    }));
+    .action(
+      action(async (ctx, opts: Options) => {
+        const o = {
+          series: positive('series', opts.series),
+          requests: positive('requests', opts.requests),
+          concurrency: positive('concurrency', opts.concurrency),
+          repeat: positive('repeat', opts.repeat),
+          maxDataPoints: positive('max-data-points', opts.maxDataPoints),
+        };
+        if (!['redis', 'embedded'].includes(opts.backend))
+          throw new UsageError(`--backend: expected redis or embedded, got "${opts.backend}"`);
+        const own = opts.backend === 'redis' && !ctx.config.redis.url ? await startRedisServer() : undefined;
+        const redisUrl = opts.backend === 'redis' ? (ctx.config.redis.url ?? own!.url) : undefined;
+        try {
+          const result = {
+            bench: 'render',
+            backend: opts.backend,
+            series: o.series,
+            max_data_points: o.maxDataPoints,
+            concurrency: o.concurrency,
+            load_avg_before: round(os.loadavg()[0]),
+          };
+          const figures = await benchRender(o, redisUrl);
+          printResult({ ...result, ...figures, load_avg_after: round(os.loadavg()[0]) }, opts.json);
+        } finally {
+          await own?.stop();
+        }
+      }),
+    );
 }
 
-async function benchRender(o: { series: number; requests: number; concurrency: number; repeat: number; maxDataPoints: number }, redisUrl?: string) {
+async function benchRender(
+  o: { series: number; requests: number; concurrency: number; repeat: number; maxDataPoints: number },
+  redisUrl?: string,
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-bench-render-'));
   let kale: Awaited<ReturnType<typeof startWebappProcess>> | undefined;
   try {
@@ -70,10 +97,22 @@ async function benchRender(o: { series: number; requests: number; concurrency: n
     await store.close();
     const config = path.join(dir, 'bench.config.json');
     fs.writeFileSync(config, JSON.stringify({ logLevel: 'warn' }));
-    kale = await startWebappProcess(['--config', config, '--data-dir', dir, ...(redisUrl ? ['--redis', redisUrl] : [])]);
+    kale = await startWebappProcess([
+      '--config',
+      config,
+      '--data-dir',
+      dir,
+      ...(redisUrl ? ['--redis', redisUrl] : []),
+    ]);
     const form = (target: string) => () => {
       const now = Math.floor(Date.now() / 1000);
-      return new URLSearchParams({ target, from: String(now - 86400), until: String(now), format: 'json', maxDataPoints: String(o.maxDataPoints) }).toString();
+      return new URLSearchParams({
+        target,
+        from: String(now - 86400),
+        until: String(now),
+        format: 'json',
+        maxDataPoints: String(o.maxDataPoints),
+      }).toString();
     };
     const queries: Record<string, { path: string; body?: () => string }> = {
       glob: { path: '/render', body: form(GLOB) },
@@ -105,17 +144,33 @@ async function benchRender(o: { series: number; requests: number; concurrency: n
 }
 
 /** `requests` requests with `concurrency` in flight: a form POST when the query has a body, else a GET. */
-async function load(base: string, q: { path: string; body?: () => string }, requests: number, concurrency: number) {
+async function load(
+  base: string,
+  q: { path: string; body?: () => string },
+  requests: number,
+  concurrency: number,
+) {
   const latencies: number[] = [];
   let next = 0;
   let bytes = 0;
   const worker = async () => {
     while (next++ < requests) {
       const t0 = performance.now();
-      const res = await fetch(base + q.path, q.body ? { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: q.body() } : {})
-        .catch((err: Error) => { throw new Error(`${q.path}: ${err.message} (${String(err.cause)})`); });
+      const res = await fetch(
+        base + q.path,
+        q.body
+          ? {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: q.body(),
+            }
+          : {},
+      ).catch((err: Error) => {
+        throw new Error(`${q.path}: ${err.message} (${String(err.cause)})`);
+      });
       const body = await res.arrayBuffer();
-      if (!res.ok) throw new Error(`${q.path} answered ${res.status}: ${Buffer.from(body).toString('utf8', 0, 200)}`);
+      if (!res.ok)
+        throw new Error(`${q.path} answered ${res.status}: ${Buffer.from(body).toString('utf8', 0, 200)}`);
       latencies.push(performance.now() - t0);
       bytes = body.byteLength;
     }

@@ -31,7 +31,15 @@ const STATUS_TIMEOUT_MS = 10_000;
 /** The drain ends when the stored count reaches what was sent or stops moving this long. */
 const SETTLE_MS = 5000;
 
-interface Options { rate: string; duration: string; metrics: string; steps?: string; analyzerInterval: string; oculusInterval: string; json?: boolean }
+interface Options {
+  rate: string;
+  duration: string;
+  metrics: string;
+  steps?: string;
+  analyzerInterval: string;
+  oculusInterval: string;
+  json?: boolean;
+}
 
 /** Points Redis holds under `names`, by key length (pipelined STRLEN). */
 async function storedPoints(store: RedisStore, names: readonly string[]): Promise<number> {
@@ -46,16 +54,22 @@ async function storedPoints(store: RedisStore, names: readonly string[]): Promis
 
 /** The kernel's count of datagrams dropped for a full receive buffer, box-wide (/proc/net/snmp). */
 function udpRcvbufErrors(): number {
-  const lines = fs.readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const lines = fs
+    .readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
   const [head, values] = lines.map((l) => l.split(/\s+/));
   return Number(values[head.indexOf('RcvbufErrors')]);
 }
 
 /** Horizon's drop counters (`dropped`, `dropped.<reason>`) from the status document it writes every 10 s. */
-async function dropCounters(store: RedisStore): Promise<{ counters: Record<string, number>; updatedAt: number }> {
+async function dropCounters(
+  store: RedisStore,
+): Promise<{ counters: Record<string, number>; updatedAt: number }> {
   const doc = (await store.getStatus()).horizon ?? {};
   const counters: Record<string, number> = {};
-  for (const [k, v] of Object.entries(doc)) if (k.startsWith('dropped') && typeof v === 'number') counters[k] = v;
+  for (const [k, v] of Object.entries(doc))
+    if (k.startsWith('dropped') && typeof v === 'number') counters[k] = v;
   return { counters, updatedAt: typeof doc.updatedAt === 'number' ? doc.updatedAt : 0 };
 }
 
@@ -76,13 +90,26 @@ function pollStatus(url: string): { stop: () => Promise<number[]> } {
       await new Promise((r) => setTimeout(r, Math.max(0, STATUS_POLL_MS - (performance.now() - t0))));
     }
   })();
-  return { stop: async () => { running = false; await loop; return latencies; } };
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return latencies;
+    },
+  };
 }
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** One rate for `seconds` against the running Kale; everything the report says about it. */
-async function phase(kale: SoakKale, store: RedisStore, names: readonly string[], rate: number, seconds: number, label: string) {
+async function phase(
+  kale: SoakKale,
+  store: RedisStore,
+  names: readonly string[],
+  rate: number,
+  seconds: number,
+  label: string,
+) {
   const stored0 = await storedPoints(store, names);
   const drops0 = await dropCounters(store);
   const kernel0 = udpRcvbufErrors();
@@ -98,36 +125,58 @@ async function phase(kale: SoakKale, store: RedisStore, names: readonly string[]
     rss.push([at, round(kale.rssMb())]);
     loads.push(os.loadavg()[0]);
     const last = kale.cycles.at(-1);
-    process.stderr.write(`${label} ${at}/${seconds} s: sent ${sentSoFar.toLocaleString('en-US')}, Kale RSS ${rss.at(-1)![1]} MB, load ${loads.at(-1)!.toFixed(2)}, cycles ${kale.cycles.length - cycles0}${last ? ` (last ${last.seconds} s)` : ''}, imports ${kale.imports.length - imports0}\n`);
+    process.stderr.write(
+      `${label} ${at}/${seconds} s: sent ${sentSoFar.toLocaleString('en-US')}, Kale RSS ${rss.at(-1)![1]} MB, load ${loads.at(-1)!.toFixed(2)}, cycles ${kale.cycles.length - cycles0}${last ? ` (last ${last.seconds} s)` : ''}, imports ${kale.imports.length - imports0}\n`,
+    );
   }, SAMPLE_MS);
-  const sent = await sendSoak({ port: kale.udpPort, rate, seconds, names }, (n) => { sentSoFar = n; });
+  const sent = await sendSoak({ port: kale.udpPort, rate, seconds, names }, (n) => {
+    sentSoFar = n;
+  });
   clearInterval(sampler);
   let stored = await storedPoints(store, names);
-  for (let last = stored, movedAt = Date.now(); stored - stored0 < sent && Date.now() - movedAt < SETTLE_MS;) {
+  for (
+    let last = stored, movedAt = Date.now();
+    stored - stored0 < sent && Date.now() - movedAt < SETTLE_MS;
+  ) {
     await new Promise((r) => setTimeout(r, 500));
     stored = await storedPoints(store, names);
-    if (stored !== last) { last = stored; movedAt = Date.now(); }
+    if (stored !== last) {
+      last = stored;
+      movedAt = Date.now();
+    }
   }
   const latencies = await status.stop();
   // Horizon's first report after the drain has every drop of the phase (it reports every 10 s, in whole seconds).
   const drained = Date.now();
   let drops = await dropCounters(store);
-  for (const until = drained + 15_000; drops.updatedAt * 1000 < drained - 1000 && Date.now() < until;) {
+  for (const until = drained + 15_000; drops.updatedAt * 1000 < drained - 1000 && Date.now() < until; ) {
     await new Promise((r) => setTimeout(r, 500));
     drops = await dropCounters(store);
   }
-  const dropped = Object.fromEntries(Object.entries(drops.counters).map(([k, v]) => [k.replace('.', '_'), v - (drops0.counters[k] ?? 0)]).filter(([, v]) => v !== 0));
+  const dropped = Object.fromEntries(
+    Object.entries(drops.counters)
+      .map(([k, v]) => [k.replace('.', '_'), v - (drops0.counters[k] ?? 0)])
+      .filter(([, v]) => v !== 0),
+  );
   const steady = rss.filter(([at]) => at > 60).map(([, mb]) => mb);
   const cycles = kale.cycles.slice(cycles0);
   const imports = kale.imports.slice(imports0);
   const storedNow = stored - stored0;
   return {
-    rate, duration_s: seconds, metrics: names.length, sent, stored: storedNow, lost: sent - storedNow,
+    rate,
+    duration_s: seconds,
+    metrics: names.length,
+    sent,
+    stored: storedNow,
+    lost: sent - storedNow,
     lost_pct: sent ? round(((sent - storedNow) / sent) * 100, 3) : 0,
     kale_dropped: dropped,
     kernel_udp_rcvbuf_errors: udpRcvbufErrors() - kernel0,
     rss_mb: rss.map(([at, mb]) => `${at}s:${mb}`).join(' '),
-    rss_after_1min_spread_pct: steady.length > 1 ? round(((Math.max(...steady) - Math.min(...steady)) / Math.min(...steady)) * 100) : null,
+    rss_after_1min_spread_pct:
+      steady.length > 1
+        ? round(((Math.max(...steady) - Math.min(...steady)) / Math.min(...steady)) * 100)
+        : null,
     status_requests: latencies.length,
     status_p50_ms: round(percentile(latencies, 50)),
     status_p95_ms: round(percentile(latencies, 95)),
@@ -140,7 +189,9 @@ async function phase(kale: SoakKale, store: RedisStore, names: readonly string[]
     analyzer_deadline_skipped: cycles.reduce((n, c) => n + c.deadline, 0),
     oculus_imports: imports.length,
     oculus_import_s: imports.map((i) => round(i.ms / 1000)).join(' '),
-    load_average: loads.length ? `${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}` : os.loadavg()[0].toFixed(2),
+    load_average: loads.length
+      ? `${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}`
+      : os.loadavg()[0].toFixed(2),
   };
 }
 
@@ -152,38 +203,65 @@ const positive = (flag: string, v: string): number => {
 
 export function soakBenchCommand(): Command {
   return withGlobalOptions(new Command('soak'))
-    .description('msgpack UDP at a steady rate into a real kale start (analyzer and oculus running) against a real Redis: lost points, RSS, /api/status latency, cycle times')
+    .description(
+      'msgpack UDP at a steady rate into a real kale start (analyzer and oculus running) against a real Redis: lost points, RSS, /api/status latency, cycle times',
+    )
     .option('--rate <n>', 'points per second', '300000')
     .option('--duration <s>', 'seconds of sending (per step with --steps)', '180')
     .option('--metrics <n>', 'distinct metric names', '10000')
-    .option('--steps <rates>', 'comma-separated rates run in turn on one Kale (ascending); stops after the first that loses points')
+    .option(
+      '--steps <rates>',
+      'comma-separated rates run in turn on one Kale (ascending); stops after the first that loses points',
+    )
     .option('--analyzer-interval <s>', "Kale's analyzer.interval", '60')
     .option('--oculus-interval <s>', "Kale's oculus.interval", '120')
     .option('--json', 'print results as JSON')
-    .action(action(async (_ctx, opts: Options) => {
-      const rates = opts.steps ? opts.steps.split(',').map((r) => positive('--steps', r)) : [positive('--rate', opts.rate)];
-      const seconds = positive('--duration', opts.duration);
-      const metrics = positive('--metrics', opts.metrics);
-      const redis = await startRedisServer();
-      const store = RedisStore.connect(redis.url);
-      let kale: SoakKale | undefined;
-      try {
-        kale = await startSoakKale({ redisUrl: redis.url, analyzerInterval: positive('--analyzer-interval', opts.analyzerInterval), oculusInterval: positive('--oculus-interval', opts.oculusInterval) });
-        const names = Array.from({ length: metrics }, (_, i) => `soak.host${i % 100}.m${i}`);
-        let best: number | null = null;
-        for (const [i, rate] of rates.entries()) {
-          const result = await phase(kale, store, names, rate, seconds, rates.length > 1 ? `step ${i + 1}/${rates.length} at ${rate}/s` : `soak at ${rate}/s`);
-          printResult({ bench: 'soak', ...(rates.length > 1 ? { step: i + 1 } : {}), ...result }, opts.json);
-          if (result.lost > 0) break;
-          best = rate;
+    .action(
+      action(async (_ctx, opts: Options) => {
+        const rates = opts.steps
+          ? opts.steps.split(',').map((r) => positive('--steps', r))
+          : [positive('--rate', opts.rate)];
+        const seconds = positive('--duration', opts.duration);
+        const metrics = positive('--metrics', opts.metrics);
+        const redis = await startRedisServer();
+        const store = RedisStore.connect(redis.url);
+        let kale: SoakKale | undefined;
+        try {
+          kale = await startSoakKale({
+            redisUrl: redis.url,
+            analyzerInterval: positive('--analyzer-interval', opts.analyzerInterval),
+            oculusInterval: positive('--oculus-interval', opts.oculusInterval),
+          });
+          const names = Array.from({ length: metrics }, (_, i) => `soak.host${i % 100}.m${i}`);
+          let best: number | null = null;
+          for (const [i, rate] of rates.entries()) {
+            const result = await phase(
+              kale,
+              store,
+              names,
+              rate,
+              seconds,
+              rates.length > 1 ? `step ${i + 1}/${rates.length} at ${rate}/s` : `soak at ${rate}/s`,
+            );
+            printResult(
+              { bench: 'soak', ...(rates.length > 1 ? { step: i + 1 } : {}), ...result },
+              opts.json,
+            );
+            if (result.lost > 0) break;
+            best = rate;
+          }
+          if (rates.length > 1)
+            printResult({ bench: 'soak', highest_rate_with_0_lost: best ?? 'none of the steps' }, opts.json);
+          const warnings = kale.warnings.filter((w) => /dropped|deadline|not taking writes/.test(w));
+          if (warnings.length)
+            process.stderr.write(
+              `Kale's warnings about drops and deadlines:\n${warnings.slice(-10).join('\n')}\n`,
+            );
+        } finally {
+          await kale?.stop();
+          await store.close();
+          await redis.stop();
         }
-        if (rates.length > 1) printResult({ bench: 'soak', highest_rate_with_0_lost: best ?? 'none of the steps' }, opts.json);
-        const warnings = kale.warnings.filter((w) => /dropped|deadline|not taking writes/.test(w));
-        if (warnings.length) process.stderr.write(`Kale's warnings about drops and deadlines:\n${warnings.slice(-10).join('\n')}\n`);
-      } finally {
-        await kale?.stop();
-        await store.close();
-        await redis.stop();
-      }
-    }));
+      }),
+    );
 }

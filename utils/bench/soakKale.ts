@@ -18,7 +18,13 @@ export interface SoakKaleOptions {
   readonly oculusInterval: number;
 }
 
-export interface Cycle { readonly at: number; readonly seconds: number; readonly metrics: number; readonly analysed: number; readonly deadline: number }
+export interface Cycle {
+  readonly at: number;
+  readonly seconds: number;
+  readonly metrics: number;
+  readonly analysed: number;
+  readonly deadline: number;
+}
 
 export interface SoakKale {
   readonly pid: number;
@@ -39,15 +45,22 @@ const IMPORT = /import pass done \{"ms":(\d+)/;
 export async function startSoakKale(opts: SoakKaleOptions): Promise<SoakKale> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-soak-'));
   const configFile = path.join(dir, 'kale.json');
-  fs.writeFileSync(configFile, JSON.stringify({
-    logLevel: 'info',
-    dataDir: dir,
-    horizon: { picklePort: 'off', linePort: 'off', udpPort: 0 },
-    webapp: { port: 0 },
-    analyzer: { interval: opts.analyzerInterval },
-    oculus: { interval: opts.oculusInterval },
-  }));
-  const child: ChildProcess = spawn(process.execPath, [KALE_BIN, 'start', '--redis', opts.redisUrl, '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  fs.writeFileSync(
+    configFile,
+    JSON.stringify({
+      logLevel: 'info',
+      dataDir: dir,
+      horizon: { picklePort: 'off', linePort: 'off', udpPort: 0 },
+      webapp: { port: 0 },
+      analyzer: { interval: opts.analyzerInterval },
+      oculus: { interval: opts.oculusInterval },
+    }),
+  );
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [KALE_BIN, 'start', '--redis', opts.redisUrl, '--config', configFile],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const cycles: Cycle[] = [];
   const imports: Array<{ at: number; ms: number }> = [];
   const warnings: string[] = [];
@@ -55,14 +68,22 @@ export async function startSoakKale(opts: SoakKaleOptions): Promise<SoakKale> {
     const c = CYCLE.exec(line);
     if (c) {
       const fields = c[4] ? (JSON.parse(c[4]) as { exceptions?: Record<string, number> }) : {};
-      cycles.push({ at: Date.now(), metrics: Number(c[1]), analysed: Number(c[2]), seconds: Number(c[3]), deadline: fields.exceptions?.Deadline ?? 0 });
+      cycles.push({
+        at: Date.now(),
+        metrics: Number(c[1]),
+        analysed: Number(c[2]),
+        seconds: Number(c[3]),
+        deadline: fields.exceptions?.Deadline ?? 0,
+      });
     }
     const i = IMPORT.exec(line);
     if (i) imports.push({ at: Date.now(), ms: Number(i[1]) });
     if (/ (warn|error) /.test(line)) warnings.push(line);
   });
   const endpoints = await new Promise<Record<string, number | string>>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`kale start exited ${code} before it was ready: ${warnings.join('\n')}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`kale start exited ${code} before it was ready: ${warnings.join('\n')}`)),
+    );
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       const m = /^kale ready (\{.*\})$/.exec(line);
       if (m) resolve(JSON.parse(m[1]));

@@ -18,7 +18,9 @@ export interface SoakSendJob {
   readonly names: readonly string[];
 }
 
-export type FromSoakSender = { readonly t: 'sent'; readonly sent: number } | { readonly t: 'done'; readonly sent: number };
+export type FromSoakSender =
+  | { readonly t: 'sent'; readonly sent: number }
+  | { readonly t: 'done'; readonly sent: number };
 
 const POINTS_PER_DATAGRAM = 50;
 const TICK_MS = 10;
@@ -51,14 +53,20 @@ async function send(job: SoakSendJob): Promise<number> {
   let reported = started;
   for (let tick = 1; performance.now() < end; tick++) {
     const ts = Math.floor(Date.now() / 1000);
-    if (ts !== second) { second = ts; datagrams = encodeSecond(job.names, ts); }
+    if (ts !== second) {
+      second = ts;
+      datagrams = encodeSecond(job.names, ts);
+    }
     owed += perTick;
     for (; owed >= 1; owed--) {
       const buf = datagrams[next++ % datagrams.length];
       await new Promise<void>((resolve) => socket.send(buf, job.port, '127.0.0.1', () => resolve()));
       sent += POINTS_PER_DATAGRAM;
     }
-    if (performance.now() - reported >= 1000) { reported = performance.now(); parentPort!.postMessage({ t: 'sent', sent } satisfies FromSoakSender); }
+    if (performance.now() - reported >= 1000) {
+      reported = performance.now();
+      parentPort!.postMessage({ t: 'sent', sent } satisfies FromSoakSender);
+    }
     // Numbered ticks: a late tick is caught up by the next, so the rate holds on a busy box.
     const wait = started + tick * TICK_MS - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -68,7 +76,9 @@ async function send(job: SoakSendJob): Promise<number> {
 }
 
 if (!isMainThread && (workerData as { soakSend?: SoakSendJob } | undefined)?.soakSend) {
-  void send((workerData as { soakSend: SoakSendJob }).soakSend).then((sent) => parentPort!.postMessage({ t: 'done', sent } satisfies FromSoakSender));
+  void send((workerData as { soakSend: SoakSendJob }).soakSend).then((sent) =>
+    parentPort!.postMessage({ t: 'done', sent } satisfies FromSoakSender),
+  );
 }
 
 /** Sends `job` from a worker thread; `onSent` hears the running count about once a second. */

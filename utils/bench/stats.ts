@@ -14,10 +14,15 @@ export function printResult(result: Record<string, unknown>, json: boolean | und
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
-  const fmt = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(3)) : String(v));
+  const fmt = (v: unknown) =>
+    typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(3)) : String(v);
   // Nested results (per backend, per window) print as prefixed keys: embedded_dtw_p95_ms=…
-  const flat = (o: Record<string, unknown>, prefix = ''): string[] => Object.entries(o).flatMap(([k, v]) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? flat(v as Record<string, unknown>, `${prefix}${k}_`) : [`${prefix}${k}=${fmt(v)}`]);
+  const flat = (o: Record<string, unknown>, prefix = ''): string[] =>
+    Object.entries(o).flatMap(([k, v]) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? flat(v as Record<string, unknown>, `${prefix}${k}_`)
+        : [`${prefix}${k}=${fmt(v)}`],
+    );
   process.stdout.write(`${flat(result).join(' ')}\n`);
 }
 
@@ -25,6 +30,8 @@ export function printResult(result: Record<string, unknown>, json: boolean | und
 export function progress(label: string, done: number, total: number): void {
   if (!process.stderr.isTTY) return;
   const pct = total ? Math.floor((done / total) * 100) : 100;
-  process.stderr.write(`\r${label} ${pct}% (${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')})`);
+  process.stderr.write(
+    `\r${label} ${pct}% (${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')})`,
+  );
   if (done >= total) process.stderr.write('\n');
 }

@@ -14,68 +14,124 @@ import { startRedisServer } from '../redisServer.js';
 import { median, percentile, printResult, progress } from './stats.js';
 import { daySeries, seedStore, seedTorus } from './webappData.js';
 
-interface Options { anomalies: string; series: string; concurrency: string; requests: string; repeat: string; backend: string; loads: string; json?: boolean }
+interface Options {
+  anomalies: string;
+  series: string;
+  concurrency: string;
+  requests: string;
+  repeat: string;
+  backend: string;
+  loads: string;
+  json?: boolean;
+}
 
 const KALE_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/kale.js');
 const TORUS_METRICS = 100;
-const SCHEMAS: TorusSchemaConfig[] = [{ name: 'bench', type: 'series', match: '^bench\\.', intervals: { '1m': { step: 60, steps: 1500 }, '1h': { step: '1h', steps: 48 } } }];
+const SCHEMAS: TorusSchemaConfig[] = [
+  {
+    name: 'bench',
+    type: 'series',
+    match: '^bench\\.',
+    intervals: { '1m': { step: 60, steps: 1500 }, '1h': { step: '1h', steps: 48 } },
+  },
+];
 
 const positive = (flag: string, v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag}: expected a positive integer, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${flag}: expected a positive integer, got "${v}"`);
   return n;
 };
 
 export function webappBenchCommand(): Command {
   return withGlobalOptions(new Command('webapp'))
-    .description('API p50/p95 under concurrent load (/api/anomalies, /api/series, /api/torus/series) and Anomalies page time to interactive in Chromium')
+    .description(
+      'API p50/p95 under concurrent load (/api/anomalies, /api/series, /api/torus/series) and Anomalies page time to interactive in Chromium',
+    )
     .option('--anomalies <n>', 'current anomalies listed', '10000')
-    .option('--series <n>', 'metrics with a stored day-long window (and the ones /api/series asks for)', '1000')
+    .option(
+      '--series <n>',
+      'metrics with a stored day-long window (and the ones /api/series asks for)',
+      '1000',
+    )
     .option('--concurrency <n>', 'requests in flight at once', '8')
     .option('--requests <n>', 'requests per endpoint per run', '300')
     .option('--repeat <n>', 'runs per endpoint (medians reported)', '3')
     .option('--loads <n>', 'page loads in Chromium (median reported)', '5')
     .option('--backend <kind>', 'embedded, redis or both', 'both')
     .option('--json', 'print the result as JSON')
-    .action(action(async (ctx, opts: Options) => {
-      const o = {
-        anomalies: positive('anomalies', opts.anomalies), series: positive('series', opts.series), concurrency: positive('concurrency', opts.concurrency),
-        requests: positive('requests', opts.requests), repeat: positive('repeat', opts.repeat), loads: positive('loads', opts.loads),
-      };
-      if (!['embedded', 'redis', 'both'].includes(opts.backend)) throw new UsageError(`--backend: expected embedded, redis or both, got "${opts.backend}"`);
-      if (!fs.existsSync(KALE_BIN)) throw new UsageError(`${KALE_BIN} is missing: run npm run build first`);
-      // The box is shared: the load average says how contended each figure was.
-      const result: Record<string, unknown> = { bench: 'webapp', anomalies: o.anomalies, concurrency: o.concurrency, load_avg_before: round(os.loadavg()[0]) };
-      for (const kind of opts.backend === 'both' ? ['embedded', 'redis'] : [opts.backend]) {
-        const own = kind === 'redis' && !ctx.config.redis.url ? await startRedisServer() : undefined;
-        const redisUrl = kind === 'redis' ? ctx.config.redis.url ?? own!.url : undefined;
-        try {
-          Object.assign(result, prefixed(kind, await benchBackend(o, redisUrl)));
-        } finally {
-          await own?.stop();
+    .action(
+      action(async (ctx, opts: Options) => {
+        const o = {
+          anomalies: positive('anomalies', opts.anomalies),
+          series: positive('series', opts.series),
+          concurrency: positive('concurrency', opts.concurrency),
+          requests: positive('requests', opts.requests),
+          repeat: positive('repeat', opts.repeat),
+          loads: positive('loads', opts.loads),
+        };
+        if (!['embedded', 'redis', 'both'].includes(opts.backend))
+          throw new UsageError(`--backend: expected embedded, redis or both, got "${opts.backend}"`);
+        if (!fs.existsSync(KALE_BIN)) throw new UsageError(`${KALE_BIN} is missing: run npm run build first`);
+        // The box is shared: the load average says how contended each figure was.
+        const result: Record<string, unknown> = {
+          bench: 'webapp',
+          anomalies: o.anomalies,
+          concurrency: o.concurrency,
+          load_avg_before: round(os.loadavg()[0]),
+        };
+        for (const kind of opts.backend === 'both' ? ['embedded', 'redis'] : [opts.backend]) {
+          const own = kind === 'redis' && !ctx.config.redis.url ? await startRedisServer() : undefined;
+          const redisUrl = kind === 'redis' ? (ctx.config.redis.url ?? own!.url) : undefined;
+          try {
+            Object.assign(result, prefixed(kind, await benchBackend(o, redisUrl)));
+          } finally {
+            await own?.stop();
+          }
         }
-      }
-      result.load_avg_after = round(os.loadavg()[0]);
-      printResult(result, opts.json);
-    }));
+        result.load_avg_after = round(os.loadavg()[0]);
+        printResult(result, opts.json);
+      }),
+    );
 }
 
-const prefixed = (p: string, r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [`${p}_${k}`, v]));
+const prefixed = (p: string, r: Record<string, number>) =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [`${p}_${k}`, v]));
 
-async function benchBackend(o: { anomalies: number; series: number; concurrency: number; requests: number; repeat: number; loads: number }, redisUrl?: string) {
+async function benchBackend(
+  o: {
+    anomalies: number;
+    series: number;
+    concurrency: number;
+    requests: number;
+    repeat: number;
+    loads: number;
+  },
+  redisUrl?: string,
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-bench-webapp-'));
   let kale: { url: string; child: ChildProcess } | undefined;
   try {
-    const names = Array.from({ length: Math.max(o.anomalies, o.series) }, (_, i) => `bench.host${i % 100}.service${i}.latency`);
+    const names = Array.from(
+      { length: Math.max(o.anomalies, o.series) },
+      (_, i) => `bench.host${i % 100}.service${i}.latency`,
+    );
     const now = Math.floor(Date.now() / 1000);
     const store: Store = redisUrl ? RedisStore.connect(redisUrl) : EmbeddedStore.open(dir);
     if (store instanceof RedisStore) await store.client.flushdb();
     await seedStore(store, names, o.anomalies, now, o.series);
-    for (let i = 0; i < TORUS_METRICS; i++) await seedTorus(store, SCHEMAS, names[i], daySeries(now, i, false), now);
+    for (let i = 0; i < TORUS_METRICS; i++)
+      await seedTorus(store, SCHEMAS, names[i], daySeries(now, i, false), now);
     await store.close();
     const config = path.join(dir, 'bench.config.json');
     fs.writeFileSync(config, JSON.stringify({ logLevel: 'warn', horizon: { schemas: SCHEMAS } }));
-    kale = await startWebappProcess(['--config', config, '--data-dir', dir, ...(redisUrl ? ['--redis', redisUrl] : [])]);
+    kale = await startWebappProcess([
+      '--config',
+      config,
+      '--data-dir',
+      dir,
+      ...(redisUrl ? ['--redis', redisUrl] : []),
+    ]);
     const base = kale.url;
     const pick = (i: number, n: number) => encodeURIComponent(names[i % n]);
     const endpoints: Record<string, (i: number) => string> = {
@@ -99,7 +155,9 @@ async function benchBackend(o: { anomalies: number; series: number; concurrency:
       out[`${name}_server_cpu_ms_per_req`] = round(median(runs.map((x) => x.cpu)));
     }
     const page = await anomaliesPageTiming(base, o.loads, o.anomalies);
-    out.anomalies_bytes = (await (await fetch(`${base}/api/anomalies?view=compact`)).arrayBuffer()).byteLength;
+    out.anomalies_bytes = (
+      await (await fetch(`${base}/api/anomalies?view=compact`)).arrayBuffer()
+    ).byteLength;
     out.tti_ms = round(page.tti);
     out.scroll_frame_p95_ms = round(page.frameP95);
     return out;
@@ -128,7 +186,9 @@ export function cpuMs(pid: number): number {
 
 /** `kale webapp` in its own process, so the load generator does not share its event loop. */
 export function startWebappProcess(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [KALE_BIN, 'webapp', '--webapp-port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [KALE_BIN, 'webapp', '--webapp-port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`kale webapp exited ${code} before it was ready`)));
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -163,13 +223,27 @@ async function load(base: string, url: (i: number) => string, requests: number, 
  * down key (the next row is selected). Then scrolls the whole list frame by frame and reports the p95
  * frame time, the "smooth with 10,000 rows" figure.
  */
-async function anomaliesPageTiming(base: string, loads: number, anomalies: number): Promise<{ tti: number; frameP95: number }> {
+async function anomaliesPageTiming(
+  base: string,
+  loads: number,
+  anomalies: number,
+): Promise<{ tti: number; frameP95: number }> {
   const { chromium } = await import('playwright-core').catch(() => {
-    throw new UsageError('playwright-core is not installed (npm install): it drives Chromium for the page timing');
+    throw new UsageError(
+      'playwright-core is not installed (npm install): it drives Chromium for the page timing',
+    );
   });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   try {
     const ttis: number[] = [];
@@ -186,7 +260,8 @@ async function anomaliesPageTiming(base: string, loads: number, anomalies: numbe
       await page.waitForFunction(SECOND_ROW_SELECTED);
       ttis.push(performance.now() - t0);
       const count = await page.textContent('[data-testid=anomaly-count]');
-      if (count !== `${anomalies.toLocaleString('en-US')} anomalous`) throw new Error(`the page lists "${count}", expected ${anomalies}`);
+      if (count !== `${anomalies.toLocaleString('en-US')} anomalous`)
+        throw new Error(`the page lists "${count}", expected ${anomalies}`);
       if (i === loads - 1) frames = await page.evaluate<number[]>(SCROLL_FRAMES);
       await context.close();
     }
@@ -198,7 +273,8 @@ async function anomaliesPageTiming(base: string, loads: number, anomalies: numbe
 }
 
 // Page-side code as strings: this file is type-checked without the DOM library.
-const SECOND_ROW_SELECTED = "document.querySelectorAll('[role=option]')[1]?.getAttribute('aria-selected') === 'true'";
+const SECOND_ROW_SELECTED =
+  "document.querySelectorAll('[role=option]')[1]?.getAttribute('aria-selected') === 'true'";
 
 /** Scrolls the list 2,000 px per frame to its end and returns each frame's duration in ms. */
 const SCROLL_FRAMES = `new Promise((resolve) => {

@@ -25,9 +25,15 @@ export interface BackfillResult {
   readonly torusWrites: number;
 }
 
-export async function backfill(series: ReadonlyMap<string, ReadonlyArray<Point>>, opts: BackfillOptions): Promise<BackfillResult> {
+export async function backfill(
+  series: ReadonlyMap<string, ReadonlyArray<Point>>,
+  opts: BackfillOptions,
+): Promise<BackfillResult> {
   const chunk = opts.chunkPoints ?? 10_000;
-  let points = 0, windowPoints = 0, olderThanWindow = 0, torusWrites = 0;
+  let points = 0,
+    windowPoints = 0,
+    olderThanWindow = 0,
+    torusWrites = 0;
   for (const [name, all] of series) {
     for (let i = 0; i < all.length; i += chunk) {
       const part = all.slice(i, i + chunk);

@@ -4,7 +4,11 @@
  * line and column.
  */
 export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly line: number, readonly column: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
     super(`${message} at line ${line}, column ${column}`);
   }
 }
@@ -21,14 +25,24 @@ export function parseJsonWithLines(text: string): LineJson {
   let line = 1;
   let lineStart = 0;
 
-  const fail = (msg: string): never => { throw new JsonSyntaxError(msg, line, p - lineStart + 1); };
+  const fail = (msg: string): never => {
+    throw new JsonSyntaxError(msg, line, p - lineStart + 1);
+  };
   const skipWs = () => {
     for (;;) {
       const c = text.charCodeAt(p);
-      if (c === 10) { line++; p++; lineStart = p; } else if (c === 32 || c === 9 || c === 13) p++; else return;
+      if (c === 10) {
+        line++;
+        p++;
+        lineStart = p;
+      } else if (c === 32 || c === 9 || c === 13) p++;
+      else return;
     }
   };
-  const expect = (ch: string) => { if (text[p] !== ch) fail(`expected '${ch}'`); p++; };
+  const expect = (ch: string) => {
+    if (text[p] !== ch) fail(`expected '${ch}'`);
+    p++;
+  };
 
   const value = (): unknown => {
     skipWs();
@@ -36,9 +50,18 @@ export function parseJsonWithLines(text: string): LineJson {
     if (c === '{') return object();
     if (c === '[') return array();
     if (c === '"') return string();
-    if (c === 't' && text.startsWith('true', p)) { p += 4; return true; }
-    if (c === 'f' && text.startsWith('false', p)) { p += 5; return false; }
-    if (c === 'n' && text.startsWith('null', p)) { p += 4; return null; }
+    if (c === 't' && text.startsWith('true', p)) {
+      p += 4;
+      return true;
+    }
+    if (c === 'f' && text.startsWith('false', p)) {
+      p += 5;
+      return false;
+    }
+    if (c === 'n' && text.startsWith('null', p)) {
+      p += 4;
+      return null;
+    }
     const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
     m.lastIndex = p;
     const num = m.exec(text);
@@ -53,7 +76,9 @@ export function parseJsonWithLines(text: string): LineJson {
     for (;;) {
       const c = text[p];
       if (c === undefined || c === '\n') fail('unterminated string');
-      if (c === '\\') p += 2; else if (c === '"') break; else p++;
+      if (c === '\\') p += 2;
+      else if (c === '"') break;
+      else p++;
     }
     p++;
     try {
@@ -68,13 +93,20 @@ export function parseJsonWithLines(text: string): LineJson {
     const out: unknown[] = [];
     const lines: number[] = [];
     skipWs();
-    if (text[p] === ']') { p++; elementLines.set(out, lines); return out; }
+    if (text[p] === ']') {
+      p++;
+      elementLines.set(out, lines);
+      return out;
+    }
     for (;;) {
       skipWs();
       lines.push(line);
       out.push(value());
       skipWs();
-      if (text[p] === ',') { p++; continue; }
+      if (text[p] === ',') {
+        p++;
+        continue;
+      }
       expect(']');
       elementLines.set(out, lines);
       return out;
@@ -85,7 +117,10 @@ export function parseJsonWithLines(text: string): LineJson {
     p++;
     const out: Record<string, unknown> = {};
     skipWs();
-    if (text[p] === '}') { p++; return out; }
+    if (text[p] === '}') {
+      p++;
+      return out;
+    }
     for (;;) {
       skipWs();
       if (text[p] !== '"') fail('expected a string key');
@@ -94,7 +129,10 @@ export function parseJsonWithLines(text: string): LineJson {
       expect(':');
       out[key] = value();
       skipWs();
-      if (text[p] === ',') { p++; continue; }
+      if (text[p] === ',') {
+        p++;
+        continue;
+      }
       expect('}');
       return out;
     }

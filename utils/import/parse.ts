@@ -39,7 +39,8 @@ export const defaultMetricName = (file: string) => path.basename(file).replace(/
  * (UTC unless it carries an offset). Relative words like "now" make no sense in a file and are refused.
  */
 export function parseTimestamp(raw: unknown): number | undefined {
-  if (typeof raw === 'number') return Number.isFinite(raw) && raw > 0 ? (raw > 1e11 ? raw / 1000 : raw) : undefined;
+  if (typeof raw === 'number')
+    return Number.isFinite(raw) && raw > 0 ? (raw > 1e11 ? raw / 1000 : raw) : undefined;
   if (typeof raw !== 'string') return undefined;
   const s = raw.trim();
   if (/^\d+(\.\d+)?$/.test(s)) return parseTimestamp(Number(s));
@@ -71,10 +72,19 @@ class Collector {
   /** Validates one `(ts, value)` row and files it under `name`, as a point, a gap or a bad row. */
   row(name: string, line: number, rawTs: unknown, rawValue: unknown): void {
     const ts = parseTimestamp(rawTs);
-    if (ts === undefined) { this.bad.push({ line, reason: `bad timestamp ${JSON.stringify(rawTs)}` }); return; }
+    if (ts === undefined) {
+      this.bad.push({ line, reason: `bad timestamp ${JSON.stringify(rawTs)}` });
+      return;
+    }
     const value = parseValue(rawValue);
-    if (value === undefined) { this.bad.push({ line, reason: `bad value ${JSON.stringify(rawValue)}` }); return; }
-    if (value === null) { this.empty++; return; }
+    if (value === undefined) {
+      this.bad.push({ line, reason: `bad value ${JSON.stringify(rawValue)}` });
+      return;
+    }
+    if (value === null) {
+      this.empty++;
+      return;
+    }
     let points = this.series.get(name);
     if (!points) this.series.set(name, (points = []));
     points.push([ts, value]);
@@ -92,7 +102,9 @@ class Collector {
 export function parseCsv(text: string, metric: string): ParsedFile {
   const out = new Collector();
   const lines = text.split(/\r?\n/);
-  let tsCol = 0, valueCol = 1, seenFirst = false;
+  let tsCol = 0,
+    valueCol = 1,
+    seenFirst = false;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i].trim();
     if (raw === '' || raw.startsWith('#')) continue;
@@ -109,7 +121,10 @@ export function parseCsv(text: string, metric: string): ParsedFile {
       }
     }
     if (fields.length <= Math.max(tsCol, valueCol)) {
-      out.bad.push({ line: i + 1, reason: `expected timestamp,value, got ${JSON.stringify(raw.slice(0, 80))}` });
+      out.bad.push({
+        line: i + 1,
+        reason: `expected timestamp,value, got ${JSON.stringify(raw.slice(0, 80))}`,
+      });
       continue;
     }
     out.row(metric, i + 1, fields[tsCol], fields[valueCol]);
@@ -123,7 +138,10 @@ export function parseGraphiteJson(text: string, metric: string | undefined): Par
   const parsed = parseJsonFile(text, out);
   if (!parsed) return out.done();
   const { value, elementLines } = parsed;
-  if (!Array.isArray(value)) { out.bad.push({ line: 1, reason: 'expected a JSON array of {target, datapoints}' }); return out.done(); }
+  if (!Array.isArray(value)) {
+    out.bad.push({ line: 1, reason: 'expected a JSON array of {target, datapoints}' });
+    return out.done();
+  }
   if (metric !== undefined && value.length > 1) {
     out.bad.push({ line: 1, reason: `--metric names one metric but the file holds ${value.length} targets` });
     return out.done();
@@ -132,13 +150,17 @@ export function parseGraphiteJson(text: string, metric: string | undefined): Par
   value.forEach((entry, i) => {
     const e = entry as { target?: unknown; datapoints?: unknown } | null;
     if (!e || typeof e !== 'object' || typeof e.target !== 'string' || !Array.isArray(e.datapoints)) {
-      out.bad.push({ line: targetLines[i], reason: 'expected {"target": NAME, "datapoints": [[value, ts], …]}' });
+      out.bad.push({
+        line: targetLines[i],
+        reason: 'expected {"target": NAME, "datapoints": [[value, ts], …]}',
+      });
       return;
     }
     const lines = elementLines.get(e.datapoints)!;
     e.datapoints.forEach((dp, j) => {
-      if (!Array.isArray(dp) || dp.length !== 2) out.bad.push({ line: lines[j], reason: `expected [value, timestamp], got ${JSON.stringify(dp)}` });
-      else out.row(metric ?? e.target as string, lines[j], dp[1], dp[0]);
+      if (!Array.isArray(dp) || dp.length !== 2)
+        out.bad.push({ line: lines[j], reason: `expected [value, timestamp], got ${JSON.stringify(dp)}` });
+      else out.row(metric ?? (e.target as string), lines[j], dp[1], dp[0]);
     });
   });
   return out.done();
@@ -151,10 +173,14 @@ export function parseSkylineJson(text: string, metric: string): ParsedFile {
   if (!parsed) return out.done();
   const { value, elementLines } = parsed;
   const results = Array.isArray(value) ? value : (value as { results?: unknown } | null)?.results;
-  if (!Array.isArray(results)) { out.bad.push({ line: 1, reason: 'expected {"results": [[timestamp, value], …]}' }); return out.done(); }
+  if (!Array.isArray(results)) {
+    out.bad.push({ line: 1, reason: 'expected {"results": [[timestamp, value], …]}' });
+    return out.done();
+  }
   const lines = elementLines.get(results)!;
   results.forEach((dp, j) => {
-    if (!Array.isArray(dp) || dp.length !== 2) out.bad.push({ line: lines[j], reason: `expected [timestamp, value], got ${JSON.stringify(dp)}` });
+    if (!Array.isArray(dp) || dp.length !== 2)
+      out.bad.push({ line: lines[j], reason: `expected [timestamp, value], got ${JSON.stringify(dp)}` });
     else out.row(metric, lines[j], dp[0], dp[1]);
   });
   return out.done();
@@ -170,10 +196,18 @@ function parseJsonFile(text: string, out: Collector) {
   }
 }
 
-export function parseHistory(format: ImportFormat, text: string, file: string, metric: string | undefined): ParsedFile {
+export function parseHistory(
+  format: ImportFormat,
+  text: string,
+  file: string,
+  metric: string | undefined,
+): ParsedFile {
   switch (format) {
-    case 'csv': return parseCsv(text, metric ?? defaultMetricName(file));
-    case 'graphite-json': return parseGraphiteJson(text, metric);
-    case 'skyline-json': return parseSkylineJson(text, metric ?? defaultMetricName(file));
+    case 'csv':
+      return parseCsv(text, metric ?? defaultMetricName(file));
+    case 'graphite-json':
+      return parseGraphiteJson(text, metric);
+    case 'skyline-json':
+      return parseSkylineJson(text, metric ?? defaultMetricName(file));
   }
 }

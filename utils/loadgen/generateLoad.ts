@@ -30,7 +30,9 @@ export async function generateLoad(opts: LoadOptions): Promise<LoadResult> {
     const elapsed = (performance.now() - start) / 1000;
     const due = Math.min(total, Math.floor(opts.rate * elapsed));
     if (due <= sent) {
-      await new Promise((r) => setTimeout(r, Math.max(1, Math.ceil(((sent + 1) / opts.rate - elapsed) * 1000))));
+      await new Promise((r) =>
+        setTimeout(r, Math.max(1, Math.ceil(((sent + 1) / opts.rate - elapsed) * 1000))),
+      );
       continue;
     }
     const n = Math.min(due - sent, opts.batch);
@@ -42,7 +44,10 @@ export async function generateLoad(opts: LoadOptions): Promise<LoadResult> {
     }
     await opts.sender.send(points);
     sent += n;
-    if (opts.onProgress && (elapsed - lastReport >= 0.5 || sent === total)) { lastReport = elapsed; opts.onProgress(sent, total); }
+    if (opts.onProgress && (elapsed - lastReport >= 0.5 || sent === total)) {
+      lastReport = elapsed;
+      opts.onProgress(sent, total);
+    }
   }
   await opts.sender.close();
   return { sent, seconds: (performance.now() - start) / 1000 };

@@ -7,9 +7,12 @@ import type { Store } from '../../core/store/store.js';
  */
 export type Counters = Record<string, number>;
 
-const isCounter = (k: string) => ['received', 'written', 'skipped', 'dropped'].includes(k) || k.startsWith('rejected.');
+const isCounter = (k: string) =>
+  ['received', 'written', 'skipped', 'dropped'].includes(k) || k.startsWith('rejected.');
 
-export async function readHorizonCounters(store: Store): Promise<{ counters: Counters; updatedAt: number } | undefined> {
+export async function readHorizonCounters(
+  store: Store,
+): Promise<{ counters: Counters; updatedAt: number } | undefined> {
   const status = (await store.getStatus()).horizon;
   if (!status || typeof status.updatedAt !== 'number') return undefined;
   const counters: Counters = {};
@@ -21,13 +24,19 @@ export async function readHorizonCounters(store: Store): Promise<{ counters: Cou
  * The change in horizon's counters between `before` and its first status written at or after `since`
  * (waiting up to `maxWaitMs` for it); only the counters that moved. Undefined when horizon writes none.
  */
-export async function horizonCountersSince(store: Store, before: Counters, since: number, maxWaitMs: number): Promise<Counters | undefined> {
+export async function horizonCountersSince(
+  store: Store,
+  before: Counters,
+  since: number,
+  maxWaitMs: number,
+): Promise<Counters | undefined> {
   const deadline = Date.now() + maxWaitMs;
   for (;;) {
     const now = await readHorizonCounters(store);
     if (now && now.updatedAt >= since) {
       const delta: Counters = {};
-      for (const [k, v] of Object.entries(now.counters)) if (v !== (before[k] ?? 0)) delta[k] = v - (before[k] ?? 0);
+      for (const [k, v] of Object.entries(now.counters))
+        if (v !== (before[k] ?? 0)) delta[k] = v - (before[k] ?? 0);
       return delta;
     }
     if (Date.now() >= deadline) return undefined;

@@ -28,7 +28,12 @@ export interface MigrateOptions {
   readonly concurrency: number;
   readonly dryRun: boolean;
   readonly now: number;
-  readonly onBucket?: (b: { key: string; ts: number; values: number; writes: ReadonlyArray<TorusWrite> }) => void;
+  readonly onBucket?: (b: {
+    key: string;
+    ts: number;
+    values: number;
+    writes: ReadonlyArray<TorusWrite>;
+  }) => void;
 }
 
 export interface MigrateResult {
@@ -58,16 +63,23 @@ export interface SourceBucket {
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The source's data keys for `interval`, with the name and time each holds (index keys excluded). */
-export async function listSourceBuckets(store: Store, source: TorusSchema, interval: string): Promise<SourceBucket[]> {
+export async function listSourceBuckets(
+  store: Store,
+  source: TorusSchema,
+  interval: string,
+): Promise<SourceBucket[]> {
   const iv = source.intervals.get(interval)!;
-  const re = new RegExp(`^${escapeRe(source.prefix)}(.+):${escapeRe(interval)}:(\\d+)${iv.resolution === undefined ? '' : ':(\\d+)'}$`);
+  const re = new RegExp(
+    `^${escapeRe(source.prefix)}(.+):${escapeRe(interval)}:(\\d+)${iv.resolution === undefined ? '' : ':(\\d+)'}$`,
+  );
   const out: SourceBucket[] = [];
   for (const key of await store.torusKeys(`${source.prefix}*:${interval}:*`)) {
     const m = re.exec(key);
     if (!m || !schemaMatches(source, m[1])) continue;
     const id = Number(m[2]);
     const ts = iv.resolution === undefined ? bucketStart(iv.step, id) : Number(m[3]) * iv.resolution;
-    const end = iv.resolution === undefined ? bucketStart(iv.step, nextBucket(iv.step, id)) : ts + iv.resolution;
+    const end =
+      iv.resolution === undefined ? bucketStart(iv.step, nextBucket(iv.step, id)) : ts + iv.resolution;
     out.push({ key, name: m[1], ts, end, expireAt: bucketExpireAt(iv, id) });
   }
   return out;
@@ -76,32 +88,55 @@ export async function listSourceBuckets(store: Store, source: TorusSchema, inter
 /** A bucket's content as the values horizon would have routed to produce it. */
 export function valuesOf(v: TorusValue): Array<number | string> {
   switch (v.type) {
-    case 'series': return v.values;
-    case 'histogram': return [...v.counts].flatMap(([value, n]) => Array<number | string>(n).fill(Number(value)));
-    case 'count': return [v.total];
-    case 'gauge': return [v.last];
-    case 'set': return v.members;
+    case 'series':
+      return v.values;
+    case 'histogram':
+      return [...v.counts].flatMap(([value, n]) => Array<number | string>(n).fill(Number(value)));
+    case 'count':
+      return [v.total];
+    case 'gauge':
+      return [v.last];
+    case 'set':
+      return v.members;
   }
 }
 
 export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   // The names to copy are chosen by the source and the filters; the destination's match does not veto them.
   const destination: TorusSchema = {
-    ...o.destination, match: [/(?:)/], transform: undefined, writeFn: undefined,
+    ...o.destination,
+    match: [/(?:)/],
+    transform: undefined,
+    writeFn: undefined,
     intervals: new Map([[o.interval, o.destination.intervals.get(o.interval)!]]),
   };
-  const buckets = (await listSourceBuckets(o.store, o.source, o.interval)).filter((b) =>
-    (o.start === undefined || b.ts >= o.start) && (o.end === undefined || b.ts <= o.end)
-    && (!o.stats || o.stats.has(b.name)) && (!o.match || regExpFinds(o.match, b.name)));
+  const buckets = (await listSourceBuckets(o.store, o.source, o.interval)).filter(
+    (b) =>
+      (o.start === undefined || b.ts >= o.start) &&
+      (o.end === undefined || b.ts <= o.end) &&
+      (!o.stats || o.stats.has(b.name)) &&
+      (!o.match || regExpFinds(o.match, b.name)),
+  );
 
   const metrics = new Set<string>();
-  let values = 0, writes = 0, expired = 0, alreadyCopied = 0, open = 0, next = 0;
+  let values = 0,
+    writes = 0,
+    expired = 0,
+    alreadyCopied = 0,
+    open = 0,
+    next = 0;
   const worker = async () => {
     while (next < buckets.length) {
       const b = buckets[next++];
-      if (b.end > o.now) { open++; continue; }
+      if (b.end > o.now) {
+        open++;
+        continue;
+      }
       const claim = `migrate.${o.source.name}>${o.destination.name}.${b.key}`;
-      if (!o.dryRun && !(await o.store.claim(claim, b.expireAt - o.now))) { alreadyCopied++; continue; }
+      if (!o.dryRun && !(await o.store.claim(claim, b.expireAt - o.now))) {
+        alreadyCopied++;
+        continue;
+      }
       const [content] = await o.store.torusRead(o.source.type, [b.key]);
       if (!content) continue;
       const planned: TorusWrite[] = [];

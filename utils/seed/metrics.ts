@@ -24,21 +24,40 @@ export interface SeedMetric {
   valueAt(ts: number): number;
 }
 
-const FAMILIES: readonly Family[] = ['requests', 'latency', 'errors', 'connections', 'requests', 'latency', 'connections', 'flat'];
+const FAMILIES: readonly Family[] = [
+  'requests',
+  'latency',
+  'errors',
+  'connections',
+  'requests',
+  'latency',
+  'connections',
+  'flat',
+];
 const HOSTS = ['web1', 'web2', 'web3', 'api1', 'api2', 'db1', 'db2', 'cache1', 'worker1', 'worker2'];
 
 /** Daily cycle in [-1, 1], peaking at 15:00 UTC. */
 const daily = (ts: number) => Math.cos((2 * Math.PI * (ts - 15 * 3600)) / 86400);
 
-interface Shape { mean: number; amplitude: number; noise: number; integer: boolean }
+interface Shape {
+  mean: number;
+  amplitude: number;
+  noise: number;
+  integer: boolean;
+}
 
 function shapeOf(family: Family, rand: () => number): Shape {
   switch (family) {
-    case 'requests': return { mean: 500 + 1500 * rand(), amplitude: 0.45, noise: 0.03, integer: true };
-    case 'latency': return { mean: 80 + 120 * rand(), amplitude: 0.15, noise: 0.06, integer: false };
-    case 'errors': return { mean: 8 + 10 * rand(), amplitude: 0.4, noise: 0.25, integer: true };
-    case 'connections': return { mean: 40 + 60 * rand(), amplitude: 0.3, noise: 0.04, integer: true };
-    case 'flat': return { mean: Math.round(100 * rand()), amplitude: 0, noise: 0, integer: true };
+    case 'requests':
+      return { mean: 500 + 1500 * rand(), amplitude: 0.45, noise: 0.03, integer: true };
+    case 'latency':
+      return { mean: 80 + 120 * rand(), amplitude: 0.15, noise: 0.06, integer: false };
+    case 'errors':
+      return { mean: 8 + 10 * rand(), amplitude: 0.4, noise: 0.25, integer: true };
+    case 'connections':
+      return { mean: 40 + 60 * rand(), amplitude: 0.3, noise: 0.04, integer: true };
+    case 'flat':
+      return { mean: Math.round(100 * rand()), amplitude: 0, noise: 0, integer: true };
   }
 }
 
@@ -47,11 +66,16 @@ const nameOf = (family: Family, i: number) => {
   const n = Math.floor(i / HOSTS.length);
   const suffix = n ? `_${n}` : '';
   switch (family) {
-    case 'requests': return `seed.${host}${suffix}.http.requests_per_s`;
-    case 'latency': return `seed.${host}${suffix}.http.latency_ms.p95`;
-    case 'errors': return `seed.${host}${suffix}.http.errors`;
-    case 'connections': return `seed.${host}${suffix}.db.connections`;
-    case 'flat': return `seed.${host}${suffix}.disk.quota_gb`;
+    case 'requests':
+      return `seed.${host}${suffix}.http.requests_per_s`;
+    case 'latency':
+      return `seed.${host}${suffix}.http.latency_ms.p95`;
+    case 'errors':
+      return `seed.${host}${suffix}.http.errors`;
+    case 'connections':
+      return `seed.${host}${suffix}.db.connections`;
+    case 'flat':
+      return `seed.${host}${suffix}.disk.quota_gb`;
   }
 };
 
@@ -93,7 +117,9 @@ export function planMetrics(opts: PlanOptions): SeedMetric[] {
     let kind: AnomalyKind | undefined;
     if (family !== 'flat' && i % 3 === 0) {
       // The least used kind that suits this family (ties in ANOMALY_KINDS order).
-      kind = ANOMALY_KINDS.filter((k) => SUITS[k].includes(family)).reduce((a, b) => (used[b] < used[a] ? b : a));
+      kind = ANOMALY_KINDS.filter((k) => SUITS[k].includes(family)).reduce((a, b) =>
+        used[b] < used[a] ? b : a,
+      );
       used[kind]++;
     }
     const injection = kind && { kind, from: opts.end - (DURATION[kind] - 1) * opts.step, until: opts.end };
@@ -102,24 +128,40 @@ export function planMetrics(opts: PlanOptions): SeedMetric[] {
   return out;
 }
 
-function makeMetric(name: string, family: Family, s: Shape, injection: Injection | undefined, noiseSeed: number): SeedMetric {
+function makeMetric(
+  name: string,
+  family: Family,
+  s: Shape,
+  injection: Injection | undefined,
+  noiseSeed: number,
+): SeedMetric {
   const normal = (ts: number, noise: number) => {
     const v = s.mean * (1 + s.amplitude * daily(ts) + s.noise * noise);
     return family === 'errors' ? Math.max(0, v) : v;
   };
   return {
-    name, family, injection,
+    name,
+    family,
+    injection,
     valueAt(ts) {
       // Noise from the timestamp alone, so history and live points agree whichever path sends them.
       const noise = gaussian(seededRandom(noiseSeed * 1_000_003 + Math.floor(ts)));
       let v = normal(ts, noise);
       if (injection && ts >= injection.from && ts <= injection.until) {
         switch (injection.kind) {
-          case 'spike': v = s.mean * (1 + s.amplitude) * 4 + v; break;
-          case 'drop': v = v * 0.02; break;
-          case 'level-shift': v = v + s.mean * (2 * s.amplitude + 1); break;
+          case 'spike':
+            v = s.mean * (1 + s.amplitude) * 4 + v;
+            break;
+          case 'drop':
+            v = v * 0.02;
+            break;
+          case 'level-shift':
+            v = v + s.mean * (2 * s.amplitude + 1);
+            break;
           // The daily cycle breaks: the value sits at the opposite end of its usual range.
-          case 'seasonal-break': v = s.mean * (1 - s.amplitude * Math.sign(daily(ts) || 1) + s.noise * noise); break;
+          case 'seasonal-break':
+            v = s.mean * (1 - s.amplitude * Math.sign(daily(ts) || 1) + s.noise * noise);
+            break;
         }
       }
       return s.integer ? Math.round(v) : Math.round(v * 100) / 100;

@@ -49,7 +49,10 @@ export async function runSeed(o: SeedOptions): Promise<SeedResult> {
     const points: Point[] = [];
     for (let ts = from; ts <= until; ts += o.step) points.push([ts, m.valueAt(ts)]);
     all.set(m.name, points);
-    history.set(m.name, points.filter(([ts]) => ts < liveFrom));
+    history.set(
+      m.name,
+      points.filter(([ts]) => ts < liveFrom),
+    );
     for (const [ts, value] of points) {
       if (ts < liveFrom) continue;
       let slice = liveByTs.get(ts);
@@ -61,7 +64,9 @@ export async function runSeed(o: SeedOptions): Promise<SeedResult> {
   const livePoints = [...liveByTs.values()].reduce((n, p) => n + p.length, 0);
 
   const imported = await backfill(history, {
-    store: o.store, windowStart: -Infinity, route: o.route,
+    store: o.store,
+    windowStart: -Infinity,
+    route: o.route,
     onProgress: (done) => o.onProgress?.('history', done, historyPoints),
   });
 

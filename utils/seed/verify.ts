@@ -10,7 +10,8 @@ export interface Arrival {
 async function check(store: Store, expected: ReadonlyMap<string, ReadonlyArray<Point>>): Promise<Arrival> {
   const names = [...expected.keys()];
   const windows = await store.readWindows(names);
-  let total = 0, arrived = 0;
+  let total = 0,
+    arrived = 0;
   const missing: Array<{ name: string; missing: number }> = [];
   names.forEach((name, i) => {
     const stored = new Map<number, number>();
@@ -30,12 +31,20 @@ async function check(store: Store, expected: ReadonlyMap<string, ReadonlyArray<P
  * Checks that every point is stored with the value sent, polling while horizon's writer catches up,
  * until all arrived or nothing changed for `settleMs`.
  */
-export async function verifyArrived(store: Store, expected: ReadonlyMap<string, ReadonlyArray<Point>>, settleMs = 5000): Promise<Arrival> {
-  let last = -1, lastChange = Date.now();
+export async function verifyArrived(
+  store: Store,
+  expected: ReadonlyMap<string, ReadonlyArray<Point>>,
+  settleMs = 5000,
+): Promise<Arrival> {
+  let last = -1,
+    lastChange = Date.now();
   for (;;) {
     const a = await check(store, expected);
     if (a.arrived === a.expected) return a;
-    if (a.arrived !== last) { last = a.arrived; lastChange = Date.now(); }
+    if (a.arrived !== last) {
+      last = a.arrived;
+      lastChange = Date.now();
+    }
     if (Date.now() - lastChange >= settleMs) return a;
     await new Promise((r) => setTimeout(r, 200));
   }

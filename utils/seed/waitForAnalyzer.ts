@@ -36,11 +36,20 @@ export interface WaitReport {
 }
 
 async function recordsSince(store: Store, since: number): Promise<AnomalyRecord[]> {
-  const [current, history] = await Promise.all([store.currentAnomalies(), store.anomalyHistory({ from: since })]);
+  const [current, history] = await Promise.all([
+    store.currentAnomalies(),
+    store.anomalyHistory({ from: since }),
+  ]);
   return [...current, ...history].filter((r) => r.detectedAt >= since);
 }
 
-export async function waitForAnalyzer(store: Store, metrics: ReadonlyArray<SeedMetric>, since: number, timeoutMs: number, pollMs = 1000): Promise<WaitReport> {
+export async function waitForAnalyzer(
+  store: Store,
+  metrics: ReadonlyArray<SeedMetric>,
+  since: number,
+  timeoutMs: number,
+  pollMs = 1000,
+): Promise<WaitReport> {
   const deadline = Date.now() + timeoutMs;
   let ran = false;
   for (;;) {
@@ -51,16 +60,27 @@ export async function waitForAnalyzer(store: Store, metrics: ReadonlyArray<SeedM
   }
   const records = await recordsSince(store, since);
   const injectedNames = new Set(metrics.filter((m) => m.injection).map((m) => m.name));
-  const verdicts = metrics.filter((m) => m.injection).map((m): Verdict => {
-    const hits = records.filter((r) => r.metric === m.name && r.timestamp >= m.injection!.from);
-    if (hits.length === 0) return { metric: m.name, kind: m.injection!.kind, flagged: false };
-    const best = hits.reduce((a, b) => (b.score > a.score ? b : a));
-    return {
-      metric: m.name, kind: m.injection!.kind, flagged: true, score: best.score,
-      detectors: Object.entries(best.votes).filter(([, v]) => v === true).map(([d]) => d),
-    };
-  });
+  const verdicts = metrics
+    .filter((m) => m.injection)
+    .map((m): Verdict => {
+      const hits = records.filter((r) => r.metric === m.name && r.timestamp >= m.injection!.from);
+      if (hits.length === 0) return { metric: m.name, kind: m.injection!.kind, flagged: false };
+      const best = hits.reduce((a, b) => (b.score > a.score ? b : a));
+      return {
+        metric: m.name,
+        kind: m.injection!.kind,
+        flagged: true,
+        score: best.score,
+        detectors: Object.entries(best.votes)
+          .filter(([, v]) => v === true)
+          .map(([d]) => d),
+      };
+    });
   const seedNames = new Set(metrics.map((m) => m.name));
-  const otherFlagged = [...new Set(records.filter((r) => seedNames.has(r.metric) && !injectedNames.has(r.metric)).map((r) => r.metric))].sort();
+  const otherFlagged = [
+    ...new Set(
+      records.filter((r) => seedNames.has(r.metric) && !injectedNames.has(r.metric)).map((r) => r.metric),
+    ),
+  ].sort();
   return { analyzerRan: ran, verdicts, otherFlagged };
 }

@@ -15,15 +15,20 @@ const picklePointBytes = (p: { name: string }) => Buffer.byteLength(p.name) + 25
 /** Opens a client for one of Kale's ingest protocols. */
 export async function openSender(proto: Proto, host: string, port: number): Promise<Sender> {
   switch (proto) {
-    case 'line': return connectTcp(proto, host, port, encodePlaintext);
-    case 'pickle': return connectTcp(proto, host, port, framesOf500);
-    case 'udp': return openUdp(proto, host, port, MAX_DATAGRAM, encodeMsgpack, msgpackPointBytes);
-    case 'pickle-udp': return openUdp(proto, host, port, MAX_DATAGRAM, encodePickle, picklePointBytes);
+    case 'line':
+      return connectTcp(proto, host, port, encodePlaintext);
+    case 'pickle':
+      return connectTcp(proto, host, port, framesOf500);
+    case 'udp':
+      return openUdp(proto, host, port, MAX_DATAGRAM, encodeMsgpack, msgpackPointBytes);
+    case 'pickle-udp':
+      return openUdp(proto, host, port, MAX_DATAGRAM, encodePickle, picklePointBytes);
   }
 }
 
 function framesOf500(points: Parameters<typeof framePickle>[0]): Buffer {
   const frames: Buffer[] = [];
-  for (let i = 0; i < points.length; i += PICKLE_FRAME_POINTS) frames.push(framePickle(points.slice(i, i + PICKLE_FRAME_POINTS)));
+  for (let i = 0; i < points.length; i += PICKLE_FRAME_POINTS)
+    frames.push(framePickle(points.slice(i, i + PICKLE_FRAME_POINTS)));
   return Buffer.concat(frames);
 }

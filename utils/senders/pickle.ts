@@ -5,8 +5,14 @@
  */
 import type { NamedPoint } from './sender.js';
 
-const PROTO = 0x80, EMPTY_LIST = 0x5d, MARK = 0x28, APPENDS = 0x65, BINUNICODE = 0x58, BINFLOAT = 0x47;
-const TUPLE2 = 0x86, STOP = 0x2e;
+const PROTO = 0x80,
+  EMPTY_LIST = 0x5d,
+  MARK = 0x28,
+  APPENDS = 0x65,
+  BINUNICODE = 0x58,
+  BINFLOAT = 0x47;
+const TUPLE2 = 0x86,
+  STOP = 0x2e;
 
 /** Encodes the points as one pickle (no length prefix). */
 export function encodePickle(points: ReadonlyArray<NamedPoint>): Buffer {
@@ -14,15 +20,22 @@ export function encodePickle(points: ReadonlyArray<NamedPoint>): Buffer {
   const size = 4 + 1 + points.length * (1 + 4 + 9 + 9 + 2) + names.reduce((n, b) => n + b.length, 0) + 1;
   const out = Buffer.allocUnsafe(size);
   let o = 0;
-  out[o++] = PROTO; out[o++] = 2;
+  out[o++] = PROTO;
+  out[o++] = 2;
   out[o++] = EMPTY_LIST;
   out[o++] = MARK;
   for (let i = 0; i < points.length; i++) {
     out[o++] = BINUNICODE;
-    out.writeUInt32LE(names[i].length, o); o += 4;
-    names[i].copy(out, o); o += names[i].length;
-    out[o++] = BINFLOAT; out.writeDoubleBE(points[i].ts, o); o += 8;
-    out[o++] = BINFLOAT; out.writeDoubleBE(points[i].value, o); o += 8;
+    out.writeUInt32LE(names[i].length, o);
+    o += 4;
+    names[i].copy(out, o);
+    o += names[i].length;
+    out[o++] = BINFLOAT;
+    out.writeDoubleBE(points[i].ts, o);
+    o += 8;
+    out[o++] = BINFLOAT;
+    out.writeDoubleBE(points[i].value, o);
+    o += 8;
     out[o++] = TUPLE2;
     out[o++] = TUPLE2;
   }

@@ -22,8 +22,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * Where `npm run build` puts the Vite build: dist/ui, beside dist/webapp/server when running the build,
  * or under dist/ when running from source (tests, tsx).
  */
-export const DEFAULT_UI_DIR = [path.resolve(here, '../../ui'), path.resolve(here, '../../dist/ui')]
-  .find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? path.resolve(here, '../../ui');
+export const DEFAULT_UI_DIR =
+  [path.resolve(here, '../../ui'), path.resolve(here, '../../dist/ui')].find((dir) =>
+    fs.existsSync(path.join(dir, 'index.html')),
+  ) ?? path.resolve(here, '../../ui');
 
 /** The Express app: security headers, auth, the JSON API (routes/), then the built UI. */
 export function createApp(deps: WebappDeps, oculus: Oculus, uiDir = DEFAULT_UI_DIR): Express {
@@ -38,7 +40,16 @@ export function createApp(deps: WebappDeps, oculus: Oculus, uiDir = DEFAULT_UI_D
     next();
   });
   app.use(express.json({ limit: '2mb' }));
-  for (const routes of [anomaliesRoutes, metricsRoutes, seriesRoutes, collectionsRoutes, statusRoutes, torusRoutes, graphiteRoutes]) app.use(routes(deps));
+  for (const routes of [
+    anomaliesRoutes,
+    metricsRoutes,
+    seriesRoutes,
+    collectionsRoutes,
+    statusRoutes,
+    torusRoutes,
+    graphiteRoutes,
+  ])
+    app.use(routes(deps));
   app.use(similarRoutes(oculus));
   app.use(prometheusRoutes());
   app.use('/api', apiNotFound);
@@ -53,7 +64,10 @@ function serveUi(app: Express, uiDir: string): void {
   // Page routes (no file extension) get the app; a missing asset gets a plain 404, not HTML.
   app.get(/^[^.]*$/, (_req, res) => {
     if (!fs.existsSync(index)) {
-      res.status(503).type('text/plain').send('The UI is not built: run `npm run build`. The JSON API is under /api.\n');
+      res
+        .status(503)
+        .type('text/plain')
+        .send('The UI is not built: run `npm run build`. The JSON API is under /api.\n');
       return;
     }
     res.set('Cache-Control', 'no-cache').sendFile(index);

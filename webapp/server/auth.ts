@@ -21,10 +21,14 @@ export const MIN_TOKEN_LENGTH = 16;
 export function assertAuthConfigured(cfg: WebappConfig): void {
   if (isLoopback(cfg.host)) return;
   if (!cfg.token && !cfg.basicAuth) {
-    throw new UsageError(`webapp.host ${cfg.host} is not loopback: set webapp.token or webapp.basicAuth in the config, or bind 127.0.0.1`);
+    throw new UsageError(
+      `webapp.host ${cfg.host} is not loopback: set webapp.token or webapp.basicAuth in the config, or bind 127.0.0.1`,
+    );
   }
   if (cfg.token !== undefined && (cfg.token.length < MIN_TOKEN_LENGTH || /\s/.test(cfg.token))) {
-    throw new UsageError(`webapp.token (or KALE_WEBAPP_TOKEN): off loopback (webapp.host ${cfg.host}) it must be at least ${MIN_TOKEN_LENGTH} characters with no whitespace, e.g. the output of: openssl rand -hex 24`);
+    throw new UsageError(
+      `webapp.token (or KALE_WEBAPP_TOKEN): off loopback (webapp.host ${cfg.host}) it must be at least ${MIN_TOKEN_LENGTH} characters with no whitespace, e.g. the output of: openssl rand -hex 24`,
+    );
   }
 }
 
@@ -67,7 +71,12 @@ export function requireAuth(webapp: () => WebappConfig): RequestHandler {
       const given = bearer ?? fromQuery ?? cookie(req.get('cookie'), TOKEN_COOKIE);
       if (given !== undefined && same(given, token)) {
         if (fromQuery !== undefined) {
-          res.cookie(TOKEN_COOKIE, fromQuery, { httpOnly: true, sameSite: 'strict', path: '/', secure: req.secure });
+          res.cookie(TOKEN_COOKIE, fromQuery, {
+            httpOnly: true,
+            sameSite: 'strict',
+            path: '/',
+            secure: req.secure,
+          });
         }
         return next();
       }
@@ -77,10 +86,17 @@ export function requireAuth(webapp: () => WebappConfig): RequestHandler {
       if (basic) {
         const decoded = Buffer.from(basic, 'base64').toString('utf8');
         const i = decoded.indexOf(':');
-        if (i >= 0 && same(decoded.slice(0, i), basicAuth.user) && same(decoded.slice(i + 1), basicAuth.pass)) return next();
+        if (i >= 0 && same(decoded.slice(0, i), basicAuth.user) && same(decoded.slice(i + 1), basicAuth.pass))
+          return next();
       }
       res.set('WWW-Authenticate', 'Basic realm="kale", charset="UTF-8"');
     }
-    res.status(401).json({ error: token ? 'authentication required: send Authorization: Bearer <token> or open the UI with ?token=<token>' : 'authentication required' });
+    res
+      .status(401)
+      .json({
+        error: token
+          ? 'authentication required: send Authorization: Bearer <token> or open the UI with ?token=<token>'
+          : 'authentication required',
+      });
   };
 }

@@ -3,7 +3,10 @@ import type { Logger } from '../../core/log.js';
 
 /** An error whose message is safe to show the client, with the HTTP status it maps to. */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -11,7 +14,8 @@ export class HttpError extends Error {
 export const badRequest = (message: string) => new HttpError(400, message);
 
 /** Unknown API paths answer JSON, not Express's HTML page. */
-export const apiNotFound: RequestHandler = (req, _res, next) => next(new HttpError(404, `no such API route: ${req.method} ${req.baseUrl}${req.path}`));
+export const apiNotFound: RequestHandler = (req, _res, next) =>
+  next(new HttpError(404, `no such API route: ${req.method} ${req.baseUrl}${req.path}`));
 
 /**
  * The last middleware: clients see `{ "error": "..." }` with a clear message for their mistakes and a

@@ -17,7 +17,8 @@ function raw(src: Source, name: string): string | undefined {
 
 export function optionalString(src: Source, name: string, maxLength = 1000): string | undefined {
   const v = raw(src, name);
-  if (v !== undefined && v.length > maxLength) throw badRequest(`${name}: longer than ${maxLength} characters`);
+  if (v !== undefined && v.length > maxLength)
+    throw badRequest(`${name}: longer than ${maxLength} characters`);
   return v;
 }
 
@@ -37,10 +38,15 @@ export function optionalInt(src: Source, name: string, min: number, max: number)
   return n;
 }
 
-export function optionalEnum<T extends string>(src: Source, name: string, allowed: readonly T[]): T | undefined {
+export function optionalEnum<T extends string>(
+  src: Source,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
   const v = raw(src, name);
   if (v === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(v)) throw badRequest(`${name}: expected one of ${allowed.join(', ')}, got "${v.slice(0, 50)}"`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw badRequest(`${name}: expected one of ${allowed.join(', ')}, got "${v.slice(0, 50)}"`);
   return v as T;
 }
 
@@ -60,8 +66,14 @@ export function optionalTime(src: Source, name: string, now: number): number | u
 export function stringList(v: unknown, name: string, maxItems = 50, maxLength = 200): string[] {
   if (v === undefined || v === '') return [];
   const items = typeof v === 'string' ? v.split(',') : v;
-  if (!Array.isArray(items) || items.length > maxItems || items.some((s) => typeof s !== 'string' || s.length > maxLength)) {
-    throw badRequest(`${name}: expected up to ${maxItems} comma-separated strings of at most ${maxLength} characters`);
+  if (
+    !Array.isArray(items) ||
+    items.length > maxItems ||
+    items.some((s) => typeof s !== 'string' || s.length > maxLength)
+  ) {
+    throw badRequest(
+      `${name}: expected up to ${maxItems} comma-separated strings of at most ${maxLength} characters`,
+    );
   }
   return items.map((s: string) => s.trim()).filter(Boolean);
 }

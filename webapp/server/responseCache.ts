@@ -6,7 +6,10 @@
 export class ResponseCache {
   private readonly entries = new Map<string, { at: number; body: Promise<Buffer> }>();
 
-  constructor(private readonly ttlMs: number, private readonly maxEntries = 100) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 100,
+  ) {}
 
   get(key: string, compute: () => Promise<unknown>): Promise<Buffer> {
     const now = Date.now();

@@ -14,7 +14,12 @@ interface Segment {
   pendingBytes: number;
 }
 
-const newSegment = (seq: number): Segment => ({ seq, written: LOG_MAGIC.length, pending: [], pendingBytes: 0 });
+const newSegment = (seq: number): Segment => ({
+  seq,
+  written: LOG_MAGIC.length,
+  pending: [],
+  pendingBytes: 0,
+});
 
 /**
  * The append-only log of one writer: ops are framed and queued as they happen, and written and
@@ -27,7 +32,11 @@ export class AppendLog {
   private committing: Promise<void> = Promise.resolve();
   private failed: string | undefined;
 
-  private constructor(private readonly dir: string, seq: number, private readonly onError: (message: string) => void) {
+  private constructor(
+    private readonly dir: string,
+    seq: number,
+    private readonly onError: (message: string) => void,
+  ) {
     this.segments = [newSegment(seq)];
   }
 
@@ -71,7 +80,8 @@ export class AppendLog {
     const closed = this.open.seq;
     this.segments.push(newSegment(closed + 1));
     return this.commit().then(() => {
-      if (this.segments.some((s) => s.seq === closed)) throw new Error(this.failed ?? `segment ${closed} not closed`);
+      if (this.segments.some((s) => s.seq === closed))
+        throw new Error(this.failed ?? `segment ${closed} not closed`);
       return closed;
     });
   }
@@ -95,7 +105,7 @@ export class AppendLog {
     const queued = segment.pending.length;
     try {
       segment.fd ??= await openSegment(this.dir, segment.seq);
-      for (let off = 0; off < batch.length;) {
+      for (let off = 0; off < batch.length; ) {
         off += (await write(segment.fd, batch, off, batch.length - off, segment.written + off)).bytesWritten;
       }
       await fdatasync(segment.fd);

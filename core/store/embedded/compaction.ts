@@ -13,7 +13,14 @@ export function startCompaction(job: CompactionJob): RunningCompaction {
   const done = new Promise<CompactionResult>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`compaction thread exited (code ${code}) before it finished`)));
+    worker.once('exit', (code) =>
+      reject(new Error(`compaction thread exited (code ${code}) before it finished`)),
+    );
   });
-  return { done, stop: async () => { await worker.terminate(); } };
+  return {
+    done,
+    stop: async () => {
+      await worker.terminate();
+    },
+  };
 }

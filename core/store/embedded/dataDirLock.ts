@@ -6,7 +6,9 @@ import { LOCK_FILE } from './layout.js';
 /** A write into a data dir another process holds: one line, exit 1, and nothing of its data touched. */
 export class DataDirLockedError extends CommandFailure {
   constructor(dir: string, holder: number) {
-    super(`data dir ${dir} is in use by kale process ${holder}: this process only reads it and refuses to write. Send to that kale's listeners, or stop it first`);
+    super(
+      `data dir ${dir} is in use by kale process ${holder}: this process only reads it and refuses to write. Send to that kale's listeners, or stop it first`,
+    );
   }
 }
 
@@ -80,7 +82,11 @@ function takeOverStale(file: string, stalePid: number | undefined): void {
     throw err;
   }
   if (readPid(aside) !== stalePid) {
-    try { fs.linkSync(aside, file); } catch { /* someone holds it again: the next attempt sees them */ }
+    try {
+      fs.linkSync(aside, file);
+    } catch {
+      /* someone holds it again: the next attempt sees them */
+    }
   }
   fs.rmSync(aside, { force: true });
 }

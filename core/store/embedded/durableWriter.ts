@@ -44,7 +44,13 @@ export class DurableWriter {
   }
 
   /** Repairs what `recovered` found damaged, then starts a new log segment after the last one replayed. */
-  static start(dir: string, recovered: Recovered, lock: DataDirLock, opts: DurabilityOptions, logger: Logger): DurableWriter {
+  static start(
+    dir: string,
+    recovered: Recovered,
+    lock: DataDirLock,
+    opts: DurabilityOptions,
+    logger: Logger,
+  ): DurableWriter {
     repair(dir, recovered);
     const log = AppendLog.open(dir, recovered.lastSeq + 1, (message) => logger.error(message));
     return new DurableWriter(dir, recovered.state, log, lock, opts, logger);
@@ -57,8 +63,14 @@ export class DurableWriter {
   /** Writes and fsyncs what was added; starts a compaction when the log has grown past its bound. */
   async commit(): Promise<void> {
     await this.log.commit();
-    if (!this.closed && !this.compacting && this.log.bytes > Math.max(this.opts.compactBytes, this.snapshotBytes / 2)) {
-      this.compact().catch((err) => this.logger.error(`compaction failed, the log keeps everything: ${(err as Error).message}`));
+    if (
+      !this.closed &&
+      !this.compacting &&
+      this.log.bytes > Math.max(this.opts.compactBytes, this.snapshotBytes / 2)
+    ) {
+      this.compact().catch((err) =>
+        this.logger.error(`compaction failed, the log keeps everything: ${(err as Error).message}`),
+      );
     }
   }
 
@@ -108,7 +120,8 @@ function repair(dir: string, r: Recovered): void {
   // A damaged snapshot must never be rotated into `.prev`, the fallback.
   for (const file of r.damagedSnapshots) fs.renameSync(file, file + DAMAGED_SUFFIX);
   // Segments after a damaged record or a gap were not replayed; appending after them would replay them later.
-  for (const seq of listSegments(dir)) if (seq > r.lastSeq) fs.renameSync(segmentPath(dir, seq), segmentPath(dir, seq) + DAMAGED_SUFFIX);
+  for (const seq of listSegments(dir))
+    if (seq > r.lastSeq) fs.renameSync(segmentPath(dir, seq), segmentPath(dir, seq) + DAMAGED_SUFFIX);
   if (r.tornTail) {
     fs.truncateSync(r.tornTail.file, r.tornTail.validBytes);
     if (r.tornTail.validBytes < LOG_MAGIC.length) fs.writeFileSync(r.tornTail.file, LOG_MAGIC);

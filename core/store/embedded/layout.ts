@@ -14,7 +14,8 @@ const SEGMENT_PREFIX = 'kale-store.log.';
 
 export const snapshotPath = (dir: string) => path.join(dir, SNAPSHOT_FILE);
 export const previousSnapshotPath = (dir: string) => path.join(dir, SNAPSHOT_FILE + PREVIOUS_SUFFIX);
-export const segmentPath = (dir: string, seq: number) => path.join(dir, `${SEGMENT_PREFIX}${String(seq).padStart(6, '0')}`);
+export const segmentPath = (dir: string, seq: number) =>
+  path.join(dir, `${SEGMENT_PREFIX}${String(seq).padStart(6, '0')}`);
 
 /** Sequence numbers of the log segments in `dir`, ascending. */
 export function listSegments(dir: string): number[] {

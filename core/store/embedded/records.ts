@@ -56,24 +56,34 @@ export function scanRecords(file: string, magic: Buffer, onRecord: (payload: Buf
       bufStart = pos;
       bufLen = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos);
     };
-    if (size < magic.length) return { validBytes: 0, size, damage: `${size} bytes, shorter than its header`, truncated: true };
+    if (size < magic.length)
+      return { validBytes: 0, size, damage: `${size} bytes, shorter than its header`, truncated: true };
     ensure(0, magic.length);
-    if (!buf.subarray(0, magic.length).equals(magic)) return { validBytes: 0, size, damage: 'not a kale store file (bad header)' };
+    if (!buf.subarray(0, magic.length).equals(magic))
+      return { validBytes: 0, size, damage: 'not a kale store file (bad header)' };
     let pos = magic.length;
     while (pos < size) {
-      if (pos + HEADER_BYTES > size) return { validBytes: pos, size, damage: `incomplete record header at byte ${pos}`, truncated: true };
+      if (pos + HEADER_BYTES > size)
+        return { validBytes: pos, size, damage: `incomplete record header at byte ${pos}`, truncated: true };
       ensure(pos, HEADER_BYTES);
       const length = buf.readUInt32LE(pos - bufStart);
       const sum = buf.readUInt32LE(pos - bufStart + 4);
-      if (length > MAX_RECORD_BYTES) return { validBytes: pos, size, damage: `implausible record length ${length} at byte ${pos}` };
-      if (pos + HEADER_BYTES + length > size) return { validBytes: pos, size, damage: `incomplete record at byte ${pos}`, truncated: true };
+      if (length > MAX_RECORD_BYTES)
+        return { validBytes: pos, size, damage: `implausible record length ${length} at byte ${pos}` };
+      if (pos + HEADER_BYTES + length > size)
+        return { validBytes: pos, size, damage: `incomplete record at byte ${pos}`, truncated: true };
       ensure(pos, HEADER_BYTES + length);
       const payload = buf.subarray(pos - bufStart + HEADER_BYTES, pos - bufStart + HEADER_BYTES + length);
-      if (crc32(payload) !== sum) return { validBytes: pos, size, damage: `checksum mismatch at byte ${pos}` };
+      if (crc32(payload) !== sum)
+        return { validBytes: pos, size, damage: `checksum mismatch at byte ${pos}` };
       try {
         onRecord(payload);
       } catch (err) {
-        return { validBytes: pos, size, damage: `undecodable record at byte ${pos} (${(err as Error).message})` };
+        return {
+          validBytes: pos,
+          size,
+          damage: `undecodable record at byte ${pos} (${(err as Error).message})`,
+        };
       }
       pos += HEADER_BYTES + length;
     }

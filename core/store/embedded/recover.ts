@@ -32,7 +32,9 @@ export function recover(dir: string, opts: { upTo?: number; quietTornTail?: bool
   const warnings: string[] = [];
   const damagedSnapshots: string[] = [];
   let newestAt: number | undefined;
-  const seen = (at: number) => { newestAt = Math.max(newestAt ?? 0, at); };
+  const seen = (at: number) => {
+    newestAt = Math.max(newestAt ?? 0, at);
+  };
 
   let state = new EmbeddedState();
   let snapshot: Recovered['snapshot'];
@@ -49,7 +51,8 @@ export function recover(dir: string, opts: { upTo?: number; quietTornTail?: bool
     }
     damagedSnapshots.push(file);
     warnings.push(`${file} is damaged (${read.damage})`);
-    if (read.logSeq !== undefined) partial ??= { file, state: candidate, logSeq: read.logSeq, mtime: read.mtime };
+    if (read.logSeq !== undefined)
+      partial ??= { file, state: candidate, logSeq: read.logSeq, mtime: read.mtime };
   }
   if (!snapshot && partial) {
     // No complete snapshot: the good records of the newest damaged one are still the best there is.
@@ -58,18 +61,26 @@ export function recover(dir: string, opts: { upTo?: number; quietTornTail?: bool
     seen(partial.mtime);
   }
   if (warnings.length) {
-    const from = snapshot ? (damagedSnapshots.includes(snapshot.file) ? `the good part of ${snapshot.file}` : snapshot.file) : 'the log files alone';
+    const from = snapshot
+      ? damagedSnapshots.includes(snapshot.file)
+        ? `the good part of ${snapshot.file}`
+        : snapshot.file
+      : 'the log files alone';
     warnings[warnings.length - 1] += `: starting from ${from}`;
   }
 
-  const segments = listSegments(dir).filter((seq) => seq >= (snapshot?.logSeq ?? 0) && (opts.upTo === undefined || seq <= opts.upTo));
+  const segments = listSegments(dir).filter(
+    (seq) => seq >= (snapshot?.logSeq ?? 0) && (opts.upTo === undefined || seq <= opts.upTo),
+  );
   let lastSeq = (snapshot?.logSeq ?? segments[0] ?? 0) - 1;
   let needsSnapshot = damagedSnapshots.length > 0;
   let tornTail: Recovered['tornTail'];
   for (const [i, seq] of segments.entries()) {
     const file = segmentPath(dir, seq);
     if (seq !== lastSeq + 1) {
-      warnings.push(`${segmentPath(dir, lastSeq + 1)} is missing: replayed the log up to it, skipping ${file} and after`);
+      warnings.push(
+        `${segmentPath(dir, lastSeq + 1)} is missing: replayed the log up to it, skipping ${file} and after`,
+      );
       needsSnapshot = true;
       break;
     }
@@ -81,10 +92,15 @@ export function recover(dir: string, opts: { upTo?: number; quietTornTail?: bool
     const dropped = scan.size - scan.validBytes;
     if (last && scan.truncated) {
       tornTail = { file, validBytes: scan.validBytes };
-      if (!opts.quietTornTail) warnings.push(`${file} ends in a record cut short (${scan.damage}): replayed the ${scan.validBytes} bytes before it, ${dropped} dropped`);
+      if (!opts.quietTornTail)
+        warnings.push(
+          `${file} ends in a record cut short (${scan.damage}): replayed the ${scan.validBytes} bytes before it, ${dropped} dropped`,
+        );
     } else {
       const later = segments.length - 1 - i;
-      warnings.push(`${file} is damaged (${scan.damage}): replayed the log up to there; ${dropped} bytes${later ? ` and ${later} later log files` : ''} not replayed`);
+      warnings.push(
+        `${file} is damaged (${scan.damage}): replayed the log up to there; ${dropped} bytes${later ? ` and ${later} later log files` : ''} not replayed`,
+      );
       needsSnapshot = true;
     }
     break;

@@ -28,7 +28,10 @@ export function writeSnapshot(state: EmbeddedState, dir: string, logSeq: number)
   const fd = fs.openSync(tmp, 'w');
   try {
     let bytes = 0;
-    const write = (buf: Uint8Array) => { fs.writeSync(fd, buf); bytes += buf.length; };
+    const write = (buf: Uint8Array) => {
+      fs.writeSync(fd, buf);
+      bytes += buf.length;
+    };
     write(SNAPSHOT_MAGIC);
     const now = Date.now() / 1000;
     const head: Head = ['K', { logSeq, writtenAt: now }];
@@ -81,7 +84,8 @@ export function readSnapshot(file: string, state: EmbeddedState): SnapshotRead {
       state.apply(op as Op);
     }
   });
-  const damage = scan.damage ?? (ended ? undefined : `incomplete: no end record after byte ${scan.validBytes}`);
+  const damage =
+    scan.damage ?? (ended ? undefined : `incomplete: no end record after byte ${scan.validBytes}`);
   return { logSeq, complete: !damage && logSeq !== undefined, damage, mtime };
 }
 
@@ -134,9 +138,15 @@ function readLegacySnapshot(file: string, state: EmbeddedState, mtime: number): 
   let s: LegacySnapshot;
   try {
     s = legacyCodec.unpack(fs.readFileSync(file)) as LegacySnapshot;
-    if (typeof s !== 'object' || s === null || typeof s.windows !== 'object') throw new Error('not a snapshot document');
+    if (typeof s !== 'object' || s === null || typeof s.windows !== 'object')
+      throw new Error('not a snapshot document');
   } catch (err) {
-    return { logSeq: undefined, complete: false, damage: `neither a kale store file nor a readable older snapshot (${(err as Error).message})`, mtime };
+    return {
+      logSeq: undefined,
+      complete: false,
+      damage: `neither a kale store file nor a readable older snapshot (${(err as Error).message})`,
+      mtime,
+    };
   }
   const entries = <T>(r: Record<string, T> | undefined) => Object.entries(r ?? {});
   state.apply(['P', Object.keys(s.windows), Object.values(s.windows)]);

@@ -49,20 +49,50 @@ export class EmbeddedState {
 
   apply(op: Op): void {
     switch (op[0]) {
-      case 'P': op[1].forEach((name, i) => this.appendBytes(name, Buffer.from(op[2][i].buffer, op[2][i].byteOffset, op[2][i].byteLength))); break;
-      case 'T': this.trim(op[1], op[2]); break;
-      case 'X': op[1].forEach((name, i) => this.quarantine.set(name, op[2][i])); break;
-      case 'U': for (const w of op[1]) this.torusWrite(w, op[2]); break;
-      case 'B': op[1].forEach((key, i) => this.torus.set(key, op[2][i])); break;
-      case 'A': this.recordAnomalies(op[1], op[2], op[3], op[4]); break;
-      case 'N': this.current = op[1]; this.history = op[2]; break;
-      case 'C': op[1].forEach((key, i) => this.claims.set(key, op[2][i])); break;
-      case 'R': this.claims.delete(op[1]); break;
-      case 'S': for (const c of op[1]) this.collections.set(c.id, c); break;
-      case 'D': this.collections.delete(op[1]); break;
-      case 'M': op[1].forEach((key, i) => this.metricState.set(key, [op[2][i], op[3][i]])); break;
-      case 'H': op[1].forEach((service, i) => this.status.set(service, op[2][i])); break;
-      default: throw new Error(`unknown operation ${JSON.stringify((op as unknown[])[0])}`);
+      case 'P':
+        op[1].forEach((name, i) =>
+          this.appendBytes(name, Buffer.from(op[2][i].buffer, op[2][i].byteOffset, op[2][i].byteLength)),
+        );
+        break;
+      case 'T':
+        this.trim(op[1], op[2]);
+        break;
+      case 'X':
+        op[1].forEach((name, i) => this.quarantine.set(name, op[2][i]));
+        break;
+      case 'U':
+        for (const w of op[1]) this.torusWrite(w, op[2]);
+        break;
+      case 'B':
+        op[1].forEach((key, i) => this.torus.set(key, op[2][i]));
+        break;
+      case 'A':
+        this.recordAnomalies(op[1], op[2], op[3], op[4]);
+        break;
+      case 'N':
+        this.current = op[1];
+        this.history = op[2];
+        break;
+      case 'C':
+        op[1].forEach((key, i) => this.claims.set(key, op[2][i]));
+        break;
+      case 'R':
+        this.claims.delete(op[1]);
+        break;
+      case 'S':
+        for (const c of op[1]) this.collections.set(c.id, c);
+        break;
+      case 'D':
+        this.collections.delete(op[1]);
+        break;
+      case 'M':
+        op[1].forEach((key, i) => this.metricState.set(key, [op[2][i], op[3][i]]));
+        break;
+      case 'H':
+        op[1].forEach((service, i) => this.status.set(service, op[2][i]));
+        break;
+      default:
+        throw new Error(`unknown operation ${JSON.stringify((op as unknown[])[0])}`);
     }
   }
 
@@ -120,7 +150,14 @@ export class EmbeddedState {
     if (w.index) this.writeBucket(w.index.key, 'set', w.index.member, w.expireAt, now, w.rolling);
   }
 
-  private writeBucket(key: string, type: TorusType, value: number | string, expireAt: number, now: number, rolling = false): void {
+  private writeBucket(
+    key: string,
+    type: TorusType,
+    value: number | string,
+    expireAt: number,
+    now: number,
+    rolling = false,
+  ): void {
     let b = this.torus.get(key);
     if (b && (b.expireAt <= now || b.type !== type)) b = undefined;
     if (!b) {
@@ -130,15 +167,36 @@ export class EmbeddedState {
       b.expireAt = expireAt;
     }
     switch (type) {
-      case 'series': (b.data as number[]).push(Number(value)); break;
-      case 'histogram': { const h = b.data as Record<string, number>; const k = String(value); h[k] = (h[k] ?? 0) + 1; break; }
-      case 'count': b.data = (b.data as number) + Number(value); break;
-      case 'gauge': b.data = String(value); break;
-      case 'set': { const s = b.data as string[]; const v = String(value); if (!s.includes(v)) s.push(v); break; }
+      case 'series':
+        (b.data as number[]).push(Number(value));
+        break;
+      case 'histogram': {
+        const h = b.data as Record<string, number>;
+        const k = String(value);
+        h[k] = (h[k] ?? 0) + 1;
+        break;
+      }
+      case 'count':
+        b.data = (b.data as number) + Number(value);
+        break;
+      case 'gauge':
+        b.data = String(value);
+        break;
+      case 'set': {
+        const s = b.data as string[];
+        const v = String(value);
+        if (!s.includes(v)) s.push(v);
+        break;
+      }
     }
   }
 
-  private recordAnomalies(current: AnomalyRecord[], retention: number, carried: AnomalyRecord[], now: number): void {
+  private recordAnomalies(
+    current: AnomalyRecord[],
+    retention: number,
+    carried: AnomalyRecord[],
+    now: number,
+  ): void {
     this.current = [...current, ...carried];
     const newest = current.reduce((m, r) => Math.max(m, r.detectedAt), now);
     this.history = [...this.history, ...current]
@@ -151,8 +209,18 @@ export class EmbeddedState {
    * is written and read a record at a time; what has expired by `now` is left out.
    */
   *restoreOps(now: number, chunkBytes = 1 << 20): Generator<Op> {
-    yield* chunked(this.windows.keys(), chunkBytes, (name) => this.joined(name), (names, bytes) => ['P', names, bytes] as const);
-    yield* chunked(this.quarantine.keys(), chunkBytes, (name) => this.quarantine.get(name)!, (names, bytes) => ['X', names, bytes] as const);
+    yield* chunked(
+      this.windows.keys(),
+      chunkBytes,
+      (name) => this.joined(name),
+      (names, bytes) => ['P', names, bytes] as const,
+    );
+    yield* chunked(
+      this.quarantine.keys(),
+      chunkBytes,
+      (name) => this.quarantine.get(name)!,
+      (names, bytes) => ['X', names, bytes] as const,
+    );
     const live = [...this.torus].filter(([, b]) => b.expireAt > now);
     for (let i = 0; i < live.length; i += 1000) {
       const part = live.slice(i, i + 1000);
@@ -164,12 +232,21 @@ export class EmbeddedState {
     yield ['S', [...this.collections.values()]];
     yield ['H', [...this.status.keys()], [...this.status.values()]];
     const liveStates = [...this.metricState].filter(([, [, at]]) => at > now).map(([key]) => key);
-    yield* chunked(liveStates, chunkBytes, (key) => this.metricState.get(key)![0],
-      (keys, bytes) => ['M', keys, bytes, keys.map((key) => this.metricState.get(key)![1])] as const);
+    yield* chunked(
+      liveStates,
+      chunkBytes,
+      (key) => this.metricState.get(key)![0],
+      (keys, bytes) => ['M', keys, bytes, keys.map((key) => this.metricState.get(key)![1])] as const,
+    );
   }
 }
 
-function* chunked(names: Iterable<string>, chunkBytes: number, bytesOf: (name: string) => Uint8Array, op: (names: string[], bytes: Uint8Array[]) => Op): Generator<Op> {
+function* chunked(
+  names: Iterable<string>,
+  chunkBytes: number,
+  bytesOf: (name: string) => Uint8Array,
+  op: (names: string[], bytes: Uint8Array[]) => Op,
+): Generator<Op> {
   let part: string[] = [];
   let parts: Uint8Array[] = [];
   let size = 0;
@@ -190,10 +267,15 @@ function* chunked(names: Iterable<string>, chunkBytes: number, bytesOf: (name: s
 
 function emptyData(type: TorusType): unknown {
   switch (type) {
-    case 'series': return [];
-    case 'histogram': return {};
-    case 'count': return 0;
-    case 'gauge': return '';
-    case 'set': return [];
+    case 'series':
+      return [];
+    case 'histogram':
+      return {};
+    case 'count':
+      return 0;
+    case 'gauge':
+      return '';
+    case 'set':
+      return [];
   }
 }

@@ -29,7 +29,10 @@ export function expectEtsyVotes(detector: Detector): void {
     const expected = c.expected.votes?.[detector.name];
     if (expected === undefined) continue;
     const s = seriesFromPoints(c.points);
-    const got = detector.detect({ timestamps: s.timestamps, values: s.values, now: c.now, fullDuration: 86400 }, options);
+    const got = detector.detect(
+      { timestamps: s.timestamps, values: s.values, now: c.now, fullDuration: 86400 },
+      options,
+    );
     seen.add(expected);
     if (got !== expected) wrong.push(`${c.name}: got ${got}, Etsy ${expected}`);
   }

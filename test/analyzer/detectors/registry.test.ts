@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CLASSIC_DETECTORS, DETECTORS, getDetector, UnknownDetectorError } from '../../../analyzer/detectors/registry.js';
+import {
+  CLASSIC_DETECTORS,
+  DETECTORS,
+  getDetector,
+  UnknownDetectorError,
+} from '../../../analyzer/detectors/registry.js';
 
 describe('the detector table', () => {
   it("holds Etsy's nine and Kale's own, each under its own name", () => {

@@ -42,7 +42,11 @@ describe('seasonal baselines', () => {
     const minutes = Array.from({ length: 12 * 60 + 31 }, (_, m) => day(m / 60) + 5 * noise(1, m + 1)[0]);
     const today = (values: number[]) => {
       const i = input(values, 60);
-      return { ...i, timestamps: Float64Array.from(i.timestamps, (_, m) => start + 2 * 86400 + m * 60), context };
+      return {
+        ...i,
+        timestamps: Float64Array.from(i.timestamps, (_, m) => start + 2 * 86400 + m * 60),
+        context,
+      };
     };
     expect(run(seasonalDaily, today(minutes))).toBe(false);
     expect(run(seasonalDaily, today([...minutes.slice(0, -1), 10]))).toBe(true);

@@ -14,7 +14,11 @@ export function noise(n: number, seed = 7): Float64Array {
 }
 
 /** `values` one `step` apart, judged at the newest timestamp over a day's window. */
-export function input(values: ArrayLike<number>, step = 60, context?: DetectorInput['context']): DetectorInput {
+export function input(
+  values: ArrayLike<number>,
+  step = 60,
+  context?: DetectorInput['context'],
+): DetectorInput {
   const v = Float64Array.from(values);
   const timestamps = Float64Array.from(v, (_, i) => 1_700_000_000 + i * step);
   return { timestamps, values: v, now: timestamps[v.length - 1], fullDuration: 86400, context };

@@ -19,8 +19,14 @@ describe('listenLineTcp', () => {
     await new Promise((r) => setTimeout(r, 20));
     client.write('00000\nc.d 2 1700000001');
     client.end();
-    await waitFor(() => sink.points.length, (n) => n === 2);
-    expect(sink.points).toEqual([['a.b', '1700000000', '1.5'], ['c.d', '1700000001', '2']]);
+    await waitFor(
+      () => sink.points.length,
+      (n) => n === 2,
+    );
+    expect(sink.points).toEqual([
+      ['a.b', '1700000000', '1.5'],
+      ['c.d', '1700000001', '2'],
+    ]);
     expect(sink.rejects).toEqual([]);
   });
 
@@ -29,7 +35,10 @@ describe('listenLineTcp', () => {
     listener = await listenLineTcp('127.0.0.1', 0, sink, 64, 10);
     const client = await connect(listener.port);
     client.write(`${'x'.repeat(200)} 1 1700000000\nok 3 1700000002\n`);
-    await waitFor(() => sink.points.length, (n) => n === 1);
+    await waitFor(
+      () => sink.points.length,
+      (n) => n === 1,
+    );
     expect(sink.points).toEqual([['ok', '1700000002', '3']]);
     expect(sink.rejects.map((r) => r.reason)).toEqual(['oversized']);
     expect(client.destroyed).toBe(false);
@@ -41,11 +50,18 @@ describe('listenLineTcp', () => {
     listener = await listenLineTcp('127.0.0.1', 0, sink, 1024, 1);
     const first = await connect(listener.port);
     first.write('first 1 1700000000\n');
-    await waitFor(() => sink.points.length, (n) => n === 1);
+    await waitFor(
+      () => sink.points.length,
+      (n) => n === 1,
+    );
     const second = await connect(listener.port);
     await closed(second);
     expect(sink.rejects).toEqual([
-      { reason: 'overload', detail: 'connection refused: 1 already open on --line-port (horizon.maxConnections)', count: 1 },
+      {
+        reason: 'overload',
+        detail: 'connection refused: 1 already open on --line-port (horizon.maxConnections)',
+        count: 1,
+      },
     ]);
     first.destroy();
   });

@@ -15,10 +15,16 @@ afterEach(async () => {
 async function recordingListener(max: number) {
   const received = new Map<string, string>();
   const refused: string[] = [];
-  listener = await listenTcp('127.0.0.1', 0, '--test-port', (socket, peer) => {
-    received.set(peer, '');
-    socket.on('data', (d: Buffer) => received.set(peer, received.get(peer) + d.toString()));
-  }, { max, refused: (peer) => refused.push(peer) });
+  listener = await listenTcp(
+    '127.0.0.1',
+    0,
+    '--test-port',
+    (socket, peer) => {
+      received.set(peer, '');
+      socket.on('data', (d: Buffer) => received.set(peer, received.get(peer) + d.toString()));
+    },
+    { max, refused: (peer) => refused.push(peer) },
+  );
   return { port: listener.port, received, refused };
 }
 
@@ -27,14 +33,20 @@ describe('listenTcp', () => {
     const { port, received, refused } = await recordingListener(2);
     const a = await connect(port);
     const b = await connect(port);
-    await waitFor(() => received.size, (n) => n === 2);
+    await waitFor(
+      () => received.size,
+      (n) => n === 2,
+    );
     const c = await connect(port);
     const peer = `127.0.0.1:${c.localPort}`;
     await closed(c);
     expect(refused).toEqual([peer]);
     a.write('from a');
     b.write('from b');
-    await waitFor(() => [...received.values()].sort(), (v) => v.join() === 'from a,from b');
+    await waitFor(
+      () => [...received.values()].sort(),
+      (v) => v.join() === 'from a,from b',
+    );
     expect([...received.values()].sort()).toEqual(['from a', 'from b']);
     a.destroy();
     b.destroy();
@@ -43,7 +55,10 @@ describe('listenTcp', () => {
   it('drops open connections on close and stops accepting', async () => {
     const { port, received } = await recordingListener(10);
     const a = await connect(port);
-    await waitFor(() => received.size, (n) => n === 1);
+    await waitFor(
+      () => received.size,
+      (n) => n === 1,
+    );
     await listener!.close();
     listener = undefined;
     await closed(a);

@@ -30,8 +30,14 @@ describe('listenUdp', () => {
     const sink = new RecordingSink();
     listener = await listenUdp('127.0.0.1', 0, '--udp-port', sink, decode);
     await send(listener.port, 'a 1 1700000000', 'boom', 'b 2 1700000001');
-    await waitFor(() => sink.points.length, (n) => n === 2);
-    expect(sink.points).toEqual([['a', '1700000000', '1'], ['b', '1700000001', '2']]);
+    await waitFor(
+      () => sink.points.length,
+      (n) => n === 2,
+    );
+    expect(sink.points).toEqual([
+      ['a', '1700000000', '1'],
+      ['b', '1700000001', '2'],
+    ]);
     expect(sink.rejects).toEqual([{ reason: 'undecodable', detail: 'decoder bug', count: 1 }]);
   });
 
@@ -44,6 +50,8 @@ describe('listenUdp', () => {
     listener = await listenUdp('127.0.0.1', 0, '--udp-port', new RecordingSink(), decode);
     const failed = listenUdp('127.0.0.1', listener.port, '--udp-port', new RecordingSink(), decode);
     await expect(failed).rejects.toBeInstanceOf(UsageError);
-    await expect(failed).rejects.toThrow(`port ${listener.port} is already in use: choose another with --udp-port`);
+    await expect(failed).rejects.toThrow(
+      `port ${listener.port} is already in use: choose another with --udp-port`,
+    );
   });
 });

@@ -13,7 +13,9 @@ function writeSeries(name: string, n: number, at?: number) {
   const rows = ['timestamp,value,label'];
   for (let i = 0; i < n; i++) {
     const shifted = at !== undefined && i >= at;
-    rows.push(`${1_700_000_000 + i * 60},${100 + ((i * 37) % 11) - 5 + (shifted ? 200 : 0)},${shifted && i < at! + 5 ? 1 : 0}`);
+    rows.push(
+      `${1_700_000_000 + i * 60},${100 + ((i * 37) % 11) - 5 + (shifted ? 200 : 0)},${shifted && i < at! + 5 ? 1 : 0}`,
+    );
   }
   fs.writeFileSync(path.join(dir, name), `${rows.join('\n')}\n`);
 }
@@ -31,7 +33,8 @@ describe('kale bench detection', () => {
     for (const preset of ['etsy', 'default']) {
       for (const level of ['alerts', 'verdicts']) {
         expect(out.pooled[preset][level]).toMatchObject({ episodes: 1, points: 480 });
-        for (const key of ['precision', 'recall', 'f1', 'fpPer1000', 'windowed']) expect(typeof out[`${preset}_${level}_${key}`]).toBe('number');
+        for (const key of ['precision', 'recall', 'f1', 'fpPer1000', 'windowed'])
+          expect(typeof out[`${preset}_${level}_${key}`]).toBe('number');
       }
     }
     // NAB: 240 rows, labelled run 200..204 → centre 202, window ⌊0.1·240⌋ = 24 rows → 190..214, probation 36 rows.
@@ -56,7 +59,18 @@ describe('kale bench detection', () => {
   it("takes the minimum score to alert from the config's analyzer.alertScore", () => {
     const config = path.join(dir, 'strict.json');
     fs.writeFileSync(config, JSON.stringify({ analyzer: { alertScore: 1 } }));
-    const r = kale(['bench', 'detection', dir, '--preset', 'consensus', '--plot-dir', plots, '--config', config, '--json']);
+    const r = kale([
+      'bench',
+      'detection',
+      dir,
+      '--preset',
+      'consensus',
+      '--plot-dir',
+      plots,
+      '--config',
+      config,
+      '--json',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     // The same detections, but none scores 1, so nothing pages.
@@ -74,7 +88,21 @@ describe('kale bench detection', () => {
   });
 
   it('keeps only the files --files names, and takes the anomaly kind as the domain of <baseline>_<kind>_anomaly.csv', () => {
-    const only = (pattern: string) => JSON.parse(kale(['bench', 'detection', dir, '--preset', 'etsy', '--files', pattern, '--plot-dir', plots, '--json']).stdout);
+    const only = (pattern: string) =>
+      JSON.parse(
+        kale([
+          'bench',
+          'detection',
+          dir,
+          '--preset',
+          'etsy',
+          '--files',
+          pattern,
+          '--plot-dir',
+          plots,
+          '--json',
+        ]).stdout,
+      );
     expect(only('web__')).toMatchObject({ files: 1, points: 240 });
     expect(Object.keys(only('d*.csv').domains)).toEqual(['db']);
     expect(kale(['bench', 'detection', dir, '--files', 'nothing-like-this']).status).toBe(2);

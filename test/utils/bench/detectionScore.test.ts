@@ -8,7 +8,11 @@ const opts = { tolerance: 2, fpCost: 0.11 };
 
 describe('detection scoring', () => {
   it('groups consecutive labelled rows into episodes', () => {
-    expect(labelledEpisodes(rows(12, [2, 3, 4, 8, 11]))).toEqual([{ start: 2, end: 4 }, { start: 8, end: 8 }, { start: 11, end: 11 }]);
+    expect(labelledEpisodes(rows(12, [2, 3, 4, 8, 11]))).toEqual([
+      { start: 2, end: 4 },
+      { start: 8, end: 8 },
+      { start: 11, end: 11 },
+    ]);
     expect(labelledEpisodes(rows(5, []))).toEqual([]);
   });
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  NAB_PROFILES, nabNormalised, nabReport, nabScoreFile, nabSweep, nabWindows, probationRows, scaledSigmoid, type NabFile,
+  NAB_PROFILES,
+  nabNormalised,
+  nabReport,
+  nabScoreFile,
+  nabSweep,
+  nabWindows,
+  probationRows,
+  scaledSigmoid,
+  type NabFile,
 } from '../../../utils/bench/nabScore.js';
 
 const [standard, lowFp, lowFn] = NAB_PROFILES;
@@ -31,7 +39,10 @@ describe('NAB windows', () => {
     // A run of labelled rows 60..64 is one anomaly at its centre, 62.
     expect(nabWindows(file(N, [60, 61, 62, 63, 64]).labels)).toEqual([{ from: 57, to: 67 }]);
     // Three anomalies in 300 rows (probation 45): ⌊0.1·300/3⌋ = 10 each → ±5. Rows 50 and 58 overlap → one window 45..63.
-    expect(nabWindows(file(300, [50, 58, 150]).labels)).toEqual([{ from: 45, to: 63 }, { from: 145, to: 155 }]);
+    expect(nabWindows(file(300, [50, 58, 150]).labels)).toEqual([
+      { from: 45, to: 63 },
+      { from: 145, to: 155 },
+    ]);
   });
 
   it('drops a window that starts inside the probationary period', () => {
@@ -44,7 +55,11 @@ describe('NAB score of one file', () => {
   it('scores 100 for a detection at the first row of the window and 0 for none', () => {
     expect(at1(file(N, ANOMALY, { 45: 1 }))).toBeCloseTo(100, 10);
     expect(at1(file(N, ANOMALY))).toBe(0);
-    expect(nabScoreFile(file(N, ANOMALY, { 45: 1 }), 1, standard)).toMatchObject({ windows: 1, detected: 1, falsePositives: 0 });
+    expect(nabScoreFile(file(N, ANOMALY, { 45: 1 }), 1, standard)).toMatchObject({
+      windows: 1,
+      detected: 1,
+      falsePositives: 0,
+    });
   });
 
   it('credits earlier detections more', () => {
@@ -78,7 +93,10 @@ describe('NAB score of one file', () => {
 
   it('ignores detections in the probationary period', () => {
     expect(at1(file(N, ANOMALY, { 3: 1, 14: 1, 45: 1 }))).toBeCloseTo(100, 10);
-    expect(nabScoreFile(file(N, ANOMALY, { 3: 1, 14: 1 }), 1, standard)).toMatchObject({ falsePositives: 0, raw: -1 });
+    expect(nabScoreFile(file(N, ANOMALY, { 3: 1, 14: 1 }), 1, standard)).toMatchObject({
+      falsePositives: 0,
+      raw: -1,
+    });
   });
 
   it('has no normalised score for a pool without windows, but counts its false positives', () => {
@@ -127,7 +145,7 @@ describe('NAB threshold sweep', () => {
   it('agrees with scoring every candidate threshold one by one', () => {
     // Deterministic pseudo-random scores and labels over three files.
     let seed = 7;
-    const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const files = [300, 500, 800].map((n) => {
       const labels = new Uint8Array(n);
       const scores = new Float64Array(n);

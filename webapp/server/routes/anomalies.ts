@@ -25,8 +25,12 @@ function compact(rows: AnomalyRecord[]) {
     detectors,
     presets,
     rows: rows.map((a) => [
-      a.metric, a.timestamp, Number(a.value.toPrecision(6)), Math.round(a.score * 1000) / 1000,
-      detectors.map((d) => code(a.votes[d])).join(''), presets.indexOf(a.preset),
+      a.metric,
+      a.timestamp,
+      Number(a.value.toPrecision(6)),
+      Math.round(a.score * 1000) / 1000,
+      detectors.map((d) => code(a.votes[d])).join(''),
+      presets.indexOf(a.preset),
     ]),
   };
 }
@@ -44,7 +48,10 @@ function optionalEpisode(q: Source): { id: string; metric: string; start: number
   const id = optionalString(q, 'episode', 1100);
   if (id === undefined) return undefined;
   const m = /^(.+)@(\d{1,12})$/.exec(id);
-  if (!m) throw badRequest(`episode: expected METRIC@TIMESTAMP, as in a record's episode, got "${id.slice(0, 50)}"`);
+  if (!m)
+    throw badRequest(
+      `episode: expected METRIC@TIMESTAMP, as in a record's episode, got "${id.slice(0, 50)}"`,
+    );
   return { id, metric: m[1], start: Number(m[2]) };
 }
 
@@ -83,7 +90,10 @@ export function anomaliesRoutes({ store }: WebappDeps): Router {
       res.json({ anomalies: await store.anomalyHistory({ from, until, metric, limit }) });
       return;
     }
-    if (metric !== undefined && metric !== episode.metric) throw badRequest(`episode: belongs to ${episode.metric.slice(0, 200)}, not to metric ${metric.slice(0, 200)}`);
+    if (metric !== undefined && metric !== episode.metric)
+      throw badRequest(
+        `episode: belongs to ${episode.metric.slice(0, 200)}, not to metric ${metric.slice(0, 200)}`,
+      );
     metric = episode.metric;
     // Every record of an episode is detected at or after the episode's first point.
     from ??= episode.start;

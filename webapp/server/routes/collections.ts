@@ -15,7 +15,11 @@ function text(body: Record<string, unknown>, name: string, min: number, max: num
 }
 
 function pointList(v: unknown): Point[] {
-  if (!Array.isArray(v) || v.length > MAX_POINTS || !v.every((p) => Array.isArray(p) && p.length === 2 && p.every(Number.isFinite))) {
+  if (
+    !Array.isArray(v) ||
+    v.length > MAX_POINTS ||
+    !v.every((p) => Array.isArray(p) && p.length === 2 && p.every(Number.isFinite))
+  ) {
     throw badRequest(`points: expected up to ${MAX_POINTS} [timestamp, value] pairs of finite numbers`);
   }
   return v as Point[];
@@ -32,7 +36,8 @@ export function collectionsRoutes({ store }: WebappDeps): Router {
   });
   r.post('/api/collections', async (req, res) => {
     const body = req.body as Record<string, unknown> | undefined;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('send a JSON object: {title, description?, metric, points?}');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw badRequest('send a JSON object: {title, description?, metric, points?}');
     const title = text(body, 'title', 1, 200);
     const description = text(body, 'description', 0, 2000);
     const metric = text(body, 'metric', 1, 1000).replace(/^metrics\./, '');

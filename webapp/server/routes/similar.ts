@@ -1,5 +1,11 @@
 import { Router } from 'express';
-import { ShapeIndexUnavailableError, ShapeQueryError, UnknownMetricError, type Oculus, type SearchOptions } from '../../../oculus/api.js';
+import {
+  ShapeIndexUnavailableError,
+  ShapeQueryError,
+  UnknownMetricError,
+  type Oculus,
+  type SearchOptions,
+} from '../../../oculus/api.js';
 import { HttpError, badRequest } from '../httpError.js';
 import { metricName, query, stringList } from '../params.js';
 
@@ -13,7 +19,8 @@ async function answer<T>(run: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof UnknownMetricError) throw new HttpError(404, `no such metric: ${err.metric}`);
     if (err instanceof ShapeQueryError) throw badRequest(err.message);
-    if (err instanceof ShapeIndexUnavailableError) throw new HttpError(503, `the shape index is unavailable: ${err.message}`);
+    if (err instanceof ShapeIndexUnavailableError)
+      throw new HttpError(503, `the shape index is unavailable: ${err.message}`);
     throw err;
   }
 }
@@ -23,7 +30,8 @@ function optionsFrom(src: Record<string, unknown>): SearchOptions {
   for (const key of OPTION_KEYS) {
     const v = src[key];
     if (v === undefined || v === '') continue;
-    if (typeof v !== 'string' && typeof v !== 'number') throw badRequest(`${key}: expected a string or a number`);
+    if (typeof v !== 'string' && typeof v !== 'number')
+      throw badRequest(`${key}: expected a string or a number`);
     if (String(v).length > 50) throw badRequest(`${key}: longer than 50 characters`);
     opts[key] = String(v);
   }
@@ -44,9 +52,15 @@ export function similarRoutes(oculus: Oculus): Router {
   });
   r.post('/api/similar', async (req, res) => {
     const body = req.body as Record<string, unknown> | undefined;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('send a JSON object: {values: [numbers], scorer?, k?, window?, exclude?}');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw badRequest('send a JSON object: {values: [numbers], scorer?, k?, window?, exclude?}');
     const values = body.values;
-    if (!Array.isArray(values) || values.length < 2 || values.length > MAX_VALUES || values.some((v) => v !== null && (typeof v !== 'number' || !Number.isFinite(v)))) {
+    if (
+      !Array.isArray(values) ||
+      values.length < 2 ||
+      values.length > MAX_VALUES ||
+      values.some((v) => v !== null && (typeof v !== 'number' || !Number.isFinite(v)))
+    ) {
       throw badRequest(`values: expected 2 to ${MAX_VALUES} finite numbers (null for a gap)`);
     }
     res.json(await answer(() => oculus.byValues(values as number[], optionsFrom(body))));

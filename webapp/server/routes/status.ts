@@ -26,7 +26,10 @@ const METRIC_COUNT_MS = 5000;
 export function statusRoutes({ store, config }: WebappDeps): Router {
   const startedAt = Date.now() / 1000;
   const r = Router();
-  const metricCount = new Throttled(async () => (await store.listMetrics()).filter((name) => !SELF_METRIC.test(name)).length, METRIC_COUNT_MS);
+  const metricCount = new Throttled(
+    async () => (await store.listMetrics()).filter((name) => !SELF_METRIC.test(name)).length,
+    METRIC_COUNT_MS,
+  );
   const build = async () => {
     const cfg = config();
     const [storeB, shapeB] = await Promise.all([storeBackend(store), shapeIndexBackend(cfg)]);
@@ -35,14 +38,30 @@ export function statusRoutes({ store, config }: WebappDeps): Router {
       ? await Promise.all([store.getStatus(), metricCount.get(), store.currentAnomalies()])
       : [{} as Record<string, Doc>, 0, []];
     const analyzerKeys = Object.keys(services).filter((k) => k === 'analyzer' || k.startsWith('analyzer.'));
-    const series = storeB.ok ? await readSelfSeries(store, now, cfg.horizon.selfMetricsInterval, analyzerKeys[0]) : undefined;
+    const series = storeB.ok
+      ? await readSelfSeries(store, now, cfg.horizon.selfMetricsInterval, analyzerKeys[0])
+      : undefined;
     const rejecting = series?.ingest.rejected.at(-1)?.[1] ?? 0;
     const health: Health[] = [
-      { service: 'store', state: storeB.ok ? 'ok' : 'down', reason: storeB.ok ? `${store.kind}, ping ${storeB.latencyMs} ms` : `${store.kind} does not answer` },
+      {
+        service: 'store',
+        state: storeB.ok ? 'ok' : 'down',
+        reason: storeB.ok ? `${store.kind}, ping ${storeB.latencyMs} ms` : `${store.kind} does not answer`,
+      },
       horizonHealth(services.horizon, cfg, now, rejecting),
-      ...(analyzerKeys.length ? analyzerKeys.map((k) => analyzerHealth(k, services[k], cfg, now)) : [analyzerHealth('analyzer', undefined, cfg, now)]),
+      ...(analyzerKeys.length
+        ? analyzerKeys.map((k) => analyzerHealth(k, services[k], cfg, now))
+        : [analyzerHealth('analyzer', undefined, cfg, now)]),
       oculusHealth(services.oculus, cfg, now),
-      ...(cfg.elasticsearch.url ? [{ service: 'elasticsearch', state: shapeB.ok ? 'ok' : 'down', reason: shapeB.ok ? `answered in ${shapeB.latencyMs} ms` : shapeB.error ?? 'unreachable' } as Health] : []),
+      ...(cfg.elasticsearch.url
+        ? [
+            {
+              service: 'elasticsearch',
+              state: shapeB.ok ? 'ok' : 'down',
+              reason: shapeB.ok ? `answered in ${shapeB.latencyMs} ms` : (shapeB.error ?? 'unreachable'),
+            } as Health,
+          ]
+        : []),
       { service: 'webapp', state: 'ok', reason: `up ${Math.round(now - startedAt)} s` },
     ];
     const last = services[analyzerKeys[0] ?? 'analyzer'];
@@ -50,8 +69,15 @@ export function statusRoutes({ store, config }: WebappDeps): Router {
     const lastRun = typeof last?.runTime === 'number' ? last.runTime : 0;
     const interval = cfg.analyzer.interval;
     // The ports horizon reported listening on; before its first report (within selfMetricsInterval), the configured ones.
-    const configured = Object.fromEntries(([['pickle', cfg.horizon.picklePort], ['udp', cfg.horizon.udpPort], ['line', cfg.horizon.linePort]] as const)
-      .filter(([, p]) => typeof p === 'number' && p > 0));
+    const configured = Object.fromEntries(
+      (
+        [
+          ['pickle', cfg.horizon.picklePort],
+          ['udp', cfg.horizon.udpPort],
+          ['line', cfg.horizon.linePort],
+        ] as const
+      ).filter(([, p]) => typeof p === 'number' && p > 0),
+    );
     const horizonEndpoints = (services.horizon?.endpoints ?? configured) as Record<string, number>;
     return {
       now,
@@ -64,7 +90,8 @@ export function statusRoutes({ store, config }: WebappDeps): Router {
         interval,
         lastCycle: last ?? null,
         // The service waits out the interval from a cycle's start, and at least a second after its end.
-        nextCycleAt: lastStart === undefined ? null : lastStart + Math.max(interval, lastRun + Math.min(1, interval)),
+        nextCycleAt:
+          lastStart === undefined ? null : lastStart + Math.max(interval, lastRun + Math.min(1, interval)),
       },
       series: series ?? null,
       listeners: horizonEndpoints,
@@ -75,7 +102,11 @@ export function statusRoutes({ store, config }: WebappDeps): Router {
   const status = new FreshOrLast(build, FRESH_WAIT_MS);
   r.get('/api/status', async (req, res) => {
     const { value, ageMs } = await status.get();
-    res.json({ ...value, ageSeconds: ageMs / 1000, listeners: { ...value.listeners, webapp: req.socket.localPort ?? null } });
+    res.json({
+      ...value,
+      ageSeconds: ageMs / 1000,
+      listeners: { ...value.listeners, webapp: req.socket.localPort ?? null },
+    });
   });
   return r;
 }

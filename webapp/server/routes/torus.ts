@@ -1,7 +1,19 @@
 import { Router } from 'express';
 import type { KaleConfig } from '../../../core/config/schema.js';
-import { MAX_BUCKETS, TORUS_STATS, TorusReadError, readTorus, type Datapoint, type TorusStat } from '../../../core/torus/read.js';
-import { compileSchemas, schemaForRead, schemaMatches, type TorusSchema } from '../../../core/torus/schemas.js';
+import {
+  MAX_BUCKETS,
+  TORUS_STATS,
+  TorusReadError,
+  readTorus,
+  type Datapoint,
+  type TorusStat,
+} from '../../../core/torus/read.js';
+import {
+  compileSchemas,
+  schemaForRead,
+  schemaMatches,
+  type TorusSchema,
+} from '../../../core/torus/schemas.js';
 import type { WebappDeps } from '../deps.js';
 import { badRequest } from '../httpError.js';
 import { metricName, optionalEnum, optionalInt, optionalString, optionalTime, query } from '../params.js';
@@ -11,8 +23,12 @@ const MAX_TARGETS = 20;
 /** `avg(app.requests)` → stat and name; the name may itself contain parentheses. */
 function parseTarget(expr: string): { stat: TorusStat; name: string } {
   const m = /^([a-z]+)\((.+)\)$/.exec(expr.trim());
-  if (!m) throw badRequest(`stat: expected FUNCTION(metric.name), e.g. avg(app.requests), got "${expr.slice(0, 100)}"`);
-  if (!(TORUS_STATS as readonly string[]).includes(m[1])) throw badRequest(`stat: unknown function "${m[1]}" (use ${TORUS_STATS.join(', ')})`);
+  if (!m)
+    throw badRequest(
+      `stat: expected FUNCTION(metric.name), e.g. avg(app.requests), got "${expr.slice(0, 100)}"`,
+    );
+  if (!(TORUS_STATS as readonly string[]).includes(m[1]))
+    throw badRequest(`stat: unknown function "${m[1]}" (use ${TORUS_STATS.join(', ')})`);
   return { stat: m[1] as TorusStat, name: m[2] };
 }
 
@@ -31,8 +47,14 @@ function collapse(points: Datapoint[], stat: TorusStat): Datapoint[] {
   if (values.length === 0) return [[null, ts]];
   const sum = values.reduce((a, b) => a + b, 0);
   const pick: Record<TorusStat, number> = {
-    sum, count: sum, min: Math.min(...values), max: Math.max(...values), last: values[values.length - 1],
-    mean: sum / values.length, avg: sum / values.length, rate: sum / values.length,
+    sum,
+    count: sum,
+    min: Math.min(...values),
+    max: Math.max(...values),
+    last: values[values.length - 1],
+    mean: sum / values.length,
+    avg: sum / values.length,
+    rate: sum / values.length,
   };
   return [[pick[stat], ts]];
 }
@@ -49,7 +71,10 @@ export function torusRoutes({ store, config }: WebappDeps): Router {
   let compiled: TorusSchema[] = [];
   const schemas = () => {
     const current = config().horizon.schemas;
-    if (current !== compiledFrom) { compiled = compileSchemas(current); compiledFrom = current; }
+    if (current !== compiledFrom) {
+      compiled = compileSchemas(current);
+      compiledFrom = current;
+    }
     return compiled;
   };
   const r = Router();
@@ -57,7 +82,9 @@ export function torusRoutes({ store, config }: WebappDeps): Router {
   r.get('/api/torus/intervals', (req, res) => {
     const metric = metricName(query(req));
     const all = schemas();
-    const names = [...new Set(all.filter((s) => schemaMatches(s, metric)).flatMap((s) => [...s.intervals.keys()]))];
+    const names = [
+      ...new Set(all.filter((s) => schemaMatches(s, metric)).flatMap((s) => [...s.intervals.keys()])),
+    ];
     res.json({
       metric,
       intervals: names.map((interval) => {
@@ -70,8 +97,10 @@ export function torusRoutes({ store, config }: WebappDeps): Router {
   r.get('/api/torus/series', async (req, res) => {
     const q = query(req);
     const rawStats = Array.isArray(q.stat) ? q.stat : [q.stat];
-    if (rawStats.length > MAX_TARGETS || rawStats.some((s) => typeof s !== 'string' || s.length > 1000)) throw badRequest(`stat: give 1-${MAX_TARGETS} targets like avg(app.requests)`);
-    if (rawStats[0] === undefined || rawStats[0] === '') throw badRequest('stat is required, e.g. stat=avg(app.requests)');
+    if (rawStats.length > MAX_TARGETS || rawStats.some((s) => typeof s !== 'string' || s.length > 1000))
+      throw badRequest(`stat: give 1-${MAX_TARGETS} targets like avg(app.requests)`);
+    if (rawStats[0] === undefined || rawStats[0] === '')
+      throw badRequest('stat is required, e.g. stat=avg(app.requests)');
     const targets = (rawStats as string[]).map(parseTarget);
     const single = { ...q, stat: undefined };
     const interval = optionalString(single, 'interval', 50);
@@ -87,15 +116,37 @@ export function torusRoutes({ store, config }: WebappDeps): Router {
     const results = [];
     for (const t of targets) {
       try {
-        const out = await readTorus(store, schemas(), { stat: t.stat, name: t.name, interval, start, end, steps, condense, now });
-        results.push({ target: `${t.stat}(${t.name})`, ...out, datapoints: collapsed ? collapse(out.datapoints, t.stat) : out.datapoints });
+        const out = await readTorus(store, schemas(), {
+          stat: t.stat,
+          name: t.name,
+          interval,
+          start,
+          end,
+          steps,
+          condense,
+          now,
+        });
+        results.push({
+          target: `${t.stat}(${t.name})`,
+          ...out,
+          datapoints: collapsed ? collapse(out.datapoints, t.stat) : out.datapoints,
+        });
       } catch (err) {
         if (err instanceof TorusReadError) throw badRequest(err.message);
         throw err;
       }
     }
-    if (format === 'graphite') return void res.json(results.map((x) => ({ target: x.target, datapoints: x.datapoints })));
-    res.json({ results: results.map((x) => ({ target: x.target, schema: x.schema, interval: x.interval, step: x.step, points: x.datapoints.map(([v, ts]) => [ts, v]) })) });
+    if (format === 'graphite')
+      return void res.json(results.map((x) => ({ target: x.target, datapoints: x.datapoints })));
+    res.json({
+      results: results.map((x) => ({
+        target: x.target,
+        schema: x.schema,
+        interval: x.interval,
+        step: x.step,
+        points: x.datapoints.map(([v, ts]) => [ts, v]),
+      })),
+    });
   });
   return r;
 }

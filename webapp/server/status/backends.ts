@@ -1,7 +1,13 @@
 import type { KaleConfig } from '../../../core/config/schema.js';
 import type { Store } from '../../../core/store/store.js';
 
-export interface Backend { name: string; kind: string; ok: boolean; latencyMs: number | null; error?: string }
+export interface Backend {
+  name: string;
+  kind: string;
+  ok: boolean;
+  latencyMs: number | null;
+  error?: string;
+}
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
@@ -9,7 +15,13 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 export async function storeBackend(store: Store): Promise<Backend> {
   const t0 = performance.now();
   const ok = await store.ping().catch(() => false);
-  return { name: 'store', kind: store.kind, ok, latencyMs: ok ? round(performance.now() - t0) : null, ...(ok ? {} : { error: 'does not answer ping' }) };
+  return {
+    name: 'store',
+    kind: store.kind,
+    ok,
+    latencyMs: ok ? round(performance.now() - t0) : null,
+    ...(ok ? {} : { error: 'does not answer ping' }),
+  };
 }
 
 /**
@@ -20,7 +32,8 @@ export async function shapeIndexBackend(cfg: KaleConfig): Promise<Backend> {
   if (!cfg.elasticsearch.url) return { name: 'shape index', kind: 'embedded', ok: true, latencyMs: null };
   const url = new URL(cfg.elasticsearch.url);
   const headers: Record<string, string> = {};
-  if (url.username) headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+  if (url.username)
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
   url.username = '';
   url.password = '';
   const t0 = performance.now();
@@ -28,8 +41,16 @@ export async function shapeIndexBackend(cfg: KaleConfig): Promise<Backend> {
     const res = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
     await res.arrayBuffer();
     const latencyMs = round(performance.now() - t0);
-    return res.ok ? { name: 'shape index', kind: 'elasticsearch', ok: true, latencyMs } : { name: 'shape index', kind: 'elasticsearch', ok: false, latencyMs, error: `HTTP ${res.status}` };
+    return res.ok
+      ? { name: 'shape index', kind: 'elasticsearch', ok: true, latencyMs }
+      : { name: 'shape index', kind: 'elasticsearch', ok: false, latencyMs, error: `HTTP ${res.status}` };
   } catch (err) {
-    return { name: 'shape index', kind: 'elasticsearch', ok: false, latencyMs: null, error: (err as Error).name === 'TimeoutError' ? 'no answer within 2 s' : (err as Error).message };
+    return {
+      name: 'shape index',
+      kind: 'elasticsearch',
+      ok: false,
+      latencyMs: null,
+      error: (err as Error).name === 'TimeoutError' ? 'no answer within 2 s' : (err as Error).message,
+    };
   }
 }

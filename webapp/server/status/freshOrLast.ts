@@ -11,15 +11,29 @@ export class FreshOrLast<T> {
   private building: Promise<T> | undefined;
   private last: { readonly value: T; readonly at: number } | undefined;
 
-  constructor(private readonly build: () => Promise<T>, private readonly waitMs: number) {}
+  constructor(
+    private readonly build: () => Promise<T>,
+    private readonly waitMs: number,
+  ) {}
 
   async get(): Promise<{ value: T; ageMs: number }> {
     const building = (this.building ??= this.build()
-      .then((value) => { this.last = { value, at: Date.now() }; return value; })
-      .finally(() => { this.building = undefined; }));
+      .then((value) => {
+        this.last = { value, at: Date.now() };
+        return value;
+      })
+      .finally(() => {
+        this.building = undefined;
+      }));
     if (!this.last) return { value: await building, ageMs: 0 };
     building.catch(() => {}); // answered from the last one; the failure shows when a request waits for a build
-    const fresh = await Promise.race([building.then((value) => ({ value, ageMs: 0 }), () => undefined), sleep(this.waitMs).then(() => undefined)]);
+    const fresh = await Promise.race([
+      building.then(
+        (value) => ({ value, ageMs: 0 }),
+        () => undefined,
+      ),
+      sleep(this.waitMs).then(() => undefined),
+    ]);
     return fresh ?? { value: this.last.value, ageMs: Date.now() - this.last.at };
   }
 }

@@ -34,17 +34,34 @@ function perSecond(series: Series | null, since: number, reportInterval: number)
 function raw(series: Series | null, since: number): Spark {
   const out: Spark = [];
   if (!series) return out;
-  for (let i = 0; i < series.timestamps.length; i++) if (series.timestamps[i] >= since) out.push([series.timestamps[i], series.values[i]]);
+  for (let i = 0; i < series.timestamps.length; i++)
+    if (series.timestamps[i] >= since) out.push([series.timestamps[i], series.values[i]]);
   return out;
 }
 
 /** Reads the last hour of horizon's and the analyzer's self-metric series from the store. */
-export async function readSelfSeries(store: Store, now: number, reportInterval: number, analyzerStatusKey = 'analyzer'): Promise<SelfSeries> {
-  const names = [`${HORIZON}received`, `${HORIZON}written`, `${HORIZON}rejected`, ...REJECT_REASONS.map((r) => `${HORIZON}rejected.${r}`), `kale.${analyzerStatusKey}.run_time`];
+export async function readSelfSeries(
+  store: Store,
+  now: number,
+  reportInterval: number,
+  analyzerStatusKey = 'analyzer',
+): Promise<SelfSeries> {
+  const names = [
+    `${HORIZON}received`,
+    `${HORIZON}written`,
+    `${HORIZON}rejected`,
+    ...REJECT_REASONS.map((r) => `${HORIZON}rejected.${r}`),
+    `kale.${analyzerStatusKey}.run_time`,
+  ];
   const windows = await store.readWindows(names);
   const since = now - HOUR;
   const [received, written, rejected, ...rest] = windows.map((w) => perSecond(w, since, reportInterval));
   const rejectedBy: Record<string, Spark> = {};
-  REJECT_REASONS.forEach((r, i) => { if (rest[i].some(([, v]) => v > 0)) rejectedBy[r] = rest[i]; });
-  return { ingest: { received, written, rejected, rejectedBy }, analyzerRunTime: raw(windows[windows.length - 1], since) };
+  REJECT_REASONS.forEach((r, i) => {
+    if (rest[i].some(([, v]) => v > 0)) rejectedBy[r] = rest[i];
+  });
+  return {
+    ingest: { received, written, rejected, rejectedBy },
+    analyzerRunTime: raw(windows[windows.length - 1], since),
+  };
 }

@@ -7,12 +7,20 @@ export class Throttled<T> {
   private last: { readonly value: T; readonly at: number } | undefined;
   private pending: Promise<T> | undefined;
 
-  constructor(private readonly compute: () => Promise<T>, private readonly maxAgeMs: number) {}
+  constructor(
+    private readonly compute: () => Promise<T>,
+    private readonly maxAgeMs: number,
+  ) {}
 
   get(): Promise<T> {
     if (this.last && Date.now() - this.last.at < this.maxAgeMs) return Promise.resolve(this.last.value);
     return (this.pending ??= this.compute()
-      .then((value) => { this.last = { value, at: Date.now() }; return value; })
-      .finally(() => { this.pending = undefined; }));
+      .then((value) => {
+        this.last = { value, at: Date.now() };
+        return value;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      }));
   }
 }

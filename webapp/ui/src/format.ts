@@ -1,6 +1,10 @@
 /** Display helpers: UTC times, human ages and durations, compact numbers, and vote counts. */
 
-export const utc = (ts: number) => new Date(ts * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+export const utc = (ts: number) =>
+  new Date(ts * 1000)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 
 /** "42 s", "3 min", "2 h", "4 d"; under a second, "250 ms". */
 export function duration(seconds: number): string {

@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'react';
 
 /** Hash routes (`#/similar?metric=x`) so the server needs no per-page fallback and links survive reloads. */
-export interface Route { page: string; params: URLSearchParams }
+export interface Route {
+  page: string;
+  params: URLSearchParams;
+}
 
 function parse(): Route {
   const [path, search = ''] = location.hash.replace(/^#\/?/, '').split('?');
@@ -24,4 +27,5 @@ export const href = (page: string, params: Record<string, string> = {}) => {
 };
 
 /** A past (or current) anomaly's detail on the Anomalies page. */
-export const anomalyHref = (metric: string, timestamp: number) => href('anomalies', { metric, at: String(timestamp) });
+export const anomalyHref = (metric: string, timestamp: number) =>
+  href('anomalies', { metric, at: String(timestamp) });

@@ -22,13 +22,24 @@ export function compileTarget(target: string): SeriesArg {
   return series(expr, 'target');
 }
 
-const describe = (e: Expr) => (e.kind === 'call' ? `${e.name}(…)` : e.kind === 'path' ? e.path : e.kind === 'none' ? 'None' : `${e.kind} ${JSON.stringify(e.value)}`);
+const describe = (e: Expr) =>
+  e.kind === 'call'
+    ? `${e.name}(…)`
+    : e.kind === 'path'
+      ? e.path
+      : e.kind === 'none'
+        ? 'None'
+        : `${e.kind} ${JSON.stringify(e.value)}`;
 
 function series(e: Expr, where: string): SeriesArg {
   if (e.kind === 'path') return (ctx) => fetchPath(ctx, e.path);
-  if (e.kind !== 'call') throw badRequest(`${where}: expected a series or a function call, got ${describe(e)}`);
+  if (e.kind !== 'call')
+    throw badRequest(`${where}: expected a series or a function call, got ${describe(e)}`);
   const def = FUNCTIONS.get(e.name);
-  if (!def) throw badRequest(`unknown function "${e.name.slice(0, 100)}": Kale's /render supports ${[...FUNCTIONS.keys()].join(', ')}`);
+  if (!def)
+    throw badRequest(
+      `unknown function "${e.name.slice(0, 100)}": Kale's /render supports ${[...FUNCTIONS.keys()].join(', ')}`,
+    );
   const args = bind(def, e);
   return (ctx) => def.run(ctx, args);
 }
@@ -57,8 +68,13 @@ function bind(def: FunctionDef, call: Extract<Expr, { kind: 'call' }>): Args {
     }
     out[p.name] = isSeries(p) ? series(e, `${def.name} ${p.name}`) : value(def, p, e);
   }
-  if (next < call.args.length) throw badRequest(`${def.name}: takes at most ${def.params.length} arguments (${signature(def)}), got ${call.args.length}`);
-  for (const k of call.kwargs.keys()) if (!def.params.some((p) => p.name === k)) throw badRequest(`${def.name}: no parameter named ${k.slice(0, 50)} (${signature(def)})`);
+  if (next < call.args.length)
+    throw badRequest(
+      `${def.name}: takes at most ${def.params.length} arguments (${signature(def)}), got ${call.args.length}`,
+    );
+  for (const k of call.kwargs.keys())
+    if (!def.params.some((p) => p.name === k))
+      throw badRequest(`${def.name}: no parameter named ${k.slice(0, 50)} (${signature(def)})`);
   return out;
 }
 
@@ -67,26 +83,42 @@ export const signature = (def: FunctionDef) =>
 
 const isSeries = (p: ParamDef) => p.type === 'seriesList' || p.type === 'seriesLists';
 
-const concat = (parts: SeriesArg[]): SeriesArg => async (ctx) => (await Promise.all(parts.map((f) => f(ctx)))).flat();
+const concat =
+  (parts: SeriesArg[]): SeriesArg =>
+  async (ctx) =>
+    (await Promise.all(parts.map((f) => f(ctx)))).flat();
 
 /** A literal argument checked against its parameter's type. */
 function value(def: FunctionDef, p: ParamDef, e: Expr): unknown {
-  const wrong = (expected: string): never => { throw badRequest(`${def.name}: ${p.name} must be ${expected}, got ${describe(e).slice(0, 100)}`); };
+  const wrong = (expected: string): never => {
+    throw badRequest(`${def.name}: ${p.name} must be ${expected}, got ${describe(e).slice(0, 100)}`);
+  };
   const v = e.kind === 'number' || e.kind === 'string' || e.kind === 'boolean' ? e.value : undefined;
   switch (p.type) {
-    case 'float': return typeof v === 'number' ? v : wrong('a number');
-    case 'integer': case 'node': return Number.isInteger(v) ? v : wrong('an integer');
-    case 'boolean': return typeof v === 'boolean' ? v : wrong('true or false');
-    case 'nodeOrTag': return Number.isInteger(v) || typeof v === 'string' ? v : wrong('a node number or a tag name');
-    case 'string': case 'aggFunc':
+    case 'float':
+      return typeof v === 'number' ? v : wrong('a number');
+    case 'integer':
+    case 'node':
+      return Number.isInteger(v) ? v : wrong('an integer');
+    case 'boolean':
+      return typeof v === 'boolean' ? v : wrong('true or false');
+    case 'nodeOrTag':
+      return Number.isInteger(v) || typeof v === 'string' ? v : wrong('a node number or a tag name');
+    case 'string':
+    case 'aggFunc':
       if (typeof v !== 'string') return wrong('a quoted string');
       if (p.options && !p.options.includes(v)) return wrong(`one of ${p.options.join(', ')}`);
       return v;
-    case 'interval': return typeof v === 'string' && isInterval(v) ? v : wrong('an interval such as "1h" or "5min"');
+    case 'interval':
+      return typeof v === 'string' && isInterval(v) ? v : wrong('an interval such as "1h" or "5min"');
     case 'intOrInterval':
       if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
-      return typeof v === 'string' && isInterval(v) ? v : wrong('a positive count of points or an interval such as "5min"');
-    case 'seriesList': case 'seriesLists': return wrong('a series list');
+      return typeof v === 'string' && isInterval(v)
+        ? v
+        : wrong('a positive count of points or an interval such as "5min"');
+    case 'seriesList':
+    case 'seriesLists':
+      return wrong('a series list');
   }
 }
 

@@ -36,12 +36,19 @@ export function renderContext(deps: WebappDeps, from: number, until: number, now
   const make = (from: number): RenderContext => {
     let records: Promise<AnomalyRecord[]> | undefined;
     return {
-      from, until, now, deps, schemas,
+      from,
+      until,
+      now,
+      deps,
+      schemas,
       names: () => (names ??= deps.store.listMetrics()),
       records: () => (records ??= anomalyRecords(deps, from, until)),
       spend(points) {
         left -= points;
-        if (left < 0) throw badRequest(`the targets read more than ${MAX_REQUEST_POINTS.toLocaleString('en-US')} points: narrow the globs or the range`);
+        if (left < 0)
+          throw badRequest(
+            `the targets read more than ${MAX_REQUEST_POINTS.toLocaleString('en-US')} points: narrow the globs or the range`,
+          );
       },
       withFrom: make,
     };
@@ -49,7 +56,11 @@ export function renderContext(deps: WebappDeps, from: number, until: number, now
   return make(from);
 }
 
-export async function anomalyRecords({ store }: WebappDeps, from: number, until: number): Promise<AnomalyRecord[]> {
+export async function anomalyRecords(
+  { store }: WebappDeps,
+  from: number,
+  until: number,
+): Promise<AnomalyRecord[]> {
   const rows = await store.anomalyHistory({ from, until: until + DETECTION_DELAY, limit: MAX_RECORDS });
   return rows.filter((r) => r.timestamp >= from && r.timestamp <= until);
 }

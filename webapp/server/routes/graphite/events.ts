@@ -32,16 +32,19 @@ export function eventsRoute(deps: WebappDeps): RequestHandler {
     });
     const episodes = new Map<string, AnomalyRecord[]>();
     for (const r of await anomalyRecords(deps, from, until)) {
-      if (tests.length && !(union ? tests.some((t) => t(r.metric)) : tests.every((t) => t(r.metric)))) continue;
+      if (tests.length && !(union ? tests.some((t) => t(r.metric)) : tests.every((t) => t(r.metric))))
+        continue;
       const rows = episodes.get(r.episode);
-      if (rows) rows.push(r); else episodes.set(r.episode, [r]);
+      if (rows) rows.push(r);
+      else episodes.set(r.episode, [r]);
     }
     const events = [...episodes].map(([episode, rows]) => {
       rows.sort((a, b) => a.timestamp - b.timestamp);
       const top = rows.reduce((a, b) => (b.score > a.score ? b : a));
       const first = rows[0];
       const last = rows[rows.length - 1];
-      const span = last.timestamp > first.timestamp ? ` to ${new Date(last.timestamp * 1000).toISOString()}` : '';
+      const span =
+        last.timestamp > first.timestamp ? ` to ${new Date(last.timestamp * 1000).toISOString()}` : '';
       return {
         // Whole seconds: Grafana's backend reads `when` as an int64.
         when: Math.floor(first.timestamp),

@@ -23,7 +23,10 @@ export function expandRoute({ store }: WebappDeps): RequestHandler {
     const byQuery: Record<string, string[]> = {};
     for (const q of queries) {
       const found = await matchPrefixes(names, q);
-      byQuery[q] = [...found].filter(([, e]) => e.leaf || !leavesOnly).map(([p]) => p).sort();
+      byQuery[q] = [...found]
+        .filter(([, e]) => e.leaf || !leavesOnly)
+        .map(([p]) => p)
+        .sort();
     }
     res.json({ results: grouped ? byQuery : [...new Set(Object.values(byQuery).flat())].sort() });
   };

@@ -19,13 +19,21 @@ const MAX_SERIES_POINTS = 20_000;
 
 export async function fetchPath(ctx: RenderContext, pattern: string): Promise<GSeries[]> {
   const names = (await filterYielding(await ctx.names(), pathMatcher(pattern))).sort();
-  if (names.length > MAX_SERIES_PER_PATH) throw badRequest(`"${pattern.slice(0, 100)}" matches ${names.length} metrics; at most ${MAX_SERIES_PER_PATH} per path: narrow the glob`);
+  if (names.length > MAX_SERIES_PER_PATH)
+    throw badRequest(
+      `"${pattern.slice(0, 100)}" matches ${names.length} metrics; at most ${MAX_SERIES_PER_PATH} per path: narrow the glob`,
+    );
   const rollups = names.map((n) => rollupFor(ctx, n));
   const rawNames = names.filter((_, i) => rollups[i] === undefined);
   const windows = new Map<string, Series | null>();
-  if (rawNames.length) (await ctx.deps.store.readWindows(rawNames)).forEach((w, i) => windows.set(rawNames[i], w));
+  if (rawNames.length)
+    (await ctx.deps.store.readWindows(rawNames)).forEach((w, i) => windows.set(rawNames[i], w));
   // Rollup reads all in flight at once: the store pipelines them.
-  const read = await Promise.all(names.map((name, i) => (rollups[i] ? rollupSeries(ctx, name, rollups[i]) : rawSeries(ctx, name, windows.get(name)))));
+  const read = await Promise.all(
+    names.map((name, i) =>
+      rollups[i] ? rollupSeries(ctx, name, rollups[i]) : rawSeries(ctx, name, windows.get(name)),
+    ),
+  );
   return read.filter((s) => s !== undefined).map((s) => ({ ...s, pathExpression: pattern }));
 }
 
@@ -38,8 +46,16 @@ function grid(ctx: RenderContext, step: number): { start: number; length: number
   return { start, length };
 }
 
-const series = (name: string, start: number, step: number, values: Float64Array): GSeries =>
-  ({ name, pathExpression: name, tags: { name }, start, step, values, metrics: [name], consolidate: 'average' });
+const series = (name: string, start: number, step: number, values: Float64Array): GSeries => ({
+  name,
+  pathExpression: name,
+  tags: { name },
+  start,
+  step,
+  values,
+  metrics: [name],
+  consolidate: 'average',
+});
 
 function rawSeries(ctx: RenderContext, name: string, w: Series | null | undefined): GSeries | undefined {
   if (!w || w.timestamps.length === 0) return undefined;
@@ -57,7 +73,10 @@ function nativeStep(ts: Float64Array): number {
   return Math.max(1, Math.round(gaps[gaps.length >> 1]));
 }
 
-interface Rollup { readonly interval: string; readonly step: number }
+interface Rollup {
+  readonly interval: string;
+  readonly step: number;
+}
 
 /**
  * The rollup to read when the raw window does not reach back to `from`: among fixed-step intervals of
@@ -87,11 +106,29 @@ function rollupFor(ctx: RenderContext, name: string): Rollup | undefined {
 async function rollupSeries(ctx: RenderContext, name: string, r: Rollup): Promise<GSeries> {
   let points;
   try {
-    ({ datapoints: points } = await readTorus(ctx.deps.store, ctx.schemas, { stat: 'mean', name, interval: r.interval, start: ctx.from, end: ctx.until, now: ctx.now }));
+    ({ datapoints: points } = await readTorus(ctx.deps.store, ctx.schemas, {
+      stat: 'mean',
+      name,
+      interval: r.interval,
+      start: ctx.from,
+      end: ctx.until,
+      now: ctx.now,
+    }));
   } catch (err) {
     if (err instanceof TorusReadError) throw badRequest(`${name}: ${err.message}`);
     throw err;
   }
   const { start, length } = grid(ctx, r.step);
-  return series(name, start, r.step, averageSlots(points.map((p) => p[1]), points.map((p) => p[0]), start, r.step, length));
+  return series(
+    name,
+    start,
+    r.step,
+    averageSlots(
+      points.map((p) => p[1]),
+      points.map((p) => p[0]),
+      start,
+      r.step,
+      length,
+    ),
+  );
 }

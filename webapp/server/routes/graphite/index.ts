@@ -17,7 +17,11 @@ const FORM_LIMIT = '1mb';
 export function graphiteRoutes(deps: WebappDeps): Router {
   const r = Router();
   const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 1000 });
-  for (const [path, handler] of [['/render', renderRoute(deps)], ['/metrics/find', findRoute(deps)], ['/metrics/expand', expandRoute(deps)]] as const) {
+  for (const [path, handler] of [
+    ['/render', renderRoute(deps)],
+    ['/metrics/find', findRoute(deps)],
+    ['/metrics/expand', expandRoute(deps)],
+  ] as const) {
     r.get(path, handler);
     r.post(path, form, handler);
   }

@@ -7,17 +7,26 @@ export const GRAPHITE_VERSION = '1.1.10';
 
 /** `/functions` in graphite-web's shape: `{name: {name, function, description, module, group, params}}`. */
 function functionIndex() {
-  return Object.fromEntries([...FUNCTIONS.values()].map((f) => [f.name, {
-    name: f.name,
-    function: signature(f),
-    description: f.description,
-    module: 'kale.graphite',
-    group: f.group,
-    params: f.params.map((p) => ({
-      name: p.name, type: p.type, required: p.required ?? false,
-      ...(p.multiple && { multiple: true }), ...(p.default !== undefined && { default: p.default }), ...(p.options && { options: p.options }),
-    })),
-  }]));
+  return Object.fromEntries(
+    [...FUNCTIONS.values()].map((f) => [
+      f.name,
+      {
+        name: f.name,
+        function: signature(f),
+        description: f.description,
+        module: 'kale.graphite',
+        group: f.group,
+        params: f.params.map((p) => ({
+          name: p.name,
+          type: p.type,
+          required: p.required ?? false,
+          ...(p.multiple && { multiple: true }),
+          ...(p.default !== undefined && { default: p.default }),
+          ...(p.options && { options: p.options }),
+        })),
+      },
+    ]),
+  );
 }
 
 /**
@@ -29,6 +38,9 @@ export function infoRoutes(): Router {
   const index = functionIndex();
   r.get('/version', (_req, res) => void res.type('text/plain').send(GRAPHITE_VERSION));
   r.get('/functions', (_req, res) => void res.json(index));
-  r.get(['/tags', '/tags/autoComplete/tags', '/tags/autoComplete/values', '/tags/findSeries'], (_req, res) => void res.json([]));
+  r.get(
+    ['/tags', '/tags/autoComplete/tags', '/tags/autoComplete/values', '/tags/findSeries'],
+    (_req, res) => void res.json([]),
+  );
   return r;
 }

@@ -5,7 +5,12 @@
  */
 export type Expr =
   | { readonly kind: 'path'; readonly path: string }
-  | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[]; readonly kwargs: ReadonlyMap<string, Expr> }
+  | {
+      readonly kind: 'call';
+      readonly name: string;
+      readonly args: readonly Expr[];
+      readonly kwargs: ReadonlyMap<string, Expr>;
+    }
   | { readonly kind: 'string'; readonly value: string }
   | { readonly kind: 'number'; readonly value: number }
   | { readonly kind: 'boolean'; readonly value: boolean }
@@ -32,8 +37,12 @@ class Parser {
   at = 0;
   constructor(readonly text: string) {}
 
-  done(): boolean { return this.at >= this.text.length; }
-  space(): void { while (this.at < this.text.length && /\s/.test(this.text[this.at])) this.at++; }
+  done(): boolean {
+    return this.at >= this.text.length;
+  }
+  space(): void {
+    while (this.at < this.text.length && /\s/.test(this.text[this.at])) this.at++;
+  }
 
   fail(why: string): never {
     throw new TargetSyntaxError(`${why} at character ${this.at + 1} of "${this.text.slice(0, 200)}"`);
@@ -49,7 +58,10 @@ class Parser {
     if (token === '') this.fail(`unexpected "${c}"`);
     this.space();
     if (this.text[this.at] === '(') {
-      if (!NAME.test(token)) { this.at = start; this.fail(`"${token.slice(0, 50)}" is not a function name`); }
+      if (!NAME.test(token)) {
+        this.at = start;
+        this.fail(`"${token.slice(0, 50)}" is not a function name`);
+      }
       if (depth >= MAX_DEPTH) this.fail(`calls nested deeper than ${MAX_DEPTH}`);
       this.at++;
       return this.call(token, depth + 1);
@@ -69,7 +81,15 @@ class Parser {
       const c = this.text[this.at];
       if (c === '{') braces++;
       else if (c === '}') braces = Math.max(0, braces - 1);
-      else if (c === '(' || c === ')' || c === '"' || c === "'" || /\s/.test(c) || (c === ',' && braces === 0)) break;
+      else if (
+        c === '(' ||
+        c === ')' ||
+        c === '"' ||
+        c === "'" ||
+        /\s/.test(c) ||
+        (c === ',' && braces === 0)
+      )
+        break;
     }
     return this.text.slice(start, this.at);
   }
@@ -86,7 +106,10 @@ class Parser {
     const args: Expr[] = [];
     const kwargs = new Map<string, Expr>();
     this.space();
-    if (this.text[this.at] === ')') { this.at++; return { kind: 'call', name, args, kwargs }; }
+    if (this.text[this.at] === ')') {
+      this.at++;
+      return { kind: 'call', name, args, kwargs };
+    }
     for (;;) {
       this.space();
       const kw = KWARG.exec(this.text.slice(this.at, this.at + 100));
@@ -102,7 +125,10 @@ class Parser {
       const c = this.text[this.at];
       this.at++;
       if (c === ')') return { kind: 'call', name, args, kwargs };
-      if (c !== ',') { this.at--; this.fail(this.done() ? `${name}( is not closed` : `expected "," or ")" in ${name}(…)`); }
+      if (c !== ',') {
+        this.at--;
+        this.fail(this.done() ? `${name}( is not closed` : `expected "," or ")" in ${name}(…)`);
+      }
     }
   }
 }

@@ -13,7 +13,10 @@ export interface NodeMatcher {
 }
 
 export function nodeMatcher(pattern: string): NodeMatcher {
-  if (pattern.length > MAX_GLOB_LENGTH) throw badRequest(`pattern "${pattern.slice(0, 50)}…" is ${pattern.length} characters; the limit is ${MAX_GLOB_LENGTH}`);
+  if (pattern.length > MAX_GLOB_LENGTH)
+    throw badRequest(
+      `pattern "${pattern.slice(0, 50)}…" is ${pattern.length} characters; the limit is ${MAX_GLOB_LENGTH}`,
+    );
   let nodes: NameMatcher[];
   try {
     nodes = pattern.split('.').map((p) => extendedGlobMatcher(p));
@@ -48,7 +51,10 @@ export function pathMatcher(pattern: string): NameMatcher {
 const NAMES_PER_TURN = 10_000;
 
 /** Each k-node prefix the pattern matches, with whether it is a whole name (leaf) and whether longer names continue it (branch). */
-export async function matchPrefixes(names: readonly string[], pattern: string): Promise<Map<string, { leaf: boolean; branch: boolean }>> {
+export async function matchPrefixes(
+  names: readonly string[],
+  pattern: string,
+): Promise<Map<string, { leaf: boolean; branch: boolean }>> {
   const m = nodeMatcher(pattern);
   const out = new Map<string, { leaf: boolean; branch: boolean }>();
   for (let i = 0; i < names.length; i++) {
@@ -56,7 +62,8 @@ export async function matchPrefixes(names: readonly string[], pattern: string): 
     const p = m.prefix(names[i]);
     if (p === undefined) continue;
     const e = out.get(p) ?? { leaf: false, branch: false };
-    if (p.length === names[i].length) e.leaf = true; else e.branch = true;
+    if (p.length === names[i].length) e.leaf = true;
+    else e.branch = true;
     out.set(p, e);
   }
   return out;

@@ -4,7 +4,14 @@ import { badRequest } from '../../httpError.js';
 import { optionalString } from '../../params.js';
 import { compileTarget } from './compile.js';
 import { renderContext } from './context.js';
-import { MAX_TARGETS, MAX_TARGET_LENGTH, graphiteParams, optionalMaxDataPoints, repeated, timeRange } from './request.js';
+import {
+  MAX_TARGETS,
+  MAX_TARGET_LENGTH,
+  graphiteParams,
+  optionalMaxDataPoints,
+  repeated,
+  timeRange,
+} from './request.js';
 import { consolidateTo, seriesJson } from './series.js';
 
 /**

@@ -15,7 +15,8 @@ export const MAX_TARGET_LENGTH = 10_000;
 export function graphiteParams(req: Request): Source {
   // No prototype: a `__proto__=` parameter is one more key, not a prototype.
   const out: Source = Object.create(null);
-  const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Source) : {};
+  const body =
+    req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Source) : {};
   for (const part of [req.query as Source, body]) {
     for (const [k, v] of Object.entries(part)) out[k] = k in out ? [out[k], v].flat() : v;
   }
@@ -26,7 +27,8 @@ export function graphiteParams(req: Request): Source {
 export function repeated(src: Source, name: string, maxItems: number, maxLength: number): string[] {
   const v = src[name];
   const items = v === undefined ? [] : Array.isArray(v) ? v : [v];
-  if (items.length > maxItems) throw badRequest(`${name}: at most ${maxItems} are accepted, got ${items.length}`);
+  if (items.length > maxItems)
+    throw badRequest(`${name}: at most ${maxItems} are accepted, got ${items.length}`);
   for (const item of items) {
     if (typeof item !== 'string') throw badRequest(`${name}: expected a string`);
     if (item.length > maxLength) throw badRequest(`${name}: longer than ${maxLength} characters`);
@@ -50,7 +52,8 @@ export function graphiteTime(src: Source, name: string, now: number, fallback: n
 export function timeRange(src: Source, now: number): { from: number; until: number } {
   const from = graphiteTime(src, 'from', now, now - 86400);
   const until = graphiteTime(src, 'until', now, now);
-  if (from >= until) throw badRequest(`from (${Math.round(from)}) must be before until (${Math.round(until)})`);
+  if (from >= until)
+    throw badRequest(`from (${Math.round(from)}) must be before until (${Math.round(until)})`);
   return { from, until };
 }
 

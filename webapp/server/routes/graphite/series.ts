@@ -1,7 +1,18 @@
 /** Graphite's series model: fixed-step values from `start`, NaN where Graphite shows null. */
 
 /** How points that fall into one wider slot become one value (Graphite's consolidateBy and summarize funcs). */
-export const AGGREGATES = ['average', 'avg', 'sum', 'total', 'min', 'max', 'first', 'last', 'count', 'median'] as const;
+export const AGGREGATES = [
+  'average',
+  'avg',
+  'sum',
+  'total',
+  'min',
+  'max',
+  'first',
+  'last',
+  'count',
+  'median',
+] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 
 export interface GSeries {
@@ -29,12 +40,23 @@ export function derived(s: GSeries, name: string, change: Partial<GSeries> = {})
  */
 function collect(length: number, how: Aggregate) {
   const count = new Float64Array(length);
-  const sum = how === 'average' || how === 'avg' || how === 'sum' || how === 'total' ? new Float64Array(length) : undefined;
-  const kept = how === 'min' || how === 'max' || how === 'first' || how === 'last' ? new Float64Array(length) : undefined;
+  const sum =
+    how === 'average' || how === 'avg' || how === 'sum' || how === 'total'
+      ? new Float64Array(length)
+      : undefined;
+  const kept =
+    how === 'min' || how === 'max' || how === 'first' || how === 'last'
+      ? new Float64Array(length)
+      : undefined;
   const lists: number[][] | undefined = how === 'median' ? Array.from({ length }, () => []) : undefined;
-  const keep = how === 'min' ? (old: number, v: number) => (v < old ? v : old)
-    : how === 'max' ? (old: number, v: number) => (v > old ? v : old)
-      : how === 'first' ? (old: number) => old : (_old: number, v: number) => v;
+  const keep =
+    how === 'min'
+      ? (old: number, v: number) => (v < old ? v : old)
+      : how === 'max'
+        ? (old: number, v: number) => (v > old ? v : old)
+        : how === 'first'
+          ? (old: number) => old
+          : (_old: number, v: number) => v;
   return {
     add(j: number, v: number) {
       if (sum) sum[j] += v;
@@ -69,21 +91,36 @@ function median(xs: number[]): number {
  * [start + j·step, start + (j+1)·step)). Written out rather than through `collect`: every raw window
  * a render reads passes through here (1.4 million points for a day of 1,000 one-minute metrics).
  */
-export function averageSlots(timestamps: ArrayLike<number>, values: ArrayLike<number | null>, start: number, step: number, length: number): Float64Array {
+export function averageSlots(
+  timestamps: ArrayLike<number>,
+  values: ArrayLike<number | null>,
+  start: number,
+  step: number,
+  length: number,
+): Float64Array {
   const sum = new Float64Array(length);
   const count = new Uint32Array(length);
   for (let i = 0; i < timestamps.length; i++) {
     const v = values[i];
     if (v === null || !Number.isFinite(v)) continue;
     const j = Math.floor((timestamps[i] - start) / step);
-    if (j >= 0 && j < length) { sum[j] += v; count[j]++; }
+    if (j >= 0 && j < length) {
+      sum[j] += v;
+      count[j]++;
+    }
   }
   for (let j = 0; j < length; j++) sum[j] = count[j] ? sum[j] / count[j] : NaN;
   return sum;
 }
 
 /** A series onto another grid (coarser, shifted or both), aggregating the values each new slot covers. */
-export function resample(s: GSeries, start: number, step: number, length: number, how: Aggregate): Float64Array {
+export function resample(
+  s: GSeries,
+  start: number,
+  step: number,
+  length: number,
+  how: Aggregate,
+): Float64Array {
   const acc = collect(length, how);
   for (let i = 0; i < s.values.length; i++) {
     const v = s.values[i];

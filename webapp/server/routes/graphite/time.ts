@@ -18,7 +18,8 @@ export function parseOffset(expr: string): number {
 export function parseInterval(expr: string): number {
   const seconds = Math.abs(parseOffset(expr));
   // Whole seconds: steps combine by their least common multiple.
-  if (!(seconds >= 1) || !Number.isSafeInteger(seconds)) throw new TimeParseError(`interval "${expr.slice(0, 50)}" is not a whole number of seconds`);
+  if (!(seconds >= 1) || !Number.isSafeInteger(seconds))
+    throw new TimeParseError(`interval "${expr.slice(0, 50)}" is not a whole number of seconds`);
   return seconds;
 }
 
@@ -41,6 +42,7 @@ export function parseGraphiteTime(expr: string, now: number): number {
 function calendar(y: number, mo: number, d: number, h: number, mi: number, expr: string): number {
   const ms = Date.UTC(y, mo - 1, d, h, mi);
   const back = new Date(ms);
-  if (back.getUTCDate() !== d || back.getUTCMonth() !== mo - 1 || h > 23 || mi > 59) throw new TimeParseError(`"${expr.slice(0, 50)}" is not a valid date and time`);
+  if (back.getUTCDate() !== d || back.getUTCMonth() !== mo - 1 || h > 23 || mi > 59)
+    throw new TimeParseError(`"${expr.slice(0, 50)}" is not a valid date and time`);
   return ms / 1000;
 }

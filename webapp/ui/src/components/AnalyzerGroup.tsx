@@ -14,20 +14,31 @@ export function AnalyzerGroup({ group, now }: { group: unknown; now: number }) {
   const g = group as GroupDoc;
   return (
     <>
-      <h4>Group: {g.members.length} member{g.members.length === 1 ? '' : 's'}</h4>
+      <h4>
+        Group: {g.members.length} member{g.members.length === 1 ? '' : 's'}
+      </h4>
       <table data-testid="analyzer-group">
         <tbody>
           {g.members.map((m) => (
             <tr key={m.id}>
               <th scope="row">{m.id}</th>
               <td className="fig">{m.share === null ? '—' : `${short(m.share)} metrics`}</td>
-              <td className="fig">{m.lastCycle ? <span title={utc(m.lastCycle.at)}>{ago(m.lastCycle.at, now)}</span> : 'no cycle yet'}</td>
+              <td className="fig">
+                {m.lastCycle ? (
+                  <span title={utc(m.lastCycle.at)}>{ago(m.lastCycle.at, now)}</span>
+                ) : (
+                  'no cycle yet'
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
       {g.overdue !== null && g.overdue > 0 && (
-        <p><span className="state degraded">overdue</span> {short(g.overdue)} metrics not analysed for over two intervals, e.g. {g.overdueSample.slice(0, 5).join(', ')}</p>
+        <p>
+          <span className="state degraded">overdue</span> {short(g.overdue)} metrics not analysed for over two
+          intervals, e.g. {g.overdueSample.slice(0, 5).join(', ')}
+        </p>
       )}
     </>
   );

@@ -39,19 +39,42 @@ export function Chart({ data, series, height, time = true, axes = true, testId, 
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       legend: { show: false },
       cursor: { drag: { x: true, y: false } },
-      axes: axes ? [{ stroke: '#8a93a3', grid: { stroke: '#2a3140' } }, { stroke: '#8a93a3', grid: { stroke: '#2a3140' }, size: 60 }] : [{ show: false }, { show: false }],
+      axes: axes
+        ? [
+            { stroke: '#8a93a3', grid: { stroke: '#2a3140' } },
+            { stroke: '#8a93a3', grid: { stroke: '#2a3140' }, size: 60 },
+          ]
+        : [{ show: false }, { show: false }],
       series: [
         {},
-        ...series.map((s): uPlot.Series => s.pointsOnly
-          ? { label: s.label, stroke: s.color, width: 0, points: { show: true, size: 11, fill: s.color, stroke: '#fff', width: 2 } }
-          : { label: s.label, stroke: s.color, width: 1.5, dash: s.dash, points: { show: false }, spanGaps: true }),
+        ...series.map(
+          (s): uPlot.Series =>
+            s.pointsOnly
+              ? {
+                  label: s.label,
+                  stroke: s.color,
+                  width: 0,
+                  points: { show: true, size: 11, fill: s.color, stroke: '#fff', width: 2 },
+                }
+              : {
+                  label: s.label,
+                  stroke: s.color,
+                  width: 1.5,
+                  dash: s.dash,
+                  points: { show: false },
+                  spanGaps: true,
+                },
+        ),
       ],
     };
     const plot = new uPlot(opts, data, el);
     plot.over.addEventListener('click', () => {
       const left = plot.cursor.left;
       if (!pick.current || left === undefined || left < 0) return;
-      pick.current(plot.posToVal(left, 'x'), Math.abs(plot.posToVal(left + 1, 'x') - plot.posToVal(left, 'x')));
+      pick.current(
+        plot.posToVal(left, 'x'),
+        Math.abs(plot.posToVal(left + 1, 'x') - plot.posToVal(left, 'x')),
+      );
     });
     const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(100, el.clientWidth), height }));
     resize.observe(el);

@@ -9,13 +9,22 @@ import { api, type StatusAnswer } from '../api.js';
 function commands(status: StatusAnswer | null): string {
   const host = location.hostname || '127.0.0.1';
   const { line, pickle } = status?.listeners ?? {};
-  const seed = status?.storage === 'redis'
-    ? '# demo data with a few anomalies, into the Redis this Kale uses\nkale seed --redis redis://HOST:6379' + (typeof pickle === 'number' ? ` --pickle-port ${pickle}` : '')
-    : '# demo data with a few anomalies: the embedded store belongs to the\n# running Kale, so stop it and start it again with a seeded demo\nkale start --seed';
+  const seed =
+    status?.storage === 'redis'
+      ? '# demo data with a few anomalies, into the Redis this Kale uses\nkale seed --redis redis://HOST:6379' +
+        (typeof pickle === 'number' ? ` --pickle-port ${pickle}` : '')
+      : '# demo data with a few anomalies: the embedded store belongs to the\n# running Kale, so stop it and start it again with a seeded demo\nkale start --seed';
   const lines = [seed];
-  if (typeof line === 'number') lines.push(`# or one point over the plaintext protocol (port ${line})\necho "my.service.latency 42 $(date +%s)" | nc -q0 ${host} ${line}`);
-  if (typeof pickle === 'number') lines.push(`# or point Graphite's carbon-relay at the pickle port ${pickle}`);
-  if (status && line === undefined && pickle === undefined) lines.push('# horizon has not reported the ports it listens on (not running yet, or its ports are off): see the Status page');
+  if (typeof line === 'number')
+    lines.push(
+      `# or one point over the plaintext protocol (port ${line})\necho "my.service.latency 42 $(date +%s)" | nc -q0 ${host} ${line}`,
+    );
+  if (typeof pickle === 'number')
+    lines.push(`# or point Graphite's carbon-relay at the pickle port ${pickle}`);
+  if (status && line === undefined && pickle === undefined)
+    lines.push(
+      '# horizon has not reported the ports it listens on (not running yet, or its ports are off): see the Status page',
+    );
   return lines.join('\n\n');
 }
 

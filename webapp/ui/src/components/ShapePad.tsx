@@ -12,7 +12,9 @@ export function ShapePad({ onChange }: { onChange: (values: number[] | null) => 
   const drawing = useRef(false);
 
   const values = (cols: Array<number | null>): number[] | null => {
-    const known = cols.map((v, i) => [i, v] as const).filter((p): p is readonly [number, number] => p[1] !== null);
+    const known = cols
+      .map((v, i) => [i, v] as const)
+      .filter((p): p is readonly [number, number] => p[1] !== null);
     if (known.length < 2) return null;
     return cols.map((_, i) => {
       const right = known.find(([j]) => j >= i) ?? known[known.length - 1];
@@ -29,7 +31,12 @@ export function ShapePad({ onChange }: { onChange: (values: number[] | null) => 
     if (!c || !g) return;
     g.clearRect(0, 0, c.width, c.height);
     g.strokeStyle = '#2a3140';
-    for (let y = 0; y <= 4; y++) { g.beginPath(); g.moveTo(0, (y * c.height) / 4); g.lineTo(c.width, (y * c.height) / 4); g.stroke(); }
+    for (let y = 0; y <= 4; y++) {
+      g.beginPath();
+      g.moveTo(0, (y * c.height) / 4);
+      g.lineTo(c.width, (y * c.height) / 4);
+      g.stroke();
+    }
     const v = values(columns);
     if (v) {
       g.strokeStyle = '#f5b342';
@@ -38,7 +45,8 @@ export function ShapePad({ onChange }: { onChange: (values: number[] | null) => 
       v.forEach((y, i) => {
         const px = (i / (SAMPLES - 1)) * c.width;
         const py = (1 - y) * c.height;
-        if (i) g.lineTo(px, py); else g.moveTo(px, py);
+        if (i) g.lineTo(px, py);
+        else g.moveTo(px, py);
       });
       g.stroke();
     }
@@ -50,18 +58,35 @@ export function ShapePad({ onChange }: { onChange: (values: number[] | null) => 
     const col = Math.round(((e.clientX - r.left) / r.width) * (SAMPLES - 1));
     const y = 1 - (e.clientY - r.top) / r.height;
     if (col < 0 || col >= SAMPLES) return;
-    setColumns((prev) => { const next = [...prev]; next[col] = Math.min(1, Math.max(0, y)); return next; });
+    setColumns((prev) => {
+      const next = [...prev];
+      next[col] = Math.min(1, Math.max(0, y));
+      return next;
+    });
   };
 
   return (
     <div className="shapepad">
       <canvas
-        ref={canvas} width={640} height={200} data-testid="shape-pad"
-        onPointerDown={(e) => { drawing.current = true; e.currentTarget.setPointerCapture(e.pointerId); mark(e); }}
-        onPointerMove={(e) => { if (drawing.current) mark(e); }}
-        onPointerUp={() => { drawing.current = false; }}
+        ref={canvas}
+        width={640}
+        height={200}
+        data-testid="shape-pad"
+        onPointerDown={(e) => {
+          drawing.current = true;
+          e.currentTarget.setPointerCapture(e.pointerId);
+          mark(e);
+        }}
+        onPointerMove={(e) => {
+          if (drawing.current) mark(e);
+        }}
+        onPointerUp={() => {
+          drawing.current = false;
+        }}
       />
-      <button type="button" onClick={() => setColumns(new Array(SAMPLES).fill(null))}>Clear</button>
+      <button type="button" onClick={() => setColumns(new Array(SAMPLES).fill(null))}>
+        Clear
+      </button>
     </div>
   );
 }

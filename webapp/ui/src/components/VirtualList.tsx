@@ -18,7 +18,15 @@ interface Props<T> {
  * same to draw as 30. Keeps the selected row in view when it changes. It is one tab stop, a listbox
  * whose selected option screen readers follow (aria-activedescendant); the page moves the selection.
  */
-export function VirtualList<T>({ items, rowHeight, selected, renderRow, overscan = 10, label, id }: Props<T>) {
+export function VirtualList<T>({
+  items,
+  rowHeight,
+  selected,
+  renderRow,
+  overscan = 10,
+  label,
+  id,
+}: Props<T>) {
   const box = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 600 });
   useEffect(() => {
@@ -35,7 +43,8 @@ export function VirtualList<T>({ items, rowHeight, selected, renderRow, overscan
     if (!el || selected < 0) return;
     const top = selected * rowHeight;
     if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
+    else if (top + rowHeight > el.scrollTop + el.clientHeight)
+      el.scrollTop = top + rowHeight - el.clientHeight;
   }, [selected, rowHeight]);
   const first = Math.max(0, Math.floor(view.top / rowHeight) - overscan);
   const last = Math.min(items.length, Math.ceil((view.top + view.height) / rowHeight) + overscan);
@@ -43,16 +52,28 @@ export function VirtualList<T>({ items, rowHeight, selected, renderRow, overscan
   for (let i = first; i < last; i++) {
     rows.push(
       // biome-ignore lint/a11y/useFocusableInteractive: the listbox keeps the focus and points at its option with aria-activedescendant.
-      <div key={i} id={`${id}-${i}`} className="vrow" role="option" aria-selected={i === selected} style={{ top: i * rowHeight, height: rowHeight }}>
+      <div
+        key={i}
+        id={`${id}-${i}`}
+        className="vrow"
+        role="option"
+        aria-selected={i === selected}
+        style={{ top: i * rowHeight, height: rowHeight }}
+      >
         {renderRow(items[i], i)}
       </div>,
     );
   }
   return (
     <div
-      className="vlist" ref={box} role="listbox" aria-label={label} tabIndex={0}
+      className="vlist"
+      ref={box}
+      role="listbox"
+      aria-label={label}
+      tabIndex={0}
       aria-activedescendant={selected >= 0 && selected < items.length ? `${id}-${selected}` : undefined}
-      onScroll={(e) => setView({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })}>
+      onScroll={(e) => setView({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })}
+    >
       <div style={{ height: items.length * rowHeight, position: 'relative' }}>{rows}</div>
     </div>
   );

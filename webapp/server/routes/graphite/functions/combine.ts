@@ -17,7 +17,9 @@ type Fold = 'sum' | 'average' | 'max' | 'min';
  */
 function combine(name: string, fold: Fold): FunctionDef {
   return {
-    name, group: 'Combine', description: `One series: the ${fold} of the lists' series at each point, ignoring nulls.`,
+    name,
+    group: 'Combine',
+    description: `One series: the ${fold} of the lists' series at each point, ignoring nulls.`,
     params: [{ name: 'seriesLists', type: 'seriesList', required: true, multiple: true }],
     run: async (ctx, a) => {
       const list = await (a.seriesLists as SeriesArg)(ctx);
@@ -29,21 +31,35 @@ function combine(name: string, fold: Fold): FunctionDef {
       const acc = new Float64Array(length).fill(fold === 'max' ? -Infinity : fold === 'min' ? Infinity : 0);
       const count = new Uint32Array(length);
       for (const s of list) {
-        const column = s.step === step && s.start === start ? s.values : resample(s, start, step, length, s.consolidate);
+        const column =
+          s.step === step && s.start === start ? s.values : resample(s, start, step, length, s.consolidate);
         const n = Math.min(length, column.length);
         for (let j = 0; j < n; j++) {
           const v = column[j];
           if (Number.isNaN(v)) continue;
           count[j]++;
-          if (fold === 'max') { if (v > acc[j]) acc[j] = v; } else if (fold === 'min') { if (v < acc[j]) acc[j] = v; } else acc[j] += v;
+          if (fold === 'max') {
+            if (v > acc[j]) acc[j] = v;
+          } else if (fold === 'min') {
+            if (v < acc[j]) acc[j] = v;
+          } else acc[j] += v;
         }
       }
-      for (let j = 0; j < length; j++) acc[j] = count[j] === 0 ? NaN : fold === 'average' ? acc[j] / count[j] : acc[j];
+      for (let j = 0; j < length; j++)
+        acc[j] = count[j] === 0 ? NaN : fold === 'average' ? acc[j] / count[j] : acc[j];
       const label = `${name}(${pathExpressions(list)})`;
-      return [{
-        name: label, pathExpression: label, tags: { name: label, aggregatedBy: fold }, start, step, values: acc,
-        metrics: [...new Set(list.flatMap((s) => s.metrics))], consolidate: list[0].consolidate,
-      }];
+      return [
+        {
+          name: label,
+          pathExpression: label,
+          tags: { name: label, aggregatedBy: fold },
+          start,
+          step,
+          values: acc,
+          metrics: [...new Set(list.flatMap((s) => s.metrics))],
+          consolidate: list[0].consolidate,
+        },
+      ];
     },
   };
 }

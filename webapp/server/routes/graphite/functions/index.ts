@@ -8,5 +8,12 @@ import { windowFunctions } from './window.js';
 
 /** Every function /render evaluates and /functions lists, by name. */
 export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map(
-  [...aliasFunctions, ...combineFunctions, ...transformFunctions, ...windowFunctions, ...constantFunctions, ...kaleFunctions].map((f) => [f.name, f]),
+  [
+    ...aliasFunctions,
+    ...combineFunctions,
+    ...transformFunctions,
+    ...windowFunctions,
+    ...constantFunctions,
+    ...kaleFunctions,
+  ].map((f) => [f.name, f]),
 );

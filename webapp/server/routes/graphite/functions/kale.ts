@@ -3,8 +3,10 @@ import { input, seriesListParam, type FunctionDef } from './types.js';
 
 export const kaleFunctions: FunctionDef[] = [
   {
-    name: 'anomalies', group: 'Kale',
-    description: "Kale's anomaly score (0 to 1) of each series' metrics at each point: the highest score the analyzer recorded in that point's slot, 0 where it recorded none, null where the series has no value.",
+    name: 'anomalies',
+    group: 'Kale',
+    description:
+      "Kale's anomaly score (0 to 1) of each series' metrics at each point: the highest score the analyzer recorded in that point's slot, 0 where it recorded none, null where the series has no value.",
     params: [seriesListParam],
     run: async (ctx, a) => {
       const list = await input(a, ctx);

@@ -10,7 +10,11 @@ function nonNegativeDeltas(s: GSeries, maxValue: number | null, minValue: number
   let prev = NaN;
   for (let i = 0; i < s.values.length; i++) {
     const v = s.values[i];
-    if ((maxValue !== null && v > maxValue) || (minValue !== null && v < minValue)) { out[i] = NaN; prev = NaN; continue; }
+    if ((maxValue !== null && v > maxValue) || (minValue !== null && v < minValue)) {
+      out[i] = NaN;
+      prev = NaN;
+      continue;
+    }
     if (Number.isNaN(prev) || Number.isNaN(v)) out[i] = NaN;
     else if (v >= prev) out[i] = v - prev;
     else if (maxValue !== null) out[i] = maxValue + 1 + v - prev;
@@ -25,33 +29,59 @@ const optionalNumber = (v: unknown) => (typeof v === 'number' ? v : null);
 
 export const transformFunctions: FunctionDef[] = [
   {
-    name: 'scale', group: 'Transform', description: 'Multiplies every value by `factor`.',
+    name: 'scale',
+    group: 'Transform',
+    description: 'Multiplies every value by `factor`.',
     params: [seriesListParam, { name: 'factor', type: 'float', required: true }],
-    run: async (ctx, a) => (await input(a, ctx)).map((s) =>
-      derived(s, `scale(${s.name},${a.factor})`, { values: s.values.map((v) => v * (a.factor as number)) })),
+    run: async (ctx, a) =>
+      (await input(a, ctx)).map((s) =>
+        derived(s, `scale(${s.name},${a.factor})`, { values: s.values.map((v) => v * (a.factor as number)) }),
+      ),
   },
   {
-    name: 'perSecond', group: 'Transform',
-    description: 'A counter as its rise per second between points; a fall (a reset) is null unless `maxValue` says where it wraps.',
+    name: 'perSecond',
+    group: 'Transform',
+    description:
+      'A counter as its rise per second between points; a fall (a reset) is null unless `maxValue` says where it wraps.',
     params: [seriesListParam, { name: 'maxValue', type: 'float' }, { name: 'minValue', type: 'float' }],
-    run: async (ctx, a) => (await input(a, ctx)).map((s) => {
-      const d = nonNegativeDeltas(s, optionalNumber(a.maxValue), optionalNumber(a.minValue));
-      return derived(s, `perSecond(${s.name})`, { values: d.map((v) => v / s.step) });
-    }),
+    run: async (ctx, a) =>
+      (await input(a, ctx)).map((s) => {
+        const d = nonNegativeDeltas(s, optionalNumber(a.maxValue), optionalNumber(a.minValue));
+        return derived(s, `perSecond(${s.name})`, { values: d.map((v) => v / s.step) });
+      }),
   },
   {
-    name: 'nonNegativeDerivative', group: 'Transform',
-    description: 'A counter as its rise between points; a fall (a reset) is null unless `maxValue` says where it wraps.',
+    name: 'nonNegativeDerivative',
+    group: 'Transform',
+    description:
+      'A counter as its rise between points; a fall (a reset) is null unless `maxValue` says where it wraps.',
     params: [seriesListParam, { name: 'maxValue', type: 'float' }, { name: 'minValue', type: 'float' }],
-    run: async (ctx, a) => (await input(a, ctx)).map((s) =>
-      derived(s, `nonNegativeDerivative(${s.name})`, { values: nonNegativeDeltas(s, optionalNumber(a.maxValue), optionalNumber(a.minValue)) })),
+    run: async (ctx, a) =>
+      (await input(a, ctx)).map((s) =>
+        derived(s, `nonNegativeDerivative(${s.name})`, {
+          values: nonNegativeDeltas(s, optionalNumber(a.maxValue), optionalNumber(a.minValue)),
+        }),
+      ),
   },
   {
-    name: 'consolidateBy', group: 'Special',
-    description: 'How maxDataPoints merges points of the series when there are more than the panel can show (average by default).',
-    params: [seriesListParam, { name: 'consolidationFunc', type: 'string', required: true, options: ['average', 'sum', 'min', 'max', 'first', 'last'] }],
-    run: async (ctx, a) => (await input(a, ctx)).map((s) =>
-      derived(s, `consolidateBy(${s.name},"${a.consolidationFunc}")`, { consolidate: a.consolidationFunc as Aggregate })),
+    name: 'consolidateBy',
+    group: 'Special',
+    description:
+      'How maxDataPoints merges points of the series when there are more than the panel can show (average by default).',
+    params: [
+      seriesListParam,
+      {
+        name: 'consolidationFunc',
+        type: 'string',
+        required: true,
+        options: ['average', 'sum', 'min', 'max', 'first', 'last'],
+      },
+    ],
+    run: async (ctx, a) =>
+      (await input(a, ctx)).map((s) =>
+        derived(s, `consolidateBy(${s.name},"${a.consolidationFunc}")`, {
+          consolidate: a.consolidationFunc as Aggregate,
+        }),
+      ),
   },
 ];
-

@@ -2,7 +2,18 @@ import type { RenderContext } from '../context.js';
 import type { GSeries } from '../series.js';
 
 /** Parameter types as graphite-web's /functions names them (Grafana's function editor reads these). */
-export type ParamType = 'seriesList' | 'seriesLists' | 'integer' | 'float' | 'string' | 'boolean' | 'node' | 'nodeOrTag' | 'interval' | 'intOrInterval' | 'aggFunc';
+export type ParamType =
+  | 'seriesList'
+  | 'seriesLists'
+  | 'integer'
+  | 'float'
+  | 'string'
+  | 'boolean'
+  | 'node'
+  | 'nodeOrTag'
+  | 'interval'
+  | 'intOrInterval'
+  | 'aggFunc';
 
 export interface ParamDef {
   readonly name: string;
@@ -32,7 +43,9 @@ export interface FunctionDef {
 export const seriesListParam: ParamDef = { name: 'seriesList', type: 'seriesList', required: true };
 
 /** The `seriesList` argument, read over the context's range. */
-export const input = (args: Args, ctx: RenderContext): Promise<GSeries[]> => (args.seriesList as SeriesArg)(ctx);
+export const input = (args: Args, ctx: RenderContext): Promise<GSeries[]> =>
+  (args.seriesList as SeriesArg)(ctx);
 
 /** Graphite's `formatPathExpressions`: the inputs' distinct expressions, sorted, comma-joined. */
-export const pathExpressions = (list: readonly GSeries[]) => [...new Set(list.map((s) => s.pathExpression))].sort().join(',');
+export const pathExpressions = (list: readonly GSeries[]) =>
+  [...new Set(list.map((s) => s.pathExpression))].sort().join(',');
