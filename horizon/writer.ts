@@ -12,8 +12,7 @@
  */
 import type { Logger } from '../core/log.js';
 import { registerIngestBacklog } from '../core/store/readPacer.js';
-import { pointsOf, type GroupedPoints } from '../core/store/appendCommand.js';
-import type { Store, TorusWrite } from '../core/store/store.js';
+import type { GroupedPoints, RollupStore, TorusWrite, WindowStore } from '../core/store/store.js';
 import type { IngestCounters } from './counters.js';
 import { DropLog, type DropReason } from './drops.js';
 import { OutageLog } from './outageLog.js';
@@ -87,13 +86,6 @@ const newSegment = (names: readonly string[], size: number): Segment => ({
 const torusBytes = (writes: readonly TorusWrite[]) =>
   writes.reduce((n, w) => n + TORUS_WRITE_BYTES + 2 * w.key.length, 0);
 
-/** A Store that takes points grouped in columns (RedisStore). */
-interface GroupedAppend {
-  appendGrouped(g: GroupedPoints): Promise<void>;
-}
-const appendsGrouped = (store: Store): store is Store & GroupedAppend =>
-  typeof (store as Partial<GroupedAppend>).appendGrouped === 'function';
-
 export class Writer implements PointWriter {
   private readonly queue: Segment[] = [];
   private queued = 0;
@@ -109,7 +101,7 @@ export class Writer implements PointWriter {
   private unregisterBacklog: (() => void) | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: WindowStore & RollupStore,
     private readonly counters: IngestCounters,
     private opts: WriterOptions,
     log: Logger,
@@ -315,9 +307,7 @@ export class Writer implements PointWriter {
     // The synchronous part of append is client-side work (encoding, command serialisation); the rest
     // is waiting on the Store. Counted apart so benchmarks can say where the time goes.
     const started = performance.now();
-    const appended = appendsGrouped(this.store)
-      ? this.store.appendGrouped(g)
-      : this.store.append(g.names.map((name, i) => ({ name, points: pointsOf(g, i) })));
+    const appended = this.store.appendGrouped(g);
     this.counters.encodeMsTotal += performance.now() - started;
     await appended;
     if (torus.length) await this.store.torusWrite(torus);

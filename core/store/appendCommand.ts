@@ -10,21 +10,12 @@ import { createHash } from 'node:crypto';
 import { Command, type Redis } from 'ioredis';
 import { APPEND_LUA } from './luaScripts.js';
 import { metricKey, UNIQUE_METRICS } from './keys.js';
-import type { Point } from './store.js';
+import type { GroupedPoints, Point } from './store.js';
 import { encodedSize, encodeInto } from './windowCodec.js';
 
 const APPEND_SHA = createHash('sha1').update(APPEND_LUA).digest('hex');
 /** Cached keys before the cache starts over (a bound on memory when names churn). */
 const MAX_CACHED_KEYS = 1_000_000;
-
-/** Points grouped by metric: metric `i`'s points are `ts`/`values` at [starts[i], starts[i + 1]). */
-export interface GroupedPoints {
-  readonly names: ReadonlyArray<string>;
-  /** names.length + 1 offsets. */
-  readonly starts: ArrayLike<number>;
-  readonly ts: Float64Array;
-  readonly values: Float64Array;
-}
 
 /** Groups tuple lists (the Store.append shape) into columns. */
 export function groupLists(

@@ -4,11 +4,13 @@ import { DataDirLockedError, lockDataDir } from './embedded/dataDirLock.js';
 import { DurableWriter, type DurabilityOptions } from './embedded/durableWriter.js';
 import { recover, type Recovered } from './embedded/recover.js';
 import { EmbeddedState, type Op } from './embedded/state.js';
+import { pointsOf } from './appendCommand.js';
 import { decodeWindow, encodePoints } from './windowCodec.js';
 import type {
   AnomalyRecord,
   AppendBatch,
   Collection,
+  GroupedPoints,
   HistoryQuery,
   Series,
   Store,
@@ -98,6 +100,11 @@ export class EmbeddedStore implements Store {
       bytes.push(encodePoints(b.points));
     }
     if (names.length) this.change(['P', names, bytes]);
+  }
+
+  /** Columns become tuple lists: the embedded log stores each metric's points encoded as append() does. */
+  async appendGrouped(g: GroupedPoints): Promise<void> {
+    await this.append(g.names.map((name, i) => ({ name, points: pointsOf(g, i) })));
   }
 
   async listMetrics(): Promise<string[]> {

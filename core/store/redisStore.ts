@@ -1,6 +1,6 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, type Redis } from 'ioredis';
-import { AppendCommands, groupLists, pointsOf, type GroupedPoints, type MetricKey } from './appendCommand.js';
+import { AppendCommands, groupLists, pointsOf, type MetricKey } from './appendCommand.js';
 import { TORUS_LUA, TRIM_LUA } from './luaScripts.js';
 import { connectRedis } from './connectRedis.js';
 import { RedisUnreachableError, parseRedisTarget, shownRedisUrl } from './redisUrl.js';
@@ -20,6 +20,7 @@ import type {
   AnomalyRecord,
   AppendBatch,
   Collection,
+  GroupedPoints,
   HistoryQuery,
   Series,
   Store,
@@ -151,7 +152,6 @@ export class RedisStore implements Store {
     );
   }
 
-  /** append() for points already grouped by metric in columns (horizon's writer builds them so). */
   async appendGrouped(g: GroupedPoints): Promise<void> {
     const count = g.names.length;
     if (count === 0) return;

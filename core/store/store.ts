@@ -1,6 +1,6 @@
 /**
  * The Store speaks in domain terms so services never know whether Redis or the embedded backend is
- * underneath. Both backends pass the one contract suite in test/core/storeContract.ts.
+ * underneath. It is the union of small role interfaces (below); both backends implement every role.
  */
 
 /** One datapoint as Skyline stores it: `[timestamp (epoch seconds), value]`. */
@@ -89,11 +89,35 @@ export interface HistoryQuery {
   readonly limit?: number;
 }
 
-export interface Store {
-  readonly kind: 'redis' | 'embedded';
+/** Points grouped by metric in columns: metric `i`'s points are `ts`/`values` at [starts[i], starts[i + 1]). */
+export interface GroupedPoints {
+  readonly names: ReadonlyArray<string>;
+  /** names.length + 1 offsets. */
+  readonly starts: ArrayLike<number>;
+  readonly ts: Float64Array;
+  readonly values: Float64Array;
+}
 
+/*
+ * The Store's roles. Each consumer names only the roles it calls (`store: WindowStore & AnomalyStore`),
+ * so what a service touches is visible in its signature and a backend's surface is split into parts
+ * that each have their own contract suite (test/core/storeContract/).
+ */
+
+/** What every backend is, whatever role it is used in: its kind, its health, its end. */
+export interface StoreConnection {
+  readonly kind: 'redis' | 'embedded';
+  /** Health check used by the webapp status and by reconnect logic. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** The raw analysis windows (`metrics.<name>` and `metrics.unique_metrics`): horizon writes, everyone reads. */
+export interface WindowStore {
   /** Appends points to each metric's raw window and registers new names in `metrics.unique_metrics`. */
   append(batches: ReadonlyArray<AppendBatch>): Promise<void>;
+  /** append() for points already grouped by metric in columns (horizon's writer builds them so). */
+  appendGrouped(grouped: GroupedPoints): Promise<void>;
   /** Names (without `metrics.`) of every metric in the window set. */
   listMetrics(): Promise<string[]>;
   /** Decoded windows, in the order asked; `null` for a metric with no key or an undecodable one. */
@@ -102,14 +126,20 @@ export interface Store {
   readRawWindows(names: ReadonlyArray<string>): Promise<Array<Uint8Array | null>>;
   /** Drops points older than `cutoff`; never loses a point appended while it runs. */
   trim(name: string, cutoff: number): Promise<TrimResult>;
+}
 
+/** The torus rollup buckets: horizon and backfill write them, the analyzer's seasonal history and the webapp read. */
+export interface RollupStore {
   torusWrite(writes: ReadonlyArray<TorusWrite>): Promise<void>;
   torusRead(type: TorusType, keys: ReadonlyArray<string>): Promise<Array<TorusValue | null>>;
   /** Members of a resolution index key (sub-bucket ids). */
   torusIndex(key: string): Promise<string[]>;
   /** Keys matching a glob (`*` only); for schema migration and debugging, not hot paths. */
   torusKeys(pattern: string): Promise<string[]>;
+}
 
+/** The current anomaly list and its history: the analyzer records, the webapp and seed read. */
+export interface AnomalyStore {
   /**
    * Replaces the current anomaly list and appends the same records to the history; `carried` records
    * (recorded in an earlier cycle, still current) join the current list without entering the history again.
@@ -121,7 +151,10 @@ export interface Store {
   ): Promise<void>;
   currentAnomalies(): Promise<AnomalyRecord[]>;
   anomalyHistory(query: HistoryQuery): Promise<AnomalyRecord[]>;
+}
 
+/** Expiring keys won by one process only: alert de-duplication, migration ledgers. */
+export interface ClaimStore {
   /**
    * True when the caller won the key (it did not exist); the key expires after `ttlSeconds`. Callers
    * namespace their keys: alert de-duplication (`alert.…`), migration ledgers (`migrate.…`).
@@ -129,11 +162,17 @@ export interface Store {
   claim(key: string, ttlSeconds: number): Promise<boolean>;
   /** Forgets a claim, so the key can be won again (undoing a claim whose work failed). */
   release(key: string): Promise<void>;
+}
 
+/** Saved shape collections (oculus and the webapp). */
+export interface CollectionStore {
   saveCollection(collection: Collection): Promise<void>;
   listCollections(): Promise<Collection[]>;
   deleteCollection(id: string): Promise<boolean>;
+}
 
+/** What the analyzer keeps per metric between cycles. */
+export interface MetricStateStore {
   /**
    * Bytes the analyzer keeps per metric between cycles, by `kind` (`calibration`: evidence history and
    * open incident; `context`: the hourly rollup of the last 8 days); null where a metric has none.
@@ -145,12 +184,21 @@ export interface Store {
     entries: ReadonlyArray<readonly [name: string, bytes: Uint8Array]>,
     ttlSeconds: number,
   ): Promise<void>;
+}
 
-  /** A small JSON status document per service (run statistics, listener state) for the Status page. */
+/** A small JSON status document per service (run statistics, listener state) for the Status page. */
+export interface StatusStore {
   putStatus(service: string, status: Record<string, unknown>): Promise<void>;
   getStatus(): Promise<Record<string, Record<string, unknown>>>;
-
-  /** Health check used by the webapp status and by reconnect logic. */
-  ping(): Promise<boolean>;
-  close(): Promise<void>;
 }
+
+/** Every role: what a backend implements and what opening one returns. */
+export interface Store
+  extends StoreConnection,
+    WindowStore,
+    RollupStore,
+    AnomalyStore,
+    ClaimStore,
+    CollectionStore,
+    MetricStateStore,
+    StatusStore {}
