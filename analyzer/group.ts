@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { ANALYZER_MEMBERS } from '../core/store/keys.js';
 import { groupLease, type GroupLease, type GroupMember } from '../core/store/groupLease.js';
-import type { Store } from '../core/store/store.js';
+import type { StoreConnection } from '../core/store/store.js';
 import { rendezvousOwner } from './rendezvous.js';
 
 export const LEASE_INTERVALS = 2;
@@ -83,7 +83,7 @@ export class AnalyzerGroup {
 
   /** `onChange` hears each new member list (joins, leaves, lapses) as this member first splits by it. */
   constructor(
-    store: Store,
+    store: StoreConnection,
     private intervalSeconds: number,
     private readonly onChange?: (members: ReadonlyArray<string>, share: number) => void,
     readonly id = defaultMemberId(),

@@ -1,7 +1,14 @@
 import os from 'node:os';
 import type { KaleConfig } from '../core/config/schema.js';
 import type { Logger } from '../core/log.js';
-import type { AnomalyRecord, Store } from '../core/store/store.js';
+import type {
+  AnomalyRecord,
+  AnomalyStore,
+  MetricStateStore,
+  RollupStore,
+  StatusStore,
+  WindowStore,
+} from '../core/store/store.js';
 import {
   analyzeChunk,
   packBytes,
@@ -31,7 +38,7 @@ import { inShard, type Shard } from './shard.js';
 import { WorkerPool } from './workerPool.js';
 
 export interface RunnerOptions {
-  readonly store: Store;
+  readonly store: WindowStore & RollupStore & AnomalyStore & MetricStateStore & StatusStore;
   readonly config: KaleConfig;
   readonly log: Logger;
   readonly presetName?: string;

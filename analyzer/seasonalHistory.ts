@@ -1,5 +1,5 @@
 import type { TorusSchemaConfig } from '../core/config/schema.js';
-import type { Store, TorusType } from '../core/store/store.js';
+import type { RollupStore, TorusType } from '../core/store/store.js';
 import { statOf } from '../core/torus/read.js';
 import { bucketId, bucketStart, type Interval } from '../core/torus/intervals.js';
 import { bucketKey, compileSchemas, schemaMatches, type TorusSchema } from '../core/torus/schemas.js';
@@ -102,7 +102,7 @@ export class SeasonalHistoryReader {
    * lacks the newest bucket is judged on what it has.
    */
   constructor(
-    private readonly store: Store,
+    private readonly store: RollupStore,
     schemas: ReadonlyArray<TorusSchemaConfig>,
     preset: Preset,
     private readonly fullDuration: number,

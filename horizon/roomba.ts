@@ -4,7 +4,7 @@
  * quarantines keys it cannot decode; roomba schedules it, counts the outcome and reports quarantines.
  */
 import type { Logger } from '../core/log.js';
-import type { Store } from '../core/store/store.js';
+import type { WindowStore } from '../core/store/store.js';
 
 export interface RoombaReport {
   metrics: number;
@@ -18,7 +18,7 @@ export interface RoombaReport {
 const CONCURRENCY = 32;
 
 export async function runRoomba(
-  store: Store,
+  store: WindowStore,
   keepSeconds: number,
   now = Date.now() / 1000,
 ): Promise<RoombaReport> {
@@ -42,7 +42,7 @@ export async function runRoomba(
  * hears which metrics were forgotten (a writer on another connection must register them again).
  */
 export function scheduleRoomba(
-  store: Store,
+  store: WindowStore,
   keepSeconds: () => number,
   intervalSeconds: number,
   log: Logger,

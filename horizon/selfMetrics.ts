@@ -4,7 +4,7 @@
  * torus_expired, flush_failures, queue_depth, flush_latency_ms mean and max), through its own writer so
  * they reach the Store like any metric, and a status document (running totals) for the Status page.
  */
-import type { Store } from '../core/store/store.js';
+import type { StatusStore } from '../core/store/store.js';
 import type { IngestCounters } from './counters.js';
 import type { PointWriter } from './writer.js';
 
@@ -13,7 +13,7 @@ export const SELF_PREFIX = 'kale.horizon.';
 export function reportSelfMetrics(
   counters: IngestCounters,
   writer: PointWriter,
-  store: Store,
+  store: StatusStore,
   previous: Record<string, number>,
   extra: Record<string, unknown>,
   now = Date.now() / 1000,

@@ -13,7 +13,7 @@
  */
 import { timedSearch } from '../core/metrics/oculusMetrics.js';
 import type { KaleConfig } from '../core/config/schema.js';
-import type { Store } from '../core/store/store.js';
+import type { CollectionStore, WindowStore } from '../core/store/store.js';
 import { importShapes, type ImportResult } from './importer.js';
 import { openShapeIndex } from './index/openShapeIndex.js';
 import type { ShapeIndex } from './index/shapeIndex.js';
@@ -58,7 +58,7 @@ export interface Oculus {
 }
 
 /** Opens the configured shape index (Elasticsearch if `elasticsearch.url`, else embedded). */
-export function openOculus(config: KaleConfig, store: Store): Oculus {
+export function openOculus(config: KaleConfig, store: WindowStore & CollectionStore): Oculus {
   const index = openShapeIndex(config);
   const deps: SearchDeps = { index, store, paaDims: config.oculus.paaDims };
   return {

@@ -1,6 +1,6 @@
 import type { KaleConfig } from '../core/config/schema.js';
 import { ReadPacer } from '../core/store/readPacer.js';
-import type { Store } from '../core/store/store.js';
+import type { WindowStore } from '../core/store/store.js';
 import type { ShapeIndex } from './index/shapeIndex.js';
 import { ShapeChannel } from './shapeChunks.js';
 import { shapeFromSeries, type Shape } from './shapes/shape.js';
@@ -32,7 +32,7 @@ export interface ImportResult {
  */
 export async function importShapes(
   config: KaleConfig,
-  store: Store,
+  store: WindowStore,
   index: ShapeIndex,
 ): Promise<ImportResult> {
   const started = performance.now();

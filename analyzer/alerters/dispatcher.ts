@@ -1,7 +1,7 @@
 import { observeAlert } from '../../core/metrics/analyzerMetrics.js';
 import type { KaleConfig } from '../../core/config/schema.js';
 import type { Logger } from '../../core/log.js';
-import type { AnomalyRecord, Store } from '../../core/store/store.js';
+import type { AnomalyRecord, ClaimStore } from '../../core/store/store.js';
 import { pagerdutyAlerter } from './pagerduty.js';
 import { alertDedupKey, matchingRules, type AlertRule } from './rules.js';
 import { slackAlerter } from './slack.js';
@@ -44,7 +44,7 @@ export class AlertDispatcher {
   dropped = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: ClaimStore,
     private rules: ReadonlyArray<AlertRule>,
     private alerters: Map<string, Alerter>,
     private readonly log: Logger,

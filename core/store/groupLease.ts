@@ -4,7 +4,7 @@
  * analyzer group (analyzer/group.ts) splits the metrics among them.
  */
 import { RedisStore } from './redisStore.js';
-import type { Store } from './store.js';
+import type { StoreConnection } from './store.js';
 
 export interface GroupMember {
   readonly id: string;
@@ -104,10 +104,10 @@ class LocalGroupLease implements GroupLease {
   }
 }
 
-const local = new WeakMap<Store, Map<string, LocalGroupLease>>();
+const local = new WeakMap<StoreConnection, Map<string, LocalGroupLease>>();
 
 /** The lease table of group `key` on `store`. */
-export function groupLease(store: Store, key: string): GroupLease {
+export function groupLease(store: StoreConnection, key: string): GroupLease {
   if (store instanceof RedisStore) return new RedisGroupLease(store, key);
   let byKey = local.get(store);
   if (!byKey) local.set(store, (byKey = new Map()));

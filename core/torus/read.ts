@@ -24,7 +24,7 @@
  * Throws `TorusReadError` (a bad request: unknown stat, no schema for name+interval, range too large).
  */
 import type { TorusSchemaConfig } from '../config/schema.js';
-import type { Store, TorusValue } from '../store/store.js';
+import type { RollupStore, TorusValue } from '../store/store.js';
 import { bucketId, bucketStart, bucketsBefore, nextBucket } from './intervals.js';
 import { bucketKey, compileSchemas, schemaForRead, type TorusSchema } from './schemas.js';
 
@@ -58,7 +58,7 @@ export interface TorusResult {
 export class TorusReadError extends Error {}
 
 export async function readTorus(
-  store: Store,
+  store: RollupStore,
   schemas: ReadonlyArray<TorusSchema> | ReadonlyArray<TorusSchemaConfig>,
   q: TorusQuery,
 ): Promise<TorusResult> {

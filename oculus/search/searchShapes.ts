@@ -1,4 +1,4 @@
-import type { Collection, Store } from '../../core/store/store.js';
+import type { Collection, CollectionStore, WindowStore } from '../../core/store/store.js';
 import { ShapeIndexUnavailableError, ShapeQueryError, UnknownMetricError } from '../errors.js';
 import { isExcluded, levelScore, type Exclusions, type ShapeIndex } from '../index/shapeIndex.js';
 import { shapeFromDrawn, shapeFromSeries, type Shape } from '../shapes/shape.js';
@@ -9,7 +9,7 @@ import { TopK } from './topK.js';
 
 export interface SearchDeps {
   readonly index: ShapeIndex;
-  readonly store: Store;
+  readonly store: WindowStore & CollectionStore;
   readonly paaDims: number;
 }
 

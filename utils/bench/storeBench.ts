@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { action, withGlobalOptions } from '../../core/cli.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import { RedisStore } from '../../core/store/redisStore.js';
-import type { AppendBatch, Store } from '../../core/store/store.js';
+import type { AppendBatch, WindowStore } from '../../core/store/store.js';
 import { startRedisCluster, type RedisCluster } from '../redisCluster.js';
 import { startRedisServer } from '../redisServer.js';
 import { appendCeiling } from './redisCeiling.js';
@@ -96,7 +96,7 @@ export function storeBenchCommand(): Command {
 
 /** Returns [append points/s, read+decode points/s]. */
 async function measure(
-  store: Store,
+  store: WindowStore,
   metrics: number,
   points: number,
   batchPoints: number,

@@ -4,7 +4,7 @@
  * cycle would write for them.
  */
 import type { TorusSchemaConfig } from '../../core/config/schema.js';
-import type { AnomalyRecord, Point, Store } from '../../core/store/store.js';
+import type { AnomalyRecord, AnomalyStore, Point, RollupStore, WindowStore } from '../../core/store/store.js';
 import { compileSchemas, planTorusWrites } from '../../core/torus/schemas.js';
 
 export function daySeries(now: number, seed: number, spike: boolean): Point[] {
@@ -46,7 +46,7 @@ export function anomalyFor(metric: string, [timestamp, value]: Point, score: num
  * anomalies), so a 10,000-anomaly list does not need 14 million points.
  */
 export async function seedStore(
-  store: Store,
+  store: WindowStore & RollupStore & AnomalyStore,
   names: readonly string[],
   anomalous: number,
   now = Math.floor(Date.now() / 1000),
@@ -70,7 +70,7 @@ export async function seedStore(
 
 /** Writes points through torus schemas as horizon's router does. */
 export async function seedTorus(
-  store: Store,
+  store: WindowStore & RollupStore & AnomalyStore,
   schemas: TorusSchemaConfig[],
   name: string,
   points: readonly Point[],

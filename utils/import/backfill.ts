@@ -2,13 +2,13 @@
  * Writes history into the Store the way horizon would have: every point into the raw analysis window
  * (when it is recent enough to survive roomba) and into every torus schema its name matches.
  */
-import type { Point, Store, TorusWrite } from '../../core/store/store.js';
+import type { Point, RollupStore, TorusWrite, WindowStore } from '../../core/store/store.js';
 
 /** Turns one point into the torus bucket writes horizon would make for it. */
 export type TorusRouter = (name: string, ts: number, value: number) => ReadonlyArray<TorusWrite>;
 
 export interface BackfillOptions {
-  readonly store: Store;
+  readonly store: WindowStore & RollupStore;
   /** Points older than this (epoch seconds) would be trimmed by roomba at once: torus only. */
   readonly windowStart: number;
   readonly route?: TorusRouter;

@@ -1,11 +1,11 @@
 import { unpackMultiple } from 'msgpackr';
-import type { Store } from '../../core/store/store.js';
+import type { WindowStore } from '../../core/store/store.js';
 
 /**
  * Points stored under `names`, counting every appended `[ts, value]` (duplicates included), so the
  * total can be compared exactly with the points sent.
  */
-export async function countStored(store: Store, names: ReadonlyArray<string>): Promise<number> {
+export async function countStored(store: WindowStore, names: ReadonlyArray<string>): Promise<number> {
   let total = 0;
   for (let i = 0; i < names.length; i += 500) {
     for (const raw of await store.readRawWindows(names.slice(i, i + 500))) {
@@ -23,7 +23,7 @@ export async function countStored(store: Store, names: ReadonlyArray<string>): P
  * flushes every few milliseconds; a count that stops moving short of `expected` means points were lost).
  */
 export async function waitForStored(
-  store: Store,
+  store: WindowStore,
   names: ReadonlyArray<string>,
   expected: number,
   settleMs = 3000,

@@ -1,4 +1,4 @@
-import type { Store } from '../../core/store/store.js';
+import type { StatusStore } from '../../core/store/store.js';
 
 /**
  * Horizon's own counters, from the status document it writes with its self-metrics, so a loadgen run
@@ -11,7 +11,7 @@ const isCounter = (k: string) =>
   ['received', 'written', 'skipped', 'dropped'].includes(k) || k.startsWith('rejected.');
 
 export async function readHorizonCounters(
-  store: Store,
+  store: StatusStore,
 ): Promise<{ counters: Counters; updatedAt: number } | undefined> {
   const status = (await store.getStatus()).horizon;
   if (!status || typeof status.updatedAt !== 'number') return undefined;
@@ -25,7 +25,7 @@ export async function readHorizonCounters(
  * (waiting up to `maxWaitMs` for it); only the counters that moved. Undefined when horizon writes none.
  */
 export async function horizonCountersSince(
-  store: Store,
+  store: StatusStore,
   before: Counters,
   since: number,
   maxWaitMs: number,

@@ -10,12 +10,12 @@
  * part of it would make the rest impossible to copy without doubling what was copied.
  */
 import { regExpFinds } from '../../core/regExp.js';
-import type { Store, TorusValue, TorusWrite } from '../../core/store/store.js';
+import type { ClaimStore, RollupStore, TorusValue, TorusWrite } from '../../core/store/store.js';
 import { bucketExpireAt, bucketStart, nextBucket } from '../../core/torus/intervals.js';
 import { planTorusWrites, schemaMatches, type TorusSchema } from '../../core/torus/schemas.js';
 
 export interface MigrateOptions {
-  readonly store: Store;
+  readonly store: RollupStore & ClaimStore;
   readonly source: TorusSchema;
   readonly destination: TorusSchema;
   readonly interval: string;
@@ -64,7 +64,7 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The source's data keys for `interval`, with the name and time each holds (index keys excluded). */
 export async function listSourceBuckets(
-  store: Store,
+  store: RollupStore & ClaimStore,
   source: TorusSchema,
   interval: string,
 ): Promise<SourceBucket[]> {

@@ -3,14 +3,14 @@
  * points older than MAX_RESOLUTION, as it should), the newest minutes stream live over a real ingest
  * protocol, and every point is then checked in the store.
  */
-import type { Point, Store } from '../../core/store/store.js';
+import type { Point, RollupStore, WindowStore } from '../../core/store/store.js';
 import { backfill, type TorusRouter } from '../import/backfill.js';
 import type { NamedPoint, Sender } from '../senders/sender.js';
 import { planMetrics, type SeedMetric } from './metrics.js';
 import { verifyArrived, type Arrival } from './verify.js';
 
 export interface SeedOptions {
-  readonly store: Store;
+  readonly store: WindowStore & RollupStore;
   /** Opened before anything is written, so a kale that is not listening fails the run at once. */
   readonly sender: Sender;
   readonly route?: TorusRouter;

@@ -1,4 +1,4 @@
-import type { Point, Store } from '../../core/store/store.js';
+import type { Point, WindowStore } from '../../core/store/store.js';
 
 export interface Arrival {
   readonly expected: number;
@@ -7,7 +7,10 @@ export interface Arrival {
   readonly missing: ReadonlyArray<{ readonly name: string; readonly missing: number }>;
 }
 
-async function check(store: Store, expected: ReadonlyMap<string, ReadonlyArray<Point>>): Promise<Arrival> {
+async function check(
+  store: WindowStore,
+  expected: ReadonlyMap<string, ReadonlyArray<Point>>,
+): Promise<Arrival> {
   const names = [...expected.keys()];
   const windows = await store.readWindows(names);
   let total = 0,
@@ -32,7 +35,7 @@ async function check(store: Store, expected: ReadonlyMap<string, ReadonlyArray<P
  * until all arrived or nothing changed for `settleMs`.
  */
 export async function verifyArrived(
-  store: Store,
+  store: WindowStore,
   expected: ReadonlyMap<string, ReadonlyArray<Point>>,
   settleMs = 5000,
 ): Promise<Arrival> {

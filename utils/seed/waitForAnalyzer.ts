@@ -3,7 +3,7 @@
  * started after the seed was complete has finished, then matches its anomaly records (detected at or
  * after that start) against what was injected.
  */
-import type { AnomalyRecord, Store } from '../../core/store/store.js';
+import type { AnomalyRecord, AnomalyStore, StatusStore } from '../../core/store/store.js';
 import type { SeedMetric } from './metrics.js';
 
 /**
@@ -35,7 +35,7 @@ export interface WaitReport {
   readonly otherFlagged: string[];
 }
 
-async function recordsSince(store: Store, since: number): Promise<AnomalyRecord[]> {
+async function recordsSince(store: AnomalyStore & StatusStore, since: number): Promise<AnomalyRecord[]> {
   const [current, history] = await Promise.all([
     store.currentAnomalies(),
     store.anomalyHistory({ from: since }),
@@ -44,7 +44,7 @@ async function recordsSince(store: Store, since: number): Promise<AnomalyRecord[
 }
 
 export async function waitForAnalyzer(
-  store: Store,
+  store: AnomalyStore & StatusStore,
   metrics: ReadonlyArray<SeedMetric>,
   since: number,
   timeoutMs: number,

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AnomalyRecord } from '../../../core/store/store.js';
+import type { AnomalyRecord, AnomalyStore } from '../../../core/store/store.js';
 import type { WebappDeps } from '../deps.js';
 import { badRequest } from '../httpError.js';
 import { optionalEnum, optionalInt, optionalString, optionalTime, query, type Source } from '../params.js';
@@ -59,7 +59,7 @@ function optionalEpisode(q: Source): { id: string; metric: string; start: number
  * `GET /api/anomalies?q=&sort=&limit=&view=records|compact` (the analyzer's last cycle) and
  * `GET /api/anomalies/history?from=&until=&metric=&episode=&limit=`.
  */
-export function anomaliesRoutes({ store }: WebappDeps): Router {
+export function anomaliesRoutes({ store }: WebappDeps<AnomalyStore>): Router {
   const cache = new ResponseCache(CURRENT_TTL_MS);
   const r = Router();
   r.get('/api/anomalies', async (req, res) => {

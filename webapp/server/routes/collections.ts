@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Router } from 'express';
-import type { Collection, Point } from '../../../core/store/store.js';
+import type { Collection, CollectionStore, Point, WindowStore } from '../../../core/store/store.js';
 import type { WebappDeps } from '../deps.js';
 import { HttpError, badRequest } from '../httpError.js';
 
@@ -29,7 +29,7 @@ function pointList(v: unknown): Point[] {
  * `GET/POST/DELETE /api/collections`: saved metric snapshots. A POST without `points` snapshots the
  * metric's current window.
  */
-export function collectionsRoutes({ store }: WebappDeps): Router {
+export function collectionsRoutes({ store }: WebappDeps<WindowStore & CollectionStore>): Router {
   const r = Router();
   r.get('/api/collections', async (_req, res) => {
     res.json({ collections: await store.listCollections() });

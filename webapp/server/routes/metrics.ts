@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { MAX_GLOB_LENGTH, filterYielding, globMatcher, type NameMatcher } from '../../../core/glob.js';
+import type { WindowStore } from '../../../core/store/store.js';
 import type { WebappDeps } from '../deps.js';
 import { optionalInt, optionalString, query } from '../params.js';
 
@@ -13,7 +14,7 @@ function matcher(q: string): NameMatcher {
 }
 
 /** `GET /api/metrics?q=&limit=`: metric names, sorted. */
-export function metricsRoutes({ store }: WebappDeps): Router {
+export function metricsRoutes({ store }: WebappDeps<WindowStore>): Router {
   const r = Router();
   r.get('/api/metrics', async (req, res) => {
     const q = query(req);

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Series } from '../../../core/store/store.js';
+import type { Series, WindowStore } from '../../../core/store/store.js';
 import type { WebappDeps } from '../deps.js';
 import { HttpError, badRequest } from '../httpError.js';
 import { metricName, optionalTime, query } from '../params.js';
@@ -17,7 +17,7 @@ function points(series: Series, from = -Infinity, until = Infinity): Array<[numb
  * `GET /api/series?metric=&from=&until=` (a metric's raw window) and Skyline's
  * `GET /api?metric=metrics.<name>` → `{"results": [[ts, v], …]}`, kept so Skyline clients still work.
  */
-export function seriesRoutes({ store }: WebappDeps): Router {
+export function seriesRoutes({ store }: WebappDeps<WindowStore>): Router {
   const r = Router();
   r.get('/api/series', async (req, res) => {
     const q = query(req);

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { AnomalyStore, StatusStore, StoreConnection, WindowStore } from '../../../core/store/store.js';
 import type { WebappDeps } from '../deps.js';
 import { shapeIndexBackend, storeBackend } from '../status/backends.js';
 import { FreshOrLast } from '../status/freshOrLast.js';
@@ -23,7 +24,10 @@ const METRIC_COUNT_MS = 5000;
  * each service's raw status document (`services`). It answers within FRESH_WAIT_MS or so under
  * any load: when the Store is slow, with the document built last and `ageSeconds`, its age.
  */
-export function statusRoutes({ store, config }: WebappDeps): Router {
+export function statusRoutes({
+  store,
+  config,
+}: WebappDeps<StoreConnection & WindowStore & StatusStore & AnomalyStore>): Router {
   const startedAt = Date.now() / 1000;
   const r = Router();
   const metricCount = new Throttled(

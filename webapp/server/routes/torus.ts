@@ -14,6 +14,7 @@ import {
   schemaMatches,
   type TorusSchema,
 } from '../../../core/torus/schemas.js';
+import type { RollupStore } from '../../../core/store/store.js';
 import type { WebappDeps } from '../deps.js';
 import { badRequest } from '../httpError.js';
 import { metricName, optionalEnum, optionalInt, optionalString, optionalTime, query } from '../params.js';
@@ -66,7 +67,7 @@ function collapse(points: Datapoint[], stat: TorusStat): Datapoint[] {
  * `graphite` (default) answers `[{target, datapoints: [[value, ts], …]}]`; `json` answers
  * `{results: [{target, schema, interval, step, points: [[ts, value], …]}]}`.
  */
-export function torusRoutes({ store, config }: WebappDeps): Router {
+export function torusRoutes({ store, config }: WebappDeps<RollupStore>): Router {
   let compiledFrom: KaleConfig['horizon']['schemas'] | undefined;
   let compiled: TorusSchema[] = [];
   const schemas = () => {

@@ -1,5 +1,5 @@
 import type { KaleConfig } from '../../../core/config/schema.js';
-import type { Store } from '../../../core/store/store.js';
+import type { StoreConnection } from '../../../core/store/store.js';
 
 export interface Backend {
   name: string;
@@ -12,7 +12,7 @@ export interface Backend {
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** The store, timed by its ping. */
-export async function storeBackend(store: Store): Promise<Backend> {
+export async function storeBackend(store: StoreConnection): Promise<Backend> {
   const t0 = performance.now();
   const ok = await store.ping().catch(() => false);
   return {

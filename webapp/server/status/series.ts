@@ -1,5 +1,5 @@
 import { REJECT_REASONS } from '../../../horizon/validate.js';
-import type { Series, Store } from '../../../core/store/store.js';
+import type { Series, WindowStore } from '../../../core/store/store.js';
 
 /** [timestamp, value] pairs over the last hour, ready for a sparkline. */
 export type Spark = Array<[number, number]>;
@@ -41,7 +41,7 @@ function raw(series: Series | null, since: number): Spark {
 
 /** Reads the last hour of horizon's and the analyzer's self-metric series from the store. */
 export async function readSelfSeries(
-  store: Store,
+  store: WindowStore,
   now: number,
   reportInterval: number,
   analyzerStatusKey = 'analyzer',

@@ -1,4 +1,4 @@
-import type { AnomalyRecord } from '../../../../core/store/store.js';
+import type { AnomalyRecord, AnomalyStore, RollupStore, WindowStore } from '../../../../core/store/store.js';
 import { compileSchemas, type TorusSchema } from '../../../../core/torus/schemas.js';
 import type { WebappDeps } from '../../deps.js';
 import { badRequest } from '../../httpError.js';
@@ -12,12 +12,15 @@ const MAX_RECORDS = 100_000;
 /** Seconds after its point a record may have been detected: the history is kept by detection time. */
 const DETECTION_DELAY = 86400;
 
+/** The Store roles a render reads: raw windows, rollups and the anomaly history. */
+export type GraphiteStore = WindowStore & RollupStore & AnomalyStore;
+
 /** What a render's functions read, for one range: `from` is exclusive and `until` inclusive, as in Graphite. */
 export interface RenderContext {
   readonly from: number;
   readonly until: number;
   readonly now: number;
-  readonly deps: WebappDeps;
+  readonly deps: WebappDeps<GraphiteStore>;
   readonly schemas: readonly TorusSchema[];
   /** Every metric name, listed once per request. */
   names(): Promise<string[]>;
@@ -29,7 +32,12 @@ export interface RenderContext {
   withFrom(from: number): RenderContext;
 }
 
-export function renderContext(deps: WebappDeps, from: number, until: number, now: number): RenderContext {
+export function renderContext(
+  deps: WebappDeps<GraphiteStore>,
+  from: number,
+  until: number,
+  now: number,
+): RenderContext {
   let names: Promise<string[]> | undefined;
   let left = MAX_REQUEST_POINTS;
   const schemas = compileSchemas(deps.config().horizon.schemas);
@@ -57,7 +65,7 @@ export function renderContext(deps: WebappDeps, from: number, until: number, now
 }
 
 export async function anomalyRecords(
-  { store }: WebappDeps,
+  { store }: WebappDeps<AnomalyStore>,
   from: number,
   until: number,
 ): Promise<AnomalyRecord[]> {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { AnomalyRecord } from '../../../../core/store/store.js';
+import type { AnomalyRecord, AnomalyStore } from '../../../../core/store/store.js';
 import type { WebappDeps } from '../../deps.js';
 import { optionalEnum, optionalString } from '../../params.js';
 import { anomalyRecords } from './context.js';
@@ -20,7 +20,7 @@ const eventId = (episode: string) => crypto.createHash('sha1').update(episode).d
  * (`kale`, `anomaly`, its metric) or a glob its metric matches; all tags must match unless
  * set_operation=union.
  */
-export function eventsRoute(deps: WebappDeps): RequestHandler {
+export function eventsRoute(deps: WebappDeps<AnomalyStore>): RequestHandler {
   return async (req, res) => {
     const src = graphiteParams(req);
     const { from, until } = timeRange(src, Date.now() / 1000);

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import type { WindowStore } from '../../../../core/store/store.js';
 import type { WebappDeps } from '../../deps.js';
 import { badRequest } from '../../httpError.js';
 import { matchPrefixes } from './pathGlob.js';
@@ -11,7 +12,7 @@ const MAX_QUERIES = 100;
  * `GET|POST /metrics/expand?query=a.*&query=b.{c,d}&leavesOnly=&groupByExpr=`: the paths each glob
  * names (branches too unless leavesOnly), `{"results": [...]}` sorted, or grouped by query.
  */
-export function expandRoute({ store }: WebappDeps): RequestHandler {
+export function expandRoute({ store }: WebappDeps<WindowStore>): RequestHandler {
   return async (req, res) => {
     const src = graphiteParams(req);
     const queries = repeated(src, 'query', MAX_QUERIES, 1000);

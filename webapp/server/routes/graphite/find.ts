@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import type { WindowStore } from '../../../../core/store/store.js';
 import type { WebappDeps } from '../../deps.js';
 import { optionalEnum, requiredString } from '../../params.js';
 import { matchPrefixes } from './pathGlob.js';
@@ -11,7 +12,7 @@ import { flag, graphiteParams, timeRange } from './request.js';
  * is listed twice, once as each, as graphite-web lists it. `from`/`until` are checked and otherwise
  * ignored: every listed metric has its window.
  */
-export function findRoute({ store }: WebappDeps): RequestHandler {
+export function findRoute({ store }: WebappDeps<WindowStore>): RequestHandler {
   return async (req, res) => {
     const src = graphiteParams(req);
     const query = requiredString(src, 'query', 1000);

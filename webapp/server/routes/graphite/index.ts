@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import type { WebappDeps } from '../../deps.js';
+import type { GraphiteStore } from './context.js';
 import { eventsRoute } from './events.js';
 import { expandRoute } from './expand.js';
 import { findRoute } from './find.js';
@@ -14,7 +15,7 @@ const FORM_LIMIT = '1mb';
  * as one (docs/grafana.md): /render, /metrics/find, /metrics/expand, /events/get_data, /version,
  * /functions and the tag probes. GET and POST (form-encoded) alike, under the webapp's auth.
  */
-export function graphiteRoutes(deps: WebappDeps): Router {
+export function graphiteRoutes(deps: WebappDeps<GraphiteStore>): Router {
   const r = Router();
   const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 1000 });
   for (const [path, handler] of [

@@ -3,7 +3,7 @@ import type { WebappDeps } from '../../deps.js';
 import { badRequest } from '../../httpError.js';
 import { optionalString } from '../../params.js';
 import { compileTarget } from './compile.js';
-import { renderContext } from './context.js';
+import { renderContext, type GraphiteStore } from './context.js';
 import {
   MAX_TARGETS,
   MAX_TARGET_LENGTH,
@@ -18,7 +18,7 @@ import { consolidateTo, seriesJson } from './series.js';
  * `GET|POST /render?target=…&from=&until=&maxDataPoints=&format=json`: graphite-web 1.1's JSON,
  * `[{"target", "tags", "datapoints": [[value|null, ts], …]}]`, one entry per series of every target.
  */
-export function renderRoute(deps: WebappDeps): RequestHandler {
+export function renderRoute(deps: WebappDeps<GraphiteStore>): RequestHandler {
   return async (req, res) => {
     const src = graphiteParams(req);
     const format = optionalString(src, 'format', 20) ?? 'json';
