@@ -91,12 +91,10 @@ export function requireAuth(webapp: () => WebappConfig): RequestHandler {
       }
       res.set('WWW-Authenticate', 'Basic realm="kale", charset="UTF-8"');
     }
-    res
-      .status(401)
-      .json({
-        error: token
-          ? 'authentication required: send Authorization: Bearer <token> or open the UI with ?token=<token>'
-          : 'authentication required',
-      });
+    res.status(401).json({
+      error: token
+        ? 'authentication required: send Authorization: Bearer <token> or open the UI with ?token=<token>'
+        : 'authentication required',
+    });
   };
 }
