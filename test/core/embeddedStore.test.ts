@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import type { EmbeddedState } from '../../core/store/embedded/state.js';
 import { listSegments, snapshotPath } from '../../core/store/embedded/layout.js';
-import { storeContract } from './storeContract.js';
+import { storeContract } from './storeContract/index.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kale-embedded-'));
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { startRedisCluster, type RedisCluster } from '../../utils/redisCluster.js';
 import { freshRedisDb, redisUrl } from '../support/redis.js';
-import { storeContract } from './storeContract.js';
+import { storeContract } from './storeContract/index.js';
 
 const rawWrite = async (store: unknown, name: string, bytes: Buffer) => {
   const client = (store as RedisStore).client as Redis | Cluster;
