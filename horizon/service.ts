@@ -20,7 +20,6 @@ import { reportSelfMetrics } from './selfMetrics.js';
 import { exposeHorizon } from '../core/metrics/horizonMetrics.js';
 import { ProtocolSink } from '../core/metrics/protocolSink.js';
 import type { Logger } from '../core/log.js';
-import { RedisStore } from '../core/store/redisStore.js';
 import type { Store } from '../core/store/store.js';
 import { ThreadedWriter } from './threadedWriter.js';
 import { Writer, type PointWriter, type WriterOptions } from './writer.js';
@@ -42,12 +41,13 @@ const writerOptions = (h: KaleConfig['horizon']): WriterOptions => ({
 });
 
 /**
- * Redis: the writer runs in its own thread on its own connection. The embedded store lives in this
- * thread's memory, so its writer does too.
+ * A store that offers a writer connection (Redis) is written from its own thread on its own connection.
+ * One that does not (the embedded store lives in this thread's memory) is written from this thread.
  */
 function openWriter(store: Store, counters: IngestCounters, opts: WriterOptions, log: Logger): PointWriter {
-  return store instanceof RedisStore && store.url
-    ? new ThreadedWriter(store.url, counters, opts, log)
+  const connection = store.writerConnection();
+  return connection
+    ? new ThreadedWriter(connection, counters, opts, log)
     : new Writer(store, counters, opts, log);
 }
 

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { grownArray } from '../core/grownArray.js';
 import type { Logger } from '../core/log.js';
 import { registerIngestBacklog } from '../core/store/readPacer.js';
-import type { TorusWrite } from '../core/store/store.js';
+import type { TorusWrite, WriterConnection } from '../core/store/store.js';
 import type { IngestCounters } from './counters.js';
 import { DROP_LOG_MS, DropLog, noDrops, type DropReason } from './drops.js';
 import { PerName, type NameTable } from './nameTable.js';
@@ -83,14 +83,14 @@ export class ThreadedWriter implements PointWriter {
   private handoverLimit: number;
 
   constructor(
-    url: string,
+    connection: WriterConnection,
     private readonly counters: IngestCounters,
     opts: WriterOptions,
     private readonly log: Logger,
   ) {
     this.handoverLimit = handoverLimit(opts);
     this.drops = new DropLog(log, () => this.dropped);
-    const data: WriterThreadData = { url, options: opts };
+    const data: WriterThreadData = { connection, options: opts };
     // A young generation large enough for a whole write's points and tuples to die young: with the
     // default, the queued segments were promoted and the thread spent about a quarter of its time in GC.
     this.worker = new Worker(threadEntry('writerThread', import.meta.url), {

@@ -5,7 +5,7 @@
  * `names`, and gets the next id; `reset` starts the table over (it is bounded).
  */
 import type { LogLevel } from '../core/log.js';
-import type { TorusWrite } from '../core/store/store.js';
+import type { TorusWrite, WriterConnection } from '../core/store/store.js';
 import type { DropCounts } from './drops.js';
 import type { WriterOptions } from './writer.js';
 
@@ -60,6 +60,6 @@ export type FromWriterThread =
   | { readonly t: 'closed'; readonly left: number };
 
 export interface WriterThreadData {
-  readonly url: string;
+  readonly connection: WriterConnection;
   readonly options: WriterOptions;
 }

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from '../core/log.js';
-import { RedisStore } from '../core/store/redisStore.js';
+import { openWriterConnection } from '../core/store/writerConnection.js';
 import { IngestCounters } from './counters.js';
 import { Writer } from './writer.js';
 import type { FromWriterThread, PointsMessage, ToWriterThread, WriterThreadData } from './writerMessages.js';
@@ -15,7 +15,7 @@ const REPORT_MS = 25;
 
 const port = parentPort!;
 const send = (m: FromWriterThread) => port.postMessage(m);
-const { url, options } = workerData as WriterThreadData;
+const { connection, options } = workerData as WriterThreadData;
 
 // Logs go to the listeners' thread, so there is one logger and one log level.
 const log: Logger = {
@@ -26,7 +26,7 @@ const log: Logger = {
   child: () => log,
 };
 
-const store = RedisStore.connect(url);
+const store = openWriterConnection(connection);
 const counters = new IngestCounters();
 const writer = new Writer(store, counters, options, log);
 
@@ -122,7 +122,7 @@ port.on('message', (m: ToWriterThread) => {
         report();
         send({ t: 'closed', left });
         // Whatever is left could not be written; the thread is about to be terminated.
-        store.client.disconnect();
+        store.disconnect();
       });
       break;
   }

@@ -103,6 +103,11 @@ export class EmbeddedStore implements Store {
   }
 
   /** Columns become tuple lists: the embedded log stores each metric's points encoded as append() does. */
+  /** Null: the state is this thread's memory, so its writer runs here too. */
+  writerConnection(): null {
+    return null;
+  }
+
   async appendGrouped(g: GroupedPoints): Promise<void> {
     await this.append(g.names.map((name, i) => ({ name, points: pointsOf(g, i) })));
   }

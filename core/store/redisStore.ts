@@ -28,6 +28,7 @@ import type {
   TorusValue,
   TorusWrite,
   TrimResult,
+  WriterConnection,
 } from './store.js';
 
 /** How long a new store retries before `firstConnection` gives up: commands say so rather than wait forever. */
@@ -122,6 +123,15 @@ export class RedisStore implements Store {
   /** `redis://…` for one server, `redis-cluster://host:port,…` for a cluster (core/store/redisUrl.ts). */
   static connect(url: string): RedisStore {
     return new RedisStore(connectRedis(parseRedisTarget(url)), url);
+  }
+
+  writerConnection(): WriterConnection | null {
+    return this.url ? { url: this.url } : null;
+  }
+
+  /** Drops the connection at once, with whatever it still has queued (close() lets that finish first). */
+  disconnect(): void {
+    this.client.disconnect();
   }
 
   private script(name: 'kaleTrim' | 'kaleTrimBuffer' | 'kaleTorus'): Script {

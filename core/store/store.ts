@@ -98,6 +98,14 @@ export interface GroupedPoints {
   readonly values: Float64Array;
 }
 
+/**
+ * What a writer thread needs to open its own connection to a store: plain data, so it crosses into the
+ * thread as workerData. The URL names one Redis server or a cluster (core/store/redisUrl.ts).
+ */
+export interface WriterConnection {
+  readonly url: string;
+}
+
 /*
  * The Store's roles. Each consumer names only the roles it calls (`store: WindowStore & AnomalyStore`),
  * so what a service touches is visible in its signature and a backend's surface is split into parts
@@ -118,6 +126,12 @@ export interface WindowStore {
   append(batches: ReadonlyArray<AppendBatch>): Promise<void>;
   /** append() for points already grouped by metric in columns (horizon's writer builds them so). */
   appendGrouped(grouped: GroupedPoints): Promise<void>;
+  /**
+   * How a writer thread opens its own connection to these windows (core/store/writerConnection.ts), or
+   * null when they can only be written from this thread: the embedded store lives in this thread's
+   * memory, and a Redis store built on a client rather than a URL has no address to hand over.
+   */
+  writerConnection(): WriterConnection | null;
   /** Names (without `metrics.`) of every metric in the window set. */
   listMetrics(): Promise<string[]>;
   /** Decoded windows, in the order asked; `null` for a metric with no key or an undecodable one. */

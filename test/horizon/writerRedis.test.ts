@@ -15,7 +15,10 @@ type OpenWriter = (store: RedisStore, counters: IngestCounters, opts: WriterOpti
 /** Both PointWriters for Redis: in this thread on the given connection, and in a writer thread on its own. */
 const WRITERS: Array<[string, OpenWriter]> = [
   ['in-thread writer', (store, counters, opts) => new Writer(store, counters, opts, log)],
-  ['threaded writer', (store, counters, opts) => new ThreadedWriter(store.url!, counters, opts, log)],
+  [
+    'threaded writer',
+    (store, counters, opts) => new ThreadedWriter(store.writerConnection()!, counters, opts, log),
+  ],
 ];
 
 describe.each(WRITERS)('%s', (_kind, open) => {
@@ -76,7 +79,7 @@ describe('threaded writer without its thread', () => {
     const store = RedisStore.connect(`redis://127.0.0.1:${await freePort()}`);
     const counters = new IngestCounters();
     const w = new ThreadedWriter(
-      store.url!,
+      store.writerConnection()!,
       counters,
       { batchMs: 1000, batchPoints: 4, bufferPoints: 10 },
       log,

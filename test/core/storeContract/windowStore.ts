@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WindowStore } from '../../../core/store/store.js';
+import { openWriterConnection } from '../../../core/store/writerConnection.js';
 import type { RoleHarness } from './harness.js';
 
 /** `rawWrite` puts bytes straight under a metric key, as a foreign tool would (the quarantine case). */
@@ -128,6 +129,27 @@ export function windowStoreContract(h: WindowHarness): void {
       expect(Array.from(a!.values)).toEqual([50, 1, 2]);
       expect(Array.from(b!.values)).toEqual([0.7]);
       expect(await s.listMetrics()).toEqual(['g.a', 'g.b']);
+      await s.close();
+    });
+
+    it('offers a writer connection that reaches the same windows, or none when written in place', async () => {
+      const s = await h.open();
+      const connection = s.writerConnection();
+      // Only the embedded store, which lives in this thread's memory, is written from the thread holding it.
+      expect(connection === null).toBe(s.kind === 'embedded');
+      if (connection) {
+        const own = openWriterConnection(structuredClone(connection));
+        await own.appendGrouped({
+          names: ['w.a'],
+          starts: Int32Array.from([0, 2]),
+          ts: Float64Array.from([10, 20]),
+          values: Float64Array.from([1, 2]),
+        });
+        own.disconnect();
+        const [a] = await s.readWindows(['w.a']);
+        expect(Array.from(a!.timestamps)).toEqual([10, 20]);
+        expect(await s.listMetrics()).toEqual(['w.a']);
+      }
       await s.close();
     });
 
