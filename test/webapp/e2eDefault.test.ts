@@ -220,6 +220,8 @@ describe('webapp in Chromium on the default configuration', () => {
       /ok\s*last cycle .* ago, took .* of its 2 s interval/,
     );
     expect(await page.textContent('[data-testid=analyzer]')).toMatch(/cycle time.* of 2 s/);
+    // One analyzer (kale start) is not shown as a group of one.
+    expect(await page.$$('[data-testid=analyzer-group]')).toEqual([]);
     expect(await page.textContent('[data-testid=overview]')).toContain(`pickle port${kale.ready.pickle}`);
     expect(await page.textContent('[data-testid=backends]')).toMatch(/store \(embedded\)[\d.]+ ms/);
     // No raw epochs, and no card whose content is wider than the card.

@@ -8,10 +8,14 @@ interface GroupDoc {
   overdueSample: string[];
 }
 
-/** The analyzer group: each live member, its share and last cycle, and metrics no member judged lately. */
+/**
+ * The analyzer group: each live member, its share and last cycle, and metrics no member judged lately.
+ * A lone analyzer (what `kale start` runs) is no group to its user: nothing shows unless metrics are overdue.
+ */
 export function AnalyzerGroup({ group, now }: { group: unknown; now: number }) {
   if (!group || typeof group !== 'object' || !Array.isArray((group as GroupDoc).members)) return null;
   const g = group as GroupDoc;
+  if (g.members.length < 2 && !(g.overdue && g.overdue > 0)) return null;
   return (
     <>
       <h4>
