@@ -6,7 +6,7 @@ import { sampledLogger, type Logger } from '../core/log.js';
 import type { IngestCounters } from './counters.js';
 import type { Router } from '../core/torus/router.js';
 import type { Sink } from './sink.js';
-import { NameTable, PerName } from './nameTable.js';
+import { type NameTable, PerName } from './nameTable.js';
 import {
   MAX_NAME_BYTES,
   numbersReason,
@@ -28,10 +28,10 @@ export class Ingest implements Sink {
   private readonly out: ValidPoint = { name: '', ts: 0, value: 0 };
   private readonly warn: ReturnType<typeof sampledLogger>;
   limits: ValidationLimits;
-  /** Names of the relay fast path, interned from their bytes. */
-  readonly names = new NameTable();
+  /** Names of the relay fast path, interned from their bytes in the writer's table (ids go to it as they are). */
+  private readonly names: NameTable;
   /** Per interned name: UNDECIDED, BAD_NAME, SKIPPED or STORED, for `verdictRouter`. */
-  private readonly verdicts = new PerName(this.names, new Uint8Array(1024));
+  private readonly verdicts: PerName<Uint8Array>;
   private verdictRouter: Router | undefined;
 
   constructor(
@@ -49,6 +49,8 @@ export class Ingest implements Sink {
       maxNameBytes: MAX_NAME_BYTES,
     };
     this.warn = sampledLogger(log);
+    this.names = writer.names;
+    this.verdicts = new PerName(this.names, new Uint8Array(1024));
   }
 
   /**
@@ -118,7 +120,7 @@ export class Ingest implements Sink {
       this.counters.skipped++;
       return null;
     }
-    if (this.router.schemas.length === 0) this.writer.addId(this.names, id, ts, value);
+    if (this.router.schemas.length === 0) this.writer.addId(id, ts, value);
     else this.store(this.names.name(id), ts, value, now);
     return null;
   }

@@ -1,23 +1,29 @@
 /**
- * Metric names interned straight from the bytes of a frame: a name seen before costs a hash of its
- * bytes and one byte-for-byte compare, and gets the same small integer id (and the same string object)
- * every time, so no string is made or hashed per point. Per-name decisions (validation, skip list,
- * the writer's own id) are then cached by id. At 1M points/s, making a string per point and looking it
- * up in a Map was a third of the listeners' thread.
+ * The one table of metric names on horizon's path, interned straight from the bytes of a frame: a name
+ * seen before costs a hash of its bytes and one byte-for-byte compare, and gets the same small integer
+ * id (and the same string object) every time, so no string is made or hashed per point. Per-name
+ * decisions (validation, skip list) are then cached by id, and the writer queues points by these ids
+ * too: the writer thread learns each name once, with the first batch that may use its id
+ * (horizon/threadedWriter.ts). At 1M points/s, making a string per point and looking it up in a Map was
+ * a third of the listeners' thread.
  *
  * Open addressing over an Int32Array of ids; the name bytes live in one growing arena. Bounded: past
- * MAX_NAMES the table starts over and `generation` changes, so whoever caches by id starts over too.
+ * `maxNames` the table starts over, `generation` changes and `strings` is a new array, so whoever caches
+ * by id starts over too, and whoever holds the old array keeps the names its ids meant.
  */
 import { grownArray } from '../core/grownArray.js';
 import { MAX_NAME_BYTES } from './validate.js';
 
+/** Interned names before the table starts over (a bound on memory when names churn). */
 const MAX_NAMES = 1_000_000;
 const FIRST_SLOTS = 1 << 12;
+/** Longest name `idOfName` takes: a name's length is kept in 16 bits (validation allows MAX_NAME_BYTES). */
+const MAX_STRING_NAME_BYTES = 0xffff;
 
 export class NameTable {
   /** Changes whenever ids are reassigned (the table started over). */
   generation = 0;
-  private strings: string[] = [];
+  private names: string[] = [];
   private hashes = new Int32Array(FIRST_SLOTS / 2);
   private starts = new Uint32Array(FIRST_SLOTS / 2);
   private lengths = new Uint16Array(FIRST_SLOTS / 2);
@@ -29,14 +35,29 @@ export class NameTable {
   private arenaUsed = 0;
   private lastBytes: Uint8Array | undefined;
   private lastView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  /**
+   * Ids of names that came as strings: a string decoded per point is a new one each time, and a Map
+   * lookup of it took about 0.6 of the time of encoding it and looking its bytes up (10,000 names).
+   */
+  private byString = new Map<string, number>();
+  /** `idOfName`'s UTF-8 encoding of a string name, and its own view (frames keep `lastView`). */
+  private scratch = Buffer.allocUnsafeSlow(1024);
+  private scratchView = new DataView(this.scratch.buffer, 0, this.scratch.length);
+
+  constructor(private readonly maxNames = MAX_NAMES) {}
 
   get size(): number {
-    return this.strings.length;
+    return this.names.length;
   }
 
   /** The name with id `id`. */
   name(id: number): string {
-    return this.strings[id];
+    return this.names[id];
+  }
+
+  /** Every name by id. Grows as names come; a new array when the table starts over. */
+  get strings(): readonly string[] {
+    return this.names;
   }
 
   /**
@@ -48,8 +69,40 @@ export class NameTable {
   idOf(bytes: Uint8Array, start: number, end: number, latin1: boolean): number {
     const len = end - start;
     if (len === 0 || len > MAX_NAME_BYTES) return -1;
+    return this.lookup(bytes, this.viewOf(bytes), start, end, latin1);
+  }
+
+  /**
+   * The id of `name`, a string (the paths that decode names as strings: plaintext, remote_write,
+   * routed points): by its UTF-8 bytes, so a name has one id whichever way it came. A string with a
+   * lone surrogate gets the id of its UTF-8 encoding, the bytes its key has in Redis.
+   */
+  idOfName(name: string): number {
+    const known = this.byString.get(name);
+    if (known !== undefined) return known;
+    if (this.scratch.length < name.length * 3) {
+      this.scratch = Buffer.allocUnsafeSlow(name.length * 3);
+      this.scratchView = new DataView(this.scratch.buffer, 0, this.scratch.length);
+    }
+    const len = this.scratch.write(name, 0);
+    if (len > MAX_STRING_NAME_BYTES)
+      throw new RangeError(`metric name of ${len} bytes: names are validated before they are written`);
+    const id = this.lookup(this.scratch, this.scratchView, 0, len, false);
+    // Only strings that are the name itself: the lone-surrogate spellings of one name are unbounded.
+    if (this.names[id] === name) this.byString.set(name, id);
+    return id;
+  }
+
+  /** The id of `bytes[start, end)`, adding it if new; -1 for non-ASCII latin1. */
+  private lookup(
+    bytes: Uint8Array,
+    view: DataView<ArrayBufferLike>,
+    start: number,
+    end: number,
+    latin1: boolean,
+  ): number {
+    const len = end - start;
     // FNV-1a-style over 4-byte words, then the tail; `high` collects the top bits to spot non-ASCII latin1.
-    const view = this.viewOf(bytes);
     let h = 0x811c9dc5 ^ len;
     let high = 0;
     let i = start;
@@ -69,7 +122,7 @@ export class NameTable {
     const mask = this.slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const slot = this.slots[s];
-      if (slot === 0) return this.add(bytes, start, end, h, s, latin1);
+      if (slot === 0) return this.add(bytes, view, start, end, h, s, latin1);
       const id = slot - 1;
       if (this.hashes[id] === h && this.lengths[id] === len && this.sameBytes(id, view, bytes, start, len))
         return id;
@@ -102,17 +155,18 @@ export class NameTable {
 
   private add(
     bytes: Uint8Array,
+    view: DataView<ArrayBufferLike>,
     start: number,
     end: number,
     h: number,
     slot: number,
     latin1: boolean,
   ): number {
-    if (this.strings.length >= MAX_NAMES) {
+    if (this.names.length >= this.maxNames) {
       this.clear();
-      return this.idOf(bytes, start, end, latin1);
+      return this.lookup(bytes, view, start, end, latin1);
     }
-    const id = this.strings.length;
+    const id = this.names.length;
     const len = end - start;
     this.hashes = grownArray(this.hashes, id + 1);
     this.starts = grownArray(this.starts, id + 1);
@@ -128,19 +182,19 @@ export class NameTable {
     this.lengths[id] = len;
     this.hashes[id] = h;
     this.arenaUsed += len;
-    this.strings.push(
+    this.names.push(
       Buffer.from(bytes.buffer, bytes.byteOffset + start, len).toString(latin1 ? 'latin1' : 'utf8'),
     );
     this.slots[slot] = id + 1;
     // Kept at most half full, so probe runs stay short.
-    if (this.strings.length * 2 > this.slots.length) this.rehash();
+    if (this.names.length * 2 > this.slots.length) this.rehash();
     return id;
   }
 
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2);
     const mask = slots.length - 1;
-    for (let id = 0; id < this.strings.length; id++) {
+    for (let id = 0; id < this.names.length; id++) {
       let s = this.hashes[id] & mask;
       while (slots[s] !== 0) s = (s + 1) & mask;
       slots[s] = id + 1;
@@ -149,7 +203,9 @@ export class NameTable {
   }
 
   private clear(): void {
-    this.strings = [];
+    // A new array, not emptied: points queued with ids of the old table still name their metrics by it.
+    this.names = [];
+    this.byString.clear();
     this.slots.fill(0);
     this.arenaUsed = 0;
     this.generation++;

@@ -1,9 +1,11 @@
 /**
- * The PointWriter for Redis: the Writer runs in a worker thread on its own connection (writerThread.ts),
- * so grouping, window encoding and ioredis no longer share a core with receiving and decoding. This
- * side only appends each point to columnar typed arrays and hands them over, once per event-loop turn
- * (or every MAX_BATCH points), as transferred ArrayBuffers. The bound, drop-oldest, order and retries
- * are the Writer's, unchanged. The channel normally holds what arrives while the thread encodes one
+ * The PointWriter for Redis: the write queue runs in a worker thread on its own connection
+ * (writerThread.ts), so grouping, window encoding and ioredis no longer share a core with receiving and
+ * decoding. This side only appends each point to columnar typed arrays and hands them over, once per
+ * event-loop turn (or every MAX_BATCH points), as transferred ArrayBuffers. A point's id is its id in
+ * `names`, the one table: the thread keeps a copy of its strings, sent once each with the first batch
+ * after they were interned, so no id is translated on either side. The bound, drop-oldest, order and
+ * retries are the write queue's, unchanged. The channel normally holds what arrives while the thread encodes one
  * write (the thread takes batches into its bounded queue between writes); when the thread is starved of
  * CPU it is bounded too: past a quarter of the writer's budget, new points are dropped here and counted
  * (`handover`), so a stuck writer costs points, never the process's memory.
@@ -16,9 +18,10 @@ import { registerIngestBacklog } from '../core/store/readPacer.js';
 import type { TorusWrite, WriterConnection } from '../core/store/store.js';
 import type { IngestCounters } from './counters.js';
 import { DROP_LOG_MS, DropLog, noDrops, type DropReason } from './drops.js';
-import { PerName, type NameTable } from './nameTable.js';
+import { NameTable } from './nameTable.js';
 import { threadEntry } from '../core/threadEntry.js';
-import { POINT_BYTES, type PointWriter, type WriterOptions } from './writer.js';
+import { POINT_BYTES, type WriterOptions } from './writeQueue.js';
+import type { PointWriter } from './writer.js';
 import type {
   FromWriterThread,
   PointsMessage,
@@ -30,8 +33,6 @@ import type {
 const FIRST_CAPACITY = 256;
 /** Most points per hand-over: large enough to amortise a message, small enough to keep latency low. */
 const MAX_BATCH = 8192;
-/** Interned names before the table starts over (a bound on memory when names churn). */
-const MAX_NAMES = 1_000_000;
 
 const YOUNG_GENERATION_MB = 128;
 
@@ -63,10 +64,9 @@ export class ThreadedWriter implements PointWriter {
   private values = new Float64Array(FIRST_CAPACITY);
   private n = 0;
   private torus: Array<[number, readonly TorusWrite[]]> = [];
-  private readonly nameIds = new Map<string, number>();
-  private newNames: string[] = [];
-  /** This side's id + 1 (0: not yet known) per id of the NameTable `addId` is given. */
-  private tableIds: PerName<Int32Array> | undefined;
+  /** The table's names array the thread holds a copy of, and how many of them it has been sent. */
+  private mirrored: readonly string[];
+  private namesSent = 0;
   private reset = false;
   private scheduled = false;
   private posted = 0;
@@ -87,7 +87,9 @@ export class ThreadedWriter implements PointWriter {
     private readonly counters: IngestCounters,
     opts: WriterOptions,
     private readonly log: Logger,
+    readonly names = new NameTable(),
   ) {
+    this.mirrored = names.strings;
     this.handoverLimit = handoverLimit(opts);
     this.drops = new DropLog(log, () => this.dropped);
     const data: WriterThreadData = { connection, options: opts };
@@ -128,7 +130,7 @@ export class ThreadedWriter implements PointWriter {
 
   add(name: string, ts: number, value: number, torus?: readonly TorusWrite[]): void {
     if (this.refused()) return;
-    this.push(this.idOf(name), ts, value, torus);
+    this.push(this.names.idOfName(name), ts, value, torus);
   }
 
   /**
@@ -149,37 +151,21 @@ export class ThreadedWriter implements PointWriter {
     this.counters.droppedBy[reason]++;
   }
 
-  addId(names: NameTable, id: number, ts: number, value: number): void {
+  addId(id: number, ts: number, value: number): void {
     if (this.refused()) return;
-    if (this.tableIds?.table !== names) this.tableIds = new PerName(names, new Int32Array(1024));
-    let own = this.tableIds.upTo(id)[id] - 1;
-    if (own < 0) {
-      own = this.idOf(names.name(id));
-      // Set after idOf, which may have started its table over and cleared every slot.
-      this.tableIds.upTo(id)[id] = own + 1;
-    }
-    this.push(own, ts, value, undefined);
+    this.push(id, ts, value, undefined);
   }
 
-  /** The id `name` has in the hand-over, interning it (sent along with the next batch) if new. */
-  private idOf(name: string): number {
-    let id = this.nameIds.get(name);
-    if (id === undefined) {
-      if (this.nameIds.size >= MAX_NAMES) {
-        // Points already batched carry ids of the old table: they go first, then the table starts over.
-        this.post();
-        this.nameIds.clear();
-        this.tableIds?.clear();
-        this.reset = true;
-      }
-      id = this.nameIds.size;
-      this.nameIds.set(name, id);
-      this.newNames.push(name);
-    }
-    return id;
-  }
-
+  /** Batches a point whose id is of the table as it is now. */
   private push(id: number, ts: number, value: number, torus: readonly TorusWrite[] | undefined): void {
+    if (this.names.strings !== this.mirrored) {
+      // The table started over: points already batched carry ids of the old one, so they go first
+      // (with the old names they still need), then the thread starts its copy over too.
+      this.post();
+      this.mirrored = this.names.strings;
+      this.namesSent = 0;
+      this.reset = true;
+    }
     if (this.n === this.ids.length) {
       this.ids = grownArray(this.ids, this.n + 1);
       this.ts = grownArray(this.ts, this.n + 1);
@@ -240,7 +226,7 @@ export class ThreadedWriter implements PointWriter {
     const m: PointsMessage = {
       t: 'points',
       reset: this.reset,
-      names: this.newNames,
+      names: this.mirrored.slice(this.namesSent),
       n: this.n,
       ids: this.ids,
       ts: this.ts,
@@ -249,6 +235,7 @@ export class ThreadedWriter implements PointWriter {
     };
     this.worker.postMessage(m, [this.ids.buffer, this.ts.buffer, this.values.buffer]);
     this.posted += this.n;
+    this.namesSent = this.mirrored.length;
     // The next batch is sized for this one, so a steady rate allocates once per batch and never grows.
     const size = Math.min(MAX_BATCH, Math.max(FIRST_CAPACITY, 2 ** Math.ceil(Math.log2(this.n))));
     this.ids = new Uint32Array(size);
@@ -256,7 +243,6 @@ export class ThreadedWriter implements PointWriter {
     this.values = new Float64Array(size);
     this.n = 0;
     this.torus = [];
-    this.newNames = [];
     this.reset = false;
   }
 

@@ -1,18 +1,19 @@
 /**
  * The messages between ThreadedWriter (the listeners' thread) and its writer thread. Points travel
  * columnar: a name id and two float64 columns in transferred ArrayBuffers, so handing over a batch costs
- * neither a copy nor a structured clone per point. Names are interned: each new name is sent once, in
- * `names`, and gets the next id; `reset` starts the table over (it is bounded).
+ * neither a copy nor a structured clone per point. Ids are those of the listeners' NameTable: its names
+ * new since the previous message come along in `names`, in id order, and `reset` says the table
+ * started over (it is bounded), so the copy starts over too.
  */
 import type { LogLevel } from '../core/log.js';
 import type { TorusWrite, WriterConnection } from '../core/store/store.js';
 import type { DropCounts } from './drops.js';
-import type { WriterOptions } from './writer.js';
+import type { WriterOptions } from './writeQueue.js';
 
 export interface PointsMessage {
   readonly t: 'points';
   readonly reset: boolean;
-  /** Names new since the previous message, in id order. */
+  /** The table's names new since the previous message, in id order (after `reset`: from id 0). */
   readonly names: string[];
   readonly n: number;
   readonly ids: Uint32Array;

@@ -1,14 +1,15 @@
 /**
- * The writer thread behind ThreadedWriter: the in-thread Writer (queue, bound, drop-oldest, in-order
- * flush, retries) on its own Redis connection, fed by columnar point batches. Totals go back to the
- * listeners' thread every REPORT_MS while they change, and before every pump or close reply, so what
- * it reports is never behind what it has acknowledged.
+ * The writer thread behind ThreadedWriter: the write queue (bound, drop-oldest, in-order flush,
+ * retries) on its own Redis connection, fed by columnar point batches whose ids index a copy of the
+ * listeners' NameTable strings. Totals go back to the listeners' thread every REPORT_MS while they
+ * change, and before every pump or close reply, so what it reports is never behind what it has
+ * acknowledged.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from '../core/log.js';
 import { openWriterConnection } from '../core/store/writerConnection.js';
 import { IngestCounters } from './counters.js';
-import { Writer } from './writer.js';
+import { WriteQueue } from './writeQueue.js';
 import type { FromWriterThread, PointsMessage, ToWriterThread, WriterThreadData } from './writerMessages.js';
 
 const REPORT_MS = 25;
@@ -28,12 +29,10 @@ const log: Logger = {
 
 const store = openWriterConnection(connection);
 const counters = new IngestCounters();
-const writer = new Writer(store, counters, options, log);
+const writer = new WriteQueue(store, counters, options, log);
 
-const names: string[] = [];
-/** The writer's id + 1 (0: not interned yet) per hand-over id, valid for writer generation `mappedGeneration`. */
-let writerIds = new Int32Array(1024);
-let mappedGeneration = writer.generation;
+/** The listeners' table's names by id; a new array when it starts over (queued points keep the old one). */
+let names: string[] = [];
 let taken = 0;
 let reported = '';
 
@@ -58,39 +57,13 @@ function report(): void {
   send({ t: 'totals', totals });
 }
 
-/** The writer's id for hand-over id `id`, interning its name on first use (or after the writer's table started over). */
-function writerId(id: number): number {
-  if (writer.generation !== mappedGeneration) {
-    writerIds.fill(0);
-    mappedGeneration = writer.generation;
-  }
-  const known = writerIds[id] - 1;
-  if (known >= 0) return known;
-  const own = writer.intern(names[id]);
-  // Interning may have started the writer's table over: every other mapping is void, this one is new.
-  if (writer.generation !== mappedGeneration) {
-    writerIds.fill(0);
-    mappedGeneration = writer.generation;
-  }
-  writerIds[id] = own + 1;
-  return own;
-}
-
 function take(m: PointsMessage): void {
-  if (m.reset) {
-    names.length = 0;
-    writerIds.fill(0);
-  }
+  if (m.reset) names = [];
   for (const n of m.names) names.push(n);
-  if (writerIds.length < names.length) {
-    const grown = new Int32Array(Math.max(names.length, writerIds.length * 2));
-    grown.set(writerIds);
-    writerIds = grown;
-  }
   let next = 0;
   for (let i = 0; i < m.n; i++) {
     const torus = next < m.torus.length && m.torus[next][0] === i ? m.torus[next++][1] : undefined;
-    writer.addInterned(writerId(m.ids[i]), m.ts[i], m.values[i], torus);
+    writer.enqueue(names, m.ids[i], m.ts[i], m.values[i], torus);
   }
   taken += m.n;
 }

@@ -35,6 +35,37 @@ describe('the name table (relay names interned from their bytes)', () => {
   });
 });
 
+describe('the name table for names that come as strings', () => {
+  it('gives a string the id of its UTF-8 bytes, so a name has one id whichever way it came', () => {
+    const t = new NameTable();
+    for (const n of ['servers.a.cpu', 'café.ü', 'x'.repeat(600), '']) {
+      const id = t.idOfName(n);
+      expect(t.name(id)).toBe(n);
+      expect(t.idOfName(`${n}`)).toBe(id);
+      if (n.length > 0 && n.length <= 512) expect(t.idOf(...bytesOf(n), false)).toBe(id);
+    }
+    // A lone surrogate is written to Redis as U+FFFD's bytes: the same metric, so the same id.
+    expect(t.idOfName('bad.\ud800')).toBe(t.idOfName('bad.\ufffd'));
+    expect(t.idOfName('bad.\udbff')).toBe(t.idOfName('bad.\ufffd'));
+    expect(() => t.idOfName('y'.repeat(70_000))).toThrow(/70000 bytes/);
+  });
+
+  it('starts over past its bound with a new strings array, leaving the old one to those who hold it', () => {
+    const t = new NameTable(3);
+    const ids = ['a', 'b', 'c'].map((n) => t.idOfName(n));
+    const first = t.strings;
+    expect([ids, t.generation, first]).toEqual([[0, 1, 2], 0, ['a', 'b', 'c']]);
+    // The fourth name starts the table over: it becomes id 0 of a new array; the old one is untouched.
+    expect(t.idOf(...bytesOf('d'), false)).toBe(0);
+    expect([t.generation, t.strings, first]).toEqual([1, ['d'], ['a', 'b', 'c']]);
+    expect(t.strings).not.toBe(first);
+    // Old names are new names again, by bytes and by string alike.
+    expect(t.idOfName('a')).toBe(1);
+    expect(t.idOf(...bytesOf('a'), false)).toBe(1);
+    expect(t.size).toBe(2);
+  });
+});
+
 describe('relay frames through the name table: validation, skip list and reload', () => {
   const store = EmbeddedStore.open();
   let horizon: Awaited<ReturnType<typeof startTestHorizon>>;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/log.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { IngestCounters } from '../../horizon/counters.js';
+import { NameTable } from '../../horizon/nameTable.js';
 import { runRoomba } from '../../horizon/roomba.js';
 import { ThreadedWriter } from '../../horizon/threadedWriter.js';
 import { Writer, type PointWriter, type WriterOptions } from '../../horizon/writer.js';
@@ -11,13 +12,22 @@ import { pointsOf, waitFor } from './support.js';
 
 const log = createLogger('test');
 
-type OpenWriter = (store: RedisStore, counters: IngestCounters, opts: WriterOptions) => PointWriter;
+type OpenWriter = (
+  store: RedisStore,
+  counters: IngestCounters,
+  opts: WriterOptions,
+  names?: NameTable,
+) => PointWriter;
 /** Both PointWriters for Redis: in this thread on the given connection, and in a writer thread on its own. */
 const WRITERS: Array<[string, OpenWriter]> = [
-  ['in-thread writer', (store, counters, opts) => new Writer(store, counters, opts, log)],
+  [
+    'in-thread writer',
+    (store, counters, opts, names) => new Writer(store, counters, opts, log, undefined, names),
+  ],
   [
     'threaded writer',
-    (store, counters, opts) => new ThreadedWriter(store.writerConnection()!, counters, opts, log),
+    (store, counters, opts, names) =>
+      new ThreadedWriter(store.writerConnection()!, counters, opts, log, names),
   ],
 ];
 
@@ -54,6 +64,35 @@ describe.each(WRITERS)('%s', (_kind, open) => {
     expect(await store.torusRead('count', ['b.total:all:0'])).toEqual([{ type: 'count', total: 2500 }]);
     await store.close();
   });
+
+  it.runIf(redisUrl)(
+    'names every point right while its name table starts over again and again, queued points included',
+    async () => {
+      const store = RedisStore.connect(await freshRedisDb());
+      // A table of 3 names for 7 metrics: it starts over every third new name, with points of the old
+      // table still batched (and, in the thread, queued) behind the new ones.
+      const w = open(
+        store,
+        new IngestCounters(),
+        { batchMs: 5, batchPoints: 4, bufferPoints: 10_000 },
+        new NameTable(3),
+      );
+      w.start();
+      const expected = new Map<string, Array<[number, number]>>();
+      for (let i = 0; i < 140; i++) {
+        const name = `churn.m${(i * 3) % 7}`;
+        // The relay path (an id from the writer's own table) and the string path, for the same names.
+        if (i % 2) w.addId(w.names.idOf(Buffer.from(name), 0, name.length, false), 1000 + i, i);
+        else w.add(name, 1000 + i, i);
+        expected.set(name, [...(expected.get(name) ?? []), [1000 + i, i]]);
+      }
+      expect(w.names.generation).toBeGreaterThan(10);
+      expect(await w.close(10_000)).toBe(0);
+      expect((await store.listMetrics()).sort()).toEqual([...expected.keys()].sort());
+      for (const [name, points] of expected) expect(await pointsOf(store, name)).toEqual(points);
+      await store.close();
+    },
+  );
 
   it.runIf(redisUrl)('registers a metric again when it comes back after roomba forgot it', async () => {
     const store = RedisStore.connect(await freshRedisDb());
