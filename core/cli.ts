@@ -146,7 +146,7 @@ export function action<A extends unknown[]>(
     try {
       const config = await configFromOptions(cmd.optsWithGlobals() as GlobalOptions, extraConfig?.(...args));
       // Loaded here, not at the top: `kale --help` should not pay for ioredis and msgpackr.
-      const { openStore, firstConnection } = await import('./store/openStore.js');
+      const { openStore } = await import('./store/openStore.js');
       const ctx: CommandContext = {
         config,
         log: createLogger(`kale.${cmd.name()}`),
@@ -154,7 +154,7 @@ export function action<A extends unknown[]>(
           if (!store) {
             store = openStore(config);
             // A Redis that never answers ends the command with one line, not a silent wait.
-            firstConnection(store).catch(fail);
+            store.firstConnection.catch(fail);
           }
           return store;
         },

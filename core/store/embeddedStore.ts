@@ -36,6 +36,8 @@ const DEFAULTS: DurabilityOptions = { commitMs: 1000, compactBytes: 64 * 1024 * 
  */
 export class EmbeddedStore implements Store {
   readonly kind = 'embedded' as const;
+  /** Opened in this process: there is nothing to wait for. */
+  readonly firstConnection = Promise.resolve();
 
   private constructor(
     private readonly state: EmbeddedState,

@@ -3,11 +3,6 @@ import { EmbeddedStore } from './embeddedStore.js';
 import { RedisStore } from './redisStore.js';
 import type { Store } from './store.js';
 
-/** Settles when the store first answers; fails with RedisUnreachableError when Redis never does. */
-export function firstConnection(store: Store): Promise<void> {
-  return store instanceof RedisStore ? store.firstConnection : Promise.resolve();
-}
-
 /** Redis when the config names a server, otherwise the embedded store under `dataDir`. */
 export function openStore(config: KaleConfig): Store {
   return config.redis.url

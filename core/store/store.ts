@@ -115,6 +115,11 @@ export interface WriterConnection {
 /** What every backend is, whatever role it is used in: its kind, its health, its end. */
 export interface StoreConnection {
   readonly kind: 'redis' | 'embedded';
+  /**
+   * Settles when the store first answers; fails (RedisUnreachableError) when a server never does, so a
+   * command can say so instead of waiting. Commands meanwhile wait and keep retrying.
+   */
+  readonly firstConnection: Promise<void>;
   /** Health check used by the webapp status and by reconnect logic. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
