@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { analyzerBenchCommand } from '../utils/bench/analyzerBench.js';
 import { analyzerGroupBenchCommand } from '../utils/bench/analyzerGroupBench.js';
+import { capacityBenchCommand } from '../utils/bench/capacityBench.js';
 import { detectionBenchCommand } from '../utils/bench/detectionBench.js';
 import { embeddedBenchCommand } from '../utils/bench/embeddedBench.js';
 import { oculusBenchCommand } from '../utils/bench/oculusBench.js';
@@ -22,5 +23,6 @@ export function addBenchmarks(bench: Command): Command {
     .addCommand(analyzerBenchCommand())
     .addCommand(analyzerGroupBenchCommand())
     .addCommand(detectionBenchCommand())
-    .addCommand(soakBenchCommand());
+    .addCommand(soakBenchCommand())
+    .addCommand(capacityBenchCommand());
 }

@@ -58,6 +58,11 @@ export class EmbeddedShapeIndex implements ShapeIndex {
     return searchTable(this.table(window), query, this.pool);
   }
 
+  /** Bytes of the window's table in memory (its columns and row envelopes; see ShapeTable.columnBytes). */
+  columnBytes(window: ShapeWindow): number {
+    return this.table(window).columnBytes();
+  }
+
   async close(): Promise<void> {
     this.tables.clear();
     await this.pool.close();

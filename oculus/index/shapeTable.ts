@@ -120,6 +120,14 @@ export class ShapeTable {
     return this.envelopeCache;
   }
 
+  /** Bytes of the table's columns, the row envelopes included once built (names and the row map not counted). */
+  columnBytes(): number {
+    const env = this.envelopeCache;
+    const arrays = [this.stats, this.flat, this.z, this.paa];
+    if (env) arrays.push(env.upper, env.lower, env.paaUpper, env.paaLower);
+    return arrays.reduce((sum, a) => sum + a.byteLength, 0);
+  }
+
   mean(i: number): number {
     return this.stats[i * 6];
   }

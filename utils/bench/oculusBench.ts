@@ -12,6 +12,8 @@ interface Options {
   sample: string;
   metrics?: string;
   queries: string;
+  fastdtwRows: string;
+  fastdtwQueries: string;
   es?: boolean;
   json?: boolean;
 }
@@ -22,7 +24,8 @@ const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
  * `kale bench oculus --ucr DIR/NAME`: 1-NN error rates (Euclidean, full DTW, cDTW at the learned or
  * given window) as the UCR archive computes them; `--fastdtw` adds FastDTW against full DTW.
  * `kale bench oculus --metrics N`: index time, search latency and recall@20 for the embedded index and
- * Elasticsearch (its own throw-away server, unless --elasticsearch names one).
+ * Elasticsearch (its own throw-away server, unless --elasticsearch names one), memory per shape, and
+ * FastDTW's agreement with exact DTW on the same shapes.
  */
 export function oculusBenchCommand(): Command {
   return withGlobalOptions(new Command('oculus'))
@@ -36,6 +39,8 @@ export function oculusBenchCommand(): Command {
     .option('--sample <n>', 'with --fastdtw: test series used', '100')
     .option('--metrics <n>', 'synthetic one-hour metrics to index and search')
     .option('--queries <n>', 'with --metrics: searches per scorer and backend', '50')
+    .option('--fastdtw-rows <n>', 'with --metrics: shapes FastDTW is compared with cDTW on', '20000')
+    .option('--fastdtw-queries <n>', 'with --metrics: queries of that comparison', '10')
     .option('--no-es', 'with --metrics: embedded index only')
     .option('--json', 'print the result as JSON')
     .action(
@@ -61,8 +66,16 @@ export function oculusBenchCommand(): Command {
         if (opts.metrics) {
           const n = Number(opts.metrics);
           const queries = Number(opts.queries);
-          if (!(Number.isInteger(n) && n > 0))
-            throw new UsageError(`--metrics: expected a positive integer, got "${opts.metrics}"`);
+          const fastDtwRows = Number(opts.fastdtwRows);
+          const fastDtwQueries = Number(opts.fastdtwQueries);
+          for (const [flag, v, raw] of [
+            ['--metrics', n, opts.metrics],
+            ['--queries', queries, opts.queries],
+            ['--fastdtw-rows', fastDtwRows, opts.fastdtwRows],
+            ['--fastdtw-queries', fastDtwQueries, opts.fastdtwQueries],
+          ] as const)
+            if (!(Number.isInteger(v) && v > 0))
+              throw new UsageError(`${flag}: expected a positive integer, got "${raw}"`);
           const own =
             opts.es !== false && !ctx.config.elasticsearch.url
               ? await startElasticsearch({ heap: '1g' })
@@ -72,7 +85,10 @@ export function oculusBenchCommand(): Command {
           process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
           try {
             const url = opts.es === false ? null : (ctx.config.elasticsearch.url ?? own!.url);
-            const result = await benchMetrics(ctx.config, n, queries, url, (label) => ctx.log.info(label));
+            const result = await benchMetrics(ctx.config, n, queries, url, (label) => ctx.log.info(label), {
+              fastDtwRows,
+              fastDtwQueries: Math.min(fastDtwQueries, queries),
+            });
             printResult({ bench: 'oculus', ...result }, opts.json);
           } finally {
             process.off('SIGINT', onSignal).off('SIGTERM', onSignal);

@@ -9,6 +9,8 @@ import { ShapeScorer, type ScorerName } from '../../oculus/search/scorer.js';
 import { TopK } from '../../oculus/search/topK.js';
 import { shapeFromSeries, type Shape } from '../../oculus/shapes/shape.js';
 import { gaussian, seededRandom } from '../seed/random.js';
+import { elasticFigures } from './oculusElasticFigures.js';
+import { compareFastDtw, type FastDtwComparison } from './oculusFastDtw.js';
 import { percentile } from './stats.js';
 
 const K = 20;
@@ -83,7 +85,36 @@ export interface BackendFigures {
   cold_load_s?: number;
   /** Elasticsearch: the first import into the just-started server (its JVM still compiling the indexing code). */
   first_index_s?: number;
+  /** This process's resident set after the import and searches, and its growth since before the import. */
+  rss_mb: number;
+  rss_growth_bytes_per_shape: number;
+  /** Embedded: the table's columns and DTW row envelopes; Elasticsearch: the index on the server's disk. */
+  bytes_per_shape: number;
+  /** Elasticsearch: the server's resident set and the CPU it spent on the timed import. */
+  server_rss_mb?: number;
+  server_index_cpu_s?: number;
 }
+
+export interface BenchMetricsOptions {
+  /** Rows and queries of the FastDTW comparison (FastDTW has no lower bound: it scores every row). */
+  readonly fastDtwRows: number;
+  readonly fastDtwQueries: number;
+}
+
+/** What a backend's run measures of its own beside the common figures. */
+interface BackendProbe {
+  beforeImport?(): Promise<void>;
+  afterImport?(): Promise<Record<string, number>>;
+  /** Bytes the backend holds for the bench's window, after the searches. */
+  bytes(): Promise<number>;
+}
+
+const MB = 1024 * 1024;
+const rssBytes = () => {
+  // With --expose-gc, garbage of the previous phase is not counted as the next one's memory.
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().rss;
+};
 
 /**
  * Loads `n` generated metrics into an embedded Store, then for each backend: one timed import
@@ -96,7 +127,8 @@ export async function benchMetrics(
   queries: number,
   esUrl: string | null,
   onProgress: (label: string) => void,
-): Promise<Record<string, BackendFigures | number>> {
+  options: BenchMetricsOptions = { fastDtwRows: 20_000, fastDtwQueries: 10 },
+): Promise<Record<string, BackendFigures | FastDtwComparison | number>> {
   const cfg: KaleConfig = { ...config, oculus: { ...config.oculus, windows: ['1h'] } };
   const dims = cfg.oculus.paaDims;
   const { names, values } = generateMetrics(n);
@@ -126,15 +158,29 @@ export async function benchMetrics(
     dtw: picks.map((q) => bruteForce(z, flat, names, q, 'dtw')),
   };
 
-  const run = async (index: ShapeIndex, warmUp?: ShapeIndex): Promise<BackendFigures> => {
+  onProgress('fastdtw against cDTW');
+  const fastdtw = compareFastDtw(
+    { z, flat, names, length: POINTS, count: Math.min(n, options.fastDtwRows) },
+    picks.slice(0, options.fastDtwQueries),
+    { k: K, bandPct: 10, radii: [1, 10, 30] },
+  );
+
+  const run = async (
+    index: ShapeIndex,
+    probe: BackendProbe,
+    warmUp?: ShapeIndex,
+  ): Promise<BackendFigures> => {
     const first = warmUp && (await timedImport(warmUp, 'first import'));
     onProgress(`${index.kind}: import`);
+    const rssBefore = rssBytes();
+    await probe.beforeImport?.();
     const cpuStarted = process.cpuUsage();
     const result = await importShapes(cfg, store, index);
     const used = process.cpuUsage(cpuStarted);
     const figures: Record<string, number> = {
       index_s: result.ms / 1000,
       index_cpu_s: (used.user + used.system) / 1e6,
+      ...(await probe.afterImport?.()),
     };
     for (const scorer of ['euclidean', 'dtw'] as const) {
       onProgress(`${index.kind}: ${scorer} searches`);
@@ -164,6 +210,10 @@ export async function benchMetrics(
       figures[`${scorer}_cpu_p95_ms`] = percentile(cpu, 95);
       figures[`${scorer}_recall_at_20`] = recall / picks.length;
     }
+    const rss = rssBytes();
+    figures.rss_mb = rss / MB;
+    figures.rss_growth_bytes_per_shape = (rss - rssBefore) / n;
+    figures.bytes_per_shape = (await probe.bytes()) / n;
     await index.close();
     return {
       ...figures,
@@ -177,15 +227,29 @@ export async function benchMetrics(
     return seconds;
   };
 
-  const out: Record<string, BackendFigures | number> = { metrics: n, queries };
-  out.embedded = await run(new EmbeddedShapeIndex(null, dims));
+  const out: Record<string, BackendFigures | FastDtwComparison | number> = { metrics: n, queries };
+  const embedded = new EmbeddedShapeIndex(null, dims);
+  out.embedded = await run(embedded, { bytes: async () => embedded.columnBytes('1h') });
   if (esUrl) {
     const { search, knnCandidates } = config.elasticsearch;
     const options = { url: esUrl, prefix: `kale-bench-${Date.now()}`, paaDims: dims, search, knnCandidates };
+    const timed = new ElasticShapeIndex(options);
+    const server = elasticFigures(timed.client);
+    let cpuBefore = 0;
     // The timed import is the second into this server, as every import of a running `kale oculus`
     // after its first is; the first (into its own indices) is reported beside it as first_index_s.
     const figures = await run(
-      new ElasticShapeIndex(options),
+      timed,
+      {
+        beforeImport: async () => {
+          cpuBefore = await server.cpuSeconds();
+        },
+        afterImport: async () => ({
+          server_index_cpu_s: (await server.cpuSeconds()) - cpuBefore,
+          server_rss_mb: (await server.rssBytes()) / MB,
+        }),
+        bytes: () => server.storeBytes(timed.alias('1h')),
+      },
       new ElasticShapeIndex({ ...options, prefix: `${options.prefix}-first` }),
     );
     // Another process (the webapp, `kale similar`) first loads its copy of the shapes from the server.
@@ -196,6 +260,7 @@ export async function benchMetrics(
     out.elasticsearch = { ...figures, cold_load_s: (performance.now() - started) / 1000 };
     await reader.close();
   }
+  out.fastdtw = fastdtw;
   await store.close();
   return out;
 }
