@@ -18,7 +18,13 @@ import {
   type ScoreSummary,
 } from './detectionScore.js';
 import { fileNameMatcher, labelledFiles, readLabelledCsv, type LabelledSeries } from './labelledCsv.js';
-import { NAB_PROFILES, nabReport, type NabProfileResult, type NabSummary } from './nabScore.js';
+import {
+  NAB_PROFILES,
+  nabReport,
+  onePageCeilingScores,
+  type NabProfileResult,
+  type NabSummary,
+} from './nabScore.js';
 import { printResult, progress } from './stats.js';
 
 interface Options {
@@ -36,6 +42,8 @@ interface Options {
  * would page someone, i.e. the first detection of each episode (analyzer/episodes.ts).
  */
 const LEVELS = ['alerts', 'verdicts'] as const;
+/** The reference row of the NAB table: pages exactly at each labelled run's first row (onePageCeilingScores). */
+const CEILING = 'one-page';
 type Level = (typeof LEVELS)[number];
 
 interface FileResult {
@@ -101,18 +109,12 @@ export function detectionBenchCommand(): Command {
         const byDomain = Object.fromEntries(domains.map((d) => [d, table((r) => r.series.domain === d)]));
         const pooled = table(() => true);
         // NAB: one threshold per preset and profile, swept over the pooled rows; domains are scored at it.
-        const nab = Object.fromEntries(
-          names.map((name) => [
-            name,
-            nabReport(
-              results.map((r) => ({
-                scores: r.scores[name],
-                labels: r.series.labels,
-                group: r.series.domain,
-              })),
-            ),
-          ]),
-        );
+        const nabOf = (scoresOf: (r: FileResult) => ArrayLike<number>) =>
+          nabReport(
+            results.map((r) => ({ scores: scoresOf(r), labels: r.series.labels, group: r.series.domain })),
+          );
+        const nab = Object.fromEntries(names.map((name) => [name, nabOf((r) => r.scores[name])]));
+        const ceiling = nabOf((r) => onePageCeilingScores(r.series.labels));
         const plot = writeDetectionPlot(
           path.resolve(opts.plotDir),
           `kale bench detection ${dir}: worst files for ${names[names.length - 1]}`,
@@ -127,7 +129,7 @@ export function detectionBenchCommand(): Command {
         );
         if (!opts.json) {
           printTables(byDomain, pooled, names);
-          printNab(nab, domains, names);
+          printNab({ ...nab, [CEILING]: ceiling }, domains, [...names, CEILING]);
         }
         const flat: Record<string, unknown> = {
           bench: 'detection',
@@ -150,6 +152,8 @@ export function detectionBenchCommand(): Command {
             flat[`${name}_nab_${profile.name}_found`] = r.pooled.detected;
           }
         }
+        for (const profile of NAB_PROFILES)
+          flat[`one_page_ceiling_nab_${profile.name}`] = ceiling[profile.name].pooled.score;
         flat.seconds = seconds;
         flat.plot = plot;
         printResult(
@@ -288,6 +292,7 @@ function printNab(
     'NAB score (Lavin & Ahmad 2015): 0 = flag nothing, 100 = every window at its first row. One threshold per preset and profile',
     'for all files, swept over anomaly_score on the pool; domain rows are scored at that pooled threshold. n/a = no windows.',
     'windows = caught/total and FP = flagged rows outside every window, both at the standard threshold.',
+    `${CEILING}: one page at the first row of every labelled run, the best a detector that pages once per incident can do.`,
     `${'domain'.padEnd(36)} ${'preset'.padEnd(10)} ${NAB_PROFILES.map((p) => p.name.padStart(14)).join(' ')} ${'windows'.padStart(9)} ${'FP'.padStart(6)}`,
   ];
   const cell = (s: NabSummary) => (s.score === null ? 'n/a' : s.score.toFixed(1));

@@ -272,3 +272,15 @@ export function nabReport(
   }
   return out;
 }
+
+/**
+ * What a detector that pages once per incident can earn at best: a score of 1 on the first row of every
+ * labelled run and 0 elsewhere. A run longer than its window (the window is centred on the run) is
+ * paged before the window opens, so that page costs a false positive and the window is missed: this
+ * ceiling says how much of 100 the labelling leaves to a one-page detector.
+ */
+export function onePageCeilingScores(labels: ArrayLike<number>): Float64Array {
+  const scores = new Float64Array(labels.length);
+  for (const e of labelledEpisodes(labels)) scores[e.start] = 1;
+  return scores;
+}

@@ -6,6 +6,7 @@ import {
   nabScoreFile,
   nabSweep,
   nabWindows,
+  onePageCeilingScores,
   probationRows,
   scaledSigmoid,
   type NabFile,
@@ -162,5 +163,28 @@ describe('NAB threshold sweep', () => {
       expect(best.raw).toBeCloseTo(brute, 9);
       expect(rawAt(best.threshold)).toBeCloseTo(best.raw, 9);
     }
+  });
+});
+
+describe('one-page ceiling', () => {
+  it("pages the first row of each labelled run: inside a short run's window, before a long run's", () => {
+    // Run 50..52: centre 51, window 46..56, so its first row is inside and caught.
+    const short = file(N, [50, 51, 52]);
+    const shortPages = onePageCeilingScores(short.labels);
+    expect([...shortPages.keys()].filter((i) => shortPages[i] === 1)).toEqual([50]);
+    expect(nabScoreFile({ ...short, scores: shortPages }, 1, standard)).toMatchObject({
+      detected: 1,
+      falsePositives: 0,
+    });
+    // Run 30..69: centre 49, window 44..54; its first row (30) pages before the window opens.
+    const long = file(
+      N,
+      Array.from({ length: 40 }, (_, i) => 30 + i),
+    );
+    const longPages = onePageCeilingScores(long.labels);
+    expect(nabScoreFile({ ...long, scores: longPages }, 1, standard)).toMatchObject({
+      detected: 0,
+      falsePositives: 1,
+    });
   });
 });
