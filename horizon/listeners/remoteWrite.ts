@@ -3,15 +3,17 @@
  * own HTTP listener. 204 once every sample has been through Ingest (valid ones queued for the writer,
  * bad ones counted by reason); 400 naming what is wrong with a body; 413 over a size bound; 503 with
  * Retry-After while the writer is behind, because Prometheus retries a 5xx (keeping the samples in its
- * WAL) while 2.x drops a batch answered 429 unless told `retry_on_http_429`.
+ * WAL) while 2.x drops a batch answered 429 unless told `retry_on_http_429`. Bodies are decoded on
+ * their own threads (decodePool.ts); this thread parses HTTP and hands the samples to Ingest.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Port } from '../../core/config/schema.js';
 import { bindError } from '../../core/listen.js';
 import { remoteWriteRequests, remoteWriteSamples } from '../../core/metrics/horizonMetrics.js';
-import { decodeWriteRequest, RemoteWriteError } from '../remoteWrite/decode.js';
-import { deliverWriteRequest, type DeliverOptions } from '../remoteWrite/deliver.js';
+import { RemoteWriteError } from '../remoteWrite/decode.js';
+import { DecodePool, DecodeThreadLost } from '../remoteWrite/decodePool.js';
+import { deliverColumns, type DeliverOptions } from '../remoteWrite/deliver.js';
 import type { Sink } from '../sink.js';
 import type { TcpListener } from './tcp.js';
 
@@ -27,6 +29,20 @@ export interface RemoteWriteLimits {
 
 /** Asked before reading each body: a reason to refuse it for now, with the seconds to wait, or null. */
 export type Pressure = () => { reason: string; retryAfter: number } | null;
+
+/** Seconds a sender whose body was in a decoding thread that died is asked to wait before sending it again. */
+const RETRY_DECODE_LOST_S = 1;
+
+/** The body's bytes in an ArrayBuffer of their own, to hand to a decoding thread without copying. */
+function joined(chunks: readonly Buffer[], size: number): Uint8Array {
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.length;
+  }
+  return body;
+}
 
 /** A request may take this long from its first byte to its last before its connection is closed. */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -44,6 +60,7 @@ export function listenRemoteWrite(
   deliver: () => DeliverOptions,
   pressure: Pressure,
 ): Promise<TcpListener> {
+  const pool = new DecodePool();
   const server = http.createServer((req, res) => {
     const peer = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
     const answer = (status: number, text?: string, headers: Record<string, string> = {}) => {
@@ -92,17 +109,29 @@ export function listenRemoteWrite(
       chunks.push(chunk);
     });
     req.on('end', () => {
-      try {
-        const writeRequest = decodeWriteRequest(Buffer.concat(chunks, size), maxDecodedBytes);
-        remoteWriteSamples.inc(writeRequest.timeseries.reduce((n, series) => n + series.samples.length, 0));
-        deliverWriteRequest(writeRequest, sink, peer, deliver());
-        answer(204);
-      } catch (err) {
-        if (!(err instanceof RemoteWriteError))
-          return answer(500, `internal error: ${(err as Error).message}`);
-        sink.reject(err.status === 413 ? 'oversized' : 'undecodable', peer, err.message);
-        answer(err.status, err.message);
-      }
+      const opts = deliver();
+      pool
+        .decode({
+          body: joined(chunks, size),
+          maxDecodedBytes,
+          template: opts.template,
+          rateCounters: opts.rates !== undefined,
+        })
+        .then(
+          (columns) => {
+            if (columns.metadata.length) pool.learn(columns.metadata);
+            remoteWriteSamples.inc(columns.samples);
+            deliverColumns(columns, sink, peer, opts.rates);
+            answer(204);
+          },
+          (err: Error) => {
+            if (err instanceof DecodeThreadLost)
+              return answer(503, `${err.message}: retry`, { 'Retry-After': String(RETRY_DECODE_LOST_S) });
+            if (!(err instanceof RemoteWriteError)) return answer(500, `internal error: ${err.message}`);
+            sink.reject(err.status === 413 ? 'oversized' : 'undecodable', peer, err.message);
+            answer(err.status, err.message);
+          },
+        );
     });
   });
   server.requestTimeout = REQUEST_TIMEOUT_MS;
@@ -117,9 +146,10 @@ export function listenRemoteWrite(
   );
   server.on('clientError', (_err, socket) => socket.destroy());
   return new Promise((resolve, reject) => {
-    server.once('error', (err) =>
-      reject(bindError(err as NodeJS.ErrnoException, port as Port, '--remote-write-port')),
-    );
+    server.once('error', (err) => {
+      void pool.close();
+      reject(bindError(err as NodeJS.ErrnoException, port as Port, '--remote-write-port'));
+    });
     server.listen(port, host, () => {
       server.on('error', () => {});
       resolve({
@@ -128,7 +158,7 @@ export function listenRemoteWrite(
           new Promise<void>((done) => {
             server.close(() => done());
             server.closeAllConnections();
-          }),
+          }).then(() => pool.close()),
       });
     });
   });

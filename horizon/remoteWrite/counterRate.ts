@@ -5,6 +5,10 @@
  * process restarted from 0), and the increase is then the new value itself, as Prometheus's own
  * rate() counts it. The first sample of a series only primes it. The previous sample is held in
  * this process's memory, so after a restart each counter's first sample primes again.
+ *
+ * Which series are counters (CounterKinds) is decided where bodies are decoded, on the decoding
+ * threads; the rates (CounterRates) on the listener's thread, the one place every sample of a series
+ * passes through in order.
  */
 import { COUNTER_TYPE, type PromMetadata } from './protoSchema.js';
 
@@ -18,15 +22,23 @@ const MAX_FAMILIES = 100_000;
 const HISTOGRAM_TYPES = new Set([3, 5]); // HISTOGRAM, SUMMARY
 const CUMULATIVE_SUFFIX = /_(bucket|sum|count)$/;
 
-export class CounterRates {
-  private readonly last = new Map<string, { ms: number; value: number }>();
+export class CounterKinds {
   /** Each family's type (MetricMetadata.MetricType) from metadata. */
   private readonly familyTypes = new Map<string, number>();
+  /** Changes whenever a family's type is learnt or changes, so verdicts cached per series can be. */
+  generation = 0;
 
   /** Prometheus sends each family's type in metadata (by default once a minute). */
   learn(metadata: readonly PromMetadata[]): void {
-    if (this.familyTypes.size > MAX_FAMILIES) this.familyTypes.clear();
-    for (const m of metadata) this.familyTypes.set(m.metricFamilyName, m.type);
+    if (this.familyTypes.size > MAX_FAMILIES) {
+      this.familyTypes.clear();
+      this.generation++;
+    }
+    for (const m of metadata) {
+      if (this.familyTypes.get(m.metricFamilyName) === m.type) continue;
+      this.familyTypes.set(m.metricFamilyName, m.type);
+      this.generation++;
+    }
   }
 
   /**
@@ -44,6 +56,10 @@ export class CounterRates {
       HISTOGRAM_TYPES.has(this.familyTypes.get(metricName.slice(0, suffix.index)) ?? UNKNOWN_TYPE)
     );
   }
+}
+
+export class CounterRates {
+  private readonly last = new Map<string, { ms: number; value: number }>();
 
   /** The per-second rate since the series' previous sample; undefined for its first, or one not after it. */
   rate(series: string, ms: number, value: number): number | undefined {

@@ -1,10 +1,10 @@
 /**
- * A remote_write body to a WriteRequest: Snappy's block format (not its framed one, the `snappy`
- * package's native codec), then protobuf (protobufjs). The length the block declares is checked
- * before anything is allocated for it; protobufjs reads within the buffer it is given.
+ * A remote_write body to columns: Snappy's block format (not its framed one, the `snappy`
+ * package's native codec), then protobuf (columns.ts). The length the block declares is checked
+ * before anything is allocated for it; the protobuf reader reads within the buffer it is given.
  */
 import { uncompressSync } from 'snappy';
-import { WriteRequest, type PromWriteRequest } from './protoSchema.js';
+import type { ColumnsDecoder, WriteColumns } from './columns.js';
 
 /** Why a body was refused, with the HTTP status it answers and the message the sender sees. */
 export class RemoteWriteError extends Error {
@@ -20,7 +20,7 @@ export class RemoteWriteError extends Error {
 const MAX_SNAPPY_EXPANSION = 64 / 3;
 
 /** The uncompressed length a Snappy block starts with (a little-endian base-128 varint of at most 32 bits), or -1. */
-function declaredLength(body: Buffer): number {
+function declaredLength(body: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < 5 && i < body.length; i++) {
     n += (body[i] & 0x7f) * 2 ** (7 * i);
@@ -29,7 +29,14 @@ function declaredLength(body: Buffer): number {
   return -1;
 }
 
-export function decodeWriteRequest(body: Buffer, maxDecodedBytes: number): PromWriteRequest {
+/** A body to columns; a RemoteWriteError names what is wrong with it. */
+export function decodeBody(
+  body: Uint8Array,
+  maxDecodedBytes: number,
+  decoder: ColumnsDecoder,
+  template: string | undefined,
+  rateCounters: boolean,
+): WriteColumns {
   const declared = declaredLength(body);
   if (declared < 0)
     throw new RemoteWriteError(400, 'body is not Snappy-compressed (block format): no length header');
@@ -45,7 +52,9 @@ export function decodeWriteRequest(body: Buffer, maxDecodedBytes: number): PromW
     );
   let raw: Buffer;
   try {
-    raw = uncompressSync(body, { asBuffer: true }) as Buffer;
+    raw = uncompressSync(Buffer.from(body.buffer, body.byteOffset, body.length), {
+      asBuffer: true,
+    }) as Buffer;
   } catch (err) {
     throw new RemoteWriteError(
       400,
@@ -53,7 +62,7 @@ export function decodeWriteRequest(body: Buffer, maxDecodedBytes: number): PromW
     );
   }
   try {
-    return WriteRequest.decode(raw) as unknown as PromWriteRequest;
+    return decoder.decode(raw, template, rateCounters);
   } catch (err) {
     throw new RemoteWriteError(
       400,
@@ -61,7 +70,3 @@ export function decodeWriteRequest(body: Buffer, maxDecodedBytes: number): PromW
     );
   }
 }
-
-/** protobufjs gives int64 fields as Long objects (long.js is installed) or, without it, numbers. */
-export const int64 = (v: number | { toNumber(): number }): number =>
-  typeof v === 'number' ? v : v.toNumber();

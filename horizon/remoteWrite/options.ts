@@ -3,11 +3,10 @@ import type { KaleConfig } from '../../core/config/schema.js';
 import type { DeliverOptions } from './deliver.js';
 import type { Pressure } from '../listeners/remoteWrite.js';
 import { CounterRates } from './counterRate.js';
-import { seriesNamer } from './seriesName.js';
 
 type RemoteWriteConfig = KaleConfig['horizon']['remoteWrite'];
 
-/** The namer and counter state for the current config; the counters' previous samples survive a reload. */
+/** The naming rule and counter state for the current config; the counters' previous samples survive a reload. */
 export function remoteWriteOptions(config: () => RemoteWriteConfig): () => DeliverOptions {
   const rates = new CounterRates();
   let built: { template: string | undefined; counters: string; opts: DeliverOptions } | undefined;
@@ -17,7 +16,7 @@ export function remoteWriteOptions(config: () => RemoteWriteConfig): () => Deliv
       built = {
         template,
         counters,
-        opts: { namer: seriesNamer(template), rates: counters === 'rate' ? rates : undefined },
+        opts: { template, rates: counters === 'rate' ? rates : undefined },
       };
     }
     return built.opts;

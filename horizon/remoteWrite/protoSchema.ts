@@ -83,3 +83,5 @@ export interface PromWriteRequest {
 export const WriteRequest = protobuf
   .parse(PROMPB, { keepCase: false })
   .root.lookupType('prometheus.WriteRequest');
+export const MetricMetadata = WriteRequest.lookupType('prometheus.MetricMetadata');
+export const Exemplar = WriteRequest.lookupType('prometheus.Exemplar');
