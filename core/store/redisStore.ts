@@ -3,6 +3,7 @@ import { Cluster, type Redis } from 'ioredis';
 import { AppendCommands, groupLists, pointsOf, type MetricKey } from './appendCommand.js';
 import { TORUS_LUA, TRIM_LUA } from './luaScripts.js';
 import { connectRedis } from './connectRedis.js';
+import { resendFailed } from './redis/resendFailed.js';
 import { RedisUnreachableError, parseRedisTarget, shownRedisUrl } from './redisUrl.js';
 import { decodeWindow, encodeEach } from './windowCodec.js';
 import {
@@ -70,8 +71,13 @@ export class RedisStore implements Store {
   private readonly known = new Set<string>();
   /** Times the metric set was found smaller than `known` and repaired (tests and logs read it). */
   metricSetRepairs = 0;
-  /** Connections made so far: an append that spans a reconnect cannot know what its SADDs met. */
+  /**
+   * Connections made so far, and on a cluster each change of its nodes (a master lost, a replica
+   * promoted): an append that spans one cannot know what its SADDs met.
+   */
   private connections = 0;
+  /** close() or disconnect() was called: failed cluster writes are not sent again. */
+  private closing = false;
   /**
    * Settles when Redis first answers, or fails with RedisUnreachableError after FIRST_CONNECT_MS of
    * retries (commands meanwhile wait, and keep waiting: the CLI exits on this instead).
@@ -92,10 +98,14 @@ export class RedisStore implements Store {
     client.defineCommand('kaleTrim', { lua: TRIM_LUA });
     client.defineCommand('kaleTorus', { lua: TORUS_LUA });
     // A new connection may lead to a new server (restarted, failed over): trust nothing from before it.
-    client.on('ready', () => {
+    const newConnection = () => {
       this.connections++;
       this.known.clear();
-    });
+    };
+    client.on('ready', newConnection);
+    // A failover moves slots to a replica that may lack the master's last writes (replication is
+    // asynchronous), the metric set's SADDs among them; the cluster keeps its 'ready' throughout.
+    if (this.cluster) client.on('-node', newConnection);
     this.firstConnection = new Promise<void>((resolve, reject) => {
       let lastError = 'no answer';
       const noteError = (err: Error) => {
@@ -131,6 +141,7 @@ export class RedisStore implements Store {
 
   /** Drops the connection at once, with whatever it still has queued (close() lets that finish first). */
   disconnect(): void {
+    this.closing = true;
     this.client.disconnect();
   }
 
@@ -178,12 +189,13 @@ export class RedisStore implements Store {
     if (this.cluster) {
       const payloads = encodeEach(keys.map((_, i) => pointsOf(g, i)));
       // Few keys share a slot, so plain APPENDs, auto-pipelined per node, beat a script call per slot.
-      setSize = await this.afterAppends(
-        Promise.all([
-          ...keys.map((k, i) => this.client.append(k.key, payloads[i])),
-          ...(added.length ? [this.client.sadd(UNIQUE_METRICS, ...added.map((k) => k.key))] : []),
-        ]),
-      );
+      // The size goes last in the same round, so it is read after the appends and SADD of that round.
+      const sent = await this.resendFailed<unknown>([
+        ...keys.map((k, i) => () => this.client.append(k.key, payloads[i])),
+        ...(added.length ? [() => this.client.sadd(UNIQUE_METRICS, ...added.map((k) => k.key))] : []),
+        () => this.client.scard(UNIQUE_METRICS),
+      ]);
+      setSize = sent[sent.length - 1] as number;
     } else {
       const fresh = new Set(added);
       setSize = 0;
@@ -202,6 +214,11 @@ export class RedisStore implements Store {
     }
     for (const k of added) this.known.add(k.key);
     if (setSize < this.known.size || connection !== this.connections) await this.repairMetricSet(keys);
+  }
+
+  /** On a cluster, `commands` with only the failed ones sent again (core/store/redis/resendFailed.ts). */
+  private resendFailed<T>(commands: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
+    return resendFailed(commands, () => this.closing);
   }
 
   /** Waits for `appends` and answers the metric set's size as it was just after them. */
@@ -302,11 +319,12 @@ export class RedisStore implements Store {
     }
     const torus = this.script('kaleTorus');
     const runs = this.slotGroups(keys).flatMap((g) => inRuns(g, SCRIPT_KEYS));
-    await Promise.all(
-      runs.map((run) =>
+    const calls = runs.map(
+      (run) => () =>
         torus([run.length, ...run.map((i) => keys[i]), ...run.flatMap((i) => args.slice(3 * i, 3 * i + 3))]),
-      ),
     );
+    // Counts and series are not idempotent: on a cluster, a run that succeeded is never sent again.
+    await (this.cluster ? this.resendFailed(calls) : Promise.all(calls.map((call) => call())));
   }
 
   async torusRead(type: TorusType, keys: ReadonlyArray<string>): Promise<Array<TorusValue | null>> {
@@ -463,6 +481,7 @@ export class RedisStore implements Store {
   /** Lets queued commands finish for up to CLOSE_MS while Redis answers; never waits on a Redis that is away. */
   async close(): Promise<void> {
     clearTimeout(this.firstConnectionTimer);
+    this.closing = true;
     if (this.client.status === 'ready') {
       await Promise.race([
         this.client.quit().catch(() => {}),
