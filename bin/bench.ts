@@ -4,6 +4,7 @@ import { analyzerGroupBenchCommand } from '../utils/bench/analyzerGroupBench.js'
 import { capacityBenchCommand } from '../utils/bench/capacityBench.js';
 import { detectionBenchCommand } from '../utils/bench/detectionBench.js';
 import { embeddedBenchCommand } from '../utils/bench/embeddedBench.js';
+import { failoverBenchCommand } from '../utils/bench/failoverBench.js';
 import { oculusBenchCommand } from '../utils/bench/oculusBench.js';
 import { renderBenchCommand } from '../utils/bench/renderBench.js';
 import { ingestBenchCommand } from '../utils/bench/ingestBench.js';
@@ -22,6 +23,7 @@ export function addBenchmarks(bench: Command): Command {
     .addCommand(renderBenchCommand())
     .addCommand(analyzerBenchCommand())
     .addCommand(analyzerGroupBenchCommand())
+    .addCommand(failoverBenchCommand())
     .addCommand(detectionBenchCommand())
     .addCommand(soakBenchCommand())
     .addCommand(capacityBenchCommand());
