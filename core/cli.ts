@@ -37,8 +37,8 @@ export function withGlobalOptions(cmd: Command): Command {
     .option('--redis <url>', 'Redis URL (or REDIS_URL); absent = embedded store')
     .option('--data-dir <dir>', 'embedded store directory (or KALE_DATA_DIR)')
     .option(
-      '--elasticsearch <url>',
-      'Elasticsearch URL (or ELASTICSEARCH_URL); absent = embedded shape index',
+      '--elasticsearch <urls>',
+      "Elasticsearch URL, or a cluster's node URLs separated by commas (or ELASTICSEARCH_URL); absent = embedded shape index",
     )
     .addOption(
       new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error', 'silent']),

@@ -1,8 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ElasticsearchNode } from './elasticsearchNode.js';
 import { freePort } from './redisServer.js';
 
 /** Pinned to the major of @elastic/elasticsearch in package.json; scripts/install-elasticsearch.sh fetches it. */
@@ -38,126 +38,100 @@ export function elasticsearchMissing(): string | null {
   return null;
 }
 
+const HEALTH_TIMEOUT_MS = 180_000;
+
+/** Settings for one node launched for tests and benchmarks, the ports chosen here. */
+async function nodeLaunch(heap: string, settings: string[], ports?: { http: number; transport: number }) {
+  return {
+    home: esHome(),
+    user: ES_USER,
+    javaHome: JAVA_HOME,
+    heap,
+    httpPort: ports?.http ?? (await freePort()),
+    transportPort: ports?.transport ?? (await freePort()),
+    settings,
+  };
+}
+
+/** Starts the nodes and waits for `healthPath`; on any failure every node is stopped before throwing. */
+async function startAll(nodes: ElasticsearchNode[], healthPath: string, timeoutMs: number): Promise<void> {
+  try {
+    for (const n of nodes) n.start();
+    await Promise.all(nodes.map((n) => n.waitUntilAnswering(healthPath, timeoutMs)));
+  } catch (err) {
+    await Promise.all(nodes.map((n) => n.stop()));
+    throw err;
+  }
+}
+
 /**
  * Starts a single-node Elasticsearch from the integ-test zip for tests and benchmarks: as the
- * unprivileged user (it refuses root) via runuser, on an ephemeral loopback port, security off,
- * small heap, with config, data and logs in a fresh temporary directory. Resolves when it answers.
+ * unprivileged user (it refuses root), on an ephemeral loopback port, security off, small heap,
+ * with config, data and logs in a fresh temporary directory. Resolves when it answers.
  */
 export async function startElasticsearch(
   opts: { heap?: string; timeoutMs?: number } = {},
 ): Promise<ElasticsearchServer> {
   const missing = elasticsearchMissing();
   if (missing) throw new Error(`Elasticsearch ${ES_VERSION} ${missing}`);
-  const home = esHome();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-es-'));
-  const conf = path.join(dir, 'config');
-  fs.cpSync(path.join(home, 'config'), conf, { recursive: true });
-  for (const d of ['data', 'logs', 'tmp']) fs.mkdirSync(path.join(dir, d));
-  // jvm.options points GC logs, heap dumps and crash files at paths relative to the distribution
-  // (read-only to the server's user); point them at this run's folder.
-  const jvmOptions = path.join(conf, 'jvm.options');
-  fs.writeFileSync(
-    jvmOptions,
-    fs
-      .readFileSync(jvmOptions, 'utf8')
-      .replaceAll('file=logs/', `file=${dir}/logs/`)
-      .replaceAll('ErrorFile=logs/', `ErrorFile=${dir}/logs/`)
-      .replaceAll('HeapDumpPath=data', `HeapDumpPath=${dir}/data`),
+  const node = new ElasticsearchNode(await nodeLaunch(opts.heap ?? '512m', ['discovery.type=single-node']));
+  await startAll(
+    [node],
+    '/_cluster/health?wait_for_status=yellow&timeout=1s',
+    opts.timeoutMs ?? HEALTH_TIMEOUT_MS,
   );
-  fs.chmodSync(dir, 0o755);
-  spawnSync('chown', ['-R', `${ES_USER}:`, dir]);
-  const [port, transport] = [await freePort(), await freePort()];
-  const heap = opts.heap ?? '512m';
-  const child: ChildProcess = spawn(
-    'runuser',
-    [
-      '-u',
-      ES_USER,
-      '--',
-      path.join(home, 'bin', 'elasticsearch'),
-      '-Ediscovery.type=single-node',
-      '-Enetwork.host=127.0.0.1',
-      `-Ehttp.port=${port}`,
-      `-Etransport.port=${transport}`,
-      '-Expack.security.enabled=false',
-      `-Epath.data=${dir}/data`,
-      `-Epath.logs=${dir}/logs`,
-      '-Ecluster.routing.allocation.disk.threshold_enabled=false',
-    ],
-    {
-      env: {
-        ...process.env,
-        ES_JAVA_HOME: JAVA_HOME,
-        JAVA_HOME: undefined,
-        ES_PATH_CONF: conf,
-        ES_TMPDIR: path.join(dir, 'tmp'),
-        ES_JAVA_OPTS: `-Xms${heap} -Xmx${heap}`,
-      },
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      detached: true,
+  return { url: node.url, port: node.port, stop: () => node.stop() };
+}
+
+export interface ElasticsearchCluster {
+  readonly urls: string[];
+  readonly nodes: ElasticsearchNode[];
+  /** Polls until every node is back in and every shard copy is allocated (green). */
+  waitGreen(timeoutMs?: number): Promise<void>;
+  /** Stops every node and removes their data. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts an Elasticsearch cluster of `nodes` (default 3) on loopback, for the failover tests and
+ * benchmarks: each node its own HTTP and transport port and folder, all master-eligible data nodes
+ * seeded with each other's transport ports, a cluster name of their own so two runs never join.
+ * Resolves when all nodes have joined (green).
+ */
+export async function startElasticsearchCluster(
+  opts: { nodes?: number; heap?: string; timeoutMs?: number } = {},
+): Promise<ElasticsearchCluster> {
+  const missing = elasticsearchMissing();
+  if (missing) throw new Error(`Elasticsearch ${ES_VERSION} ${missing}`);
+  const count = opts.nodes ?? 3;
+  const ports: Array<{ http: number; transport: number }> = [];
+  for (let i = 0; i < count; i++) ports.push({ http: await freePort(), transport: await freePort() });
+  const cluster = `kale-test-${process.pid}-${Date.now().toString(36)}`;
+  const names = ports.map((_, i) => `${cluster}-${i}`);
+  const shared = [
+    `cluster.name=${cluster}`,
+    `discovery.seed_hosts=${ports.map((p) => `127.0.0.1:${p.transport}`).join(',')}`,
+    `cluster.initial_master_nodes=${names.join(',')}`,
+  ];
+  const nodes = await Promise.all(
+    ports.map(
+      async (p, i) =>
+        new ElasticsearchNode(await nodeLaunch(opts.heap ?? '512m', [...shared, `node.name=${names[i]}`], p)),
+    ),
+  );
+  const green = `/_cluster/health?wait_for_nodes=${count}&wait_for_status=green&timeout=1s`;
+  const timeoutMs = opts.timeoutMs ?? HEALTH_TIMEOUT_MS;
+  await startAll(nodes, green, timeoutMs);
+  return {
+    urls: nodes.map((n) => n.url),
+    nodes,
+    waitGreen: async (ms = timeoutMs) => {
+      const alive = nodes.find((n) => n.running);
+      if (!alive) throw new Error('no Elasticsearch node is running');
+      await alive.waitUntilAnswering(green, ms);
     },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(0, 4000);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-      const killTimer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }, 15_000);
-      await exited;
-      clearTimeout(killTimer);
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
+    stop: async () => {
+      await Promise.all(nodes.map((n) => n.stop()));
+    },
   };
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
-  for (;;) {
-    if (child.exitCode !== null) {
-      const log = path.join(dir, 'logs', 'elasticsearch.log');
-      const reasons = fs.existsSync(log)
-        ? fs
-            .readFileSync(log, 'utf8')
-            .split('\n')
-            .filter((l) => /ERROR|Exception:/.test(l))
-            .slice(-3)
-        : [];
-      stderr += reasons.join(' | ');
-      await stop();
-      throw new Error(
-        `Elasticsearch exited with code ${child.exitCode} before answering: ${stderr
-          .trim()
-          .split('\n')
-          .filter((l) => !/^\s+at /.test(l))
-          .slice(0, 6)
-          .join(' | ')}`,
-      );
-    }
-    try {
-      const res = await fetch(`${url}/_cluster/health?wait_for_status=yellow&timeout=1s`);
-      if (res.ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(
-        `Elasticsearch did not answer on ${url} within ${(opts.timeoutMs ?? 180_000) / 1000} s`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return { url, port, stop };
 }

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { parseRedisTarget } from '../store/redisUrl.js';
+import { elasticsearchNodes } from './elasticsearchNodes.js';
 
 /** A listener port: a number (0 = let the OS choose) or 'off' to keep the listener closed. */
 export const portSchema = z.union([z.number().int().min(0).max(65535), z.literal('off')], {
@@ -108,8 +109,20 @@ export const configSchema = z
       .prefault({}),
     elasticsearch: z
       .object({
-        url: z.string().optional(),
+        // One URL, or every node's URL separated by commas (a cluster: the client fails over between them).
+        url: z
+          .string()
+          .superRefine((v, ctx) => {
+            try {
+              elasticsearchNodes(v);
+            } catch (err) {
+              ctx.addIssue({ code: 'custom', message: (err as Error).message });
+            }
+          })
+          .optional(),
         index: z.string().default('kale-shapes'),
+        // Replica copies of each new index: 'auto' is 1 when the cluster has more than one data node at import time, else 0.
+        replicas: z.union([z.literal('auto'), z.number().int().min(0).max(10)]).default('auto'),
         // scan: exact search over each process's copy of the shapes; knn: server-side candidates, rescored exactly.
         search: z.enum(['scan', 'knn']).default('scan'),
         knnCandidates: z.number().int().min(1).max(10_000).default(500),

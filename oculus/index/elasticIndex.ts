@@ -1,9 +1,11 @@
 import { Client, errors, type estypes } from '@elastic/elasticsearch';
+import { elasticsearchNodes } from '../../core/config/elasticsearchNodes.js';
 import { ShapeIndexUnavailableError } from '../errors.js';
 import type { ShapeChunks } from '../shapeChunks.js';
 import type { Shape } from '../shapes/shape.js';
 import { WINDOW_GRIDS, type ShapeWindow } from '../shapes/windows.js';
 import { BulkBodies, shapeMapping } from './elasticDocs.js';
+import { isTransient, TRANSIENT_ITEM_ERRORS, TransientError, withRetries } from './elasticRetry.js';
 import { foundTable, loadTable } from './elasticTable.js';
 import { ScanPool, type ScanOptions } from './scanPool.js';
 import type { ShapeIndex, ShapeQuery, ShapeSearchResult } from './shapeIndex.js';
@@ -12,6 +14,7 @@ import { TableBuilder } from './tableBuilder.js';
 import { searchTable } from './tableSearch.js';
 
 export interface ElasticIndexOptions {
+  /** One URL, or a cluster's node URLs separated by commas (core/config/elasticsearchNodes.ts). */
   readonly url: string;
   /** Alias prefix; each window is the alias `<prefix>-<window>` over a timestamped index. */
   readonly prefix: string;
@@ -26,6 +29,8 @@ export interface ElasticIndexOptions {
    */
   readonly search?: 'scan' | 'knn';
   readonly knnCandidates?: number;
+  /** Replicas of each new index; 'auto' (default): 1 when the cluster has more than one data node, else 0. */
+  readonly replicas?: number | 'auto';
 }
 
 /** Flat shapes fetched for a flat query in knn mode (ranked here by level). */
@@ -34,6 +39,15 @@ const FLAT_LIMIT = 10_000;
 /** Bulk bodies of about this size, this many in flight: the server shares the machine's cores. */
 const BULK_BYTES = 4_000_000;
 const BULK_IN_FLIGHT = 3;
+/** Tries of one bulk body, of publishing, of loading a copy: 250 ms … 4 s apart, about 8 s in all. */
+const ATTEMPTS = 6;
+/** How long publishing waits for every copy of a new index before settling for its primaries. */
+const COPIES_WAIT = '30s';
+/**
+ * How long one bulk request waits for a shard's primary. A lost primary with a live replica is replaced
+ * within a second on a LAN; longer means no copy is left, which the retry's health check then finds.
+ */
+const BULK_SHARD_WAIT = '10s';
 
 /**
  * The shape index in Elasticsearch. A full import builds a new index with the bulk API and swaps the
@@ -49,11 +63,15 @@ const BULK_IN_FLIGHT = 3;
 export class ElasticShapeIndex implements ShapeIndex {
   readonly kind = 'elasticsearch' as const;
   readonly client: Client;
+  /** Attempts repeated after a transient failure (a node lost mid-import or mid-load), for benchmarks and logs. */
+  readonly retries = { bulk: 0, publish: 0, load: 0 };
   private readonly tables = new Map<ShapeWindow, { index: string; table: Promise<ShapeTable> }>();
   private readonly pool: ScanPool;
 
   constructor(private readonly opts: ElasticIndexOptions) {
-    this.client = new Client({ node: opts.url, maxRetries: 1, requestTimeout: 60_000 });
+    const nodes = elasticsearchNodes(opts.url);
+    // A request that fails on one node is sent again to the next, so a dead node costs one retry.
+    this.client = new Client({ nodes, maxRetries: Math.max(1, nodes.length), requestTimeout: 60_000 });
     this.pool = new ScanPool(opts.scan);
   }
 
@@ -61,18 +79,26 @@ export class ElasticShapeIndex implements ShapeIndex {
     return `${this.opts.prefix}-${window}`;
   }
 
+  /**
+   * Builds the window's next generation in a new index and publishes it. With replicas, every bulk
+   * write reaches both copies before it is acknowledged, so losing a node mid-import costs retries of
+   * the bodies in flight (idempotent: a shape's id is its name), not the generation. The alias moves
+   * only once the new index is refreshed, holds every shape sent and has its copies; a generation that
+   * fails anyway is deleted and the error thrown (the oculus service retries the pass).
+   */
   async replace(window: ShapeWindow, chunks: ShapeChunks): Promise<void> {
     await this.call(async () => {
       const alias = this.alias(window);
       const index = `${alias}-${Date.now()}`;
       const grid = WINDOW_GRIDS[window];
       const dims = Math.min(this.opts.paaDims, grid.points);
+      const copies = await this.copies();
       await this.client.indices.create({
         index,
         // The index is rebuilt every pass and only published once refreshed: no fsync per bulk request.
         settings: {
           number_of_shards: 1,
-          number_of_replicas: 0,
+          number_of_replicas: copies - 1,
           refresh_interval: '-1',
           'translog.durability': 'async',
         },
@@ -80,20 +106,74 @@ export class ElasticShapeIndex implements ShapeIndex {
       });
       const builder = this.knn ? undefined : new TableBuilder(window, grid.step, grid.points, dims);
       try {
-        await this.bulk(index, chunks, builder);
+        const sent = await this.bulk(index, chunks, builder);
+        await this.retrying('publish', () => this.checkComplete(index, sent, copies));
       } catch (err) {
         await this.client.indices.delete({ index }).catch(() => {});
         throw err;
       }
-      await this.client.indices.putSettings({ index, settings: { refresh_interval: '1s' } });
-      await this.client.indices.refresh({ index });
-      const old = await this.aliasTargets(alias);
-      await this.client.indices.updateAliases({
-        actions: [...old.map((i) => ({ remove: { index: i, alias } })), { add: { index, alias } }],
-      });
+      const old = await this.retrying('publish', () => this.swapAlias(alias, index));
       if (old.length) await this.client.indices.delete({ index: old });
       if (builder) this.tables.set(window, { index, table: Promise.resolve(builder.build()) });
     });
+  }
+
+  /** Copies of each shard a new index gets: the configured replicas, or 'auto' from the live data nodes. */
+  private async copies(): Promise<number> {
+    const replicas = this.opts.replicas ?? 'auto';
+    if (replicas !== 'auto') return 1 + replicas;
+    const { number_of_data_nodes: dataNodes } = await this.client.cluster.health();
+    return dataNodes > 1 ? 2 : 1;
+  }
+
+  /**
+   * Refreshes the new index and checks it is whole before anything points at it: every copy the
+   * cluster can place (or, after COPIES_WAIT, at least a live primary), and exactly the shapes sent.
+   */
+  private async checkComplete(index: string, sent: number, copies: number): Promise<void> {
+    await this.client.indices.putSettings({ index, settings: { refresh_interval: '1s' } });
+    await this.client.indices.refresh({ index });
+    const health = await this.client.cluster.health(
+      { index, wait_for_active_shards: copies, timeout: COPIES_WAIT },
+      { ignore: [408] },
+    );
+    if (health.status === 'red')
+      throw new Error(`${index} lost every copy of a shard: this generation is abandoned`);
+    const { count, _shards: shards } = await this.client.count({ index });
+    if (shards.failed > 0 || count !== sent)
+      throw new TransientError(`${index} answers ${count} of the ${sent} shapes sent`);
+  }
+
+  /** Points the alias at `index` alone; answers the indexes it left. Safe to repeat after a lost answer. */
+  private async swapAlias(alias: string, index: string): Promise<string[]> {
+    const old = (await this.aliasTargets(alias)).filter((i) => i !== index);
+    await this.client.indices.updateAliases({
+      actions: [...old.map((i) => ({ remove: { index: i, alias } })), { add: { index, alias } }],
+    });
+    return old;
+  }
+
+  private retrying<T>(
+    kind: keyof ElasticShapeIndex['retries'],
+    attempt: () => Promise<T>,
+    beforeRetry?: () => Promise<void>,
+  ): Promise<T> {
+    return withRetries(attempt, {
+      attempts: ATTEMPTS,
+      retryable: isTransient,
+      onRetry: () => this.retries[kind]++,
+      beforeRetry,
+    });
+  }
+
+  /**
+   * Red: a shard of the index being built has no live copy (its only one was on a lost node), so no
+   * retry can finish this generation; failing it now lets the next pass build one on the live nodes.
+   */
+  private async checkNotLost(index: string): Promise<void> {
+    const { status } = await this.client.cluster.health({ index });
+    if (status === 'red')
+      throw new Error(`${index} lost every copy of a shard: this generation is abandoned`);
   }
 
   private get knn(): boolean {
@@ -161,16 +241,22 @@ export class ElasticShapeIndex implements ShapeIndex {
   /**
    * Sends the shapes as NDJSON bulk bodies as their chunks arrive, up to BULK_IN_FLIGHT requests at a
    * time: the server indexes while the importer still reads and builds shapes. Any rejected document
-   * fails the import. In scan mode every shape sent also goes into `table`, this process's copy.
+   * fails the import, unless it was refused for a transient reason and a later try takes it. In scan
+   * mode every shape sent also goes into `table`, this process's copy. Answers the shapes sent.
    */
-  private async bulk(index: string, chunks: ShapeChunks, table: TableBuilder | undefined): Promise<void> {
+  private async bulk(index: string, chunks: ShapeChunks, table: TableBuilder | undefined): Promise<number> {
     const bodies = new BulkBodies(index, this.opts.bulkBytes ?? BULK_BYTES, this.knn);
     const inFlight = new Set<Promise<void>>();
     let failure: { error: unknown } | null = null;
+    let sent = 0;
     const send = async (body: string): Promise<void> => {
       if (inFlight.size >= BULK_IN_FLIGHT) await Promise.race(inFlight);
       if (failure) throw failure.error;
-      const request = this.sendBulk(index, body).catch((error: unknown) => {
+      const request = this.retrying(
+        'bulk',
+        () => this.sendBulk(index, body),
+        () => this.checkNotLost(index),
+      ).catch((error: unknown) => {
         failure ??= { error };
       });
       const tracked = request.then(() => {
@@ -181,6 +267,7 @@ export class ElasticShapeIndex implements ShapeIndex {
     for await (const chunk of chunks) {
       for (const s of chunk) {
         table?.add(s);
+        sent++;
         const body = bodies.add(s);
         if (body) await send(body);
       }
@@ -189,24 +276,27 @@ export class ElasticShapeIndex implements ShapeIndex {
     if (rest) await send(rest);
     await Promise.all(inFlight);
     if (failure) throw (failure as { error: unknown }).error;
+    return sent;
   }
 
   private async sendBulk(index: string, body: string): Promise<void> {
     // Only failures come back: parsing a quarter-million acknowledgements costs this process ~1 s.
     const res = await this.client.transport.request<{
       errors: boolean;
-      items?: Array<{ index?: { error?: unknown } }>;
+      items?: Array<{ index?: { error?: { type?: string } } }>;
     }>({
       method: 'POST',
       path: '/_bulk',
       bulkBody: body,
-      querystring: { filter_path: 'errors,items.*.error' },
+      querystring: { filter_path: 'errors,items.*.error', timeout: BULK_SHARD_WAIT },
     });
     if (res.errors) {
       const failed = (res.items ?? []).filter((it) => it.index?.error);
-      throw new Error(
-        `bulk import into ${index}: ${failed.length} documents failed, first: ${JSON.stringify(failed[0]?.index?.error)}`,
-      );
+      const message = `bulk import into ${index}: ${failed.length} documents failed, first: ${JSON.stringify(failed[0]?.index?.error)}`;
+      // Sent again whole: the documents taken are overwritten with themselves.
+      if (failed.every((it) => TRANSIENT_ITEM_ERRORS.has(it.index?.error?.type ?? '')))
+        throw new TransientError(message);
+      throw new Error(message);
     }
   }
 
@@ -217,7 +307,7 @@ export class ElasticShapeIndex implements ShapeIndex {
       const held = this.tables.get(window);
       if (held && held.index === (index ?? '')) return held.table;
       const table = index
-        ? loadTable(this.client, index, window, this.opts.paaDims)
+        ? this.retrying('load', () => loadTable(this.client, index, window, this.opts.paaDims))
         : Promise.resolve(this.emptyTable(window));
       // Shared by concurrent searches; a failed load is forgotten so the next search tries again.
       this.tables.set(window, { index: index ?? '', table });

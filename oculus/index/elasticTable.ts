@@ -1,6 +1,7 @@
-import type { Client, estypes } from '@elastic/elasticsearch';
+import { errors, type Client, type estypes } from '@elastic/elasticsearch';
 import { paa } from '../shapes/paa.js';
 import { WINDOW_GRIDS, type ShapeWindow } from '../shapes/windows.js';
+import { TransientError } from './elasticRetry.js';
 import { decodeFloats, TABLE_FIELDS, type TableDoc } from './elasticDocs.js';
 import { sharedFloat32 } from './sharedColumns.js';
 import { ShapeTable } from './shapeTable.js';
@@ -12,7 +13,8 @@ const FILTER_PATH = ['_scroll_id', 'hits.hits._source'];
 /**
  * Reads every shape of one concrete index into a ShapeTable (the embedded index's columns), so a
  * search runs the same exact scan as the embedded index. Only the fields the scan needs travel:
- * the binary `z`, stats, name and the flat flag; PAA is recomputed from `z`.
+ * the binary `z`, stats, name and the flat flag; PAA is recomputed from `z`. A copy short of the
+ * index's count (a shard copy lost mid-read) is refused with a TransientError, never searched.
  */
 export async function loadTable(
   client: Client,
@@ -21,7 +23,9 @@ export async function loadTable(
   paaDims: number,
 ): Promise<ShapeTable> {
   const { count } = await client.count({ index });
-  return tableOf(index, window, paaDims, count, scrollPages(client, index));
+  const table = await tableOf(index, window, paaDims, count, scrollPages(client, index));
+  if (table.count !== count) throw new TransientError(`${index}: read ${table.count} of ${count} shapes`);
+  return table;
 }
 
 /**
@@ -40,6 +44,8 @@ export async function foundTable(
     ...request,
     _source: [...TABLE_FIELDS],
     filter_path: FILTER_PATH,
+    // A shard without a live copy is an error, not fewer candidates.
+    allow_partial_search_results: false,
   });
   const hits = res.hits?.hits ?? [];
   return tableOf(index, window, paaDims, hits.length, [hits]);
@@ -56,16 +62,24 @@ async function* scrollPages(
     sort: ['_doc'],
     _source: [...TABLE_FIELDS],
     filter_path: FILTER_PATH,
+    allow_partial_search_results: false,
   });
   try {
     for (;;) {
       const hits = page.hits?.hits ?? [];
       yield hits;
       if (hits.length < PAGE) return;
-      page = await client.scroll<TableDoc>(
-        { scroll_id: page._scroll_id!, scroll: '1m' },
-        { querystring: { filter_path: FILTER_PATH } },
-      );
+      try {
+        page = await client.scroll<TableDoc>(
+          { scroll_id: page._scroll_id!, scroll: '1m' },
+          { querystring: { filter_path: FILTER_PATH } },
+        );
+      } catch (err) {
+        // The scroll lives on the copy it started on: when that node goes, a new read starts on another.
+        if (err instanceof errors.ResponseError && err.statusCode === 404)
+          throw new TransientError(`${index}: the copy being read went away (${err.message})`);
+        throw err;
+      }
     }
   } finally {
     if (page._scroll_id) await client.clearScroll({ scroll_id: page._scroll_id }).catch(() => {});

@@ -13,6 +13,7 @@ export function openShapeIndex(config: KaleConfig): ShapeIndex {
       paaDims: o.paaDims,
       search: config.elasticsearch.search,
       knnCandidates: config.elasticsearch.knnCandidates,
+      replicas: config.elasticsearch.replicas,
     });
   }
   return new EmbeddedShapeIndex(config.dataDir, o.paaDims);

@@ -14,8 +14,12 @@ declare module 'vitest' {
 
 let server: ElasticsearchServer | undefined;
 
-/** Test files that talk to Elasticsearch live under these paths; a run filtered to others skips the start. */
+/**
+ * Test files that talk to Elasticsearch live under these paths; a run filtered to others skips the
+ * start, and so does one filtered to the cluster suites, which start their own nodes.
+ */
 const NEEDS_ES = /oculus|elastic/i;
+const OWN_CLUSTER = /oculus\/cluster/i;
 
 /**
  * One real Elasticsearch (the integ-test zip, see utils/elasticsearch.ts) per test run, on an
@@ -27,7 +31,7 @@ export async function setup(project: TestProject) {
   const filters = process.argv
     .slice(2)
     .filter((a) => !a.startsWith('-') && a !== 'run' && !a.endsWith('vitest') && !a.endsWith('vitest.mjs'));
-  if (filters.length > 0 && !filters.some((f) => NEEDS_ES.test(f))) {
+  if (filters.length > 0 && !filters.some((f) => NEEDS_ES.test(f) && !OWN_CLUSTER.test(f))) {
     project.provide('elasticsearchUrl', null);
     return;
   }
