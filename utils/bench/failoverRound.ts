@@ -84,6 +84,15 @@ function valueCounts(raws: ReadonlyArray<Uint8Array | null>): Map<number, number
   return seen;
 }
 
+/** The values in the round's torus lists by how often each appears. */
+async function torusValues(store: RedisStore): Promise<Map<number, number>> {
+  const seen = new Map<number, number>();
+  const keys = await store.torusKeys(`${NAME_PREFIX}*:hour:*`);
+  for (const v of await store.torusRead('series', keys))
+    if (v?.type === 'series') for (const x of v.values) seen.set(x, (seen.get(x) ?? 0) + 1);
+  return seen;
+}
+
 function tally(sent: number, seen: Map<number, number>): Tally {
   let stored = 0;
   let duplicated = 0;
@@ -213,11 +222,13 @@ export async function runFailoverRound(opts: FailoverRoundOptions): Promise<Fail
 
     await waitForStored(store, names, sent, 3000, 60_000);
     const windows = valueCounts(await store.readRawWindows(names));
-    const torusKeys = await store.torusKeys(`${NAME_PREFIX}*:hour:*`);
-    const torusSeen = new Map<number, number>();
-    for (const v of await store.torusRead('series', torusKeys))
-      if (v?.type === 'series') for (const x of v.values) torusSeen.set(x, (torusSeen.get(x) ?? 0) + 1);
-
+    // A flush writes the torus after its appends: the last flushes' torus may still be on its way.
+    let torusSeen = await torusValues(store);
+    for (let last = -1, since = Date.now(); torusSeen.size < sent && Date.now() - since < 3000; ) {
+      await sleep(200);
+      torusSeen = await torusValues(store);
+      if (torusSeen.size !== last) [last, since] = [torusSeen.size, Date.now()];
+    }
     let lostOnSurvivors = 0;
     let earliestLost = Infinity;
     for (let k = 0; k < sent; k++) {
