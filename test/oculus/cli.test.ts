@@ -105,3 +105,40 @@ describe('kale bench oculus --ucr reproduces the published UCR 1-NN error rates'
     });
   }, 240_000);
 });
+
+describe('kale bench oculus --metrics', () => {
+  it('finds the exact top 20 with both scorers, reports memory per shape and FastDTW against exact DTW', () => {
+    const r = spawnSync(
+      process.execPath,
+      [KALE_BIN, 'bench', 'oculus', '--json', '--metrics', '3000', '--queries', '4', '--no-es'],
+      { encoding: 'utf8', timeout: 240_000 },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.embedded).toMatchObject({ euclidean_recall_at_20: 1, dtw_recall_at_20: 1 });
+    // One 1 h shape, PAA-32, after a DTW search: z, PAA and stats, the flat flag, and the row
+    // envelopes (upper and lower, of z and of PAA), all float32 but the stats.
+    const bytes = 60 * 4 + 32 * 4 + 6 * 8 + 1 + 2 * 60 * 4 + 2 * 32 * 4;
+    expect(out.embedded.bytes_per_shape).toBe(bytes);
+    expect(out.embedded.rss_mb).toBeGreaterThan(0);
+    const { fastdtw } = out;
+    expect(fastdtw).toMatchObject({ rows: 3000, queries: 4, k: 20, band_pct: 10 });
+    for (const r of ['r1', 'r10', 'r30'])
+      for (const exact of ['vs_cdtw', 'vs_full_dtw']) {
+        expect(fastdtw.fastdtw[r][exact].recall_at_k).toBeGreaterThan(0);
+        expect(fastdtw.fastdtw[r][exact].recall_at_k).toBeLessThanOrEqual(1);
+      }
+  }, 240_000);
+
+  it('a bad count exits 2 naming the flag', () => {
+    const r = spawnSync(
+      process.execPath,
+      [KALE_BIN, 'bench', 'oculus', '--metrics', '10', '--fastdtw-rows', '-1'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--fastdtw-rows: expected an integer >= 0, got "-1"');
+  });
+});

@@ -39,7 +39,11 @@ export function oculusBenchCommand(): Command {
     .option('--sample <n>', 'with --fastdtw: test series used', '100')
     .option('--metrics <n>', 'synthetic one-hour metrics to index and search')
     .option('--queries <n>', 'with --metrics: searches per scorer and backend', '50')
-    .option('--fastdtw-rows <n>', 'with --metrics: shapes FastDTW is compared with cDTW on', '20000')
+    .option(
+      '--fastdtw-rows <n>',
+      'with --metrics: shapes FastDTW is compared with cDTW on (0: no comparison)',
+      '20000',
+    )
     .option('--fastdtw-queries <n>', 'with --metrics: queries of that comparison', '10')
     .option('--no-es', 'with --metrics: embedded index only')
     .option('--json', 'print the result as JSON')
@@ -71,11 +75,12 @@ export function oculusBenchCommand(): Command {
           for (const [flag, v, raw] of [
             ['--metrics', n, opts.metrics],
             ['--queries', queries, opts.queries],
-            ['--fastdtw-rows', fastDtwRows, opts.fastdtwRows],
             ['--fastdtw-queries', fastDtwQueries, opts.fastdtwQueries],
           ] as const)
             if (!(Number.isInteger(v) && v > 0))
               throw new UsageError(`${flag}: expected a positive integer, got "${raw}"`);
+          if (!(Number.isInteger(fastDtwRows) && fastDtwRows >= 0))
+            throw new UsageError(`--fastdtw-rows: expected an integer >= 0, got "${opts.fastdtwRows}"`);
           const own =
             opts.es !== false && !ctx.config.elasticsearch.url
               ? await startElasticsearch({ heap: '1g' })

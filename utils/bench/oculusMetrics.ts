@@ -96,7 +96,7 @@ export interface BackendFigures {
 }
 
 export interface BenchMetricsOptions {
-  /** Rows and queries of the FastDTW comparison (FastDTW has no lower bound: it scores every row). */
+  /** Rows (0: no comparison) and queries of the FastDTW comparison (FastDTW has no lower bound: it scores every row). */
   readonly fastDtwRows: number;
   readonly fastDtwQueries: number;
 }
@@ -158,12 +158,15 @@ export async function benchMetrics(
     dtw: picks.map((q) => bruteForce(z, flat, names, q, 'dtw')),
   };
 
-  onProgress('fastdtw against cDTW');
-  const fastdtw = compareFastDtw(
-    { z, flat, names, length: POINTS, count: Math.min(n, options.fastDtwRows) },
-    picks.slice(0, options.fastDtwQueries),
-    { k: K, bandPct: 10, radii: [1, 10, 30] },
-  );
+  let fastdtw: FastDtwComparison | undefined;
+  if (options.fastDtwRows > 0) {
+    onProgress('fastdtw against cDTW');
+    fastdtw = compareFastDtw(
+      { z, flat, names, length: POINTS, count: Math.min(n, options.fastDtwRows) },
+      picks.slice(0, options.fastDtwQueries),
+      { k: K, bandPct: 10, radii: [1, 10, 30] },
+    );
+  }
 
   const run = async (
     index: ShapeIndex,
@@ -260,7 +263,7 @@ export async function benchMetrics(
     out.elasticsearch = { ...figures, cold_load_s: (performance.now() - started) / 1000 };
     await reader.close();
   }
-  out.fastdtw = fastdtw;
+  if (fastdtw) out.fastdtw = fastdtw;
   await store.close();
   return out;
 }
