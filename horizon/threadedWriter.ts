@@ -87,6 +87,7 @@ export class ThreadedWriter implements PointWriter {
     private readonly counters: IngestCounters,
     opts: WriterOptions,
     private readonly log: Logger,
+    /** Injectable so tests can make a small table start over. */
     readonly names = new NameTable(),
   ) {
     this.mirrored = names.strings;

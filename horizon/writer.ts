@@ -43,6 +43,7 @@ export class Writer extends WriteQueue implements PointWriter {
     opts: WriterOptions,
     log: Logger,
     outageTiming?: ConstructorParameters<typeof OutageLog>[3],
+    /** Injectable so tests can make a small table start over. */
     readonly names = new NameTable(),
   ) {
     super(store, counters, opts, log, outageTiming);
