@@ -137,6 +137,10 @@ export async function startRedisCluster(opts: number | RedisClusterOptions = 3):
           '--cluster-config-file',
           `nodes-${port}.conf`,
           ...(nodeTimeoutMs ? ['--cluster-node-timeout', String(nodeTimeoutMs)] : []),
+          // A replica takes over however long it was cut off (a paused one, a slow box): tests measure
+          // what that loses instead of waiting for a failover Redis would refuse.
+          '--cluster-replica-validity-factor',
+          '0',
           '--dir',
           dir,
           '--save',

@@ -264,15 +264,16 @@ export class RedisStore implements Store {
   private async mgetBuffers(keys: ReadonlyArray<string>): Promise<Array<Uint8Array | null>> {
     const out = new Array<Uint8Array | null>(keys.length);
     const chunks = this.slotGroups(keys).flatMap((g) => inRuns(g, READ_CHUNK));
-    // All in flight at once: on a cluster most chunks are one key, auto-pipelined per node.
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        const got = await this.client.mgetBuffer(...chunk.map((j) => keys[j]));
-        chunk.forEach((j, n) => {
-          out[j] = got[n];
-        });
-      }),
-    );
+    const reads = chunks.map((chunk) => async () => {
+      const got = await this.client.mgetBuffer(...chunk.map((j) => keys[j]));
+      chunk.forEach((j, n) => {
+        out[j] = got[n];
+      });
+    });
+    // All in flight at once: on a cluster most chunks are one key, auto-pipelined per node. There, the
+    // reads of a failed master's slots wait for its replica's promotion, as reads wait for a single
+    // Redis that is away, so a reader's deadline, not a failure, ends what it cannot read yet.
+    await (this.cluster ? this.resendFailed(reads) : Promise.all(reads.map((read) => read())));
     return out;
   }
 

@@ -57,6 +57,8 @@ export interface FailoverRoundResult {
   readonly failoverSeconds: number;
   /** Kill to the first point sent after it readable from a metric of the failed master's slots (s). */
   readonly recoverySeconds: number;
+  /** horizon's warnings and errors (its outage lines among them), for a round that went wrong. */
+  readonly horizonWarnings: string[];
   /** Analyzer cycles that finished after recovery, and cycles that failed in the whole round. */
   readonly analyzerCycles: { readonly afterRecovery: number; readonly failed: number };
 }
@@ -220,7 +222,8 @@ export async function runFailoverRound(opts: FailoverRoundOptions): Promise<Fail
       async () => cyclesAfterRecovery() > 0,
     ).catch(() => {});
 
-    await waitForStored(store, names, sent, 3000, 60_000);
+    // On a loaded box one flush of a backlog can take seconds: only a count still for 15 s is final.
+    await waitForStored(store, names, sent, 15_000, 120_000);
     const windows = valueCounts(await store.readRawWindows(names));
     // A flush writes the torus after its appends: the last flushes' torus may still be on its way.
     let torusSeen = await torusValues(store);
@@ -255,6 +258,7 @@ export async function runFailoverRound(opts: FailoverRoundOptions): Promise<Fail
       },
       failoverSeconds,
       recoverySeconds,
+      horizonWarnings: horizon.log.filter((l) => / (warn|error) /.test(l)),
       analyzerCycles: {
         afterRecovery: cyclesAfterRecovery(),
         failed: analyzer.log.filter((l) => /cycle failed/.test(l)).length,
