@@ -3,6 +3,7 @@ import { analyzerBenchCommand } from '../utils/bench/analyzerBench.js';
 import { analyzerGroupBenchCommand } from '../utils/bench/analyzerGroupBench.js';
 import { capacityBenchCommand } from '../utils/bench/capacityBench.js';
 import { detectionBenchCommand } from '../utils/bench/detectionBench.js';
+import { elasticClusterBenchCommand } from '../utils/bench/elasticClusterBench.js';
 import { embeddedBenchCommand } from '../utils/bench/embeddedBench.js';
 import { failoverBenchCommand } from '../utils/bench/failoverBench.js';
 import { oculusBenchCommand } from '../utils/bench/oculusBench.js';
@@ -18,6 +19,7 @@ export function addBenchmarks(bench: Command): Command {
     .addCommand(storeBenchCommand())
     .addCommand(embeddedBenchCommand())
     .addCommand(oculusBenchCommand())
+    .addCommand(elasticClusterBenchCommand())
     .addCommand(ingestBenchCommand())
     .addCommand(webappBenchCommand())
     .addCommand(renderBenchCommand())

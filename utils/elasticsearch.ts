@@ -86,8 +86,8 @@ export async function startElasticsearch(
 export interface ElasticsearchCluster {
   readonly urls: string[];
   readonly nodes: ElasticsearchNode[];
-  /** Polls until every node is back in and every shard copy is allocated (green). */
-  waitGreen(timeoutMs?: number): Promise<void>;
+  /** Starts a killed node again on its ports and data; resolves once it is back in and all is green. */
+  restartNode(i: number, timeoutMs?: number): Promise<void>;
   /** Stops every node and removes their data. */
   stop(): Promise<void>;
 }
@@ -125,11 +125,7 @@ export async function startElasticsearchCluster(
   return {
     urls: nodes.map((n) => n.url),
     nodes,
-    waitGreen: async (ms = timeoutMs) => {
-      const alive = nodes.find((n) => n.running);
-      if (!alive) throw new Error('no Elasticsearch node is running');
-      await alive.waitUntilAnswering(green, ms);
-    },
+    restartNode: (i, ms = timeoutMs) => nodes[i].restart(green, ms),
     stop: async () => {
       await Promise.all(nodes.map((n) => n.stop()));
     },

@@ -41,7 +41,7 @@ const BULK_BYTES = 4_000_000;
 const BULK_IN_FLIGHT = 3;
 /** Tries of one bulk body, of publishing, of loading a copy: 250 ms … 4 s apart, about 8 s in all. */
 const ATTEMPTS = 6;
-/** How long publishing waits for every copy of a new index before settling for its primaries. */
+/** How long publishing waits for copies of a new index still being built before settling for what is live. */
 const COPIES_WAIT = '30s';
 /**
  * How long one bulk request waits for a shard's primary. A lost primary with a live replica is replaced
@@ -103,11 +103,13 @@ export class ElasticShapeIndex implements ShapeIndex {
           'translog.durability': 'async',
         },
         mappings: shapeMapping(this.knn ? dims : undefined),
+        // Every copy started before the first write, so every acknowledged shape is on each of them.
+        wait_for_active_shards: copies,
       });
       const builder = this.knn ? undefined : new TableBuilder(window, grid.step, grid.points, dims);
       try {
         const sent = await this.bulk(index, chunks, builder);
-        await this.retrying('publish', () => this.checkComplete(index, sent, copies));
+        await this.retrying('publish', () => this.checkComplete(index, sent));
       } catch (err) {
         await this.client.indices.delete({ index }).catch(() => {});
         throw err;
@@ -127,14 +129,15 @@ export class ElasticShapeIndex implements ShapeIndex {
   }
 
   /**
-   * Refreshes the new index and checks it is whole before anything points at it: every copy the
-   * cluster can place (or, after COPIES_WAIT, at least a live primary), and exactly the shapes sent.
+   * Refreshes the new index and checks it is whole before anything points at it: no copy still being
+   * built (up to COPIES_WAIT; a copy left unassigned by a lost node is not waited for, the cluster
+   * places it when it can), a live copy of every shard, and exactly the shapes sent.
    */
-  private async checkComplete(index: string, sent: number, copies: number): Promise<void> {
+  private async checkComplete(index: string, sent: number): Promise<void> {
     await this.client.indices.putSettings({ index, settings: { refresh_interval: '1s' } });
     await this.client.indices.refresh({ index });
     const health = await this.client.cluster.health(
-      { index, wait_for_active_shards: copies, timeout: COPIES_WAIT },
+      { index, wait_for_no_initializing_shards: true, timeout: COPIES_WAIT },
       { ignore: [408] },
     );
     if (health.status === 'red')
