@@ -117,21 +117,20 @@ export function listenRemoteWrite(
           template: opts.template,
           rateCounters: opts.rates !== undefined,
         })
-        .then(
-          (columns) => {
-            if (columns.metadata.length) pool.learn(columns.metadata);
-            remoteWriteSamples.inc(columns.samples);
-            deliverColumns(columns, sink, peer, opts.rates);
-            answer(204);
-          },
-          (err: Error) => {
-            if (err instanceof DecodeThreadLost)
-              return answer(503, `${err.message}: retry`, { 'Retry-After': String(RETRY_DECODE_LOST_S) });
-            if (!(err instanceof RemoteWriteError)) return answer(500, `internal error: ${err.message}`);
-            sink.reject(err.status === 413 ? 'oversized' : 'undecodable', peer, err.message);
-            answer(err.status, err.message);
-          },
-        );
+        .then((columns) => {
+          if (columns.metadata.length) pool.learn(columns.metadata);
+          remoteWriteSamples.inc(columns.samples);
+          deliverColumns(columns, sink, peer, opts.rates);
+          answer(204);
+        })
+        // Decoding's refusals, and anything thrown while delivering (a 500, as before, never a crash).
+        .catch((err: Error) => {
+          if (err instanceof DecodeThreadLost)
+            return answer(503, `${err.message}: retry`, { 'Retry-After': String(RETRY_DECODE_LOST_S) });
+          if (!(err instanceof RemoteWriteError)) return answer(500, `internal error: ${err.message}`);
+          sink.reject(err.status === 413 ? 'oversized' : 'undecodable', peer, err.message);
+          answer(err.status, err.message);
+        });
     });
   });
   server.requestTimeout = REQUEST_TIMEOUT_MS;
