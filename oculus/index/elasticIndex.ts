@@ -63,8 +63,12 @@ const BULK_SHARD_WAIT = '10s';
 export class ElasticShapeIndex implements ShapeIndex {
   readonly kind = 'elasticsearch' as const;
   readonly client: Client;
-  /** Attempts repeated after a transient failure (a node lost mid-import or mid-load), for benchmarks and logs. */
-  readonly retries = { bulk: 0, publish: 0, load: 0 };
+  /**
+   * Attempts repeated after a transient failure, for benchmarks: `resent` by the client to the next
+   * node (a connection refused or reset), `bulk`, `publish` and `load` here (a node lost mid-import or
+   * mid-load).
+   */
+  readonly retries = { resent: 0, bulk: 0, publish: 0, load: 0 };
   private readonly tables = new Map<ShapeWindow, { index: string; table: Promise<ShapeTable> }>();
   private readonly pool: ScanPool;
 
@@ -72,6 +76,9 @@ export class ElasticShapeIndex implements ShapeIndex {
     const nodes = elasticsearchNodes(opts.url);
     // A request that fails on one node is sent again to the next, so a dead node costs one retry.
     this.client = new Client({ nodes, maxRetries: Math.max(1, nodes.length), requestTimeout: 60_000 });
+    this.client.diagnostic.on('response', (_err, result) => {
+      this.retries.resent += result?.meta.attempts ?? 0;
+    });
     this.pool = new ScanPool(opts.scan);
   }
 

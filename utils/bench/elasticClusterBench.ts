@@ -92,9 +92,19 @@ export function elasticClusterBenchCommand(): Command {
             const prefix = `kale-bench-cluster-${run}`;
             const importer = new ElasticShapeIndex({ url, prefix, paaDims: 16 });
             closing.push(importer);
+            // The same import with every node up: what the kill's import is compared with.
+            const t0 = Date.now();
             await importer.replace('1h', [shapes[0]]);
+            const baselineS = (Date.now() - t0) / 1000;
+            const importStarted = Date.now();
             const imported = await importThroughKill(cluster, importer, shapes[1]);
-            imports.push({ ...imported, recoverS: await recovery(cluster, imported.killed) });
+            const importS = (Date.now() - importStarted) / 1000;
+            imports.push({
+              ...imported,
+              baselineS,
+              importS,
+              recoverS: await recovery(cluster, imported.killed),
+            });
 
             // The searched index in knn mode: each search asks the cluster (all candidates, so exact).
             const knnPrefix = `${prefix}-knn`;
@@ -115,14 +125,21 @@ export function elasticClusterBenchCommand(): Command {
             const victim = (await primaryNode(admin, cluster, knn.alias('1h')))!;
             await admin.close();
             let killedAt = 0;
-            const killing = sleep(3000)
-              .then(() => cluster.nodes[victim].kill())
-              .then(() => {
-                killedAt = Date.now();
-              })
-              .then(() => sleep(12_000));
+            let nodeLeftS = Number.NaN;
+            const survivor = new Client({ node: cluster.urls[(victim + 1) % cluster.urls.length] });
+            const killing = (async () => {
+              await sleep(5000);
+              await cluster.nodes[victim].kill();
+              killedAt = Date.now();
+              // How long until the master has dropped the node (and promoted the copies it held).
+              while ((await survivor.cluster.health()).number_of_nodes > cluster.nodes.length - 1)
+                await sleep(20);
+              nodeLeftS = (Date.now() - killedAt) / 1000;
+              await sleep(15_000);
+            })();
             const searched = await searchUntil([scan, knn], queries, exact, killing, () => killedAt);
-            searches.push({ ...searched, recoverS: await recovery(cluster, victim) });
+            await survivor.close();
+            searches.push({ ...searched, nodeLeftS, recoverS: await recovery(cluster, victim) });
             process.stderr.write(
               `run ${run + 1}/${runs}: ${JSON.stringify({ import: imports.at(-1), search: searches.at(-1) })}\n`,
             );
@@ -134,7 +151,11 @@ export function elasticClusterBenchCommand(): Command {
               runs,
               import: {
                 generations: med(imports, (r) => r.generations),
+                resent_to_another_node: med(imports, (r) => r.retries.resent),
                 bulk_retries: med(imports, (r) => r.retries.bulk),
+                publish_retries: med(imports, (r) => r.retries.publish),
+                no_kill_s: med(imports, (r) => r.baselineS),
+                with_kill_s: med(imports, (r) => r.importS),
                 published_after_kill_s: med(imports, (r) => r.publishedAfterS),
                 partial_alias_seen: imports.filter((r) => r.aliasSeen.some((s) => s.count !== n)).length,
                 node_back_green_s: med(imports, (r) => r.recoverS),
@@ -143,7 +164,11 @@ export function elasticClusterBenchCommand(): Command {
                 answered: med(searches, (r) => r.answered),
                 failed: med(searches, (r) => r.failed),
                 wrong: med(searches, (r) => r.wrong),
+                answered_after_kill: med(searches, (r) => r.answeredAfterKill),
+                median_before_kill_ms: med(searches, (r) => r.medianBeforeKillMs),
+                median_after_kill_ms: med(searches, (r) => r.medianAfterKillMs),
                 slowest_after_kill_ms: med(searches, (r) => r.slowestAfterKillMs),
+                node_left_s: med(searches, (r) => r.nodeLeftS),
                 node_back_green_s: med(searches, (r) => r.recoverS),
               },
             },

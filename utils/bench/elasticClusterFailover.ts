@@ -9,6 +9,7 @@ import type { ShapeIndex, ShapeQuery } from '../../oculus/index/shapeIndex.js';
 import { ShapeChannel } from '../../oculus/shapeChunks.js';
 import type { Shape } from '../../oculus/shapes/shape.js';
 import type { ElasticsearchCluster } from '../elasticsearch.js';
+import { median } from './stats.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WINDOW = '1h';
@@ -44,8 +45,8 @@ export interface ImportKillReport {
   publishedAfterS: number;
   /** Generations started: 1 when the import completed in place, more when a whole generation was retried. */
   generations: number;
-  /** Requests the index repeated in place (bulk bodies, publishing steps). */
-  retries: { bulk: number; publish: number };
+  /** Requests repeated in place: resent by the client to another node, bulk bodies, publishing steps. */
+  retries: { resent: number; bulk: number; publish: number };
   /** Every index the alias was seen on while the import ran, with the documents it answered then. */
   aliasSeen: Array<{ index: string; count: number }>;
   killed: number;
@@ -121,6 +122,7 @@ export async function importThroughKill(
       publishedAfterS: (Date.now() - killedAt) / 1000,
       generations,
       retries: {
+        resent: index.retries.resent - retriesBefore.resent,
         bulk: index.retries.bulk - retriesBefore.bulk,
         publish: index.retries.publish - retriesBefore.publish,
       },
@@ -143,6 +145,9 @@ export interface SearchReport {
   wrong: number;
   /** The longest a search started after the kill took, in ms: how long a client waited for a dead node. */
   slowestAfterKillMs: number;
+  /** Median time of a search before and after the kill, in ms. */
+  medianBeforeKillMs: number;
+  medianAfterKillMs: number;
   firstError?: string;
 }
 
@@ -164,7 +169,10 @@ export async function searchUntil(
     failed: 0,
     wrong: 0,
     slowestAfterKillMs: 0,
+    medianBeforeKillMs: 0,
+    medianAfterKillMs: 0,
   };
+  const took: [number[], number[]] = [[], []];
   let finished = false;
   void done
     .finally(() => {
@@ -192,7 +200,11 @@ export async function searchUntil(
       report.failed++;
       report.firstError ??= (err as Error).message;
     }
-    if (afterKill) report.slowestAfterKillMs = Math.max(report.slowestAfterKillMs, Date.now() - t0);
+    const ms = Date.now() - t0;
+    took[afterKill ? 1 : 0].push(ms);
+    if (afterKill) report.slowestAfterKillMs = Math.max(report.slowestAfterKillMs, ms);
   }
+  report.medianBeforeKillMs = median(took[0]);
+  report.medianAfterKillMs = median(took[1]);
   return report;
 }
