@@ -78,7 +78,10 @@ export interface Calibrated {
   readonly rarity: number;
   /** scoreOfRarity(hourlyRarity(rarity)), whether or not the row opens an incident. */
   readonly rawScore: number;
-  /** What a user thresholds: the raw score on an incident's first row or an escalation, else 0. */
+  /**
+   * What a user thresholds: the raw score on an incident's first row or an escalation, and on a row
+   * outside incidents unless it repeats a run of unusual rows; else 0.
+   */
   readonly score: number;
   /** The row's place in an incident, when one is open after it. */
   readonly role: IncidentRole | null;
@@ -155,11 +158,18 @@ export function calibrate(
     role = 'start';
     if (isNew) state.incident = { start: timestamp, lastExcited: timestamp, peak: rarity, flagged: false };
   }
+  // A run of unusual rows that opens no incident is one excursion too: a row that continues it is news
+  // only when rarer than the run's peak by the escalation margin. Otherwise a mild excursion, below
+  // the incident level but above a user's threshold, flags row after row (measured: 362 of the 681
+  // false positives on anomaly-dev at the NAB threshold; docs/detection.md).
+  const runBefore = isNew ? state.unusualRun : state.unusualRun - 1;
+  const repeatsRun = role === null && runBefore > 0 && rarity <= state.runPeak + ESCALATION;
   // The history is of ordinary rows and incident onsets: the rows inside an incident would teach the
   // metric that a sustained anomaly is ordinary (a level shift held for a day is a day of big
   // evidence). Bursts that come and go each start an incident, so they are still learned.
   if (isNew) {
     state.unusualRun = rarity >= UNUSUAL ? state.unusualRun + 1 : 0;
+    state.runPeak = state.unusualRun === 0 ? 0 : Math.max(state.unusualRun > 1 ? state.runPeak : 0, rarity);
     if (role !== 'ongoing' && state.unusualRun <= LEARNED_RUN) {
       evidence.forEach((e, i) => {
         if (e !== null && Number.isFinite(e)) state.sketches[i].add(e);
@@ -167,7 +177,7 @@ export function calibrate(
     }
     state.lastJudged = timestamp;
   }
-  const score = news ? rawScore : 0;
+  const score = news && !repeatsRun ? rawScore : 0;
   const anomalous = score > 0 && score >= flagScore;
   const page = anomalous && isNew && role !== null && !state.incident!.flagged;
   if (page) state.incident!.flagged = true;

@@ -5,7 +5,7 @@ import { BINS, SKETCH_BYTES, TailSketch } from './tailSketch.js';
  * replay: in memory): one evidence sketch per detector and the open
  * incident. Encoded as a fixed little-endian layout:
  *
- *   0  u8   version (1)
+ *   0  u8   version (3)
  *   1  u8   detectors k
  *   2  u32  line-up signature (a state from another line-up is discarded, not misread)
  *   6  f64  timestamp of the last row judged (a row is counted once however many cycles see it)
@@ -14,13 +14,14 @@ import { BINS, SKETCH_BYTES, TailSketch } from './tailSketch.js';
  *   30 f32  peak rarity of the incident (−log10 p)
  *   34 u8   1 when the incident has been flagged (it pages once)
  *   35 u8   length of the current run of unusual rows (capped at 255)
- *   36      k sketches of 66 bytes
+ *   36 f32  peak rarity of that run
+ *   40      k sketches of 66 bytes
  *
- * 36 + 66 k bytes: 432 for the default preset's six detectors. A state of another version starts
+ * 40 + 66 k bytes: 370 for the default preset's five detectors. A state of another version starts
  * afresh (a new metric's warm-up), it is not misread.
  */
-const VERSION = 2;
-const HEADER = 36;
+const VERSION = 3;
+const HEADER = 40;
 const MAX_RUN = 0xff;
 
 export interface Incident {
@@ -38,6 +39,8 @@ export class MetricState {
     public incident: Incident | null,
     /** Consecutive rows up to the last judged one that were unusual (calibrate.ts: UNUSUAL). */
     public unusualRun = 0,
+    /** The highest rarity in that run (0 when there is none). */
+    public runPeak = 0,
   ) {}
 
   static fresh(signature: number, detectors: number): MetricState {
@@ -81,6 +84,7 @@ export class MetricState {
       dv.getFloat64(6, true),
       incident,
       dv.getUint8(35),
+      dv.getFloat32(36, true),
     );
   }
 
@@ -97,6 +101,7 @@ export class MetricState {
     dv.setFloat32(30, this.incident?.peak ?? 0, true);
     dv.setUint8(34, this.incident?.flagged ? 1 : 0);
     dv.setUint8(35, Math.min(this.unusualRun, MAX_RUN));
+    dv.setFloat32(36, this.runPeak, true);
     this.sketches.forEach((s, i) => {
       for (let b = 0; b < BINS; b++) dv.setUint16(HEADER + i * SKETCH_BYTES + 2 * b, s.counts[b], true);
     });

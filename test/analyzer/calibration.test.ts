@@ -153,11 +153,25 @@ describe("learning a metric's history", () => {
     expect(state.sketches[0].total - before).toBe(5);
   });
 
+  it('scores a run of unusual rows that opens no incident on its first row only', () => {
+    const state = learnedState();
+    const scores: number[] = [];
+    for (let i = 0; i < 12; i++) scores.push(calibrate(state, [2], (400 + i) * 60, 3600, 0.4, 60).score);
+    expect(scores[0]).toBeGreaterThan(0);
+    expect(scores.slice(1)).toEqual(Array(11).fill(0));
+    // An ordinary row ends the run; the next unusual row is news again.
+    calibrate(state, [1], 412 * 60, 3600, 0.4, 60);
+    expect(calibrate(state, [2], 413 * 60, 3600, 0.4, 60).score).toBeGreaterThan(0);
+  });
+
   it('keeps the run across a restart (it is part of the stored state)', () => {
     const state = learnedState();
     for (let i = 0; i < 3; i++) calibrate(state, [2], (400 + i) * 60, 3600, 0.4, 60);
     const back = MetricState.decode(state.encode(), 0, 1);
     expect(back.unusualRun).toBe(3);
+    expect(back.runPeak).toBeCloseTo(state.runPeak, 5);
+    expect(back.runPeak).toBeGreaterThanOrEqual(1.3);
+    expect(calibrate(back, [2], 403 * 60, 3600, 0.4, 60).score).toBe(0);
     const total = back.sketches[0].total;
     calibrate(back, [2], 403 * 60, 3600, 0.4, 60);
     expect(back.sketches[0].total).toBe(total);
