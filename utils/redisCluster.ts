@@ -43,7 +43,7 @@ export interface RedisCluster {
    */
   pause(port: number): void;
   resume(port: number): void;
-  /** Resolves once every slot is served again (`cluster_state:ok` on every live node). */
+  /** Resolves once every slot is served by a live master, as every live node sees it. */
   waitHealthy(timeoutMs?: number): Promise<void>;
   /** Empties every master (a cluster has one database, so tests share it and flush between cases). */
   flushAll(): Promise<void>;
@@ -112,10 +112,19 @@ export async function startRedisCluster(opts: number | RedisClusterOptions = 3):
   };
   const live = () => ports.filter((p) => children.get(p)!.exitCode === null && !children.get(p)!.signalCode);
   const nodes = async () => parseClusterNodes(String(await onNode(live()[0], (c) => c.cluster('NODES'))));
+  // Right after a kill the others still report `cluster_state:ok` (they have not failed the node yet):
+  // healthy also means no slot is served by a dead node.
   const waitHealthy = async (timeoutMs = 30_000) => {
+    const alive = new Set(live());
     await Promise.all(
-      live().map((p) =>
-        waitForRedis(p, async (c) => /cluster_state:ok/.test(String(await c.cluster('INFO'))), timeoutMs),
+      [...alive].map((p) =>
+        waitForRedis(
+          p,
+          async (c) =>
+            /cluster_state:ok/.test(String(await c.cluster('INFO'))) &&
+            (await c.cluster('SLOTS')).every((range) => alive.has(Number(range[2][1]))),
+          timeoutMs,
+        ),
       ),
     );
   };

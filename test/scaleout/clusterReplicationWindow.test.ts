@@ -61,8 +61,10 @@ describe.runIf(redisUrl)('a failover that loses acknowledged writes (about 15 s)
     }
     // A keeps writing through the failover; its appends wait for the promotion rather than fail.
     const all = [...aOld, ...aNew];
-    await a.append(all.map((name) => ({ name, points: [[t + 2, 3]] })));
+    const written = a.append(all.map((name) => ({ name, points: [[t + 2, 3]] })));
+    await cluster.waitHealthy(60_000);
     expect((await cluster.nodes()).find((n) => n.port === replica)?.role).toBe('master');
+    await written;
 
     // Every name with a point is listed again: A saw the failover and added its names anew (the set
     // lost A's new names, yet still holds more names than A knows of).

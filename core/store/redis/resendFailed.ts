@@ -10,29 +10,32 @@
 const backoffMs = (round: number) => Math.min(100 * 2 ** round, 1000);
 
 /**
- * Sends every command; then again only those that failed, each round after a backoff, until all have
- * succeeded (their results in order). Rethrows a failure once `closed()` holds: nobody will serve it.
+ * Sends every command; then again only those that failed, each round after `beforeRetry` (given the
+ * round's errors) and a backoff, until all have succeeded (their results in order). Rethrows a failure
+ * once `closed()` holds: nobody will serve it.
  */
 export async function resendFailed<T>(
   commands: ReadonlyArray<() => Promise<T>>,
   closed: () => boolean,
+  beforeRetry: (errors: unknown[]) => void = () => {},
 ): Promise<T[]> {
   const results = new Array<T>(commands.length);
   let pending = commands.map((_, i) => i);
   for (let round = 0; ; round++) {
     const settled = await Promise.allSettled(pending.map((i) => commands[i]()));
     const failed: number[] = [];
-    let lastError: unknown;
+    const errors: unknown[] = [];
     settled.forEach((s, n) => {
       if (s.status === 'fulfilled') results[pending[n]] = s.value;
       else {
         failed.push(pending[n]);
-        lastError = s.reason;
+        errors.push(s.reason);
       }
     });
     if (failed.length === 0) return results;
-    if (closed()) throw lastError;
+    if (closed()) throw errors[errors.length - 1];
     pending = failed;
+    beforeRetry(errors);
     await new Promise((r) => setTimeout(r, backoffMs(round)));
   }
 }
