@@ -128,7 +128,7 @@ export function elasticClusterBenchCommand(): Command {
             let nodeLeftS = Number.NaN;
             const survivor = new Client({ node: cluster.urls[(victim + 1) % cluster.urls.length] });
             const killing = (async () => {
-              await sleep(5000);
+              await sleep(8000);
               await cluster.nodes[victim].kill();
               killedAt = Date.now();
               // How long until the master has dropped the node (and promoted the copies it held).
@@ -165,8 +165,10 @@ export function elasticClusterBenchCommand(): Command {
                 failed: med(searches, (r) => r.failed),
                 wrong: med(searches, (r) => r.wrong),
                 answered_after_kill: med(searches, (r) => r.answeredAfterKill),
-                median_before_kill_ms: med(searches, (r) => r.medianBeforeKillMs),
-                median_after_kill_ms: med(searches, (r) => r.medianAfterKillMs),
+                scan_median_before_kill_ms: med(searches, (r) => r.medianBeforeKillMs[0]),
+                scan_median_after_kill_ms: med(searches, (r) => r.medianAfterKillMs[0]),
+                knn_median_before_kill_ms: med(searches, (r) => r.medianBeforeKillMs[1]),
+                knn_median_after_kill_ms: med(searches, (r) => r.medianAfterKillMs[1]),
                 slowest_after_kill_ms: med(searches, (r) => r.slowestAfterKillMs),
                 node_left_s: med(searches, (r) => r.nodeLeftS),
                 node_back_green_s: med(searches, (r) => r.recoverS),

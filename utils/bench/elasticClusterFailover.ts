@@ -145,9 +145,9 @@ export interface SearchReport {
   wrong: number;
   /** The longest a search started after the kill took, in ms: how long a client waited for a dead node. */
   slowestAfterKillMs: number;
-  /** Median time of a search before and after the kill, in ms. */
-  medianBeforeKillMs: number;
-  medianAfterKillMs: number;
+  /** Median time of a search before and after the kill, in ms, for each reader. */
+  medianBeforeKillMs: number[];
+  medianAfterKillMs: number[];
   firstError?: string;
 }
 
@@ -169,10 +169,10 @@ export async function searchUntil(
     failed: 0,
     wrong: 0,
     slowestAfterKillMs: 0,
-    medianBeforeKillMs: 0,
-    medianAfterKillMs: 0,
+    medianBeforeKillMs: [],
+    medianAfterKillMs: [],
   };
-  const took: [number[], number[]] = [[], []];
+  const took = readers.map((): [number[], number[]] => [[], []]);
   let finished = false;
   void done
     .finally(() => {
@@ -201,10 +201,10 @@ export async function searchUntil(
       report.firstError ??= (err as Error).message;
     }
     const ms = Date.now() - t0;
-    took[afterKill ? 1 : 0].push(ms);
+    took[i % readers.length][afterKill ? 1 : 0].push(ms);
     if (afterKill) report.slowestAfterKillMs = Math.max(report.slowestAfterKillMs, ms);
   }
-  report.medianBeforeKillMs = median(took[0]);
-  report.medianAfterKillMs = median(took[1]);
+  report.medianBeforeKillMs = took.map((t) => median(t[0]));
+  report.medianAfterKillMs = took.map((t) => median(t[1]));
   return report;
 }
