@@ -99,7 +99,7 @@ export class ElasticShapeIndex implements ShapeIndex {
       const index = `${alias}-${Date.now()}`;
       const grid = WINDOW_GRIDS[window];
       const dims = Math.min(this.opts.paaDims, grid.points);
-      const copies = await this.copies();
+      const { copies, placeable } = await this.copies();
       await this.client.indices.create({
         index,
         // The index is rebuilt every pass and only published once refreshed: no fsync per bulk request.
@@ -111,7 +111,7 @@ export class ElasticShapeIndex implements ShapeIndex {
         },
         mappings: shapeMapping(this.knn ? dims : undefined),
         // Every copy started before the first write, so every acknowledged shape is on each of them.
-        wait_for_active_shards: copies,
+        wait_for_active_shards: placeable,
       });
       const builder = this.knn ? undefined : new TableBuilder(window, grid.step, grid.points, dims);
       try {
@@ -127,12 +127,15 @@ export class ElasticShapeIndex implements ShapeIndex {
     });
   }
 
-  /** Copies of each shard a new index gets: the configured replicas, or 'auto' from the live data nodes. */
-  private async copies(): Promise<number> {
-    const replicas = this.opts.replicas ?? 'auto';
-    if (replicas !== 'auto') return 1 + replicas;
+  /**
+   * Copies of each shard a new index gets (the configured replicas, or 'auto' from the data nodes live
+   * now), and how many of them the live nodes can hold (one copy a node).
+   */
+  private async copies(): Promise<{ copies: number; placeable: number }> {
     const { number_of_data_nodes: dataNodes } = await this.client.cluster.health();
-    return dataNodes > 1 ? 2 : 1;
+    const replicas = this.opts.replicas ?? 'auto';
+    const copies = replicas === 'auto' ? (dataNodes > 1 ? 2 : 1) : 1 + replicas;
+    return { copies, placeable: Math.min(copies, dataNodes) };
   }
 
   /**
