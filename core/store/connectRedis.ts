@@ -23,6 +23,10 @@ export function connectRedis(target: RedisTarget): Redis | Cluster {
           autoPipeliningIgnoredCommands: ['kaleTorus', 'kaleTrim', 'kaleTrimBuffer'],
           enableOfflineQueue: true,
           clusterRetryStrategy: options.retryStrategy,
+          // ioredis documents a 5 s default but refreshes its slot map only when it follows a MOVED
+          // itself; a command of an auto-pipeline gets the MOVED as its error instead, and the map kept
+          // naming a dead master after a failover. One CLUSTER SLOTS every 2 s per client bounds that.
+          slotsRefreshInterval: 2000,
         } satisfies ClusterOptions);
   // Connection errors are retried by ioredis; callers see failures on their own commands.
   client.on('error', () => {});

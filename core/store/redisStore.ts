@@ -260,7 +260,9 @@ export class RedisStore implements Store {
   }
 
   async listMetrics(): Promise<string[]> {
-    const keys = await this.client.smembers(UNIQUE_METRICS);
+    const list = () => this.client.smembers(UNIQUE_METRICS);
+    // Like the window reads: on a cluster, waits for the set's master to be failed over.
+    const [keys] = this.cluster ? await this.resendFailed([list]) : [await list()];
     return keys
       .filter((k) => k.startsWith(METRIC_PREFIX))
       .map((k) => k.slice(METRIC_PREFIX.length))
