@@ -1,7 +1,7 @@
 /**
  * The Elasticsearch nodes named by `elasticsearch.url` (`--elasticsearch`, ELASTICSEARCH_URL): one URL,
  * or a cluster's node URLs separated by commas. The client spreads requests over them and moves on to
- * the next when one fails (docs/oculus.md, "An Elasticsearch cluster"). Throws naming the bad entry.
+ * the next when one fails (README, "Oculus on an Elasticsearch cluster"). Throws naming the bad entry.
  */
 export function elasticsearchNodes(spec: string): string[] {
   const urls = spec.split(',').map((s) => s.trim());
