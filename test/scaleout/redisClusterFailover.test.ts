@@ -4,7 +4,7 @@ import { KALE_BIN } from '../support/kaleCli.js';
 import { redisUrl } from '../support/redis.js';
 
 /**
- * LONG (about 40 s): six redis-servers, `kale horizon` and `kale analyzer` as real processes, a kill -9
+ * LONG (20–50 s on a shared 2-core box): six redis-servers, `kale horizon` and `kale analyzer` as real processes, a kill -9
  * of the master serving the metric set while horizon ingests a counted stream. Needs dist/ built.
  */
 describe.runIf(redisUrl)('Redis Cluster failover under ingest (long)', () => {
