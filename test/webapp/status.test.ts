@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../core/store/redisStore.js';
 import type { Store } from '../../core/store/store.js';
@@ -140,6 +142,25 @@ describe('GET /api/status with Elasticsearch configured', () => {
       expect(s.health.find((h: Health) => h.service === 'elasticsearch')).toMatchObject({ state: 'down' });
     } finally {
       await w.stop();
+    }
+  });
+
+  it('probes every node of a cluster and names the one that does not answer', async () => {
+    const node = http.createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => node.listen(0, '127.0.0.1', resolve));
+    const { port } = node.address() as AddressInfo;
+    const w = await startTestWebapp({
+      elasticsearch: { url: `http://127.0.0.1:${port},http://127.0.0.1:1` },
+    });
+    try {
+      const s = await (await fetch(`${w.url}/api/status`)).json();
+      expect(s.backends.shapeIndex).toMatchObject({ kind: 'elasticsearch', ok: false });
+      expect(s.backends.shapeIndex.latencyMs).toBeGreaterThanOrEqual(0);
+      expect(s.backends.shapeIndex.error).toMatch(/^http:\/\/127\.0\.0\.1:1: /);
+      expect(s.backends.shapeIndex.error).not.toContain(`:${port}`);
+    } finally {
+      await w.stop();
+      node.close();
     }
   });
 });

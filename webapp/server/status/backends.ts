@@ -1,4 +1,5 @@
 import type { KaleConfig } from '../../../core/config/schema.js';
+import { elasticsearchNodes } from '../../../core/config/elasticsearchNodes.js';
 import type { StoreConnection } from '../../../core/store/store.js';
 
 export interface Backend {
@@ -25,12 +26,35 @@ export async function storeBackend(store: StoreConnection): Promise<Backend> {
 }
 
 /**
- * The shape index: embedded (in this process, nothing to reach) or Elasticsearch, timed by a GET of
- * its root with a 2 s limit. Credentials in the URL go in a header (fetch refuses them in the URL).
+ * The shape index: embedded (in this process, nothing to reach) or Elasticsearch, every node named
+ * in `elasticsearch.url` timed by a GET of its root with a 2 s limit. It is ok when every node answers:
+ * a cluster that lost a node still searches, but the operator should see which one is gone.
  */
 export async function shapeIndexBackend(cfg: KaleConfig): Promise<Backend> {
   if (!cfg.elasticsearch.url) return { name: 'shape index', kind: 'embedded', ok: true, latencyMs: null };
-  const url = new URL(cfg.elasticsearch.url);
+  const nodes = elasticsearchNodes(cfg.elasticsearch.url);
+  const probes = await Promise.all(nodes.map(probeNode));
+  const failed = probes.flatMap((p, i) =>
+    p.error === undefined ? [] : [`${redacted(nodes[i])}: ${p.error}`],
+  );
+  const answered = probes.flatMap((p) => (p.latencyMs === null ? [] : [p.latencyMs]));
+  return {
+    name: 'shape index',
+    kind: 'elasticsearch',
+    ok: failed.length === 0,
+    latencyMs: answered.length === 0 ? null : Math.max(...answered),
+    ...(failed.length === 0 ? {} : { error: nodes.length === 1 ? probes[0].error : failed.join('; ') }),
+  };
+}
+
+interface Probe {
+  latencyMs: number | null;
+  error?: string;
+}
+
+/** One node's root; credentials in the URL go in a header (fetch refuses them in the URL). */
+async function probeNode(spec: string): Promise<Probe> {
+  const url = new URL(spec);
   const headers: Record<string, string> = {};
   if (url.username)
     headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
@@ -41,16 +65,19 @@ export async function shapeIndexBackend(cfg: KaleConfig): Promise<Backend> {
     const res = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
     await res.arrayBuffer();
     const latencyMs = round(performance.now() - t0);
-    return res.ok
-      ? { name: 'shape index', kind: 'elasticsearch', ok: true, latencyMs }
-      : { name: 'shape index', kind: 'elasticsearch', ok: false, latencyMs, error: `HTTP ${res.status}` };
+    return res.ok ? { latencyMs } : { latencyMs, error: `HTTP ${res.status}` };
   } catch (err) {
     return {
-      name: 'shape index',
-      kind: 'elasticsearch',
-      ok: false,
       latencyMs: null,
       error: (err as Error).name === 'TimeoutError' ? 'no answer within 2 s' : (err as Error).message,
     };
   }
+}
+
+/** A node's URL without its credentials, to name it in an error. */
+function redacted(spec: string): string {
+  const url = new URL(spec);
+  url.username = '';
+  url.password = '';
+  return url.origin;
 }
