@@ -7,12 +7,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { freePort } from '../../utils/redisServer.js';
+import { startCarbonRelay } from '../support/carbonRelay.js';
 import { startKale, type RunningKale } from '../support/kaleCli.js';
 import { freshRedisDb, redisUrl } from '../support/redis.js';
 import { pointsOf, waitFor } from './support.js';
 
 // End to end through the built `kale horizon` into Redis, fed by the real relays that sit in front of Kale:
-// Debian graphite-carbon's carbon-relay (DESTINATION_PROTOCOL = pickle) and the npm statsd daemon.
+// Debian graphite-carbon's carbon-relay (test/support/carbonRelay.ts: DESTINATION_PROTOCOL = pickle) and the npm statsd daemon.
 
 async function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -60,47 +61,9 @@ describe.runIf(redisUrl)('real relays into kale horizon and Redis', () => {
   });
 
   it('carbon-relay forwarding with DESTINATION_PROTOCOL = pickle: every point arrives', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-carbon-'));
-    const [linePort, picklePort] = [await freePort(), await freePort()];
-    fs.mkdirSync(path.join(dir, 'storage'));
-    fs.writeFileSync(
-      path.join(dir, 'storage-schemas.conf'),
-      '[default]\npattern = .*\nretentions = 60s:1d\n',
-    );
-    fs.writeFileSync(
-      path.join(dir, 'carbon.conf'),
-      `[cache]
-STORAGE_DIR = ${dir}/storage
-LOCAL_DATA_DIR = ${dir}/storage/whisper
-CONF_DIR = ${dir}
-LOG_DIR = ${dir}
-PID_DIR = ${dir}
-
-[relay]
-LINE_RECEIVER_INTERFACE = 127.0.0.1
-LINE_RECEIVER_PORT = ${linePort}
-PICKLE_RECEIVER_INTERFACE = 127.0.0.1
-PICKLE_RECEIVER_PORT = ${picklePort}
-RELAY_METHOD = consistent-hashing
-DESTINATIONS = 127.0.0.1:${horizon.ready.pickle}:a
-DESTINATION_PROTOCOL = pickle
-MAX_QUEUE_SIZE = 100000
-USE_FLOW_CONTROL = False
-`,
-    );
-    const relay = spawn(
-      'carbon-relay',
-      [`--config=${dir}/carbon.conf`, `--pidfile=${dir}/relay.pid`, `--logdir=${dir}`, '--nodaemon', 'start'],
-      { stdio: 'ignore' },
-    );
+    const relay = await startCarbonRelay([Number(horizon.ready.pickle)]);
+    const { linePort } = relay;
     try {
-      expect(
-        await waitFor(
-          () => canConnect(linePort),
-          (ok) => ok,
-          30_000,
-        ),
-      ).toBe(true);
       const now = Math.floor(Date.now() / 1000);
       const sent = new Map<string, Array<[number, number]>>();
       let text = '';
@@ -123,7 +86,7 @@ USE_FLOW_CONTROL = False
         ).toEqual(pts);
       }
     } finally {
-      await stopChild(relay);
+      await relay.stop();
     }
   });
 

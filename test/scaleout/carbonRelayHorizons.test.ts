@@ -9,7 +9,7 @@ import { waitForStored } from '../../utils/loadgen/countStored.js';
 import { startRedisCluster, type RedisCluster } from '../../utils/redisCluster.js';
 import { startKale, type RunningKale } from '../support/kaleCli.js';
 import { redisUrl } from '../support/redis.js';
-import { startCarbonRelay, type CarbonRelay } from './carbonRelay.js';
+import { startCarbonRelay, type CarbonRelay } from '../support/carbonRelay.js';
 
 /** Horizon's point counters as its own /metrics reports them (one process, one scrape target). */
 async function pointCounters(h: RunningKale): Promise<Record<string, number>> {
