@@ -96,7 +96,7 @@ export class AnalyzerRunner {
   private readonly preset: Preset;
   private readonly rules: AnalyzerRules;
   private readonly pool: WorkerPool | undefined;
-  /** The last episode of every recently anomalous metric; one alert per episode (DESIGN §6.4). */
+  /** The last episode of every recently anomalous metric; one alert per episode (docs/architecture.md, "The path of an anomaly"). */
   private readonly episodes = new Map<string, EpisodeState>();
   private readonly episodeOptions: EpisodeOptions;
   private readonly secondOrder = new SecondOrder();

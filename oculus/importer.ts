@@ -22,7 +22,7 @@ export interface ImportResult {
 }
 
 /**
- * One import pass (DESIGN §7): every metric's recent windows resampled, z-normalised, reduced to PAA,
+ * One import pass (docs/architecture.md, "The path of a shape"): every metric's recent windows resampled, z-normalised, reduced to PAA,
  * SAX and fingerprint, and streamed chunk by chunk into each window's `replace` as they are built, so
  * an index that ships them elsewhere (Elasticsearch) works while the rest are read. Each window's
  * contents are still replaced in one go. Reads are paced (core/store/readPacer.ts: small batches,
