@@ -35,7 +35,7 @@ export async function shapeIndexBackend(cfg: KaleConfig): Promise<Backend> {
   const nodes = elasticsearchNodes(cfg.elasticsearch.url);
   const probes = await Promise.all(nodes.map(probeNode));
   const failed = probes.flatMap((p, i) =>
-    p.error === undefined ? [] : [`${redacted(nodes[i])}: ${p.error}`],
+    p.error === undefined ? [] : [`${new URL(nodes[i]).origin}: ${p.error}`],
   );
   const answered = probes.flatMap((p) => (p.latencyMs === null ? [] : [p.latencyMs]));
   return {
@@ -72,12 +72,4 @@ async function probeNode(spec: string): Promise<Probe> {
       error: (err as Error).name === 'TimeoutError' ? 'no answer within 2 s' : (err as Error).message,
     };
   }
-}
-
-/** A node's URL without its credentials, to name it in an error. */
-function redacted(spec: string): string {
-  const url = new URL(spec);
-  url.username = '';
-  url.password = '';
-  return url.origin;
 }
