@@ -92,6 +92,20 @@ function parseClusterNodes(text: string): RedisClusterNode[] {
  * that fails kills what it had started before throwing.
  */
 export async function startRedisCluster(opts: number | RedisClusterOptions = 3): Promise<RedisCluster> {
+  // A cluster that has not converged in 20 s on a busy box (one CI run saw a node never reach
+  // cluster_state:ok in 30 s) is thrown away and started afresh on new ports, with what the stuck node said.
+  const failures: string[] = [];
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      return await startRedisClusterOnce(opts);
+    } catch (err) {
+      failures.push(`attempt ${attempt}: ${(err as Error).message}`);
+    }
+  }
+  throw new Error(`Redis Cluster did not start:\n${failures.join('\n')}`);
+}
+
+async function startRedisClusterOnce(opts: number | RedisClusterOptions): Promise<RedisCluster> {
   const {
     masters = 3,
     replicas = 0,
@@ -124,7 +138,12 @@ export async function startRedisCluster(opts: number | RedisClusterOptions = 3):
             /cluster_state:ok/.test(String(await c.cluster('INFO'))) &&
             (await c.cluster('SLOTS')).every((range) => alive.has(Number(range[2][1]))),
           timeoutMs,
-        ),
+        ).catch(async (err: Error) => {
+          const said = await onNode(p, async (c) =>
+            String(await c.cluster('INFO')).replace(/\r?\n/g, ' '),
+          ).catch((e: Error) => e.message);
+          throw new Error(`${err.message}; the node says: ${said}`);
+        }),
       ),
     );
   };
@@ -175,7 +194,7 @@ export async function startRedisCluster(opts: number | RedisClusterOptions = 3):
       String(replicas),
       '--cluster-yes',
     ]);
-    await waitHealthy();
+    await waitHealthy(20_000);
     // A replica counts once it has synced with its master: a failover before that would lose everything.
     if (replicas > 0)
       await Promise.all(
