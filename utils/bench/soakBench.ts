@@ -1,15 +1,17 @@
 /**
- * `kale bench soak [--rate N] [--duration S] [--metrics M] [--steps R1,R2,…] [--json]`
+ * `kale bench soak [--rate N] [--duration S] [--metrics M] [--steps R1,R2,…] [--prefill S] [--json]`
  *
  * Overload as it happens in production: msgpack UDP at a steady rate over many metrics into a real
  * `kale start` (horizon, analyzer, oculus and webapp in one process) against a real redis-server,
  * with the analyzer and oculus reading every window beside ingest. Reports what was sent, what Redis
  * holds (key lengths ÷ 15 bytes per point), what was lost and where (Kale's drop counters by reason,
  * the kernel's UDP receive-buffer errors), Kale's RSS every 10 s and whether it stays within 20 %
- * after the first minute, `/api/status` latency (polled twice a second), analyzer cycle and oculus
+ * after the first minute (with its main thread's V8 heap and external memory beside it, to tell
+ * which part grows), `/api/status` latency (polled twice a second), analyzer cycle and oculus
  * import times, and the load average beside them (the box may be shared). `--steps` runs the rates
  * in turn on one Kale (the windows keep growing, so later steps are the harder ones) and reports the
- * highest with 0 lost.
+ * highest with 0 lost. `--prefill` starts from full windows that stay full (soakPrefill.ts): the way
+ * to measure whether memory is flat, since from empty every buffer sized by a window grows with it.
  */
 import os from 'node:os';
 import fs from 'node:fs';
@@ -17,8 +19,10 @@ import { Command } from 'commander';
 import { UsageError, action, withGlobalOptions } from '../../core/cli.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { metricKey } from '../../core/store/keys.js';
+import { runRoomba } from '../../horizon/roomba.js';
 import { startRedisServer } from '../redisServer.js';
-import { startSoakKale, type SoakKale } from './soakKale.js';
+import { startSoakKale, type MainThreadMemory, type SoakKale } from './soakKale.js';
+import { prefillWindows } from './soakPrefill.js';
 import { sendSoak } from './soakSender.js';
 import { median, percentile, printResult } from './stats.js';
 
@@ -38,6 +42,7 @@ interface Options {
   steps?: string;
   analyzerInterval: string;
   oculusInterval: string;
+  prefill?: string;
   json?: boolean;
 }
 
@@ -101,6 +106,20 @@ function pollStatus(url: string): { stop: () => Promise<number[]> } {
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/** One sample every 10 s: the process's RSS and the main thread's V8 memory, seconds into the phase. */
+interface MemorySample extends MainThreadMemory {
+  readonly at: number;
+  readonly rssMb: number;
+}
+
+/** (max − min) / min of the samples after the first minute, in %: the flatness the issue asks for. */
+function spreadAfterFirstMinute(samples: readonly MemorySample[], key: keyof MainThreadMemory | 'rssMb') {
+  const steady = samples.filter((m) => m.at > 60).map((m) => m[key]);
+  return steady.length > 1
+    ? round(((Math.max(...steady) - Math.min(...steady)) / Math.min(...steady)) * 100)
+    : null;
+}
+
 /** One rate for `seconds` against the running Kale; everything the report says about it. */
 async function phase(
   kale: SoakKale,
@@ -109,30 +128,38 @@ async function phase(
   rate: number,
   seconds: number,
   label: string,
+  /** With a prefill: the first second sent; older points are the prefill's, trimmed before counting. */
+  sentFrom?: number,
 ) {
-  const stored0 = await storedPoints(store, names);
+  const stored0 = sentFrom === undefined ? await storedPoints(store, names) : 0;
   const drops0 = await dropCounters(store);
   const kernel0 = udpRcvbufErrors();
   const cycles0 = kale.cycles.length;
   const imports0 = kale.imports.length;
   const started = Date.now();
-  const rss: Array<[seconds: number, mb: number]> = [];
+  const samples: MemorySample[] = [];
   const loads: number[] = [];
   let sentSoFar = 0;
   const status = pollStatus(kale.webapp);
   const sampler = setInterval(() => {
     const at = Math.round((Date.now() - started) / 1000);
-    rss.push([at, round(kale.rssMb())]);
+    const rssMb = round(kale.rssMb());
     loads.push(os.loadavg()[0]);
     const last = kale.cycles.at(-1);
+    void kale.mainThreadMemory().then(
+      (m) => samples.push({ at, rssMb, ...m }),
+      () => samples.push({ at, rssMb, heapUsedMb: NaN, heapTotalMb: NaN, externalMb: NaN }),
+    );
     process.stderr.write(
-      `${label} ${at}/${seconds} s: sent ${sentSoFar.toLocaleString('en-US')}, Kale RSS ${rss.at(-1)![1]} MB, load ${loads.at(-1)!.toFixed(2)}, cycles ${kale.cycles.length - cycles0}${last ? ` (last ${last.seconds} s)` : ''}, imports ${kale.imports.length - imports0}\n`,
+      `${label} ${at}/${seconds} s: sent ${sentSoFar.toLocaleString('en-US')}, Kale RSS ${rssMb} MB, load ${loads.at(-1)!.toFixed(2)}, cycles ${kale.cycles.length - cycles0}${last ? ` (last ${last.seconds} s)` : ''}, imports ${kale.imports.length - imports0}\n`,
     );
   }, SAMPLE_MS);
   const sent = await sendSoak({ port: kale.udpPort, rate, seconds, names }, (n) => {
     sentSoFar = n;
   });
   clearInterval(sampler);
+  // Roomba runs on the same script: what is left of the prefill goes, every point sent stays.
+  if (sentFrom !== undefined) await runRoomba(store, 0, sentFrom);
   let stored = await storedPoints(store, names);
   for (
     let last = stored, movedAt = Date.now();
@@ -158,7 +185,8 @@ async function phase(
       .map(([k, v]) => [k.replace('.', '_'), v - (drops0.counters[k] ?? 0)])
       .filter(([, v]) => v !== 0),
   );
-  const steady = rss.filter(([at]) => at > 60).map(([, mb]) => mb);
+  samples.sort((a, b) => a.at - b.at);
+  const series = (key: keyof MemorySample) => samples.map((m) => `${m.at}s:${round(m[key])}`).join(' ');
   const cycles = kale.cycles.slice(cycles0);
   const imports = kale.imports.slice(imports0);
   const storedNow = stored - stored0;
@@ -172,11 +200,12 @@ async function phase(
     lost_pct: sent ? round(((sent - storedNow) / sent) * 100, 3) : 0,
     kale_dropped: dropped,
     kernel_udp_rcvbuf_errors: udpRcvbufErrors() - kernel0,
-    rss_mb: rss.map(([at, mb]) => `${at}s:${mb}`).join(' '),
-    rss_after_1min_spread_pct:
-      steady.length > 1
-        ? round(((Math.max(...steady) - Math.min(...steady)) / Math.min(...steady)) * 100)
-        : null,
+    rss_mb: series('rssMb'),
+    rss_after_1min_spread_pct: spreadAfterFirstMinute(samples, 'rssMb'),
+    main_heap_used_mb: series('heapUsedMb'),
+    main_heap_total_mb: series('heapTotalMb'),
+    main_external_mb: series('externalMb'),
+    main_heap_total_after_1min_spread_pct: spreadAfterFirstMinute(samples, 'heapTotalMb'),
     status_requests: latencies.length,
     status_p50_ms: round(percentile(latencies, 50)),
     status_p95_ms: round(percentile(latencies, 95)),
@@ -215,6 +244,10 @@ export function soakBenchCommand(): Command {
     )
     .option('--analyzer-interval <s>', "Kale's analyzer.interval", '60')
     .option('--oculus-interval <s>', "Kale's oculus.interval", '120')
+    .option(
+      '--prefill <seconds>',
+      "fill every window with this many seconds at the soak's rate per metric before sending, and run Kale with that fullDuration (roomba every 10 s), so windows stay full instead of growing from empty; at least --duration + 60",
+    )
     .option('--json', 'print results as JSON')
     .action(
       action(async (_ctx, opts: Options) => {
@@ -223,16 +256,35 @@ export function soakBenchCommand(): Command {
           : [positive('--rate', opts.rate)];
         const seconds = positive('--duration', opts.duration);
         const metrics = positive('--metrics', opts.metrics);
+        const prefill = opts.prefill === undefined ? undefined : positive('--prefill', opts.prefill);
+        if (prefill !== undefined) {
+          if (rates.length > 1) throw new UsageError('--prefill measures one rate: use --rate, not --steps');
+          // Roomba must not reach what the timed part sends before it is counted (the drain included).
+          if (!Number.isInteger(prefill) || prefill < seconds + 60)
+            throw new UsageError(
+              `--prefill: expected whole seconds of at least --duration + 60 (${seconds + 60}), got "${opts.prefill}"`,
+            );
+        }
+        const names = Array.from({ length: metrics }, (_, i) => `soak.host${i % 100}.m${i}`);
         const redis = await startRedisServer();
         const store = RedisStore.connect(redis.url);
         let kale: SoakKale | undefined;
         try {
+          let sentFrom: number | undefined;
+          if (prefill !== undefined) {
+            const perSecond = Math.max(1, Math.round(rates[0] / metrics));
+            const filled = await prefillWindows(store, names, perSecond, prefill);
+            sentFrom = filled.sentFrom;
+            process.stderr.write(
+              `prefill: ${filled.points.toLocaleString('en-US')} points (${prefill} s x ${perSecond}/s per metric) in ${(filled.ms / 1000).toFixed(1)} s\n`,
+            );
+          }
           kale = await startSoakKale({
             redisUrl: redis.url,
             analyzerInterval: positive('--analyzer-interval', opts.analyzerInterval),
             oculusInterval: positive('--oculus-interval', opts.oculusInterval),
+            fullDuration: prefill,
           });
-          const names = Array.from({ length: metrics }, (_, i) => `soak.host${i % 100}.m${i}`);
           let best: number | null = null;
           for (const [i, rate] of rates.entries()) {
             const result = await phase(
@@ -242,9 +294,15 @@ export function soakBenchCommand(): Command {
               rate,
               seconds,
               rates.length > 1 ? `step ${i + 1}/${rates.length} at ${rate}/s` : `soak at ${rate}/s`,
+              sentFrom,
             );
             printResult(
-              { bench: 'soak', ...(rates.length > 1 ? { step: i + 1 } : {}), ...result },
+              {
+                bench: 'soak',
+                ...(rates.length > 1 ? { step: i + 1 } : {}),
+                windows: prefill === undefined ? 'from empty' : `prefilled ${prefill} s`,
+                ...result,
+              },
               opts.json,
             );
             if (result.lost > 0) break;

@@ -1,7 +1,8 @@
 /**
  * The Kale the soak drives: a real `kale start` process (horizon, analyzer, oculus, webapp) against
  * the soak's Redis, with what the bench needs to watch from outside: its ready line's endpoints, its
- * RSS, and the analyzer cycles and oculus imports it logs.
+ * RSS, its main thread's V8 heap and external memory (from its own `GET /metrics`), and the analyzer
+ * cycles and oculus imports it logs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +17,18 @@ export interface SoakKaleOptions {
   readonly redisUrl: string;
   readonly analyzerInterval: number;
   readonly oculusInterval: number;
+  /**
+   * Kale's fullDuration, with roomba trimming every 10 s and no grace, so windows stay this long
+   * instead of growing for the whole run (the soak's prefill); Kale's defaults when absent.
+   */
+  readonly fullDuration?: number;
+}
+
+/** The main thread's memory as prom-client reports it (worker threads have heaps of their own). */
+export interface MainThreadMemory {
+  readonly heapUsedMb: number;
+  readonly heapTotalMb: number;
+  readonly externalMb: number;
 }
 
 export interface Cycle {
@@ -36,9 +49,11 @@ export interface SoakKale {
   /** Warning and error lines Kale logged (drops, deadlines), newest last. */
   readonly warnings: string[];
   rssMb(): number;
+  mainThreadMemory(): Promise<MainThreadMemory>;
   stop(): Promise<void>;
 }
 
+const HORIZON = { picklePort: 'off', linePort: 'off', udpPort: 0 };
 const CYCLE = /cycle: (\d+) metrics, (\d+) analysed, \d+ anomalous in ([\d.]+) s(?: (\{.*\}))?$/;
 const IMPORT = /import pass done \{"ms":(\d+)/;
 
@@ -50,10 +65,13 @@ export async function startSoakKale(opts: SoakKaleOptions): Promise<SoakKale> {
     JSON.stringify({
       logLevel: 'info',
       dataDir: dir,
-      horizon: { picklePort: 'off', linePort: 'off', udpPort: 0 },
+      horizon: HORIZON,
       webapp: { port: 0 },
       analyzer: { interval: opts.analyzerInterval },
       oculus: { interval: opts.oculusInterval },
+      ...(opts.fullDuration === undefined
+        ? {}
+        : { fullDuration: opts.fullDuration, horizon: { ...HORIZON, roombaInterval: 10, roombaGrace: 0 } }),
     }),
   );
   const child: ChildProcess = spawn(
@@ -100,6 +118,18 @@ export async function startSoakKale(opts: SoakKaleOptions): Promise<SoakKale> {
     rssMb: () => {
       const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       return m ? Number(m[1]) / 1024 : NaN;
+    },
+    mainThreadMemory: async () => {
+      const text = await (await fetch(`${endpoints.webapp}/metrics`)).text();
+      const mb = (gauge: string) => {
+        const m = new RegExp(`^${gauge} (\\S+)`, 'm').exec(text);
+        return m ? Number(m[1]) / 2 ** 20 : NaN;
+      };
+      return {
+        heapUsedMb: mb('nodejs_heap_size_used_bytes'),
+        heapTotalMb: mb('nodejs_heap_size_total_bytes'),
+        externalMb: mb('nodejs_external_memory_bytes'),
+      };
     },
     async stop() {
       child.kill('SIGTERM');

@@ -25,16 +25,20 @@ export type FromSoakSender =
 const POINTS_PER_DATAGRAM = 50;
 const TICK_MS = 10;
 
+/** Metric number `index`'s value at second `ts`: a slow wave, never an integer (an integer would be stored in fewer than 9 bytes). */
+export function soakValue(index: number, ts: number): number {
+  const phase = index % 97;
+  const value = 100 + 10 * Math.sin((ts + phase * 7) / 300) + ((ts * 31 + index) % 13) / 10;
+  return Math.round(value * 1000) / 1000 + 0.0005;
+}
+
 /** Every metric's point for second `ts`, in datagrams of 50. */
 function encodeSecond(names: readonly string[], ts: number): Buffer[] {
   const out: Buffer[] = [];
   for (let i = 0; i < names.length; i += POINTS_PER_DATAGRAM) {
-    const points = names.slice(i, i + POINTS_PER_DATAGRAM).map((name, k) => {
-      const phase = (i + k) % 97;
-      const value = 100 + 10 * Math.sin((ts + phase * 7) / 300) + ((ts * 31 + i + k) % 13) / 10;
-      // Never an integer: an integer would be stored in fewer than 9 bytes.
-      return { name, ts, value: Math.round(value * 1000) / 1000 + 0.0005 };
-    });
+    const points = names
+      .slice(i, i + POINTS_PER_DATAGRAM)
+      .map((name, k) => ({ name, ts, value: soakValue(i + k, ts) }));
     out.push(encodeMsgpack(points));
   }
   return out;
