@@ -51,10 +51,13 @@ export function embeddedBenchCommand(): Command {
             p99Ms: number;
             gcMaxMs: number;
             appended: number;
+            worstTick: { ms: number; atS: number };
           }> = [];
+          const loads: number[] = [];
           const idle: typeof runs = [];
           for (let r = 0; r < repeat; r++) {
             progress('bench embedded: compactions', r, repeat);
+            loads.push(os.loadavg()[0]);
             runs.push(await compactUnderIngest(store, metrics));
             idle.push(await compactUnderIngest(store, metrics, runs[r].seconds * 1000));
           }
@@ -85,6 +88,12 @@ export function embeddedBenchCommand(): Command {
               baseline_event_loop_p99_ms: median(idle.map((x) => x.p99Ms)),
               baseline_gc_max_ms: median(idle.map((x) => x.gcMaxMs)),
               reopen_s: median(opens),
+              // Every compaction's own maximum, and its longest late ingest tick: how late, and when (s after the start).
+              event_loop_max_each_ms: runs.map((x) => Math.round(x.maxMs)).join(' '),
+              longest_tick_each: runs
+                .map((x) => `${Math.round(x.worstTick.ms)}ms@${x.worstTick.atS.toFixed(2)}/${x.seconds.toFixed(2)}s`)
+                .join(' '),
+              load_average: `${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}`,
             },
             opts.json,
           );
@@ -121,9 +130,16 @@ async function fill(store: EmbeddedStore, metrics: number, perMetric: number): P
  */
 async function compactUnderIngest(store: EmbeddedStore, metrics: number, idleMs?: number) {
   const delay = monitorEventLoopDelay({ resolution: 10 });
+  let t0 = performance.now();
   let appended = 0;
   let ts = 1_800_000_000;
+  // The ingest timer doubles as a probe: its longest late tick, and when in the compaction it came.
+  let lastTick = performance.now();
+  let worst = { ms: 0, atS: 0 };
   const ingest = setInterval(() => {
+    const now = performance.now();
+    if (now - lastTick - 20 > worst.ms) worst = { ms: now - lastTick - 20, atS: (now - t0) / 1000 };
+    lastTick = now;
     ts++;
     const batch: AppendBatch[] = [];
     for (let k = 0; k < Math.min(1000, metrics); k++)
@@ -137,7 +153,7 @@ async function compactUnderIngest(store: EmbeddedStore, metrics: number, idleMs?
   });
   gc.observe({ entryTypes: ['gc'] });
   delay.enable();
-  const t0 = performance.now();
+  t0 = performance.now();
   if (idleMs === undefined) await store.compact();
   else await new Promise((r) => setTimeout(r, idleMs));
   const seconds = (performance.now() - t0) / 1000;
@@ -145,5 +161,12 @@ async function compactUnderIngest(store: EmbeddedStore, metrics: number, idleMs?
   gc.disconnect();
   clearInterval(ingest);
   await store.flush();
-  return { seconds, maxMs: delay.max / 1e6, p99Ms: delay.percentile(99) / 1e6, gcMaxMs, appended };
+  return {
+    seconds,
+    maxMs: delay.max / 1e6,
+    p99Ms: delay.percentile(99) / 1e6,
+    gcMaxMs,
+    appended,
+    worstTick: worst,
+  };
 }
