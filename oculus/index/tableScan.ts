@@ -70,6 +70,11 @@ export function runScan(
   for (const s of job.seeds) top.offer(s.score, s.item);
   let examined = 0;
   let published = top.worst;
+  // Rows are reported in visiting order (a DTW row may wait for the next one: ShapeScorer.scanAt), and
+  // a newcomer must beat the k-th best at that moment, as when scored one by one.
+  const found = (score: number, row: number) => {
+    if (score < top.worst) top.offer(score, row);
+  };
   for (let from = Atomics.add(cursor, 0, block); from < count; from = Atomics.add(cursor, 0, block)) {
     const to = Math.min(count, from + block);
     const others = strictlyAbove(bitsFloat(Atomics.load(shared, 0)));
@@ -79,9 +84,9 @@ export function runScan(
       const worst = own < others ? own : others;
       if (scorer.boundAt(paa, i, worst, envelopes) >= worst) continue;
       examined++;
-      const score = scorer.exactAt(z, i * length, worst, envelopes);
-      if (score < own) top.offer(score, i);
+      scorer.scanAt(z, i * length, i, worst, envelopes, found);
     }
+    scorer.flush(found);
     if (top.worst < published) {
       published = top.worst;
       lowerShared(shared, published);

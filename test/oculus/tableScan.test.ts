@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanPool } from '../../oculus/index/scanPool.js';
 import { TableBuilder } from '../../oculus/index/tableBuilder.js';
 import { searchTable } from '../../oculus/index/tableSearch.js';
-import type { ScorerName } from '../../oculus/search/scorer.js';
+import { ShapeScorer, type ScorerName } from '../../oculus/search/scorer.js';
 import type { Shape } from '../../oculus/shapes/shape.js';
 import { metricBatches, shapesOf } from './fixtures.js';
 
@@ -31,6 +31,32 @@ describe('a scan split over worker threads', () => {
   );
 
   for (const scorer of ['euclidean', 'dtw'] as ScorerName[]) {
+    it(`${scorer}: every score is the row's exact distance and the scores are brute force's, ties included`, async () => {
+      for (const q of queries) {
+        const scoring = { scorer, band: 10, radius: 3 };
+        // Brute force: every row scored alone (for DTW the scalar cdtw; the scan pairs rows in wasm).
+        const s = new ShapeScorer(q.z, q.paa, scoring);
+        const exact = new Map(
+          shapes
+            .map(
+              (c, row) =>
+                [c.name, c.flat || c.name === q.name ? Infinity : s.exactAt(table.z, row * 60)] as const,
+            )
+            .filter(([, score]) => score < Infinity),
+        );
+        const truth = [...exact.values()].sort((a, b) => a - b).slice(0, 15);
+        for (const p of [undefined, pool]) {
+          const res = await searchTable(
+            table,
+            { shape: q, k: 15, scoring, exclude: { names: [q.name], segments: [] } },
+            p,
+          );
+          expect(res.hits.map((h) => h.score)).toEqual(truth);
+          for (const h of res.hits) expect(exact.get(h.shape.name)).toBe(h.score);
+        }
+      }
+    });
+
     it(`${scorer}: answers exactly what a single thread answers, ties included, every time`, async () => {
       for (const q of queries) {
         const query = {

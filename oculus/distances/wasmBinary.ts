@@ -1,0 +1,116 @@
+/**
+ * Just enough of the WebAssembly binary format (core spec §5, SIMD opcodes of the fixed-width SIMD
+ * proposal) to build a one-function module at run time: the repository has no wasm toolchain, and the
+ * one kernel that needs SIMD (cdtwPairs.ts) is short enough to write as instructions.
+ */
+
+/** Value types. */
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+
+/** Core opcodes used by the kernel. */
+export const op = {
+  if: 0x04,
+  loop: 0x03,
+  end: 0x0b,
+  brIf: 0x0d,
+  return: 0x0f,
+  select: 0x1b,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  i32Const: 0x41,
+  i32Eqz: 0x45,
+  i32LtS: 0x48,
+  i32GtS: 0x4a,
+  i32LeS: 0x4c,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Shl: 0x74,
+  /** Block type of an `if` or `loop` that leaves nothing on the stack. */
+  void: 0x40,
+} as const;
+
+/** SIMD opcodes (each follows the 0xfd prefix, as LEB128). */
+export const simd = {
+  load: 0x00,
+  store: 0x0b,
+  const: 0x0c,
+  f64x2Splat: 0x14,
+  f64x2Lt: 0x49,
+  anyTrue: 0x53,
+  f64x2Add: 0xf0,
+  f64x2Sub: 0xf1,
+  f64x2Mul: 0xf2,
+  /** b < a ? b : a per lane: the plain min of two numbers that are never NaN, without min's NaN fix-ups. */
+  f64x2Pmin: 0xf6,
+} as const;
+
+export function unsignedLeb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+export function signedLeb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+/** A SIMD instruction; loads and stores take a 16-byte-aligned memarg with a constant offset. */
+export function simdOp(code: number, offset?: number): number[] {
+  const memarg = offset === undefined ? [] : [4, ...unsignedLeb(offset)];
+  return [0xfd, ...unsignedLeb(code), ...memarg];
+}
+
+/** v128.const with the same float64 in both lanes. */
+export function f64x2Const(x: number): number[] {
+  const bytes = new Uint8Array(new Float64Array([x, x]).buffer);
+  return [...simdOp(simd.const), ...bytes];
+}
+
+const section = (id: number, body: number[]) => [id, ...unsignedLeb(body.length), ...body];
+const vector = (items: number[][]) => [...unsignedLeb(items.length), ...items.flat()];
+const name = (s: string) => vector([...Buffer.from(s, 'utf8')].map((b) => [b]));
+
+/**
+ * A module with one exported function `run` and its own exported memory `memory` (`pages` of 64 KiB).
+ * `locals` are the function's locals after its parameters, by type; `body` its instructions (the
+ * final `end` is added).
+ */
+export function wasmModule(f: {
+  params: number[];
+  result: number;
+  locals: number[];
+  body: number[];
+  pages: number;
+}): Uint8Array {
+  const type = [0x60, ...vector(f.params.map((t) => [t])), ...vector([[f.result]])];
+  const locals = vector(f.locals.map((t) => [1, t]));
+  const code = [...locals, ...f.body, op.end];
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vector([type])),
+    ...section(3, vector([[0]])),
+    ...section(5, vector([[0x00, ...unsignedLeb(f.pages)]])),
+    ...section(
+      7,
+      vector([
+        [...name('run'), 0x00, 0],
+        [...name('memory'), 0x02, 0],
+      ]),
+    ),
+    ...section(10, vector([[...unsignedLeb(code.length), ...code]])),
+  ]);
+}
