@@ -7,7 +7,7 @@
  * holds (key lengths ÷ 15 bytes per point), what was lost and where (Kale's drop counters by reason,
  * the kernel's UDP receive-buffer errors), Kale's RSS every 10 s and whether it stays within 20 %
  * after the first minute (with its main thread's V8 heap and external memory beside it, to tell
- * which part grows), `/api/status` latency (polled twice a second), analyzer cycle and oculus
+ * which part grows), `/api/status` latency (polled twice a second while sending), analyzer cycle and oculus
  * import times, and the load average beside them (the box may be shared). `--steps` runs the rates
  * in turn on one Kale (the windows keep growing, so later steps are the harder ones) and reports the
  * highest with 0 lost. `--prefill` starts from full windows that stay full (soakPrefill.ts): the way
@@ -158,6 +158,8 @@ async function phase(
     sentSoFar = n;
   });
   clearInterval(sampler);
+  // While sending only: the count below trims windows in Redis, the bench's load, not Kale's.
+  const latencies = await status.stop();
   // Roomba runs on the same script: what is left of the prefill goes, every point sent stays.
   if (sentFrom !== undefined) await runRoomba(store, 0, sentFrom);
   let stored = await storedPoints(store, names);
@@ -172,7 +174,6 @@ async function phase(
       movedAt = Date.now();
     }
   }
-  const latencies = await status.stop();
   // Horizon's first report after the drain has every drop of the phase (it reports every 10 s, in whole seconds).
   const drained = Date.now();
   let drops = await dropCounters(store);
@@ -246,7 +247,7 @@ export function soakBenchCommand(): Command {
     .option('--oculus-interval <s>', "Kale's oculus.interval", '120')
     .option(
       '--prefill <seconds>',
-      "fill every window with this many seconds at the soak's rate per metric before sending, and run Kale with that fullDuration (roomba every 10 s), so windows stay full instead of growing from empty; at least --duration + 60",
+      "fill every window with this many seconds at the soak's rate per metric before sending, and run Kale with that fullDuration (no roomba grace), so windows stay full instead of growing from empty; at least --duration + 60",
     )
     .option('--json', 'print results as JSON')
     .action(

@@ -18,8 +18,8 @@ export interface SoakKaleOptions {
   readonly analyzerInterval: number;
   readonly oculusInterval: number;
   /**
-   * Kale's fullDuration, with roomba trimming every 10 s and no grace, so windows stay this long
-   * instead of growing for the whole run (the soak's prefill); Kale's defaults when absent.
+   * Kale's fullDuration, with no roomba grace, so windows stay this long (up to one roomba interval,
+   * 60 s, more) instead of growing for the whole run (the soak's prefill); Kale's defaults when absent.
    */
   readonly fullDuration?: number;
 }
@@ -71,7 +71,7 @@ export async function startSoakKale(opts: SoakKaleOptions): Promise<SoakKale> {
       oculus: { interval: opts.oculusInterval },
       ...(opts.fullDuration === undefined
         ? {}
-        : { fullDuration: opts.fullDuration, horizon: { ...HORIZON, roombaInterval: 10, roombaGrace: 0 } }),
+        : { fullDuration: opts.fullDuration, horizon: { ...HORIZON, roombaGrace: 0 } }),
     }),
   );
   const child: ChildProcess = spawn(

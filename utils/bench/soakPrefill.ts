@@ -3,8 +3,10 @@
  * and so does every buffer that holds windows (the analyzer's chunks, oculus's reads), which hides
  * whether memory is flat. The prefill writes `seconds` of history into every window at the rate the
  * soak will send each metric (its `rate / metrics` points a second, the sender's values), through
- * `appendGrouped`, the call horizon's writer makes; Kale then runs with that fullDuration and roomba
- * trimming every 10 s, so each window stays between `seconds` and `seconds + 10` long.
+ * `appendGrouped`, the call horizon's writer makes; Kale then runs with that fullDuration and no
+ * roomba grace, so each window stays between `seconds` and `seconds` + one roomba interval (60 s) long.
+ * (Not a shorter interval: a trim reads every point of a window in Redis, so trimming 10,000 full
+ * windows every 10 s would take Redis from ingest.)
  */
 import type { GroupedPoints, WindowStore } from '../../core/store/store.js';
 import { soakValue } from './soakSender.js';

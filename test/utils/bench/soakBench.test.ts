@@ -40,7 +40,7 @@ describe.runIf(redisUrl)('the soak prefill (real Redis)', () => {
 });
 
 describe('kale bench soak --prefill (its own redis-server and kale start)', () => {
-  it('counts only what the timed part sent, though roomba trims the prefilled windows meanwhile', () => {
+  it('counts only what the timed part sent, not the prefill still in the windows', () => {
     const r = bench([
       ...['--rate', '2000', '--metrics', '100', '--duration', '11', '--prefill', '71'],
       ...['--analyzer-interval', '3', '--oculus-interval', '4', '--json'],
@@ -50,7 +50,7 @@ describe('kale bench soak --prefill (its own redis-server and kale start)', () =
     expect(out).toMatchObject({ bench: 'soak', windows: 'prefilled 71 s', metrics: 100 });
     expect(r.stderr).toMatch(/prefill: 142,000 points \(71 s x 20\/s per metric\)/);
     expect(out.sent).toBeGreaterThan(0);
-    // The prefill is not counted as stored (more than sent), nor what roomba trimmed as lost (less).
+    // Every point sent is stored, and none of the prefill counts as stored.
     expect(out.stored).toBe(out.sent);
     expect(out.lost).toBe(0);
     // Kale's main-thread memory, sampled from its own GET /metrics beside the RSS.
