@@ -120,25 +120,27 @@ export class CdtwPairs {
   }
 
   /**
-   * Candidate `c` in `lane` (0 or 1), abandoned at `abandonAt` with cdtw's optional suffix bounds;
-   * row i's limit is what cdtw computes for it.
+   * The candidate at `offset` of `c` (n values: a table's row read in place) in `lane` (0 or 1),
+   * abandoned at `abandonAt` with cdtw's optional suffix bounds; row i's limit is what cdtw computes for it.
    */
   setLane(
     lane: number,
     c: ArrayLike<number>,
+    offset: number,
     radius: number,
     abandonAt: number,
     columnTail?: ArrayLike<number>,
     rowTail?: ArrayLike<number>,
   ): void {
     const n = this.n;
-    if (c.length !== n) throw new RangeError(`constrained DTW needs equal lengths (${n} vs ${c.length})`);
+    if (c.length < offset + n)
+      throw new RangeError(`constrained DTW needs equal lengths (${n} vs ${c.length - offset})`);
     const r = Math.max(0, Math.min(radius, n - 1));
     const f = this.f64;
     const b = 2 * n + lane,
       lim = 4 * n + lane;
     for (let i = 0; i < n; i++) {
-      f[b + 2 * i] = c[i];
+      f[b + 2 * i] = c[offset + i];
       let rest = rowTail !== undefined && i + 1 < n ? rowTail[i + 1] : 0;
       if (columnTail !== undefined && i + r + 1 < n && columnTail[i + r + 1] > rest)
         rest = columnTail[i + r + 1];

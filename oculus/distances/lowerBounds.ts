@@ -5,11 +5,19 @@ import { segmentSpan } from '../shapes/paa.js';
  * cascade of Rakthanmanon et al. 2012). Each is ≤ the distance it bounds; property tests check it.
  */
 
-/** LB_Kim (first/last form): the first and last cells lie on every warping path. Any lengths ≥ 1. */
-export function lbKim(q: ArrayLike<number>, c: ArrayLike<number>): number {
-  const first = (q[0] - c[0]) ** 2;
-  if (q.length === 1 && c.length === 1) return first;
-  return first + (q[q.length - 1] - c[c.length - 1]) ** 2;
+/**
+ * LB_Kim (first/last form): the first and last cells lie on every warping path. Any lengths ≥ 1; the
+ * candidate may be the `length` values at `offset` of a larger array (a table's row).
+ */
+export function lbKim(
+  q: ArrayLike<number>,
+  c: ArrayLike<number>,
+  offset = 0,
+  length = c.length - offset,
+): number {
+  const first = (q[0] - c[offset]) ** 2;
+  if (q.length === 1 && length === 1) return first;
+  return first + (q[q.length - 1] - c[offset + length - 1]) ** 2;
 }
 
 /** Upper and lower envelope of `q` for a Sakoe–Chiba band of radius r (Lemire's streaming max/min). */
@@ -94,15 +102,34 @@ export function lbKeoghTail(
   tail: Float64Array,
   abandonAt = Infinity,
 ): number {
-  const { upper, lower } = env;
   const n = c.length;
-  if (upper.length !== n) throw new RangeError(`LB_Keogh needs equal lengths (${upper.length} vs ${n})`);
+  if (env.upper.length !== n)
+    throw new RangeError(`LB_Keogh needs equal lengths (${env.upper.length} vs ${n})`);
+  return lbKeoghTailAt(env.upper, env.lower, 0, c, 0, n, tail, abandonAt);
+}
+
+/**
+ * `lbKeoghTail` on an envelope and a series of length n stored at offsets of larger arrays: a scan reads
+ * a table's rows and their envelopes in place, and stops reading a row once its bound reaches `abandonAt`.
+ */
+export function lbKeoghTailAt(
+  upper: ArrayLike<number>,
+  lower: ArrayLike<number>,
+  envOffset: number,
+  c: ArrayLike<number>,
+  offset: number,
+  n: number,
+  tail: Float64Array,
+  abandonAt: number,
+): number {
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const v = c[i];
+    const v = c[offset + i];
+    const u = upper[envOffset + i],
+      l = lower[envOffset + i];
     let d = 0;
-    if (v > upper[i]) d = (v - upper[i]) * (v - upper[i]);
-    else if (v < lower[i]) d = (v - lower[i]) * (v - lower[i]);
+    if (v > u) d = (v - u) * (v - u);
+    else if (v < l) d = (v - l) * (v - l);
     tail[i] = d;
     sum += d;
     if (sum >= abandonAt) return Infinity;

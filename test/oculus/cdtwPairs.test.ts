@@ -43,7 +43,7 @@ describe('cdtw two candidates at a time (wasm SIMD)', () => {
           return { c, abandonAt, withTails };
         });
         lanes.forEach((l, lane) =>
-          pairs.setLane(lane, l.c, r, l.abandonAt, l.withTails?.column, l.withTails?.row),
+          pairs.setLane(lane, l.c, 0, r, l.abandonAt, l.withTails?.column, l.withTails?.row),
         );
         const alone = rand() < 0.2;
         if (alone) pairs.clearLane(1);
@@ -63,6 +63,7 @@ describe('cdtw two candidates at a time (wasm SIMD)', () => {
   it('refuses series of another length', () => {
     const pairs = new CdtwPairs(4);
     expect(() => pairs.setQuery(new Float64Array(5))).toThrow(RangeError);
-    expect(() => pairs.setLane(0, new Float64Array(3), 1, Infinity)).toThrow(RangeError);
+    expect(() => pairs.setLane(0, new Float64Array(3), 0, 1, Infinity)).toThrow(RangeError);
+    expect(() => pairs.setLane(0, new Float64Array(8), 5, 1, Infinity)).toThrow(RangeError);
   });
 });

@@ -3,7 +3,14 @@ import { bandRadius } from '../../oculus/distances/band.js';
 import { cdtw } from '../../oculus/distances/cdtw.js';
 import { squaredEuclidean } from '../../oculus/distances/euclidean.js';
 import { fastDtw, reduceByHalf } from '../../oculus/distances/fastdtw.js';
-import { envelope, lbKeogh, lbKeoghTail, lbKim, paaEnvelope } from '../../oculus/distances/lowerBounds.js';
+import {
+  envelope,
+  lbKeogh,
+  lbKeoghTail,
+  lbKeoghTailAt,
+  lbKim,
+  paaEnvelope,
+} from '../../oculus/distances/lowerBounds.js';
 import { windowedDtw } from '../../oculus/distances/windowedDtw.js';
 import { ShapeScorer } from '../../oculus/search/scorer.js';
 import { paa } from '../../oculus/shapes/paa.js';
@@ -183,6 +190,38 @@ describe('distances (seeded random inputs)', () => {
         if (exact < limit * (1 - 1e-9)) expect(d).toBeCloseTo(exact, 9);
         else if (exact >= limit * (1 + 1e-9)) expect(d).toBe(Infinity);
       }
+    });
+  });
+
+  it('LB_Kim and LB_Keogh read in place from a packed float32 table equal the same bounds on a copy', () => {
+    pairs(9, (a, b, n, rand) => {
+      const r = randomInt(rand, 0, n);
+      // b, its envelope and a are rows of larger float32 tables, as a scan reads them.
+      const at = randomInt(rand, 0, 3) * n;
+      const rows = new Float32Array(at + 2 * n).fill(1e9);
+      rows.set(b, at);
+      const row = rows.subarray(at, at + n);
+      const env = envelope(row, r);
+      const upper = new Float32Array(at + n).fill(-1e9),
+        lower = new Float32Array(at + n).fill(1e9);
+      upper.set(env.upper, at);
+      lower.set(env.lower, at);
+      const queryEnv = envelope(a, r);
+      expect(lbKim(a, rows, at, n)).toBe(lbKim(a, Float64Array.from(row)));
+      const inPlace = new Float64Array(n + 1),
+        copied = new Float64Array(n + 1);
+      for (const limit of [Infinity, rand() * n]) {
+        expect(lbKeoghTailAt(upper, lower, at, a, 0, n, inPlace, limit)).toBe(
+          lbKeoghTail(env, a, copied, limit),
+        );
+        expect(lbKeoghTailAt(queryEnv.upper, queryEnv.lower, 0, rows, at, n, inPlace, limit)).toBe(
+          lbKeoghTail(queryEnv, Float64Array.from(row), copied, limit),
+        );
+      }
+      lbKeoghTailAt(upper, lower, at, a, 0, n, inPlace, Infinity);
+      lbKeoghTail(env, a, copied);
+      expect(Array.from(inPlace)).toEqual(Array.from(copied));
+      expect(le(inPlace[0], cdtw(a, row, r))).toBe(true);
     });
   });
 
