@@ -107,6 +107,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
       { name: 'median_absolute_deviation' },
       { name: 'holt_residual' },
       { name: 'level_shift' },
+      { name: 'local_trend' },
       { name: 'seasonal_daily' },
       { name: 'seasonal_weekly' },
     ]),

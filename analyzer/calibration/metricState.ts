@@ -17,7 +17,7 @@ import { BINS, SKETCH_BYTES, TailSketch } from './tailSketch.js';
  *   36 f32  peak rarity of that run
  *   40      k sketches of 66 bytes
  *
- * 40 + 66 k bytes: 370 for the default preset's five detectors. A state of another version starts
+ * 40 + 66 k bytes: 436 for the default preset's six detectors. A state of another version starts
  * afresh (a new metric's warm-up), it is not misread.
  */
 const VERSION = 3;

@@ -5,6 +5,7 @@ import { holtResidual } from './holtResidual.js';
 import { ksTest } from './ksTest.js';
 import { leastSquares } from './leastSquares.js';
 import { levelShift } from './levelShift.js';
+import { localTrend } from './localTrend.js';
 import { meanSubtractionCumulation } from './meanSubtractionCumulation.js';
 import { medianAbsoluteDeviation } from './medianAbsoluteDeviation.js';
 import { seasonalDaily, seasonalWeekly } from './seasonalBaseline.js';
@@ -40,6 +41,7 @@ const BUILT_IN: ReadonlyArray<Detector> = [
   medianAbsoluteDeviation,
   ksTest,
   levelShift,
+  localTrend,
   holtResidual,
   seasonalDaily,
   seasonalWeekly,

@@ -27,6 +27,7 @@ describe('presets', () => {
       'median_absolute_deviation',
       'holt_residual',
       'level_shift',
+      'local_trend',
       'seasonal_daily',
       'seasonal_weekly',
     ]);

@@ -1,0 +1,53 @@
+import { lineResiduals, simpleRegression } from '../stats/ols.js';
+import { robustLocationScale } from '../stats/robust.js';
+import { scratch } from '../stats/scratch.js';
+import { defineDetector } from './types.js';
+
+/**
+ * Break from the local line: how far the last `recent` values lie, on average, from the straight line
+ * through the `reference` values just before them, in robust standard deviations of that line's own
+ * residuals. The other detectors measure against the whole window (or a day and a week ago), so when
+ * a series wanders (drifts that start and stop) their yardstick holds every earlier drift and a new
+ * one is small beside it; the local line and its local noise see the bend within a few rows. The line
+ * is over timestamps, so a gap extrapolates as far as it lasted.
+ */
+export const localTrend = defineDetector({
+  name: 'local_trend',
+  description: 'the last few values against the line through the values just before them',
+  // 3 recent rows: one stray value cannot make a bend, three in step can (level_shift's 5 for a level).
+  // 24 reference rows: enough for a robust scale of the residuals, short enough that a line fits
+  // (two hours at 5-minute steps; a day at hourly ones, where it is weak and its calibration says so).
+  defaults: { recent: 3, reference: 24, threshold: 8 },
+  detect({ timestamps, values }, { recent, reference, threshold }) {
+    return Math.abs(localTrendZ(timestamps, values, recent, reference)) > threshold;
+  },
+  evidence({ timestamps, values }, { recent, reference }) {
+    if (values.length < recent + reference) return null;
+    return Math.abs(localTrendZ(timestamps, values, recent, reference));
+  },
+});
+
+/** Signed mean miss of the last `recent` values from the reference's line, in its robust σ; 0 if flat. */
+export function localTrendZ(
+  timestamps: Float64Array,
+  values: Float64Array,
+  recent: number,
+  reference: number,
+): number {
+  const n = values.length;
+  if (n < recent + reference) return 0;
+  const t = timestamps.subarray(n - recent - reference, n - recent);
+  const line = simpleRegression(t, values.subarray(n - recent - reference, n - recent));
+  const residuals = lineResiduals(
+    t,
+    values.subarray(n - recent - reference, n - recent),
+    line,
+    scratch('localTrend', reference),
+  );
+  const { scale } = robustLocationScale(residuals);
+  if (!(scale > 0)) return 0;
+  let miss = 0;
+  for (let i = n - recent; i < n; i++)
+    miss += values[i] - (line.slope * (timestamps[i] - line.centre) + line.intercept);
+  return miss / recent / scale;
+}
