@@ -10,8 +10,8 @@ import { mergeScans, runScan, scanControl, type ScanJob } from './tableScan.js';
 const SEED_FACTOR = 8;
 
 /**
- * Exact k-nearest search over a table: one pass computes every row's PAA Euclidean distance (cheap,
- * PAA dims each; see ShapeScorer.nearRows), the SEED_FACTOR·k nearest rows are scored exactly first so
+ * Exact k-nearest search over a table: one pass finds the SEED_FACTOR·k rows nearest in PAA Euclidean
+ * distance (PAA dims each at most; see ShapeScorer.nearestRows), which are scored exactly first so
  * the best-so-far is tight from the start, then the rest are scanned in table order (tableScan.ts),
  * split over the pool's worker threads on large tables: a row whose PAA lower bound
  * (ShapeScorer.boundAt, abandoned at the best-so-far) cannot beat it is skipped, the others go
@@ -30,15 +30,12 @@ export async function searchTable(
   const n = table.count;
   const { length, z, paa } = table;
   const envelopes = query.scoring.scorer === 'dtw' ? table.envelopes(scorer.radius) : undefined;
-  const near = new Float64Array(n);
-  scorer.nearRows(paa, n, near);
-  const nearest = new TopK<number>(k * SEED_FACTOR);
   const skip = sharedUint8(n);
   const excluding = exclude.names.length > 0 || exclude.segments.length > 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n; i++)
     if (table.flat[i] || (excluding && isExcluded(table.names[i], exclude))) skip[i] = 1;
-    else if (near[i] < nearest.worst) nearest.offer(near[i], i);
-  }
+  const nearest = new TopK<number>(k * SEED_FACTOR);
+  scorer.nearestRows(paa, n, skip, nearest);
   const seeds = new TopK<number>(k);
   let examined = 0;
   for (const { item: i } of nearest.sorted()) {
