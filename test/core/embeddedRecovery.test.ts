@@ -5,6 +5,7 @@ import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../core/log.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
+import { compactOnDisk } from '../../core/store/embedded/compactOnDisk.js';
 import {
   listSegments,
   previousSnapshotPath,
@@ -230,6 +231,21 @@ describe('embedded store recovery from damaged files', () => {
     const t = EmbeddedStore.open(dir, { log: quiet.log });
     expect(quiet.lines).toEqual([]);
     expect(await t.listMetrics()).toEqual(['after', 'before', 'damaged', 'later']);
+    await t.close();
+  });
+
+  it('a compaction whose writer is gone (killed with -9) installs nothing and deletes no segment', async () => {
+    const dir = await dirWithSnapshotAndLog();
+    const segments = listSegments(dir);
+    const snapshot = fs.readFileSync(snapshotPath(dir));
+    const previous = fs.existsSync(previousSnapshotPath(dir));
+    expect(compactOnDisk({ dir, upTo: segments.at(-1)! }, () => false)).toEqual({ warnings: [] });
+    expect(listSegments(dir)).toEqual(segments);
+    expect(fs.readFileSync(snapshotPath(dir)).equals(snapshot)).toBe(true);
+    expect(fs.existsSync(previousSnapshotPath(dir))).toBe(previous);
+    const t = EmbeddedStore.open(dir);
+    expect(await pointsOf(t, 'a')).toHaveLength(50);
+    expect(await pointsOf(t, 'b')).toHaveLength(10);
     await t.close();
   });
 });

@@ -21,11 +21,17 @@ export interface CompactionResult {
  * deleted: those older than what `.prev` needs, so a damaged snapshot can still fall back whole.
  * A damaged closed log installs nothing: the writer snapshots its memory instead.
  */
-export function compactOnDisk({ dir, upTo }: CompactionJob): CompactionResult {
+export function compactOnDisk(
+  { dir, upTo }: CompactionJob,
+  /** False once the writer that asked is gone: a new one may own the data dir, so nothing is installed. */
+  writerAlive: () => boolean = () => true,
+): CompactionResult {
   const recovered = recover(dir, { upTo });
   // Damaged after it was written: a snapshot of this would lose what the writer still holds in memory.
   if (recovered.warnings.length) return { warnings: recovered.warnings };
+  if (!writerAlive()) return { warnings: [] };
   const snapshotBytes = writeSnapshot(recovered.state, dir, upTo + 1);
+  if (!writerAlive()) return { warnings: [] };
   installSnapshot(dir);
   removeUnneededSegments(dir, upTo + 1);
   return { snapshotBytes, warnings: [] };

@@ -1,12 +1,31 @@
+import fs from 'node:fs';
 import os from 'node:os';
-import { parentPort, workerData } from 'node:worker_threads';
 import { compactOnDisk, type CompactionJob } from './compactOnDisk.js';
 
-// A thread of its own, at the lowest CPU priority (on Linux this names the calling thread alone): on
-// a busy box a 250 MB rewrite must yield the core to the serving event loop, not compete with it.
-try {
-  os.setPriority(19);
-} catch {
-  // Not permitted here: it runs at normal priority.
+/**
+ * Lowest CPU priority for every thread of this process, V8's garbage-collection helpers included (on
+ * Linux a priority names one thread): on a busy box a 250 MB rewrite must yield the cores to the
+ * serving process. Threads started later inherit it from the thread that starts them.
+ */
+function lowestPriority(): void {
+  let threads: number[];
+  try {
+    threads = fs.readdirSync('/proc/self/task').map(Number);
+  } catch {
+    threads = [0];
+  }
+  for (const tid of threads) {
+    try {
+      os.setPriority(tid, 19);
+    } catch {
+      // Not permitted here, or the thread has ended: it runs at normal priority.
+    }
+  }
 }
-parentPort!.postMessage(compactOnDisk(workerData as CompactionJob));
+
+lowestPriority();
+const job = JSON.parse(process.argv[2]) as CompactionJob;
+// A writer killed with -9 leaves this process to the init process; its successor owns the data dir.
+const writer = process.ppid;
+const result = compactOnDisk(job, () => process.ppid === writer);
+if (process.connected) process.send!(result, () => process.disconnect());
