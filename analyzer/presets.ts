@@ -97,8 +97,8 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     alertScore: 0.75,
   },
   // Kale's calibrated line-up (docs/detection.md): detectors that each see one kind of strangeness
-  // (a point far from the day, a miss of the short-term forecast, a shifted level, a break from the
-  // same time yesterday and last week), each judged against the metric's own history of its
+  // (a point far from the day, a miss of the short-term forecast, a shifted level, a bend from the
+  // local line, a break from the same time yesterday and last week), each judged against the metric's own history of its
   // evidence and combined so that one decisive signal counts. A detector of changed spread was tried
   // and removed: on the dev sets it found no anomaly the others missed and raised false pages.
   default: {
