@@ -52,6 +52,8 @@ export class ShapeScorer {
   /** dtw: the two-candidate kernel `scanAt` uses, and the row waiting in its first lane (−1: none). */
   private readonly pairs: CdtwPairs | null;
   private waiting = -1;
+  /** The query's points by falling |z|: where a candidate strays furthest, first (lbKeoghTailAt). */
+  private readonly order: Int32Array;
 
   constructor(
     readonly query: Float64Array,
@@ -68,6 +70,7 @@ export class ShapeScorer {
     this.candidateEnv = { upper: new Float64Array(n), lower: new Float64Array(n), radius: this.radius };
     this.deques = new Int32Array(2 * n);
     this.candidate = new Float64Array(n);
+    this.order = Int32Array.from(query.keys()).sort((i, j) => Math.abs(query[j]) - Math.abs(query[i]));
     this.pairs = options.scorer === 'dtw' ? new CdtwPairs(n) : null;
     this.pairs?.setQuery(query);
   }
@@ -189,9 +192,11 @@ export class ShapeScorer {
       n = q.length;
     if (lbKim(q, rows, offset, n) >= abandonAt) return;
     const { upper, lower } = envelopes;
-    if (lbKeoghTailAt(upper, lower, offset, q, 0, n, this.tailReverse, abandonAt) >= abandonAt) return;
+    const order = this.order;
+    if (lbKeoghTailAt(upper, lower, offset, q, 0, order, this.tailReverse, abandonAt) >= abandonAt) return;
     const env = this.env!;
-    if (lbKeoghTailAt(env.upper, env.lower, 0, rows, offset, n, this.tail, abandonAt) >= abandonAt) return;
+    if (lbKeoghTailAt(env.upper, env.lower, 0, rows, offset, order, this.tail, abandonAt) >= abandonAt)
+      return;
     const lane = this.waiting < 0 ? 0 : 1;
     pairs.setLane(lane, rows, offset, this.radius, abandonAt, this.tail, this.tailReverse);
     if (lane === 0) {
