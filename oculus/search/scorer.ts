@@ -128,6 +128,20 @@ export class ShapeScorer {
       }
       return sum * width;
     }
+    // The query against the row's segment envelope first: with a noisy query, whose own envelope is
+    // wide, it is the one that prunes.
+    let reverse = 0;
+    if (envelopes && this.options.scorer === 'dtw') {
+      const { paaUpper, paaLower } = envelopes;
+      for (let s = 0; s < dims; s++) {
+        const q = qPaa[s];
+        const u = paaUpper[o + s],
+          l = paaLower[o + s];
+        if (q > u) reverse += (q - u) * (q - u);
+        else if (q < l) reverse += (q - l) * (q - l);
+        if (reverse >= limit) return Infinity;
+      }
+    }
     const qUpper = segments.upper,
       qLower = segments.lower;
     let forward = 0;
@@ -138,17 +152,6 @@ export class ShapeScorer {
       if (v > u) forward += (v - u) * (v - u);
       else if (v < l) forward += (v - l) * (v - l);
       if (forward >= limit) return Infinity;
-    }
-    if (!envelopes || this.options.scorer !== 'dtw') return forward * width;
-    const { paaUpper, paaLower } = envelopes;
-    let reverse = 0;
-    for (let s = 0; s < dims; s++) {
-      const q = qPaa[s];
-      const u = paaUpper[o + s],
-        l = paaLower[o + s];
-      if (q > u) reverse += (q - u) * (q - u);
-      else if (q < l) reverse += (q - l) * (q - l);
-      if (reverse >= limit) return Infinity;
     }
     return (reverse > forward ? reverse : forward) * width;
   }
