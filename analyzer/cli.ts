@@ -110,7 +110,7 @@ export function replayCommand(): Command {
         await write('timestamp,value,anomaly_score,anomalous\n');
         let chunk = '';
         for (const row of replaySeries(series, preset, rulesFromConfig(ctx.config))) {
-          chunk += `${row.timestamp},${row.value},${row.score.toFixed(4)},${row.anomalous ? 1 : 0}\n`;
+          chunk += `${row.timestamp},${Number.isNaN(row.value) ? '' : row.value},${row.score.toFixed(4)},${row.anomalous ? 1 : 0}\n`;
           if (chunk.length > 1 << 16) {
             await write(chunk);
             chunk = '';

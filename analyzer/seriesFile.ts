@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Series } from '../core/store/store.js';
+import { parseFileTimestamp } from '../core/time.js';
 import { seriesFromPoints } from './series.js';
 
 export class SeriesFileError extends Error {}
@@ -27,9 +28,15 @@ export function readSeriesJson(file: string): Series {
   return seriesFromPoints(points);
 }
 
+/** Value texts that mean "no value" (a gap), as exports write them. */
+const GAP_VALUES = new Set(['', 'null', 'none', 'nan']);
+
 /**
- * Reads a `timestamp,value` CSV (a header line is allowed; blank lines are skipped) as rows in file
- * order, repeated and out-of-order timestamps included: `kale replay` writes one row per row read.
+ * Reads a `timestamp,value` CSV as rows in file order, repeated and out-of-order timestamps included:
+ * `kale replay` writes one row per row read. Timestamps are epoch seconds or milliseconds or ISO 8601
+ * (`2014-04-01 00:05:00`, UTC unless it carries an offset). A first line that is not data is a header;
+ * when it names `timestamp` (or `time`, `ts`) and `value` columns those are read, so
+ * `timestamp,value,label` files work too. An empty or `null` value is a gap (NaN). Blank lines are skipped.
  */
 export function readSeriesCsv(file: string): Series {
   let text: string;
@@ -38,21 +45,34 @@ export function readSeriesCsv(file: string): Series {
   } catch (err) {
     throw new SeriesFileError(`${file}: ${(err as Error).message}`);
   }
-  const points: Array<[number, number]> = [];
+  const timestamps: number[] = [];
+  const values: number[] = [];
+  let tsCol = 0;
+  let valueCol = 1;
+  let first = true;
   const lines = text.split(/\r?\n/);
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
-    const [a, b] = line.split(',');
-    const ts = Number(a);
-    const v = Number(b);
-    if (!Number.isFinite(ts) || b === undefined) {
-      if (i === 0) return; // header
-      throw new SeriesFileError(`${file}:${i + 1}: expected timestamp,value`);
+    const fields = line.split(',').map((f) => f.trim().replace(/^"(.*)"$/, '$1'));
+    const ts = parseFileTimestamp(fields[tsCol]);
+    if (first) {
+      first = false;
+      if (ts === undefined) {
+        const names = fields.map((f) => f.toLowerCase());
+        const t = names.findIndex((n) => n === 'timestamp' || n === 'time' || n === 'ts');
+        if (t >= 0) tsCol = t;
+        if (names.includes('value')) valueCol = names.indexOf('value');
+        return;
+      }
     }
-    points.push([ts, v]);
+    const raw = fields[valueCol];
+    const value = raw !== undefined && GAP_VALUES.has(raw.toLowerCase()) ? NaN : Number(raw);
+    if (ts === undefined || raw === undefined || (Number.isNaN(value) && !GAP_VALUES.has(raw.toLowerCase())))
+      throw new SeriesFileError(
+        `${file}:${i + 1}: expected timestamp,value (epoch seconds or ISO 8601, then a number), got ${JSON.stringify(line.slice(0, 80))}`,
+      );
+    timestamps.push(ts);
+    values.push(value);
   });
-  return {
-    timestamps: Float64Array.from(points, (p) => p[0]),
-    values: Float64Array.from(points, (p) => p[1]),
-  };
+  return { timestamps: Float64Array.from(timestamps), values: Float64Array.from(values) };
 }

@@ -129,6 +129,33 @@ describe('kale replay', () => {
       expect(got[101][3]).toBe('0');
     }
   });
+
+  it('reads ISO 8601 timestamps, named columns in any order and empty values as gaps', () => {
+    const rows = points(0).slice(-300);
+    rows[250] = [rows[250][0], 400];
+    const iso = (t: number) => new Date(t * 1000).toISOString().replace('T', ' ').replace('.000Z', '');
+    const lines = rows.map(([t, v], i) => `0,${i === 120 ? '' : v},"${iso(t)}"`);
+    const file = write('iso.csv', `label,value,timestamp\n${lines.join('\n')}\n`);
+    const out = path.join(dir, 'iso-out.csv');
+    expect(kale(['replay', file, '-o', out]).status).toBe(0);
+    const got = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    expect(got.map(([t]) => Number(t))).toEqual(rows.map(([t]) => t));
+    expect(got[120][1]).toBe('');
+    expect(got[250][3]).toBe('1');
+  });
+
+  it('names the line of a row it cannot read and writes nothing', () => {
+    const file = write('bad-row.csv', `timestamp,value\n${NOW},1\n${NOW + 60},abc\n`);
+    const r = kale(['replay', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bad-row\.csv:3: expected timestamp,value .*"1700000060,abc"/);
+    expect(r.stdout).toBe('');
+  });
 });
 
 describe('kale verify-alerts', () => {

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  detectFormat,
-  parseCsv,
-  parseGraphiteJson,
-  parseSkylineJson,
-  parseTimestamp,
-} from '../../utils/import/parse.js';
+import { detectFormat, parseCsv, parseGraphiteJson, parseSkylineJson } from '../../utils/import/parse.js';
+import { parseFileTimestamp } from '../../core/time.js';
 
 describe('import parsers', () => {
   it('reads timestamp,value CSV with an optional header and reports bad rows by line', () => {
@@ -70,12 +65,12 @@ describe('import parsers', () => {
   });
 
   it('understands epoch seconds, milliseconds and ISO 8601 (UTC), and nothing relative', () => {
-    expect(parseTimestamp('1700000000')).toBe(1_700_000_000);
-    expect(parseTimestamp(1_700_000_000_000)).toBe(1_700_000_000);
-    expect(parseTimestamp('2023-11-14T22:13:20')).toBe(1_700_000_000);
-    expect(parseTimestamp('2023-11-14T23:13:20+01:00')).toBe(1_700_000_000);
-    expect(parseTimestamp('now')).toBeUndefined();
-    expect(parseTimestamp(-5)).toBeUndefined();
+    expect(parseFileTimestamp('1700000000')).toBe(1_700_000_000);
+    expect(parseFileTimestamp(1_700_000_000_000)).toBe(1_700_000_000);
+    expect(parseFileTimestamp('2023-11-14T22:13:20')).toBe(1_700_000_000);
+    expect(parseFileTimestamp('2023-11-14T23:13:20+01:00')).toBe(1_700_000_000);
+    expect(parseFileTimestamp('now')).toBeUndefined();
+    expect(parseFileTimestamp(-5)).toBeUndefined();
   });
 
   it('detects the format from the extension and content', () => {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { Point } from '../../core/store/store.js';
+import { parseFileTimestamp } from '../../core/time.js';
 import { JsonSyntaxError, parseJsonWithLines } from './lineJson.js';
 
 export type ImportFormat = 'csv' | 'graphite-json' | 'skyline-json';
@@ -34,23 +35,6 @@ export function detectFormat(file: string, text: string): ImportFormat {
 /** The metric a file's points go to when it does not name its own: `--metric`, else the file name. */
 export const defaultMetricName = (file: string) => path.basename(file).replace(/\.(csv|json|txt)$/i, '');
 
-/**
- * Epoch seconds from an epoch number (milliseconds are recognised by size) or an ISO 8601 date
- * (UTC unless it carries an offset). Relative words like "now" make no sense in a file and are refused.
- */
-export function parseTimestamp(raw: unknown): number | undefined {
-  if (typeof raw === 'number')
-    return Number.isFinite(raw) && raw > 0 ? (raw > 1e11 ? raw / 1000 : raw) : undefined;
-  if (typeof raw !== 'string') return undefined;
-  const s = raw.trim();
-  if (/^\d+(\.\d+)?$/.test(s)) return parseTimestamp(Number(s));
-  if (/^\d{4}-\d{2}-\d{2}/.test(s)) {
-    const ms = Date.parse(/[zZ]$|[+-]\d{2}:?\d{2}$/.test(s) || s.length === 10 ? s : `${s}Z`);
-    return Number.isNaN(ms) ? undefined : ms / 1000;
-  }
-  return undefined;
-}
-
 const EMPTY_VALUES = new Set(['', 'null', 'none', 'nan']);
 
 /** A value, `null` for a gap, or undefined when it is not a number. */
@@ -71,7 +55,7 @@ class Collector {
 
   /** Validates one `(ts, value)` row and files it under `name`, as a point, a gap or a bad row. */
   row(name: string, line: number, rawTs: unknown, rawValue: unknown): void {
-    const ts = parseTimestamp(rawTs);
+    const ts = parseFileTimestamp(rawTs);
     if (ts === undefined) {
       this.bad.push({ line, reason: `bad timestamp ${JSON.stringify(rawTs)}` });
       return;
@@ -111,7 +95,7 @@ export function parseCsv(text: string, metric: string): ParsedFile {
     const fields = raw.split(',');
     if (!seenFirst) {
       seenFirst = true;
-      if (parseTimestamp(fields[0]) === undefined && fields.length >= 2) {
+      if (parseFileTimestamp(fields[0]) === undefined && fields.length >= 2) {
         const names = fields.map((f) => f.trim().toLowerCase().replace(/^"|"$/g, ''));
         const t = names.findIndex((n) => n === 'timestamp' || n === 'time' || n === 'ts');
         const v = names.indexOf('value');
