@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseFileTimestamp } from '../../core/time.js';
 
-/** One labelled series: `timestamp,value,label` rows in time order. */
+/** One labelled series: `timestamp,value,label` rows in time order (epoch or ISO 8601 timestamps). */
 export interface LabelledSeries {
   readonly file: string;
   /**
@@ -27,7 +28,7 @@ export function readLabelledCsv(file: string): LabelledSeries {
   for (let i = 1; i < lines.length; i++) {
     if (lines[i].trim() === '') continue;
     const cols = lines[i].split(',');
-    const t = Number(cols[ti]);
+    const t = parseFileTimestamp(cols[ti]) ?? NaN;
     const v = Number(cols[vi]);
     const l = Number(cols[li]);
     if (!Number.isFinite(t) || !Number.isFinite(v) || (l !== 0 && l !== 1))

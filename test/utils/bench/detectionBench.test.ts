@@ -8,16 +8,26 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-detection-'));
 const plots = path.join(dir, 'plots');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+/** ISO 8601 without a zone, as Numenta-style files write their timestamps. */
+const isoOf = (t: number) => new Date(t * 1000).toISOString().replace('T', ' ').replace('.000Z', '');
+
 /** Minute series with small deterministic wiggle; `step` rows from `at` on are shifted and labelled. */
-function writeSeries(name: string, n: number, at?: number) {
+function writeSeries(
+  name: string,
+  n: number,
+  at?: number,
+  into = dir,
+  stamp: (t: number) => string = String,
+) {
   const rows = ['timestamp,value,label'];
   for (let i = 0; i < n; i++) {
     const shifted = at !== undefined && i >= at;
     rows.push(
-      `${1_700_000_000 + i * 60},${100 + ((i * 37) % 11) - 5 + (shifted ? 200 : 0)},${shifted && i < at! + 5 ? 1 : 0}`,
+      `${stamp(1_700_000_000 + i * 60)},${100 + ((i * 37) % 11) - 5 + (shifted ? 200 : 0)},${shifted && i < at! + 5 ? 1 : 0}`,
     );
   }
-  fs.writeFileSync(path.join(dir, name), `${rows.join('\n')}\n`);
+  fs.mkdirSync(into, { recursive: true });
+  fs.writeFileSync(path.join(into, name), `${rows.join('\n')}\n`);
 }
 
 describe('kale bench detection', () => {
@@ -54,6 +64,18 @@ describe('kale bench detection', () => {
     const html = fs.readFileSync(out.plot, 'utf8');
     expect(html).toContain('web__step.csv');
     expect(html).toContain('<svg');
+  });
+
+  it('scores files with ISO 8601 timestamps as it scores the same rows in epoch seconds', () => {
+    const iso = path.join(dir, 'iso');
+    writeSeries('web__step.csv', 240, 200, iso, isoOf);
+    writeSeries('db__quiet.csv', 240, undefined, iso, isoOf);
+    const run = (from: string) => {
+      const r = kale(['bench', 'detection', from, '--preset', 'default', '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout).nab;
+    };
+    expect(run(iso)).toEqual(run(dir));
   });
 
   it("takes the minimum score to alert from the config's analyzer.alertScore", () => {
