@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { localTrend } from '../../../analyzer/detectors/localTrend.js';
-import { mergeOptions } from '../../../analyzer/detectors/registry.js';
 import type { DetectorInput } from '../../../analyzer/detectors/types.js';
 import { base, input, noise, run } from './series.js';
 
-const evidence = (i: DetectorInput) => localTrend.evidence!(i, mergeOptions(localTrend, {}));
+const evidence = (i: DetectorInput) => localTrend.evidence!(i, localTrend.defaults);
 
 /** A series that wanders: drifts of ±2 a row, each 20 rows long, over ±1 noise. */
 const wandering = (n: number): number[] => {
