@@ -79,6 +79,15 @@ describe('kale analyze', () => {
   });
 });
 
+/** The rows `kale replay` wrote to `out`, header left out, each split into its fields. */
+const replayRows = (out: string) =>
+  fs
+    .readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
+
 describe('kale replay', () => {
   it('writes timestamp,value,anomaly_score,anomalous judging each row on the rows before it', () => {
     const rows = points(0).slice(-300);
@@ -117,12 +126,7 @@ describe('kale replay', () => {
     const out = path.join(dir, 'messy-out.csv');
     for (const preset of ['default', 'etsy']) {
       expect(kale(['replay', file, '--preset', preset, '-o', out]).status).toBe(0);
-      const got = fs
-        .readFileSync(out, 'utf8')
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((l) => l.split(','));
+      const got = replayRows(out);
       expect(got).toHaveLength(input.length);
       expect(got.map(([t, v]) => `${t},${v}`)).toEqual(input.map((l) => l.split(',').map(Number).join(',')));
       // A late row is stored but never judged on its own.
@@ -138,12 +142,7 @@ describe('kale replay', () => {
     const file = write('iso.csv', `label,value,timestamp\n${lines.join('\n')}\n`);
     const out = path.join(dir, 'iso-out.csv');
     expect(kale(['replay', file, '-o', out]).status).toBe(0);
-    const got = fs
-      .readFileSync(out, 'utf8')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((l) => l.split(','));
+    const got = replayRows(out);
     expect(got.map(([t]) => Number(t))).toEqual(rows.map(([t]) => t));
     expect(got[120][1]).toBe('');
     expect(got[250][3]).toBe('1');
