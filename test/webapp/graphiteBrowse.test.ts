@@ -155,7 +155,7 @@ describe('Graphite browsing, events and probes as Grafana calls them', () => {
     });
     expect(fns.sumSeries.params[0]).toMatchObject({ multiple: true });
     expect((await get('/tags/autoComplete/tags?expr=name%3Dweb&limit=100')).body).toEqual([]);
-    expect((await get('/tags/autoComplete/values?tag=name&expr=x')).body).toEqual([]);
+    expect((await get('/tags/autoComplete/values?tag=name&expr=name%3Dweb.host1')).body).toEqual([]);
   });
 
   it("passes Grafana's health check: constantLine(100) over the last hour", async () => {

@@ -40,7 +40,8 @@ function series(e: Expr, where: string): SeriesArg {
     throw badRequest(
       `unknown function "${e.name.slice(0, 100)}": Kale's /render supports ${[...FUNCTIONS.keys()].join(', ')}`,
     );
-  const args = bind(def, e);
+  const bound = bind(def, e);
+  const args = def.prepare ? def.prepare(bound) : bound;
   return (ctx) => def.run(ctx, args);
 }
 

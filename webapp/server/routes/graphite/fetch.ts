@@ -10,6 +10,7 @@ import { badRequest } from '../../httpError.js';
 import type { RenderContext } from './context.js';
 import { pathMatcher } from './pathGlob.js';
 import { averageSlots, type GSeries } from './series.js';
+import { seriesTags } from './tagged.js';
 
 /** Most metrics one path may match. */
 export const MAX_SERIES_PER_PATH = 10_000;
@@ -18,10 +19,18 @@ export const MAX_SERIES_PER_PATH = 10_000;
 const MAX_SERIES_POINTS = 20_000;
 
 export async function fetchPath(ctx: RenderContext, pattern: string): Promise<GSeries[]> {
-  const names = (await filterYielding(await ctx.names(), pathMatcher(pattern))).sort();
+  return fetchNames(ctx, (await filterYielding(await ctx.names(), pathMatcher(pattern))).sort(), pattern);
+}
+
+/** The series of `names` (sorted), each carrying `pathExpression`: the glob or seriesByTag(…) that named them. */
+export async function fetchNames(
+  ctx: RenderContext,
+  names: readonly string[],
+  pathExpression: string,
+): Promise<GSeries[]> {
   if (names.length > MAX_SERIES_PER_PATH)
     throw badRequest(
-      `"${pattern.slice(0, 100)}" matches ${names.length} metrics; at most ${MAX_SERIES_PER_PATH} per path: narrow the glob`,
+      `"${pathExpression.slice(0, 100)}" matches ${names.length} metrics; at most ${MAX_SERIES_PER_PATH} per path: narrow it`,
     );
   const rollups = names.map((n) => rollupFor(ctx, n));
   const rawNames = names.filter((_, i) => rollups[i] === undefined);
@@ -34,7 +43,7 @@ export async function fetchPath(ctx: RenderContext, pattern: string): Promise<GS
       rollups[i] ? rollupSeries(ctx, name, rollups[i]) : rawSeries(ctx, name, windows.get(name)),
     ),
   );
-  return read.filter((s) => s !== undefined).map((s) => ({ ...s, pathExpression: pattern }));
+  return read.filter((s) => s !== undefined).map((s) => ({ ...s, pathExpression }));
 }
 
 /** Slots of `step` covering (from, until], aligned as Graphite aligns them (the slot after from's first). */
@@ -49,7 +58,7 @@ function grid(ctx: RenderContext, step: number): { start: number; length: number
 const series = (name: string, start: number, step: number, values: Float64Array): GSeries => ({
   name,
   pathExpression: name,
-  tags: { name },
+  tags: seriesTags(name),
   start,
   step,
   values,

@@ -6,6 +6,7 @@ import { expandRoute } from './expand.js';
 import { findRoute } from './find.js';
 import { infoRoutes } from './info.js';
 import { renderRoute } from './render.js';
+import { tagRoutes } from './tagRoutes.js';
 
 /** Form bodies up to this size: a hundred long targets, not an upload. */
 const FORM_LIMIT = '1mb';
@@ -13,7 +14,7 @@ const FORM_LIMIT = '1mb';
 /**
  * The part of graphite-web's HTTP API that Grafana's Graphite datasource calls, so Kale can be added
  * as one (docs/grafana.md): /render, /metrics/find, /metrics/expand, /events/get_data, /version,
- * /functions and the tag probes. GET and POST (form-encoded) alike, under the webapp's auth.
+ * /functions and the tag database's /tags endpoints. GET and POST (form-encoded) alike, under the webapp's auth.
  */
 export function graphiteRoutes(deps: WebappDeps<GraphiteStore>): Router {
   const r = Router();
@@ -27,6 +28,7 @@ export function graphiteRoutes(deps: WebappDeps<GraphiteStore>): Router {
     r.post(path, form, handler);
   }
   r.get('/events/get_data', eventsRoute(deps));
+  r.use(tagRoutes(deps, form));
   r.use(infoRoutes());
   return r;
 }

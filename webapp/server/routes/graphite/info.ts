@@ -29,18 +29,11 @@ function functionIndex() {
   );
 }
 
-/**
- * What Grafana probes besides data: `/version` (plain text, as graphite-web answers), `/functions`,
- * and the tag endpoints, which answer empty lists: Kale's names carry no Graphite tags.
- */
+/** What Grafana probes besides data: `/version` (plain text, as graphite-web answers) and `/functions`. */
 export function infoRoutes(): Router {
   const r = Router();
   const index = functionIndex();
   r.get('/version', (_req, res) => void res.type('text/plain').send(GRAPHITE_VERSION));
   r.get('/functions', (_req, res) => void res.json(index));
-  r.get(
-    ['/tags', '/tags/autoComplete/tags', '/tags/autoComplete/values', '/tags/findSeries'],
-    (_req, res) => void res.json([]),
-  );
   return r;
 }

@@ -1,4 +1,5 @@
 import { parseTarget, type Expr } from '../parser.js';
+import type { GSeries } from '../series.js';
 import { input, seriesListParam, type FunctionDef } from './types.js';
 
 /** The first path in a series name (`a.b.c` in `scale(a.b.c,2)`), which aliasByNode picks nodes from. */
@@ -16,6 +17,13 @@ function firstPath(name: string): string {
   }
 }
 
+/** A tag by name, or node n of `path` with its tags cut off (as graphite-web's getNodeOrTag); '' when absent. */
+const nodeOrTag = (s: GSeries, path: string) => {
+  const nodes = path.split(';')[0].split('.');
+  return (n: number | string) =>
+    typeof n === 'string' ? (s.tags[n] ?? '') : (nodes[n < 0 ? nodes.length + n : n] ?? '');
+};
+
 export const aliasFunctions: FunctionDef[] = [
   {
     name: 'alias',
@@ -31,12 +39,22 @@ export const aliasFunctions: FunctionDef[] = [
       'Names each series by some nodes of its path (0 is the first, -1 the last), joined with dots; a tag name picks that tag.',
     params: [seriesListParam, { name: 'nodes', type: 'nodeOrTag', required: true, multiple: true }],
     run: async (ctx, a) =>
-      (await input(a, ctx)).map((s) => {
-        const parts = firstPath(s.name).split('.');
-        const pick = (n: number | string) =>
-          typeof n === 'string' ? (s.tags[n] ?? '') : (parts[n < 0 ? parts.length + n : n] ?? '');
-        return { ...s, name: (a.nodes as Array<number | string>).map(pick).join('.') };
-      }),
+      (await input(a, ctx)).map((s) => ({
+        ...s,
+        name: (a.nodes as Array<number | string>).map(nodeOrTag(s, firstPath(s.name))).join('.'),
+      })),
+  },
+  {
+    name: 'aliasByTags',
+    group: 'Alias',
+    description:
+      'Names each series by some of its tags (or nodes of its name tag, 0 the first, -1 the last), joined with dots.',
+    params: [seriesListParam, { name: 'tags', type: 'nodeOrTag', required: true, multiple: true }],
+    run: async (ctx, a) =>
+      (await input(a, ctx)).map((s) => ({
+        ...s,
+        name: (a.tags as Array<number | string>).map(nodeOrTag(s, s.tags.name ?? s.name)).join('.'),
+      })),
   },
   {
     name: 'aliasByMetric',

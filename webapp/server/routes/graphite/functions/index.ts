@@ -2,6 +2,7 @@ import { aliasFunctions } from './alias.js';
 import { combineFunctions } from './combine.js';
 import { constantFunctions } from './constant.js';
 import { kaleFunctions } from './kale.js';
+import { tagFunctions } from './tags.js';
 import { transformFunctions } from './transform.js';
 import type { FunctionDef } from './types.js';
 import { windowFunctions } from './window.js';
@@ -15,5 +16,6 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map(
     ...windowFunctions,
     ...constantFunctions,
     ...kaleFunctions,
+    ...tagFunctions,
   ].map((f) => [f.name, f]),
 );

@@ -37,6 +37,8 @@ export interface FunctionDef {
   readonly group: string;
   readonly description: string;
   readonly params: readonly ParamDef[];
+  /** Checks and compiles the bound arguments when the target is compiled, so their errors come before any read. */
+  prepare?(args: Args): Args;
   run(ctx: RenderContext, args: Args): Promise<GSeries[]>;
 }
 
