@@ -107,6 +107,9 @@ describe('Graphite tags as Grafana calls them', () => {
     expect(aliased.body.map((s) => s.target)).toEqual(['b:9100.up', 'a:9100.up']);
     const byNode = await render(`aliasByNode(seriesByTag('name=http_requests_total'), 0, 'code')`);
     expect(byNode.body.map((s) => s.target)).toEqual(['http_requests_total.200']);
+    // A plain name's tags are just its name: an object's inherited keys are no tags.
+    const inherited = await render(`aliasByTags(web.host1.requests, 'constructor', 1)`);
+    expect(inherited.body.map((s) => s.target)).toEqual(['.host1']);
   });
 
   it("answers the tag editor's autoComplete for tags: sorted, prefixed, limited, narrowed by the other expressions", async () => {

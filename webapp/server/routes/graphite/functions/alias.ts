@@ -20,8 +20,11 @@ function firstPath(name: string): string {
 /** A tag by name, or node n of `path` with its tags cut off (as graphite-web's getNodeOrTag); '' when absent. */
 const nodeOrTag = (s: GSeries, path: string) => {
   const nodes = path.split(';')[0].split('.');
-  return (n: number | string) =>
-    typeof n === 'string' ? (s.tags[n] ?? '') : (nodes[n < 0 ? nodes.length + n : n] ?? '');
+  return (n: number | string) => {
+    // Own tags only: `constructor` is a tag name a user may type, not Object's.
+    if (typeof n === 'string') return Object.hasOwn(s.tags, n) ? s.tags[n] : '';
+    return nodes[n < 0 ? nodes.length + n : n] ?? '';
+  };
 };
 
 export const aliasFunctions: FunctionDef[] = [
