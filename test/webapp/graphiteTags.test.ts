@@ -16,12 +16,17 @@ const TAGGED = [
   'http_requests_total;code=200;job=kale',
 ];
 
+/** Names with a `;` that graphite-web would not parse as tagged: plain paths, in no tag answer. */
+const NOT_TAGGED = ['semi;colon', 'semi;=x', ';up=1'];
+
 describe('Graphite tags as Grafana calls them', () => {
   let w: TestWebapp;
   let close: () => Promise<void>;
   beforeAll(async () => {
     ({ w, close } = await startGraphiteKale());
-    await w.store.append(TAGGED.map((name, i) => ({ name, points: daySeries(NOW, 20 + i, false) })));
+    await w.store.append(
+      [...TAGGED, ...NOT_TAGGED].map((name, i) => ({ name, points: daySeries(NOW, 20 + i, false) })),
+    );
   });
   afterAll(async () => close());
 
@@ -66,6 +71,8 @@ describe('Graphite tags as Grafana calls them', () => {
       for (const [v, ts] of s.datapoints) expect(v).toBe(kale.get(ts) ?? null);
       expect(s.datapoints.filter(([v]) => v !== null).length).toBeGreaterThanOrEqual(59);
     }
+    const plain = await render('semi;*');
+    expect(plain.body.map((s) => s.tags)).toEqual([{ name: 'semi;=x' }, { name: 'semi;colon' }]);
     // A glob over tagged names carries the same tags.
     const glob = await render('http_requests_total;*');
     expect(glob.body).toMatchObject([

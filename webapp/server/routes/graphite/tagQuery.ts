@@ -8,7 +8,7 @@
  * start only (Python's re.match), run in linear time (linearRegex.ts).
  */
 import { RegexError, linearRegex } from './linearRegex.js';
-import { taggedNameTags, type Tags } from './tagged.js';
+import { isTagged, tagValue } from './tagged.js';
 
 export class TagExprError extends Error {}
 
@@ -20,6 +20,9 @@ export interface TagExpr {
   /** Whether a value (empty for a series without the tag) satisfies the expression. */
   test(value: string): boolean;
 }
+
+/** Distinct values whose regex answer an expression remembers: a bound on memory, not on time. */
+const MAX_REMEMBERED = 10_000;
 
 /** graphite-web's parse_tagspec. */
 const TAGSPEC = /^([^;!=]+)(!?=~?)([^;]*)$/;
@@ -41,12 +44,23 @@ export function parseTagExpr(text: string): TagExpr {
     if (err instanceof RegexError) throw new TagExprError(`${text.slice(0, 100)}: ${err.message}`);
     throw err;
   }
-  return { ...base, test: op === '=~' ? (v) => re.test(v) : (v) => !re.test(v) };
+  // Most tags take few values (job, env) over many series: each distinct value is matched once.
+  const seen = new Map<string, boolean>();
+  const matches = (v: string) => {
+    let m = seen.get(v);
+    if (m === undefined) {
+      m = re.test(v);
+      if (seen.size < MAX_REMEMBERED) seen.set(v, m);
+    }
+    return m;
+  };
+  return { ...base, test: op === '=~' ? matches : (v) => !matches(v) };
 }
 
 export interface TagQuery {
   readonly exprs: readonly TagExpr[];
-  matches(tags: Tags): boolean;
+  /** Whether a tagged name matches every expression. */
+  matches(name: string): boolean;
 }
 
 export function tagQuery(texts: readonly string[]): TagQuery {
@@ -56,12 +70,7 @@ export function tagQuery(texts: readonly string[]): TagQuery {
     throw new TagExprError(
       `at least one tag expression must need a non-empty value (such as name=… or tag=~.+), got ${texts.map((t) => `"${t.slice(0, 100)}"`).join(', ')}`,
     );
-  return { exprs, matches: (tags) => exprs.every((e) => e.test(tags[e.tag] ?? '')) };
-}
-
-export interface TaggedSeries {
-  readonly name: string;
-  readonly tags: Tags;
+  return { exprs, matches: (name) => exprs.every((e) => e.test(tagValue(name, e.tag) ?? '')) };
 }
 
 /** Names matched per turn of the event loop: a search over a million names must not hold ingest. */
@@ -69,19 +78,18 @@ const NAMES_PER_TURN = 10_000;
 
 /**
  * The tagged names among `names` (every one without a query, else those it matches), in their order.
- * An exact `name=` expression narrows by prefix before any name is parsed, as Grafana's tag editor
- * nearly always starts with one.
+ * An exact `name=` expression narrows by prefix first, as Grafana's tag editor nearly always starts
+ * with one.
  */
-export async function findTagged(names: readonly string[], query?: TagQuery): Promise<TaggedSeries[]> {
+export async function findTagged(names: readonly string[], query?: TagQuery): Promise<string[]> {
   const exactName = query?.exprs.find((e) => e.tag === 'name' && e.op === '=');
   const prefix = exactName ? `${exactName.spec};` : undefined;
-  const out: TaggedSeries[] = [];
+  const out: string[] = [];
   for (let i = 0; i < names.length; i++) {
     if (i > 0 && i % NAMES_PER_TURN === 0) await new Promise((r) => setImmediate(r));
     const name = names[i];
     if (prefix !== undefined && !name.startsWith(prefix)) continue;
-    const tags = taggedNameTags(name);
-    if (tags && (!query || query.matches(tags))) out.push({ name, tags });
+    if (name.indexOf(';') > 0 && (!query || query.matches(name)) && isTagged(name)) out.push(name);
   }
   return out;
 }

@@ -5,7 +5,8 @@ import { badRequest } from '../../httpError.js';
 import { optionalInt, optionalString, requiredString, type Source } from '../../params.js';
 import { RegexError, linearRegex } from './linearRegex.js';
 import { graphiteParams, repeated, timeRange } from './request.js';
-import { TagExprError, findTagged, tagQuery, type TagQuery, type TaggedSeries } from './tagQuery.js';
+import { tagNames, tagValue } from './tagged.js';
+import { TagExprError, findTagged, tagQuery, type TagQuery } from './tagQuery.js';
 
 /** Most expressions one request may carry, and the longest: far beyond any query editor's. */
 const MAX_EXPRS = 100;
@@ -19,7 +20,7 @@ interface TagRequest {
   /** The expressions sent as `expr`, undefined when none were. */
   readonly query: TagQuery | undefined;
   /** The tagged series the expressions match (every one without). */
-  tagged(): Promise<TaggedSeries[]>;
+  tagged(): Promise<string[]>;
 }
 
 /** Reads its parameters before any name is listed, so a bad one is a 400 before the work. */
@@ -90,7 +91,7 @@ const sorted = (values: Iterable<string>) => [...values].sort((a, b) => (a < b ?
 /** `/tags/findSeries?expr=…`: the matching names, sorted. */
 const findSeries: Handler = async ({ query, tagged }) => {
   if (!query) throw badRequest('expr is required');
-  return sorted((await tagged()).map((s) => s.name));
+  return sorted(await tagged());
 };
 
 /** `/tags/autoComplete/tags?tagPrefix=&expr=&limit=`: tags of the matching series, minus those the expressions name. */
@@ -99,8 +100,8 @@ const autoCompleteTags: Handler = async ({ src, query, tagged }) => {
   const most = limit(src);
   const searched = new Set(query?.exprs.map((e) => e.tag));
   const tags = new Set<string>();
-  for (const s of await tagged())
-    for (const t of Object.keys(s.tags)) if (t.startsWith(prefix) && !searched.has(t)) tags.add(t);
+  for (const name of await tagged())
+    for (const t of tagNames(name)) if (t.startsWith(prefix) && !searched.has(t)) tags.add(t);
   return sorted(tags).slice(0, most);
 };
 
@@ -110,8 +111,8 @@ const autoCompleteValues: Handler = async ({ src, tagged }) => {
   const prefix = optionalString(src, 'valuePrefix', MAX_EXPR_LENGTH) ?? '';
   const most = limit(src);
   const values = new Set<string>();
-  for (const s of await tagged()) {
-    const v = s.tags[tag];
+  for (const name of await tagged()) {
+    const v = tagValue(name, tag);
     if (v?.startsWith(prefix)) values.add(v);
   }
   return sorted(values).slice(0, most);
@@ -121,7 +122,7 @@ const autoCompleteValues: Handler = async ({ src, tagged }) => {
 const listTags: Handler = async ({ src, tagged }) => {
   const re = filter(src);
   const tags = new Set<string>();
-  for (const s of await tagged()) for (const t of Object.keys(s.tags)) if (!re || re.test(t)) tags.add(t);
+  for (const name of await tagged()) for (const t of tagNames(name)) if (!re || re.test(t)) tags.add(t);
   return sorted(tags).map((tag) => ({ tag }));
 };
 
@@ -131,8 +132,8 @@ const tagDetails =
   async ({ src, tagged }) => {
     const re = filter(src);
     const counts = new Map<string, number>();
-    for (const s of await tagged()) {
-      const v = s.tags[tag];
+    for (const name of await tagged()) {
+      const v = tagValue(name, tag);
       if (v !== undefined && (!re || re.test(v))) counts.set(v, (counts.get(v) ?? 0) + 1);
     }
     if (counts.size === 0 && !re) return null;

@@ -23,7 +23,7 @@ export const tagFunctions: FunctionDef[] = [
       const found = await findTagged(await ctx.names(), a.query as TagQuery);
       // graphite-web names the list after the call itself, quoting each expression.
       const expression = `seriesByTag(${(a.tagExpressions as string[]).map((t) => `'${t}'`).join(',')})`;
-      return fetchNames(ctx, found.map((s) => s.name).sort(), expression);
+      return fetchNames(ctx, found.sort(), expression);
     },
   },
 ];
