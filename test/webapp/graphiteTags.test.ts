@@ -206,6 +206,19 @@ describe('Graphite tags as Grafana calls them', () => {
     ]);
   });
 
+  it("lists seriesByTag and aliasByTags in /functions as graphite-web does, so Grafana's editor offers them", async () => {
+    const fns = (await get('/functions')).body;
+    expect(fns.seriesByTag).toMatchObject({
+      name: 'seriesByTag',
+      group: 'Special',
+      params: [{ name: 'tagExpressions', type: 'string', required: true, multiple: true }],
+    });
+    expect(fns.aliasByTags.params).toEqual([
+      { name: 'seriesList', type: 'seriesList', required: true },
+      { name: 'tags', type: 'nodeOrTag', required: true, multiple: true },
+    ]);
+  });
+
   it('refuses bad expressions with a 400 naming the problem', async () => {
     const bad = async (target: string) => (await render(target)).body.error;
     expect(await bad("seriesByTag('up')")).toBe(
