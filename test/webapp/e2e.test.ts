@@ -66,16 +66,41 @@ describe('webapp in Chromium', () => {
   });
 
   it('moves through the list with the up and down keys', async () => {
-    const selected = () => page.textContent('[role=option][aria-selected=true] [data-testid=anomaly-row] .m');
-    const rows = await page.locator('[data-testid=anomaly-row] .m').allTextContents();
-    const at = rows.indexOf('web.checkout.latency');
-    // Each key press re-renders the list: wait for it rather than read the old selection.
-    await page.keyboard.press('ArrowDown');
-    await expect.poll(selected).toBe(rows[Math.min(rows.length - 1, at + 1)]);
-    await page.keyboard.press('ArrowUp');
-    await expect.poll(selected).toBe('web.checkout.latency');
-    await page.keyboard.press('ArrowUp');
-    await expect.poll(selected).toBe(rows[Math.max(0, at - 1)]);
+    // The list and its selection read together: the analyzer keeps running, and a refresh may add
+    // or reorder rows between two key presses, so each move is checked against the list as it is then.
+    const state = () =>
+      page.evaluate(() => ({
+        names: [...document.querySelectorAll('[data-testid=anomaly-row] .m')].map((e) => e.textContent ?? ''),
+        selected:
+          document.querySelector('[role=option][aria-selected=true] [data-testid=anomaly-row] .m')
+            ?.textContent ?? null,
+      }));
+    const move = async (key: 'ArrowDown' | 'ArrowUp', by: 1 | -1) => {
+      const before = await state();
+      await page.keyboard.press(key);
+      // Each key press re-renders the list: wait for it rather than read the old selection.
+      await expect
+        .poll(async () => {
+          const now = await state();
+          const from = now.names.indexOf(before.selected ?? '');
+          const want = now.names[Math.min(now.names.length - 1, Math.max(0, from + by))];
+          return now.selected === want && from >= 0;
+        })
+        .toBe(true);
+      return (await state()).selected;
+    };
+    const start = await state();
+    expect(start.selected).toBe('web.checkout.latency');
+    expect(start.names.length).toBeGreaterThan(1);
+    // Away and back: down then up, or up then down from the last row (down stops there).
+    const last = start.names.indexOf('web.checkout.latency') === start.names.length - 1;
+    const [away, back] = last ? (['ArrowUp', 'ArrowDown'] as const) : (['ArrowDown', 'ArrowUp'] as const);
+    expect(await move(away, away === 'ArrowUp' ? -1 : 1)).not.toBe('web.checkout.latency');
+    expect(await move(back, back === 'ArrowUp' ? -1 : 1)).toBe('web.checkout.latency');
+    // Down on the last row stays there.
+    const end = (await state()).names.at(-1);
+    while ((await state()).selected !== end) await move('ArrowDown', 1);
+    expect(await move('ArrowDown', 1)).toBe(end);
   });
 
   it('renders a metric named like markup as text, and runs nothing', async () => {
