@@ -54,8 +54,9 @@ export function EpisodeHistory({ episode }: { episode: string }) {
             {records.length === 1
               ? `1 record, at ${utc(records[0].timestamp)} (${ago(records[0].timestamp)}).`
               : `${records.length} records from ${utc(records[0].timestamp)} to ${utc(records[records.length - 1].timestamp)} (${ago(records[records.length - 1].timestamp)}).`}{' '}
-            A flagged row paged; a row that continues the incident was recorded with it and paged nobody
-            again.
+            {records.some((r) => r.flagged === false)
+              ? 'A flagged row paged; a row that continues the incident was recorded with it and paged nobody again.'
+              : 'A flagged row paged.'}
           </p>
           <table className="episode-table">
             <thead>
