@@ -158,6 +158,11 @@ describe('GET /api/status with Elasticsearch configured', () => {
       expect(s.backends.shapeIndex.latencyMs).toBeGreaterThanOrEqual(0);
       expect(s.backends.shapeIndex.error).toMatch(/^http:\/\/127\.0\.0\.1:1: /);
       expect(s.backends.shapeIndex.error).not.toContain(`:${port}`);
+      // The other node answers, so the cluster is degraded, not down.
+      expect(s.health.find((h: Health) => h.service === 'elasticsearch')).toMatchObject({
+        state: 'degraded',
+        reason: s.backends.shapeIndex.error,
+      });
     } finally {
       await w.stop();
       node.close();

@@ -61,7 +61,8 @@ export function statusRoutes({
         ? [
             {
               service: 'elasticsearch',
-              state: shapeB.ok ? 'ok' : 'down',
+              // A cluster that lost a node still searches while a copy of every shard lives: degraded.
+              state: shapeB.ok ? 'ok' : shapeB.latencyMs === null ? 'down' : 'degraded',
               reason: shapeB.ok ? `answered in ${shapeB.latencyMs} ms` : (shapeB.error ?? 'unreachable'),
             } as Health,
           ]
