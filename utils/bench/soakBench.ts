@@ -22,6 +22,7 @@ import { metricKey } from '../../core/store/keys.js';
 import { runRoomba } from '../../horizon/roomba.js';
 import { startRedisServer } from '../redisServer.js';
 import { startSoakKale, type MainThreadMemory, type SoakKale } from './soakKale.js';
+import { commandSecondsSpent, redisCommandSeconds } from './redisCommandTime.js';
 import { prefillWindows } from './soakPrefill.js';
 import { sendSoak } from './soakSender.js';
 import { median, percentile, printResult } from './stats.js';
@@ -134,6 +135,7 @@ async function phase(
   const stored0 = sentFrom === undefined ? await storedPoints(store, names) : 0;
   const drops0 = await dropCounters(store);
   const kernel0 = udpRcvbufErrors();
+  const redisTime0 = await redisCommandSeconds(store.client);
   const cycles0 = kale.cycles.length;
   const imports0 = kale.imports.length;
   const started = Date.now();
@@ -160,6 +162,7 @@ async function phase(
   clearInterval(sampler);
   // While sending only: the count below trims windows in Redis, the bench's load, not Kale's.
   const latencies = await status.stop();
+  const redisTime = commandSecondsSpent(redisTime0, await redisCommandSeconds(store.client));
   // Roomba runs on the same script: what is left of the prefill goes, every point sent stays.
   if (sentFrom !== undefined) await runRoomba(store, 0, sentFrom);
   let stored = await storedPoints(store, names);
@@ -201,6 +204,8 @@ async function phase(
     lost_pct: sent ? round(((sent - storedNow) / sent) * 100, 3) : 0,
     kale_dropped: dropped,
     kernel_udp_rcvbuf_errors: udpRcvbufErrors() - kernel0,
+    // Seconds Redis spent per command while sending (Kale's writes, reads and roomba's trims).
+    redis_seconds_by_command: redisTime,
     rss_mb: series('rssMb'),
     rss_after_1min_spread_pct: spreadAfterFirstMinute(samples, 'rssMb'),
     main_heap_used_mb: series('heapUsedMb'),

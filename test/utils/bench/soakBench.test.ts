@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../../core/store/redisStore.js';
+import { commandSecondsSpent, redisCommandSeconds } from '../../../utils/bench/redisCommandTime.js';
 import { prefillWindows } from '../../../utils/bench/soakPrefill.js';
 import { soakValue } from '../../../utils/bench/soakSender.js';
 import { KALE_BIN } from '../../support/kaleCli.js';
@@ -39,6 +40,27 @@ describe.runIf(redisUrl)('the soak prefill (real Redis)', () => {
   });
 });
 
+describe.runIf(redisUrl)("Redis's time by command (real Redis)", () => {
+  it('counts the time of the commands sent between two readings, largest first', async () => {
+    const store = RedisStore.connect(await freshRedisDb());
+    try {
+      const before = await redisCommandSeconds(store.client);
+      await prefillWindows(store, ['soak.time.a', 'soak.time.b'], 10, 2000);
+      const after = await redisCommandSeconds(store.client);
+      expect(after.get('append')!).toBeGreaterThan(before.get('append') ?? 0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reports the changes of at least 10 ms, largest first, at most `top`', () => {
+    const before = new Map([['append', 1], ['get', 5]]);
+    const after = new Map([['append', 3.5], ['get', 5.005], ['evalsha', 4.25], ['mget', 0.5]]);
+    expect(commandSecondsSpent(before, after)).toBe('evalsha:4.25 append:2.50 mget:0.50');
+    expect(commandSecondsSpent(before, after, 1)).toBe('evalsha:4.25');
+  });
+});
+
 describe('kale bench soak --prefill (its own redis-server and kale start)', () => {
   it('counts only what the timed part sent, not the prefill still in the windows', () => {
     const r = bench([
@@ -53,6 +75,7 @@ describe('kale bench soak --prefill (its own redis-server and kale start)', () =
     // Every point sent is stored, and none of the prefill counts as stored.
     expect(out.stored).toBe(out.sent);
     expect(out.lost).toBe(0);
+    expect(out.redis_seconds_by_command).toEqual(expect.any(String));
     // Kale's main-thread memory, sampled from its own GET /metrics beside the RSS.
     expect(out.main_heap_total_mb).toMatch(/^\d+s:\d+(\.\d)? ?/);
     expect(out.main_external_mb).toMatch(/^\d+s:\d+(\.\d)? ?/);
