@@ -122,7 +122,8 @@ export class ElasticShapeIndex implements ShapeIndex {
         throw err;
       }
       const old = await this.retrying('publish', () => this.swapAlias(alias, index));
-      if (old.length) await this.client.indices.delete({ index: old });
+      const orphans = await this.orphansBefore(alias, index);
+      if (old.length + orphans.length) await this.client.indices.delete({ index: [...old, ...orphans] });
       if (builder) this.tables.set(window, { index, table: Promise.resolve(builder.build()) });
     });
   }
@@ -155,6 +156,23 @@ export class ElasticShapeIndex implements ShapeIndex {
     const { count, _shards: shards } = await this.client.count({ index });
     if (shards.failed > 0 || count !== sent)
       throw new TransientError(`${index} answers ${count} of the ${sent} shapes sent`);
+  }
+
+  /**
+   * Generations of this alias older than `index` that no alias points at: left by an importer killed
+   * mid-build (a failed build deletes its own). A younger one may be another importer's, still building.
+   */
+  private async orphansBefore(alias: string, index: string): Promise<string[]> {
+    const born = (name: string) => Number(name.slice(alias.length + 1));
+    const found = await this.client.indices.get({ index: `${alias}-*`, expand_wildcards: 'open' });
+    return Object.entries(found)
+      .filter(
+        ([name, state]) =>
+          /^\d+$/.test(name.slice(alias.length + 1)) &&
+          born(name) < born(index) &&
+          Object.keys(state.aliases ?? {}).length === 0,
+      )
+      .map(([name]) => name);
   }
 
   /** Points the alias at `index` alone; answers the indexes it left. Safe to repeat after a lost answer. */

@@ -135,6 +135,22 @@ describe.skipIf(!elasticsearchUrl)('Elasticsearch index layout', () => {
     expect(found.hits.hits.map((h) => h._id)).toContain(s.name);
   });
 
+  it('an import drops a generation an importer killed mid-build left, not one younger than its own', async () => {
+    const shapes = shapesOf(metricBatches(5));
+    await index.replace('1h', [shapes]);
+    const alias = index.alias('1h');
+    const [live] = Object.keys(await index.client.indices.getAlias({ name: alias }));
+    const born = Number(live.slice(alias.length + 1));
+    // Older and behind no alias: a killed importer's. Younger: another importer's, still building.
+    const [killed, building] = [`${alias}-${born - 1}`, `${alias}-${born + 3_600_000}`];
+    for (const stray of [killed, building]) await index.client.indices.create({ index: stray });
+    await index.replace('1h', [shapes]);
+    expect(await index.client.indices.exists({ index: killed })).toBe(false);
+    expect(await index.client.indices.exists({ index: live })).toBe(false);
+    expect(await index.client.indices.exists({ index: building })).toBe(true);
+    await index.client.indices.delete({ index: building });
+  });
+
   it('a document the server rejects fails the import with its reason, and the alias stays where it was', async () => {
     const shapes = shapesOf(metricBatches(5));
     await index.replace('1h', [shapes]);
