@@ -91,7 +91,10 @@ export function embeddedBenchCommand(): Command {
               // Every compaction's own maximum, and its longest late ingest tick: how late, and when (s after the start).
               event_loop_max_each_ms: runs.map((x) => Math.round(x.maxMs)).join(' '),
               longest_tick_each: runs
-                .map((x) => `${Math.round(x.worstTick.ms)}ms@${x.worstTick.atS.toFixed(2)}/${x.seconds.toFixed(2)}s`)
+                .map(
+                  (x) =>
+                    `${Math.round(x.worstTick.ms)}ms@${x.worstTick.atS.toFixed(2)}/${x.seconds.toFixed(2)}s`,
+                )
                 .join(' '),
               load_average: `${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}`,
             },

@@ -54,8 +54,16 @@ describe.runIf(redisUrl)("Redis's time by command (real Redis)", () => {
   });
 
   it('reports the changes of at least 10 ms, largest first, at most `top`', () => {
-    const before = new Map([['append', 1], ['get', 5]]);
-    const after = new Map([['append', 3.5], ['get', 5.005], ['evalsha', 4.25], ['mget', 0.5]]);
+    const before = new Map([
+      ['append', 1],
+      ['get', 5],
+    ]);
+    const after = new Map([
+      ['append', 3.5],
+      ['get', 5.005],
+      ['evalsha', 4.25],
+      ['mget', 0.5],
+    ]);
     expect(commandSecondsSpent(before, after)).toBe('evalsha:4.25 append:2.50 mget:0.50');
     expect(commandSecondsSpent(before, after, 1)).toBe('evalsha:4.25');
   });
@@ -84,7 +92,9 @@ describe('kale bench soak --prefill (its own redis-server and kale start)', () =
   it('refuses a prefill roomba would trim before the timed part is counted, and a prefill with --steps', () => {
     const short = bench(['--duration', '60', '--prefill', '100']);
     expect(short.status).toBe(2);
-    expect(short.stderr).toContain('--prefill: expected whole seconds of at least --duration + 60 (120), got "100"');
+    expect(short.stderr).toContain(
+      '--prefill: expected whole seconds of at least --duration + 60 (120), got "100"',
+    );
     const steps = bench(['--steps', '1000,2000', '--prefill', '600']);
     expect(steps.status).toBe(2);
     expect(steps.stderr).toContain('--prefill measures one rate');
