@@ -201,8 +201,10 @@ describe('webapp in Chromium', () => {
     await fresh.clock.install();
     await fresh.goto(`${kale.ready.webapp}/`);
     await fresh.waitForSelector('[data-testid=anomaly-row]');
-    // Installed clocks still run in real time; paused, only runFor moves them.
-    await fresh.clock.pauseAt(await fresh.evaluate(() => Date.now() + 100));
+    // Installed clocks still run in real time; paused, only runFor moves them. Pausing 2 s ahead: on a
+    // busy box more than a moment passes between reading the page's clock and pausing it, and a time
+    // already past is refused. The list's 15 s timer, started at load, has not fired by then.
+    await fresh.clock.pauseAt(await fresh.evaluate(() => Date.now() + 2000));
     const shown = (name: string) => fresh.locator('[data-testid=anomaly-row] .m', { hasText: name }).count();
     const [first, second] = ['app.host1.requests.r1', 'app.host2.requests.r2'];
     expect(await shown(first)).toBe(0);
