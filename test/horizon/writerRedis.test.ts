@@ -152,13 +152,15 @@ describe.runIf(redisUrl).each(WRITERS)(
         await server.kill();
         // 5,000 points while down, with room for 3,000 in the queue.
         for (let i = 0; i < 5000; i++) w.add('outage.during', 2000 + i, i);
-        expect(
-          await waitFor(
-            () => counters.dropped,
-            (d) => d === 1900,
-          ),
-        ).toBe(1900);
-        expect(w.depth).toBe(3100);
+        // Whether the writer had taken one batch (100 points) to ioredis before it saw Redis gone depends
+        // on timing: that batch is held offline and sent on reconnect, the rest is bounded to 3,000.
+        await waitFor(
+          () => ({ dropped: counters.dropped, depth: w.depth }),
+          (c) => c.dropped >= 1900 && c.dropped + c.depth === 5000,
+        );
+        const inFlight = w.depth - 3000;
+        expect([0, 100]).toContain(inFlight);
+        expect(counters.dropped).toBe(2000 - inFlight);
         await server.restart();
         // ioredis reconnects with backoff; the buffered points drain in order once it is back.
         expect(
@@ -171,11 +173,11 @@ describe.runIf(redisUrl).each(WRITERS)(
         for (let i = 0; i < 100; i++) w.add('outage.after', 9000 + i, i);
         expect(await w.close(20_000)).toBe(0);
         const during = await pointsOf(store, 'outage.during');
-        // The first batch went to ioredis (held offline, sent on reconnect); the queue behind it was bounded
-        // to 3,000 by dropping its oldest 1,900 points. Everything else arrived.
-        expect(counters.dropped).toBe(1900);
+        // The batch in flight, if any, arrived first; the queue behind it was bounded to 3,000 by dropping
+        // its oldest points. Everything else arrived.
+        expect(counters.dropped).toBe(2000 - inFlight);
         const kept = [
-          ...Array.from({ length: 100 }, (_, i) => i),
+          ...Array.from({ length: inFlight }, (_, i) => i),
           ...Array.from({ length: 3000 }, (_, k) => 2000 + k),
         ];
         expect(during).toEqual(kept.map((i) => [2000 + i, i]));
