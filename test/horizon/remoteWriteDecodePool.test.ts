@@ -23,8 +23,11 @@ describe('remote_write decoding threads', () => {
   it('a thread that dies with a body in it rejects that body as lost (a 503 to retry), and a new thread decodes the next', async () => {
     expect((await pool.decode(job(1))).values).toEqual(Float64Array.of(1));
     const [worker] = workersOf(pool);
+    // terminate() stops the thread's JavaScript before it returns its promise, so a body posted after it can
+    // never be decoded; posting first raced a loaded box's thread, which could decode one sample in time.
+    const dying = worker.terminate();
     const inFlight = pool.decode(job(2));
-    await worker.terminate();
+    await dying;
     await expect(inFlight).rejects.toBeInstanceOf(DecodeThreadLost);
     await expect(inFlight).rejects.toThrow(/a decoding thread exited/);
     const [replacement] = workersOf(pool);
