@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { cdtw } from '../../oculus/distances/cdtw.js';
-import { CdtwPairs } from '../../oculus/distances/cdtwPairs.js';
-import { envelope, lbKeoghTail } from '../../oculus/distances/lowerBounds.js';
-import { gaussian } from '../../utils/seed/random.js';
-import { randomInt, randomSeries, rng } from './random.js';
+import { cdtw } from '../../../oculus/distances/cdtw.js';
+import { CdtwPairs } from '../../../oculus/distances/cdtwPairs.js';
+import { envelope, lbKeoghTail } from '../../../oculus/distances/lowerBounds.js';
+import { gaussian } from '../../../utils/seed/random.js';
+import { randomInt, randomSeries, rng } from '../random.js';
 
 /** Series a pair kernel must get right: correlated, noise, identical, flat, a lone spike. */
 function series(rand: () => number, n: number, kind: number, like: Float64Array): Float64Array {
