@@ -8,6 +8,7 @@ import { embeddedBenchCommand } from '../utils/bench/embeddedBench.js';
 import { failoverBenchCommand } from '../utils/bench/failoverBench.js';
 import { oculusBenchCommand } from '../utils/bench/oculusBench.js';
 import { renderBenchCommand } from '../utils/bench/renderBench.js';
+import { roombaBenchCommand } from '../utils/bench/roombaBench.js';
 import { ingestBenchCommand } from '../utils/bench/ingestBench.js';
 import { soakBenchCommand } from '../utils/bench/soakBench.js';
 import { storeBenchCommand } from '../utils/bench/storeBench.js';
@@ -28,5 +29,6 @@ export function addBenchmarks(bench: Command): Command {
     .addCommand(failoverBenchCommand())
     .addCommand(detectionBenchCommand())
     .addCommand(soakBenchCommand())
-    .addCommand(capacityBenchCommand());
+    .addCommand(capacityBenchCommand())
+    .addCommand(roombaBenchCommand());
 }
