@@ -12,13 +12,15 @@ import {
   repeated,
   timeRange,
 } from './request.js';
-import { consolidateTo, seriesJson } from './series.js';
+import { consolidateTo } from './series.js';
+import { SeriesJsonWriter } from './seriesJsonWriter.js';
 
 /**
  * `GET|POST /render?target=…&from=&until=&maxDataPoints=&format=json`: graphite-web 1.1's JSON,
  * `[{"target", "tags", "datapoints": [[value|null, ts], …]}]`, one entry per series of every target.
  */
 export function renderRoute(deps: WebappDeps<GraphiteStore>): RequestHandler {
+  const writer = new SeriesJsonWriter();
   return async (req, res) => {
     const src = graphiteParams(req);
     const format = optionalString(src, 'format', 20) ?? 'json';
@@ -32,6 +34,6 @@ export function renderRoute(deps: WebappDeps<GraphiteStore>): RequestHandler {
     const ctx = renderContext(deps, from, until, now);
     const series = (await Promise.all(readers.map((read) => read(ctx)))).flat();
     const out = maxDataPoints === undefined ? series : series.map((s) => consolidateTo(s, maxDataPoints));
-    res.type('json').send(`[${out.map(seriesJson).join(',')}]`);
+    res.type('json').send(writer.body(out));
   };
 }

@@ -116,32 +116,3 @@ export function consolidateTo(s: GSeries, maxDataPoints: number): GSeries {
   const length = Math.max(0, Math.ceil((end - start) / width));
   return { ...s, start, step: width, values: resample(s, start, width, length, s.consolidate) };
 }
-
-/** `,<ts>]` for each slot of the last grid written: the series of one render nearly always share it. */
-let timeParts: { start: number; step: number; parts: string[] } = { start: 0, step: 0, parts: [] };
-
-function timePartsOf(s: GSeries): string[] {
-  const t = timeParts;
-  if (t.start !== s.start || t.step !== s.step || t.parts.length < s.values.length) {
-    const parts = new Array<string>(s.values.length);
-    for (let i = 0; i < parts.length; i++) parts[i] = `,${s.start + i * s.step}]`;
-    timeParts = { start: s.start, step: s.step, parts };
-  }
-  return timeParts.parts;
-}
-
-/**
- * The Graphite JSON of one series: `{"target", "tags", "datapoints": [[value|null, ts], …]}`.
- * Writing the numbers is nearly all of a large render's time. The values are written by one
- * JSON.stringify of the whole column (V8's native writer: the same shortest round-trip digits as
- * String(v), and null for NaN and ±Infinity, as Graphite shows a gap), then split at its commas, which
- * no number contains; the timestamps' text is shared by every series on the same grid.
- */
-export function seriesJson(s: GSeries): string {
-  const n = s.values.length;
-  if (n === 0) return `{"target":${JSON.stringify(s.name)},"tags":${JSON.stringify(s.tags)},"datapoints":[]}`;
-  const points = JSON.stringify(Array.from(s.values)).slice(1, -1).split(',');
-  const times = timePartsOf(s);
-  for (let i = 0; i < n; i++) points[i] = `[${points[i]}${times[i]}`;
-  return `{"target":${JSON.stringify(s.name)},"tags":${JSON.stringify(s.tags)},"datapoints":[${points.join(',')}]}`;
-}
