@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCarbonPickle } from '../../horizon/decoders/carbonPickle.js';
-import { emitRecords } from '../../horizon/decoders/records.js';
-import { unpickle } from '../../horizon/decoders/restrictedUnpickler.js';
-import { python, RecordingSink } from './support.js';
+import { decodeCarbonPickle } from '../../../horizon/decoders/carbonPickle.js';
+import { emitRecords } from '../../../horizon/decoders/records.js';
+import { unpickle } from '../../../horizon/decoders/restrictedUnpickler.js';
+import { python, RecordingSink } from '../support.js';
 
 /** Python pickles of `expr` at every protocol, as [protocol, bytes]. */
 function dumps(expr: string): Array<[number, Buffer]> {

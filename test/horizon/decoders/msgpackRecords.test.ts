@@ -1,8 +1,8 @@
 import { Unpackr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { decodeMsgpackRecords } from '../../horizon/decoders/msgpackRecords.js';
-import { emitRecords } from '../../horizon/decoders/records.js';
-import { python, RecordingSink } from './support.js';
+import { decodeMsgpackRecords } from '../../../horizon/decoders/msgpackRecords.js';
+import { emitRecords } from '../../../horizon/decoders/records.js';
+import { python, RecordingSink } from '../support.js';
 
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false, int64AsType: 'number' });
 

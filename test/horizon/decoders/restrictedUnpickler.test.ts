@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PickleError, unpickle } from '../../horizon/decoders/restrictedUnpickler.js';
-import { python } from './support.js';
+import { PickleError, unpickle } from '../../../horizon/decoders/restrictedUnpickler.js';
+import { python } from '../support.js';
 
 const SAMPLE = `[('a.b.c', (1700000000.0, 1.5)), ('d.e', (1700000060, -3)), ('uni.\\u00e9\\u4e2d', (1700000120, 2**40)), ('big', (1700000180, -2**70)), ('s', (1700000240, '1.25'))]`;
 
