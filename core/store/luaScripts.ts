@@ -5,6 +5,15 @@
  * trim runs can be lost. Kept points keep their original bytes (no re-encoding), so a trimmed key is
  * still exactly what Skyline would have written. Returns {kept, removed, forgotten, quarantined}.
  *
+ * Every point is still read on every pass (the kept count is exact and a damaged tail is found), but
+ * by walking the bytes, not through cmsgpack: unpacking a table per point, and copying every kept point
+ * into a new string, cost Redis about 2 µs a point, which at 10,000 windows of 7,200 points made one
+ * pass longer than roomba's interval. The walk reads the shapes Skyline and Kale write (a fixarray of
+ * two numbers: integer or float64 timestamps, any number as the value); a window with nothing expired
+ * is left as it is, and one whose expired points all come before its kept ones (points arrive in time
+ * order) is cut with one copy of its kept tail. Anything else (another shape, damage, a late point
+ * among kept ones) goes through the cmsgpack loop, which decides exactly as before.
+ *
  * KEYS[1] = metrics.<name>; KEYS[2] = metrics.unique_metrics, KEYS[3] = quarantine key, both left out
  * on a Redis Cluster, where they live in other slots than KEYS[1]: the caller then updates the set
  * itself, and an undecodable key is deleted and its bytes returned as a fifth element for the caller
@@ -13,16 +22,74 @@
  */
 export const TRIM_LUA = `
 local whole = #KEYS == 3
-local data = redis.call('GET', KEYS[1])
-if not data then
+
+local function forget(removed)
+  redis.call('DEL', KEYS[1])
   if whole then redis.call('SREM', KEYS[2], KEYS[1]) end
-  return {0, 0, 1, 0}
+  return {0, removed, 1, 0}
 end
+
+local data = redis.call('GET', KEYS[1])
+if not data then return forget(0) end
 local cutoff = tonumber(ARGV[1])
+local len = string.len(data)
+
+-- Bytes a msgpack number takes after its type byte, for the types not read inline below.
+local NUMBER_BYTES = {[202] = 4, [204] = 1, [205] = 2, [206] = 4, [207] = 8,
+  [208] = 1, [209] = 2, [210] = 4, [211] = 8}
+
+-- Returns points, expired points, the length of the expired prefix in bytes and whether every expired
+-- point is in that prefix; nil for anything the walk does not read (the cmsgpack loop decides then).
+local function walk()
+  local byte = string.byte
+  local p, n, removed, cut, prefixOnly = 1, 0, 0, 0, true
+  while p <= len do
+    -- The common point in one call: 0x92, a uint32 timestamp, the value's type byte.
+    local h, tt, a, b, c, d, vt = byte(data, p, p + 6)
+    if h ~= 146 or tt == nil then return nil end
+    local ts, q
+    if tt == 206 and d then ts, q = ((a * 256 + b) * 256 + c) * 256 + d, p + 6
+    elseif tt < 128 then ts, q = tt, p + 2
+    elseif tt == 204 and a then ts, q = a, p + 3
+    elseif tt == 205 and b then ts, q = a * 256 + b, p + 4
+    elseif tt == 203 and p + 9 <= len then ts, q = struct.unpack('>d', data, p + 2), p + 10
+    else return nil end
+    if q ~= p + 6 then vt = byte(data, q) end
+    local size
+    if vt == nil then return nil
+    elseif vt == 203 then size = 9
+    elseif vt < 128 or vt >= 224 then size = 1
+    else
+      size = NUMBER_BYTES[vt]
+      if not size then return nil end
+      size = size + 1
+    end
+    local stop = q + size
+    if stop > len + 1 then return nil end
+    n = n + 1
+    -- The same test as the cmsgpack loop's, so a NaN timestamp is expired there and here.
+    if not (ts >= cutoff) then
+      removed = removed + 1
+      if cut == p - 1 then cut = stop - 1 else prefixOnly = false end
+    end
+    p = stop
+  end
+  return n, removed, cut, prefixOnly
+end
+
+local n, expired, cut, prefixOnly = walk()
+if n then
+  if expired == n then return forget(expired) end
+  if expired == 0 then return {n, 0, 0, 0} end
+  if prefixOnly then
+    redis.call('SET', KEYS[1], string.sub(data, cut + 1))
+    return {n - expired, expired, 0, 0}
+  end
+end
+
 local parts = {}
 local kept, removed = 0, 0
 local offset = 0
-local len = string.len(data)
 while offset < len do
   local ok, nextOffset, item = pcall(cmsgpack.unpack_limit, data, 1, offset)
   if not ok or type(item) ~= 'table' or type(item[1]) ~= 'number' then
@@ -44,11 +111,7 @@ while offset < len do
   end
   offset = stop
 end
-if kept == 0 then
-  redis.call('DEL', KEYS[1])
-  if whole then redis.call('SREM', KEYS[2], KEYS[1]) end
-  return {0, removed, 1, 0}
-end
+if kept == 0 then return forget(removed) end
 if removed > 0 then
   redis.call('SET', KEYS[1], table.concat(parts))
 end

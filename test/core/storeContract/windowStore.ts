@@ -1,5 +1,7 @@
+import { pack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import type { WindowStore } from '../../../core/store/store.js';
+import { encodePoints } from '../../../core/store/windowCodec.js';
 import { openWriterConnection } from '../../../core/store/writerConnection.js';
 import type { RoleHarness } from './harness.js';
 
@@ -106,6 +108,152 @@ export function windowStoreContract(h: WindowHarness): void {
       expect(r.quarantined).toBe(true);
       expect(await s.listMetrics()).not.toContain('broken');
       expect((await s.readWindows(['broken']))[0]).toBeNull();
+      await s.close();
+    });
+
+    it('leaves a window with nothing expired byte for byte as it was', async () => {
+      const s = await h.open();
+      const pts: Array<[number, number]> = Array.from({ length: 300 }, (_, i) => [1_800_000_000 + i, i / 3]);
+      await s.append([{ name: 'fresh', points: pts }]);
+      const [before] = await s.readRawWindows(['fresh']);
+      expect(await s.trim('fresh', 1_800_000_000)).toEqual({
+        kept: 300,
+        removed: 0,
+        forgotten: false,
+        quarantined: false,
+      });
+      const [after] = await s.readRawWindows(['fresh']);
+      expect(Buffer.from(after!)).toEqual(Buffer.from(before!));
+      await s.close();
+    });
+
+    it('cuts an expired prefix exactly, keeping the bytes of every later point', async () => {
+      const s = await h.open();
+      // Thirty points a second sharing a timestamp, as a busy metric's window holds them.
+      const pts: Array<[number, number]> = Array.from({ length: 600 }, (_, i) => [
+        1_800_000_000 + Math.floor(i / 30),
+        i + 0.5,
+      ]);
+      await s.append([{ name: 'busy.prefix', points: pts }]);
+      const [before] = await s.readRawWindows(['busy.prefix']);
+      expect(await s.trim('busy.prefix', 1_800_000_005)).toEqual({
+        kept: 450,
+        removed: 150,
+        forgotten: false,
+        quarantined: false,
+      });
+      const [after] = await s.readRawWindows(['busy.prefix']);
+      expect(Buffer.from(after!)).toEqual(Buffer.from(before!).subarray(150 * 15));
+      await s.close();
+    });
+
+    it('trims a late point that arrived after kept ones, keeping the rest in their order', async () => {
+      const s = await h.open();
+      await s.append([
+        {
+          name: 'late',
+          points: [
+            [300, 1],
+            [100, 2],
+            [400, 3],
+            [150, 4],
+            [500, 5],
+          ],
+        },
+      ]);
+      expect(await s.trim('late', 200)).toEqual({
+        kept: 3,
+        removed: 2,
+        forgotten: false,
+        quarantined: false,
+      });
+      const [raw] = await s.readRawWindows(['late']);
+      expect(Buffer.from(raw!)).toEqual(
+        encodePoints([
+          [300, 1],
+          [400, 3],
+          [500, 5],
+        ]),
+      );
+      await s.close();
+    });
+
+    it('reads every msgpack number form a timestamp or value may take, and expires a NaN timestamp', async () => {
+      const s = await h.open();
+      const values = [
+        0,
+        127,
+        -1,
+        -32,
+        -33,
+        200,
+        -200,
+        60_000,
+        -60_000,
+        2 ** 31,
+        -(2 ** 31),
+        2 ** 40,
+        1.5,
+        -0,
+      ];
+      const pts: Array<[number, number]> = [
+        [5, 1],
+        [NaN, 1],
+        [1_700_000_000.5, 2],
+        ...values.map((v, i): [number, number] => [1_800_000_000 + i, v]),
+        [250, 3],
+        [60_000, 4],
+      ];
+      await s.append([{ name: 'forms', points: pts }]);
+      const kept = pts.filter(([ts]) => ts >= 200);
+      expect(await s.trim('forms', 200)).toEqual({
+        kept: kept.length,
+        removed: 2,
+        forgotten: false,
+        quarantined: false,
+      });
+      const [raw] = await s.readRawWindows(['forms']);
+      expect(Buffer.from(raw!)).toEqual(encodePoints(kept));
+      await s.close();
+    });
+
+    it('trims points of shapes other than [ts, value] by their timestamp, keeping their bytes', async () => {
+      const s = await h.open();
+      // A foreign writer's points: a third element, a nil value, a float32 timestamp.
+      const oldPoint = pack([100, 1]);
+      const kept = Buffer.concat([
+        pack([300, 2, 'x']),
+        pack([400, null]),
+        Buffer.from('92ca43fa000001', 'hex'),
+      ]);
+      await h.rawWrite(s, 'foreign', Buffer.concat([oldPoint, kept]));
+      expect(await s.trim('foreign', 200)).toEqual({
+        kept: 3,
+        removed: 1,
+        forgotten: false,
+        quarantined: false,
+      });
+      const [raw] = await s.readRawWindows(['foreign']);
+      expect(Buffer.from(raw!)).toEqual(kept);
+      await s.close();
+    });
+
+    it('quarantines a window whose points decode but whose tail is cut off, trimming nothing', async () => {
+      const s = await h.open();
+      const good = encodePoints(
+        Array.from({ length: 100 }, (_, i): [number, number] => [1_800_000_000 + i, i]),
+      );
+      // The first half of a point: 0x92, then a uint32 timestamp missing two of its bytes.
+      const damaged = Buffer.concat([good, Buffer.from([0x92, 0xce, 0x6b, 0x49])]);
+      await h.rawWrite(s, 'cut.tail', damaged);
+      expect(await s.trim('cut.tail', 1_800_000_050)).toEqual({
+        kept: 0,
+        removed: 0,
+        forgotten: false,
+        quarantined: true,
+      });
+      expect(await s.listMetrics()).not.toContain('cut.tail');
+      expect((await s.readRawWindows(['cut.tail']))[0]).toBeNull();
       await s.close();
     });
 
