@@ -18,6 +18,12 @@ export function python(code: string, args: string[] = []): Buffer {
   return execFileSync(PYTHON, ['-c', code, ...args], { maxBuffer: 64 * 1024 * 1024 });
 }
 
+/** carbon-relay's frame for [('a.b.c', (1700000000, 1.5))], captured: a 4-byte length, then protocol 2 pickle. */
+export const CARBON_RELAY_FRAME = Buffer.from(
+  '0000002b80025d71005805000000612e622e6371014741d954fc40000000473ff8000000000000867102867103612e',
+  'hex',
+);
+
 /** A Sink that records what decoders deliver, for decoder-level tests. */
 export class RecordingSink implements Sink {
   readonly points: Array<[unknown, unknown, unknown]> = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PickleError, unpickle } from '../../../horizon/decoders/restrictedUnpickler.js';
-import { python } from '../support.js';
+import { CARBON_RELAY_FRAME, python } from '../support.js';
 
 const SAMPLE = `[('a.b.c', (1700000000.0, 1.5)), ('d.e', (1700000060, -3)), ('uni.\\u00e9\\u4e2d', (1700000120, 2**40)), ('big', (1700000180, -2**70)), ('s', (1700000240, '1.25'))]`;
 
@@ -59,12 +59,8 @@ describe('restricted unpickler: what Python writes', () => {
   });
 
   it('decodes the captured carbon-relay frame', () => {
-    const frame = Buffer.from(
-      '0000002b80025d71005805000000612e622e6371014741d954fc40000000473ff8000000000000867102867103612e',
-      'hex',
-    );
-    expect(frame.readUInt32BE(0)).toBe(frame.length - 4);
-    expect(unpickle(frame.subarray(4))).toEqual([['a.b.c', [1700000000, 1.5]]]);
+    expect(CARBON_RELAY_FRAME.readUInt32BE(0)).toBe(CARBON_RELAY_FRAME.length - 4);
+    expect(unpickle(CARBON_RELAY_FRAME.subarray(4))).toEqual([['a.b.c', [1700000000, 1.5]]]);
   });
 });
 

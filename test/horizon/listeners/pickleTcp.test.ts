@@ -5,14 +5,10 @@ import {
   type PickleTcpLimits,
 } from '../../../horizon/listeners/pickleTcp.js';
 import type { TcpListener } from '../../../horizon/listeners/tcp.js';
-import { RecordingSink, waitFor } from '../support.js';
+import { EmbeddedStore } from '../../../core/store/embeddedStore.js';
+import { CARBON_RELAY_FRAME, pointsOf, RecordingSink, startTestHorizon, waitFor } from '../support.js';
 import { closed, connect } from './connect.js';
 
-/** carbon-relay's frame for [('a.b.c', (1700000000, 1.5))]: a 4-byte length, then protocol 2 pickle. */
-const FRAME = Buffer.from(
-  '0000002b80025d71005805000000612e622e6371014741d954fc40000000473ff8000000000000867102867103612e',
-  'hex',
-);
 const LIMITS: PickleTcpLimits = {
   maxFrameBytes: 1024,
   partialFrameMs: 10_000,
@@ -31,7 +27,7 @@ describe('listenPickleTcp', () => {
     const sink = new RecordingSink();
     listener = await listenPickleTcp('127.0.0.1', 0, sink, LIMITS);
     const client = await connect(listener.port);
-    const stream = Buffer.concat([FRAME, FRAME, FRAME]);
+    const stream = Buffer.concat([CARBON_RELAY_FRAME, CARBON_RELAY_FRAME, CARBON_RELAY_FRAME]);
     client.write(stream.subarray(0, 50));
     await waitFor(
       () => sink.points.length,
@@ -59,7 +55,7 @@ describe('listenPickleTcp', () => {
     expect(sink.rejects.map((r) => [r.reason, r.detail])).toEqual([
       ['oversized', 'frame of 1073741824 bytes announced (limit 1024); connection closed'],
     ]);
-    good.write(FRAME);
+    good.write(CARBON_RELAY_FRAME);
     await waitFor(
       () => sink.points.length,
       (n) => n === 1,
@@ -81,12 +77,12 @@ describe('listenPickleTcp', () => {
     );
     const first = await connect(listener.port);
     const second = await connect(listener.port);
-    first.write(FRAME.subarray(0, 40));
+    first.write(CARBON_RELAY_FRAME.subarray(0, 40));
     await waitFor(
       () => pending.bytes,
       (b) => b === 40,
     );
-    second.write(FRAME.subarray(0, 40));
+    second.write(CARBON_RELAY_FRAME.subarray(0, 40));
     await closed(second);
     expect(sink.rejects.map((r) => r.reason)).toEqual(['overload']);
     expect(sink.rejects[0].detail).toContain('(horizon.maxPendingBytes 60)');
@@ -95,7 +91,7 @@ describe('listenPickleTcp', () => {
       () => pending.bytes,
       (b) => b === 40,
     );
-    first.write(FRAME.subarray(40));
+    first.write(CARBON_RELAY_FRAME.subarray(40));
     await waitFor(
       () => sink.points.length,
       (n) => n === 1,
@@ -108,7 +104,7 @@ describe('listenPickleTcp', () => {
     const sink = new RecordingSink();
     listener = await listenPickleTcp('127.0.0.1', 0, sink, LIMITS);
     const client = await connect(listener.port);
-    client.end(FRAME.subarray(0, 10));
+    client.end(CARBON_RELAY_FRAME.subarray(0, 10));
     await waitFor(
       () => sink.rejects.length,
       (n) => n === 1,
@@ -117,5 +113,45 @@ describe('listenPickleTcp', () => {
       { reason: 'undecodable', detail: 'connection closed inside a frame (10 bytes)', count: 1 },
     ]);
     expect(sink.points).toEqual([]);
+  });
+
+  it('closes a connection stalled inside a frame and counts it, leaving idle connections open', async () => {
+    const sink = new RecordingSink();
+    listener = await listenPickleTcp('127.0.0.1', 0, sink, { ...LIMITS, partialFrameMs: 200 });
+    const stalled = await connect(listener.port);
+    const idle = await connect(listener.port);
+    // The idle connection's frame is read before the stall begins, so it is between frames throughout.
+    idle.write(CARBON_RELAY_FRAME);
+    await waitFor(
+      () => sink.points.length,
+      (n) => n === 1,
+    );
+    stalled.write(CARBON_RELAY_FRAME.subarray(0, 10));
+    await closed(stalled);
+    expect(sink.rejects.map((r) => r.reason)).toEqual(['undecodable']);
+    expect(sink.rejects[0].detail).toContain('frame not complete 200 ms after its first byte');
+    // Two more stall periods: a connection between frames is never closed for being quiet.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(idle.destroyed).toBe(false);
+    expect(sink.points).toHaveLength(1);
+    idle.destroy();
+  });
+});
+
+describe("horizon's pickle port", () => {
+  it('stores the captured carbon-relay frame as a.b.c 1.5 @ 1700000000', async () => {
+    const store = EmbeddedStore.open();
+    // The frame's timestamp is from 2023: validate it against its own time.
+    const h = await startTestHorizon(store, undefined, { now: () => 1_700_000_030 });
+    const client = await connect(h.endpoints.pickle as number);
+    client.end(CARBON_RELAY_FRAME);
+    expect(
+      await waitFor(
+        () => pointsOf(store, 'a.b.c'),
+        (p) => p.length === 1,
+      ),
+    ).toEqual([[1700000000, 1.5]]);
+    await h.stop();
+    await store.close();
   });
 });
