@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { type DecodeJob, DecodePool, DecodeThreadLost } from '../../horizon/remoteWrite/decodePool.js';
-import { encodeWriteRequest } from '../../utils/senders/remoteWrite.js';
+import { type DecodeJob, DecodePool, DecodeThreadLost } from '../../../horizon/remoteWrite/decodePool.js';
+import { encodeWriteRequest } from '../../../utils/senders/remoteWrite.js';
 
 const T = 1_796_000_000_000;
 const job = (value: number): DecodeJob => ({

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { compressSync, uncompressSync } from 'snappy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedStore } from '../../core/store/embeddedStore.js';
-import { encodeWriteRequest, REMOTE_WRITE_HEADERS } from '../../utils/senders/remoteWrite.js';
-import { startTestHorizon, testConfig } from './support.js';
+import { EmbeddedStore } from '../../../core/store/embeddedStore.js';
+import { encodeWriteRequest, REMOTE_WRITE_HEADERS } from '../../../utils/senders/remoteWrite.js';
+import { startTestHorizon, testConfig } from '../support.js';
 
 // Malformed snappy and protobuf against a running remote_write listener (fast-check, seeded): every
 // body is answered, 204 (the bytes happened to form a WriteRequest) or 400, never a 500 and never a

@@ -1,14 +1,14 @@
 import { compressSync } from 'snappy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedStore } from '../../core/store/embeddedStore.js';
-import { COUNTER_TYPE, GAUGE_TYPE } from '../../horizon/remoteWrite/protoSchema.js';
+import { EmbeddedStore } from '../../../core/store/embeddedStore.js';
+import { COUNTER_TYPE, GAUGE_TYPE } from '../../../horizon/remoteWrite/protoSchema.js';
 import {
   encodeWriteRequest,
   REMOTE_WRITE_HEADERS,
   type MetadataToSend,
   type SeriesToSend,
-} from '../../utils/senders/remoteWrite.js';
-import { pointsOf, startTestHorizon, testConfig, waitFor } from './support.js';
+} from '../../../utils/senders/remoteWrite.js';
+import { pointsOf, startTestHorizon, testConfig, waitFor } from '../support.js';
 
 // remote_write into a real horizon on an ephemeral port, storing into the embedded store; bodies built
 // with protobufjs and the snappy package as a Prometheus-compatible sender would (the real Prometheus

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisStore } from '../../core/store/redisStore.js';
-import { encodeWriteRequest, REMOTE_WRITE_HEADERS } from '../../utils/senders/remoteWrite.js';
-import { startRedisServer, type RedisServer } from '../../utils/redisServer.js';
-import { redisUrl } from '../support/redis.js';
-import { pointsOf, startTestHorizon, testConfig, waitFor } from './support.js';
+import { RedisStore } from '../../../core/store/redisStore.js';
+import { encodeWriteRequest, REMOTE_WRITE_HEADERS } from '../../../utils/senders/remoteWrite.js';
+import { startRedisServer, type RedisServer } from '../../../utils/redisServer.js';
+import { redisUrl } from '../../support/redis.js';
+import { pointsOf, startTestHorizon, testConfig, waitFor } from '../support.js';
 
 // Back-pressure against a real outage: horizon's own redis-server is killed under it. While the writer
 // holds more than its limit (half of a small bufferPoints here), remote_write answers 503 with

@@ -1,8 +1,8 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { ColumnsDecoder, type WriteColumns } from '../../horizon/remoteWrite/columns.js';
-import { CounterKinds } from '../../horizon/remoteWrite/counterRate.js';
-import { WriteRequest } from '../../horizon/remoteWrite/protoSchema.js';
+import { ColumnsDecoder, type WriteColumns } from '../../../horizon/remoteWrite/columns.js';
+import { CounterKinds } from '../../../horizon/remoteWrite/counterRate.js';
+import { WriteRequest } from '../../../horizon/remoteWrite/protoSchema.js';
 
 // The decoding threads' reader of WriteRequests (columns.ts), on bodies written by protobufjs's own
 // Writer: what Prometheus sends, and the legal but unusual layouts a generated decoder accepts
