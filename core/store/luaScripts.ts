@@ -35,37 +35,51 @@ local cutoff = tonumber(ARGV[1])
 local len = string.len(data)
 
 -- Bytes a msgpack number takes after its type byte, for the types not read inline below.
-local NUMBER_BYTES = {[202] = 4, [204] = 1, [205] = 2, [206] = 4, [207] = 8,
+local NUMBER_BYTES = {[202] = 4, [203] = 8, [204] = 1, [205] = 2, [206] = 4, [207] = 8,
   [208] = 1, [209] = 2, [210] = 4, [211] = 8}
 
+local byte = string.byte
+
+-- The timestamp of the point at p and the position after it, for a point of any form the walk reads;
+-- nil for anything else (the cmsgpack loop decides then).
+local function readPoint(p)
+  local h, tt, a, b, c, d = byte(data, p, p + 5)
+  if h ~= 146 or tt == nil then return nil end
+  local ts, q
+  if tt == 206 and d then ts, q = ((a * 256 + b) * 256 + c) * 256 + d, p + 6
+  elseif tt < 128 then ts, q = tt, p + 2
+  elseif tt == 204 and a then ts, q = a, p + 3
+  elseif tt == 205 and b then ts, q = a * 256 + b, p + 4
+  elseif tt == 203 and p + 9 <= len then ts, q = struct.unpack('>d', data, p + 2), p + 10
+  else return nil end
+  local vt = byte(data, q)
+  local size
+  if vt == nil then return nil
+  elseif vt < 128 or vt >= 224 then size = 1
+  else
+    size = NUMBER_BYTES[vt]
+    if not size then return nil end
+    size = size + 1
+  end
+  if q + size > len + 1 then return nil end
+  return ts, q + size
+end
+
 -- Returns points, expired points, the length of the expired prefix in bytes and whether every expired
--- point is in that prefix; nil for anything the walk does not read (the cmsgpack loop decides then).
+-- point is in that prefix; nil if a point is not one readPoint reads.
 local function walk()
-  local byte = string.byte
   local p, n, removed, cut, prefixOnly = 1, 0, 0, 0, true
+  local lastWhole = len - 14
   while p <= len do
-    -- The common point in one call: 0x92, a uint32 timestamp, the value's type byte.
+    local ts, stop
     local h, tt, a, b, c, d, vt = byte(data, p, p + 6)
-    if h ~= 146 or tt == nil then return nil end
-    local ts, q
-    if tt == 206 and d then ts, q = ((a * 256 + b) * 256 + c) * 256 + d, p + 6
-    elseif tt < 128 then ts, q = tt, p + 2
-    elseif tt == 204 and a then ts, q = a, p + 3
-    elseif tt == 205 and b then ts, q = a * 256 + b, p + 4
-    elseif tt == 203 and p + 9 <= len then ts, q = struct.unpack('>d', data, p + 2), p + 10
-    else return nil end
-    if q ~= p + 6 then vt = byte(data, q) end
-    local size
-    if vt == nil then return nil
-    elseif vt == 203 then size = 9
-    elseif vt < 128 or vt >= 224 then size = 1
+    -- Skyline's and Kale's usual point, read inline: 0x92, a uint32 timestamp, a float64 value.
+    if h == 146 and tt == 206 and vt == 203 and p <= lastWhole then
+      ts, stop = ((a * 256 + b) * 256 + c) * 256 + d, p + 15
     else
-      size = NUMBER_BYTES[vt]
-      if not size then return nil end
-      size = size + 1
+      ts, stop = readPoint(p)
+      if ts == nil then return nil end
     end
-    local stop = q + size
-    if stop > len + 1 then return nil end
     n = n + 1
     -- The same test as the cmsgpack loop's, so a NaN timestamp is expired there and here.
     if not (ts >= cutoff) then

@@ -241,19 +241,25 @@ export function windowStoreContract(h: WindowHarness): void {
     it('quarantines a window whose points decode but whose tail is cut off, trimming nothing', async () => {
       const s = await h.open();
       const good = encodePoints(
-        Array.from({ length: 100 }, (_, i): [number, number] => [1_800_000_000 + i, i]),
+        Array.from({ length: 100 }, (_, i): [number, number] => [1_800_000_000 + i, i + 0.5]),
       );
-      // The first half of a point: 0x92, then a uint32 timestamp missing two of its bytes.
-      const damaged = Buffer.concat([good, Buffer.from([0x92, 0xce, 0x6b, 0x49])]);
-      await h.rawWrite(s, 'cut.tail', damaged);
-      expect(await s.trim('cut.tail', 1_800_000_050)).toEqual({
-        kept: 0,
-        removed: 0,
-        forgotten: false,
-        quarantined: true,
-      });
-      expect(await s.listMetrics()).not.toContain('cut.tail');
-      expect((await s.readRawWindows(['cut.tail']))[0]).toBeNull();
+      const tails = {
+        // 0x92, then a uint32 timestamp missing two of its bytes.
+        'cut.ts': [0x92, 0xce, 0x6b, 0x49],
+        // A whole uint32 timestamp (1,800,000,256: not expired), then a float64 missing five of its bytes.
+        'cut.value': [0x92, 0xce, 0x6b, 0x49, 0xd3, 0x00, 0xcb, 0x40, 0x59, 0x00],
+      };
+      for (const [name, tail] of Object.entries(tails)) {
+        await h.rawWrite(s, name, Buffer.concat([good, Buffer.from(tail)]));
+        expect(await s.trim(name, 1_800_000_050)).toEqual({
+          kept: 0,
+          removed: 0,
+          forgotten: false,
+          quarantined: true,
+        });
+        expect(await s.listMetrics()).not.toContain(name);
+        expect((await s.readRawWindows([name]))[0]).toBeNull();
+      }
       await s.close();
     });
 
