@@ -105,22 +105,14 @@ export function lbKeoghTail(
   const n = c.length;
   if (env.upper.length !== n)
     throw new RangeError(`LB_Keogh needs equal lengths (${env.upper.length} vs ${n})`);
-  return lbKeoghTailAt(env.upper, env.lower, 0, c, 0, inOrder(n), tail, abandonAt);
-}
-
-let identity = new Int32Array(0);
-/** 0, 1, …, n − 1 (shared: read only). */
-function inOrder(n: number): Int32Array {
-  if (identity.length < n) identity = Int32Array.from({ length: 2 * n }, (_, i) => i);
-  return identity.length === n ? identity : identity.subarray(0, n);
+  return lbKeoghTailAt(env.upper, env.lower, 0, c, 0, n, tail, abandonAt);
 }
 
 /**
- * `lbKeoghTail` on an envelope and a series of length `order.length` stored at offsets of larger
- * arrays: a scan reads a table's rows and their envelopes in place, and stops reading a row once its
- * bound reaches `abandonAt`. Points are visited in `order` (a permutation): a scan puts first the
- * points likeliest to stray far, so the bound reaches the threshold sooner (the UCR suite's reordered
- * early abandoning); the sum is the same up to rounding, the suffix sums are by index.
+ * `lbKeoghTail` on an envelope and a series of length n stored at offsets of larger arrays (a scan
+ * reads a table's rows and their envelopes in place). The sum runs from the last point to the first,
+ * so it is the suffix sums themselves and stops at the first that reaches `abandonAt`: the order the
+ * pair kernel (cdtwPairs.ts) sums in, so its bounds are these bit for bit.
  */
 export function lbKeoghTailAt(
   upper: ArrayLike<number>,
@@ -128,26 +120,23 @@ export function lbKeoghTailAt(
   envOffset: number,
   c: ArrayLike<number>,
   offset: number,
-  order: Int32Array,
+  n: number,
   tail: Float64Array,
   abandonAt: number,
 ): number {
-  const n = order.length;
   let sum = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k];
+  tail[n] = 0;
+  for (let i = n - 1; i >= 0; i--) {
     const v = c[offset + i];
     const u = upper[envOffset + i],
       l = lower[envOffset + i];
     let d = 0;
     if (v > u) d = (v - u) * (v - u);
     else if (v < l) d = (v - l) * (v - l);
-    tail[i] = d;
     sum += d;
+    tail[i] = sum;
     if (sum >= abandonAt) return Infinity;
   }
-  tail[n] = 0;
-  for (let i = n - 1; i >= 0; i--) tail[i] += tail[i + 1];
   return sum;
 }
 

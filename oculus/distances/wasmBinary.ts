@@ -1,11 +1,12 @@
 /**
  * Just enough of the WebAssembly binary format (core spec §5, SIMD opcodes of the fixed-width SIMD
- * proposal) to build a one-function module at run time: the repository has no wasm toolchain, and the
- * one kernel that needs SIMD (cdtwPairs.ts) is short enough to write as instructions.
+ * proposal) to build a small module at run time: the repository has no wasm toolchain, and the one
+ * kernel that needs SIMD (cdtwPairs.ts: its bounds and its DTW) is short enough to write as instructions.
  */
 
 /** Value types. */
 export const I32 = 0x7f;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
 
 /** Core opcodes used by the kernel. */
@@ -21,12 +22,17 @@ export const op = {
   localTee: 0x22,
   i32Const: 0x41,
   i32Eqz: 0x45,
+  i32Ne: 0x47,
   i32LtS: 0x48,
   i32GtS: 0x4a,
   i32LeS: 0x4c,
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Shl: 0x74,
+  f64Load: 0x2b,
+  f64Store: 0x39,
+  f64Sub: 0xa1,
+  f64Max: 0xa5,
   /** Block type of an `if` or `loop` that leaves nothing on the stack. */
   void: 0x40,
 } as const;
@@ -38,6 +44,11 @@ export const simd = {
   const: 0x0c,
   f64x2Splat: 0x14,
   f64x2Lt: 0x49,
+  f64x2Gt: 0x4a,
+  f64x2Ge: 0x4c,
+  and: 0x4e,
+  /** (a & mask) | (b & ~mask), the mask on top of the stack: a per-lane `mask ? a : b` without a branch. */
+  bitselect: 0x52,
   anyTrue: 0x53,
   f64x2Add: 0xf0,
   f64x2Sub: 0xf1,
@@ -74,6 +85,11 @@ export function simdOp(code: number, offset?: number): number[] {
   return [0xfd, ...unsignedLeb(code), ...memarg];
 }
 
+/** A float64 load or store (8-byte aligned) with a constant offset. */
+export function f64Op(code: number, offset: number): number[] {
+  return [code, 3, ...unsignedLeb(offset)];
+}
+
 /** v128.const with the same float64 in both lanes. */
 export function f64x2Const(x: number): number[] {
   const bytes = new Uint8Array(new Float64Array([x, x]).buffer);
@@ -84,33 +100,35 @@ const section = (id: number, body: number[]) => [id, ...unsignedLeb(body.length)
 const vector = (items: number[][]) => [...unsignedLeb(items.length), ...items.flat()];
 const name = (s: string) => vector([...Buffer.from(s, 'utf8')].map((b) => [b]));
 
-/**
- * A module with one exported function `run` and its own exported memory `memory` (`pages` of 64 KiB).
- * `locals` are the function's locals after its parameters, by type; `body` its instructions (the
- * final `end` is added).
- */
-export function wasmModule(f: {
-  params: number[];
-  result: number;
-  locals: number[];
-  body: number[];
-  pages: number;
-}): Uint8Array {
-  const type = [0x60, ...vector(f.params.map((t) => [t])), ...vector([[f.result]])];
-  const locals = vector(f.locals.map((t) => [1, t]));
-  const code = [...locals, ...f.body, op.end];
+/** One function of a module: its name, signature by value types, locals after its parameters, and body. */
+export interface WasmFunction {
+  readonly name: string;
+  readonly params: number[];
+  readonly result: number;
+  readonly locals: number[];
+  /** The instructions (the final `end` is added). */
+  readonly body: number[];
+}
+
+/** A module exporting `functions` by name and its own memory `memory` (`pages` of 64 KiB). */
+export function wasmModule(functions: WasmFunction[], pages: number): Uint8Array {
+  const types = functions.map((f) => [0x60, ...vector(f.params.map((t) => [t])), ...vector([[f.result]])]);
+  const codes = functions.map((f) => {
+    const code = [...vector(f.locals.map((t) => [1, t])), ...f.body, op.end];
+    return [...unsignedLeb(code.length), ...code];
+  });
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector([type])),
-    ...section(3, vector([[0]])),
-    ...section(5, vector([[0x00, ...unsignedLeb(f.pages)]])),
+    ...section(1, vector(types)),
+    ...section(3, vector(functions.map((_, i) => unsignedLeb(i)))),
+    ...section(5, vector([[0x00, ...unsignedLeb(pages)]])),
     ...section(
       7,
       vector([
-        [...name('run'), 0x00, 0],
+        ...functions.map((f, i) => [...name(f.name), 0x00, ...unsignedLeb(i)]),
         [...name('memory'), 0x02, 0],
       ]),
     ),
-    ...section(10, vector([[...unsignedLeb(code.length), ...code]])),
+    ...section(10, vector(codes)),
   ]);
 }

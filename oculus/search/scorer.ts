@@ -10,7 +10,6 @@ import {
   envelopeInto,
   lbKeogh,
   lbKeoghTail,
-  lbKeoghTailAt,
   lbKim,
   paaEnvelope,
   type Envelope,
@@ -52,8 +51,6 @@ export class ShapeScorer {
   /** dtw: the two-candidate kernel `scanAt` uses, and the row waiting in its first lane (−1: none). */
   private readonly pairs: CdtwPairs | null;
   private waiting = -1;
-  /** The query's points by falling |z|: where a candidate strays furthest, first (lbKeoghTailAt). */
-  private readonly order: Int32Array;
 
   constructor(
     readonly query: Float64Array,
@@ -70,9 +67,8 @@ export class ShapeScorer {
     this.candidateEnv = { upper: new Float64Array(n), lower: new Float64Array(n), radius: this.radius };
     this.deques = new Int32Array(2 * n);
     this.candidate = new Float64Array(n);
-    this.order = Int32Array.from(query.keys()).sort((i, j) => Math.abs(query[j]) - Math.abs(query[i]));
     this.pairs = options.scorer === 'dtw' ? new CdtwPairs(n) : null;
-    this.pairs?.setQuery(query);
+    if (this.env) this.pairs?.setQuery(query, this.env);
   }
 
   /**
@@ -189,19 +185,11 @@ export class ShapeScorer {
       found(this.exactAt(rows, offset, abandonAt, envelopes), row);
       return;
     }
-    // dtwBoundsPass's cascade on the row and its envelope where they are: nothing copied, and a row is
-    // read only until a bound reaches the threshold.
-    const q = this.query,
-      n = q.length;
-    if (lbKim(q, rows, offset, n) >= abandonAt) return;
-    const { upper, lower } = envelopes;
-    const order = this.order;
-    if (lbKeoghTailAt(upper, lower, offset, q, 0, order, this.tailReverse, abandonAt) >= abandonAt) return;
-    const env = this.env!;
-    if (lbKeoghTailAt(env.upper, env.lower, 0, rows, offset, order, this.tail, abandonAt) >= abandonAt)
-      return;
+    // dtwBoundsPass's cascade on the row and its envelope: LB_Kim here, both LB_Keoghs in the kernel.
+    const q = this.query;
+    if (lbKim(q, rows, offset, q.length) >= abandonAt) return;
     const lane = this.waiting < 0 ? 0 : 1;
-    pairs.setLane(lane, rows, offset, this.radius, abandonAt, this.tail, this.tailReverse);
+    if (!pairs.boundLane(lane, rows, envelopes.upper, envelopes.lower, offset, abandonAt)) return;
     if (lane === 0) {
       this.waiting = row;
       return;
@@ -216,7 +204,7 @@ export class ShapeScorer {
   }
 
   private foundPair(second: number, found: (score: number, row: number) => void): void {
-    const [d0, d1] = this.pairs!.score(this.radius);
+    const [d0, d1] = this.pairs!.score();
     const first = this.waiting;
     this.waiting = -1;
     found(d0, first);
