@@ -1,19 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listenLineTcp } from '../../../horizon/listeners/lineTcp.js';
 import type { TcpListener } from '../../../horizon/listeners/tcp.js';
 import { RecordingSink, waitFor } from '../support.js';
+import { closedAfterEach } from './closedAfterEach.js';
 import { closed, connect } from './connect.js';
 
-let listener: TcpListener | undefined;
-afterEach(async () => {
-  await listener?.close();
-  listener = undefined;
-});
+const opened = closedAfterEach<TcpListener>();
 
 describe('listenLineTcp', () => {
   it('reassembles lines split across writes, and keeps a last line sent without its newline', async () => {
     const sink = new RecordingSink();
-    listener = await listenLineTcp('127.0.0.1', 0, sink, 1024, 10);
+    const listener = opened(await listenLineTcp('127.0.0.1', 0, sink, 1024, 10));
     const client = await connect(listener.port);
     client.write('a.b 1.5 17000');
     await new Promise((r) => setTimeout(r, 20));
@@ -32,7 +29,7 @@ describe('listenLineTcp', () => {
 
   it('counts an overlong line as oversized and goes on with the next on the same connection', async () => {
     const sink = new RecordingSink();
-    listener = await listenLineTcp('127.0.0.1', 0, sink, 64, 10);
+    const listener = opened(await listenLineTcp('127.0.0.1', 0, sink, 64, 10));
     const client = await connect(listener.port);
     client.write(`${'x'.repeat(200)} 1 1700000000\nok 3 1700000002\n`);
     await waitFor(
@@ -47,7 +44,7 @@ describe('listenLineTcp', () => {
 
   it('refuses connections over its cap as overload, naming the flag and the key', async () => {
     const sink = new RecordingSink();
-    listener = await listenLineTcp('127.0.0.1', 0, sink, 1024, 1);
+    const listener = opened(await listenLineTcp('127.0.0.1', 0, sink, 1024, 1));
     const first = await connect(listener.port);
     first.write('first 1 1700000000\n');
     await waitFor(

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   listenPickleTcp,
   PendingFrames,
@@ -7,6 +7,7 @@ import {
 import type { TcpListener } from '../../../horizon/listeners/tcp.js';
 import { EmbeddedStore } from '../../../core/store/embeddedStore.js';
 import { CARBON_RELAY_FRAME, pointsOf, RecordingSink, startTestHorizon, waitFor } from '../support.js';
+import { closedAfterEach } from './closedAfterEach.js';
 import { closed, connect } from './connect.js';
 
 const LIMITS: PickleTcpLimits = {
@@ -16,16 +17,12 @@ const LIMITS: PickleTcpLimits = {
   maxPendingBytes: 1 << 20,
 };
 
-let listener: TcpListener | undefined;
-afterEach(async () => {
-  await listener?.close();
-  listener = undefined;
-});
+const opened = closedAfterEach<TcpListener>();
 
 describe('listenPickleTcp', () => {
   it('decodes frames however the stream splits them', async () => {
     const sink = new RecordingSink();
-    listener = await listenPickleTcp('127.0.0.1', 0, sink, LIMITS);
+    const listener = opened(await listenPickleTcp('127.0.0.1', 0, sink, LIMITS));
     const client = await connect(listener.port);
     const stream = Buffer.concat([CARBON_RELAY_FRAME, CARBON_RELAY_FRAME, CARBON_RELAY_FRAME]);
     client.write(stream.subarray(0, 50));
@@ -45,7 +42,7 @@ describe('listenPickleTcp', () => {
 
   it('closes a connection that announces a frame over the limit, unread, and serves the others', async () => {
     const sink = new RecordingSink();
-    listener = await listenPickleTcp('127.0.0.1', 0, sink, LIMITS);
+    const listener = opened(await listenPickleTcp('127.0.0.1', 0, sink, LIMITS));
     const good = await connect(listener.port);
     const bad = await connect(listener.port);
     const huge = Buffer.alloc(4);
@@ -67,13 +64,8 @@ describe('listenPickleTcp', () => {
   it("closes the connection whose unfinished frame takes the listener's pending bytes over the bound", async () => {
     const sink = new RecordingSink();
     const pending = new PendingFrames();
-    listener = await listenPickleTcp(
-      '127.0.0.1',
-      0,
-      sink,
-      { ...LIMITS, maxPendingBytes: 60 },
-      undefined,
-      pending,
+    const listener = opened(
+      await listenPickleTcp('127.0.0.1', 0, sink, { ...LIMITS, maxPendingBytes: 60 }, undefined, pending),
     );
     const first = await connect(listener.port);
     const second = await connect(listener.port);
@@ -102,7 +94,7 @@ describe('listenPickleTcp', () => {
 
   it('counts a connection that closes inside a frame as undecodable', async () => {
     const sink = new RecordingSink();
-    listener = await listenPickleTcp('127.0.0.1', 0, sink, LIMITS);
+    const listener = opened(await listenPickleTcp('127.0.0.1', 0, sink, LIMITS));
     const client = await connect(listener.port);
     client.end(CARBON_RELAY_FRAME.subarray(0, 10));
     await waitFor(
@@ -117,7 +109,7 @@ describe('listenPickleTcp', () => {
 
   it('closes a connection stalled inside a frame and counts it, leaving idle connections open', async () => {
     const sink = new RecordingSink();
-    listener = await listenPickleTcp('127.0.0.1', 0, sink, { ...LIMITS, partialFrameMs: 200 });
+    const listener = opened(await listenPickleTcp('127.0.0.1', 0, sink, { ...LIMITS, partialFrameMs: 200 }));
     const stalled = await connect(listener.port);
     const idle = await connect(listener.port);
     // The idle connection's frame is read before the stall begins, so it is between frames throughout.

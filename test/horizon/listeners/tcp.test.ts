@@ -1,31 +1,30 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../core/cli.js';
 import { listenTcp, type TcpListener } from '../../../horizon/listeners/tcp.js';
 import { waitFor } from '../support.js';
+import { closedAfterEach } from './closedAfterEach.js';
 import { closed, connect } from './connect.js';
 
-let listener: TcpListener | undefined;
-afterEach(async () => {
-  await listener?.close();
-  listener = undefined;
-});
+const opened = closedAfterEach<TcpListener>();
 
 /** A listener that records what each connection sends, and who was refused. */
 async function recordingListener(max: number) {
   const received = new Map<string, string>();
   const refused: string[] = [];
-  listener = await listenTcp(
-    '127.0.0.1',
-    0,
-    '--test-port',
-    (socket, peer) => {
-      received.set(peer, '');
-      socket.on('data', (d: Buffer) => received.set(peer, received.get(peer) + d.toString()));
-    },
-    { max, refused: (peer) => refused.push(peer) },
+  const listener = opened(
+    await listenTcp(
+      '127.0.0.1',
+      0,
+      '--test-port',
+      (socket, peer) => {
+        received.set(peer, '');
+        socket.on('data', (d: Buffer) => received.set(peer, received.get(peer) + d.toString()));
+      },
+      { max, refused: (peer) => refused.push(peer) },
+    ),
   );
-  return { port: listener.port, received, refused };
+  return { listener, port: listener.port, received, refused };
 }
 
 describe('listenTcp', () => {
@@ -53,14 +52,13 @@ describe('listenTcp', () => {
   });
 
   it('drops open connections on close and stops accepting', async () => {
-    const { port, received } = await recordingListener(10);
+    const { listener, port, received } = await recordingListener(10);
     const a = await connect(port);
     await waitFor(
       () => received.size,
       (n) => n === 1,
     );
-    await listener!.close();
-    listener = undefined;
+    await listener.close();
     await closed(a);
     await expect(connect(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });

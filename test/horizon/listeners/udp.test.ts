@@ -1,15 +1,12 @@
 import dgram from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../core/cli.js';
 import { listenUdp, type UdpListener } from '../../../horizon/listeners/udp.js';
 import type { Sink } from '../../../horizon/sink.js';
 import { RecordingSink, waitFor } from '../support.js';
+import { closedAfterEach } from './closedAfterEach.js';
 
-let listener: UdpListener | undefined;
-afterEach(async () => {
-  await listener?.close();
-  listener = undefined;
-});
+const opened = closedAfterEach<UdpListener>();
 
 /** Decodes `name value ts`; throws on "boom", as a decoder with a bug would. */
 function decode(buf: Buffer, sink: Sink, peer: string): void {
@@ -28,7 +25,7 @@ async function send(port: number, ...messages: string[]): Promise<void> {
 describe('listenUdp', () => {
   it('hands every datagram to the decoder; one that throws is counted and the next is still read', async () => {
     const sink = new RecordingSink();
-    listener = await listenUdp('127.0.0.1', 0, '--udp-port', sink, decode);
+    const listener = opened(await listenUdp('127.0.0.1', 0, '--udp-port', sink, decode));
     await send(listener.port, 'a 1 1700000000', 'boom', 'b 2 1700000001');
     await waitFor(
       () => sink.points.length,
@@ -42,12 +39,12 @@ describe('listenUdp', () => {
   });
 
   it('reports the receive buffer the kernel granted', async () => {
-    listener = await listenUdp('127.0.0.1', 0, '--udp-port', new RecordingSink(), decode);
+    const listener = opened(await listenUdp('127.0.0.1', 0, '--udp-port', new RecordingSink(), decode));
     expect(listener.recvBufferBytes).toBeGreaterThan(0);
   });
 
   it('names the port and the flag when the port is taken', async () => {
-    listener = await listenUdp('127.0.0.1', 0, '--udp-port', new RecordingSink(), decode);
+    const listener = opened(await listenUdp('127.0.0.1', 0, '--udp-port', new RecordingSink(), decode));
     const failed = listenUdp('127.0.0.1', listener.port, '--udp-port', new RecordingSink(), decode);
     await expect(failed).rejects.toBeInstanceOf(UsageError);
     await expect(failed).rejects.toThrow(
