@@ -3,7 +3,6 @@
  * range, else the finest torus rollup whose retention does, read as its mean.
  */
 import { filterYielding } from '../../../../core/glob.js';
-import type { Series } from '../../../../core/store/store.js';
 import { MAX_BUCKETS, TorusReadError, readTorus } from '../../../../core/torus/read.js';
 import { schemaMatches } from '../../../../core/torus/schemas.js';
 import { badRequest } from '../../httpError.js';
@@ -11,6 +10,7 @@ import type { RenderContext } from './context.js';
 import { pathMatcher } from './pathGlob.js';
 import { averageSlots, type GSeries } from './series.js';
 import { seriesTags } from './tagged.js';
+import { decodeWindowScratch } from './windowScratch.js';
 
 /** Most metrics one path may match. */
 export const MAX_SERIES_PER_PATH = 10_000;
@@ -34,9 +34,9 @@ export async function fetchNames(
     );
   const rollups = names.map((n) => rollupFor(ctx, n));
   const rawNames = names.filter((_, i) => rollups[i] === undefined);
-  const windows = new Map<string, Series | null>();
+  const windows = new Map<string, Uint8Array | null>();
   if (rawNames.length)
-    (await ctx.deps.store.readWindows(rawNames)).forEach((w, i) => windows.set(rawNames[i], w));
+    (await ctx.deps.store.readRawWindows(rawNames)).forEach((w, i) => windows.set(rawNames[i], w));
   // Rollup reads all in flight at once: the store pipelines them.
   const read = await Promise.all(
     names.map((name, i) =>
@@ -66,7 +66,12 @@ const series = (name: string, start: number, step: number, values: Float64Array)
   consolidate: 'average',
 });
 
-function rawSeries(ctx: RenderContext, name: string, w: Series | null | undefined): GSeries | undefined {
+function rawSeries(
+  ctx: RenderContext,
+  name: string,
+  raw: Uint8Array | null | undefined,
+): GSeries | undefined {
+  const w = raw && decodeWindowScratch(raw);
   if (!w || w.timestamps.length === 0) return undefined;
   const step = Math.max(nativeStep(w.timestamps), Math.ceil((ctx.until - ctx.from) / MAX_SERIES_POINTS));
   const { start, length } = grid(ctx, step);
