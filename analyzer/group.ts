@@ -11,8 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { ANALYZER_MEMBERS } from '../core/store/keys.js';
-import { groupLease, type GroupLease, type GroupMember } from '../core/store/groupLease.js';
-import type { StoreConnection } from '../core/store/store.js';
+import type { GroupLease, GroupMember } from '../core/store/groupLease.js';
+import type { GroupStore } from '../core/store/store.js';
 import { rendezvousOwner } from './rendezvous.js';
 
 export const LEASE_INTERVALS = 2;
@@ -83,12 +83,12 @@ export class AnalyzerGroup {
 
   /** `onChange` hears each new member list (joins, leaves, lapses) as this member first splits by it. */
   constructor(
-    store: StoreConnection,
+    store: GroupStore,
     private intervalSeconds: number,
     private readonly onChange?: (members: ReadonlyArray<string>, share: number) => void,
     readonly id = defaultMemberId(),
   ) {
-    this.lease = groupLease(store, ANALYZER_MEMBERS);
+    this.lease = store.groupLease(ANALYZER_MEMBERS);
   }
 
   private get leaseMs(): number {

@@ -2,9 +2,11 @@ import { globMatcher } from '../glob.js';
 import { createLogger, type Logger } from '../log.js';
 import { DataDirLockedError, lockDataDir } from './embedded/dataDirLock.js';
 import { DurableWriter, type DurabilityOptions } from './embedded/durableWriter.js';
+import { LocalGroupLease } from './embedded/localGroupLease.js';
 import { recover, type Recovered } from './embedded/recover.js';
 import { EmbeddedState, type Op } from './embedded/state.js';
 import { pointsOf } from './appendCommand.js';
+import type { GroupLease } from './groupLease.js';
 import { decodeWindow, encodePoints } from './windowCodec.js';
 import type {
   AnomalyRecord,
@@ -221,6 +223,15 @@ export class EmbeddedStore implements Store {
   async release(key: string): Promise<void> {
     this.assertWritable();
     if (this.state.claims.has(key)) this.change(['R', key]);
+  }
+
+  private readonly groupLeases = new Map<string, LocalGroupLease>();
+
+  /** The same table for a key every time: the group is this process, its leases this store's memory. */
+  groupLease(key: string): GroupLease {
+    let lease = this.groupLeases.get(key);
+    if (!lease) this.groupLeases.set(key, (lease = new LocalGroupLease()));
+    return lease;
   }
 
   async saveCollection(c: Collection): Promise<void> {

@@ -10,5 +10,5 @@ export const ANOMALIES_HISTORY = 'kale.anomalies.history';
 export const COLLECTIONS = 'kale.collections';
 export const STATUS = 'kale.status';
 export const claimKey = (key: string) => `kale.claim.${key}`;
-/** The analyzer group: one hash field per member, holding its lease's expiry and its last cycles (core/store/groupLease.ts). */
+/** The analyzer group: one hash field per member, holding its lease's expiry and its last cycles (core/store/redis/groupLease.ts). */
 export const ANALYZER_MEMBERS = 'kale.analyzer.members';

@@ -3,6 +3,8 @@ import { Cluster, type Redis } from 'ioredis';
 import { AppendCommands, groupLists, pointsOf, type MetricKey } from './appendCommand.js';
 import { TORUS_LUA, TRIM_LUA } from './luaScripts.js';
 import { connectRedis } from './connectRedis.js';
+import type { GroupLease } from './groupLease.js';
+import { RedisGroupLease } from './redis/groupLease.js';
 import { resendFailed } from './redis/resendFailed.js';
 import { RedisUnreachableError, parseRedisTarget, shownRedisUrl } from './redisUrl.js';
 import { decodeWindow, encodeEach } from './windowCodec.js';
@@ -137,6 +139,10 @@ export class RedisStore implements Store {
 
   writerConnection(): WriterConnection | null {
     return this.url ? { url: this.url } : null;
+  }
+
+  groupLease(key: string): GroupLease {
+    return new RedisGroupLease(this.client, key);
   }
 
   /** Drops the connection at once, with whatever it still has queued (close() lets that finish first). */

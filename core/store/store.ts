@@ -3,6 +3,8 @@
  * underneath. It is the union of small role interfaces (below); both backends implement every role.
  */
 
+import type { GroupLease } from './groupLease.js';
+
 /** One datapoint as Skyline stores it: `[timestamp (epoch seconds), value]`. */
 export type Point = readonly [ts: number, value: number];
 
@@ -205,6 +207,12 @@ export interface MetricStateStore {
   ): Promise<void>;
 }
 
+/** Leases of a group of processes sharing this store (the analyzer group), kept where the group sees them. */
+export interface GroupStore {
+  /** The lease table of group `key`: on Redis shared by every process, on the embedded store this process's. */
+  groupLease(key: string): GroupLease;
+}
+
 /** A small JSON status document per service (run statistics, listener state) for the Status page. */
 export interface StatusStore {
   putStatus(service: string, status: Record<string, unknown>): Promise<void>;
@@ -220,4 +228,5 @@ export interface Store
     ClaimStore,
     CollectionStore,
     MetricStateStore,
+    GroupStore,
     StatusStore {}

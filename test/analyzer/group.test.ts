@@ -11,7 +11,6 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rendezvousOwner } from '../../analyzer/rendezvous.js';
 import { groupSettled, type GroupStatus } from '../../analyzer/group.js';
-import { groupLease } from '../../core/store/groupLease.js';
 import { ANALYZER_MEMBERS } from '../../core/store/keys.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { startKale, type RunningKale } from '../support/kaleCli.js';
@@ -64,7 +63,7 @@ if (redisUrl) {
     it('splits metrics among live members, survives a kill -9 and a restart, alerts once per anomaly', async () => {
       const url = await freshRedisDb();
       const store = RedisStore.connect(url);
-      const lease = groupLease(store, ANALYZER_MEMBERS);
+      const lease = store.groupLease(ANALYZER_MEMBERS);
       const hook = await webhookReceiver();
       const config = path.join(dir, 'kale.config.json');
       fs.writeFileSync(
@@ -184,7 +183,7 @@ if (redisUrl) {
       const shard = await startKale(['analyzer', '--redis', url, '--interval', '1', '--shard', '0/2']);
       try {
         await until("the shard's first cycle", async () => (await store.getStatus())['analyzer.shard0_of_2']);
-        expect(await groupLease(store, ANALYZER_MEMBERS).members()).toEqual([]);
+        expect(await store.groupLease(ANALYZER_MEMBERS).members()).toEqual([]);
       } finally {
         expect(await shard.stop()).toBe(0);
         await store.close();

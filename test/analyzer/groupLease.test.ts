@@ -1,7 +1,6 @@
 /** The analyzer group's bookkeeping on a real Redis, in one process: leases, shares, leaving, overdue metrics. */
 import { describe, expect, it } from 'vitest';
 import { AnalyzerGroup } from '../../analyzer/group.js';
-import { groupLease } from '../../core/store/groupLease.js';
 import { ANALYZER_MEMBERS } from '../../core/store/keys.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { freshRedisDb, redisUrl } from '../support/redis.js';
@@ -25,27 +24,10 @@ if (redisUrl) {
         expect(shareA.filter((n) => shareB.includes(n))).toEqual([]);
         expect(shareA.length).toBeGreaterThan(0);
         await b.leave();
-        expect((await groupLease(store, ANALYZER_MEMBERS).members()).map((m) => m.id)).toEqual(['a']);
+        expect((await store.groupLease(ANALYZER_MEMBERS).members()).map((m) => m.id)).toEqual(['a']);
         expect(await a.share(names)).toEqual(names);
       } finally {
         await a.leave();
-        await store.close();
-      }
-    });
-
-    it('a lease lapses when it is not renewed', async () => {
-      const store = RedisStore.connect(await freshRedisDb());
-      const lease = groupLease(store, ANALYZER_MEMBERS);
-      try {
-        await lease.renew('gone', 50, { since: 0, cycles: [] });
-        expect((await lease.renew('here', 60_000, { since: 0, cycles: [] })).map((m) => m.id)).toEqual([
-          'gone',
-          'here',
-        ]);
-        for (let i = 0; i < 100 && (await lease.members()).length > 1; i++)
-          await new Promise((r) => setTimeout(r, 20));
-        expect((await lease.members()).map((m) => m.id)).toEqual(['here']);
-      } finally {
         await store.close();
       }
     });

@@ -13,7 +13,6 @@ import { Command } from 'commander';
 import { groupSettled } from '../../analyzer/group.js';
 import { rendezvousOwner } from '../../analyzer/rendezvous.js';
 import { action, UsageError, withGlobalOptions } from '../../core/cli.js';
-import { groupLease } from '../../core/store/groupLease.js';
 import { ANALYZER_MEMBERS } from '../../core/store/keys.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { startRedisServer } from '../redisServer.js';
@@ -56,7 +55,7 @@ export function analyzerGroupBenchCommand(): Command {
         fs.writeFileSync(config, JSON.stringify({ analyzer: { interval, preset: 'etsy', workers: 0 } }));
         const redis = await startRedisServer();
         const store = RedisStore.connect(redis.url);
-        const lease = groupLease(store, ANALYZER_MEMBERS);
+        const lease = store.groupLease(ANALYZER_MEMBERS);
         const children: ChildProcess[] = [];
         const start = () => {
           const child = spawn(

@@ -3,6 +3,7 @@ import type { Store } from '../../../core/store/store.js';
 import { anomalyStoreContract } from './anomalyStore.js';
 import { claimStoreContract } from './claimStore.js';
 import { collectionStoreContract } from './collectionStore.js';
+import { groupStoreContract } from './groupStore.js';
 import type { RoleHarness } from './harness.js';
 import { metricStateStoreContract } from './metricStateStore.js';
 import { rollupStoreContract } from './rollupStore.js';
@@ -21,6 +22,7 @@ export function storeContract(name: string, h: StoreHarness): void {
     claimStoreContract(h);
     collectionStoreContract(h);
     metricStateStoreContract(h);
+    groupStoreContract(h);
     statusStoreContract(h);
   });
 }
