@@ -4,9 +4,10 @@
  * Grafana's Graphite requests against a real `kale webapp` process (the load generator keeps to this
  * one): N day-long one-minute metrics under one glob, then POST /render with form bodies as Grafana's
  * backend sends them (unix from/until, format=json, maxDataPoints of a wide panel) for the glob itself,
- * sumSeries of it and maxSeries(anomalies(…)) of it, and /metrics/find one level down. Latency is until
+ * sumSeries of it and maxSeries(anomalies(…)) of it, /metrics/find one level down, and on Redis `refresh`:
+ * the glob again, each request after every series got its next minute's point. Latency is until
  * the whole body has arrived; p50/p95 are the medians of --repeat runs; the server's CPU per request
- * comes from /proc.
+ * comes from /proc. Each query's first request is reported apart (`*_first_*`), before the runs.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -89,11 +90,13 @@ async function benchRender(
 ) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-bench-render-'));
   let kale: Awaited<ReturnType<typeof startWebappProcess>> | undefined;
+  let writer: RedisStore | undefined;
   try {
     const names = Array.from({ length: o.series }, (_, i) => `bench.host${i % 100}.service${i}.latency`);
     const store: Store = redisUrl ? RedisStore.connect(redisUrl) : EmbeddedStore.open(dir);
     if (store instanceof RedisStore) await store.client.flushdb();
-    await seedStore(store, names, Math.min(50, o.series));
+    const seededAt = Math.floor(Date.now() / 1000);
+    await seedStore(store, names, Math.min(50, o.series), seededAt);
     await store.close();
     const config = path.join(dir, 'bench.config.json');
     fs.writeFileSync(config, JSON.stringify({ logLevel: 'warn' }));
@@ -104,24 +107,43 @@ async function benchRender(
       dir,
       ...(redisUrl ? ['--redis', redisUrl] : []),
     ]);
-    const form = (target: string) => () => {
-      const now = Math.floor(Date.now() / 1000);
-      return new URLSearchParams({
+    const formAt = (target: string, now: number) =>
+      new URLSearchParams({
         target,
         from: String(now - 86400),
         until: String(now),
         format: 'json',
         maxDataPoints: String(o.maxDataPoints),
       }).toString();
-    };
-    const queries: Record<string, { path: string; body?: () => string }> = {
+    const form = (target: string) => () => formAt(target, Math.floor(Date.now() / 1000));
+    const queries: Record<string, Query> = {
       glob: { path: '/render', body: form(GLOB) },
       sum: { path: '/render', body: form(`sumSeries(${GLOB})`) },
       anomalies: { path: '/render', body: form(`maxSeries(anomalies(${GLOB}))`) },
       find: { path: '/metrics/find?query=bench.host1.*' },
     };
+    if (redisUrl) {
+      // A dashboard refreshed once a minute while horizon writes: before each request every series
+      // gets its next minute's point, and the range moves on by that minute.
+      writer = RedisStore.connect(redisUrl);
+      const w = writer;
+      let minute = Math.floor(seededAt / 60) * 60;
+      queries.refresh = {
+        path: '/render',
+        before: () => {
+          minute += 60;
+          return w.append(names.map((name, i) => ({ name, points: [[minute, 100 + (i % 7)]] })));
+        },
+        body: () => formAt(GLOB, minute),
+      };
+    }
     const out: Record<string, number> = {};
     for (const [name, q] of Object.entries(queries)) {
+      // The first request of each query apart: /render keeps the text of what it wrote, so later
+      // requests over unchanged series only copy it.
+      const cpuFirst = cpuMs(kale.child.pid!);
+      out[`${name}_first_ms`] = round((await load(kale.url, q, 1, 1)).p50);
+      out[`${name}_first_server_cpu_ms`] = round(cpuMs(kale.child.pid!) - cpuFirst);
       const runs: Array<{ p50: number; p95: number; cpu: number; bytes: number }> = [];
       for (let r = 0; r < o.repeat; r++) {
         progress(`bench render ${name}`, r, o.repeat);
@@ -137,24 +159,29 @@ async function benchRender(
     }
     return out;
   } finally {
+    await writer?.close();
     kale?.child.kill('SIGTERM');
     if (kale) await new Promise((r) => kale!.child.once('exit', r));
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** `requests` requests with `concurrency` in flight: a form POST when the query has a body, else a GET. */
-async function load(
-  base: string,
-  q: { path: string; body?: () => string },
-  requests: number,
-  concurrency: number,
-) {
+interface Query {
+  path: string;
+  /** A form POST's body, made per request; a GET without it. */
+  body?: () => string;
+  /** Run before each request, outside its latency. */
+  before?: () => Promise<void>;
+}
+
+/** `requests` requests with `concurrency` in flight. */
+async function load(base: string, q: Query, requests: number, concurrency: number) {
   const latencies: number[] = [];
   let next = 0;
   let bytes = 0;
   const worker = async () => {
     while (next++ < requests) {
+      await q.before?.();
       const t0 = performance.now();
       const res = await fetch(
         base + q.path,
