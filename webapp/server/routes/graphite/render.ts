@@ -34,6 +34,13 @@ export function renderRoute(deps: WebappDeps<GraphiteStore>): RequestHandler {
     const ctx = renderContext(deps, from, until, now);
     const series = (await Promise.all(readers.map((read) => read(ctx)))).flat();
     const out = maxDataPoints === undefined ? series : series.map((s) => consolidateTo(s, maxDataPoints));
-    res.type('json').send(writer.body(out));
+    const body = writer.body(out);
+    res.type('json').setHeader(
+      'Content-Length',
+      body.reduce((n, part) => n + part.length, 0),
+    );
+    res.cork();
+    for (const part of body) res.write(part);
+    res.end();
   };
 }

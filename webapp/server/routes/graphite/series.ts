@@ -83,10 +83,12 @@ export function resample(
   const count = new Uint32Array(length);
   const lists: number[][] | undefined = how === 'median' ? Array.from({ length }, () => []) : undefined;
   const adds = how === 'average' || how === 'avg' || how === 'sum' || how === 'total';
-  for (let i = 0; i < s.values.length; i++) {
-    const v = s.values[i];
+  // Locals, not s.…: series come in many object shapes, and each read of one in the loop was a lookup.
+  const { values, start: from, step: by } = s;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (Number.isNaN(v)) continue;
-    const j = Math.floor((s.start + i * s.step - start) / step);
+    const j = Math.floor((from + i * by - start) / step);
     if (j < 0 || j >= length) continue;
     const n = count[j]++;
     if (adds) out[j] = n === 0 ? v : out[j] + v;
