@@ -1,5 +1,20 @@
 import type { Envelope } from './lowerBounds.js';
-import { F64, f64Op, f64x2Const, I32, op, simd, simdOp, signedLeb, V128, wasmModule } from './wasmBinary.js';
+import { keoghTerms } from './keoghTerms.js';
+import {
+  F64,
+  f64Op,
+  f64x2Const,
+  get,
+  I32,
+  i32,
+  op,
+  set,
+  simd,
+  simdOp,
+  tee,
+  V128,
+  wasmModule,
+} from './wasmBinary.js';
 
 /**
  * Banded DTW (cdtw.ts) of one query against two candidates at once, one per lane of WebAssembly's
@@ -24,10 +39,6 @@ const [N, R, A, B, LIM, P, C] = [0, 1, 2, 3, 4, 5, 6];
 const [I, LO, HI, T] = [7, 8, 9, 10];
 const [AI, DIAG, LEFT, ROWMIN, UP, D, INF] = [11, 12, 13, 14, 15, 16, 17];
 
-const get = (x: number) => [op.localGet, x];
-const set = (x: number) => [op.localSet, x];
-const tee = (x: number) => [op.localTee, x];
-const i32 = (x: number) => [op.i32Const, ...signedLeb(x)];
 /** byte offset of pair `x` (16 bytes a pair) */
 const pairs = (x: number) => [...get(x), ...i32(4), op.i32Shl];
 
@@ -89,7 +100,7 @@ const f64Pair = (x: number, t: number) => [...get(x), ...get(t), op.i32Add];
  * LB_Keoghs and is now the candidate of `lane` (byte 0 or 8 of each pair), 0 when pruned.
  * x holds (query, row) pairs, u and l the (row's, query's) envelopes: lane 0 of every pair is the
  * query against the row's envelope, lane 1 the row against the query's (lbKeoghTailAt both ways,
- * each term `v > u ? (v−u)² : v < l ? (v−l)² : 0` without a branch). Their suffix sums go to
+ * keoghTerms.ts). Their suffix sums go to
  * tails (2n + 1 pairs, zero from n on); the row is pruned as soon as either reaches the threshold.
  */
 // biome-ignore format: one line per step of the kernel, as a text format would have it
@@ -99,11 +110,10 @@ const boundBody = [
   ...pairs(N), ...set(T),
   op.loop, op.void,
   ...get(T), ...i32(16), op.i32Sub, ...set(T),
-  ...f64Pair(X, T), ...simdOp(simd.load, 0), ...tee(XV),
-  ...f64Pair(U, T), ...simdOp(simd.load, 0), ...tee(UV), ...simdOp(simd.f64x2Sub), ...tee(D), ...get(D), ...simdOp(simd.f64x2Mul),
-  ...get(XV), ...f64Pair(L, T), ...simdOp(simd.load, 0), ...tee(LV), ...simdOp(simd.f64x2Sub), ...tee(D), ...get(D), ...simdOp(simd.f64x2Mul),
-  ...get(XV), ...get(LV), ...simdOp(simd.f64x2Lt), ...simdOp(simd.and),
-  ...get(XV), ...get(UV), ...simdOp(simd.f64x2Gt), ...simdOp(simd.bitselect),
+  ...f64Pair(X, T), ...simdOp(simd.load, 0), ...set(XV),
+  ...f64Pair(U, T), ...simdOp(simd.load, 0), ...set(UV),
+  ...f64Pair(L, T), ...simdOp(simd.load, 0), ...set(LV),
+  ...keoghTerms(XV, UV, LV, D),
   ...get(S), ...simdOp(simd.f64x2Add), ...set(S),
   ...f64Pair(TAILS, T), ...get(S), ...simdOp(simd.store, 0),
   ...get(S), ...get(TV), ...simdOp(simd.f64x2Ge), ...simdOp(simd.anyTrue), op.if, op.void, ...i32(0), op.return, op.end,

@@ -9,8 +9,9 @@ export const I32 = 0x7f;
 export const F64 = 0x7c;
 export const V128 = 0x7b;
 
-/** Core opcodes used by the kernel. */
+/** Core opcodes used by the kernels. */
 export const op = {
+  block: 0x02,
   if: 0x04,
   loop: 0x03,
   end: 0x0b,
@@ -29,10 +30,15 @@ export const op = {
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Shl: 0x74,
+  i32ShrU: 0x76,
+  f32Load: 0x2a,
   f64Load: 0x2b,
   f64Store: 0x39,
+  f64Const: 0x44,
   f64Sub: 0xa1,
+  f64Mul: 0xa2,
   f64Max: 0xa5,
+  f64PromoteF32: 0xbb,
   /** Block type of an `if` or `loop` that leaves nothing on the stack. */
   void: 0x40,
 } as const;
@@ -43,6 +49,9 @@ export const simd = {
   store: 0x0b,
   const: 0x0c,
   f64x2Splat: 0x14,
+  /** Lane index follows, as a byte. */
+  f64x2ExtractLane: 0x21,
+  f64x2ReplaceLane: 0x22,
   f64x2Lt: 0x49,
   f64x2Gt: 0x4a,
   f64x2Ge: 0x4c,
@@ -90,6 +99,18 @@ export function f64Op(code: number, offset: number): number[] {
   return [code, 3, ...unsignedLeb(offset)];
 }
 
+/** A float32 load (4-byte aligned) with a constant offset. */
+export function f32Load(offset: number): number[] {
+  return [op.f32Load, 2, ...unsignedLeb(offset)];
+}
+
+/** Locals and constants. */
+export const get = (x: number) => [op.localGet, x];
+export const set = (x: number) => [op.localSet, x];
+export const tee = (x: number) => [op.localTee, x];
+export const i32 = (x: number) => [op.i32Const, ...signedLeb(x)];
+export const f64 = (x: number) => [op.f64Const, ...new Uint8Array(new Float64Array([x]).buffer)];
+
 /** v128.const with the same float64 in both lanes. */
 export function f64x2Const(x: number): number[] {
   const bytes = new Uint8Array(new Float64Array([x, x]).buffer);
@@ -104,7 +125,8 @@ const name = (s: string) => vector([...Buffer.from(s, 'utf8')].map((b) => [b]));
 export interface WasmFunction {
   readonly name: string;
   readonly params: number[];
-  readonly result: number;
+  /** Its one result's type, if any. */
+  readonly result?: number;
   readonly locals: number[];
   /** The instructions (the final `end` is added). */
   readonly body: number[];
@@ -112,7 +134,11 @@ export interface WasmFunction {
 
 /** A module exporting `functions` by name and its own memory `memory` (`pages` of 64 KiB). */
 export function wasmModule(functions: WasmFunction[], pages: number): Uint8Array {
-  const types = functions.map((f) => [0x60, ...vector(f.params.map((t) => [t])), ...vector([[f.result]])]);
+  const types = functions.map((f) => [
+    0x60,
+    ...vector(f.params.map((t) => [t])),
+    ...vector(f.result === undefined ? [] : [[f.result]]),
+  ]);
   const codes = functions.map((f) => {
     const code = [...vector(f.locals.map((t) => [1, t])), ...f.body, op.end];
     return [...unsignedLeb(code.length), ...code];

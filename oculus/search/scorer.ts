@@ -3,6 +3,7 @@ import { cdtw } from '../distances/cdtw.js';
 import { CdtwPairs } from '../distances/cdtwPairs.js';
 import { squaredEuclidean } from '../distances/euclidean.js';
 import { fastDtw } from '../distances/fastdtw.js';
+import { PaaBlockBounds } from '../distances/paaBlockBounds.js';
 import type { RowEnvelopes } from '../index/shapeTable.js';
 import type { TopK } from './topK.js';
 import {
@@ -51,6 +52,8 @@ export class ShapeScorer {
   /** dtw: the two-candidate kernel `scanAt` uses, and the row waiting in its first lane (−1: none). */
   private readonly pairs: CdtwPairs | null;
   private waiting = -1;
+  /** `boundAt` a block of rows at a time (boundRows). */
+  private readonly paaBlock: PaaBlockBounds;
 
   constructor(
     readonly query: Float64Array,
@@ -69,6 +72,7 @@ export class ShapeScorer {
     this.candidate = new Float64Array(n);
     this.pairs = options.scorer === 'dtw' ? new CdtwPairs(n) : null;
     if (this.env) this.pairs?.setQuery(query, this.env);
+    this.paaBlock = new PaaBlockBounds(queryPaa, this.paaEnv, n / queryPaa.length);
   }
 
   /**
@@ -150,6 +154,26 @@ export class ShapeScorer {
       if (forward >= limit) return Infinity;
     }
     return (reverse > forward ? reverse : forward) * width;
+  }
+
+  /**
+   * `boundAt` of rows [from, to) of a packed table at once, each bit for bit what boundAt answers at
+   * `abandonAt` (paaBlockBounds.ts): a scan's block, its rows contiguous in the table.
+   */
+  boundRows(
+    paa: Float32Array,
+    from: number,
+    to: number,
+    abandonAt: number,
+    envelopes?: RowEnvelopes,
+  ): Float64Array {
+    return this.paaBlock.bounds(
+      paa,
+      from,
+      to,
+      abandonAt,
+      this.options.scorer === 'dtw' ? envelopes : undefined,
+    );
   }
 
   exact(candidate: ArrayLike<number>, abandonAt = Infinity): number {
