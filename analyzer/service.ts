@@ -1,4 +1,5 @@
 import type { KaleConfig } from '../core/config/schema.js';
+import { finishedWithin, stopWaitMs } from '../core/finishedWithin.js';
 import type { RunningService, ServiceContext, StartService } from '../core/service.js';
 import { observeCycle } from '../core/metrics/analyzerMetrics.js';
 import { observeGroup } from '../core/metrics/analyzerGroupMetrics.js';
@@ -105,7 +106,10 @@ export function analyzerService(opts: AnalyzerServiceOptions = {}): StartService
       const started = Date.now();
       busy = true;
       current = cycle()
-        .catch((err) => log.error(`cycle failed: ${(err as Error).stack ?? err}`))
+        .catch((err) => {
+          // An abandoned cycle fails when its threads are closed under it: that is the stop, not news.
+          if (!stopping) log.error(`cycle failed: ${(err as Error).stack ?? err}`);
+        })
         .then(() => {
           busy = false;
           if (stopping) return;
@@ -141,7 +145,11 @@ export function analyzerService(opts: AnalyzerServiceOptions = {}): StartService
       async stop() {
         stopping = true;
         clearTimeout(timer);
-        await current;
+        // A cycle waiting on an absent Redis waits as long as Redis is away: it is abandoned (its metrics
+        // are judged again at the next start) so that the flags, leases and threads are still let go
+        // within shutdownTimeout, and horizon's flush is not cut short by a forced exit.
+        if (!(await finishedWithin(current, stopWaitMs(config.shutdownTimeout))))
+          log.warn('stopping: the cycle under way is still waiting on the Store; abandoned');
         await group?.leave();
         await alerts.close();
         await runner.close();

@@ -3,6 +3,7 @@
  * roomba and self-metrics. Used by `kale horizon` and `kale start`.
  */
 import type { KaleConfig } from '../core/config/schema.js';
+import { finishedWithin, stopWaitMs } from '../core/finishedWithin.js';
 import type { RunningService, ServiceContext, StartService } from '../core/service.js';
 import { IngestCounters } from './counters.js';
 import { decodeMsgpackDatagram } from './decoders/msgpackDatagram.js';
@@ -215,13 +216,16 @@ export async function startHorizonWith(
       });
     },
     async stop() {
+      // The flush's share counts from the signal: what runs before it must not push it past shutdownTimeout.
+      const flushMs = config.shutdownTimeout * 1000 * STOP_FLUSH_SHARE;
+      const flushBy = Date.now() + flushMs;
       await Promise.allSettled(closers.map((c) => c()));
       clearInterval(selfTimer);
       unexpose();
-      await roomba.stop();
+      // A pass trimming on an absent Redis waits as long as Redis is away.
+      await finishedWithin(roomba.stop(), stopWaitMs(config.shutdownTimeout));
       report();
-      const flushMs = config.shutdownTimeout * 1000 * STOP_FLUSH_SHARE;
-      const left = await writer.close(flushMs);
+      const left = await writer.close(Math.max(0, flushBy - Date.now()));
       if (left)
         log.error(
           `stopped with ${left} points not written: the Store did not take them within ${flushMs / 1000} s, and they are dropped (${counters.dropped} dropped earlier by the buffer bound)`,

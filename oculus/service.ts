@@ -4,6 +4,7 @@
  * from `retryMinMs` doubling up to the interval, and reports the failure in its status.
  */
 import type { KaleConfig } from '../core/config/schema.js';
+import { finishedWithin, stopWaitMs } from '../core/finishedWithin.js';
 import { observeImport } from '../core/metrics/oculusMetrics.js';
 import type { RunningService, ServiceContext, StartService } from '../core/service.js';
 import { importShapes, type ImportResult } from './importer.js';
@@ -99,7 +100,10 @@ export async function startOculusWith(
     stop: async () => {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      // A pass reading windows from an absent Redis waits as long as Redis is away: it is abandoned
+      // (the next start imports again) so that the stop ends within shutdownTimeout.
+      if (running && !(await finishedWithin(running, stopWaitMs(config.shutdownTimeout))))
+        log.warn('stopping: the import pass under way is still waiting; abandoned');
       await index.close();
     },
   };
