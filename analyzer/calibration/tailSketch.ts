@@ -28,6 +28,8 @@ const MIN_SUPPORT = 10;
  * with median 1 flagged 5 times in 10,000 rows with no credit, once with it.
  */
 const SEEN = 3;
+/** Rows the bin below must hold before its count can say that a bin is a falling tail: 4 × MIN_SUPPORT. */
+const TAIL_EVIDENCE = 4 * MIN_SUPPORT;
 
 const AT_LEAST = new Float64Array(BINS + 1);
 
@@ -41,6 +43,18 @@ export function binOf(e: number): number {
 /** log10 of bin b's lower edge (bin 0 has none: its evidence is "below 0.01"). */
 function lowerLog(b: number): number {
   return LOG_MIN + (b - 1) / PER_DECADE;
+}
+
+/**
+ * Does bin b hold rows of a mode of their own, rather than the falling tail of the rows below? It
+ * does once it holds SEEN rows, unless the bin below is well counted (TAIL_EVIDENCE rows) and b holds
+ * under a quarter of it: a count falling that fast over a quarter decade is a tail lighter than a
+ * power law of index 2.4 (one with finite variance), such as a Gaussian's. Taking such a bin as a
+ * mode floored the rarity of everything in it at half its count: a 5 σ row of Gaussian noise was
+ * "1 in 1,300", and the noise flagged at a quarter of the configured rate (docs/detection.md).
+ */
+function holdsMode(c: Uint16Array, b: number): boolean {
+  return c[b] >= SEEN && !(c[b - 1] >= TAIL_EVIDENCE && c[b] < c[b - 1] / 4);
 }
 
 export class TailSketch {
@@ -83,9 +97,9 @@ export class TailSketch {
     const x = Math.log10(e) - lowerLog(supported);
     const fitted = (atLeast[supported] / denominator) * 10 ** (-x / this.hill(atLeast));
     // The fit never says rarer than what was counted at about e's size (the bins above e's, and half
-    // of its own once it holds SEEN rows): a mode far above the rest (a bimodal gauge's other level,
-    // a count's bursts) is as common as it was seen to be, while a one-off extreme stays rare.
-    return Math.max((atLeast[eb + 1] + (c[eb] >= SEEN ? c[eb] / 2 : 0)) / denominator, fitted);
+    // of its own when it holds a mode): a mode far above the rest (a bimodal gauge's other level, a
+    // count's bursts) is as common as it was seen to be, while a one-off extreme stays rare.
+    return Math.max((atLeast[eb + 1] + (holdsMode(c, eb) ? c[eb] / 2 : 0)) / denominator, fitted);
   }
 
   /** Hill's estimator (decades) of the log-evidence excesses over the top decile, bins at their centres. */

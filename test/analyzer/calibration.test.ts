@@ -71,6 +71,15 @@ describe('tail sketch', () => {
     expect(new TailSketch().tail(5)).toBeNull();
   });
 
+  it("ranks a light tail's rows beyond the counted range by the fit, not as common as their bin", () => {
+    const sketch = new TailSketch();
+    const r = random(3);
+    for (let i = 0; i < 20_000; i++) sketch.add(Math.abs(r.gauss()));
+    // About 30 rows lie in the bin from 3.16 to 5.62; a 5 σ row is not "one of them" (1 in 1,300).
+    expect(sketch.tail(5)!).toBeLessThan(1 / 3000);
+    expect(sketch.tail(5)!).toBeGreaterThan(0);
+  });
+
   it('keeps a second mode as common as it was counted, however far above the rest', () => {
     const sketch = new TailSketch();
     const r = random(2);
