@@ -10,7 +10,7 @@ import { action, withGlobalOptions } from '../../core/cli.js';
 import { metricKey, UNIQUE_METRICS } from '../../core/store/keys.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { encodePoints } from '../../core/store/windowCodec.js';
-import { startRedisServer } from '../redisServer.js';
+import { benchRedis } from './benchRedis.js';
 import { median, printResult, progress } from './stats.js';
 
 interface Options {
@@ -53,8 +53,8 @@ export function analyzerBenchCommand(): Command {
 
         const perMetric = detectorCost(points, Number(opts.sample), opts.preset, ctx.config, now);
 
-        const own = ctx.config.redis.url ? undefined : await startRedisServer();
-        const url = ctx.config.redis.url ?? own!.url;
+        const own = await benchRedis(ctx.config);
+        const url = own.url;
         const store = RedisStore.connect(url);
         try {
           await store.client.flushdb();
@@ -127,7 +127,7 @@ export function analyzerBenchCommand(): Command {
         } finally {
           await store.client.flushdb().catch(() => {});
           await store.close();
-          await own?.stop();
+          await own.stop();
         }
       }),
     );

@@ -8,8 +8,8 @@ import type { AppendBatch, Point } from '../../core/store/store.js';
 import { runRoomba } from '../../horizon/roomba.js';
 import { importShapes } from '../../oculus/importer.js';
 import { EmbeddedShapeIndex } from '../../oculus/index/embeddedIndex.js';
-import { startRedisServer } from '../redisServer.js';
 import { gaussian, seededRandom } from '../seed/random.js';
+import { benchRedis } from './benchRedis.js';
 import { median, printResult, progress } from './stats.js';
 
 interface Options {
@@ -53,8 +53,8 @@ export function capacityBenchCommand(): Command {
           throw new UsageError(
             'bench capacity: give one Redis server (its INFO figures are per server), not a cluster',
           );
-        const own = ctx.config.redis.url ? undefined : await startRedisServer();
-        const store = RedisStore.connect(ctx.config.redis.url ?? own!.url);
+        const own = await benchRedis(ctx.config);
+        const store = RedisStore.connect(own.url);
         try {
           await store.client.flushdb();
           const result = await measure(ctx.config, ctx.log, store, metrics, points, repeat);
@@ -62,7 +62,7 @@ export function capacityBenchCommand(): Command {
         } finally {
           await store.client.flushdb().catch(() => {});
           await store.close();
-          await own?.stop();
+          await own.stop();
         }
       }),
     );

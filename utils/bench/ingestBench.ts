@@ -23,9 +23,9 @@ import { validateConfig } from '../../core/config/load.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { startHorizonWith } from '../../horizon/service.js';
 import { ThreadedWriter } from '../../horizon/threadedWriter.js';
-import { startRedisServer } from '../redisServer.js';
 import { encodeWriteRequest, remoteWriteSender } from '../senders/remoteWrite.js';
 import { appendCeiling } from './redisCeiling.js';
+import { benchRedis } from './benchRedis.js';
 import { printResult } from './stats.js';
 
 type Proto = 'udp' | 'pickle' | 'line' | 'remote-write';
@@ -220,8 +220,8 @@ export function ingestBenchCommand(): Command {
     .option('--json', 'print the result as JSON')
     .action(
       action(async (ctx, opts: Options) => {
-        const own = ctx.config.redis.url ? undefined : await startRedisServer();
-        const url = ctx.config.redis.url ?? own!.url;
+        const own = await benchRedis(ctx.config);
+        const url = own.url;
         try {
           const port = Number(new URL(url).port || 6379);
           const ceiling = await appendCeiling(port);
@@ -346,7 +346,7 @@ export function ingestBenchCommand(): Command {
             opts.json,
           );
         } finally {
-          await own?.stop();
+          await own.stop();
         }
       }),
     );

@@ -7,8 +7,8 @@ import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import type { AppendBatch, WindowStore } from '../../core/store/store.js';
 import { startRedisCluster, type RedisCluster } from '../redisCluster.js';
-import { startRedisServer } from '../redisServer.js';
 import { appendCeiling } from './redisCeiling.js';
+import { benchRedis } from './benchRedis.js';
 import { median, printResult, progress } from './stats.js';
 
 interface Options {
@@ -37,8 +37,8 @@ export function storeBenchCommand(): Command {
         const points = Number(opts.points);
         const batchPoints = Number(opts.batch);
         const repeat = Number(opts.repeat);
-        const own = ctx.config.redis.url ? undefined : await startRedisServer();
-        const url = ctx.config.redis.url ?? own!.url;
+        const own = await benchRedis(ctx.config);
+        const url = own.url;
         let cluster: RedisCluster | undefined;
         try {
           if (opts.cluster) cluster = await startRedisCluster(3);
@@ -88,7 +88,7 @@ export function storeBenchCommand(): Command {
           );
         } finally {
           await cluster?.stop();
-          await own?.stop();
+          await own.stop();
         }
       }),
     );

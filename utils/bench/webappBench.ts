@@ -10,7 +10,7 @@ import type { TorusSchemaConfig } from '../../core/config/schema.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import type { Store } from '../../core/store/store.js';
-import { startRedisServer } from '../redisServer.js';
+import { benchRedis } from './benchRedis.js';
 import { median, percentile, printResult, progress } from './stats.js';
 import { daySeries, seedStore, seedTorus } from './webappData.js';
 
@@ -81,8 +81,8 @@ export function webappBenchCommand(): Command {
           load_avg_before: round(os.loadavg()[0]),
         };
         for (const kind of opts.backend === 'both' ? ['embedded', 'redis'] : [opts.backend]) {
-          const own = kind === 'redis' && !ctx.config.redis.url ? await startRedisServer() : undefined;
-          const redisUrl = kind === 'redis' ? (ctx.config.redis.url ?? own!.url) : undefined;
+          const own = kind === 'redis' ? await benchRedis(ctx.config) : undefined;
+          const redisUrl = own?.url;
           try {
             Object.assign(result, prefixed(kind, await benchBackend(o, redisUrl)));
           } finally {
