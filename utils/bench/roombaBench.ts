@@ -8,7 +8,7 @@
  * (INFO commandstats `evalsha`), medians over the rounds.
  */
 import { Command } from 'commander';
-import { action, withGlobalOptions } from '../../core/cli.js';
+import { UsageError, action, withGlobalOptions } from '../../core/cli.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { runRoomba } from '../../horizon/roomba.js';
 import { startRedisServer } from '../redisServer.js';
@@ -27,6 +27,14 @@ interface Options {
 /** Seconds a steady-state pass expires: roomba's default interval. */
 const EXPIRED_SECONDS = 60;
 
+/** The bench's counts and sizes: a fraction of a point or a round means nothing here. */
+function wholeNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag}: expected a whole number of at least 1, got "${value}"`);
+  return n;
+}
+
 interface PassCost {
   readonly ms: number;
   readonly redisSeconds: number;
@@ -43,10 +51,14 @@ export function roombaBenchCommand(): Command {
     .option('--json', 'print the result as JSON')
     .action(
       action(async (ctx, opts: Options) => {
-        const metrics = Number(opts.metrics);
-        const seconds = Number(opts.seconds);
-        const perSecond = Number(opts.perSecond);
-        const repeat = Number(opts.repeat);
+        const metrics = wholeNumber('--metrics', opts.metrics);
+        const seconds = wholeNumber('--seconds', opts.seconds);
+        const perSecond = wholeNumber('--per-second', opts.perSecond);
+        const repeat = wholeNumber('--repeat', opts.repeat);
+        if (seconds <= EXPIRED_SECONDS)
+          throw new UsageError(
+            `--seconds: expected more than ${EXPIRED_SECONDS} (a pass expires the oldest ${EXPIRED_SECONDS} s), got "${opts.seconds}"`,
+          );
         const own = ctx.config.redis.url ? undefined : await startRedisServer();
         const store = RedisStore.connect(ctx.config.redis.url ?? own!.url);
         try {
