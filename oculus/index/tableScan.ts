@@ -78,15 +78,16 @@ export function runScan(
   for (let from = Atomics.add(cursor, 0, block); from < count; from = Atomics.add(cursor, 0, block)) {
     const to = Math.min(count, from + block);
     const others = strictlyAbove(bitsFloat(Atomics.load(shared, 0)));
-    // The block's PAA bounds at once, abandoned at the threshold as it is now: it only falls while the
-    // block is scanned, so each row is then held to the threshold of its turn.
+    // DTW: the block's PAA bounds at once, abandoned at the threshold as it is now: it only falls while
+    // the block is scanned, so each row is then held to the threshold of its turn.
     const start = top.worst < others ? top.worst : others;
     const bounds = scorer.boundRows(paa, from, to, start, envelopes);
     for (let i = from; i < to; i++) {
       if (skip[i]) continue;
       const own = top.worst;
       const worst = own < others ? own : others;
-      if (bounds[i - from] >= worst) continue;
+      const bound = bounds ? bounds[i - from] : scorer.boundAt(paa, i, worst, envelopes);
+      if (bound >= worst) continue;
       examined++;
       scorer.scanAt(z, i * length, i, worst, envelopes, found);
     }

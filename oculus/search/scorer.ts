@@ -52,8 +52,8 @@ export class ShapeScorer {
   /** dtw: the two-candidate kernel `scanAt` uses, and the row waiting in its first lane (−1: none). */
   private readonly pairs: CdtwPairs | null;
   private waiting = -1;
-  /** `boundAt` a block of rows at a time (boundRows). */
-  private readonly paaBlock: PaaBlockBounds;
+  /** dtw: `boundAt` a block of rows at a time (boundRows). */
+  private readonly paaBlock: PaaBlockBounds | null;
 
   constructor(
     readonly query: Float64Array,
@@ -72,7 +72,10 @@ export class ShapeScorer {
     this.candidate = new Float64Array(n);
     this.pairs = options.scorer === 'dtw' ? new CdtwPairs(n) : null;
     if (this.env) this.pairs?.setQuery(query, this.env);
-    this.paaBlock = new PaaBlockBounds(queryPaa, this.paaEnv, n / queryPaa.length);
+    this.paaBlock =
+      options.scorer === 'dtw' && this.paaEnv
+        ? new PaaBlockBounds(queryPaa, this.paaEnv, n / queryPaa.length)
+        : null;
   }
 
   /**
@@ -157,8 +160,9 @@ export class ShapeScorer {
   }
 
   /**
-   * `boundAt` of rows [from, to) of a packed table at once, each bit for bit what boundAt answers at
-   * `abandonAt` (paaBlockBounds.ts): a scan's block, its rows contiguous in the table.
+   * DTW: `boundAt` of rows [from, to) of a packed table at once, each bit for bit what boundAt answers
+   * at `abandonAt` (paaBlockBounds.ts): a scan's block, its rows contiguous in the table. Null for the
+   * other scorers, whose rows a scan bounds one at a time with `boundAt`.
    */
   boundRows(
     paa: Float32Array,
@@ -166,14 +170,8 @@ export class ShapeScorer {
     to: number,
     abandonAt: number,
     envelopes?: RowEnvelopes,
-  ): Float64Array {
-    return this.paaBlock.bounds(
-      paa,
-      from,
-      to,
-      abandonAt,
-      this.options.scorer === 'dtw' ? envelopes : undefined,
-    );
+  ): Float64Array | null {
+    return this.paaBlock?.bounds(paa, from, to, abandonAt, envelopes) ?? null;
   }
 
   exact(candidate: ArrayLike<number>, abandonAt = Infinity): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { envelope, paaEnvelope } from '../../../oculus/distances/lowerBounds.js';
-import { type ScorerName, SCORERS, ShapeScorer } from '../../../oculus/search/scorer.js';
+import { ShapeScorer } from '../../../oculus/search/scorer.js';
 import { paa } from '../../../oculus/shapes/paa.js';
 import { znormalise } from '../../../oculus/shapes/znorm.js';
 import { gaussian } from '../../../utils/seed/random.js';
@@ -36,7 +36,7 @@ function table(rows: Float64Array[], dims: number, radius: number) {
 }
 
 describe('PAA bounds of a block of rows (wasm SIMD)', () => {
-  it('equal ShapeScorer.boundAt bit for bit, for every scorer, abandoned or not', () => {
+  it('equal ShapeScorer.boundAt bit for bit for DTW, with and without row envelopes, abandoned or not', () => {
     const rand = rng(23);
     let compared = 0,
       abandoned = 0;
@@ -44,9 +44,8 @@ describe('PAA bounds of a block of rows (wasm SIMD)', () => {
       const n = randomInt(rand, 1, 90);
       const dims = randomInt(rand, 1, n);
       const query = series(rand, n, randomSeries(rand, n));
-      const scorer: ScorerName = SCORERS[randomInt(rand, 0, SCORERS.length - 1)];
       const s = new ShapeScorer(query, Float64Array.from(paa(query, dims)), {
-        scorer,
+        scorer: 'dtw',
         band: randomInt(rand, 0, 30),
         radius: 10,
       });
@@ -60,14 +59,13 @@ describe('PAA bounds of a block of rows (wasm SIMD)', () => {
           to = randomInt(rand, from + 1, rows.length);
         const some = s.boundAt(columns.paa, randomInt(rand, from, to - 1), Infinity, withEnvelopes);
         const abandonAt = [Infinity, rand() * 50 * n, some, some * (1 + 1e-12), 0][randomInt(rand, 0, 4)];
-        const got = Array.from(s.boundRows(columns.paa, from, to, abandonAt, withEnvelopes));
+        const got = Array.from(s.boundRows(columns.paa, from, to, abandonAt, withEnvelopes) ?? []);
         expect(got.length).toBe(to - from);
         got.forEach((bound, k) => {
           const want = s.boundAt(columns.paa, from + k, abandonAt, withEnvelopes);
-          expect(
-            Object.is(bound, want),
-            `${scorer} n=${n} dims=${dims} row ${from + k}: ${bound} vs ${want}`,
-          ).toBe(true);
+          expect(Object.is(bound, want), `n=${n} dims=${dims} row ${from + k}: ${bound} vs ${want}`).toBe(
+            true,
+          );
           compared++;
           if (want === Infinity) abandoned++;
         });
@@ -76,5 +74,13 @@ describe('PAA bounds of a block of rows (wasm SIMD)', () => {
     expect(compared).toBeGreaterThan(5000);
     expect(abandoned).toBeGreaterThan(1000);
     expect(compared - abandoned).toBeGreaterThan(1000);
+  });
+
+  it('is DTW’s only: the other scorers bound a scan’s rows one at a time', () => {
+    const q = Float64Array.from({ length: 60 }, (_, i) => Math.sin(i));
+    for (const scorer of ['euclidean', 'fastdtw'] as const) {
+      const s = new ShapeScorer(q, Float64Array.from(paa(q, 12)), { scorer, band: 10, radius: 10 });
+      expect(s.boundRows(new Float32Array(24), 0, 2, Infinity)).toBeNull();
+    }
   });
 });
