@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { UsageError, action, withGlobalOptions } from '../../core/cli.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { runRoomba } from '../../horizon/roomba.js';
-import { startRedisServer } from '../redisServer.js';
+import { benchRedis } from './benchRedis.js';
 import { redisCommandSeconds } from './redisCommandTime.js';
 import { prefillWindows } from './soakPrefill.js';
 import { median, printResult, progress } from './stats.js';
@@ -59,10 +59,9 @@ export function roombaBenchCommand(): Command {
           throw new UsageError(
             `--seconds: expected more than ${EXPIRED_SECONDS} (a pass expires the oldest ${EXPIRED_SECONDS} s), got "${opts.seconds}"`,
           );
-        const own = ctx.config.redis.url ? undefined : await startRedisServer();
-        const store = RedisStore.connect(ctx.config.redis.url ?? own!.url);
+        const redis = await benchRedis(ctx.config);
+        const store = RedisStore.connect(redis.url);
         try {
-          await store.client.flushdb();
           const names = Array.from({ length: metrics }, (_, i) => `roomba.host${i % 100}.m${i}`);
           let end = Math.floor(Date.now() / 1000);
           await prefillWindows(store, names, perSecond, seconds, end);
@@ -105,7 +104,7 @@ export function roombaBenchCommand(): Command {
           );
         } finally {
           await store.close();
-          await own?.stop();
+          await redis.stop();
         }
       }),
     );

@@ -51,4 +51,26 @@ describe('kale bench roomba', () => {
       await store.close();
     },
   );
+
+  it.runIf(redisUrl)('refuses a Redis that holds keys instead of flushing it', async () => {
+    const url = await freshRedisDb();
+    const store = RedisStore.connect(url);
+    await store.append([{ name: 'someone.else', points: [[1_800_000_000, 1]] }]);
+    const r = bench([
+      '--redis',
+      url,
+      '--metrics',
+      '2',
+      '--seconds',
+      '120',
+      '--per-second',
+      '1',
+      '--repeat',
+      '1',
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('holds 2 keys');
+    expect(await store.listMetrics()).toEqual(['someone.else']);
+    await store.close();
+  });
 });
