@@ -3,7 +3,7 @@ import type { GSeries } from '../series.js';
 import { input, seriesListParam, type FunctionDef } from './types.js';
 
 /** The first path in a series name (`a.b.c` in `scale(a.b.c,2)`), which aliasByNode picks nodes from. */
-function firstPath(name: string): string {
+export function firstPath(name: string): string {
   const walk = (e: Expr): string | undefined =>
     e.kind === 'path'
       ? e.path
@@ -18,7 +18,7 @@ function firstPath(name: string): string {
 }
 
 /** A tag by name, or node n of `path` with its tags cut off (as graphite-web's getNodeOrTag); '' when absent. */
-const nodeOrTag = (s: GSeries, path: string) => {
+export const nodeOrTag = (s: GSeries, path: string) => {
   const nodes = path.split(';')[0].split('.');
   return (n: number | string) => {
     // Own tags only: `constructor` is a tag name a user may type, not Object's.

@@ -1,7 +1,10 @@
 import { aliasFunctions } from './alias.js';
 import { combineFunctions } from './combine.js';
 import { constantFunctions } from './constant.js';
+import { filterFunctions } from './filter.js';
+import { groupFunctions } from './group.js';
 import { kaleFunctions } from './kale.js';
+import { pointwiseFunctions } from './pointwise.js';
 import { tagFunctions } from './tags.js';
 import { transformFunctions } from './transform.js';
 import type { FunctionDef } from './types.js';
@@ -12,7 +15,10 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map(
   [
     ...aliasFunctions,
     ...combineFunctions,
+    ...groupFunctions,
     ...transformFunctions,
+    ...pointwiseFunctions,
+    ...filterFunctions,
     ...windowFunctions,
     ...constantFunctions,
     ...kaleFunctions,
