@@ -78,3 +78,20 @@ export type Rendered = Array<{
   tags: Record<string, string>;
   datapoints: Array<[number | null, number]>;
 }>;
+
+/** One target rendered as Grafana 10/11's backend asks for it: a form POST, unix seconds, format=json. */
+export async function renderTarget(
+  url: string,
+  target: string,
+  from: number,
+  until = NOW,
+): Promise<{ status: number; body: Rendered & { error?: string } }> {
+  const res = await postForm(`${url}/render`, [
+    ['target', target],
+    ['from', String(from)],
+    ['until', String(until)],
+    ['format', 'json'],
+    ['maxDataPoints', '2000'],
+  ]);
+  return { status: res.status, body: (await res.json()) as Rendered & { error?: string } };
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWebapp } from './fixtures.js';
-import { MINUTE, NOW, postForm, startGraphiteKale, type Rendered } from './graphiteData.js';
+import { MINUTE, renderTarget, startGraphiteKale } from './graphiteData.js';
 
 /** Four series of the last hour with known levels: flat 5, rising 0…59, flat 40, and one null at the end. */
 const SERIES: Record<string, (i: number) => number | null> = {
@@ -28,14 +28,8 @@ describe('Graphite filters and sorting (functions/filter.ts)', () => {
   afterAll(async () => close());
 
   const targets = async (target: string) => {
-    const res = await postForm(`${w.url}/render`, [
-      ['target', target],
-      ['from', String(MINUTE - 3600)],
-      ['until', String(NOW)],
-      ['format', 'json'],
-    ]);
-    const body = (await res.json()) as Rendered & { error?: string };
-    return res.status === 200 ? body.map((s) => s.target) : body.error;
+    const { status, body } = await renderTarget(w.url, target, MINUTE - 3600);
+    return status === 200 ? body.map((s) => s.target) : body.error;
   };
 
   it('ranks by the current, highest, average or summed value, highest or lowest first', async () => {

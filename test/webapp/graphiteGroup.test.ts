@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daySeries, type TestWebapp } from './fixtures.js';
-import { NOW, postForm, startGraphiteKale, type Rendered } from './graphiteData.js';
+import { NOW, renderTarget, startGraphiteKale, type Rendered } from './graphiteData.js';
 
 /** Tagged series as Prometheus remote_write stores them, beside startGraphiteKale's plain paths. */
 const TAGGED = [
@@ -19,16 +19,7 @@ describe('Graphite groupBy functions (functions/group.ts)', () => {
   });
   afterAll(async () => close());
 
-  const render = async (target: string) => {
-    const res = await postForm(`${w.url}/render`, [
-      ['target', target],
-      ['from', String(NOW - 3600)],
-      ['until', String(NOW)],
-      ['format', 'json'],
-      ['maxDataPoints', '2000'],
-    ]);
-    return { status: res.status, body: (await res.json()) as Rendered & { error?: string } };
-  };
+  const render = (target: string) => renderTarget(w.url, target, NOW - 3600);
   const stored = async (metric: string) => {
     const res = await fetch(`${w.url}/api/series?metric=${encodeURIComponent(metric)}`);
     return new Map((await res.json()).points as Array<[number, number]>);

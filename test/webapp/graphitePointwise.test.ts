@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Point } from '../../core/store/store.js';
 import type { TestWebapp } from './fixtures.js';
-import { MINUTE, NOW, postForm, startGraphiteKale, type Rendered } from './graphiteData.js';
+import { MINUTE, renderTarget, startGraphiteKale } from './graphiteData.js';
 
 /** One value a minute for the last hour, −30…29, with runs of 1, 2, 5 and 3 minutes missing. */
 const GAPPY = 'gappy.series';
@@ -22,15 +22,8 @@ describe('Graphite point-by-point transforms (functions/pointwise.ts)', () => {
 
   /** The target's first series as [value, timestamp] over the gappy hour, by minute index. */
   const render = async (target: string) => {
-    const res = await postForm(`${w.url}/render`, [
-      ['target', target],
-      ['from', String(MINUTE - 3600)],
-      ['until', String(NOW)],
-      ['format', 'json'],
-      ['maxDataPoints', '2000'],
-    ]);
-    const body = (await res.json()) as Rendered;
-    expect(res.status).toBe(200);
+    const { status, body } = await renderTarget(w.url, target, MINUTE - 3600);
+    expect(status).toBe(200);
     const at = new Map(body[0].datapoints.map(([v, ts]) => [ts, v]));
     return {
       target: body[0].target,

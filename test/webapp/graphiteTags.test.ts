@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daySeries, type TestWebapp } from './fixtures.js';
-import { NOW, postForm, startGraphiteKale, type Rendered } from './graphiteData.js';
+import { NOW, postForm, renderTarget, startGraphiteKale } from './graphiteData.js';
 
 /**
  * Graphite's tag database over tagged names (`name;tag=value;…`, as Prometheus remote_write stores
@@ -37,16 +37,7 @@ describe('Graphite tags as Grafana calls them', () => {
   /** Grafana's backendSrv sends an array parameter as the key repeated. */
   const qs = (params: Array<[string, string]>) => new URLSearchParams(params).toString();
   /** Grafana 10/11's /render: a form POST with unix seconds, format=json and maxDataPoints. */
-  const render = async (target: string, from = NOW - 3600) => {
-    const res = await postForm(`${w.url}/render`, [
-      ['target', target],
-      ['from', String(from)],
-      ['until', String(NOW)],
-      ['format', 'json'],
-      ['maxDataPoints', '2000'],
-    ]);
-    return { status: res.status, body: (await res.json()) as Rendered & { error?: string } };
-  };
+  const render = (target: string, from = NOW - 3600) => renderTarget(w.url, target, from);
   /** The metric through Kale's own API, by timestamp. */
   const stored = async (metric: string) => {
     const res = await fetch(`${w.url}/api/series?metric=${encodeURIComponent(metric)}`);
