@@ -17,7 +17,7 @@ import { UsageError, action, withGlobalOptions } from '../../core/cli.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import type { Store } from '../../core/store/store.js';
-import { startRedisServer } from '../redisServer.js';
+import { benchRedis } from './benchRedis.js';
 import { median, percentile, printResult, progress } from './stats.js';
 import { seedStore } from './webappData.js';
 import { cpuMs, startWebappProcess } from './webappBench.js';
@@ -64,8 +64,7 @@ export function renderBenchCommand(): Command {
         };
         if (!['redis', 'embedded'].includes(opts.backend))
           throw new UsageError(`--backend: expected redis or embedded, got "${opts.backend}"`);
-        const own = opts.backend === 'redis' && !ctx.config.redis.url ? await startRedisServer() : undefined;
-        const redisUrl = opts.backend === 'redis' ? (ctx.config.redis.url ?? own!.url) : undefined;
+        const redis = opts.backend === 'redis' ? await benchRedis(ctx.config) : undefined;
         try {
           const result = {
             bench: 'render',
@@ -75,10 +74,10 @@ export function renderBenchCommand(): Command {
             concurrency: o.concurrency,
             load_avg_before: round(os.loadavg()[0]),
           };
-          const figures = await benchRender(o, redisUrl);
+          const figures = await benchRender(o, redis?.url);
           printResult({ ...result, ...figures, load_avg_after: round(os.loadavg()[0]) }, opts.json);
         } finally {
-          await own?.stop();
+          await redis?.stop();
         }
       }),
     );
@@ -94,7 +93,6 @@ async function benchRender(
   try {
     const names = Array.from({ length: o.series }, (_, i) => `bench.host${i % 100}.service${i}.latency`);
     const store: Store = redisUrl ? RedisStore.connect(redisUrl) : EmbeddedStore.open(dir);
-    if (store instanceof RedisStore) await store.client.flushdb();
     const seededAt = Math.floor(Date.now() / 1000);
     await seedStore(store, names, Math.min(50, o.series), seededAt);
     await store.close();
