@@ -4,11 +4,14 @@
  * enough for horizon's writer to fall behind and drop points. So bulk readers go through a ReadPacer:
  * - small batches (`reads.batch` names per command), at most `reads.inFlight` at once, so Redis
  *   interleaves the writer's appends between them;
- * - a turn of the event loop before each batch, and then, while this thread has been busier than
+ * - a turn of the event loop before each batch, and then, while this process runs an ingest (a
+ *   writer has registered its backlog, as in `kale start`) and this thread has been busier than
  *   `reads.threadShare` since the previous batch, a pause until it is not: a turn alone lets UDP take
  *   only about 32 datagrams per socket before the next batch's decoding, which at 300,000 points/s is
  *   less than arrives (the kernel then drops the rest); the thread's busy time counts the listeners'
- *   own work, so the busier ingest is, the more the readers give way;
+ *   own work, so the busier ingest is, the more the readers give way. Without an ingest here (`kale
+ *   analyzer`, `kale oculus` alone) the pause would only idle the reader: at 1M shapes it was about
+ *   half of an import's wall time;
  * - while the ingest backlog of this process is above `reads.backlogMark` points, no new batch starts
  *   (for at most `reads.maxWaitMs` per batch, so a reader slows down but never stops: the analyzer's
  *   cycle deadline bounds the rest).
@@ -35,6 +38,11 @@ export function registerIngestBacklog(depth: () => number): () => void {
   return () => backlogs.delete(depth);
 }
 
+/** Whether this process runs an ingest: only then do readers give up their thread's time to it. */
+export function ingestRegistered(): boolean {
+  return backlogs.size > 0;
+}
+
 /** Points this process's ingest has accepted and not yet written. */
 export function ingestBacklog(): number {
   let n = 0;
@@ -54,6 +62,7 @@ export class ReadPacer {
   constructor(
     readonly opts: ReadPaceOptions,
     private readonly backlog: () => number = ingestBacklog,
+    private readonly ingestHere: () => boolean = ingestRegistered,
   ) {}
 
   /** Before each batch: a turn of the event loop, a pause while this thread is too busy, then a wait while ingest is behind. */
@@ -72,10 +81,18 @@ export class ReadPacer {
     this.waitedMs += performance.now() - since;
   }
 
-  /** Pauses until this thread's busy share since the previous batch is within `threadShare` (at most maxWaitMs). */
+  /**
+   * With an ingest in this process, pauses until this thread's busy share since the previous batch is
+   * within `threadShare` (at most maxWaitMs).
+   */
   private async shareThread(): Promise<void> {
     const { threadShare, maxWaitMs } = this.opts;
     if (threadShare >= 1) return;
+    if (!this.ingestHere()) {
+      // An ingest that starts mid-pass is shared with from the batch after it is seen, not for the past.
+      this.busySince = undefined;
+      return;
+    }
     if (this.busySince) {
       const { active, idle } = performance.eventLoopUtilization(this.busySince);
       const pause = Math.min(maxWaitMs, active / Math.max(threadShare, 0.01) - (active + idle));

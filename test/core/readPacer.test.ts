@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ReadPacer, registerIngestBacklog } from '../../core/store/readPacer.js';
+
+// A reader that keeps its thread busy (decoding, shape building) far past a share of 0.1, so a pacer
+// that shares the thread must pause before every batch after the first.
+const OPTIONS = { batch: 1, inFlight: 1, backlogMark: 1_000, maxWaitMs: 50, threadShare: 0.1 };
+const NAMES = ['a', 'b', 'c', 'd', 'e', 'f'];
+
+function keepBusy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+/** One pass over NAMES; returns the milliseconds the pacer paused. */
+async function pass(pacer: ReadPacer): Promise<number> {
+  for await (const _ of pacer.batches(NAMES, async (batch) => batch)) keepBusy(5);
+  return pacer.waitedMs;
+}
+
+describe('ReadPacer: the thread share applies only while this process runs an ingest', () => {
+  let unregister: (() => void) | undefined;
+  afterEach(() => {
+    unregister?.();
+    unregister = undefined;
+  });
+
+  it('a process with no ingest (kale oculus, kale analyzer alone) reads without pausing', async () => {
+    expect(await pass(new ReadPacer(OPTIONS))).toBe(0);
+  });
+
+  it('a process whose writer registered its backlog (kale start) pauses for the thread share', async () => {
+    unregister = registerIngestBacklog(() => 0);
+    expect(await pass(new ReadPacer(OPTIONS))).toBeGreaterThan(0);
+  });
+
+  it('stops pausing once the ingest is gone, and starts when one appears mid-pass', async () => {
+    const pacer = new ReadPacer(OPTIONS);
+    unregister = registerIngestBacklog(() => 0);
+    const shared = await pass(pacer);
+    expect(shared).toBeGreaterThan(0);
+    unregister();
+    unregister = undefined;
+    expect(await pass(pacer)).toBe(shared);
+    let seen = 0;
+    for await (const _ of pacer.batches(NAMES, async (batch) => batch)) {
+      keepBusy(5);
+      if (++seen === 2) unregister = registerIngestBacklog(() => 0);
+    }
+    expect(pacer.waitedMs).toBeGreaterThan(shared);
+  });
+});
