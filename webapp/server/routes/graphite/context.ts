@@ -2,6 +2,7 @@ import type { AnomalyRecord, AnomalyStore, RollupStore, WindowStore } from '../.
 import { compileSchemas, type TorusSchema } from '../../../../core/torus/schemas.js';
 import type { WebappDeps } from '../../deps.js';
 import { badRequest } from '../../httpError.js';
+import type { WindowGrids } from './windowGrids.js';
 
 /** Most points one render may read, over all its targets: a glob over everything answers a 400, not an out-of-memory. */
 export const MAX_REQUEST_POINTS = 20_000_000;
@@ -22,6 +23,8 @@ export interface RenderContext {
   readonly now: number;
   readonly deps: WebappDeps<GraphiteStore>;
   readonly schemas: readonly TorusSchema[];
+  /** Raw windows onto grids, remembering the last of each metric's between renders. */
+  readonly grids: WindowGrids;
   /** Every metric name, listed once per request. */
   names(): Promise<string[]>;
   /** Anomaly records whose point lies in [from, until]. */
@@ -37,6 +40,7 @@ export function renderContext(
   from: number,
   until: number,
   now: number,
+  grids: WindowGrids,
 ): RenderContext {
   let names: Promise<string[]> | undefined;
   let left = MAX_REQUEST_POINTS;
@@ -49,6 +53,7 @@ export function renderContext(
       now,
       deps,
       schemas,
+      grids,
       names: () => (names ??= deps.store.listMetrics()),
       records: () => (records ??= anomalyRecords(deps, from, until)),
       spend(points) {

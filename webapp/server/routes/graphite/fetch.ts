@@ -10,7 +10,7 @@ import type { RenderContext } from './context.js';
 import { pathMatcher } from './pathGlob.js';
 import { averageSlots, type GSeries } from './series.js';
 import { seriesTags } from './tagged.js';
-import { decodeWindowScratch } from './windowScratch.js';
+import type { Grid } from './windowGrids.js';
 
 /** Most metrics one path may match. */
 export const MAX_SERIES_PER_PATH = 10_000;
@@ -47,12 +47,12 @@ export async function fetchNames(
 }
 
 /** Slots of `step` covering (from, until], aligned as Graphite aligns them (the slot after from's first). */
-function grid(ctx: RenderContext, step: number): { start: number; length: number } {
+function grid(ctx: RenderContext, step: number): Grid {
   const start = Math.floor(ctx.from / step) * step + step;
   const end = Math.floor(ctx.until / step) * step + step;
   const length = Math.max(0, Math.round((end - start) / step));
   ctx.spend(length);
-  return { start, length };
+  return { start, step, length };
 }
 
 const series = (name: string, start: number, step: number, values: Float64Array): GSeries => ({
@@ -71,20 +71,9 @@ function rawSeries(
   name: string,
   raw: Uint8Array | null | undefined,
 ): GSeries | undefined {
-  const w = raw && decodeWindowScratch(raw);
-  if (!w || w.timestamps.length === 0) return undefined;
-  const step = Math.max(nativeStep(w.timestamps), Math.ceil((ctx.until - ctx.from) / MAX_SERIES_POINTS));
-  const { start, length } = grid(ctx, step);
-  return series(name, start, step, averageSlots(w.timestamps, w.values, start, step, length));
-}
-
-/** The metric's own step: the median gap of its last points (1 s at least, 60 s with fewer than two). */
-function nativeStep(ts: Float64Array): number {
-  const gaps: number[] = [];
-  for (let i = Math.max(1, ts.length - 100); i < ts.length; i++) gaps.push(ts[i] - ts[i - 1]);
-  if (gaps.length === 0) return 60;
-  gaps.sort((a, b) => a - b);
-  return Math.max(1, Math.round(gaps[gaps.length >> 1]));
+  const range = Math.ceil((ctx.until - ctx.from) / MAX_SERIES_POINTS);
+  const got = raw && ctx.grids.slots(name, raw, (native) => grid(ctx, Math.max(native, range)));
+  return got ? series(name, got.grid.start, got.grid.step, got.values) : undefined;
 }
 
 interface Rollup {

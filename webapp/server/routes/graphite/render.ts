@@ -14,6 +14,7 @@ import {
 } from './request.js';
 import { consolidateTo } from './series.js';
 import { SeriesJsonWriter } from './seriesJsonWriter.js';
+import { WindowGrids } from './windowGrids.js';
 
 /**
  * `GET|POST /render?target=…&from=&until=&maxDataPoints=&format=json`: graphite-web 1.1's JSON,
@@ -21,6 +22,7 @@ import { SeriesJsonWriter } from './seriesJsonWriter.js';
  */
 export function renderRoute(deps: WebappDeps<GraphiteStore>): RequestHandler {
   const writer = new SeriesJsonWriter();
+  const grids = new WindowGrids();
   return async (req, res) => {
     const src = graphiteParams(req);
     const format = optionalString(src, 'format', 20) ?? 'json';
@@ -31,7 +33,7 @@ export function renderRoute(deps: WebappDeps<GraphiteStore>): RequestHandler {
     const maxDataPoints = optionalMaxDataPoints(src);
     // Every target is checked before any is read.
     const readers = targets.map(compileTarget);
-    const ctx = renderContext(deps, from, until, now);
+    const ctx = renderContext(deps, from, until, now, grids);
     const series = (await Promise.all(readers.map((read) => read(ctx)))).flat();
     const out = maxDataPoints === undefined ? series : series.map((s) => consolidateTo(s, maxDataPoints));
     const body = writer.body(out);

@@ -116,5 +116,26 @@ export function consolidateTo(s: GSeries, maxDataPoints: number): GSeries {
   const start = Math.ceil(s.start / width) * width;
   const end = s.start + n * s.step;
   const length = Math.max(0, Math.ceil((end - start) / width));
-  return { ...s, start, step: width, values: resample(s, start, width, length, s.consolidate) };
+  const last = consolidated.get(s.values);
+  const values =
+    last &&
+    last.from === s.start &&
+    last.by === s.step &&
+    last.start === start &&
+    last.step === width &&
+    last.how === s.consolidate
+      ? last.values
+      : resample(s, start, width, length, s.consolidate);
+  consolidated.set(s.values, { from: s.start, by: s.step, start, step: width, how: s.consolidate, values });
+  return { ...s, start, step: width, values };
 }
+
+/**
+ * The last consolidation of each values array, while the array lives: the slots of an unchanged window
+ * are the same array from render to render (windowGrids.ts), so their consolidation is too. Series
+ * values are never written to once made, which is what makes the array itself a key.
+ */
+const consolidated = new WeakMap<
+  Float64Array,
+  { from: number; by: number; start: number; step: number; how: Aggregate; values: Float64Array }
+>();

@@ -94,8 +94,11 @@ function write(s: GSeries, before: Written | undefined): Written {
     i + shift < before.values.length &&
     sameText(s.values[i], before.values[i + shift]);
   if (shift === 0 && before!.values.length === n) {
+    // A plain loop, not reused(i): this check runs over every point of every series at every render.
+    const now = s.values;
+    const then = before!.values;
     let i = 0;
-    while (i < n && reused(i)) i++;
+    while (i < n && sameText(now[i], then[i])) i++;
     // Unchanged since: a dashboard's panels refreshed between two writes of horizon's.
     if (i === n) return before!;
   }
