@@ -37,9 +37,32 @@ export interface WriteColumns {
 export const columnBuffers = (c: WriteColumns): ArrayBuffer[] =>
   [c.names, c.nameEnds, c.sampleEnds, c.counters, c.ms, c.values].map((a) => a.buffer as ArrayBuffer);
 
-/** protobufjs gives int64 fields as Long objects (long.js is installed) or, without it, numbers. */
-export const int64 = (v: number | { toNumber(): number }): number =>
-  typeof v === 'number' ? v : v.toNumber();
+/**
+ * An int64 varint at the reader as a number, the value Long's toNumber() gives (exact below 2^53, as
+ * every millisecond timestamp is), and the reader moved past it, as protobufjs's `int64()` does,
+ * errors included. Read here because `int64()` makes a Long object (long.js is installed) per sample.
+ */
+function int64Number(r: Reader): number {
+  const buf = r.buf;
+  const len = r.len;
+  let pos = r.pos;
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < 10; i++) {
+    if (pos >= len) throw RangeError(`index out of range: ${pos} + 1 > ${len}`);
+    const b = buf[pos++];
+    if (i < 4) lo |= (b & 127) << (7 * i);
+    else if (i === 4) {
+      lo |= (b & 127) << 28;
+      hi = (b & 127) >> 4;
+    } else hi |= (b & 127) << (7 * i - 32);
+    if (b < 128) {
+      r.pos = pos;
+      return hi * 4294967296 + (lo >>> 0);
+    }
+  }
+  throw Error('invalid varint encoding');
+}
 
 /**
  * Prometheus marks a series that vanished with a NaN of its own bits (value.StaleNaN, 0x7ff0000000000002):
@@ -240,7 +263,7 @@ export class ColumnsDecoder {
       const field = tag >>> 3;
       const wire = tag & 7;
       if (field === 1 && wire === 1) value = r.double();
-      else if (field === 2 && wire === 0) ms = int64(r.int64() as unknown as number | { toNumber(): number });
+      else if (field === 2 && wire === 0) ms = int64Number(r);
       else if (field === 1 || field === 2)
         throw new Error(`Sample.${field === 1 ? 'value' : 'timestamp'} has wire type ${wire}`);
       else r.skipType(wire, 0, field);

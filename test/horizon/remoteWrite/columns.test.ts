@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { ColumnsDecoder, type WriteColumns } from '../../../horizon/remoteWrite/columns.js';
@@ -156,5 +157,42 @@ describe('remote_write columns', () => {
       sample(w, T, 1);
     });
     expect(() => d.decode(badUtf8, undefined, true)).toThrow();
+  });
+
+  it('reads every int64 timestamp as protobufjs does, and refuses one cut short or over ten bytes', () => {
+    const body = (ms: bigint) =>
+      oneSeries((w) => {
+        label(w, '__name__', 'up');
+        w.uint32((2 << 3) | 2)
+          .fork()
+          .uint32((1 << 3) | 1)
+          .double(1)
+          .uint32((2 << 3) | 0)
+          .int64(String(ms))
+          .ldelim();
+      });
+    // What protobufjs's int64() gave as a number: the high word signed times 2^32, plus the low word.
+    const asNumber = (b: bigint) =>
+      Number(BigInt.asIntN(32, b >> 32n)) * 2 ** 32 + Number(BigInt.asUintN(32, b));
+    const edges = [0, 1, 127, 128, 2 ** 28 - 1, 2 ** 28, 2 ** 31, 2 ** 32, 2 ** 35, T, 2 ** 53, -1, -T];
+    const int64s = fc.oneof(
+      fc.constantFrom(...edges.map(BigInt), -(2n ** 63n), 2n ** 63n - 1n),
+      fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+    );
+    const d = decoder();
+    fc.assert(
+      fc.property(int64s, (ms) => {
+        expect(rows(d.decode(body(ms), undefined, true))).toEqual([['up', asNumber(ms), 1, false]]);
+      }),
+      { numRuns: 500 },
+    );
+    // A varint whose bytes all carry on: cut by its sample's end, or eleven bytes long.
+    const varint = (bytes: number[]) =>
+      oneSeries((w) => {
+        label(w, '__name__', 'up');
+        w.uint32((2 << 3) | 2).bytes(Uint8Array.of((2 << 3) | 0, ...bytes));
+      });
+    expect(() => d.decode(varint([0x80, 0x80, 0x80]), undefined, true)).toThrow(/index out of range/);
+    expect(() => d.decode(varint(Array(10).fill(0x80).concat(1)), undefined, true)).toThrow(/invalid varint/);
   });
 });
