@@ -1,5 +1,6 @@
 import { globMatcher } from '../glob.js';
 import { createLogger, type Logger } from '../log.js';
+import { CompactionLauncher } from './embedded/compaction.js';
 import { DataDirLockedError, lockDataDir } from './embedded/dataDirLock.js';
 import { DurableWriter, type DurabilityOptions } from './embedded/durableWriter.js';
 import { LocalGroupLease } from './embedded/localGroupLease.js';
@@ -32,8 +33,8 @@ const DEFAULTS: DurabilityOptions = { commitMs: 1000, compactBytes: 64 * 1024 * 
 /**
  * A real single-box store: raw windows are kept as the same Skyline bytes Redis would hold, so both
  * backends decode, trim and quarantine identically. Under `dataDir` every change goes to an append
- * log, fsynced once per `commitMs` (a kill -9 loses at most that), and is folded into a snapshot on
- * a worker thread (docs/architecture.md, "The embedded store on disk"). One process writes a data
+ * log, fsynced once per `commitMs` (a kill -9 loses at most that), and is folded into a snapshot in
+ * another process (docs/architecture.md, "The embedded store on disk"). One process writes a data
  * dir, the holder of its lock; any other opens it read-only, as of its last commit.
  */
 export class EmbeddedStore implements Store {
@@ -63,12 +64,15 @@ export class EmbeddedStore implements Store {
       for (const w of r.warnings) log.warn(w);
       return new EmbeddedStore(r.state, undefined, { dir: dataDir, holder: lock.holder }, r.newestAt);
     }
+    // Before the store is loaded: a fork from a process holding it would slow its next collections.
+    const launcher = CompactionLauncher.start();
     try {
       const r = recover(dataDir);
       for (const w of r.warnings) log.warn(w);
-      const writer = DurableWriter.start(dataDir, r, lock, { ...DEFAULTS, ...options }, log);
+      const writer = DurableWriter.start(dataDir, r, lock, launcher, { ...DEFAULTS, ...options }, log);
       return new EmbeddedStore(r.state, writer, undefined, r.newestAt);
     } catch (err) {
+      void launcher.close();
       lock.release();
       throw err;
     }
@@ -90,7 +94,7 @@ export class EmbeddedStore implements Store {
     await this.writer?.commit();
   }
 
-  /** Folds the log into a new snapshot, on a worker thread; resolves once it is in place. */
+  /** Folds the log into a new snapshot, in another process; resolves once it is in place. */
   async compact(): Promise<void> {
     await this.writer?.compact();
   }

@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CompactionJob, CompactionResult } from './compactOnDisk.js';
 
@@ -8,45 +8,98 @@ export interface RunningCompaction {
   stop(): Promise<void>;
 }
 
-/** The last lines of a failed compaction's stderr that go into the error. */
-const STDERR_KEPT = 2000;
+export type LauncherRequest = { job: CompactionJob } | { stop: true };
+export type LauncherReply = { result: CompactionResult } | { failed: string };
 
 /**
+ * Starts compactions in processes of their own, forked by a small launcher process that the writer
+ * forks once, when it opens the data dir and before it loads the store.
+ *
  * A process, not a worker thread: a thread would share the serving process's V8 platform threads
- * (its collector's helpers), its memory map's lock and its allocator, so that rebuilding a 250 MB
- * store at the lowest priority could still hold up the serving event loop on a busy box (a 138 ms
- * pause in 1 of 8 runs at load 4.9; docs/benchmarks.md). Under vitest the sources are TypeScript
- * and the process loads tsx; the built CLI runs the plain JS module.
+ * (its collector's helpers), its memory map's lock and its allocator (a 138 ms pause in 1 of 8 runs
+ * at load 4.9; docs/benchmarks.md). Not forked by the serving process itself: a fork write-protects
+ * every page of the parent for copy-on-write, so after forking a child beside a 250 MB store the
+ * serving thread took a page fault on each page its next garbage collections touched, and those
+ * collections ran 40–55 ms instead of under 10 (docs/benchmarks.md). Under vitest the sources are
+ * TypeScript and both processes load tsx; the built CLI runs the plain JS modules.
  */
-export function startCompaction(job: CompactionJob): RunningCompaction {
-  const ts = import.meta.url.endsWith('.ts');
-  const entry = fileURLToPath(new URL(`./compactionProcess.${ts ? 'ts' : 'js'}`, import.meta.url));
-  const child = fork(entry, [JSON.stringify(job)], {
-    execArgv: ts ? ['--import', 'tsx'] : [],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEPT);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const done = new Promise<CompactionResult>((resolve, reject) => {
-    child.once('message', (result) => resolve(result as CompactionResult));
-    child.once('error', reject);
-    // 'close', not 'exit': the result may still be on its way through the channel at exit.
-    child.once('close', (code, signal) =>
-      reject(
-        new Error(
-          `compaction process exited (${signal ?? `code ${code}`}) before it finished${stderr ? `: ${stderr.trim()}` : ''}`,
-        ),
-      ),
+export class CompactionLauncher {
+  private launcher!: ChildProcess;
+  private exited!: Promise<void>;
+  private current: ((reply: LauncherReply | Error) => void) | undefined;
+
+  private constructor() {
+    this.attach();
+  }
+
+  static start(): CompactionLauncher {
+    return new CompactionLauncher();
+  }
+
+  private attach(): void {
+    const ts = import.meta.url.endsWith('.ts');
+    const module = (name: string) => fileURLToPath(new URL(`./${name}.${ts ? 'ts' : 'js'}`, import.meta.url));
+    const execArgv = ts ? ['--import', 'tsx'] : [];
+    const launcher = fork(
+      module('compactionLauncherProcess'),
+      [module('compactionProcess'), JSON.stringify(execArgv)],
+      { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
     );
-  });
-  return {
-    done,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
+    this.launcher = launcher;
+    this.exited = new Promise((resolve) => launcher.once('exit', () => resolve()));
+    launcher.on('message', (reply: LauncherReply) => this.settle(reply));
+    launcher.once('exit', (code, signal) => {
+      if (this.launcher === launcher) this.settle(new Error(`compaction launcher exited (${signal ?? `code ${code}`})`));
+    });
+    this.idle();
+  }
+
+  /** One compaction at a time. */
+  run(job: CompactionJob): RunningCompaction {
+    if (this.current) throw new Error('a compaction is already running');
+    // Killed from outside: this fork from the serving process is the rare exception.
+    if (!this.launcher.connected) this.attach();
+    const done = new Promise<CompactionResult>((resolve, reject) => {
+      this.current = (reply) => {
+        if (reply instanceof Error) reject(reply);
+        else if ('failed' in reply) reject(new Error(reply.failed));
+        else resolve(reply.result);
+      };
+    });
+    // While a compaction runs, the launcher keeps this process alive; idle, it does not.
+    this.launcher.ref();
+    (this.launcher.channel as { ref?: () => void } | undefined)?.ref?.();
+    this.launcher.send({ job } satisfies LauncherRequest);
+    return {
+      done,
+      stop: async () => {
+        if (!this.current) return;
+        const settled = done.then(
+          () => {},
+          () => {},
+        );
+        if (this.launcher.connected) this.launcher.send({ stop: true } satisfies LauncherRequest);
+        await settled;
+      },
+    };
+  }
+
+  /** Ends the launcher; a compaction still running is cut short. */
+  async close(): Promise<void> {
+    if (this.launcher.connected) this.launcher.disconnect();
+    else if (this.launcher.exitCode === null && this.launcher.signalCode === null) this.launcher.kill('SIGKILL');
+    await this.exited;
+  }
+
+  private settle(reply: LauncherReply | Error): void {
+    const current = this.current;
+    this.current = undefined;
+    this.idle();
+    current?.(reply);
+  }
+
+  private idle(): void {
+    this.launcher.unref();
+    (this.launcher.channel as { unref?: () => void } | undefined)?.unref?.();
+  }
 }

@@ -25,7 +25,8 @@ function lowestPriority(): void {
 
 lowestPriority();
 const job = JSON.parse(process.argv[2]) as CompactionJob;
-// A writer killed with -9 leaves this process to the init process; its successor owns the data dir.
-const writer = process.ppid;
-const result = compactOnDisk(job, () => process.ppid === writer);
+// The launcher exits when its writer is gone (a kill -9 included), leaving this process to the init
+// process: the writer's successor owns the data dir.
+const launcher = process.ppid;
+const result = compactOnDisk(job, () => process.ppid === launcher);
 if (process.connected) process.send!(result, () => process.disconnect());

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Logger } from '../../log.js';
 import { AppendLog } from './appendLog.js';
 import { removeUnneededSegments } from './compactOnDisk.js';
-import { startCompaction, type RunningCompaction } from './compaction.js';
+import type { CompactionLauncher, RunningCompaction } from './compaction.js';
 import type { DataDirLock } from './dataDirLock.js';
 import { DAMAGED_SUFFIX, listSegments, segmentPath, snapshotPath } from './layout.js';
 import { LOG_MAGIC } from './records.js';
@@ -19,13 +19,13 @@ export interface DurabilityOptions {
 
 /**
  * What makes the embedded store durable for the one process that holds the data dir's lock: the
- * append log with its group commit, compaction on a worker thread, and the repairs a damaged data
+ * append log with its group commit, compaction in another process, and the repairs a damaged data
  * dir needs before anything new is appended to it.
  */
 export class DurableWriter {
   private readonly timer: NodeJS.Timeout;
   private compacting: Promise<void> | undefined;
-  private compactionThread: RunningCompaction | undefined;
+  private compaction: RunningCompaction | undefined;
   private snapshotBytes: number;
   private closed = false;
 
@@ -35,6 +35,7 @@ export class DurableWriter {
     private readonly state: EmbeddedState,
     private readonly log: AppendLog,
     private readonly lock: DataDirLock,
+    private readonly launcher: CompactionLauncher,
     private readonly opts: DurabilityOptions,
     private readonly logger: Logger,
   ) {
@@ -48,12 +49,13 @@ export class DurableWriter {
     dir: string,
     recovered: Recovered,
     lock: DataDirLock,
+    launcher: CompactionLauncher,
     opts: DurabilityOptions,
     logger: Logger,
   ): DurableWriter {
     repair(dir, recovered);
     const log = AppendLog.open(dir, recovered.lastSeq + 1, (message) => logger.error(message));
-    return new DurableWriter(dir, recovered.state, log, lock, opts, logger);
+    return new DurableWriter(dir, recovered.state, log, lock, launcher, opts, logger);
   }
 
   add(op: Op): void {
@@ -74,11 +76,11 @@ export class DurableWriter {
     }
   }
 
-  /** Folds the closed log into a new snapshot on a worker thread; resolves once it is installed. */
+  /** Folds the closed log into a new snapshot in another process; resolves once it is installed. */
   compact(): Promise<void> {
     this.compacting ??= this.runCompaction().finally(() => {
       this.compacting = undefined;
-      this.compactionThread = undefined;
+      this.compaction = undefined;
     });
     return this.compacting;
   }
@@ -86,8 +88,8 @@ export class DurableWriter {
   private async runCompaction(): Promise<void> {
     const upTo = await this.log.rotate();
     if (this.closed) return;
-    this.compactionThread = startCompaction({ dir: this.dir, upTo });
-    const result = await this.compactionThread.done;
+    this.compaction = this.launcher.run({ dir: this.dir, upTo });
+    const result = await this.compaction.done;
     if (result.snapshotBytes !== undefined) {
       this.snapshotBytes = result.snapshotBytes;
       return;
@@ -109,8 +111,9 @@ export class DurableWriter {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    await this.compactionThread?.stop();
+    await this.compaction?.stop();
     await this.compacting?.catch(() => {});
+    await this.launcher.close();
     await this.log.close();
     this.lock.release();
   }
