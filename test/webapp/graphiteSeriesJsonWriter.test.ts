@@ -78,6 +78,10 @@ describe('SeriesJsonWriter', () => {
       reference([later, other, later]),
     );
     expect(Buffer.concat(writer.body([])).toString()).toBe('[]');
+    // The same values array again (an unchanged window): the kept text itself, not a copy.
+    const again = { ...later };
+    expect(writer.body([again])[1]).toBe(writer.body([later])[1]);
+    expect(Buffer.concat(writer.body([again])).toString()).toBe(reference([later]));
   });
 
   it('writes a series larger than its memory right every time (it is not kept)', () => {

@@ -10,6 +10,7 @@ export const WRITER_MEMORY_BYTES = 64 * 1024 * 1024;
 interface Written {
   readonly start: number;
   readonly step: number;
+  /** The series' own array, not a copy: series values are never written to once made. */
   readonly values: Float64Array;
   /** `[v,ts],[v,ts],…`, ASCII. */
   readonly text: Buffer;
@@ -81,6 +82,9 @@ export class SeriesJsonWriter {
  * gap), split at its commas, which no number contains.
  */
 function write(s: GSeries, before: Written | undefined): Written {
+  // The very values written last (an unchanged window's slots are one array from render to render:
+  // windowGrids.ts), which nothing writes to once made.
+  if (before?.values === s.values && before.start === s.start && before.step === s.step) return before;
   const n = s.values.length;
   // Index in `before` of this series' point 0, when both are on one grid.
   const shift =
@@ -136,6 +140,5 @@ function write(s: GSeries, before: Written | undefined): Written {
     if (p > 0) text[p++] = 0x2c; // ','
     p += typeof run === 'string' ? text.write(run, p, 'latin1') : run.copy(text, p);
   }
-  // A copy: the series' values may share a buffer that outlives this render.
-  return { start: s.start, step: s.step, values: s.values.slice(), text, offsets };
+  return { start: s.start, step: s.step, values: s.values, text, offsets };
 }
