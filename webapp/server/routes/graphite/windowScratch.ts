@@ -15,14 +15,24 @@ let values = new Float64Array(4096);
  * left to `decodeWindow`, the reference decoder, which sorts and keeps the last write.
  */
 export function decodeWindowScratch(bytes: Uint8Array): Series | undefined {
-  const fast = decodeUsual(bytes);
-  if (fast >= 0) return { timestamps: timestamps.subarray(0, fast), values: values.subarray(0, fast) };
+  const usual = decodeUsualScratch(bytes);
+  if (usual) return usual;
   try {
     return decodeWindow(bytes);
   } catch (err) {
     if (err instanceof WindowDecodeError) return undefined;
     throw err;
   }
+}
+
+/**
+ * Skyline's usual bytes (as decodeWindowScratch reads them itself) decoded into the shared arrays;
+ * undefined for any other window. Such bytes decode point by point, so the points of bytes appended
+ * to them are the points of the appended bytes alone.
+ */
+export function decodeUsualScratch(bytes: Uint8Array): Series | undefined {
+  const n = decodeUsual(bytes);
+  return n < 0 ? undefined : { timestamps: timestamps.subarray(0, n), values: values.subarray(0, n) };
 }
 
 /** Points decoded into the shared arrays, or -1 when the window is not in the usual form. */
