@@ -22,6 +22,7 @@ function childrenOf(pid: number): number[] {
 }
 
 const alive = (pid: number) => fs.existsSync(`/proc/${pid}`);
+const storeModule = fileURLToPath(new URL('../../core/store/embeddedStore.ts', import.meta.url));
 
 describe.skipIf(process.platform !== 'linux')('embedded store: compactions forked by a launcher', () => {
   it('the serving process forks nothing while it compacts: the launcher forked at open does', async () => {
@@ -49,9 +50,23 @@ describe.skipIf(process.platform !== 'linux')('embedded store: compactions forke
     expect(alive(launcher)).toBe(false);
   });
 
+  it('a script that compacts and closes its store exits on its own, launcher and all', async () => {
+    const dir = tmp();
+    const script = `const { EmbeddedStore } = await import(${JSON.stringify(storeModule)});
+      const store = EmbeddedStore.open(${JSON.stringify(dir)});
+      await store.append([{ name: 'a', points: [[1700000000, 1]] }]);
+      await store.compact();
+      await store.close();`;
+    const node = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: 'inherit',
+    });
+    const code = await new Promise((resolve) => node.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'kale.lock'))).toBe(false);
+  });
+
   it('the launcher exits when its writer is killed with -9', async () => {
     const dir = tmp();
-    const storeModule = fileURLToPath(new URL('../../core/store/embeddedStore.ts', import.meta.url));
     const writer = spawn(
       process.execPath,
       [

@@ -86,6 +86,8 @@ export class CompactionLauncher {
 
   /** Ends the launcher; a compaction still running is cut short. */
   async close(): Promise<void> {
+    // Waiting for its exit must keep this process alive.
+    this.launcher.ref();
     if (this.launcher.connected) this.launcher.disconnect();
     else if (this.launcher.exitCode === null && this.launcher.signalCode === null) this.launcher.kill('SIGKILL');
     await this.exited;
