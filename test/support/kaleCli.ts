@@ -13,14 +13,14 @@ export interface CliResult {
 /** Runs the built `kale` command to completion (tests exercise the real binary, not its modules). */
 export function kale(
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number } = {},
 ): CliResult {
   const r = spawnSync(process.execPath, [KALE_BIN, ...args], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     input: opts.input,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: opts.timeoutMs ?? 60_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
