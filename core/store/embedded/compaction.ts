@@ -49,7 +49,8 @@ export class CompactionLauncher {
     this.exited = new Promise((resolve) => launcher.once('exit', () => resolve()));
     launcher.on('message', (reply: LauncherReply) => this.settle(reply));
     launcher.once('exit', (code, signal) => {
-      if (this.launcher === launcher) this.settle(new Error(`compaction launcher exited (${signal ?? `code ${code}`})`));
+      if (this.launcher === launcher)
+        this.settle(new Error(`compaction launcher exited (${signal ?? `code ${code}`})`));
     });
     this.idle();
   }
@@ -89,7 +90,8 @@ export class CompactionLauncher {
     // Waiting for its exit must keep this process alive.
     this.launcher.ref();
     if (this.launcher.connected) this.launcher.disconnect();
-    else if (this.launcher.exitCode === null && this.launcher.signalCode === null) this.launcher.kill('SIGKILL');
+    else if (this.launcher.exitCode === null && this.launcher.signalCode === null)
+      this.launcher.kill('SIGKILL');
     await this.exited;
   }
 
