@@ -8,7 +8,8 @@ import { classifyException, type AnalysisException } from './exceptions.js';
 import { isSeasonal, type Preset } from './presets.js';
 import { calibrate, hourlyRarity, rarityOfScore, type Calibrated } from './calibration/calibrate.js';
 import { MetricState } from './calibration/metricState.js';
-import { lengthenedInput } from './context/hourlyContext.js';
+import { lengthenedInput } from './context/metricContext.js';
+import { recentStep } from './stats/recentStep.js';
 import { EPISODE_SECONDS, EPISODE_STEPS, episodeOptionsForStep } from './episodes.js';
 
 export type Verdict = 'anomalous' | 'normal' | AnalysisException;
@@ -179,17 +180,6 @@ function analyzeCalibrated(window: DetectorInput, datapoint: number, opts: Analy
     score: calibration.score,
     calibration,
   };
-}
-
-/** Median of the last (up to) 16 sampling steps: the metric's own step, robust to a gap or two. */
-function recentStep(timestamps: Float64Array): number {
-  const n = timestamps.length;
-  const k = Math.min(16, n - 1);
-  if (k < 1) return 0;
-  const steps = new Float64Array(k);
-  for (let i = 0; i < k; i++) steps[i] = timestamps[n - 1 - i] - timestamps[n - 2 - i];
-  steps.sort();
-  return steps[k >> 1];
 }
 
 /** The lowest score a calibrated preset flags: the caller's, else the config's, else the preset's. */

@@ -5,7 +5,7 @@ import type { Preset } from './presets.js';
 import type { AnalyzerRules } from './rules.js';
 import { historyContext, type ChunkHistory } from './seasonalHistory.js';
 import { MetricState, lineUpSignature } from './calibration/metricState.js';
-import { HourlyContext } from './context/hourlyContext.js';
+import { MetricContext } from './context/metricContext.js';
 import { lineUpOf } from './presets.js';
 
 /**
@@ -159,10 +159,10 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
     let context = historyContext(req.history, i);
     let state: MetricState | undefined;
     if (req.context) {
-      const hours = HourlyContext.decode(unpacked(req.context, i));
-      if (hours.absorb(series.timestamps, series.values)) contexts.push([i, hours.encode()]);
-      // A user's torus rollup, when it has the seasonal history, is longer and finer than the ring.
-      context ??= hours.history(series.timestamps[series.timestamps.length - 1]);
+      const rings = MetricContext.decode(unpacked(req.context, i));
+      if (rings.absorb(series.timestamps, series.values)) contexts.push([i, rings.encode()]);
+      // A user's torus rollup, when it has the seasonal history, is longer and finer than the hourly ring.
+      context = { ...rings.history(series.timestamps[series.timestamps.length - 1]), ...context };
     }
     if (calibrated)
       state = MetricState.decode(unpacked(req.calibration, i), signature, preset.detectors.length);

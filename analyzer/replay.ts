@@ -4,7 +4,7 @@ import { analyzeSeries, type Analysis } from './analyze.js';
 import { MetricState } from './calibration/metricState.js';
 import { usesContext, type Preset } from './presets.js';
 import type { AnalyzerRules } from './rules.js';
-import { HourlyContext } from './context/hourlyContext.js';
+import { MetricContext } from './context/metricContext.js';
 import { lowerBound } from './stats/lowerBound.js';
 
 export interface ReplayRow {
@@ -29,7 +29,7 @@ export interface ReplayOptions {
  * late one is inserted in time order) and the newest point is judged on the rows of its analysis
  * window (the last `fullDuration` seconds), with the clock at its timestamp. A late row changes the
  * window but is not judged itself. Like the live analyzer, it rolls the window's closed hours into
- * the metric's week of hourly context (analyzer/context/hourlyContext.ts) and, for a calibrated
+ * the metric's week of context (analyzer/context/metricContext.ts) and, for a calibrated
  * preset, keeps the metric's state from row to row as the live analyzer keeps it from cycle to cycle.
  */
 export function* replaySeries(
@@ -38,7 +38,7 @@ export function* replaySeries(
   rules: AnalyzerRules,
   opts: ReplayOptions = {},
 ): Generator<ReplayRow> {
-  const hours = usesContext(preset) ? HourlyContext.empty() : undefined;
+  const rings = usesContext(preset) ? MetricContext.empty() : undefined;
   const state = preset.severity === 'calibrated' ? MetricState.fresh(0, preset.detectors.length) : undefined;
   let timestamps = new Float64Array(1024);
   let values = new Float64Array(1024);
@@ -72,8 +72,8 @@ export function* replaySeries(
     }
     while (timestamps[start] < ts - rules.fullDuration) start++;
     const window = timestamps.subarray(start, n);
-    hours?.absorb(window, values.subarray(start, n));
-    const context = hours?.history(ts);
+    rings?.absorb(window, values.subarray(start, n));
+    const context = rings?.history(ts);
     const analysis = analyzeSeries(window, values.subarray(start, n), {
       preset,
       rules,

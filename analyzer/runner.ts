@@ -18,7 +18,7 @@ import {
   type SkipReason,
 } from './chunk.js';
 import { ReadPacer } from '../core/store/readPacer.js';
-import { CONTEXT_HOURS, CONTEXT_STEP } from './context/hourlyContext.js';
+import { CONTEXT_HOURS, CONTEXT_STEP } from './context/metricContext.js';
 import { beforeDeadline, cycleDeadlineSeconds, PAST_DEADLINE } from './cycleDeadline.js';
 import {
   advanceEpisode,
