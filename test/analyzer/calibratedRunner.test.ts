@@ -8,6 +8,7 @@ import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import type { AnomalyRecord, Store } from '../../core/store/store.js';
 import { AnalyzerRunner } from '../../analyzer/runner.js';
+import { MetricContext } from '../../analyzer/context/metricContext.js';
 import { freshRedisDb, redisUrl } from '../support/redis.js';
 
 const log = createLogger('test');
@@ -121,6 +122,31 @@ describe.each(backends)('calibrated analysis over the $name store', (backend) =>
     expect(pages).toHaveLength(1);
     const [context] = await store.readMetricState('context', ['svc.jump']);
     expect(context!.length).toBeGreaterThan(0);
+    await store.close();
+  });
+
+  it("keeps a 5-minute metric's week of five-minute means across a restart, and none for a one-minute one", async () => {
+    const now = Math.floor(Date.now() / 1000 / 300) * 300;
+    const config = validateConfig({ analyzer: { workers: 0 } });
+    let { store, reopen } = await backend.open();
+    const fiveMinute: Array<[number, number]> = Array.from({ length: 288 }, (_, i) => [
+      now - 300 * (287 - i),
+      i,
+    ]);
+    await store.append([
+      { name: 'svc.five', points: fiveMinute },
+      { name: 'svc.minute', points: points(now, 3) },
+    ]);
+    const runner = new AnalyzerRunner({ store, config, log, writeStats: false });
+    await runner.runCycle(now + 10);
+    await runner.close();
+    store = await reopen();
+    const [five, minute] = await store.readMetricState('context', ['svc.five', 'svc.minute']);
+    const week = MetricContext.decode(five).history(now)!;
+    // Every closed five-minute slot is its one point; the newest point's slot is still open.
+    expect(Array.from(week['recent.values']!)).toEqual(Array.from({ length: 287 }, (_, i) => i));
+    expect(MetricContext.decode(minute).history(now)!['recent.values']).toBeUndefined();
+    expect(minute!.length).toBeLessThan(five!.length);
     await store.close();
   });
 });
