@@ -3,7 +3,7 @@ import { ReadPacer } from '../core/store/readPacer.js';
 import type { WindowStore } from '../core/store/store.js';
 import type { ShapeIndex } from './index/shapeIndex.js';
 import { ShapeChannel } from './shapeChunks.js';
-import { shapeFromSeries, type Shape } from './shapes/shape.js';
+import { ShapeThread } from './shapeThread.js';
 import type { ShapeWindow } from './shapes/windows.js';
 
 export interface ImportStats {
@@ -27,8 +27,8 @@ export interface ImportResult {
  * an index that ships them elsewhere (Elasticsearch) works while the rest are read. Each window's
  * contents are still replaced in one go. Reads are paced (core/store/readPacer.ts: small batches,
  * bounded in flight, a turn of the event loop between them, holding back while horizon's writer is
- * behind), and each batch is decoded and shaped on this thread, so no long stretch of work here
- * stalls the listeners or the webapp.
+ * behind), and each batch's raw windows are decoded and shaped on a thread of their own
+ * (shapeThread.ts), so no long stretch of work here stalls the listeners or the webapp.
  */
 export async function importShapes(
   config: KaleConfig,
@@ -50,27 +50,22 @@ export async function importShapes(
       for (const c of channels) c.close(); // nobody reads them any more
     },
   );
+  const shaping = new ShapeThread(windows, config.oculus.paaDims);
   try {
-    for await (const { names: chunk, value: series } of new ReadPacer(config.reads).batches(names, (batch) =>
-      store.readWindows(batch),
+    for await (const { names: chunk, value: raws } of new ReadPacer(config.reads).batches(names, (batch) =>
+      store.readRawWindows(batch),
     )) {
       if (failure) break;
-      for (const [k, w] of windows.entries()) {
-        const shapes: Shape[] = [];
-        chunk.forEach((name, j) => {
-          const s = series[j];
-          const shape = s ? shapeFromSeries(name, s, w, config.oculus.paaDims) : null;
-          if (!shape) return;
-          shapes.push(shape);
-          if (shape.flat) flat[k]++;
-        });
+      const shaped = await shaping.shape(chunk, raws);
+      for (const [k, shapes] of shaped.entries()) {
+        for (const shape of shapes) if (shape.flat) flat[k]++;
         indexed[k] += shapes.length;
         await channels[k].push(shapes);
       }
     }
   } finally {
     for (const c of channels) c.close();
-    await replacing;
+    await Promise.all([replacing, shaping.close()]);
   }
   if (failure) throw (failure as { error: unknown }).error;
   const stats: ImportStats[] = windows.map((window, k) => ({

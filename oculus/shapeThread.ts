@@ -1,0 +1,71 @@
+import { Worker } from 'node:worker_threads';
+import { packBytes, packedTransfer } from '../core/store/packedBytes.js';
+import { threadEntry } from '../core/threadEntry.js';
+import type { ShapeBatch } from './shapeBatch.js';
+import type { Shape } from './shapes/shape.js';
+import type { ShapeWindow } from './shapes/windows.js';
+
+type Reply = { id: number; ok: true; shapes: Shape[][] } | { id: number; ok: false; error: string };
+
+/**
+ * The thread an import decodes and shapes its windows on (shapeWorker.ts), as the analyzer judges its
+ * chunks on workers: a batch of 100 windows of a busy day decoded and sorted on the listeners' thread
+ * was one indivisible stretch of 60–400 ms, its garbage collection included, long enough for the
+ * kernel to drop UDP datagrams (docs/benchmarks.md, "Overload soak"). Here the listeners' thread only
+ * copies the raw bytes into one buffer, hands it over, and takes the finished shapes back. One thread
+ * at low priority, started per import and stopped with it; it keeps the process alive only while it
+ * holds a batch.
+ */
+export class ShapeThread {
+  private readonly worker = new Worker(threadEntry('shapeWorker', import.meta.url));
+  private readonly pending = new Map<
+    number,
+    { resolve: (s: Shape[][]) => void; reject: (e: Error) => void }
+  >();
+  private nextId = 0;
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly windows: ReadonlyArray<ShapeWindow>,
+    private readonly paaDims: number,
+  ) {
+    this.worker.on('message', (reply: Reply) => {
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      this.refWhileBusy();
+      if (reply.ok) p.resolve(reply.shapes);
+      else p.reject(new Error(`oculus shaping thread failed: ${reply.error}`));
+    });
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', (code) => this.fail(new Error(`oculus shaping thread exited with code ${code}`)));
+    this.worker.unref();
+  }
+
+  /** The shapes of `names`' raw windows (null: no key), one list per window, in the windows' order. */
+  shape(names: ReadonlyArray<string>, raws: ReadonlyArray<Uint8Array | null>): Promise<Shape[][]> {
+    if (this.failure) return Promise.reject(this.failure);
+    const batch: ShapeBatch = { names, windows: this.windows, paaDims: this.paaDims, raws: packBytes(raws) };
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.refWhileBusy();
+      this.worker.postMessage({ id, batch }, packedTransfer(batch.raws));
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  private refWhileBusy(): void {
+    if (this.pending.size > 0) this.worker.ref();
+    else this.worker.unref();
+  }
+}
