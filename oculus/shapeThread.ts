@@ -1,20 +1,24 @@
 import { Worker } from 'node:worker_threads';
-import { packBytes, packedTransfer } from '../core/store/packedBytes.js';
+import { packBytes, packedSize, packedTransfer } from '../core/store/packedBytes.js';
 import { threadEntry } from '../core/threadEntry.js';
 import type { ShapeBatch } from './shapeBatch.js';
 import type { Shape } from './shapes/shape.js';
 import type { ShapeWindow } from './shapes/windows.js';
 
-type Reply = { id: number; ok: true; shapes: Shape[][] } | { id: number; ok: false; error: string };
+/** A batch's shapes, and the buffer its windows came in, handed back to be packed into again. */
+type Reply =
+  | { id: number; ok: true; shapes: Shape[][]; spare: ArrayBuffer }
+  | { id: number; ok: false; error: string };
 
 /**
  * The thread an import decodes and shapes its windows on (shapeWorker.ts), as the analyzer judges its
  * chunks on workers: a batch of 100 windows of a busy day decoded and sorted on the listeners' thread
  * was one indivisible stretch of 60–400 ms, its garbage collection included, long enough for the
  * kernel to drop UDP datagrams (docs/benchmarks.md, "Overload soak"). Here the listeners' thread only
- * copies the raw bytes into one buffer, hands it over, and takes the finished shapes back. One thread
- * at low priority, started per import and stopped with it; it keeps the process alive only while it
- * holds a batch.
+ * copies the raw bytes into one buffer, hands it over, and takes the finished shapes back, with the
+ * buffer to pack the next batch into (a fresh one of 10 MB or more took 45–70 ms of page faults in
+ * a soak, against about 1 ms for the copy). One thread at low priority, started per import and
+ * stopped with it; it keeps the process alive only while it holds a batch.
  */
 export class ShapeThread {
   private readonly worker = new Worker(threadEntry('shapeWorker', import.meta.url));
@@ -24,6 +28,7 @@ export class ShapeThread {
   >();
   private nextId = 0;
   private failure: Error | null = null;
+  private spare: Uint8Array | null = null;
 
   constructor(
     private readonly windows: ReadonlyArray<ShapeWindow>,
@@ -34,8 +39,10 @@ export class ShapeThread {
       if (!p) return;
       this.pending.delete(reply.id);
       this.refWhileBusy();
-      if (reply.ok) p.resolve(reply.shapes);
-      else p.reject(new Error(`oculus shaping thread failed: ${reply.error}`));
+      if (reply.ok) {
+        this.spare = new Uint8Array(reply.spare);
+        p.resolve(reply.shapes);
+      } else p.reject(new Error(`oculus shaping thread failed: ${reply.error}`));
     });
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', (code) => this.fail(new Error(`oculus shaping thread exited with code ${code}`)));
@@ -45,7 +52,17 @@ export class ShapeThread {
   /** The shapes of `names`' raw windows (null: no key), one list per window, in the windows' order. */
   shape(names: ReadonlyArray<string>, raws: ReadonlyArray<Uint8Array | null>): Promise<Shape[][]> {
     if (this.failure) return Promise.reject(this.failure);
-    const batch: ShapeBatch = { names, windows: this.windows, paaDims: this.paaDims, raws: packBytes(raws) };
+    const size = packedSize(raws);
+    // A new buffer only when the one back from the last batch is too small, then with room for the
+    // windows to grow.
+    const into = this.spare && this.spare.length >= size ? this.spare : new Uint8Array(size + (size >> 2));
+    this.spare = null;
+    const batch: ShapeBatch = {
+      names,
+      windows: this.windows,
+      paaDims: this.paaDims,
+      raws: packBytes(raws, into),
+    };
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

@@ -2,12 +2,17 @@ import { parentPort } from 'node:worker_threads';
 import { lowerThreadPriority } from '../core/threadPriority.js';
 import { shapeBatch, type ShapeBatch } from './shapeBatch.js';
 
-/** The import's shaping thread (shapeThread.ts): decodes and shapes each batch it is sent, in turn. */
+/**
+ * The import's shaping thread (shapeThread.ts): decodes and shapes each batch it is sent, in turn, and
+ * hands back the shapes and the buffer the batch came in.
+ */
 lowerThreadPriority();
 const port = parentPort!;
 port.on('message', ({ id, batch }: { id: number; batch: ShapeBatch }) => {
   try {
-    port.postMessage({ id, ok: true, shapes: shapeBatch(batch) });
+    const spare = batch.raws.bytes.buffer;
+    // The windows' buffer goes back for the next batch to be packed into.
+    port.postMessage({ id, ok: true, shapes: shapeBatch(batch), spare }, [spare as ArrayBuffer]);
   } catch (err) {
     port.postMessage({ id, ok: false, error: (err as Error).stack ?? String(err) });
   }
