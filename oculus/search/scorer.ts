@@ -79,20 +79,20 @@ export class ShapeScorer {
   }
 
   /**
-   * The rows of a packed PAA table (`count` rows of the query's PAA length) nearest the query's PAA,
-   * into `nearest` (rows marked in `skip` left out), only for the order of visits: the PAA Euclidean
-   * distance. For DTW too: Euclidean distance bounds banded DTW from above, so shapes near in PAA
-   * space are near in DTW, even when the lower bound (a noisy query's wide envelope) says nothing
-   * about them. A row stops once its partial sum cannot enter `nearest` (most do within a few
-   * segments): the same rows as summing every segment of every row, which cost a third of a
-   * Euclidean search. No call or allocation per row.
+   * Of every `stride`-th row of a packed PAA table (`count` rows of the query's PAA length), those
+   * nearest the query's PAA, into `nearest` (rows marked in `skip` left out), only for the order of
+   * visits: the PAA Euclidean distance. For DTW too: Euclidean distance bounds banded DTW from above,
+   * so shapes near in PAA space are near in DTW, even when the lower bound (a noisy query's wide
+   * envelope) says nothing about them. A row stops once its partial sum cannot enter `nearest` (most
+   * do within a few segments): the same rows as summing every segment of every row, which cost a
+   * third of a Euclidean search. No call or allocation per row.
    */
-  nearestRows(paa: Float32Array, count: number, skip: Uint8Array, nearest: TopK<number>): void {
+  nearestRows(paa: Float32Array, count: number, skip: Uint8Array, nearest: TopK<number>, stride = 1): void {
     const qPaa = this.queryPaa;
     const dims = qPaa.length;
     const width = this.query.length / dims;
     let worst = nearest.worst;
-    for (let i = 0, o = 0; i < count; i++, o += dims) {
+    for (let i = 0, o = 0; i < count; i += stride, o += stride * dims) {
       if (skip[i]) continue;
       let sum = 0;
       let s = 0;

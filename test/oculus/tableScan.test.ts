@@ -45,11 +45,19 @@ describe('a scan split over worker threads', () => {
             .filter(([, score]) => score < Infinity),
         );
         const truth = [...exact.values()].sort((a, b) => a - b).slice(0, 15);
-        for (const p of [undefined, pool]) {
+        // Seeds chosen among every row, and among a sample of them (every 100th row; every 3,000th).
+        for (const [p, seedSample] of [
+          [undefined, undefined],
+          [pool, undefined],
+          [undefined, 30],
+          [pool, 30],
+          [pool, 1],
+        ] as const) {
           const res = await searchTable(
             table,
             { shape: q, k: 15, scoring, exclude: { names: [q.name], segments: [] } },
             p,
+            seedSample,
           );
           expect(res.hits.map((h) => h.score)).toEqual(truth);
           for (const h of res.hits) expect(exact.get(h.shape.name)).toBe(h.score);
