@@ -1,4 +1,5 @@
 import { ShapeScorer, type ScorerOptions } from '../search/scorer.js';
+import { EuclideanScan } from '../search/euclideanScan.js';
 import { TopK } from '../search/topK.js';
 import type { RowEnvelopes } from './shapeTable.js';
 
@@ -68,6 +69,9 @@ export function runScan(
   const shared = new BigInt64Array(job.control, 8, 1);
   const top = new TopK<number>(job.k);
   for (const s of job.seeds) top.offer(s.score, s.item);
+  // Euclidean rows go through a loop of their own (euclideanScan.ts); the others through the scorer.
+  const euclidean =
+    job.query.scoring.scorer === 'euclidean' ? new EuclideanScan(job.query.z, job.query.paa) : null;
   let examined = 0;
   let published = top.worst;
   // Rows are reported in visiting order (a DTW row may wait for the next one: ShapeScorer.scanAt), and
@@ -78,20 +82,23 @@ export function runScan(
   for (let from = Atomics.add(cursor, 0, block); from < count; from = Atomics.add(cursor, 0, block)) {
     const to = Math.min(count, from + block);
     const others = strictlyAbove(bitsFloat(Atomics.load(shared, 0)));
-    // DTW: the block's PAA bounds at once, abandoned at the threshold as it is now: it only falls while
-    // the block is scanned, so each row is then held to the threshold of its turn.
-    const start = top.worst < others ? top.worst : others;
-    const bounds = scorer.boundRows(paa, from, to, start, envelopes);
-    for (let i = from; i < to; i++) {
-      if (skip[i]) continue;
-      const own = top.worst;
-      const worst = own < others ? own : others;
-      const bound = bounds ? bounds[i - from] : scorer.boundAt(paa, i, worst, envelopes);
-      if (bound >= worst) continue;
-      examined++;
-      scorer.scanAt(z, i * length, i, worst, envelopes, found);
+    if (euclidean) examined += euclidean.scanBlock(z, length, paa, from, to, skip, others, top);
+    else {
+      // DTW: the block's PAA bounds at once, abandoned at the threshold as it is now: it only falls
+      // while the block is scanned, so each row is then held to the threshold of its turn.
+      const start = top.worst < others ? top.worst : others;
+      const bounds = scorer.boundRows(paa, from, to, start, envelopes);
+      for (let i = from; i < to; i++) {
+        if (skip[i]) continue;
+        const own = top.worst;
+        const worst = own < others ? own : others;
+        const bound = bounds ? bounds[i - from] : scorer.boundAt(paa, i, worst, envelopes);
+        if (bound >= worst) continue;
+        examined++;
+        scorer.scanAt(z, i * length, i, worst, envelopes, found);
+      }
+      scorer.flush(found);
     }
-    scorer.flush(found);
     if (top.worst < published) {
       published = top.worst;
       lowerShared(shared, published);
