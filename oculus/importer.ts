@@ -4,6 +4,7 @@ import type { WindowStore } from '../core/store/store.js';
 import type { ShapeIndex } from './index/shapeIndex.js';
 import { ShapeChannel } from './shapeChunks.js';
 import { ShapeThread } from './shapeThread.js';
+import type { Shape } from './shapes/shape.js';
 import type { ShapeWindow } from './shapes/windows.js';
 
 export interface ImportStats {
@@ -51,18 +52,27 @@ export async function importShapes(
     },
   );
   const shaping = new ShapeThread(windows, config.oculus.paaDims);
+  const deliver = async (shaped: Shape[][]) => {
+    for (const [k, shapes] of shaped.entries()) {
+      for (const shape of shapes) if (shape.flat) flat[k]++;
+      indexed[k] += shapes.length;
+      await channels[k].push(shapes);
+    }
+  };
+  // One batch is sent while the thread shapes the one before, so neither thread waits for the other.
+  let ahead: Promise<Shape[][]> | null = null;
   try {
     for await (const { names: chunk, value: raws } of new ReadPacer(config.reads).batches(names, (batch) =>
       store.readRawWindows(batch),
     )) {
       if (failure) break;
-      const shaped = await shaping.shape(chunk, raws);
-      for (const [k, shapes] of shaped.entries()) {
-        for (const shape of shapes) if (shape.flat) flat[k]++;
-        indexed[k] += shapes.length;
-        await channels[k].push(shapes);
-      }
+      const next = shaping.shape(chunk, raws);
+      // Awaited with the next batch or after the last; until then a failed thread (it rejects both) is handled.
+      next.catch(() => {});
+      if (ahead) await deliver(await ahead);
+      ahead = next;
     }
+    if (ahead && !failure) await deliver(await ahead);
   } finally {
     for (const c of channels) c.close();
     await Promise.all([replacing, shaping.close()]);
