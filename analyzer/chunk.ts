@@ -1,3 +1,4 @@
+import { packBytes, packedItem, type PackedBytes } from '../core/store/packedBytes.js';
 import { decodeWindow } from '../core/store/windowCodec.js';
 import { analyzeSeries, needsWarmUp, type Verdict } from './analyze.js';
 import type { Vote } from './detectors/types.js';
@@ -23,12 +24,6 @@ export interface ChunkRequest {
   /** The metrics' stored state, packed like the windows: calibration (calibrated presets) and hourly context. */
   readonly calibration?: PackedBytes;
   readonly context?: PackedBytes;
-}
-
-/** Byte strings packed into one buffer: item i is `bytes[offsets[2i], +offsets[2i+1])`, length −1 = absent. */
-export interface PackedBytes {
-  readonly bytes: Uint8Array;
-  readonly offsets: Int32Array;
 }
 
 /** Full detail only for anomalous metrics; everything else is counted. */
@@ -92,28 +87,8 @@ export function packChunk(
   return { id, names, ...packBytes(raws), now };
 }
 
-export function packBytes(raws: ReadonlyArray<Uint8Array | null>): PackedBytes {
-  let total = 0;
-  for (const r of raws) total += r ? r.length : 0;
-  const bytes = new Uint8Array(total);
-  const offsets = new Int32Array(raws.length * 2);
-  let p = 0;
-  raws.forEach((r, i) => {
-    offsets[2 * i] = p;
-    if (!r) {
-      offsets[2 * i + 1] = -1;
-      return;
-    }
-    bytes.set(r, p);
-    offsets[2 * i + 1] = r.length;
-    p += r.length;
-  });
-  return { bytes, offsets };
-}
-
 function unpacked(packed: PackedBytes | undefined, i: number): Uint8Array | null {
-  if (!packed || packed.offsets[2 * i + 1] < 0) return null;
-  return packed.bytes.subarray(packed.offsets[2 * i], packed.offsets[2 * i] + packed.offsets[2 * i + 1]);
+  return packed ? packedItem(packed, i) : null;
 }
 
 /** A tenth of the runner's 500-metric chunks: a warm-up costs some 32 judgements; measured, a warm-up cycle costs 1.6× a steady one. */

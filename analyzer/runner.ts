@@ -9,14 +9,8 @@ import type {
   StatusStore,
   WindowStore,
 } from '../core/store/store.js';
-import {
-  analyzeChunk,
-  packBytes,
-  packChunk,
-  type ChunkRequest,
-  type ChunkResult,
-  type SkipReason,
-} from './chunk.js';
+import { packBytes } from '../core/store/packedBytes.js';
+import { analyzeChunk, packChunk, type ChunkRequest, type ChunkResult, type SkipReason } from './chunk.js';
 import { ReadPacer } from '../core/store/readPacer.js';
 import { CONTEXT_HOURS, CONTEXT_STEP } from './context/metricContext.js';
 import { beforeDeadline, cycleDeadlineSeconds, PAST_DEADLINE } from './cycleDeadline.js';

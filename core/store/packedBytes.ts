@@ -2,7 +2,7 @@
  * Byte strings (raw windows, stored state) packed into one buffer, so a batch of them goes to a worker
  * thread as one transfer instead of a copy per item, or a structured clone of a Buffer that would copy
  * the whole socket buffer it is a view of. Item i is `bytes[offsets[2i], +offsets[2i+1])`; length −1
- * marks an absent item (no key). The same layout as the analyzer's chunks (analyzer/chunk.ts).
+ * marks an absent item (no key). The analyzer's chunks and oculus's import batches both travel this way.
  */
 export interface PackedBytes {
   readonly bytes: Uint8Array;
