@@ -21,7 +21,7 @@ export interface ChunkRequest {
   readonly now: number;
   /** Seasonal history from torus rollups, when the preset uses it and the metrics have it. */
   readonly history?: ChunkHistory;
-  /** The metrics' stored state, packed like the windows: calibration (calibrated presets) and hourly context. */
+  /** The metrics' stored state, packed like the windows: calibration (calibrated presets) and context rings. */
   readonly calibration?: PackedBytes;
   readonly context?: PackedBytes;
 }
@@ -72,7 +72,7 @@ export interface ChunkResult {
   readonly warmedUp: number;
   /** The first `Failed` metric and what its detector threw, for the cycle's log. */
   readonly failure?: string;
-  /** State to store back: [metric index, bytes]; context only where an hour closed. */
+  /** State to store back: [metric index, bytes]; context only where a slot closed. */
   readonly calibration: Array<[number, Uint8Array]>;
   readonly context: Array<[number, Uint8Array]>;
 }

@@ -120,7 +120,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   },
 };
 
-/** Does the preset read the week of hourly context (calibrated or seasonal detectors)? */
+/** Does the preset read the week of context (calibrated or seasonal detectors)? */
 export function usesContext(preset: Preset): boolean {
   return preset.severity === 'calibrated' || preset.detectors.some(isSeasonal);
 }

@@ -28,7 +28,7 @@ export interface ReplayOptions {
  * order. Each row is stored the way horizon stores it (a repeated timestamp replaces the value, a
  * late one is inserted in time order) and the newest point is judged on the rows of its analysis
  * window (the last `fullDuration` seconds), with the clock at its timestamp. A late row changes the
- * window but is not judged itself. Like the live analyzer, it rolls the window's closed hours into
+ * window but is not judged itself. Like the live analyzer, it rolls the window's closed slots into
  * the metric's week of context (analyzer/context/metricContext.ts) and, for a calibrated
  * preset, keeps the metric's state from row to row as the live analyzer keeps it from cycle to cycle.
  */
