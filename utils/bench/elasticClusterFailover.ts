@@ -70,11 +70,14 @@ export async function importThroughKill(
   const before = await aliasState(admin, alias);
   const aliasSeen: Array<{ index: string; count: number }> = [];
   let watching = true;
+  const look = async () => {
+    const seen = await aliasState(admin, alias).catch(() => null);
+    if (seen && !aliasSeen.some((s) => s.index === seen.index && s.count === seen.count))
+      aliasSeen.push(seen);
+  };
   const watcher = (async () => {
     while (watching) {
-      const seen = await aliasState(admin, alias).catch(() => null);
-      if (seen && !aliasSeen.some((s) => s.index === seen.index && s.count === seen.count))
-        aliasSeen.push(seen);
+      await look();
       await sleep(50);
     }
   })();
@@ -132,6 +135,9 @@ export async function importThroughKill(
   } finally {
     watching = false;
     await watcher;
+    // The last poll may have run just before the publish: look once more, so the report always ends
+    // with where the alias points now.
+    await look();
     await admin.close();
   }
 }
