@@ -1,4 +1,4 @@
-import { packBytes, packedItem, type PackedBytes } from '../core/store/packedBytes.js';
+import { packBytes, packedItem, type PackedBytes, type PackingBuffers } from '../core/store/packedBytes.js';
 import { decodeWindow } from '../core/store/windowCodec.js';
 import { analyzeSeries, needsWarmUp, type Verdict } from './analyze.js';
 import type { Vote } from './detectors/types.js';
@@ -77,14 +77,19 @@ export interface ChunkResult {
   readonly context: Array<[number, Uint8Array]>;
 }
 
-/** Packs raw windows for transfer; `null` (no key) gets length −1. */
+/**
+ * Packs raw windows for transfer; `null` (no key) gets length −1. The runner packs into `buffers`,
+ * which its workers hand back: a chunk's windows are tens of megabytes, and a fresh buffer for them
+ * cost 100–255 ms of page faults on the listeners' thread in a soak with full windows.
+ */
 export function packChunk(
   id: number,
   names: string[],
   raws: ReadonlyArray<Uint8Array | null>,
   now: number,
+  buffers?: PackingBuffers,
 ): ChunkRequest {
-  return { id, names, ...packBytes(raws), now };
+  return { id, names, ...(buffers ? buffers.pack(raws) : packBytes(raws)), now };
 }
 
 function unpacked(packed: PackedBytes | undefined, i: number): Uint8Array | null {

@@ -9,7 +9,7 @@ import type {
   StatusStore,
   WindowStore,
 } from '../core/store/store.js';
-import { packBytes } from '../core/store/packedBytes.js';
+import { packBytes, PackingBuffers } from '../core/store/packedBytes.js';
 import { analyzeChunk, packChunk, type ChunkRequest, type ChunkResult, type SkipReason } from './chunk.js';
 import { ReadPacer } from '../core/store/readPacer.js';
 import { CONTEXT_HOURS, CONTEXT_STEP } from './context/metricContext.js';
@@ -90,6 +90,10 @@ export class AnalyzerRunner {
   private readonly preset: Preset;
   private readonly rules: AnalyzerRules;
   private readonly pool: WorkerPool | undefined;
+  /** Chunks judged or stored at once: the next chunk is read while these are. */
+  private readonly maxInFlight: number;
+  /** The chunks' window buffers, reused from cycle to cycle (chunk.ts, packChunk). */
+  private readonly windowBuffers: PackingBuffers;
   /** The last episode of every recently anomalous metric; one alert per episode (docs/architecture.md, "The path of an anomaly"). */
   private readonly episodes = new Map<string, EpisodeState>();
   private readonly episodeOptions: EpisodeOptions;
@@ -117,9 +121,13 @@ export class AnalyzerRunner {
     // Functions from a config cannot cross into worker threads: custom detectors run on the main thread.
     const custom = Object.keys(config.analyzer.customDetectors).length > 0;
     const workers = custom ? 0 : (opts.workers ?? config.analyzer.workers ?? os.availableParallelism());
+    this.maxInFlight = Math.max(2, workers * 2);
+    this.windowBuffers = new PackingBuffers(this.maxInFlight);
     this.pool =
       workers > 0
-        ? new WorkerPool(workers, this.preset.name, this.rules, config.analyzer.chunkTimeout * 1000)
+        ? new WorkerPool(workers, this.preset.name, this.rules, config.analyzer.chunkTimeout * 1000, (b) =>
+            this.windowBuffers.giveBack(b),
+          )
         : undefined;
     // A metric is judged once a cycle, so the cycle interval is the step episodes are measured in.
     this.episodeOptions = episodeOptionsForStep(
@@ -162,7 +170,6 @@ export class AnalyzerRunner {
     ).sort();
     fetchMs += performance.now() - t;
     const chunkSize = this.opts.chunkSize ?? 500;
-    const maxInFlight = Math.max(2, (this.pool?.size ?? 1) * 2);
     const deadlineSeconds = cycleDeadlineSeconds(config);
     const deadline = started + deadlineSeconds * 1000;
     const pacer = new ReadPacer(config.reads);
@@ -208,7 +215,7 @@ export class AnalyzerRunner {
       }
       const [raws, history, calibration, context] = read;
       const req: ChunkRequest = {
-        ...packChunk(this.nextId++, chunk, raws, now),
+        ...packChunk(this.nextId++, chunk, raws, now, this.windowBuffers),
         history,
         calibration: calibration && packBytes(calibration),
         context: context && packBytes(context),
@@ -225,7 +232,7 @@ export class AnalyzerRunner {
       });
       running.push({ result, stored });
       // Bounded pipelining: fetch the next chunk while workers judge, but never hold the whole set.
-      while (running.length >= maxInFlight) await settleOldest();
+      while (running.length >= this.maxInFlight) await settleOldest();
     }
     while (running.length) await settleOldest();
     if (cutOff)
@@ -354,7 +361,9 @@ export class AnalyzerRunner {
 
   private judge(req: ChunkRequest): Promise<ChunkResult> {
     if (this.pool) return this.pool.run(req);
-    return Promise.resolve(analyzeChunk(req, this.preset, this.rules));
+    const result = analyzeChunk(req, this.preset, this.rules);
+    this.windowBuffers.giveBack(req.bytes.buffer as ArrayBuffer);
+    return Promise.resolve(result);
   }
 
   /** Run statistics for the Status page and kale.analyzer.* series, as Skyline sent to Graphite. */

@@ -4,15 +4,21 @@ import { analyzeChunk, type ChunkRequest } from './chunk.js';
 import { getPreset } from './presets.js';
 import type { AnalyzerRules } from './rules.js';
 
-/** Worker thread: decodes and judges chunks of raw windows sent by the runner. */
+/**
+ * Worker thread: decodes and judges chunks of raw windows sent by the runner, and hands each chunk's
+ * buffer back with its answer for the next chunk to be packed into (nothing of the answer is a view of it).
+ */
 const { presetName, rules } = workerData as { presetName: string; rules: AnalyzerRules };
 const preset = getPreset(presetName);
 lowerThreadPriority();
 
 parentPort!.on('message', (req: ChunkRequest) => {
+  const bytes = req.bytes.buffer as ArrayBuffer;
   try {
-    parentPort!.postMessage({ ok: true, result: analyzeChunk(req, preset, rules) });
+    parentPort!.postMessage({ ok: true, result: analyzeChunk(req, preset, rules), bytes }, [bytes]);
   } catch (err) {
-    parentPort!.postMessage({ ok: false, id: req.id, error: (err as Error).stack ?? String(err) });
+    parentPort!.postMessage({ ok: false, id: req.id, error: (err as Error).stack ?? String(err), bytes }, [
+      bytes,
+    ]);
   }
 });

@@ -3,7 +3,10 @@ import { threadEntry } from '../core/threadEntry.js';
 import type { ChunkRequest, ChunkResult } from './chunk.js';
 import type { AnalyzerRules } from './rules.js';
 
-type Reply = { ok: true; result: ChunkResult } | { ok: false; id: number; error: string };
+/** Every answer brings back the buffer its chunk's windows came in. */
+type Reply = ({ ok: true; result: ChunkResult } | { ok: false; id: number; error: string }) & {
+  bytes: ArrayBuffer;
+};
 
 interface Pending {
   readonly req: ChunkRequest;
@@ -32,6 +35,8 @@ export class WorkerPool {
     private readonly presetName: string,
     private readonly rules: AnalyzerRules,
     private readonly timeoutMs: number,
+    /** Takes each chunk's window buffer as it comes back (none from a worker that timed out or died). */
+    private readonly bytesBack: (bytes: ArrayBuffer) => void,
   ) {
     for (let i = 0; i < size; i++) {
       const slot: Slot = { worker: undefined as unknown as Worker, pending: new Map() };
@@ -72,6 +77,7 @@ export class WorkerPool {
     const worker = new Worker(this.entry, { workerData: { presetName: this.presetName, rules: this.rules } });
     worker.on('message', (reply: Reply) => {
       const id = reply.ok ? reply.result.id : reply.id;
+      this.bytesBack(reply.bytes);
       const p = slot.pending.get(id);
       if (!p) return;
       slot.pending.delete(id);

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { packBytes, packedSize, packedTransfer } from '../core/store/packedBytes.js';
+import { PackingBuffers, packedTransfer } from '../core/store/packedBytes.js';
 import { threadEntry } from '../core/threadEntry.js';
 import type { ShapeBatch } from './shapeBatch.js';
 import type { Shape } from './shapes/shape.js';
@@ -33,7 +33,8 @@ export class ShapeThread {
   >();
   private nextId = 0;
   private failure: Error | null = null;
-  private spare: Uint8Array | null = null;
+  /** Two: the importer sends one batch ahead while the thread shapes the one before. */
+  private readonly buffers = new PackingBuffers(2);
 
   constructor(
     private readonly windows: ReadonlyArray<ShapeWindow>,
@@ -45,7 +46,7 @@ export class ShapeThread {
       this.pending.delete(reply.id);
       this.refWhileBusy();
       if (reply.ok) {
-        this.spare = new Uint8Array(reply.spare);
+        this.buffers.giveBack(reply.spare);
         p.resolve(reply.shapes);
       } else p.reject(new Error(`oculus shaping thread failed: ${reply.error}`));
     });
@@ -57,16 +58,11 @@ export class ShapeThread {
   /** The shapes of `names`' raw windows (null: no key), one list per window, in the windows' order. */
   shape(names: ReadonlyArray<string>, raws: ReadonlyArray<Uint8Array | null>): Promise<Shape[][]> {
     if (this.failure) return Promise.reject(this.failure);
-    const size = packedSize(raws);
-    // A new buffer only when the one back from the last batch is too small, then with room for the
-    // windows to grow.
-    const into = this.spare && this.spare.length >= size ? this.spare : new Uint8Array(size + (size >> 2));
-    this.spare = null;
     const batch: ShapeBatch = {
       names,
       windows: this.windows,
       paaDims: this.paaDims,
-      raws: packBytes(raws, into),
+      raws: this.buffers.pack(raws),
     };
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -40,6 +40,39 @@ export function packBytes(raws: ReadonlyArray<Uint8Array | null>, into?: Uint8Ar
   return { bytes, offsets };
 }
 
+/**
+ * Buffers that batches are packed into and that come back once the thread they went to has read
+ * them, so a reader that hands over batch after batch touches its memory once: a fresh buffer of tens
+ * of megabytes costs more in page faults on first touch than the copy (45–70 ms against about 1 ms
+ * for 10 MB in a soak). `keep` is how many batches can be away at once; more are not kept.
+ */
+export class PackingBuffers {
+  private readonly free: Uint8Array[] = [];
+
+  constructor(private readonly keep: number) {}
+
+  /**
+   * `raws` packed into the smallest free buffer that holds them, or into a new one with a quarter
+   * more room, since windows grow from one batch to the next.
+   */
+  pack(raws: ReadonlyArray<Uint8Array | null>): PackedBytes {
+    const size = packedSize(raws);
+    let best = -1;
+    this.free.forEach((b, i) => {
+      if (b.length >= size && (best < 0 || b.length < this.free[best].length)) best = i;
+    });
+    const into = best >= 0 ? this.free.splice(best, 1)[0] : new Uint8Array(size + (size >> 2));
+    return packBytes(raws, into);
+  }
+
+  /** The buffer of a batch `pack` made, back from the thread that read it; the largest `keep` stay. */
+  giveBack(buffer: ArrayBuffer): void {
+    this.free.push(new Uint8Array(buffer));
+    this.free.sort((a, b) => b.length - a.length);
+    this.free.length = Math.min(this.free.length, this.keep);
+  }
+}
+
 /** Item `i` of `packed` (a view, no copy), or null when absent. */
 export function packedItem(packed: PackedBytes, i: number): Uint8Array | null {
   const length = packed.offsets[2 * i + 1];
