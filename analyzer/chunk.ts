@@ -79,17 +79,17 @@ export interface ChunkResult {
 
 /**
  * Packs raw windows for transfer; `null` (no key) gets length −1. The runner packs into `buffers`,
- * which its workers hand back: a chunk's windows are tens of megabytes, and a fresh buffer for them
+ * which its workers hand back: a chunk's windows are tens of megabytes, and a fresh buffer for each
  * cost 100–255 ms of page faults on the listeners' thread in a soak with full windows.
  */
-export function packChunk(
+export async function packChunk(
   id: number,
   names: string[],
   raws: ReadonlyArray<Uint8Array | null>,
   now: number,
   buffers?: PackingBuffers,
-): ChunkRequest {
-  return { id, names, ...(buffers ? buffers.pack(raws) : packBytes(raws)), now };
+): Promise<ChunkRequest> {
+  return { id, names, ...(buffers ? await buffers.pack(raws) : packBytes(raws)), now };
 }
 
 function unpacked(packed: PackedBytes | undefined, i: number): Uint8Array | null {

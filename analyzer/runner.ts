@@ -215,7 +215,7 @@ export class AnalyzerRunner {
       }
       const [raws, history, calibration, context] = read;
       const req: ChunkRequest = {
-        ...packChunk(this.nextId++, chunk, raws, now, this.windowBuffers),
+        ...(await packChunk(this.nextId++, chunk, raws, now, this.windowBuffers)),
         history,
         calibration: calibration && packBytes(calibration),
         context: context && packBytes(context),

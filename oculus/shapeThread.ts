@@ -56,14 +56,16 @@ export class ShapeThread {
   }
 
   /** The shapes of `names`' raw windows (null: no key), one list per window, in the windows' order. */
-  shape(names: ReadonlyArray<string>, raws: ReadonlyArray<Uint8Array | null>): Promise<Shape[][]> {
-    if (this.failure) return Promise.reject(this.failure);
+  async shape(names: ReadonlyArray<string>, raws: ReadonlyArray<Uint8Array | null>): Promise<Shape[][]> {
+    if (this.failure) throw this.failure;
     const batch: ShapeBatch = {
       names,
       windows: this.windows,
       paaDims: this.paaDims,
-      raws: this.buffers.pack(raws),
+      raws: await this.buffers.pack(raws),
     };
+    // A thread that failed while the batch was being packed would never answer it.
+    if (this.failure) throw this.failure;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

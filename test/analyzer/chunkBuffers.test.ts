@@ -35,12 +35,12 @@ describe("the analyzer's chunk buffers", () => {
     const back: ArrayBuffer[] = [];
     const pool = new WorkerPool(1, 'consensus', rulesFromConfig(config), 60_000, (b) => back.push(b));
     try {
-      const sent = packChunk(0, names, raws, NOW + 30);
+      const sent = await packChunk(0, names, raws, NOW + 30);
       const size = sent.bytes.buffer.byteLength;
       const answer = await pool.run(sent);
       expect(back.map((b) => b.byteLength)).toEqual([size]);
       const here = analyzeChunk(
-        packChunk(0, names, raws, NOW + 30),
+        await packChunk(0, names, raws, NOW + 30),
         resolvePreset('consensus', config),
         rulesFromConfig(config),
       );

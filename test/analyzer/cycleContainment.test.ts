@@ -16,7 +16,7 @@ function window(seed: number): Array<[number, number]> {
 }
 
 describe('a cycle survives what its detectors do', () => {
-  it('counts a metric whose detector throws as Failed, names it, and judges the others', () => {
+  it('counts a metric whose detector throws as Failed, names it, and judges the others', async () => {
     const config = validateConfig({
       analyzer: {
         customDetectors: {
@@ -34,7 +34,7 @@ describe('a cycle survives what its detectors do', () => {
       encodePoints(window(3).map(([t]) => [t, 101] as [number, number])),
     ];
     const result = analyzeChunk(
-      packChunk(0, names, raws, NOW + 30),
+      await packChunk(0, names, raws, NOW + 30),
       resolvePreset('consensus', config),
       rulesFromConfig(config),
     );
