@@ -55,10 +55,12 @@ function copyItems(
 }
 
 /**
- * Bytes `PackingBuffers.pack` copies before it lets the event loop turn: 4 MiB is about 1 ms into a
- * buffer already touched, and 10–25 ms into a fresh one in a soak at 300,000 points/s (page faults).
+ * Bytes `PackingBuffers.pack` copies before it lets the event loop turn. Into a fresh buffer, in a
+ * soak at 300,000 points/s, 4 MiB took about 14 ms, in which some 80 datagrams arrive, while a turn
+ * of the loop reads at most 32 (libuv's limit per socket and turn), so the kernel's buffer filled
+ * anyway; 1 MiB is about 3.5 ms fresh and well under 1 ms into a buffer already touched.
  */
-const TURN_BYTES = 4 << 20;
+const TURN_BYTES = 1 << 20;
 
 /**
  * Buffers that batches are packed into and that come back once the thread they went to has read

@@ -41,8 +41,8 @@ describe('packed bytes', () => {
     expect((await buffers.pack(raws)).bytes.buffer).not.toBe(small.bytes.buffer);
   });
 
-  it('lets the event loop turn between every 4 MiB it copies, and gives every item back whole', async () => {
-    const mib = (n: number, fill: number) => new Uint8Array(n << 20).fill(fill);
+  it('lets the event loop turn between every MiB it copies, and gives every item back whole', async () => {
+    const kib = (n: number, fill: number) => new Uint8Array(n << 10).fill(fill);
     const buffers = new PackingBuffers(1);
     const turns = async (items: ReadonlyArray<Uint8Array | null>) => {
       let ran = 0;
@@ -60,8 +60,10 @@ describe('packed bytes', () => {
       });
       return ran;
     };
-    expect(await turns([mib(3, 1), null, Uint8Array.of(2)])).toBe(0);
-    // 4 + 1 MiB, then 2 + 2: two turns between three copies.
-    expect(await turns([mib(4, 1), mib(1, 2), null, mib(2, 3), mib(2, 4), Uint8Array.of(5)])).toBe(2);
+    expect(await turns([kib(768, 1), null, kib(255, 2)])).toBe(0);
+    // 1 MiB, then 0.5 + 0.5, then the rest: two turns between three copies.
+    expect(await turns([kib(1024, 1), kib(512, 2), null, kib(512, 3), kib(512, 4), Uint8Array.of(5)])).toBe(
+      2,
+    );
   });
 });
