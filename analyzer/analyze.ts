@@ -8,6 +8,7 @@ import { classifyException, type AnalysisException } from './exceptions.js';
 import { isSeasonal, type Preset } from './presets.js';
 import { calibrate, hourlyRarity, rarityOfScore, type Calibrated } from './calibration/calibrate.js';
 import { MetricState } from './calibration/metricState.js';
+import { withoutSeasonalEchoes } from './calibration/seasonalEchoes.js';
 import { lengthenedInput } from './context/metricContext.js';
 import { recentStep } from './stats/recentStep.js';
 import { EPISODE_SECONDS, EPISODE_STEPS, episodeOptionsForStep } from './episodes.js';
@@ -160,9 +161,9 @@ function analyzeCalibrated(window: DetectorInput, datapoint: number, opts: Analy
     });
   const state = opts.state ?? MetricState.fresh(0, preset.detectors.length);
   if (opts.warmUp && needsWarmUp(state)) warmUp(state, input, evidenceOf);
-  const evidence = evidenceOf(input);
   const { timestamps } = input;
   const n = timestamps.length;
+  const evidence = withoutSeasonalEchoes(evidenceOf(input), preset, state, timestamps[n - 1], step);
   const { gap } = episodeOptionsForStep(step, EPISODE_SECONDS, EPISODE_STEPS);
   const alertScore = flagScore(preset, opts.rules, opts.alertScore);
   const calibration = calibrate(state, evidence, timestamps[n - 1], gap, alertScore, step);

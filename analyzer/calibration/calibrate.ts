@@ -156,7 +156,7 @@ export function calibrate(
     }
   } else if (rarity >= EXCITED) {
     role = 'start';
-    if (isNew) state.incident = { start: timestamp, lastExcited: timestamp, peak: rarity, flagged: false };
+    if (isNew) state.openIncident(timestamp, rarity);
   }
   // A run of unusual rows that opens no incident is one excursion too: a row that continues it is news
   // only when rarer than the run's peak by the escalation margin. Otherwise a mild excursion, below

@@ -2,10 +2,10 @@ import { BINS, SKETCH_BYTES, TailSketch } from './tailSketch.js';
 
 /**
  * What the calibrated analysis keeps per metric between rows (live: between cycles, in the Store;
- * replay: in memory): one evidence sketch per detector and the open
- * incident. Encoded as a fixed little-endian layout:
+ * replay: in memory): one evidence sketch per detector, the open incident and the spans of the ones
+ * before it. Encoded as a fixed little-endian layout:
  *
- *   0  u8   version (3)
+ *   0  u8   version (4)
  *   1  u8   detectors k
  *   2  u32  line-up signature (a state from another line-up is discarded, not misread)
  *   6  f64  timestamp of the last row judged (a row is counted once however many cycles see it)
@@ -15,14 +15,25 @@ import { BINS, SKETCH_BYTES, TailSketch } from './tailSketch.js';
  *   34 u8   1 when the incident has been flagged (it pages once)
  *   35 u8   length of the current run of unusual rows (capped at 255)
  *   36 f32  peak rarity of that run
- *   40      k sketches of 66 bytes
+ *   40      PAST_INCIDENTS × (u32 start, u32 last excited row), seconds; start 0 = empty, oldest first
+ *   168     k sketches of 66 bytes
  *
- * 40 + 66 k bytes: 436 for the default preset's six detectors. A state of another version starts
+ * 168 + 66 k bytes: 564 for the default preset's six detectors. A state of another version starts
  * afresh (a new metric's warm-up), it is not misread.
  */
-const VERSION = 3;
-const HEADER = 40;
+const VERSION = 4;
+/**
+ * Incidents remembered after they close, so a seasonal detector knows when its reference (a day or a
+ * week earlier) was one (analyzer/calibration/seasonalEchoes.ts). Sixteen hold a week of an hourly or
+ * five-minute metric's incidents at the rate noise alone opens them on an hourly one (1 row in 100:
+ * under 2 a week) with room for real ones; a one-minute metric's noise opens some 100 a week, so
+ * there they reach back about a day.
+ */
+export const PAST_INCIDENTS = 16;
+const PAST_AT = 40;
+const HEADER = PAST_AT + 8 * PAST_INCIDENTS;
 const MAX_RUN = 0xff;
+const MAX_U32 = 0xffffffff;
 
 export interface Incident {
   start: number;
@@ -41,7 +52,27 @@ export class MetricState {
     public unusualRun = 0,
     /** The highest rarity in that run (0 when there is none). */
     public runPeak = 0,
+    /** Closed incidents, [start, last excited row], oldest first, at most PAST_INCIDENTS. */
+    readonly pastIncidents: Array<readonly [number, number]> = [],
   ) {}
+
+  /** Opens a new incident at `timestamp`; the one it replaces is remembered. */
+  openIncident(timestamp: number, rarity: number): void {
+    if (this.incident) {
+      this.pastIncidents.push([this.incident.start, this.incident.lastExcited]);
+      if (this.pastIncidents.length > PAST_INCIDENTS) this.pastIncidents.shift();
+    }
+    this.incident = { start: timestamp, lastExcited: timestamp, peak: rarity, flagged: false };
+  }
+
+  /** Did an incident, closed or open, hold `t`, give or take `margin` seconds? */
+  incidentAround(t: number, margin: number): boolean {
+    const within = (start: number, end: number) => t >= start - margin && t <= end + margin;
+    return (
+      (this.incident !== null && within(this.incident.start, this.incident.lastExcited)) ||
+      this.pastIncidents.some(([start, end]) => within(start, end))
+    );
+  }
 
   static fresh(signature: number, detectors: number): MetricState {
     return new MetricState(
@@ -78,6 +109,11 @@ export class MetricState {
           peak: dv.getFloat32(30, true),
           flagged: dv.getUint8(34) === 1,
         };
+    const past: Array<readonly [number, number]> = [];
+    for (let i = 0; i < PAST_INCIDENTS; i++) {
+      const start = dv.getUint32(PAST_AT + 8 * i, true);
+      if (start > 0) past.push([start, dv.getUint32(PAST_AT + 8 * i + 4, true)]);
+    }
     return new MetricState(
       signature,
       Array.from({ length: detectors }, (_, i) => sketch(i)),
@@ -85,6 +121,7 @@ export class MetricState {
       incident,
       dv.getUint8(35),
       dv.getFloat32(36, true),
+      past,
     );
   }
 
@@ -102,6 +139,13 @@ export class MetricState {
     dv.setUint8(34, this.incident?.flagged ? 1 : 0);
     dv.setUint8(35, Math.min(this.unusualRun, MAX_RUN));
     dv.setFloat32(36, this.runPeak, true);
+    // Epoch seconds fit a u32 until 2106; a timestamp outside it is clamped, which at worst mutes or
+    // keeps one seasonal comparison.
+    const u32 = (t: number) => Math.min(Math.max(Math.round(t), 1), MAX_U32);
+    this.pastIncidents.forEach(([start, end], i) => {
+      dv.setUint32(PAST_AT + 8 * i, u32(start), true);
+      dv.setUint32(PAST_AT + 8 * i + 4, u32(end), true);
+    });
     this.sketches.forEach((s, i) => {
       for (let b = 0; b < BINS; b++) dv.setUint16(HEADER + i * SKETCH_BYTES + 2 * b, s.counts[b], true);
     });

@@ -6,7 +6,7 @@ import {
   scoreOfRarity,
 } from '../../analyzer/calibration/calibrate.js';
 import { cauchyCombination } from '../../analyzer/calibration/cauchyCombination.js';
-import { MetricState, lineUpSignature } from '../../analyzer/calibration/metricState.js';
+import { MetricState, PAST_INCIDENTS, lineUpSignature } from '../../analyzer/calibration/metricState.js';
 import { TailSketch } from '../../analyzer/calibration/tailSketch.js';
 import { getPreset } from '../../analyzer/presets.js';
 import { replaySeries, type ReplayRow } from '../../analyzer/replay.js';
@@ -134,6 +134,25 @@ describe('metric state', () => {
     expect(back.sketches[1].total).toBe(1);
     expect(MetricState.decode(bytes, lineUpSignature(['a', 'c']), 2).sketches[1].total).toBe(0);
     expect(MetricState.decode(bytes.subarray(1), sig, 2).lastJudged).toBe(-Infinity);
+  });
+
+  it('remembers the last PAST_INCIDENTS closed incidents through its bytes', () => {
+    const sig = lineUpSignature(['a']);
+    const state = MetricState.fresh(sig, 1);
+    for (let k = 0; k < PAST_INCIDENTS + 3; k++) {
+      state.openIncident(1_700_000_000 + 1000 * k, 3);
+      state.incident!.lastExcited += 120;
+    }
+    const back = MetricState.decode(state.encode(), sig, 1);
+    expect(back.pastIncidents).toHaveLength(PAST_INCIDENTS);
+    // PAST_INCIDENTS + 2 closed (the first had none before it): the two oldest were forgotten.
+    expect(back.pastIncidents[0]).toEqual([1_700_002_000, 1_700_002_120]);
+    expect(back.incident?.start).toBe(1_700_000_000 + 1000 * (PAST_INCIDENTS + 2));
+    expect(back.incidentAround(1_700_002_060, 0)).toBe(true);
+    expect(back.incidentAround(1_700_002_180, 60)).toBe(true);
+    expect(back.incidentAround(1_700_002_180, 59)).toBe(false);
+    expect(back.incidentAround(1_700_001_060, 60)).toBe(false);
+    expect(back.incidentAround(1_700_000_000 + 1000 * (PAST_INCIDENTS + 2) + 60, 0)).toBe(true);
   });
 });
 
