@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { residentBuffer } from './pageToucher.js';
 
 /**
  * Byte strings (raw windows, stored state) packed into one buffer, so a batch of them goes to a worker
@@ -55,10 +56,10 @@ function copyItems(
 }
 
 /**
- * Bytes `PackingBuffers.pack` copies before it lets the event loop turn. Into a fresh buffer, in a
- * soak at 300,000 points/s, 4 MiB took about 14 ms, in which some 80 datagrams arrive, while a turn
- * of the loop reads at most 32 (libuv's limit per socket and turn), so the kernel's buffer filled
- * anyway; 1 MiB is about 3.5 ms fresh and well under 1 ms into a buffer already touched.
+ * Bytes `PackingBuffers.pack` copies before it lets the event loop turn. Into an untouched buffer, in
+ * a soak at 300,000 points/s, 4 MiB took about 14 ms, in which some 80 datagrams arrive, while a turn
+ * of the loop reads at most 32 (libuv's limit per socket and turn); 1 MiB is about 3.5 ms untouched
+ * (the tail of a buffer that windows grew into) and well under 1 ms into touched memory.
  */
 const TURN_BYTES = 1 << 20;
 
@@ -77,10 +78,10 @@ export class PackingBuffers {
    * `raws` packed into the smallest free buffer that holds them, or into a new one twice their size:
    * windows grow between roomba's trims (from 7,200 to over 9,000 points in a prefilled soak, past the
    * quarter more room given before), and the room costs no memory until a longer batch touches it.
-   * Copied TURN_BYTES at a time with a turn of the event loop between: a batch of 500 full windows is
-   * 50–70 MB, and when its buffer is new (the first batches, windows that outgrew every buffer) one
-   * copy of it took 100–420 ms of page faults on the listeners' thread, long enough for the kernel to
-   * drop datagrams.
+   * A new buffer's pages are faulted in on another thread (pageToucher.ts). Copied TURN_BYTES at a
+   * time with a turn of the event loop between: a batch of 500 full windows is 50–70 MB, and copied at
+   * once into a new buffer on this thread it took 100–420 ms of page faults, long enough for the
+   * kernel to drop datagrams.
    */
   async pack(raws: ReadonlyArray<Uint8Array | null>): Promise<PackedBytes> {
     const size = packedSize(raws);
@@ -88,7 +89,10 @@ export class PackingBuffers {
     this.free.forEach((b, i) => {
       if (b.length >= size && (best < 0 || b.length < this.free[best].length)) best = i;
     });
-    const packed = unfilled(raws, best >= 0 ? this.free.splice(best, 1)[0] : new Uint8Array(2 * size));
+    const packed = unfilled(
+      raws,
+      best >= 0 ? this.free.splice(best, 1)[0] : await residentBuffer(2 * size, size),
+    );
     for (let from = 0; from < raws.length; ) {
       let to = from;
       for (let turn = 0; to < raws.length && turn < TURN_BYTES; to++) turn += raws[to]?.length ?? 0;
