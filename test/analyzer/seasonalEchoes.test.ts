@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { getPreset } from '../../analyzer/presets.js';
 import { replaySeries } from '../../analyzer/replay.js';
-import type { AnalyzerRules } from '../../analyzer/rules.js';
+import { rulesFromConfig } from '../../analyzer/rules.js';
+import { validateConfig } from '../../core/config/load.js';
 
-const RULES: AnalyzerRules = {
-  fullDuration: 86400,
-  stalePeriod: 500,
-  minTolerableLength: 1,
-  maxTolerableBoredom: 100,
-  boredomSetSize: 1,
-  consensus: 6,
-};
+// The rules a user gets with no configuration.
+const RULES = rulesFromConfig(validateConfig({}));
 
 /** 30 days of an hourly daily cycle with seeded noise, and one spike on day 12. */
 function spikedCycle() {
