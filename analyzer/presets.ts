@@ -108,7 +108,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
       { name: 'holt_residual' },
       { name: 'level_shift' },
       { name: 'local_trend' },
-      { name: 'seasonal_daily' },
+      { name: 'seasonal_daily', options: { references: 3 } },
       { name: 'seasonal_weekly' },
     ]),
     clock: 'newest',

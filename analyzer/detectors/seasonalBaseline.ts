@@ -14,19 +14,24 @@ import { defineDetector, type DetectorInput } from './types.js';
  * earlier" (an hourly mean for a minute series). Without `minPairs` earlier differences for its
  * period the detector abstains (null): there is no evidence either way, and a "no" would outvote
  * detectors that can judge.
+ *
+ * With `references` > 1 a value is compared with the median of the same time that many periods back
+ * (those the history holds; one period back is always needed). The `default` preset takes three days
+ * for the daily one: the smallest median that one strange day cannot move, and one whose own noise
+ * is smaller than a single day's. The weekly one has a single week (the context ring holds 8 days).
  */
 function seasonalDetector(name: string, period: number, what: string) {
   return defineDetector({
     name,
     description: `latest value against the same time ${what}, in robust std of earlier such differences`,
     // Only the last `maxPairs` differences are the yardstick, which bounds the cost on long windows.
-    defaults: { period, threshold: 5, minPairs: 12, maxPairs: 1440 },
-    detect(input, { period, threshold, minPairs, maxPairs }) {
-      const z = seasonalZ(input, period, minPairs, maxPairs);
+    defaults: { period, threshold: 5, minPairs: 12, maxPairs: 1440, references: 1 },
+    detect(input, { period, threshold, minPairs, maxPairs, references }) {
+      const z = seasonalZ(input, period, minPairs, maxPairs, references);
       return z === null ? null : Math.abs(z) > threshold;
     },
-    evidence(input, { period, minPairs, maxPairs }) {
-      const z = seasonalZ(input, period, minPairs, maxPairs);
+    evidence(input, { period, minPairs, maxPairs, references }) {
+      const z = seasonalZ(input, period, minPairs, maxPairs, references);
       return z === null ? null : Math.abs(z);
     },
   });
@@ -44,6 +49,7 @@ export function seasonalZ(
   period: number,
   minPairs: number,
   maxPairs = Infinity,
+  references = 1,
 ): number | null {
   const { timestamps, values } = input;
   const n = values.length;
@@ -60,21 +66,36 @@ export function seasonalZ(
     : (t: number, from: number) => nearestFrom(histTs, t, tolerance, from);
   const reach = bucket ?? tolerance;
   if (match(timestamps[n - 1] - period, 0) < 0) return null;
-  // Targets t − period ascend with t, so one forward scan over the history finds every match.
+  // Targets t − k·period ascend with t, so one forward scan over the history per k finds every match.
   const first = Math.max(0, n - 1 - maxPairs);
   const diffs = new Float64Array(n - first);
+  const cursors = new Int32Array(references);
+  const refs = new Float64Array(references);
   let count = 0;
-  let cursor = 0;
   for (let i = first; i < n; i++) {
-    const target = timestamps[i] - period;
-    while (cursor < histTs.length && histTs[cursor] < target - reach) cursor++;
-    const j = match(target, cursor);
-    if (j >= 0) diffs[count++] = values[i] - histV[j];
+    let found = 0;
+    for (let k = 0; k < references; k++) {
+      const target = timestamps[i] - (k + 1) * period;
+      let cursor = cursors[k];
+      while (cursor < histTs.length && histTs[cursor] < target - reach) cursor++;
+      cursors[k] = cursor;
+      const j = match(target, cursor);
+      if (j >= 0) refs[found++] = histV[j];
+      else if (k === 0) break;
+    }
+    if (found > 0) diffs[count++] = values[i] - medianOfFew(refs, found);
   }
   if (count < minPairs + 1) return null;
   const { location, scale } = robustLocationScale(diffs.subarray(0, count - 1));
   if (!(scale > 0)) return null;
   return (diffs[count - 1] - location) / scale;
+}
+
+/** Median of the first `m` values of `xs` (reordered in place); m is a handful. */
+function medianOfFew(xs: Float64Array, m: number): number {
+  if (m === 1) return xs[0];
+  const sorted = xs.subarray(0, m).sort();
+  return m % 2 ? sorted[(m - 1) / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2;
 }
 
 /** Index of the bucket (start `timestamps[j]`, length `step`) holding `t`, searching from `from`, or −1. */

@@ -15,6 +15,22 @@ describe('seasonal baselines', () => {
     expect(run(seasonalDaily, input(dropAtNoon, 3600))).toBe(true);
   });
 
+  it('with three references, judges against the median of three days, which one strange day cannot move', () => {
+    // Yesterday's noon dropped to 10; today's noon is ordinary.
+    const history = days(4);
+    const noon = 3 * 24 + 12;
+    history[noon] = 10;
+    const today = input([...history, ...days(1).slice(0, 13)], 3600);
+    expect(run(seasonalDaily, today)).toBe(true);
+    expect(run(seasonalDaily, today, { references: 3 })).toBe(false);
+    // Today's own drop still shows against the median.
+    const dropToday = input([...days(4), ...days(1).slice(0, 12), 10], 3600);
+    expect(run(seasonalDaily, dropToday, { references: 3 })).toBe(true);
+    // With fewer days of history than references, the days there are make the median.
+    const twoDays = input([...days(2), ...days(1).slice(0, 12), 10], 3600);
+    expect(run(seasonalDaily, twoDays, { references: 3 })).toBe(true);
+  });
+
   it('abstains without a full period of history, and uses longer history from the context', () => {
     const oneDay = days(1);
     expect(run(seasonalDaily, input(oneDay, 3600))).toBeNull();
