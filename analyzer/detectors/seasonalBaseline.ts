@@ -1,3 +1,4 @@
+import { median } from '../stats/median.js';
 import { robustLocationScale } from '../stats/robust.js';
 import { defineDetector, type DetectorInput } from './types.js';
 
@@ -83,19 +84,12 @@ export function seasonalZ(
       if (j >= 0) refs[found++] = histV[j];
       else if (k === 0) break;
     }
-    if (found > 0) diffs[count++] = values[i] - medianOfFew(refs, found);
+    if (found > 0) diffs[count++] = values[i] - (found === 1 ? refs[0] : median(refs.subarray(0, found)));
   }
   if (count < minPairs + 1) return null;
   const { location, scale } = robustLocationScale(diffs.subarray(0, count - 1));
   if (!(scale > 0)) return null;
   return (diffs[count - 1] - location) / scale;
-}
-
-/** Median of the first `m` values of `xs` (reordered in place); m is a handful. */
-function medianOfFew(xs: Float64Array, m: number): number {
-  if (m === 1) return xs[0];
-  const sorted = xs.subarray(0, m).sort();
-  return m % 2 ? sorted[(m - 1) / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2;
 }
 
 /** Index of the bucket (start `timestamps[j]`, length `step`) holding `t`, searching from `from`, or −1. */
