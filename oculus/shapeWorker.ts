@@ -1,12 +1,15 @@
 import { parentPort } from 'node:worker_threads';
 import { lowerThreadPriority } from '../core/threadPriority.js';
-import { shapeBatch, type ShapeBatch } from './shapeBatch.js';
+import type { ShapeBatch } from './shapeBatch.js';
 
 /**
  * The import's shaping thread (shapeThread.ts): decodes and shapes each batch it is sent, in turn, and
  * hands back the shapes and the buffer the batch came in.
  */
+// Lowered before the shaping modules load (a static import would load them first, at normal priority,
+// beside the listeners' thread).
 lowerThreadPriority();
+const { shapeBatch } = await import('./shapeBatch.js');
 const port = parentPort!;
 port.on('message', ({ id, batch }: { id: number; batch: ShapeBatch }) => {
   try {

@@ -1,24 +1,16 @@
 import { Worker } from 'node:worker_threads';
-
-/** Writes a byte into every page of the buffer's first `length` bytes, and hands the buffer back. */
-const TOUCH_EVERY_PAGE = `
-const { parentPort } = require('node:worker_threads');
-parentPort.on('message', ({ buffer, length }) => {
-  const bytes = new Uint8Array(buffer, 0, length);
-  for (let i = 0; i < length; i += 4096) bytes[i] = 0;
-  parentPort.postMessage(buffer, [buffer]);
-});
-`;
+import { threadEntry } from '../threadEntry.js';
 
 /**
  * A thread that takes the page faults of a new buffer, so the listeners' thread copies into memory
  * already there. A new ArrayBuffer is mapped but not resident; its first write to each page faults,
  * and in a soak at 300,000 points/s with full windows those faults made copying into a new buffer
  * about 3.6 ms a megabyte on the listeners' thread, 20 times the copy into a touched one. One thread
- * for the process, started on first use; it keeps the process alive only while it holds a buffer.
+ * for the process (pageToucherThread.ts, at low priority), started on first use; it keeps the process
+ * alive only while it holds a buffer.
  */
 class PageToucher {
-  private readonly worker = new Worker(TOUCH_EVERY_PAGE, { eval: true });
+  private readonly worker = new Worker(threadEntry('pageToucherThread', import.meta.url));
   private readonly waiting: Array<(buffer: ArrayBuffer | null) => void> = [];
 
   constructor(onGone: () => void) {
