@@ -39,9 +39,19 @@ function groupOptions(group: AnalyzerGroup): Pick<RunnerOptions, 'share' | 'afte
 }
 
 /**
+ * How long after start the first cycle waits (one interval, if that is shorter). The first seconds after
+ * start are ingest's coldest: its code not yet optimised, every name new to the name table and the
+ * writer. A first cycle at once put its reads, its workers' module loading and the pages of its first
+ * buffers in those same seconds, and on two cores the listeners' thread then waited for a core long
+ * enough for the kernel to drop datagrams (docs/benchmarks.md, "The first seconds of a soak"). Oculus's
+ * first import waits longer (oculus/service.ts), so the two do not start together either.
+ */
+export const FIRST_CYCLE_DELAY_MS = 10_000;
+
+/**
  * The analyzer as a service: a cycle every `analyzer.interval` seconds, timed from the start of the
- * previous cycle; a cycle that overruns is followed by a short pause, never by back-to-back spinning.
- * A failed cycle is logged and the next one runs on schedule.
+ * previous cycle, the first after FIRST_CYCLE_DELAY_MS; a cycle that overruns is followed by a short
+ * pause, never by back-to-back spinning. A failed cycle is logged and the next one runs on schedule.
  */
 export function analyzerService(opts: AnalyzerServiceOptions = {}): StartService {
   return async (ctx: ServiceContext): Promise<RunningService> => {
@@ -123,7 +133,7 @@ export function analyzerService(opts: AnalyzerServiceOptions = {}): StartService
           timer = setTimeout(loop, Math.max(intervalMs - (Date.now() - started), minPause));
         });
     };
-    timer = setTimeout(loop, 0);
+    timer = setTimeout(loop, Math.min(FIRST_CYCLE_DELAY_MS, config.analyzer.interval * 1000));
 
     return {
       name: 'analyzer',

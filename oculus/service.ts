@@ -1,7 +1,8 @@
 /**
  * The oculus service (`kale oculus`, and inside `kale start`): an import pass every `oculus.interval`
- * seconds. When a pass fails (Elasticsearch down, refusing) it retries with exponential backoff,
- * from `retryMinMs` doubling up to the interval, and reports the failure in its status.
+ * seconds, the first FIRST_IMPORT_DELAY_MS after start (or one interval, if that is shorter). When a
+ * pass fails (Elasticsearch down, refusing) it retries with exponential backoff, from `retryMinMs`
+ * doubling up to the interval, and reports the failure in its status.
  */
 import type { KaleConfig } from '../core/config/schema.js';
 import { finishedWithin, stopWaitMs } from '../core/finishedWithin.js';
@@ -15,7 +16,16 @@ export interface OculusExtras {
   readonly retryMinMs?: number;
   /** Called after every pass, with its result or error (tests wait on it). */
   readonly onPass?: (outcome: { result?: ImportResult; error?: Error }) => void;
+  /** Before the first pass (default FIRST_IMPORT_DELAY_MS, at most one interval). */
+  readonly firstPassDelayMs?: number;
 }
+
+/**
+ * Not at once: the first seconds after start are ingest's coldest, and an import's reads and shaping
+ * thread in them took a core from the listeners' thread (FIRST_CYCLE_DELAY_MS in analyzer/service.ts
+ * says how). Later than the analyzer's first cycle, so the two do not start their reads together.
+ */
+export const FIRST_IMPORT_DELAY_MS = 20_000;
 
 export const startOculus: StartService = (ctx) => startOculusWith(ctx);
 
@@ -72,7 +82,13 @@ export async function startOculusWith(
       timer.unref();
     }
   };
-  running = pass();
+  timer = setTimeout(
+    () => {
+      running = pass();
+    },
+    Math.min(extras.firstPassDelayMs ?? FIRST_IMPORT_DELAY_MS, config.oculus.interval * 1000),
+  );
+  timer.unref();
 
   return {
     name: 'oculus',

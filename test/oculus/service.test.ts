@@ -10,7 +10,7 @@ import { freePort } from '../../utils/redisServer.js';
 import { metricBatches } from './fixtures.js';
 
 describe('oculus service', () => {
-  it('imports at once and again every interval', async () => {
+  it('imports after its first interval (shorter than the start-up delay) and again every interval', async () => {
     const store = EmbeddedStore.open();
     await store.append(metricBatches(20));
     const passes: number[] = [];
@@ -51,6 +51,7 @@ describe('oculus service', () => {
       },
       {
         retryMinMs: 20,
+        firstPassDelayMs: 0,
         onPass: ({ error }) => {
           errors.push(error!.message);
           void store.getStatus().then((s) => delays.push(s.oculus.retryInMs));
