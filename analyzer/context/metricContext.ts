@@ -25,9 +25,21 @@ export const FINE_SLOTS = 7 * 24 * (CONTEXT_STEP / FINE_STEP);
 const HOURLY_BYTES = MeanRing.bytesFor(CONTEXT_HOURS);
 const FINE_BYTES = MeanRing.bytesFor(FINE_SLOTS);
 
+/**
+ * A measured step wanders around the nominal one (a collector's jitter, a late or missing point), so a
+ * step up to 10 % short of a boundary is on it: a 5-minute metric whose recent steps' median is 297 s
+ * must not lose its five-minute ring, nor a 30-minute one flip between rings from cycle to cycle.
+ */
+const STEP_SLACK = 0.9;
+
+/** Is a metric of this sampling step judged on the hourly ring's week? */
+function judgedHourly(step: number): boolean {
+  return step >= STEP_SLACK * (CONTEXT_STEP / 2);
+}
+
 /** Does a metric of this sampling step keep the five-minute ring? */
 function keepsFine(step: number): boolean {
-  return step >= FINE_STEP && step < CONTEXT_STEP / 2;
+  return step >= STEP_SLACK * FINE_STEP && !judgedHourly(step);
 }
 
 export class MetricContext {
@@ -104,12 +116,11 @@ export class MetricContext {
  * and 35.4 → 36.5 on the dev set's minute series averaged to 5 minutes (docs/detection.md).
  */
 export function lengthenedInput(input: DetectorInput, step: number): DetectorInput {
-  const [slotTs, slotValues, slot] =
-    step >= CONTEXT_STEP / 2
-      ? [input.context?.['history.timestamps'], input.context?.['history.values'], CONTEXT_STEP]
-      : keepsFine(step)
-        ? [input.context?.['recent.timestamps'], input.context?.['recent.values'], FINE_STEP]
-        : [undefined, undefined, 0];
+  const [slotTs, slotValues, slot] = judgedHourly(step)
+    ? [input.context?.['history.timestamps'], input.context?.['history.values'], CONTEXT_STEP]
+    : keepsFine(step)
+      ? [input.context?.['recent.timestamps'], input.context?.['recent.values'], FINE_STEP]
+      : [undefined, undefined, 0];
   if (!slotTs || !slotValues) return input;
   const first = input.timestamps[0];
   let m = 0;

@@ -122,6 +122,26 @@ describe('five-minute ring', () => {
     expect(ring.history(T0 + 9 * 24 * H)!['recent.timestamps']).toBeUndefined();
   });
 
+  it('keeps the ring of a 5-minute metric whose steps run a little short, and judges a half-hourly one on the hours', () => {
+    // A collector's clock a little fast (or points sent a little early): the median of the recent
+    // steps falls a few seconds short of the nominal one, which must not drop the ring.
+    const five = sampled(297, 48);
+    const ring = MetricContext.empty();
+    ring.absorb(five.timestamps, five.values);
+    expect(ring.history(T0 + 48 * H)!['recent.timestamps']!.length).toBeGreaterThan(47 * 12);
+    const halfHour = sampled(1790, 48);
+    const input = {
+      ...halfHour,
+      now: halfHour.timestamps.at(-1)!,
+      fullDuration: 86400,
+      context: {
+        'history.timestamps': Float64Array.from({ length: 24 }, (_, k) => T0 - (24 - k) * H),
+        'history.values': new Float64Array(24).fill(2),
+      },
+    };
+    expect(lengthenedInput(input, 1790).values[0]).toBe(2);
+  });
+
   it("lengthens a 5-minute metric's day with the ring's slots before it, at its own resolution", () => {
     const window = {
       timestamps: sampled(300, 24).timestamps.map((t) => t + 6 * 24 * H),
