@@ -6,7 +6,9 @@ import { defineDetector } from './types.js';
  * window up to the previous value and forecasts the latest one; anomalous when the miss is more than
  * `threshold` robust standard deviations of the earlier one-step misses. A trend or a slow drift is
  * forecast, so it is not an anomaly; a sudden jump is. Smoothing constants are fixed, not fitted per
- * series, so the cost stays one pass.
+ * series, so the cost stays one pass. The trend is per second and a forecast reaches as far as the
+ * next timestamp: across a missing point a ramp moves two steps, and a forecast of one step would
+ * miss by one on every gap (on a regular series this is the textbook per-row recursion).
  */
 export const holtResidual = defineDetector({
   name: 'holt_residual',
@@ -14,17 +16,20 @@ export const holtResidual = defineDetector({
   // The miss is judged against at most the last `maxResiduals` misses: recent noise is the yardstick,
   // and it bounds the cost on long windows.
   defaults: { alpha: 0.3, beta: 0.05, threshold: 6, warmup: 5, minResiduals: 12, maxResiduals: 1440 },
-  detect({ values }, { alpha, beta, threshold, warmup, minResiduals, maxResiduals }) {
-    return Math.abs(holtResidualZ(values, alpha, beta, warmup, minResiduals, maxResiduals)) > threshold;
+  detect({ timestamps, values }, { alpha, beta, threshold, warmup, minResiduals, maxResiduals }) {
+    return (
+      Math.abs(holtResidualZ(timestamps, values, alpha, beta, warmup, minResiduals, maxResiduals)) > threshold
+    );
   },
-  evidence({ values }, { alpha, beta, warmup, minResiduals, maxResiduals }) {
+  evidence({ timestamps, values }, { alpha, beta, warmup, minResiduals, maxResiduals }) {
     if (values.length < warmup + minResiduals + 3) return null;
-    return Math.abs(holtResidualZ(values, alpha, beta, warmup, minResiduals, maxResiduals));
+    return Math.abs(holtResidualZ(timestamps, values, alpha, beta, warmup, minResiduals, maxResiduals));
   },
 });
 
 /** Signed miss of the latest value in robust std of the earlier misses; 0 without enough data. */
 export function holtResidualZ(
+  timestamps: Float64Array,
   values: Float64Array,
   alpha: number,
   beta: number,
@@ -37,17 +42,18 @@ export function holtResidualZ(
   // One-step misses for values[2 + warmup .. n − 2]; the latest value is judged against them.
   const residuals = new Float64Array(n - 3 - warmup);
   let level = values[1];
-  let trend = values[1] - values[0];
+  let slope = (values[1] - values[0]) / (timestamps[1] - timestamps[0]);
   for (let i = 2; i < n - 1; i++) {
-    const forecast = level + trend;
+    const dt = timestamps[i] - timestamps[i - 1];
+    const forecast = level + slope * dt;
     if (i - 2 >= warmup) residuals[i - 2 - warmup] = values[i] - forecast;
     const nextLevel = alpha * values[i] + (1 - alpha) * forecast;
-    trend = beta * (nextLevel - level) + (1 - beta) * trend;
+    slope = beta * ((nextLevel - level) / dt) + (1 - beta) * slope;
     level = nextLevel;
   }
   const { location, scale } = robustLocationScale(
     residuals.subarray(Math.max(0, residuals.length - maxResiduals)),
   );
   if (!(scale > 0)) return 0;
-  return (values[n - 1] - (level + trend) - location) / scale;
+  return (values[n - 1] - (level + slope * (timestamps[n - 1] - timestamps[n - 2])) - location) / scale;
 }

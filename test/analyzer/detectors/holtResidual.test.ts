@@ -10,6 +10,22 @@ describe('holt_residual', () => {
     expect(run(holtResidual, input([...ramp, ramp[ramp.length - 1] - 40]))).toBe(true);
   });
 
+  it('forecasts across a missing point: a ramp after a gap is normal, a jump after it is not', () => {
+    // A steep ramp sampled every minute, the 201st point missing: across the gap the ramp moves two
+    // steps (20), which a forecast of one step would miss by 10, far beyond the noise of ±1.
+    const kept = Array.from(noise(240), (x, i) => [1_700_000_000 + 60 * i, 10 + 10 * i + x]).filter(
+      (_, i) => i !== 200,
+    );
+    const afterGap = (jump: number) => {
+      const rows = kept.slice(0, 201);
+      const values = Float64Array.from(rows, ([, v], i) => (i === 200 ? v + jump : v));
+      const timestamps = Float64Array.from(rows, ([t]) => t);
+      return { timestamps, values, now: timestamps[200], fullDuration: 86400 };
+    };
+    expect(holtResidual.evidence?.(afterGap(0), holtResidual.defaults)).toBeLessThan(3);
+    expect(run(holtResidual, afterGap(40))).toBe(true);
+  });
+
   it('votes false on windows too short to judge', () => {
     expect(run(holtResidual, input([1, 1, 1, 9]))).toBe(false);
   });
