@@ -1,3 +1,4 @@
+import { fnv1a } from '../../core/fnv1a.js';
 import { BINS, SKETCH_BYTES, TailSketch } from './tailSketch.js';
 
 /**
@@ -155,10 +156,5 @@ export class MetricState {
 
 /** FNV-1a of the detector names: identifies a line-up in the stored state. */
 export function lineUpSignature(names: ReadonlyArray<string>): number {
-  let h = 0x811c9dc5;
-  for (const ch of names.join('\0')) {
-    h ^= ch.charCodeAt(0);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
+  return fnv1a(names.join('\0'));
 }

@@ -17,6 +17,7 @@ import {
   type ScoreOptions,
   type ScoreSummary,
 } from './detectionScore.js';
+import { irregularSeries, parseIrregularities } from './irregularSeries.js';
 import { fileNameMatcher, labelledFiles, readLabelledCsv, type LabelledSeries } from './labelledCsv.js';
 import {
   NAB_PROFILES,
@@ -34,6 +35,7 @@ interface Options {
   fpCost: string;
   worst: string;
   plotDir: string;
+  irregular?: string;
   json?: boolean;
 }
 
@@ -77,6 +79,10 @@ export function detectionBenchCommand(): Command {
     )
     .option('--worst <n>', 'files to plot (worst windowed score of the last preset)', '6')
     .option('--plot-dir <dir>', 'where the HTML plot goes', 'test-artifacts')
+    .option(
+      '--irregular <kinds>',
+      "roughen each file's sampling first, reproducibly: jitter (±10 % of the step), drop (15 % of unlabelled rows), outage (6 hours of them), comma-separated",
+    )
     .option('--json', 'print the result as JSON')
     .action(
       action(async (ctx, dir: string, opts: Options) => {
@@ -92,13 +98,20 @@ export function detectionBenchCommand(): Command {
           throw new UsageError(
             `${dir}: no .csv files${opts.files === undefined ? '' : ` matching "${opts.files}"`}`,
           );
+        const irregular = parseIrregularities(opts.irregular ?? '', '--irregular');
         const rules = rulesFromConfig(ctx.config);
         const started = process.hrtime.bigint();
         const results: FileResult[] = [];
         for (const [i, file] of files.entries()) {
           progress('bench detection', i, files.length);
           results.push(
-            benchFile(readLabelledCsv(file), presets, rules, scoring, ctx.config.analyzer.alertScore),
+            benchFile(
+              irregularSeries(readLabelledCsv(file), irregular),
+              presets,
+              rules,
+              scoring,
+              ctx.config.analyzer.alertScore,
+            ),
           );
         }
         progress('bench detection', files.length, files.length);
@@ -135,6 +148,7 @@ export function detectionBenchCommand(): Command {
           bench: 'detection',
           files: files.length,
           points: results.reduce((s, r) => s + r.series.values.length, 0),
+          irregular: [...irregular],
         };
         for (const name of names) {
           for (const level of LEVELS) {

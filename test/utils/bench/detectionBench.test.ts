@@ -137,6 +137,18 @@ describe('kale bench detection', () => {
     expect(Object.keys(JSON.parse(r.stdout).domains).sort()).toEqual(['flat', 'level']);
   });
 
+  it('roughens the sampling with --irregular and still scores every labelled run', () => {
+    const r = kale(['bench', 'detection', dir, '--files', '__', '--irregular', 'jitter,drop', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.irregular).toEqual(['jitter', 'drop']);
+    expect(out.points).toBeLessThan(480 * 0.95);
+    expect(out.default_nab_windows).toBe(1);
+    const bad = kale(['bench', 'detection', dir, '--irregular', 'gaps']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--irregular: unknown irregularity "gaps" (known: jitter, drop, outage)');
+  });
+
   it('exits 2 on an unknown preset or a folder without CSV files', () => {
     expect(kale(['bench', 'detection', dir, '--preset', 'nope']).status).toBe(2);
     expect(kale(['bench', 'detection', plots]).status).toBe(2);

@@ -1,0 +1,61 @@
+import { UsageError } from '../../core/cli.js';
+import { fnv1a } from '../../core/fnv1a.js';
+import { seededRandom } from '../seed/random.js';
+import type { LabelledSeries } from './labelledCsv.js';
+
+/**
+ * `kale bench detection --irregular`: the dev sets are sampled like clockwork, real collectors are
+ * not. These make a labelled series irregular the way ops data is, reproducibly (one seed per file
+ * name), so detection can be measured on the same anomalies with the sampling roughened:
+ *
+ * - `jitter`: every timestamp moved by up to ±10 % of the step (a point a few seconds early or late);
+ * - `drop`: 15 % of the unlabelled rows missing (lost datagrams, a collector skipping a beat);
+ * - `outage`: six hours of unlabelled rows missing once, between 40 % and 60 % of the file.
+ *
+ * Labelled rows are never removed, so every anomaly is still there to find.
+ */
+export const IRREGULARITIES = ['jitter', 'drop', 'outage'] as const;
+export type Irregularity = (typeof IRREGULARITIES)[number];
+
+const JITTER = 0.1;
+const DROPPED = 0.15;
+const OUTAGE_SECONDS = 6 * 3600;
+
+export function irregularSeries(series: LabelledSeries, kinds: ReadonlySet<Irregularity>): LabelledSeries {
+  const n = series.timestamps.length;
+  if (n < 2 || kinds.size === 0) return series;
+  const random = seededRandom(fnv1a(series.file));
+  const step = (series.timestamps[n - 1] - series.timestamps[0]) / (n - 1);
+  const outageStart =
+    series.timestamps[0] + (0.4 + 0.2 * random()) * (series.timestamps[n - 1] - series.timestamps[0]);
+  const kept: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = series.timestamps[i];
+    const dropped =
+      series.labels[i] === 0 &&
+      ((kinds.has('drop') && random() < DROPPED) ||
+        (kinds.has('outage') && t >= outageStart && t < outageStart + OUTAGE_SECONDS));
+    if (!dropped) kept.push(i);
+  }
+  // Within ±10 % of the step, jittered timestamps keep their order.
+  const shift = (t: number) => (kinds.has('jitter') ? Math.round(t + (2 * random() - 1) * JITTER * step) : t);
+  return {
+    ...series,
+    timestamps: Float64Array.from(kept, (i) => shift(series.timestamps[i])),
+    values: Float64Array.from(kept, (i) => series.values[i]),
+    labels: Uint8Array.from(kept, (i) => series.labels[i]),
+  };
+}
+
+/** The kinds named by a comma-separated list (empty: none); an unknown one is a usage error naming the known ones. */
+export function parseIrregularities(list: string, flag: string): Set<Irregularity> {
+  const kinds = new Set<Irregularity>();
+  for (const raw of list.split(',')) {
+    const kind = raw.trim();
+    if (kind === '') continue;
+    if (!(IRREGULARITIES as ReadonlyArray<string>).includes(kind))
+      throw new UsageError(`${flag}: unknown irregularity "${kind}" (known: ${IRREGULARITIES.join(', ')})`);
+    kinds.add(kind as Irregularity);
+  }
+  return kinds;
+}
