@@ -10,6 +10,7 @@ import { launchChromium, pixelsOfColour, screenshot } from './browser.js';
 import {
   PAST_EPISODE_METRIC,
   SPIKED,
+  firstCycleDone,
   flagged,
   seededDataDir,
   sendSpikes,
@@ -358,6 +359,7 @@ describe('the first minute in Chromium', () => {
       '--interval',
       '600',
     ]);
+    await firstCycleDone(String(kale.ready.webapp));
     await new Promise<void>((resolve, reject) => {
       const socket = net.connect(Number(kale.ready.line), '127.0.0.1', () =>
         socket.end(`web.first 1 ${Math.floor(Date.now() / 1000)}\n`, () => resolve()),

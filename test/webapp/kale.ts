@@ -93,6 +93,18 @@ export async function flagged(webapp: string, names: string[]): Promise<void> {
   throw new Error(`the analyzer did not flag ${names.join(', ')} within 60 s`);
 }
 
+/** Waits until the analyzer's first cycle has run (it starts a few seconds after Kale, to let ingest warm up). */
+export async function firstCycleDone(webapp: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const { analyzer } = (await (await fetch(`${webapp}/api/status`)).json()) as {
+      analyzer: { lastCycle: unknown };
+    };
+    if (analyzer.lastCycle !== null) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the analyzer ran no cycle within 60 s');
+}
+
 /**
  * A page that records every console error, uncaught exception, failed request and 5xx answer in
  * `problems`, so a test can end with `expect(problems).toEqual([])`.
