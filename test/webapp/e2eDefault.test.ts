@@ -344,8 +344,13 @@ describe('the first minute in Chromium', () => {
   it('says the first analysis is coming, not "no anomalies", while stored metrics wait for their cycle', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-e2e-first-'));
     // The first cycle ran on the empty store and the next is ten minutes away; a point arrives between.
+    // Kale's own metrics come an hour later, so the first cycle (10 s after start) finds none either.
+    const config = path.join(dir, 'kale.config.json');
+    fs.writeFileSync(config, JSON.stringify({ horizon: { selfMetricsInterval: 3600 } }));
     const kale = await startKale([
       'start',
+      '--config',
+      config,
       '--data-dir',
       dir,
       '--pickle-port',
