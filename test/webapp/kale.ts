@@ -81,28 +81,31 @@ export async function sendSpikes(port: number, names: string[]): Promise<void> {
   await sender.close();
 }
 
-/** Waits until the analyzer lists every one of `names` as anomalous. */
-export async function flagged(webapp: string, names: string[]): Promise<void> {
+/** Asks a JSON route every 200 ms until `done` holds of its answer; fails after 60 s, saying what did not happen. */
+async function pollJson<T>(url: string, done: (body: T) => boolean, failure: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
-    const { anomalies } = (await (await fetch(`${webapp}/api/anomalies`)).json()) as {
-      anomalies: Array<{ metric: string }>;
-    };
-    if (names.every((n) => anomalies.some((a) => a.metric === n))) return;
+    if (done((await (await fetch(url)).json()) as T)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`the analyzer did not flag ${names.join(', ')} within 60 s`);
+  throw new Error(`${failure} within 60 s`);
+}
+
+/** Waits until the analyzer lists every one of `names` as anomalous. */
+export function flagged(webapp: string, names: string[]): Promise<void> {
+  return pollJson<{ anomalies: Array<{ metric: string }> }>(
+    `${webapp}/api/anomalies`,
+    ({ anomalies }) => names.every((n) => anomalies.some((a) => a.metric === n)),
+    `the analyzer did not flag ${names.join(', ')}`,
+  );
 }
 
 /** Waits until the analyzer's first cycle has run (it starts a few seconds after Kale, to let ingest warm up). */
-export async function firstCycleDone(webapp: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const { analyzer } = (await (await fetch(`${webapp}/api/status`)).json()) as {
-      analyzer: { lastCycle: unknown };
-    };
-    if (analyzer.lastCycle !== null) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the analyzer ran no cycle within 60 s');
+export function firstCycleDone(webapp: string): Promise<void> {
+  return pollJson<{ analyzer: { lastCycle: unknown } }>(
+    `${webapp}/api/status`,
+    ({ analyzer }) => analyzer.lastCycle !== null,
+    'the analyzer ran no cycle',
+  );
 }
 
 /**

@@ -8,7 +8,8 @@ import type { LabelledSeries } from './labelledCsv.js';
  * not. These make a labelled series irregular the way ops data is, reproducibly (one seed per file
  * name), so detection can be measured on the same anomalies with the sampling roughened:
  *
- * - `jitter`: every timestamp moved by up to ±10 % of the step (a point a few seconds early or late);
+ * - `jitter`: every timestamp moved by up to ±10 % of the step (a point a few seconds early or late),
+ *   at most a tenth of the smaller gap beside it where the sampling is uneven, so no two points cross;
  * - `drop`: 15 % of the unlabelled rows missing (lost datagrams, a collector skipping a beat);
  * - `outage`: six hours of unlabelled rows missing once, between 40 % and 60 % of the file.
  *
@@ -24,24 +25,26 @@ const OUTAGE_SECONDS = 6 * 3600;
 export function irregularSeries(series: LabelledSeries, kinds: ReadonlySet<Irregularity>): LabelledSeries {
   const n = series.timestamps.length;
   if (n < 2 || kinds.size === 0) return series;
+  const ts = series.timestamps;
   const random = seededRandom(fnv1a(series.file));
-  const step = (series.timestamps[n - 1] - series.timestamps[0]) / (n - 1);
-  const outageStart =
-    series.timestamps[0] + (0.4 + 0.2 * random()) * (series.timestamps[n - 1] - series.timestamps[0]);
+  const outageStart = ts[0] + (0.4 + 0.2 * random()) * (ts[n - 1] - ts[0]);
   const kept: number[] = [];
   for (let i = 0; i < n; i++) {
-    const t = series.timestamps[i];
+    const t = ts[i];
     const dropped =
       series.labels[i] === 0 &&
       ((kinds.has('drop') && random() < DROPPED) ||
         (kinds.has('outage') && t >= outageStart && t < outageStart + OUTAGE_SECONDS));
     if (!dropped) kept.push(i);
   }
-  // Within ±10 % of the step, jittered timestamps keep their order.
-  const shift = (t: number) => (kinds.has('jitter') ? Math.round(t + (2 * random() - 1) * JITTER * step) : t);
+  // A tenth of the smaller gap beside a point: two neighbours move at most a fifth of their gap together.
+  const room = (i: number) =>
+    Math.min(i > 0 ? ts[i] - ts[i - 1] : Infinity, i < n - 1 ? ts[i + 1] - ts[i] : Infinity);
+  const shift = (i: number) =>
+    kinds.has('jitter') ? Math.round(ts[i] + (2 * random() - 1) * JITTER * room(i)) : ts[i];
   return {
     ...series,
-    timestamps: Float64Array.from(kept, (i) => shift(series.timestamps[i])),
+    timestamps: Float64Array.from(kept, shift),
     values: Float64Array.from(kept, (i) => series.values[i]),
     labels: Uint8Array.from(kept, (i) => series.labels[i]),
   };

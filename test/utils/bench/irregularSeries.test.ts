@@ -27,6 +27,17 @@ describe('irregular series for bench detection', () => {
       expect(s.timestamps[i]).toBeGreaterThan(s.timestamps[i - 1]);
   });
 
+  it('moves a point of uneven sampling by at most a tenth of the smaller gap beside it, so none cross', () => {
+    // Pairs 10 s apart every 300 s: a tenth of the mean step (155 s) would swap every pair.
+    const even = series();
+    const timestamps = Float64Array.from(even.timestamps, (t, i) => t - (i % 2 ? 290 : 0));
+    const s = irregularSeries({ ...even, timestamps }, parseIrregularities('jitter', '--irregular'));
+    for (let i = 0; i < s.timestamps.length; i++)
+      expect(Math.abs(s.timestamps[i] - timestamps[i])).toBeLessThanOrEqual(1);
+    for (let i = 1; i < s.timestamps.length; i++)
+      expect(s.timestamps[i]).toBeGreaterThan(s.timestamps[i - 1]);
+  });
+
   it('drops about 15 % of the unlabelled rows, and an outage of six hours, never a labelled row', () => {
     const dropped = irregularSeries(series(), parseIrregularities('drop', '--irregular'));
     expect(dropped.timestamps.length).toBeGreaterThan(2880 * 0.8);
