@@ -9,7 +9,7 @@ import { isSeasonal, type Preset } from './presets.js';
 import { calibrate, hourlyRarity, rarityOfScore, type Calibrated } from './calibration/calibrate.js';
 import { MetricState } from './calibration/metricState.js';
 import { withoutSeasonalEchoes } from './calibration/seasonalEchoes.js';
-import { lengthenedInput } from './context/metricContext.js';
+import { inputResolution, lengthenedInput } from './context/metricContext.js';
 import { recentStep } from './stats/recentStep.js';
 import { EPISODE_SECONDS, EPISODE_STEPS, episodeOptionsForStep } from './episodes.js';
 
@@ -146,9 +146,11 @@ function seasonallyNormal(votes: Record<string, Vote>): boolean {
 function analyzeCalibrated(window: DetectorInput, datapoint: number, opts: AnalyzeOptions): Analysis {
   const { preset } = opts;
   const step = recentStep(window.timestamps);
+  const resolution = inputResolution(step);
   const input = lengthenedInput(window, step);
   const evidenceOf = (at: DetectorInput) =>
-    preset.detectors.map(({ options, detector }) => {
+    preset.detectors.map(({ options, detector, skipOn }) => {
+      if (skipOn?.includes(resolution)) return null;
       const o = mergeOptions(detector, options);
       try {
         if (detector.evidence) return detector.evidence(at, o);

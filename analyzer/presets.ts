@@ -2,10 +2,16 @@ import type { KaleConfig } from '../core/config/schema.js';
 import type { Detector, DetectorInput, DetectorOptions, Vote } from './detectors/types.js';
 import { CLASSIC_DETECTORS, DETECTORS, getDetector } from './detectors/registry.js';
 import { SEASONAL_DETECTORS } from './detectors/seasonalBaseline.js';
+import type { InputResolution } from './context/metricContext.js';
 
 export interface PresetDetector {
   readonly name: string;
   readonly options?: DetectorOptions;
+  /**
+   * Calibrated presets: the input resolutions (analyzer/context/metricContext.ts) at which this
+   * detector gives no evidence, as if it abstained.
+   */
+  readonly skipOn?: ReadonlyArray<InputResolution>;
   /** The built-in detector of that name (analyzer/detectors/registry.ts), or a config's custom one. */
   readonly detector: Detector;
 }
@@ -14,6 +20,7 @@ export interface PresetDetector {
 interface NamedDetector {
   readonly name: string;
   readonly options?: DetectorOptions;
+  readonly skipOn?: ReadonlyArray<InputResolution>;
 }
 
 const builtIn = (entries: ReadonlyArray<NamedDetector>): PresetDetector[] =>
@@ -98,15 +105,18 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   },
   // Kale's calibrated line-up (docs/detection.md): detectors that each see one kind of strangeness
   // (a point far from the day, a miss of the short-term forecast, a shifted level, a bend from the
-  // local line, a break from the same time yesterday and last week), each judged against the metric's own history of its
-  // evidence and combined so that one decisive signal counts. A detector of changed spread was tried
-  // and removed: on the dev sets it found no anomaly the others missed and raised false pages.
+  // local line, a break from the same time yesterday and last week), each judged against the
+  // metric's own history of its evidence and combined so that one decisive signal counts. A detector
+  // of changed spread was tried and removed: on the dev sets it found no anomaly the others missed
+  // and raised false pages. The two that judge the latest values against the whole input earn their
+  // place on minute and hourly series and cost it on series judged at five minutes, on both
+  // five-minute dev sets, roughened too (docs/detection.md, "The line-up by resolution").
   default: {
     name: 'default',
     detectors: builtIn([
-      { name: 'median_absolute_deviation' },
+      { name: 'median_absolute_deviation', skipOn: ['fiveMinute'] },
       { name: 'holt_residual' },
-      { name: 'level_shift' },
+      { name: 'level_shift', skipOn: ['fiveMinute'] },
       { name: 'local_trend' },
       { name: 'seasonal_daily', options: { references: 3 } },
       { name: 'seasonal_weekly' },

@@ -32,14 +32,15 @@ const FINE_BYTES = MeanRing.bytesFor(FINE_SLOTS);
  */
 const STEP_SLACK = 0.9;
 
-/** Is a metric of this sampling step judged on the hourly ring's week? */
-function judgedHourly(step: number): boolean {
-  return step >= STEP_SLACK * (CONTEXT_STEP / 2);
-}
+/**
+ * Which ring a metric's detectors see its week at (lengthenedInput): `hourly` from a half-hour step,
+ * `fiveMinute` from a five-minute one, `raw` (its own day, no ring) below that.
+ */
+export type InputResolution = 'raw' | 'fiveMinute' | 'hourly';
 
-/** Does a metric of this sampling step keep the five-minute ring? */
-function keepsFine(step: number): boolean {
-  return step >= STEP_SLACK * FINE_STEP && !judgedHourly(step);
+export function inputResolution(step: number): InputResolution {
+  if (step >= STEP_SLACK * (CONTEXT_STEP / 2)) return 'hourly';
+  return step >= STEP_SLACK * FINE_STEP ? 'fiveMinute' : 'raw';
 }
 
 export class MetricContext {
@@ -77,7 +78,7 @@ export class MetricContext {
   /** Rolls in the slots the window has closed since the last call. Returns whether the stored bytes changed. */
   absorb(timestamps: Float64Array, values: Float64Array): boolean {
     let changed = this.hours.absorb(timestamps, values);
-    if (!keepsFine(recentStep(timestamps))) {
+    if (inputResolution(recentStep(timestamps)) !== 'fiveMinute') {
       changed ||= this.fine !== null;
       this.fine = null;
     } else {
@@ -116,11 +117,13 @@ export class MetricContext {
  * and 35.4 → 36.5 on the dev set's minute series averaged to 5 minutes (docs/detection.md).
  */
 export function lengthenedInput(input: DetectorInput, step: number): DetectorInput {
-  const [slotTs, slotValues, slot] = judgedHourly(step)
-    ? [input.context?.['history.timestamps'], input.context?.['history.values'], CONTEXT_STEP]
-    : keepsFine(step)
-      ? [input.context?.['recent.timestamps'], input.context?.['recent.values'], FINE_STEP]
-      : [undefined, undefined, 0];
+  const resolution = inputResolution(step);
+  const [slotTs, slotValues, slot] =
+    resolution === 'hourly'
+      ? [input.context?.['history.timestamps'], input.context?.['history.values'], CONTEXT_STEP]
+      : resolution === 'fiveMinute'
+        ? [input.context?.['recent.timestamps'], input.context?.['recent.values'], FINE_STEP]
+        : [undefined, undefined, 0];
   if (!slotTs || !slotValues) return input;
   const first = input.timestamps[0];
   let m = 0;

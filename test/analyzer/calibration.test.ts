@@ -301,3 +301,21 @@ describe('calibrated default preset', () => {
     expect(recovery.filter((row) => row.anomalous).length).toBeLessThanOrEqual(1);
   });
 });
+
+describe('the default line-up by resolution', () => {
+  it('leaves median_absolute_deviation and level_shift out of a five-minute series only', () => {
+    const r = random(11);
+    const judged = (step: number) => {
+      const votes = replay(series(400, step, () => 100 + r.gauss())).at(-1)!.analysis!.votes!;
+      return Object.keys(votes).filter((name) => votes[name] !== null);
+    };
+    const fiveMinutes = judged(300);
+    expect(fiveMinutes).toContain('holt_residual');
+    expect(fiveMinutes).toContain('local_trend');
+    expect(fiveMinutes).not.toContain('median_absolute_deviation');
+    expect(fiveMinutes).not.toContain('level_shift');
+    for (const step of [60, 3600]) {
+      expect(judged(step)).toEqual(expect.arrayContaining(['median_absolute_deviation', 'level_shift']));
+    }
+  });
+});

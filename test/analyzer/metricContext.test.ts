@@ -3,6 +3,7 @@ import {
   CONTEXT_HOURS,
   FINE_SLOTS,
   MetricContext,
+  inputResolution,
   lengthenedInput,
 } from '../../analyzer/context/metricContext.js';
 import { MeanRing } from '../../analyzer/context/meanRing.js';
@@ -79,6 +80,14 @@ function sampled(step: number, hours: number) {
     values: Float64Array.from({ length: n }, (_, i) => i),
   };
 }
+
+describe('input resolution', () => {
+  it('follows the sampling step, with a tenth of slack below each boundary', () => {
+    expect([60, 240, 269].map(inputResolution)).toEqual(['raw', 'raw', 'raw']);
+    expect([270, 297, 300, 900, 1619].map(inputResolution)).toEqual(Array(5).fill('fiveMinute'));
+    expect([1620, 1790, 3600, 86400].map(inputResolution)).toEqual(Array(4).fill('hourly'));
+  });
+});
 
 describe('five-minute ring', () => {
   it('is kept for a metric sampled every 5 to 30 minutes only, and survives its bytes', () => {

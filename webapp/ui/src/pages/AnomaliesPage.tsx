@@ -330,8 +330,9 @@ function AnomalyDetail({
 
 /**
  * Each detector's vote, grouped. A detector that returns no vote did not judge: it lacked what it needs
- * (too few points in the window, no seasonal history yet for one comparing with a day or a week ago),
- * so it neither accuses nor clears the point, and the consensus counts only the detectors that judged.
+ * (too few points in the window, no seasonal history yet for one comparing with a day or a week ago)
+ * or the preset leaves it out at the metric's sampling step, so it neither accuses nor clears the
+ * point, and the consensus counts only the detectors that judged.
  */
 function Votes({ votes }: { votes: Record<string, Vote> }) {
   const entries = Object.entries(votes);
@@ -361,11 +362,13 @@ function Votes({ votes }: { votes: Record<string, Vote> }) {
         <div className="abstained" data-testid="abstained">
           <span className="muted">Did not judge:</span>
           <ul className="votes-list" aria-label="detectors that did not judge">
-            {group(abstained, 'na', 'did not judge (not enough data for it yet)')}
+            {group(abstained, 'na', 'did not judge')}
           </ul>
           <p className="muted small">
             A detector abstains when it lacks what it needs: too few points in the window, or no seasonal
-            history yet (a day or a week of rollups to compare with). It counts neither for nor against.
+            history yet (a day or a week of rollups to compare with). The default preset also leaves
+            median_absolute_deviation and level_shift out on a metric sampled every 5 to 30 minutes. It counts
+            neither for nor against.
           </p>
         </div>
       )}
