@@ -2,10 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * A document that is slow to build at times (the Status page's: many Store reads, which wait behind
- * ingest when Redis is busy) but must answer at once: a build that takes longer than `waitMs` is
- * answered with the last one built, with its age, and the build goes on for the next request. Only
- * one build runs at a time, so a polling dashboard cannot pile reads onto a Store that is already slow.
- * With nothing built yet, the first build is waited for.
+ * ingest when Redis is busy) but must answer at once:
+ * - a document built less than `youngMs` ago is answered as it is, and a build starts behind it for
+ *   the next request (a dashboard polling twice a second sees documents about half a second old, and
+ *   no request waits for the Store);
+ * - an older one waits up to `waitMs` for a fresh build, then is answered with the last one built,
+ *   with its age, and the build goes on for the next request;
+ * - with nothing built yet, the first build is waited for (`prime` starts it before the first request).
+ * Only one build runs at a time, so a polling dashboard cannot pile reads onto a Store that is already slow.
  */
 export class FreshOrLast<T> {
   private building: Promise<T> | undefined;
@@ -14,19 +18,20 @@ export class FreshOrLast<T> {
   constructor(
     private readonly build: () => Promise<T>,
     private readonly waitMs: number,
+    private readonly youngMs: number,
   ) {}
 
+  /** Starts the first build before anyone asks, so that the first request finds a document. */
+  prime(): void {
+    this.start().catch(() => {}); // a failed build is retried by the first request
+  }
+
   async get(): Promise<{ value: T; ageMs: number }> {
-    const building = (this.building ??= this.build()
-      .then((value) => {
-        this.last = { value, at: Date.now() };
-        return value;
-      })
-      .finally(() => {
-        this.building = undefined;
-      }));
+    const building = this.start();
     if (!this.last) return { value: await building, ageMs: 0 };
     building.catch(() => {}); // answered from the last one; the failure shows when a request waits for a build
+    const ageMs = Date.now() - this.last.at;
+    if (ageMs < this.youngMs) return { value: this.last.value, ageMs };
     const fresh = await Promise.race([
       building.then(
         (value) => ({ value, ageMs: 0 }),
@@ -35,5 +40,17 @@ export class FreshOrLast<T> {
       sleep(this.waitMs).then(() => undefined),
     ]);
     return fresh ?? { value: this.last.value, ageMs: Date.now() - this.last.at };
+  }
+
+  /** The build running, or a new one. */
+  private start(): Promise<T> {
+    return (this.building ??= this.build()
+      .then((value) => {
+        this.last = { value, at: Date.now() };
+        return value;
+      })
+      .finally(() => {
+        this.building = undefined;
+      }));
   }
 }
