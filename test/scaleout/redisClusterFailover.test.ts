@@ -24,8 +24,10 @@ describe.runIf(redisUrl)('Redis Cluster failover under ingest (long)', () => {
     expect(r.windows.stored + r.windows.lost).toBe(r.sent);
     expect(r.windows.duplicated).toBe(0);
     expect(r.torus.duplicated).toBe(0);
-    // The window is milliseconds of writes before the kill, never the seconds of the outage.
-    expect(r.lossWindowMs).toBeLessThan(1000);
+    // Lost points are writes the dead master acknowledged before the kill, never points of the outage.
+    // (How long before the kill they were sent is reported, not asserted: it includes horizon's write
+    // lag, seconds on a loaded box.)
+    expect(r.lostSentAfterKill).toBe(0);
     expect(r.windows.lost).toBeLessThan(r.sent / 100);
     expect(r.torus.lost).toBeLessThan(r.sent / 100);
     expect(r.metricSet).toMatchObject({ names: 60, missing: 0, extra: 0 });

@@ -71,6 +71,7 @@ export function failoverBenchCommand(): Command {
             torus_lost: med((r) => r.torus.lost),
             lost_on_survivors: Math.max(...results.map((r) => r.lostOnSurvivors)),
             loss_window_ms: med((r) => r.lossWindowMs),
+            lost_sent_after_kill: Math.max(...results.map((r) => r.lostSentAfterKill)),
             metric_set_missing: Math.max(...results.map((r) => r.metricSet.missing)),
             failover_s: med((r) => r.failoverSeconds),
             recover_s: med((r) => r.recoverySeconds),

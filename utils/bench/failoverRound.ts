@@ -49,8 +49,13 @@ export interface FailoverRoundResult {
   readonly torus: Tally;
   /** Lost window points of metrics the surviving masters serve (must be 0: no loss but replication's). */
   readonly lostOnSurvivors: number;
-  /** How long before the kill the earliest lost point was sent (ms): the replication window seen. */
+  /**
+   * How long before the kill the earliest lost point was sent (ms): the replication window seen, plus
+   * however long horizon held the point before writing it (seconds on a loaded box).
+   */
   readonly lossWindowMs: number;
+  /** Lost points sent after the kill (must be 0: what arrives during the outage is written once it ends). */
+  readonly lostSentAfterKill: number;
   /** Names with points that the metric set misses, and names in it without points. */
   readonly metricSet: { readonly names: number; readonly missing: number; readonly extra: number };
   /** Kill to the replica serving as master with every slot covered (s). */
@@ -197,6 +202,8 @@ export async function runFailoverRound(opts: FailoverRoundOptions): Promise<Fail
     sentAtKill = sent;
     killedAt = Date.now();
     await cluster.kill(victim);
+    // Once it has exited, nothing sent can be acknowledged by it.
+    const deadAt = Date.now();
     const c = cluster;
     const [failoverSeconds, recoverySeconds] = await Promise.all([
       secondsUntil(killedAt, 120_000, 'the failover', async () => {
@@ -233,10 +240,12 @@ export async function runFailoverRound(opts: FailoverRoundOptions): Promise<Fail
       if (torusSeen.size !== last) [last, since] = [torusSeen.size, Date.now()];
     }
     let lostOnSurvivors = 0;
+    let lostSentAfterKill = 0;
     let earliestLost = Infinity;
     for (let k = 0; k < sent; k++) {
       if (windows.has(k)) continue;
       if (slotMaster.get(nameOf(k)) !== victim) lostOnSurvivors++;
+      if (sentAt[k] > deadAt) lostSentAfterKill++;
       earliestLost = Math.min(earliestLost, sentAt[k]);
     }
     const withPoints = new Set(
@@ -251,6 +260,7 @@ export async function runFailoverRound(opts: FailoverRoundOptions): Promise<Fail
       torus: tally(sent, torusSeen),
       lostOnSurvivors,
       lossWindowMs: Number.isFinite(earliestLost) ? Math.max(0, killedAt - earliestLost) : 0,
+      lostSentAfterKill,
       metricSet: {
         names: listed.size,
         missing: [...withPoints].filter((k) => !listed.has(k)).length,
