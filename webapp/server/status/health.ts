@@ -102,7 +102,7 @@ export function oculusHealth(doc: Doc | undefined, cfg: KaleConfig, now: number)
     return {
       service,
       state: 'degraded',
-      reason: `no shape import yet (one runs at start, then every ${duration(cfg.oculus.interval)}): Similar finds nothing until then`,
+      reason: `no shape import yet (the first runs within 20 s of start, then every ${duration(cfg.oculus.interval)}): Similar finds nothing until then`,
     };
   const failures = num(doc.failures) ?? 0;
   if (failures > 0) {
