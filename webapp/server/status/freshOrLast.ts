@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SingleFlight } from './singleFlight.js';
 
 /**
  * A document that is slow to build at times (the Status page's: many Store reads, which wait behind
@@ -12,26 +13,27 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * Only one build runs at a time, so a polling dashboard cannot pile reads onto a Store that is already slow.
  */
 export class FreshOrLast<T> {
-  private building: Promise<T> | undefined;
-  private last: { readonly value: T; readonly at: number } | undefined;
+  private readonly flight: SingleFlight<T>;
 
   constructor(
-    private readonly build: () => Promise<T>,
+    build: () => Promise<T>,
     private readonly waitMs: number,
     private readonly youngMs: number,
-  ) {}
+  ) {
+    this.flight = new SingleFlight(build);
+  }
 
   /** Starts the first build before anyone asks, so that the first request finds a document. */
   prime(): void {
-    this.start().catch(() => {}); // a failed build is retried by the first request
+    this.flight.run().catch(() => {}); // a failed build is retried by the first request
   }
 
   async get(): Promise<{ value: T; ageMs: number }> {
-    const building = this.start();
-    if (!this.last) return { value: await building, ageMs: 0 };
+    const building = this.flight.run();
+    const last = this.flight.last();
+    if (!last) return { value: await building, ageMs: 0 };
     building.catch(() => {}); // answered from the last one; the failure shows when a request waits for a build
-    const ageMs = Date.now() - this.last.at;
-    if (ageMs < this.youngMs) return { value: this.last.value, ageMs };
+    if (last.ageMs < this.youngMs) return last;
     const fresh = await Promise.race([
       building.then(
         (value) => ({ value, ageMs: 0 }),
@@ -39,18 +41,6 @@ export class FreshOrLast<T> {
       ),
       sleep(this.waitMs).then(() => undefined),
     ]);
-    return fresh ?? { value: this.last.value, ageMs: Date.now() - this.last.at };
-  }
-
-  /** The build running, or a new one. */
-  private start(): Promise<T> {
-    return (this.building ??= this.build()
-      .then((value) => {
-        this.last = { value, at: Date.now() };
-        return value;
-      })
-      .finally(() => {
-        this.building = undefined;
-      }));
+    return fresh ?? this.flight.last()!;
   }
 }
