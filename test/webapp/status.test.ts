@@ -5,6 +5,7 @@ import { RedisStore } from '../../core/store/redisStore.js';
 import type { Store } from '../../core/store/store.js';
 import { freshRedisDb, redisUrl } from '../support/redis.js';
 import { startTestWebapp, type TestWebapp } from './fixtures.js';
+import { statusSince } from '../support/statusSince.js';
 
 const backends: Array<[string, () => Promise<Store | undefined>]> = [
   ['embedded', async () => undefined],
@@ -27,15 +28,6 @@ describe.each(backends)('GET /api/status on the %s store', (_kind, open) => {
     await store?.close();
   });
   const status = async () => (await fetch(`${w!.url}/api/status`)).json();
-  /** The first answer built after `since` (seconds): an answer may be a document built under a second before. */
-  const statusSince = async (since: number) => {
-    let s = await status();
-    for (let i = 0; i < 100 && s.now < since; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      s = await status();
-    }
-    return s;
-  };
   const health = (body: { health: Health[] }, service: string) =>
     body.health.find((h) => h.service === service);
 
@@ -103,7 +95,7 @@ describe.each(backends)('GET /api/status on the %s store', (_kind, open) => {
       lastError: 'connect ECONNREFUSED',
       retryInMs: 2000,
     });
-    const s = await statusSince(Date.now() / 1000);
+    const s = await statusSince(w!.url, Date.now() / 1000);
     expect(health(s, 'horizon')).toMatchObject({
       state: 'degraded',
       reason: 'rejecting 2.00 points/s (see rejects by reason)',
@@ -129,7 +121,7 @@ describe.each(backends)('GET /api/status on the %s store', (_kind, open) => {
     await w.store.putStatus('analyzer', { startedAt: now - 400, runTime: 1 });
     await w.store.putStatus('horizon', { updatedAt: now - 300 });
     await w.store.putStatus('oculus', { backend: 'embedded', lastImport: now - 180, failures: 0 });
-    const later = await statusSince(Date.now() / 1000);
+    const later = await statusSince(w!.url, Date.now() / 1000);
     expect(health(later, 'analyzer')).toMatchObject({
       state: 'down',
       reason: 'last cycle ended 7 min ago (runs every 60 s)',
