@@ -108,8 +108,8 @@ export function statusRoutes({
     };
   };
   const status = new FreshOrLast(build, FRESH_WAIT_MS, YOUNG_MS);
-  // The first request right after start would wait for the first build on code not yet warm: the
-  // slowest status answer of a whole soak (150 ms at second 0, then at most 53 ms).
+  // With nothing built, a request waits for a whole build, however slow the Store is then; built at
+  // start, every request finds a document. (Its count of metrics is then taken before any data comes.)
   status.prime();
   r.get('/api/status', async (req, res) => {
     const { value, ageMs } = await status.get();
