@@ -112,8 +112,11 @@ describe('score', () => {
   it('maps rarity per hour to [0, 1) and back: 0.5 is once in 10,000 hours', () => {
     expect(scoreOfRarity(4)).toBe(0.5);
     expect(scoreOfRarity(hourlyRarity(4, 3600))).toBe(0.5);
-    // A one-minute metric has 60 rows an hour: the same row rarity is 60 times less rare per hour.
-    expect(hourlyRarity(4, 60)).toBeCloseTo(4 - Math.log10(60), 10);
+    // A one-minute metric has 60 rows an hour but fewer chances to page than rows (60^0.75, about 22):
+    // the same row rarity is less rare per hour, and less so than independent rows would make it.
+    expect(hourlyRarity(4, 60)).toBeCloseTo(4 - 0.75 * Math.log10(60), 10);
+    expect(hourlyRarity(4, 300)).toBeGreaterThan(hourlyRarity(4, 60));
+    expect(hourlyRarity(4, 300)).toBeLessThan(4);
     expect(rarityOfScore(scoreOfRarity(6.5))).toBeCloseTo(6.5, 10);
     expect(scoreOfRarity(0)).toBe(0);
   });

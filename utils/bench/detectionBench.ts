@@ -61,7 +61,10 @@ export function detectionBenchCommand(): Command {
     .description(
       'replay labelled CSVs (timestamp,value,label) through kale replay and score presets side by side',
     )
-    .argument('<dir>', 'folder of labelled CSV files named <domain>__<series>.csv')
+    .argument(
+      '<dirs...>',
+      'folders of labelled CSV files named <domain>__<series>.csv; several are pooled into one sweep (one threshold over series of mixed steps, as a held-out corpus is scored), their domains named <folder>/<domain>',
+    )
     .option('--preset <names>', 'comma-separated presets to compare', 'etsy,default')
     .option(
       '--files <pattern>',
@@ -85,28 +88,33 @@ export function detectionBenchCommand(): Command {
     )
     .option('--json', 'print the result as JSON')
     .action(
-      action(async (ctx, dir: string, opts: Options) => {
+      action(async (ctx, dirs: string[], opts: Options) => {
         const presets = opts.preset.split(',').map((name) => presetNamed(name.trim(), ctx.config));
         const scoring: ScoreOptions = {
           tolerance: nonNegative('--tolerance', opts.tolerance),
           fpCost: nonNegative('--fp-cost', opts.fpCost),
         };
-        const files = labelledFiles(dir).filter(
-          opts.files === undefined ? () => true : fileNameMatcher(opts.files),
-        );
-        if (files.length === 0)
-          throw new UsageError(
-            `${dir}: no .csv files${opts.files === undefined ? '' : ` matching "${opts.files}"`}`,
-          );
+        const keep = opts.files === undefined ? () => true : fileNameMatcher(opts.files);
+        const files = dirs.flatMap((dir) => {
+          const found = labelledFiles(dir).filter(keep);
+          if (found.length === 0)
+            throw new UsageError(
+              `${dir}: no .csv files${opts.files === undefined ? '' : ` matching "${opts.files}"`}`,
+            );
+          // Pooled folders may share domain names (a set and its 5-minute average): each keeps its own rows.
+          const prefix = dirs.length > 1 ? `${path.basename(path.resolve(dir))}/` : '';
+          return found.map((file) => ({ file, prefix }));
+        });
         const irregular = parseIrregularities(opts.irregular ?? '', '--irregular');
         const rules = rulesFromConfig(ctx.config);
         const started = process.hrtime.bigint();
         const results: FileResult[] = [];
-        for (const [i, file] of files.entries()) {
+        for (const [i, { file, prefix }] of files.entries()) {
           progress('bench detection', i, files.length);
+          const series = readLabelledCsv(file);
           results.push(
             benchFile(
-              irregularSeries(readLabelledCsv(file), irregular),
+              irregularSeries({ ...series, domain: prefix + series.domain }, irregular),
               presets,
               rules,
               scoring,
@@ -130,7 +138,7 @@ export function detectionBenchCommand(): Command {
         const ceiling = nabOf((r) => onePageCeilingScores(r.series.labels));
         const plot = writeDetectionPlot(
           path.resolve(opts.plotDir),
-          `kale bench detection ${dir}: worst files for ${names[names.length - 1]}`,
+          `kale bench detection ${dirs.join(' ')}: worst files for ${names[names.length - 1]}`,
           worstFiles(results, names[names.length - 1], Number(opts.worst)).map((r) => ({
             series: r.series,
             flagged: names.map((name) => ({

@@ -149,6 +149,27 @@ describe('kale bench detection', () => {
     expect(bad.stderr).toContain('--irregular: unknown irregularity "gaps" (known: jitter, drop, outage)');
   });
 
+  it('pools several folders into one sweep, naming each domain by its folder', () => {
+    const other = path.join(dir, 'other');
+    writeSeries('web__late.csv', 240, 150, other);
+    const r = kale(['bench', 'detection', dir, other, '--files', '__', '--preset', 'default', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ files: 3, points: 720, default_nab_windows: 2 });
+    const base = path.basename(dir);
+    expect(Object.keys(out.domains).sort()).toEqual([`${base}/db`, `${base}/web`, 'other/web']);
+    // One threshold for the pool: every group is scored at it.
+    const standard = out.nab.default.standard;
+    expect(standard.groups['other/web']).toMatchObject({ windows: 1 });
+    expect(standard.groups[`${base}/web`].detected + standard.groups['other/web'].detected).toBe(
+      standard.pooled.detected,
+    );
+    const empty = fs.mkdtempSync(path.join(dir, 'empty-'));
+    const missing = kale(['bench', 'detection', dir, empty]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain(`${empty}: no .csv files`);
+  });
+
   it('exits 2 on an unknown preset or a folder without CSV files', () => {
     expect(kale(['bench', 'detection', dir, '--preset', 'nope']).status).toBe(2);
     expect(kale(['bench', 'detection', plots]).status).toBe(2);
