@@ -124,8 +124,9 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     clock: 'newest',
     onDetectorError: 'abstain',
     severity: 'calibrated',
-    // 0.4 = rarer than once in 470 hours (20 days) of this metric's own history: a metric pages by
-    // chance about once in three weeks (analyzer/calibration/calibrate.ts, docs/detection.md).
+    // 0.4 = rarer than once in 470 hours (20 days) of this metric's own history: an hourly metric pages
+    // by chance about once in three weeks, a one-minute one about once a week, as its rows are more
+    // chances (analyzer/calibration/calibrate.ts, docs/detection.md).
     alertScore: 0.4,
   },
 };
