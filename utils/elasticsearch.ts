@@ -65,6 +65,23 @@ async function startAll(nodes: ElasticsearchNode[], healthPath: string, timeoutM
 }
 
 /**
+ * A port chosen free can be taken before the JVM binds it, seconds later (by another test's server, or
+ * as the local end of any outgoing connection): such a start is tried again on new ports.
+ */
+const ATTEMPTS = 3;
+const PORT_TAKEN = /BindException|Address already in use/;
+
+async function onFreshPorts<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= ATTEMPTS || !PORT_TAKEN.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+/**
  * Starts a single-node Elasticsearch from the integ-test zip for tests and benchmarks: as the
  * unprivileged user (it refuses root), on an ephemeral loopback port, security off, small heap,
  * with config, data and logs in a fresh temporary directory. Resolves when it answers.
@@ -74,13 +91,15 @@ export async function startElasticsearch(
 ): Promise<ElasticsearchServer> {
   const missing = elasticsearchMissing();
   if (missing) throw new Error(`Elasticsearch ${ES_VERSION} ${missing}`);
-  const node = new ElasticsearchNode(await nodeLaunch(opts.heap ?? '512m', ['discovery.type=single-node']));
-  await startAll(
-    [node],
-    '/_cluster/health?wait_for_status=yellow&timeout=1s',
-    opts.timeoutMs ?? HEALTH_TIMEOUT_MS,
-  );
-  return { url: node.url, port: node.port, stop: () => node.stop() };
+  return onFreshPorts(async () => {
+    const node = new ElasticsearchNode(await nodeLaunch(opts.heap ?? '512m', ['discovery.type=single-node']));
+    await startAll(
+      [node],
+      '/_cluster/health?wait_for_status=yellow&timeout=1s',
+      opts.timeoutMs ?? HEALTH_TIMEOUT_MS,
+    );
+    return { url: node.url, port: node.port, stop: () => node.stop() };
+  });
 }
 
 export interface ElasticsearchCluster {
@@ -103,7 +122,10 @@ export async function startElasticsearchCluster(
 ): Promise<ElasticsearchCluster> {
   const missing = elasticsearchMissing();
   if (missing) throw new Error(`Elasticsearch ${ES_VERSION} ${missing}`);
-  const count = opts.nodes ?? 3;
+  return onFreshPorts(() => startCluster(opts.nodes ?? 3, opts.heap ?? '512m', opts.timeoutMs));
+}
+
+async function startCluster(count: number, heap: string, timeout?: number): Promise<ElasticsearchCluster> {
   const ports: Array<{ http: number; transport: number }> = [];
   for (let i = 0; i < count; i++) ports.push({ http: await freePort(), transport: await freePort() });
   const cluster = `kale-test-${process.pid}-${Date.now().toString(36)}`;
@@ -115,12 +137,11 @@ export async function startElasticsearchCluster(
   ];
   const nodes = await Promise.all(
     ports.map(
-      async (p, i) =>
-        new ElasticsearchNode(await nodeLaunch(opts.heap ?? '512m', [...shared, `node.name=${names[i]}`], p)),
+      async (p, i) => new ElasticsearchNode(await nodeLaunch(heap, [...shared, `node.name=${names[i]}`], p)),
     ),
   );
   const green = `/_cluster/health?wait_for_nodes=${count}&wait_for_status=green&timeout=1s`;
-  const timeoutMs = opts.timeoutMs ?? HEALTH_TIMEOUT_MS;
+  const timeoutMs = timeout ?? HEALTH_TIMEOUT_MS;
   await startAll(nodes, green, timeoutMs);
   return {
     urls: nodes.map((n) => n.url),

@@ -142,10 +142,14 @@ export class ElasticsearchNode {
 
   /** The process's stderr and the last errors of its log, one line. */
   private reasons(): string {
-    const log = path.join(this.dir, 'logs', 'elasticsearch.log');
-    const fromLog = fs.existsSync(log)
+    // The server's log is named after its cluster (`elasticsearch.log` by default), beside gc.log.
+    const logs = path.join(this.dir, 'logs');
+    const log = fs.existsSync(logs)
+      ? fs.readdirSync(logs).find((f) => f.endsWith('.log') && !f.startsWith('gc'))
+      : undefined;
+    const fromLog = log
       ? fs
-          .readFileSync(log, 'utf8')
+          .readFileSync(path.join(logs, log), 'utf8')
           .split('\n')
           .filter((l) => /ERROR|Exception:/.test(l))
           .slice(-3)
