@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKale, type RunningKale } from '../support/kaleCli.js';
 import { launchChromium, pixelsOfColour, screenshot } from './browser.js';
 import { XSS_NAME } from './fixtures.js';
-import { SPIKED, flagged, seededDataDir as seededWith, sendSpikes, startArgs } from './kale.js';
+import { SPIKED, flagged, seededDataDir as seededWith, sendPoints, startArgs } from './kale.js';
 
 const ANOMALY_RED: [number, number, number] = [255, 84, 104];
 
@@ -29,7 +29,7 @@ describe('webapp in Chromium', () => {
 
   beforeAll(async () => {
     kale = await startKale(startArgs(await seededDataDir()));
-    await sendSpikes(Number(kale.ready.pickle), SPIKED);
+    await sendPoints('pickle', Number(kale.ready.pickle), SPIKED);
     await flagged(String(kale.ready.webapp), SPIKED);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
@@ -209,14 +209,14 @@ describe('webapp in Chromium', () => {
     const [first, second] = ['app.host1.requests.r1', 'app.host2.requests.r2'];
     expect(await shown(first)).toBe(0);
 
-    await sendSpikes(Number(kale.ready.pickle), [first]);
+    await sendPoints('pickle', Number(kale.ready.pickle), [first]);
     await flagged(String(kale.ready.webapp), [first]);
     expect(await shown(first)).toBe(0);
     await fresh.clock.runFor(15_000);
     await expect.poll(() => shown(first)).toBe(1);
 
     await fresh.getByLabel('auto-refresh').uncheck();
-    await sendSpikes(Number(kale.ready.pickle), [second]);
+    await sendPoints('pickle', Number(kale.ready.pickle), [second]);
     await flagged(String(kale.ready.webapp), [second]);
     await fresh.clock.runFor(60_000);
     await fresh.waitForTimeout(500);

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -13,7 +12,7 @@ import {
   firstCycleDone,
   flagged,
   seededDataDir,
-  sendSpikes,
+  sendPoints,
   startArgs,
   watchedPage,
 } from './kale.js';
@@ -34,7 +33,7 @@ describe('webapp in Chromium on the default configuration', () => {
   beforeAll(async () => {
     kale = await startKale(startArgs(await seededDataDir()));
     base = String(kale.ready.webapp);
-    await sendSpikes(Number(kale.ready.pickle), SPIKED);
+    await sendPoints('pickle', Number(kale.ready.pickle), SPIKED);
     await flagged(base, SPIKED);
     browser = await launchChromium();
     ({ page, problems } = await watchedPage(browser));
@@ -341,16 +340,11 @@ describe('webapp in Chromium on the default configuration', () => {
 });
 
 describe('the first minute in Chromium', () => {
-  it('says the first analysis is coming, not "no anomalies", while stored metrics wait for their cycle', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-e2e-first-'));
-    // The first cycle ran on the empty store and the next is ten minutes away; a point arrives between.
-    // Kale's own metrics come an hour later, so the first cycle (10 s after start) finds none either.
-    const config = path.join(dir, 'kale.config.json');
-    fs.writeFileSync(config, JSON.stringify({ horizon: { selfMetricsInterval: 3600 } }));
-    const kale = await startKale([
+  /** Kale on an empty data dir, taking plaintext only, a cycle every ten minutes (the first 10 s after start). */
+  const startFirstMinute = (dir: string, extra: string[] = []) =>
+    startKale([
       'start',
-      '--config',
-      config,
+      ...extra,
       '--data-dir',
       dir,
       '--pickle-port',
@@ -364,13 +358,16 @@ describe('the first minute in Chromium', () => {
       '--interval',
       '600',
     ]);
+
+  it('says the first analysis is coming, not "no anomalies", while stored metrics wait for their cycle', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-e2e-first-'));
+    // The first cycle ran on the empty store and the next is ten minutes away; a point arrives between.
+    // Kale's own metrics come an hour later, so the first cycle (10 s after start) finds none either.
+    const config = path.join(dir, 'kale.config.json');
+    fs.writeFileSync(config, JSON.stringify({ horizon: { selfMetricsInterval: 3600 } }));
+    const kale = await startFirstMinute(dir, ['--config', config]);
     await firstCycleDone(String(kale.ready.webapp));
-    await new Promise<void>((resolve, reject) => {
-      const socket = net.connect(Number(kale.ready.line), '127.0.0.1', () =>
-        socket.end(`web.first 1 ${Math.floor(Date.now() / 1000)}\n`, () => resolve()),
-      );
-      socket.once('error', reject);
-    });
+    await sendPoints('line', Number(kale.ready.line), ['web.first']);
     const browser = await launchChromium();
     try {
       const { page, problems } = await watchedPage(browser);
@@ -381,6 +378,30 @@ describe('the first minute in Chromium', () => {
       );
       expect(await page.locator('text=No anomalies right now').count()).toBe(0);
       await screenshot(page, 'first-analysis');
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+      await kale.stop();
+    }
+  });
+
+  it("says what the last analysis looked at when it flagged nothing, Kale's own series included", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kale-e2e-quiet-'));
+    const kale = await startFirstMinute(dir);
+    // Sent before the first cycle (10 s after start), so that cycle looks at it: one point is too short
+    // to judge, so nothing is flagged.
+    await sendPoints('line', Number(kale.ready.line), ['web.quiet'], 1);
+    await firstCycleDone(String(kale.ready.webapp));
+    const browser = await launchChromium();
+    try {
+      const { page, problems } = await watchedPage(browser);
+      await page.goto(`${kale.ready.webapp}/`);
+      await page.waitForSelector('[data-testid=no-anomalies]');
+      const text = (await page.textContent('[data-testid=no-anomalies]')) ?? '';
+      expect(text).toMatch(
+        /The last analysis looked at \d[\d,]* metrics?, Kale's own series included, .* and flagged none\. Next analysis in \d/,
+      );
+      expect(Number(/looked at ([\d,]+)/.exec(text)?.[1].replaceAll(',', ''))).toBeGreaterThanOrEqual(1);
       expect(problems).toEqual([]);
     } finally {
       await browser.close();

@@ -74,10 +74,13 @@ export const startArgs = (dir: string, extra: string[] = []) => [
   ...extra,
 ];
 
-/** Sends one spike per metric (ten times the seeded day's level) to horizon's pickle port, as carbon-relay would. */
-export async function sendSpikes(port: number, names: string[]): Promise<void> {
-  const sender = await openSender('pickle', '127.0.0.1', port);
-  await sender.send(names.map((name) => ({ name, ts: Math.floor(Date.now() / 1000), value: 1000 })));
+/**
+ * Sends one point per metric, now, to horizon as a real client would (carbon-relay's pickle, plaintext):
+ * by default 1000, a spike ten times the seeded day's level.
+ */
+export async function sendPoints(proto: 'pickle' | 'line', port: number, names: string[], value = 1000) {
+  const sender = await openSender(proto, '127.0.0.1', port);
+  await sender.send(names.map((name) => ({ name, ts: Math.floor(Date.now() / 1000), value })));
   await sender.close();
 }
 

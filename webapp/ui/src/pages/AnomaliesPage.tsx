@@ -446,9 +446,10 @@ function NoAnomalies({ onCycle }: { onCycle: () => void }) {
     <div className="empty" data-testid="no-anomalies">
       <h2>No anomalies right now</h2>
       <p>
-        The last analysis judged {judged.toLocaleString('en-US')} metrics{' '}
-        {ago(Number(lastCycle.startedAt) + Number(lastCycle.runTime ?? 0), status.now)} and found all of them
-        normal. Next analysis {due}.
+        The last analysis looked at {judged.toLocaleString('en-US')} {judged === 1 ? 'metric' : 'metrics'},
+        Kale's own series included,{' '}
+        {ago(Number(lastCycle.startedAt) + Number(lastCycle.runTime ?? 0), status.now)} and flagged none. Next
+        analysis {due}.
       </p>
     </div>
   );
