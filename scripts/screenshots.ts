@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   const browser = await launchChromium();
   try {
-    // Ten minutes between cycles: the first ran on the empty store, so points sent after it wait.
+    // Ten minutes between cycles: points sent after the first (10 s after start, on the empty store) wait.
     await withKale(['start', ...dataDir(), ...PORTS, '--interval', '600'], async (kale) => {
       const base = String(kale.ready.webapp);
       // Horizon reports its ports in its first self-metrics report (every 10 s); the hint shows them.
@@ -116,6 +116,12 @@ async function main(): Promise<void> {
           ready: `[data-testid=send-data-commands] >> text=/pickle port ${kale.ready.pickle}/`,
         },
       ]);
+      await poll('the first cycle', 60, async () =>
+        (await getJson<{ analyzer: { lastCycle: unknown } }>(`${base}/api/status`)).analyzer.lastCycle !==
+        null
+          ? true
+          : undefined,
+      );
       await sendLines(
         Number(kale.ready.line),
         ['web.api.requests', 'web.api.errors', 'db.main.latency_ms'].map(
