@@ -24,6 +24,8 @@ export interface ChunkRequest {
   /** The metrics' stored state, packed like the windows: calibration (calibrated presets) and context rings. */
   readonly calibration?: PackedBytes;
   readonly context?: PackedBytes;
+  /** New metrics that may learn from their window in this chunk (default WARM_UPS_PER_CHUNK). */
+  readonly warmUps?: number;
 }
 
 /** Full detail only for anomalous metrics; everything else is counted. */
@@ -97,7 +99,7 @@ function unpacked(packed: PackedBytes | undefined, i: number): Uint8Array | null
 }
 
 /** A tenth of the runner's 500-metric chunks: a warm-up costs some 32 judgements; measured, a warm-up cycle costs 1.6× a steady one. */
-const WARM_UPS_PER_CHUNK = 50;
+export const WARM_UPS_PER_CHUNK = 50;
 
 const EXCEPTION_VERDICTS = new Set<Verdict>(['TooShort', 'Stale', 'Boring']);
 
@@ -117,7 +119,7 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
   const contexts: Array<[number, Uint8Array]> = [];
   // New metrics learn from their window, at most WARM_UPS_PER_CHUNK per chunk and cycle, so a cold
   // start of many stays bounded (the rest judge against the reference tail until their turn).
-  const warmUpBudget = WARM_UPS_PER_CHUNK;
+  const warmUpBudget = req.warmUps ?? WARM_UPS_PER_CHUNK;
   let failure: string | undefined;
   let warmUps = warmUpBudget;
   for (let i = 0; i < req.names.length; i++) {

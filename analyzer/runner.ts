@@ -10,7 +10,15 @@ import type {
   WindowStore,
 } from '../core/store/store.js';
 import { packBytes, PackingBuffers } from '../core/store/packedBytes.js';
-import { analyzeChunk, packChunk, type ChunkRequest, type ChunkResult, type SkipReason } from './chunk.js';
+import {
+  analyzeChunk,
+  packChunk,
+  WARM_UPS_PER_CHUNK,
+  type ChunkRequest,
+  type ChunkResult,
+  type SkipReason,
+} from './chunk.js';
+import { metricsPerChunk, rawBytes } from './chunkBudget.js';
 import { ReadPacer } from '../core/store/readPacer.js';
 import { CONTEXT_HOURS, CONTEXT_STEP } from './context/metricContext.js';
 import { beforeDeadline, cycleDeadlineSeconds, PAST_DEADLINE } from './cycleDeadline.js';
@@ -75,6 +83,8 @@ export interface CycleReport {
   readonly detectSeconds: number;
   /** New metrics that learned from their own window this cycle (calibrated presets; bounded per cycle). */
   readonly warmedUp: number;
+  /** Chunks the metrics were read and judged in: more for long windows (chunkBudget.ts). */
+  readonly chunks: number;
   /** Seconds reads waited for horizon's writer to catch up (core/store/readPacer.ts). */
   readonly paceWaitSeconds: number;
   /** The cycle's deadline in seconds; metrics it cut off are counted in `exceptions.Deadline`. */
@@ -92,6 +102,8 @@ export class AnalyzerRunner {
   private readonly pool: WorkerPool | undefined;
   /** Chunks judged or stored at once: the next chunk is read while these are. */
   private readonly maxInFlight: number;
+  /** Raw window bytes per metric in the last chunk read: sizes the next chunk (chunkBudget.ts). */
+  private bytesPerMetric = 0;
   /** The chunks' window buffers, reused from cycle to cycle (chunk.ts, packChunk). */
   private readonly windowBuffers: PackingBuffers;
   /** The last episode of every recently anomalous metric; one alert per episode (docs/architecture.md, "The path of an anomaly"). */
@@ -192,10 +204,13 @@ export class AnalyzerRunner {
       results.push(await oldest.result);
       await beforeDeadline(oldest.stored, deadline);
     };
-    for (let i = 0; i < names.length; i += chunkSize) {
-      const chunk = names.slice(i, i + chunkSize);
+    for (let i = 0; i < names.length; ) {
+      // Fewer metrics to a chunk when their windows are long (chunkBudget.ts); the last chunk read says how long.
+      const size = metricsPerChunk(this.bytesPerMetric, chunkSize);
+      const chunk = names.slice(i, i + size);
+      i += chunk.length;
       if (performance.now() >= deadline) {
-        cut(names.slice(i));
+        cut(names.slice(i - chunk.length));
         break;
       }
       t = performance.now();
@@ -210,12 +225,15 @@ export class AnalyzerRunner {
       );
       fetchMs += performance.now() - t;
       if (read === PAST_DEADLINE) {
-        cut(names.slice(i));
+        cut(names.slice(i - chunk.length));
         break;
       }
       const [raws, history, calibration, context] = read;
+      this.bytesPerMetric = rawBytes(raws) / chunk.length;
       const req: ChunkRequest = {
         ...(await packChunk(this.nextId++, chunk, raws, now, this.windowBuffers)),
+        // A cut chunk warms up its share of a full one's budget, so a cold start costs the same per metric.
+        warmUps: Math.ceil((WARM_UPS_PER_CHUNK * size) / chunkSize),
         history,
         calibration: calibration && packBytes(calibration),
         context: context && packBytes(context),
@@ -339,6 +357,7 @@ export class AnalyzerRunner {
       decodeSeconds: decodeMs / 1000,
       detectSeconds: detectMs / 1000,
       warmedUp,
+      chunks: results.length,
       paceWaitSeconds: pacer.waitedMs / 1000,
       deadlineSeconds,
     };
