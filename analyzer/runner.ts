@@ -204,13 +204,12 @@ export class AnalyzerRunner {
       results.push(await oldest.result);
       await beforeDeadline(oldest.stored, deadline);
     };
-    for (let i = 0; i < names.length; ) {
+    for (let from = 0; from < names.length; ) {
       // Fewer metrics to a chunk when their windows are long (chunkBudget.ts); the last chunk read says how long.
       const size = metricsPerChunk(this.bytesPerMetric, chunkSize);
-      const chunk = names.slice(i, i + size);
-      i += chunk.length;
+      const chunk = names.slice(from, from + size);
       if (performance.now() >= deadline) {
-        cut(names.slice(i - chunk.length));
+        cut(names.slice(from));
         break;
       }
       t = performance.now();
@@ -225,9 +224,10 @@ export class AnalyzerRunner {
       );
       fetchMs += performance.now() - t;
       if (read === PAST_DEADLINE) {
-        cut(names.slice(i - chunk.length));
+        cut(names.slice(from));
         break;
       }
+      from += chunk.length;
       const [raws, history, calibration, context] = read;
       this.bytesPerMetric = rawBytes(raws) / chunk.length;
       const req: ChunkRequest = {
