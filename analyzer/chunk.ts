@@ -117,8 +117,8 @@ export function analyzeChunk(req: ChunkRequest, preset: Preset, rules: AnalyzerR
   const signature = lineUpSignature(lineUpOf(preset));
   const calibration: Array<[number, Uint8Array]> = [];
   const contexts: Array<[number, Uint8Array]> = [];
-  // New metrics learn from their window, at most WARM_UPS_PER_CHUNK per chunk and cycle, so a cold
-  // start of many stays bounded (the rest judge against the reference tail until their turn).
+  // New metrics learn from their window, at most `warmUps` per chunk and cycle (a tenth of a full
+  // chunk), so a cold start of many stays bounded (the rest judge against the reference tail until their turn).
   const warmUpBudget = req.warmUps ?? WARM_UPS_PER_CHUNK;
   let failure: string | undefined;
   let warmUps = warmUpBudget;
