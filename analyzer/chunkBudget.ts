@@ -1,3 +1,5 @@
+import { countWithin } from '../core/store/byteBudget.js';
+
 /**
  * Raw window bytes a chunk of the analyzer's cycle holds at most. A chunk is read, packed and judged
  * whole, and up to `maxInFlight` are in flight at once, so what a cycle holds grew with its windows'
@@ -13,13 +15,5 @@ export const CHUNK_RAW_BYTES = 16 * 2 ** 20;
  * read, between 1 and `max` (before any chunk was read: `max`).
  */
 export function metricsPerChunk(bytesPerMetric: number, max: number): number {
-  if (!(bytesPerMetric > 0)) return max;
-  return Math.max(1, Math.min(max, Math.floor(CHUNK_RAW_BYTES / bytesPerMetric)));
-}
-
-/** Raw bytes of one chunk's windows (a missing window reads as none). */
-export function rawBytes(raws: ReadonlyArray<Uint8Array | null>): number {
-  let n = 0;
-  for (const r of raws) n += r?.length ?? 0;
-  return n;
+  return countWithin(CHUNK_RAW_BYTES, bytesPerMetric, max);
 }

@@ -18,7 +18,8 @@ import {
   type ChunkResult,
   type SkipReason,
 } from './chunk.js';
-import { metricsPerChunk, rawBytes } from './chunkBudget.js';
+import { metricsPerChunk } from './chunkBudget.js';
+import { rawBytes } from '../core/store/byteBudget.js';
 import { ReadPacer } from '../core/store/readPacer.js';
 import { CONTEXT_HOURS, CONTEXT_STEP } from './context/metricContext.js';
 import { beforeDeadline, cycleDeadlineSeconds, PAST_DEADLINE } from './cycleDeadline.js';
@@ -215,7 +216,7 @@ export class AnalyzerRunner {
       t = performance.now();
       const read = await beforeDeadline(
         Promise.all([
-          pacer.readAll(chunk, (batch) => store.readRawWindows(batch)),
+          pacer.readAll(chunk, (batch) => store.readRawWindows(batch), rawBytes),
           this.history.read(chunk, now),
           this.preset.severity === 'calibrated' ? store.readMetricState('calibration', chunk) : undefined,
           usesContext(this.preset) ? store.readMetricState('context', chunk) : undefined,

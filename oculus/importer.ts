@@ -1,4 +1,5 @@
 import type { KaleConfig } from '../core/config/schema.js';
+import { rawBytes } from '../core/store/byteBudget.js';
 import { ReadPacer } from '../core/store/readPacer.js';
 import type { WindowStore } from '../core/store/store.js';
 import type { ShapeIndex } from './index/shapeIndex.js';
@@ -62,8 +63,10 @@ export async function importShapes(
   // One batch is sent while the thread shapes the one before, so neither thread waits for the other.
   let ahead: Promise<Shape[][]> | null = null;
   try {
-    for await (const { names: chunk, value: raws } of new ReadPacer(config.reads).batches(names, (batch) =>
-      store.readRawWindows(batch),
+    for await (const { names: chunk, value: raws } of new ReadPacer(config.reads).batches(
+      names,
+      (batch) => store.readRawWindows(batch),
+      rawBytes,
     )) {
       if (failure) break;
       const next = shaping.shape(chunk, raws);

@@ -250,6 +250,12 @@ export const configSchema = z
       .object({
         /** Windows per read command. */
         batch: z.number().int().positive().default(100),
+        /** ...or as many as fit this many bytes at the last read's bytes per window, if fewer. */
+        batchBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(4 * 2 ** 20),
         /** Read commands outstanding at once, per reader. */
         inFlight: z.number().int().positive().default(2),
         /** No new read starts while this process's writer holds more points than this... */

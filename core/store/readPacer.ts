@@ -2,8 +2,10 @@
  * Paced reads: the analyzer and oculus read every window each pass, and unpaced those reads hold Redis
  * (one MGET of 500 windows of a busy day is tens of megabytes) and this process's event loop long
  * enough for horizon's writer to fall behind and drop points. So bulk readers go through a ReadPacer:
- * - small batches (`reads.batch` names per command), at most `reads.inFlight` at once, so Redis
- *   interleaves the writer's appends between them;
+ * - small batches (`reads.batch` names per command, fewer when their windows are long: as many as fit
+ *   `reads.batchBytes` at the bytes per name of the last batch read), at most `reads.inFlight` at once,
+ *   so Redis interleaves the writer's appends between them and what a reader holds in flight does not
+ *   grow with the windows' length;
  * - a turn of the event loop before each batch, and then, while this process runs an ingest (a
  *   writer has registered its backlog, as in `kale start`) and this thread has been busier than
  *   `reads.threadShare` since the previous batch, a pause until it is not: a turn alone lets UDP take
@@ -20,9 +22,12 @@
  */
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { countWithin } from './byteBudget.js';
 
 export interface ReadPaceOptions {
   readonly batch: number;
+  /** Bytes one read command returns at most, as far as the last batch's bytes per name predict it. */
+  readonly batchBytes: number;
   readonly inFlight: number;
   readonly backlogMark: number;
   readonly maxWaitMs: number;
@@ -106,21 +111,28 @@ export class ReadPacer {
 
   /**
    * `read` over `names` in paced batches, in order, each with its names; the next batches are read
-   * while the caller handles one (at most `inFlight` outstanding).
+   * while the caller handles one (at most `inFlight` outstanding). With `bytes` (the size of what a
+   * read returned), batches hold as many names as fit `batchBytes` at the last batch's bytes per name.
    */
   async *batches<T>(
     names: ReadonlyArray<string>,
     read: (batch: string[]) => Promise<T>,
+    bytes?: (value: T) => number,
   ): AsyncGenerator<{ names: string[]; value: T }> {
-    const { batch, inFlight } = this.opts;
+    const { batch, batchBytes, inFlight } = this.opts;
     const ahead: Array<Promise<{ names: string[]; value: T }>> = [];
     let at = 0;
+    let bytesPerName = 0;
+    const measured = (chunk: string[], value: T) => {
+      if (bytes) bytesPerName = bytes(value) / chunk.length;
+      return { names: chunk, value };
+    };
     try {
       while (at < names.length || ahead.length) {
         while (ahead.length < inFlight && at < names.length) {
           await this.turn();
-          const chunk = names.slice(at, (at += batch));
-          ahead.push(read(chunk).then((value) => ({ names: chunk, value })));
+          const chunk = names.slice(at, (at += countWithin(batchBytes, bytesPerName, batch)));
+          ahead.push(read(chunk).then((value) => measured(chunk, value)));
         }
         yield await ahead.shift()!;
       }
@@ -130,10 +142,14 @@ export class ReadPacer {
     }
   }
 
-  /** Every item `read` returns for `names`, in order, read in paced batches. */
-  async readAll<T>(names: ReadonlyArray<string>, read: (batch: string[]) => Promise<T[]>): Promise<T[]> {
+  /** Every item `read` returns for `names`, in order, read in paced batches (sized by `bytes`, as in `batches`). */
+  async readAll<T>(
+    names: ReadonlyArray<string>,
+    read: (batch: string[]) => Promise<T[]>,
+    bytes?: (value: T[]) => number,
+  ): Promise<T[]> {
     const out: T[] = [];
-    for await (const { value } of this.batches(names, read)) for (const v of value) out.push(v);
+    for await (const { value } of this.batches(names, read, bytes)) for (const v of value) out.push(v);
     return out;
   }
 }

@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHUNK_RAW_BYTES, metricsPerChunk, rawBytes } from '../../analyzer/chunkBudget.js';
+import { CHUNK_RAW_BYTES, metricsPerChunk } from '../../analyzer/chunkBudget.js';
 import { AnalyzerRunner } from '../../analyzer/runner.js';
 import { validateConfig } from '../../core/config/load.js';
 import { createLogger } from '../../core/log.js';
+import { rawBytes } from '../../core/store/byteBudget.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 
 const dirs: string[] = [];

@@ -38,7 +38,7 @@ describe.runIf(redisUrl)('paced reads', () => {
     // Batches of 7 with 2 in flight; each waits up to 20 ms for the backlog to fall under 10, then reads anyway.
     const config = validateConfig({
       analyzer: { workers: 1, preset: 'consensus' },
-      reads: { batch: 7, inFlight: 2, backlogMark: 10, maxWaitMs: 20, threadShare: 1 },
+      reads: { batch: 7, batchBytes: 2 ** 20, inFlight: 2, backlogMark: 10, maxWaitMs: 20, threadShare: 1 },
     });
     const reads: number[] = [];
     const reading = Object.create(store, {

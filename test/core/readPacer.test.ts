@@ -3,7 +3,14 @@ import { ReadPacer, registerIngestBacklog } from '../../core/store/readPacer.js'
 
 // A reader that keeps its thread busy (decoding, shape building) far past a share of 0.1, so a pacer
 // that shares the thread must pause before every batch after the first.
-const OPTIONS = { batch: 1, inFlight: 1, backlogMark: 1_000, maxWaitMs: 50, threadShare: 0.1 };
+const OPTIONS = {
+  batch: 1,
+  batchBytes: 2 ** 20,
+  inFlight: 1,
+  backlogMark: 1_000,
+  maxWaitMs: 50,
+  threadShare: 0.1,
+};
 const NAMES = ['a', 'b', 'c', 'd', 'e', 'f'];
 
 function keepBusy(ms: number): void {
@@ -47,5 +54,29 @@ describe('ReadPacer: the thread share applies only while this process runs an in
       if (++seen === 2) unregister = registerIngestBacklog(() => 0);
     }
     expect(pacer.waitedMs).toBeGreaterThan(shared);
+  });
+});
+
+describe('ReadPacer: batches sized by bytes', () => {
+  // Each name reads as 1,000 bytes; a read command may return 2,500.
+  const read = async (batch: string[]) => batch.map(() => new Uint8Array(1_000));
+  const bytes = (value: Uint8Array[]) => value.reduce((n, v) => n + v.length, 0);
+  const names = Array.from({ length: 12 }, (_, i) => `m${i}`);
+  const options = { ...OPTIONS, batch: 5, batchBytes: 2_500, threadShare: 1 };
+
+  it('takes the full batch until it has seen a read, then as many names as fit the budget', async () => {
+    const sizes: number[] = [];
+    for await (const { names: batch } of new ReadPacer(options).batches(names, read, bytes))
+      sizes.push(batch.length);
+    expect(sizes).toEqual([5, 2, 2, 2, 1]);
+  });
+
+  it('reads whole batches without a size, and never fewer than one name however large', async () => {
+    const sizes: number[] = [];
+    for await (const { names: batch } of new ReadPacer(options).batches(names, read))
+      sizes.push(batch.length);
+    expect(sizes).toEqual([5, 5, 2]);
+    const one = await new ReadPacer({ ...options, batchBytes: 10 }).readAll(names, read, bytes);
+    expect(one).toHaveLength(12);
   });
 });
