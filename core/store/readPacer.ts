@@ -63,6 +63,11 @@ export class ReadPacer {
   waitedMs = 0;
   overrides = 0;
   private busySince: EventLoopUtilization | undefined;
+  /**
+   * Bytes per name of the last measured read, kept across passes: the analyzer reads each chunk in a
+   * pass of its own, and its first command would otherwise be a whole batch of long windows.
+   */
+  private bytesPerName = 0;
 
   constructor(
     readonly opts: ReadPaceOptions,
@@ -122,16 +127,15 @@ export class ReadPacer {
     const { batch, batchBytes, inFlight } = this.opts;
     const ahead: Array<Promise<{ names: string[]; value: T }>> = [];
     let at = 0;
-    let bytesPerName = 0;
     const measured = (chunk: string[], value: T) => {
-      if (bytes) bytesPerName = bytes(value) / chunk.length;
+      if (bytes) this.bytesPerName = bytes(value) / chunk.length;
       return { names: chunk, value };
     };
     try {
       while (at < names.length || ahead.length) {
         while (ahead.length < inFlight && at < names.length) {
           await this.turn();
-          const chunk = names.slice(at, (at += countWithin(batchBytes, bytesPerName, batch)));
+          const chunk = names.slice(at, (at += countWithin(batchBytes, this.bytesPerName, batch)));
           ahead.push(read(chunk).then((value) => measured(chunk, value)));
         }
         yield await ahead.shift()!;

@@ -64,11 +64,16 @@ describe('ReadPacer: batches sized by bytes', () => {
   const names = Array.from({ length: 12 }, (_, i) => `m${i}`);
   const options = { ...OPTIONS, batch: 5, batchBytes: 2_500, threadShare: 1 };
 
-  it('takes the full batch until it has seen a read, then as many names as fit the budget', async () => {
-    const sizes: number[] = [];
-    for await (const { names: batch } of new ReadPacer(options).batches(names, read, bytes))
-      sizes.push(batch.length);
-    expect(sizes).toEqual([5, 2, 2, 2, 1]);
+  it('takes the full batch until it has seen a read, then as many names as fit the budget, in later passes too', async () => {
+    const pacer = new ReadPacer(options);
+    const sizes = async (pass: string[]) => {
+      const out: number[] = [];
+      for await (const { names: batch } of pacer.batches(pass, read, bytes)) out.push(batch.length);
+      return out;
+    };
+    expect(await sizes(names)).toEqual([5, 2, 2, 2, 1]);
+    // The analyzer reads each chunk in a pass of its own: the next pass starts at the size it learnt.
+    expect(await sizes(names.slice(0, 5))).toEqual([2, 2, 1]);
   });
 
   it('reads whole batches without a size, and never fewer than one name however large', async () => {
