@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { threadMemoryNow } from '../core/threadMemory.js';
 import { lowerThreadPriority } from '../core/threadPriority.js';
 import type { ChunkRequest } from './chunk.js';
 import type { AnalyzerRules } from './rules.js';
@@ -19,10 +20,10 @@ const preset = getPreset(presetName);
 parentPort!.on('message', (req: ChunkRequest) => {
   const bytes = req.bytes.buffer as ArrayBuffer;
   try {
-    parentPort!.postMessage({ ok: true, result: analyzeChunk(req, preset, rules), bytes }, [bytes]);
+    const result = analyzeChunk(req, preset, rules);
+    parentPort!.postMessage({ ok: true, result, bytes, memory: threadMemoryNow() }, [bytes]);
   } catch (err) {
-    parentPort!.postMessage({ ok: false, id: req.id, error: (err as Error).stack ?? String(err), bytes }, [
-      bytes,
-    ]);
+    const error = (err as Error).stack ?? String(err);
+    parentPort!.postMessage({ ok: false, id: req.id, error, bytes, memory: threadMemoryNow() }, [bytes]);
   }
 });

@@ -1,11 +1,14 @@
 import { Worker } from 'node:worker_threads';
+import { forgetThreadMemory, observeThreadMemory } from '../core/metrics/threadMemoryMetrics.js';
 import { threadEntry } from '../core/threadEntry.js';
+import type { ThreadMemory } from '../core/threadMemory.js';
 import type { ChunkRequest, ChunkResult } from './chunk.js';
 import type { AnalyzerRules } from './rules.js';
 
-/** Every answer brings back the buffer its chunk's windows came in. */
+/** Every answer brings back the buffer its chunk's windows came in, and the worker's memory. */
 type Reply = ({ ok: true; result: ChunkResult } | { ok: false; id: number; error: string }) & {
   bytes: ArrayBuffer;
+  memory: ThreadMemory;
 };
 
 interface Pending {
@@ -18,6 +21,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   readonly pending: Map<number, Pending>;
+  /** Names the worker in `kale_thread_memory_bytes`. */
+  readonly thread: string;
 }
 
 /**
@@ -39,7 +44,11 @@ export class WorkerPool {
     private readonly bytesBack: (bytes: ArrayBuffer) => void,
   ) {
     for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: undefined as unknown as Worker, pending: new Map() };
+      const slot: Slot = {
+        worker: undefined as unknown as Worker,
+        pending: new Map(),
+        thread: `analyzer-worker-${i}`,
+      };
       this.spawn(slot);
       this.slots.push(slot);
     }
@@ -69,7 +78,10 @@ export class WorkerPool {
   }
 
   async close(): Promise<void> {
-    for (const slot of this.slots) for (const p of slot.pending.values()) clearTimeout(p.timer);
+    for (const slot of this.slots) {
+      for (const p of slot.pending.values()) clearTimeout(p.timer);
+      forgetThreadMemory(slot.thread);
+    }
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
@@ -78,6 +90,7 @@ export class WorkerPool {
     worker.on('message', (reply: Reply) => {
       const id = reply.ok ? reply.result.id : reply.id;
       this.bytesBack(reply.bytes);
+      observeThreadMemory(slot.thread, reply.memory);
       const p = slot.pending.get(id);
       if (!p) return;
       slot.pending.delete(id);

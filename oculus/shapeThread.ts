@@ -1,14 +1,19 @@
 import { Worker } from 'node:worker_threads';
+import { forgetThreadMemory, observeThreadMemory } from '../core/metrics/threadMemoryMetrics.js';
 import { PackingBuffers, packedTransfer } from '../core/store/packedBytes.js';
 import { threadEntry } from '../core/threadEntry.js';
+import type { ThreadMemory } from '../core/threadMemory.js';
 import type { ShapeBatch } from './shapeBatch.js';
 import type { Shape } from './shapes/shape.js';
 import type { ShapeWindow } from './shapes/windows.js';
 
 /** A batch's shapes, and the buffer its windows came in, handed back to be packed into again. */
 type Reply =
-  | { id: number; ok: true; shapes: Shape[][]; spare: ArrayBuffer }
+  | { id: number; ok: true; shapes: Shape[][]; spare: ArrayBuffer; memory: ThreadMemory }
   | { id: number; ok: false; error: string };
+
+/** The shaping thread's name in `kale_thread_memory_bytes` (one import at a time per process). */
+const SHAPER = 'oculus-shaper';
 
 /**
  * The thread an import decodes and shapes its windows on (shapeWorker.ts), as the analyzer judges its
@@ -46,6 +51,7 @@ export class ShapeThread {
       this.pending.delete(reply.id);
       this.refWhileBusy();
       if (reply.ok) {
+        observeThreadMemory(SHAPER, reply.memory);
         this.buffers.giveBack(reply.spare);
         p.resolve(reply.shapes);
       } else p.reject(new Error(`oculus shaping thread failed: ${reply.error}`));
@@ -76,6 +82,7 @@ export class ShapeThread {
 
   async close(): Promise<void> {
     await this.worker.terminate();
+    forgetThreadMemory(SHAPER);
   }
 
   private fail(err: Error): void {

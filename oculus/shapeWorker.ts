@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { threadMemoryNow } from '../core/threadMemory.js';
 import { lowerThreadPriority } from '../core/threadPriority.js';
 import type { ShapeBatch } from './shapeBatch.js';
 
@@ -15,7 +16,8 @@ port.on('message', ({ id, batch }: { id: number; batch: ShapeBatch }) => {
   try {
     const spare = batch.raws.bytes.buffer;
     // The windows' buffer goes back for the next batch to be packed into.
-    port.postMessage({ id, ok: true, shapes: shapeBatch(batch), spare }, [spare as ArrayBuffer]);
+    const shapes = shapeBatch(batch);
+    port.postMessage({ id, ok: true, shapes, spare, memory: threadMemoryNow() }, [spare as ArrayBuffer]);
   } catch (err) {
     port.postMessage({ id, ok: false, error: (err as Error).stack ?? String(err) });
   }

@@ -6,8 +6,8 @@
  * with the analyzer and oculus reading every window beside ingest. Reports what was sent, what Redis
  * holds (key lengths ÷ 15 bytes per point), what was lost and where (Kale's drop counters by reason,
  * the kernel's UDP receive-buffer errors), Kale's RSS every 10 s and whether it stays within 20 %
- * after the first minute (with its main thread's V8 heap and external memory beside it, to tell
- * which part grows), `/api/status` latency (polled twice a second while sending), analyzer cycle and oculus
+ * after the first minute (with its main thread's V8 heap and external memory, and its worker threads'
+ * memory, beside it, to tell which part grows), `/api/status` latency (polled twice a second while sending), analyzer cycle and oculus
  * import times, and the load average beside them (the box may be shared). `--steps` runs the rates
  * in turn on one Kale (the windows keep growing, so later steps are the harder ones) and reports the
  * highest with 0 lost. `--prefill` starts from full windows that stay full (soakPrefill.ts): the way
@@ -21,7 +21,7 @@ import { RedisStore } from '../../core/store/redisStore.js';
 import { metricKey } from '../../core/store/keys.js';
 import { runRoomba } from '../../horizon/roomba.js';
 import { startRedisServer } from '../redisServer.js';
-import { startSoakKale, type MainThreadMemory, type SoakKale } from './soakKale.js';
+import { startSoakKale, type KaleMemory, type SoakKale } from './soakKale.js';
 import { commandSecondsSpent, redisCommandSeconds } from './redisCommandTime.js';
 import { prefillWindows } from './soakPrefill.js';
 import { sendSoak } from './soakSender.js';
@@ -131,13 +131,13 @@ function slowestAnswers(answers: readonly StatusAnswer[]): string {
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** One sample every 10 s: the process's RSS and the main thread's V8 memory, seconds into the phase. */
-interface MemorySample extends MainThreadMemory {
+interface MemorySample extends KaleMemory {
   readonly at: number;
   readonly rssMb: number;
 }
 
 /** (max − min) / min of the samples after the first minute, in %: the flatness the issue asks for. */
-function spreadAfterFirstMinute(samples: readonly MemorySample[], key: keyof MainThreadMemory | 'rssMb') {
+function spreadAfterFirstMinute(samples: readonly MemorySample[], key: keyof KaleMemory | 'rssMb') {
   const steady = samples.filter((m) => m.at > 60).map((m) => m[key]);
   return steady.length > 1
     ? round(((Math.max(...steady) - Math.min(...steady)) / Math.min(...steady)) * 100)
@@ -171,9 +171,9 @@ async function phase(
     const rssMb = round(kale.rssMb());
     loads.push(os.loadavg()[0]);
     const last = kale.cycles.at(-1);
-    void kale.mainThreadMemory().then(
+    void kale.memory().then(
       (m) => samples.push({ at, rssMb, ...m }),
-      () => samples.push({ at, rssMb, heapUsedMb: NaN, heapTotalMb: NaN, externalMb: NaN }),
+      () => samples.push({ at, rssMb, heapUsedMb: NaN, heapTotalMb: NaN, externalMb: NaN, workersMb: NaN }),
     );
     process.stderr.write(
       `${label} ${at}/${seconds} s: sent ${sentSoFar.toLocaleString('en-US')}, Kale RSS ${rssMb} MB, load ${loads.at(-1)!.toFixed(2)}, cycles ${kale.cycles.length - cycles0}${last ? ` (last ${last.seconds} s)` : ''}, imports ${kale.imports.length - imports0}\n`,
@@ -236,6 +236,8 @@ async function phase(
     main_heap_total_mb: series('heapTotalMb'),
     main_external_mb: series('externalMb'),
     main_heap_total_after_1min_spread_pct: spreadAfterFirstMinute(samples, 'heapTotalMb'),
+    // The analyzer's workers and oculus's shaping thread, heap and off-heap, as of their last answers.
+    workers_mb: series('workersMb'),
     status_requests: latencies.length,
     status_p50_ms: round(percentile(latencies, 50)),
     status_p95_ms: round(percentile(latencies, 95)),

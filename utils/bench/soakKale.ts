@@ -24,11 +24,15 @@ export interface SoakKaleOptions {
   readonly fullDuration?: number;
 }
 
-/** The main thread's memory as prom-client reports it (worker threads have heaps of their own). */
-export interface MainThreadMemory {
+/**
+ * Kale's memory from its own `GET /metrics`: the main thread's as prom-client reports it, and the
+ * worker threads' (their heaps and off-heap memory, summed) as they last measured it.
+ */
+export interface KaleMemory {
   readonly heapUsedMb: number;
   readonly heapTotalMb: number;
   readonly externalMb: number;
+  readonly workersMb: number;
 }
 
 export interface Cycle {
@@ -49,7 +53,7 @@ export interface SoakKale {
   /** Warning and error lines Kale logged (drops, deadlines), newest last. */
   readonly warnings: string[];
   rssMb(): number;
-  mainThreadMemory(): Promise<MainThreadMemory>;
+  memory(): Promise<KaleMemory>;
   stop(): Promise<void>;
 }
 
@@ -119,7 +123,7 @@ export async function startSoakKale(opts: SoakKaleOptions): Promise<SoakKale> {
       const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       return m ? Number(m[1]) / 1024 : NaN;
     },
-    mainThreadMemory: async () => {
+    memory: async () => {
       const text = await (await fetch(`${endpoints.webapp}/metrics`)).text();
       const mb = (gauge: string) => {
         const m = new RegExp(`^${gauge} (\\S+)`, 'm').exec(text);
@@ -129,6 +133,10 @@ export async function startSoakKale(opts: SoakKaleOptions): Promise<SoakKale> {
         heapUsedMb: mb('nodejs_heap_size_used_bytes'),
         heapTotalMb: mb('nodejs_heap_size_total_bytes'),
         externalMb: mb('nodejs_external_memory_bytes'),
+        workersMb: [...text.matchAll(/^kale_thread_memory_bytes\{[^}]*\} (\S+)/gm)].reduce(
+          (sum, m) => sum + Number(m[1]) / 2 ** 20,
+          0,
+        ),
       };
     },
     async stop() {
