@@ -44,6 +44,7 @@ interface Options {
   analyzerInterval: string;
   oculusInterval: string;
   prefill?: string;
+  mallocArenaMax: string;
   json?: boolean;
 }
 
@@ -281,6 +282,11 @@ export function soakBenchCommand(): Command {
       '--prefill <seconds>',
       "fill every window with this many seconds at the soak's rate per metric before sending, and run Kale with that fullDuration (no roomba grace), so windows stay full instead of growing from empty; at least --duration + 60",
     )
+    .option(
+      '--malloc-arena-max <n>',
+      "glibc's MALLOC_ARENA_MAX for Kale's process, as npm start and deploy/systemd set it; 'inherit' leaves this environment's",
+      '2',
+    )
     .option('--json', 'print results as JSON')
     .action(
       action(async (_ctx, opts: Options) => {
@@ -298,6 +304,12 @@ export function soakBenchCommand(): Command {
               `--prefill: expected whole seconds of at least --duration + 60 (${seconds + 60}), got "${opts.prefill}"`,
             );
         }
+        const arenas =
+          opts.mallocArenaMax === 'inherit' ? undefined : positive('--malloc-arena-max', opts.mallocArenaMax);
+        if (arenas !== undefined && !Number.isInteger(arenas))
+          throw new UsageError(
+            `--malloc-arena-max: expected a whole number or 'inherit', got "${opts.mallocArenaMax}"`,
+          );
         const names = Array.from({ length: metrics }, (_, i) => `soak.host${i % 100}.m${i}`);
         const redis = await startRedisServer();
         const store = RedisStore.connect(redis.url);
@@ -317,6 +329,7 @@ export function soakBenchCommand(): Command {
             analyzerInterval: positive('--analyzer-interval', opts.analyzerInterval),
             oculusInterval: positive('--oculus-interval', opts.oculusInterval),
             fullDuration: prefill,
+            mallocArenaMax: arenas,
           });
           let best: number | null = null;
           for (const [i, rate] of rates.entries()) {
@@ -334,6 +347,7 @@ export function soakBenchCommand(): Command {
                 bench: 'soak',
                 ...(rates.length > 1 ? { step: i + 1 } : {}),
                 windows: prefill === undefined ? 'from empty' : `prefilled ${prefill} s`,
+                malloc_arena_max: arenas ?? process.env.MALLOC_ARENA_MAX ?? 'unset',
                 ...result,
               },
               opts.json,

@@ -22,6 +22,11 @@ export interface SoakKaleOptions {
    * 60 s, more) instead of growing for the whole run (the soak's prefill); Kale's defaults when absent.
    */
   readonly fullDuration?: number;
+  /**
+   * glibc's MALLOC_ARENA_MAX for Kale's process, as `npm start` and deploy/systemd launch it; absent
+   * leaves the bench's own environment to Kale.
+   */
+  readonly mallocArenaMax?: number;
 }
 
 /**
@@ -81,7 +86,13 @@ export async function startSoakKale(opts: SoakKaleOptions): Promise<SoakKale> {
   const child: ChildProcess = spawn(
     process.execPath,
     [KALE_BIN, 'start', '--redis', opts.redisUrl, '--config', configFile],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env:
+        opts.mallocArenaMax === undefined
+          ? process.env
+          : { ...process.env, MALLOC_ARENA_MAX: String(opts.mallocArenaMax) },
+    },
   );
   const cycles: Cycle[] = [];
   const imports: Array<{ at: number; ms: number }> = [];
