@@ -306,7 +306,7 @@ describe('calibrated default preset', () => {
 });
 
 describe('the default line-up by resolution', () => {
-  it('leaves median_absolute_deviation and level_shift out of a five-minute series only', () => {
+  it('leaves median_absolute_deviation and level_shift out of a five-minute series, local_trend out of an hourly one', () => {
     const r = random(11);
     const judged = (step: number) => {
       const votes = replay(series(400, step, () => 100 + r.gauss())).at(-1)!.analysis!.votes!;
@@ -317,8 +317,14 @@ describe('the default line-up by resolution', () => {
     expect(fiveMinutes).toContain('local_trend');
     expect(fiveMinutes).not.toContain('median_absolute_deviation');
     expect(fiveMinutes).not.toContain('level_shift');
-    for (const step of [60, 3600]) {
-      expect(judged(step)).toEqual(expect.arrayContaining(['median_absolute_deviation', 'level_shift']));
-    }
+    const hourly = judged(3600);
+    expect(hourly).toEqual(
+      expect.arrayContaining(['median_absolute_deviation', 'holt_residual', 'level_shift']),
+    );
+    expect(hourly).not.toContain('local_trend');
+    expect(judged(1800)).not.toContain('local_trend');
+    expect(judged(60)).toEqual(
+      expect.arrayContaining(['median_absolute_deviation', 'holt_residual', 'level_shift', 'local_trend']),
+    );
   });
 });
