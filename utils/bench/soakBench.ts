@@ -131,7 +131,7 @@ function slowestAnswers(answers: readonly StatusAnswer[]): string {
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-/** One sample every 10 s: the process's RSS and the main thread's V8 memory, seconds into the phase. */
+/** One sample every 10 s, seconds into the phase: the process's RSS and Kale's memory by thread. */
 interface MemorySample extends KaleMemory {
   readonly at: number;
   readonly rssMb: number;
@@ -304,11 +304,10 @@ export function soakBenchCommand(): Command {
               `--prefill: expected whole seconds of at least --duration + 60 (${seconds + 60}), got "${opts.prefill}"`,
             );
         }
-        const arenas =
-          opts.mallocArenaMax === 'inherit' ? undefined : positive('--malloc-arena-max', opts.mallocArenaMax);
-        if (arenas !== undefined && !Number.isInteger(arenas))
+        const arenas = opts.mallocArenaMax === 'inherit' ? undefined : Number(opts.mallocArenaMax);
+        if (arenas !== undefined && !(Number.isInteger(arenas) && arenas > 0))
           throw new UsageError(
-            `--malloc-arena-max: expected a whole number or 'inherit', got "${opts.mallocArenaMax}"`,
+            `--malloc-arena-max: expected a whole number ≥ 1 or 'inherit', got "${opts.mallocArenaMax}"`,
           );
         const names = Array.from({ length: metrics }, (_, i) => `soak.host${i % 100}.m${i}`);
         const redis = await startRedisServer();
