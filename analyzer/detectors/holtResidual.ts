@@ -1,4 +1,4 @@
-import { robustLocationScale } from '../stats/robust.js';
+import { missInScales, type OnFlatReference, robustLocationScale } from '../stats/robust.js';
 import { defineDetector } from './types.js';
 
 /**
@@ -23,7 +23,9 @@ export const holtResidual = defineDetector({
   },
   evidence({ timestamps, values }, { alpha, beta, warmup, minResiduals, maxResiduals }) {
     if (values.length < warmup + minResiduals + 3) return null;
-    return Math.abs(holtResidualZ(timestamps, values, alpha, beta, warmup, minResiduals, maxResiduals));
+    return Math.abs(
+      holtResidualZ(timestamps, values, alpha, beta, warmup, minResiduals, maxResiduals, 'departure'),
+    );
   },
 });
 
@@ -36,6 +38,7 @@ export function holtResidualZ(
   warmup: number,
   minResiduals: number,
   maxResiduals = Infinity,
+  onFlat: OnFlatReference = 'ignore',
 ): number {
   const n = values.length;
   if (n < warmup + minResiduals + 3) return 0;
@@ -54,6 +57,6 @@ export function holtResidualZ(
   const { location, scale } = robustLocationScale(
     residuals.subarray(Math.max(0, residuals.length - maxResiduals)),
   );
-  if (!(scale > 0)) return 0;
-  return (values[n - 1] - (level + slope * (timestamps[n - 1] - timestamps[n - 2])) - location) / scale;
+  const miss = values[n - 1] - (level + slope * (timestamps[n - 1] - timestamps[n - 2])) - location;
+  return missInScales(miss, scale, values[n - 1], onFlat);
 }

@@ -1,5 +1,5 @@
 import { median } from '../stats/median.js';
-import { robustLocationScale } from '../stats/robust.js';
+import { missInScales, type OnFlatReference, robustLocationScale } from '../stats/robust.js';
 import { defineDetector } from './types.js';
 
 /**
@@ -20,7 +20,7 @@ export const levelShift = defineDetector({
   },
   evidence({ values }, { recent, minReference, maxReference }) {
     if (values.length < recent + minReference) return null;
-    return Math.abs(levelShiftZ(values, recent, minReference, maxReference));
+    return Math.abs(levelShiftZ(values, recent, minReference, maxReference, 'departure'));
   },
 });
 
@@ -30,12 +30,12 @@ export function levelShiftZ(
   recent: number,
   minReference: number,
   maxReference = Infinity,
+  onFlat: OnFlatReference = 'ignore',
 ): number {
   const n = values.length;
   if (n < recent + minReference) return 0;
   const { location, scale } = robustLocationScale(
     values.subarray(Math.max(0, n - recent - maxReference), n - recent),
   );
-  if (!(scale > 0)) return 0;
-  return (median(values.subarray(n - recent)) - location) / scale;
+  return missInScales(median(values.subarray(n - recent)) - location, scale, location, onFlat);
 }

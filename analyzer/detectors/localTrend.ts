@@ -1,5 +1,5 @@
 import { lineResiduals, simpleRegression } from '../stats/ols.js';
-import { robustLocationScale } from '../stats/robust.js';
+import { missInScales, type OnFlatReference, robustLocationScale } from '../stats/robust.js';
 import { scratch } from '../stats/scratch.js';
 import { defineDetector } from './types.js';
 
@@ -23,16 +23,17 @@ export const localTrend = defineDetector({
   },
   evidence({ timestamps, values }, { recent, reference }) {
     if (values.length < recent + reference) return null;
-    return Math.abs(localTrendZ(timestamps, values, recent, reference));
+    return Math.abs(localTrendZ(timestamps, values, recent, reference, 'departure'));
   },
 });
 
-/** Signed mean miss of the last `recent` values from the reference's line, in its robust σ; 0 if flat. */
+/** Signed mean miss of the last `recent` values from the reference's line, in its robust σ (OnFlatReference when the line fits exactly). */
 export function localTrendZ(
   timestamps: Float64Array,
   values: Float64Array,
   recent: number,
   reference: number,
+  onFlat: OnFlatReference = 'ignore',
 ): number {
   const n = values.length;
   if (n < recent + reference) return 0;
@@ -45,9 +46,8 @@ export function localTrendZ(
     scratch('localTrend', reference),
   );
   const { scale } = robustLocationScale(residuals);
-  if (!(scale > 0)) return 0;
   let miss = 0;
   for (let i = n - recent; i < n; i++)
     miss += values[i] - (line.slope * (timestamps[i] - line.centre) + line.intercept);
-  return miss / recent / scale;
+  return missInScales(miss / recent, scale, values[n - 1], onFlat);
 }

@@ -1,5 +1,5 @@
 import { median } from '../stats/median.js';
-import { robustLocationScale } from '../stats/robust.js';
+import { missInScales, type OnFlatReference, robustLocationScale } from '../stats/robust.js';
 import { defineDetector, type DetectorInput } from './types.js';
 
 /**
@@ -32,7 +32,7 @@ function seasonalDetector(name: string, period: number, what: string) {
       return z === null ? null : Math.abs(z) > threshold;
     },
     evidence(input, { period, minPairs, maxPairs, references }) {
-      const z = seasonalZ(input, period, minPairs, maxPairs, references);
+      const z = seasonalZ(input, period, minPairs, maxPairs, references, 'departure');
       return z === null ? null : Math.abs(z);
     },
   });
@@ -44,13 +44,14 @@ export const seasonalWeekly = seasonalDetector('seasonal_weekly', 7 * 86400, 'on
 /** Names of the detectors that use `history.*` context: the analyzer fetches history only for them. */
 export const SEASONAL_DETECTORS: ReadonlySet<string> = new Set([seasonalDaily.name, seasonalWeekly.name]);
 
-/** Robust z of the latest seasonal difference, or null when the period lacks history. */
+/** Robust z of the latest seasonal difference; null when the period lacks history, or (`ignore`) when its differences never varied. */
 export function seasonalZ(
   input: DetectorInput,
   period: number,
   minPairs: number,
   maxPairs = Infinity,
   references = 1,
+  onFlat: OnFlatReference = 'ignore',
 ): number | null {
   const { timestamps, values } = input;
   const n = values.length;
@@ -88,8 +89,9 @@ export function seasonalZ(
   }
   if (count < minPairs + 1) return null;
   const { location, scale } = robustLocationScale(diffs.subarray(0, count - 1));
-  if (!(scale > 0)) return null;
-  return (diffs[count - 1] - location) / scale;
+  // A history of exact repeats: the voting line-ups abstain; evidence judges the departure from them.
+  if (!(scale > 0) && onFlat === 'ignore') return null;
+  return missInScales(diffs[count - 1] - location, scale, values[n - 1], onFlat);
 }
 
 /** Index of the bucket (start `timestamps[j]`, length `step`) holding `t`, searching from `from`, or −1. */

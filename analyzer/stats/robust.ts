@@ -34,6 +34,38 @@ export function robustLocationScale(x: Float64Array): RobustLocationScale {
   return { location, scale: mad > 0 ? MAD_TO_SIGMA * mad : MEAN_AD_TO_SIGMA * (sum / n) };
 }
 
+/**
+ * What a detector makes of a miss from a reference whose robust scale is 0 (a flat or perfectly
+ * regular stretch: a gauge that sat still, a job that ran identically every day). `ignore`: no
+ * evidence (0), as the voting line-ups have it. `departure`: any miss beyond rounding is
+ * FLAT_DEPARTURE σ, so a spike on a flat series is seen on its own row. Before, every scale-based
+ * detector said 0 there, and the spike paged a row late, when it had entered the reference and the
+ * series returned.
+ */
+export type OnFlatReference = 'ignore' | 'departure';
+
+/**
+ * The σ of a departure from a flat reference: the top of the tail sketch's range
+ * (analyzer/calibration/tailSketch.ts). A first one is extremely rare; one that recurs (a sparse
+ * count's blips after a quiet stretch) is counted there and learned like any recurring burst.
+ */
+export const FLAT_DEPARTURE = 1e6;
+
+/** Misses within this share of the values' magnitude are rounding, not a departure. */
+const ROUNDING = 1e-9;
+
+/** `miss` in units of `scale`; for a scale of 0, see OnFlatReference (`magnitude`: the values' size). */
+export function missInScales(
+  miss: number,
+  scale: number,
+  magnitude: number,
+  onFlat: OnFlatReference,
+): number {
+  if (scale > 0) return miss / scale;
+  if (onFlat === 'ignore' || !(Math.abs(miss) > ROUNDING * Math.max(1, Math.abs(magnitude)))) return 0;
+  return Math.sign(miss) * FLAT_DEPARTURE;
+}
+
 /** How many robust standard deviations `value` lies from `reference`; 0 when the reference is flat. */
 export function robustZ(value: number, reference: Float64Array): number {
   const { location, scale } = robustLocationScale(reference);

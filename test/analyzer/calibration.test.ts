@@ -291,6 +291,16 @@ describe('calibrated default preset', () => {
     expect(rows.slice(7 * 24, -1).filter((row) => row.anomalous)).toHaveLength(0);
   });
 
+  it('flags a spike on a series that sat still on its own row, not on the row after', () => {
+    // A gauge flat for a week at five minutes, then one row at 80.
+    const s = series(7 * 288, 300, () => 50);
+    const at = s.values.length - 10;
+    s.values[at] = 80;
+    const rows = replay(s);
+    expect(rows[at].anomalous).toBe(true);
+    expect(rows.filter((row) => row.anomalous)).toHaveLength(1);
+  });
+
   it('pages once for a sustained excursion', () => {
     const r = random(19);
     const start = 4000;
