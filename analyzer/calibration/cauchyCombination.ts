@@ -4,9 +4,10 @@
  * evidence. A single decisive detector dominates (a p near 0 maps to a huge variate), whatever the
  * dependence between detectors. Unlike the test, a p above ½ counts as 0, not as evidence against:
  * a detector that sees a perfectly ordinary value must not cancel one that sees a spike (p = 0.999
- * would map to −318 and cancel p = 0.001). The result is calibrated again per metric, so only its
- * order matters; it is returned as the Cauchy tail of the mean. Detectors that cannot judge are left
- * out by the caller rather than counted as "normal".
+ * would map to −318 and cancel p = 0.001). The result, the Cauchy tail of the mean, is the row's
+ * tail as it is: calibrating it once more per metric was measured and cost half the NAB score
+ * (docs/detection.md). Detectors that cannot judge are left out by the caller rather than counted
+ * as "normal".
  */
 export function cauchyCombination(ps: ArrayLike<number>): number {
   const count = ps.length;
