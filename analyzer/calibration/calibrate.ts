@@ -28,12 +28,14 @@ export const EXCITED = 2;
 const UNUSUAL = 1.3;
 const LEARNED_RUN = 3;
 /**
- * Inside an open incident, a row is news again only when it is this many decades (about 3×) rarer
- * than the peak. An incident often opens on a mild row and peaks later; at a decade, a threshold
- * above the opening row's score saw nothing of the incident (NAB standard on anomaly-dev 54.9 →
- * 57.0 at half a decade, synthetic 21.5 either way).
+ * Inside an open incident, a row is news again only when it is this many decades (about 5.6×) rarer
+ * than the peak. An incident often opens on a mild row and peaks later, so a margin of a whole decade
+ * hid incidents from a threshold above the opening row's score (measured on 2026-12-03); too small a
+ * margin flags an excursion's every climb. Half a decade until 2026-12-05; at three quarters the
+ * five-minute sets paged less inside incidents and anomaly-dev held (NAB standard 48.9 → 50.8 on
+ * the dev set at 5 minutes, 39.2 → 40.2 synthetic, 64.2 → 64.5 anomaly-dev; docs/detection.md).
  */
-const ESCALATION = 0.5;
+const ESCALATION = 0.75;
 /** Rarity at which the score is ½: one row in 10,000. */
 const HALF_SCORE_RARITY = 4;
 

@@ -195,6 +195,31 @@ describe("learning a metric's history", () => {
     expect(calibrate(state, [2], 413 * 60, 3600, 0.4, 60).score).toBeGreaterThan(0);
   });
 
+  it('inside an incident, flags a row again only when it is three quarters of a decade rarer than the peak', () => {
+    const state = learnedState();
+    // The rarity a row of evidence `e` would have now, judged on a copy of the state.
+    const rarityOf = (e: number, t: number) =>
+      calibrate(MetricState.decode(state.encode(), 0, 1), [e], t, 3600, 0.4, 60).rarity;
+    // The smallest evidence (in steps of 1 %) whose rarity reaches `target`.
+    const evidenceFor = (target: number, t: number) => {
+      let e = 1.5;
+      while (rarityOf(e, t) < target) e *= 1.01;
+      return e;
+    };
+    const opening = calibrate(state, [evidenceFor(2.5, 400 * 60)], 400 * 60, 3600, 0.4, 60);
+    expect(opening.role).toBe('start');
+    const peak = opening.rarity;
+    // Half a decade past the peak is still the same excursion climbing.
+    const climb = calibrate(state, [evidenceFor(peak + 0.55, 401 * 60)], 401 * 60, 3600, 0.4, 60);
+    expect(climb.rarity).toBeLessThan(peak + 0.75);
+    expect(climb).toMatchObject({ role: 'ongoing', score: 0, anomalous: false });
+    // Three quarters of a decade past the new peak is news: flagged again, but it does not page twice.
+    const worse = calibrate(state, [evidenceFor(climb.rarity + 0.8, 402 * 60)], 402 * 60, 3600, 0.4, 60);
+    expect(worse.role).toBe('escalation');
+    expect(worse.score).toBeGreaterThan(0);
+    expect(worse.page).toBe(false);
+  });
+
   it('keeps the run across a restart (it is part of the stored state)', () => {
     const state = learnedState();
     for (let i = 0; i < 3; i++) calibrate(state, [2], (400 + i) * 60, 3600, 0.4, 60);
