@@ -84,7 +84,7 @@ export function detectionBenchCommand(): Command {
     .option('--plot-dir <dir>', 'where the HTML plot goes', 'test-artifacts')
     .option(
       '--irregular <kinds>',
-      "roughen each file's sampling first, reproducibly: jitter (±10 % of the step, never past a neighbour), drop (15 % of unlabelled rows), outage (6 hours of them), comma-separated",
+      "roughen each file's sampling first, reproducibly: jitter (±10 % of the step, never past a neighbour), drop (15 % of unlabelled rows), outage (6 hours of them), wander (each step 0.5–1.5× its length), comma-separated",
     )
     .option('--json', 'print the result as JSON')
     .action(

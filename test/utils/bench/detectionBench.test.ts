@@ -146,7 +146,9 @@ describe('kale bench detection', () => {
     expect(out.default_nab_windows).toBe(1);
     const bad = kale(['bench', 'detection', dir, '--irregular', 'gaps']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('--irregular: unknown irregularity "gaps" (known: jitter, drop, outage)');
+    expect(bad.stderr).toContain(
+      '--irregular: unknown irregularity "gaps" (known: jitter, drop, outage, wander)',
+    );
   });
 
   it('pools several folders into one sweep, naming each domain by its folder', () => {

@@ -49,6 +49,16 @@ describe('irregular series for bench detection', () => {
     expect(gaps.filter((g) => g > 300)).toEqual([73 * 300]);
   });
 
+  it('stretches or shrinks every step by up to half its length, keeping every row in order', () => {
+    const s = irregularSeries(series(), parseIrregularities('wander', '--irregular'));
+    expect(s.values).toEqual(series().values);
+    const steps = Array.from(s.timestamps.subarray(1), (t, i) => t - s.timestamps[i]);
+    expect(Math.min(...steps)).toBeGreaterThanOrEqual(150);
+    expect(Math.max(...steps)).toBeLessThanOrEqual(450);
+    expect(steps.filter((d) => d < 270).length).toBeGreaterThan(2880 * 0.3);
+    expect(steps.filter((d) => d > 330).length).toBeGreaterThan(2880 * 0.3);
+  });
+
   it('is the same for the same file name and differs between names', () => {
     const kinds = parseIrregularities('jitter,drop,outage', '--irregular');
     expect(irregularSeries(series(), kinds)).toEqual(irregularSeries(series(), kinds));
@@ -60,7 +70,7 @@ describe('irregular series for bench detection', () => {
 
   it('names the known kinds when given an unknown one', () => {
     expect(() => parseIrregularities('jitter,gaps', '--irregular')).toThrow(
-      '--irregular: unknown irregularity "gaps" (known: jitter, drop, outage)',
+      '--irregular: unknown irregularity "gaps" (known: jitter, drop, outage, wander)',
     );
   });
 });
