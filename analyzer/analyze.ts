@@ -9,7 +9,7 @@ import { isSeasonal, type Preset } from './presets.js';
 import { calibrate, hourlyRarity, rarityOfScore, type Calibrated } from './calibration/calibrate.js';
 import { MetricState } from './calibration/metricState.js';
 import { withoutSeasonalEchoes } from './calibration/seasonalEchoes.js';
-import { inputResolution, lengthenedInput } from './context/metricContext.js';
+import { judgedResolution, lengthenedInput } from './context/metricContext.js';
 import { recentStep } from './stats/recentStep.js';
 import { EPISODE_SECONDS, EPISODE_STEPS, episodeOptionsForStep } from './episodes.js';
 
@@ -146,7 +146,7 @@ function seasonallyNormal(votes: Record<string, Vote>): boolean {
 function analyzeCalibrated(window: DetectorInput, datapoint: number, opts: AnalyzeOptions): Analysis {
   const { preset } = opts;
   const step = recentStep(window.timestamps);
-  const resolution = inputResolution(step);
+  const resolution = judgedResolution(window, step);
   const input = lengthenedInput(window, step);
   const evidenceOf = (at: DetectorInput) =>
     preset.detectors.map(({ options, detector, skipOn }) => {

@@ -83,9 +83,17 @@ function sampled(step: number, hours: number) {
 
 describe('input resolution', () => {
   it('follows the sampling step, with a tenth of slack below each boundary', () => {
-    expect([60, 240, 269].map(inputResolution)).toEqual(['raw', 'raw', 'raw']);
-    expect([270, 297, 300, 900, 1619].map(inputResolution)).toEqual(Array(5).fill('fiveMinute'));
-    expect([1620, 1790, 3600, 86400].map(inputResolution)).toEqual(Array(4).fill('hourly'));
+    const of = (steps: number[]) => steps.map((step) => inputResolution(step));
+    expect(of([60, 240, 269])).toEqual(['raw', 'raw', 'raw']);
+    expect(of([270, 297, 300, 900, 1619])).toEqual(Array(5).fill('fiveMinute'));
+    expect(of([1620, 1790, 3600, 86400])).toEqual(Array(4).fill('hourly'));
+  });
+
+  it('keeps a metric on the five-minute ring down to half its step', () => {
+    const onRing = (steps: number[]) => steps.map((step) => inputResolution(step, true));
+    expect(onRing([150, 200, 269, 300, 1619])).toEqual(Array(5).fill('fiveMinute'));
+    expect(onRing([60, 149])).toEqual(['raw', 'raw']);
+    expect(onRing([1620, 3600])).toEqual(['hourly', 'hourly']);
   });
 });
 
@@ -129,6 +137,24 @@ describe('five-minute ring', () => {
     const minutes = sampled(60, 9 * 24 + 2);
     expect(ring.absorb(minutes.timestamps, minutes.values)).toBe(true);
     expect(ring.history(T0 + 9 * 24 * H)!['recent.timestamps']).toBeUndefined();
+  });
+
+  it('keeps the ring of a metric sampled irregularly around 5 minutes while its median step dips below 270 s', () => {
+    const regular = sampled(300, 48);
+    const ring = MetricContext.empty();
+    ring.absorb(regular.timestamps, regular.values);
+    // Then a day whose steps run 4 minutes: a metric sampled every 2.5 to 7.5 minutes has such days.
+    const last = regular.timestamps.at(-1)!;
+    const short = {
+      timestamps: Float64Array.from({ length: 360 }, (_, i) => last + 240 * (i + 1)),
+      values: new Float64Array(360).fill(7),
+    };
+    ring.absorb(short.timestamps, short.values);
+    const recent = ring.history(short.timestamps.at(-1)!)!;
+    expect(recent['recent.timestamps']!.length).toBeGreaterThan(47 * 12);
+    expect(recent['recent.values']!.at(-1)).toBe(7);
+    const input = { ...short, now: short.timestamps.at(-1)!, fullDuration: 86400, context: recent };
+    expect(lengthenedInput(input, 240).timestamps.length).toBeGreaterThan(short.timestamps.length);
   });
 
   it('keeps the ring of a 5-minute metric whose steps run a little short, and judges a half-hourly one on the hours', () => {
