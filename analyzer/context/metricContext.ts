@@ -38,6 +38,12 @@ const STEP_SLACK = 0.9;
  * (16 % of the rows of such a series, the ring lost some 270 times in 10,000 rows).
  */
 const FINE_STAY = 0.5;
+/**
+ * Steps a window must hold before its step moves a metric onto the five-minute ring or off it. After
+ * a gap longer than the window, the window holds only what came since: one point has no step, and
+ * two have the gap for one, which dropped the ring's week and started it empty.
+ */
+const STEPS_TO_DECIDE = 8;
 
 /**
  * Which ring a metric's detectors see its week at (lengthenedInput): `hourly` from a half-hour step,
@@ -91,7 +97,11 @@ export class MetricContext {
   /** Rolls in the slots the window has closed since the last call. Returns whether the stored bytes changed. */
   absorb(timestamps: Float64Array, values: Float64Array): boolean {
     let changed = this.hours.absorb(timestamps, values);
-    if (inputResolution(recentStep(timestamps), this.fine !== null) !== 'fiveMinute') {
+    const onFine =
+      timestamps.length > STEPS_TO_DECIDE
+        ? inputResolution(recentStep(timestamps), this.fine !== null) === 'fiveMinute'
+        : this.fine !== null;
+    if (!onFine) {
       changed ||= this.fine !== null;
       this.fine = null;
     } else {

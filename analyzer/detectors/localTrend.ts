@@ -9,7 +9,8 @@ import { defineDetector } from './types.js';
  * residuals. The other detectors measure against the whole window (or a day and a week ago), so when
  * a series wanders (drifts that start and stop) their yardstick holds every earlier drift and a new
  * one is small beside it; the local line and its local noise see the bend within a few rows. The line
- * is over timestamps, so a gap extrapolates as far as it lasted.
+ * is over timestamps, so a short gap extrapolates as far as it lasted; past a gap longer than the
+ * reference spans, it abstains.
  */
 export const localTrend = defineDetector({
   name: 'local_trend',
@@ -23,6 +24,12 @@ export const localTrend = defineDetector({
   },
   evidence({ timestamps, values }, { recent, reference }) {
     if (values.length < recent + reference) return null;
+    // The line is not extrapolated further than it was fitted: after a gap longer than the reference
+    // spans (an outage of hours at five minutes a row), the first values would be judged against the
+    // line carried hours on, and paged.
+    const n = values.length;
+    const end = timestamps[n - recent - 1];
+    if (timestamps[n - 1] - end > end - timestamps[n - recent - reference]) return null;
     return Math.abs(localTrendZ(timestamps, values, recent, reference, 'departure'));
   },
 });

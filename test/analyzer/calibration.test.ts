@@ -306,6 +306,18 @@ describe('calibrated default preset', () => {
     expect(rows.slice(warmUp).filter((row) => row.anomalous).length).toBeLessThanOrEqual(1);
   });
 
+  it('does not page when a five-minute series comes back after two days of silence', () => {
+    const r = random(31);
+    const s = series(10 * 288, 300, (i) => 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + 0.5 * r.gauss());
+    // Days 7 and 8 never arrived (a collector down over a weekend).
+    const keep = Array.from(s.timestamps.keys()).filter((i) => i < 7 * 288 || i >= 9 * 288);
+    const rows = replay({
+      timestamps: Float64Array.from(keep, (i) => s.timestamps[i]),
+      values: Float64Array.from(keep, (i) => s.values[i]),
+    });
+    expect(rows.slice(3 * 288).filter((row) => row.anomalous)).toHaveLength(0);
+  });
+
   it('flags a clear spike on an hourly series, and only that row', () => {
     const r = random(17);
     const s = series(30 * 24, 3600, (i) => 100 + 40 * Math.sin((2 * Math.PI * i) / 24) + 5 * r.gauss());

@@ -157,6 +157,17 @@ describe('five-minute ring', () => {
     expect(lengthenedInput(input, 240).timestamps.length).toBeGreaterThan(short.timestamps.length);
   });
 
+  it('keeps the ring when the window holds only a point or two, after a gap longer than the window', () => {
+    const regular = sampled(300, 48);
+    const ring = MetricContext.empty();
+    ring.absorb(regular.timestamps, regular.values);
+    const back = regular.timestamps.at(-1)! + 2 * 86400;
+    for (const timestamps of [Float64Array.of(back), Float64Array.of(back, back + 300)]) {
+      ring.absorb(timestamps, new Float64Array(timestamps.length).fill(3));
+      expect(ring.history(back + 600)!['recent.timestamps']!.length).toBeGreaterThan(47 * 12);
+    }
+  });
+
   it('keeps the ring of a 5-minute metric whose steps run a little short, and judges a half-hourly one on the hours', () => {
     // A collector's clock a little fast (or points sent a little early): the median of the recent
     // steps falls a few seconds short of the nominal one, which must not drop the ring.

@@ -26,6 +26,26 @@ describe('holt_residual', () => {
     expect(run(holtResidual, afterGap(40))).toBe(true);
   });
 
+  it('restarts after a gap longer than its trend remembers, rather than forecasting across it', () => {
+    // A steep ramp for 200 minutes, then nothing for two days, then the series where it was.
+    const before = Array.from(noise(200), (x, i) => [1_700_000_000 + 60 * i, 10 + 10 * i + x]);
+    const after = Array.from(noise(40, 3), (x, i) => [1_700_000_000 + 60 * (200 + 2880 + i), 2000 + x]);
+    const upTo = (k: number) => {
+      const rows = [...before, ...after.slice(0, k)];
+      const timestamps = Float64Array.from(rows, ([t]) => t);
+      return {
+        timestamps,
+        values: Float64Array.from(rows, ([, v]) => v),
+        now: timestamps.at(-1)!,
+        fullDuration: 86400 * 3,
+      };
+    };
+    // The first value after the gap has no forecast; the next ones are judged from it, not from two days of ramp.
+    expect(holtResidual.evidence?.(upTo(1), holtResidual.defaults)).toBeNull();
+    expect(run(holtResidual, upTo(1))).toBe(false);
+    for (let k = 2; k <= 40; k++) expect(run(holtResidual, upTo(k))).toBe(false);
+  });
+
   it('votes false on windows too short to judge', () => {
     expect(run(holtResidual, input([1, 1, 1, 9]))).toBe(false);
   });

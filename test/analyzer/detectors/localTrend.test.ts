@@ -46,6 +46,16 @@ describe('local_trend', () => {
     ).toBeLessThan(4);
   });
 
+  it('abstains past a gap longer than its reference spans, rather than carry the line across it', () => {
+    const ramp = base(40, 0, 0.5).map((v, i) => v + i);
+    const values = Float64Array.from(ramp);
+    // One row a minute, then the last three arrive after a quiet hour, at the level the ramp had left.
+    const timestamps = Float64Array.from(values, (_, i) => 1_700_000_000 + 60 * (i < 37 ? i : i + 60));
+    for (let i = 37; i < 40; i++) values[i] = 36;
+    const input = { timestamps, values, now: timestamps[39], fullDuration: 86400 } satisfies DetectorInput;
+    expect(evidence(input)).toBeNull();
+  });
+
   it('abstains on a window too short to fit a line, and says 0 for a perfectly flat one', () => {
     expect(evidence(input(base(20)))).toBeNull();
     expect(evidence(input(Array.from({ length: 40 }, () => 5)))).toBe(0);
