@@ -147,7 +147,7 @@ function analyzeCalibrated(window: DetectorInput, datapoint: number, opts: Analy
   const { preset } = opts;
   const step = recentStep(window.timestamps);
   const resolution = judgedResolution(window, step);
-  const input = lengthenedInput(window, step);
+  const input = lengthenedInput(window, resolution);
   const evidenceOf = (at: DetectorInput) =>
     preset.detectors.map(({ options, detector, skipOn }) => {
       if (skipOn?.includes(resolution)) return null;

@@ -133,14 +133,13 @@ export class MetricContext {
 
 /**
  * The detectors' input: the raw window of a day, preceded by the context's slots before it at the
- * metric's resolution. A metric sampled every half hour or slower gets the hourly ring's week (24 to 48
+ * resolution it is judged at (judgedResolution). A metric sampled every half hour or slower gets the hourly ring's week (24 to 48
  * raw points become a week); one sampled every 5 to 30 minutes the five-minute ring's (288 points become
  * 2,016 at 5 minutes); a finer one keeps its day (1,440 points a day at one a minute). A week of points
  * at 5 minutes, measured: NAB standard 31.6 → 34.8 on the synthetic dev set
  * and 35.4 → 36.5 on the dev set's minute series averaged to 5 minutes (docs/detection.md).
  */
-export function lengthenedInput(input: DetectorInput, step: number): DetectorInput {
-  const resolution = judgedResolution(input, step);
+export function lengthenedInput(input: DetectorInput, resolution: InputResolution): DetectorInput {
   const [slotTs, slotValues, slot] =
     resolution === 'hourly'
       ? [input.context?.['history.timestamps'], input.context?.['history.values'], CONTEXT_STEP]

@@ -69,6 +69,5 @@ export function missInScales(
 /** How many robust standard deviations `value` lies from `reference`; 0 when the reference is flat. */
 export function robustZ(value: number, reference: Float64Array): number {
   const { location, scale } = robustLocationScale(reference);
-  if (!(scale > 0)) return 0;
-  return (value - location) / scale;
+  return missInScales(value - location, scale, value, 'ignore');
 }

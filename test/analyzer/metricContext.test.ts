@@ -4,11 +4,16 @@ import {
   FINE_SLOTS,
   MetricContext,
   inputResolution,
+  judgedResolution,
   lengthenedInput,
 } from '../../analyzer/context/metricContext.js';
 import { MeanRing } from '../../analyzer/context/meanRing.js';
 
 const H = 3600;
+
+/** A window lengthened as the analyzer does it for a metric sampled every `step` seconds. */
+const lengthened = (input: Parameters<typeof judgedResolution>[0], step: number) =>
+  lengthenedInput(input, judgedResolution(input, step));
 const T0 = 1_700_006_400; // an hour boundary
 
 /** One point a minute from hour `from` to hour `to` (exclusive), valued at its hour's index. */
@@ -66,9 +71,9 @@ describe('metric context rings', () => {
         'history.values': new Float64Array(120).fill(1),
       },
     };
-    expect(lengthenedInput(input, H).timestamps).toHaveLength(100 + 24);
-    expect(lengthenedInput(input, H / 2).timestamps).toHaveLength(100 + 24);
-    expect(lengthenedInput(input, 300)).toBe(input);
+    expect(lengthened(input, H).timestamps).toHaveLength(100 + 24);
+    expect(lengthened(input, H / 2).timestamps).toHaveLength(100 + 24);
+    expect(lengthened(input, 300)).toBe(input);
   });
 });
 
@@ -154,7 +159,7 @@ describe('five-minute ring', () => {
     expect(recent['recent.timestamps']!.length).toBeGreaterThan(47 * 12);
     expect(recent['recent.values']!.at(-1)).toBe(7);
     const input = { ...short, now: short.timestamps.at(-1)!, fullDuration: 86400, context: recent };
-    expect(lengthenedInput(input, 240).timestamps.length).toBeGreaterThan(short.timestamps.length);
+    expect(lengthened(input, 240).timestamps.length).toBeGreaterThan(short.timestamps.length);
   });
 
   it('keeps the ring when the window holds only a point or two, after a gap longer than the window', () => {
@@ -185,7 +190,7 @@ describe('five-minute ring', () => {
         'history.values': new Float64Array(24).fill(2),
       },
     };
-    expect(lengthenedInput(input, 1790).values[0]).toBe(2);
+    expect(lengthened(input, 1790).values[0]).toBe(2);
   });
 
   it("lengthens a 5-minute metric's day with the ring's slots before it, at its own resolution", () => {
@@ -204,11 +209,11 @@ describe('five-minute ring', () => {
         'history.values': new Float64Array(7 * 24).fill(2),
       },
     };
-    const longer = lengthenedInput(input, 300);
+    const longer = lengthened(input, 300);
     expect(longer.timestamps).toHaveLength(7 * 288);
     expect(longer.values[0]).toBe(1);
     expect(longer.timestamps[6 * 288 - 1] + 300).toBe(window.timestamps[0]);
-    expect(lengthenedInput(input, 60)).toBe(input);
-    expect(lengthenedInput(input, 3600).values[0]).toBe(2);
+    expect(lengthened(input, 60)).toBe(input);
+    expect(lengthened(input, 3600).values[0]).toBe(2);
   });
 });
