@@ -6,6 +6,7 @@ import { detectionBenchCommand } from '../utils/bench/detectionBench.js';
 import { elasticClusterBenchCommand } from '../utils/bench/elasticClusterBench.js';
 import { embeddedBenchCommand } from '../utils/bench/embeddedBench.js';
 import { failoverBenchCommand } from '../utils/bench/failoverBench.js';
+import { quietBenchCommand } from '../utils/bench/quietBench.js';
 import { oculusBenchCommand } from '../utils/bench/oculusBench.js';
 import { renderBenchCommand } from '../utils/bench/renderBench.js';
 import { roombaBenchCommand } from '../utils/bench/roombaBench.js';
@@ -28,6 +29,7 @@ export function addBenchmarks(bench: Command): Command {
     .addCommand(analyzerGroupBenchCommand())
     .addCommand(failoverBenchCommand())
     .addCommand(detectionBenchCommand())
+    .addCommand(quietBenchCommand())
     .addCommand(soakBenchCommand())
     .addCommand(capacityBenchCommand())
     .addCommand(roombaBenchCommand());

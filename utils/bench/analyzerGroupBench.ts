@@ -10,9 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { positive } from './benchOptions.js';
 import { groupSettled } from '../../analyzer/group.js';
 import { rendezvousOwner } from '../../analyzer/rendezvous.js';
-import { action, UsageError, withGlobalOptions } from '../../core/cli.js';
+import { action, withGlobalOptions } from '../../core/cli.js';
 import { ANALYZER_MEMBERS } from '../../core/store/keys.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { startRedisServer } from '../redisServer.js';
@@ -29,12 +30,6 @@ interface Options {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function positive(flag: string, text: string): number {
-  const n = Number(text);
-  if (!(n > 0)) throw new UsageError(`${flag}: expected a positive number, got "${text}"`);
-  return n;
-}
 
 export function analyzerGroupBenchCommand(): Command {
   return withGlobalOptions(new Command('analyzer-group'))

@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { alertRows, EPISODE_SECONDS, EPISODE_STEPS, episodeOptionsForStep } from '../../analyzer/episodes.js';
-import { resolvePreset, UnknownPresetError, type Preset } from '../../analyzer/presets.js';
+import type { Preset } from '../../analyzer/presets.js';
 import { replaySeries } from '../../analyzer/replay.js';
 import { rulesFromConfig, type AnalyzerRules } from '../../analyzer/rules.js';
 import { action, UsageError, withGlobalOptions } from '../../core/cli.js';
-import type { KaleConfig } from '../../core/config/schema.js';
 import { addCounts } from './addCounts.js';
 import { writeDetectionPlot } from './detectionPlot.js';
 import {
@@ -27,6 +26,7 @@ import {
   type NabSummary,
 } from './nabScore.js';
 import { printResult, progress } from './stats.js';
+import { nonNegative, presetNamed } from './benchOptions.js';
 
 interface Options {
   preset: string;
@@ -184,22 +184,6 @@ export function detectionBenchCommand(): Command {
         );
       }),
     );
-}
-
-function presetNamed(name: string, config: KaleConfig): Preset {
-  try {
-    return resolvePreset(name, config);
-  } catch (err) {
-    if (err instanceof UnknownPresetError) throw new UsageError(`--preset: ${err.message}`);
-    throw err;
-  }
-}
-
-function nonNegative(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0)
-    throw new UsageError(`${flag}: expected a non-negative number, got "${v}"`);
-  return n;
 }
 
 /** Replays one file through every preset (labels withheld), keeps its scores, and scores verdicts and alerts. */

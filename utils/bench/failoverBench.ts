@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { action, UsageError, withGlobalOptions } from '../../core/cli.js';
+import { positive } from './benchOptions.js';
+import { action, withGlobalOptions } from '../../core/cli.js';
 import { runFailoverRound, type FailoverRoundResult } from './failoverRound.js';
 import { median, printResult, progress } from './stats.js';
 
@@ -19,12 +20,6 @@ interface Options {
   nodeTimeout: string;
   runs: string;
   json?: boolean;
-}
-
-function positive(flag: string, text: string): number {
-  const n = Number(text);
-  if (!(n > 0)) throw new UsageError(`${flag}: expected a positive number, got "${text}"`);
-  return n;
 }
 
 export function failoverBenchCommand(): Command {
