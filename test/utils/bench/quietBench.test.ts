@@ -25,19 +25,11 @@ describe('normal shapes', () => {
 
 describe('kale bench quiet', () => {
   it('counts the flags per shape and preset after the warm-up, beside the chance rate', () => {
-    const r = kale([
-      'bench',
-      'quiet',
-      '--shapes',
-      'gaussian,daily_reset',
-      '--preset',
-      'default,etsy',
-      '--days',
-      '3',
-      '--warm-up-days',
-      '1',
-      '--json',
-    ]);
+    const r = kale(
+      'bench quiet --shapes gaussian,daily_reset --preset default,etsy --days 3 --warm-up-days 1 --json'.split(
+        ' ',
+      ),
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ bench: 'quiet', shapes: 2, rows: 864, step: 300 });
