@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { positive } from './benchOptions.js';
+import { positive } from '../../core/cliNumbers.js';
 import { groupSettled } from '../../analyzer/group.js';
 import { rendezvousOwner } from '../../analyzer/rendezvous.js';
 import { action, withGlobalOptions } from '../../core/cli.js';

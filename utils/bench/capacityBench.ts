@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { positiveInteger } from '../../core/cliNumbers.js';
 import { AnalyzerRunner } from '../../analyzer/runner.js';
 import { action, UsageError, withGlobalOptions } from '../../core/cli.js';
 import type { KaleConfig } from '../../core/config/schema.js';
@@ -41,14 +42,9 @@ export function capacityBenchCommand(): Command {
     .option('--json', 'print the result as JSON')
     .action(
       action(async (ctx, opts: Options) => {
-        const [metrics, points, repeat] = [opts.metrics, opts.points, opts.repeat].map(Number);
-        for (const [flag, v, raw] of [
-          ['--metrics', metrics, opts.metrics],
-          ['--points', points, opts.points],
-          ['--repeat', repeat, opts.repeat],
-        ] as const)
-          if (!(Number.isInteger(v) && v > 0))
-            throw new UsageError(`${flag}: expected a positive integer, got "${raw}"`);
+        const metrics = positiveInteger('--metrics', opts.metrics);
+        const points = positiveInteger('--points', opts.points);
+        const repeat = positiveInteger('--repeat', opts.repeat);
         if (ctx.config.redis.url?.startsWith('redis-cluster://'))
           throw new UsageError(
             'bench capacity: give one Redis server (its INFO figures are per server), not a cluster',

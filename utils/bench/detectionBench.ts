@@ -26,7 +26,8 @@ import {
   type NabSummary,
 } from './nabScore.js';
 import { printResult, progress } from './stats.js';
-import { nonNegative, presetNamed } from './benchOptions.js';
+import { nonNegative } from '../../core/cliNumbers.js';
+import { presetNamed } from './presetOption.js';
 
 interface Options {
   preset: string;

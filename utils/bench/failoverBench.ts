@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { positive } from './benchOptions.js';
+import { positive } from '../../core/cliNumbers.js';
 import { action, withGlobalOptions } from '../../core/cli.js';
 import { runFailoverRound, type FailoverRoundResult } from './failoverRound.js';
 import { median, printResult, progress } from './stats.js';

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { positiveInteger } from '../../core/cliNumbers.js';
 import { action, UsageError, withGlobalOptions } from '../../core/cli.js';
 import { startElasticsearch } from '../elasticsearch.js';
 import { benchMetrics } from './oculusMetrics.js';
@@ -68,17 +69,10 @@ export function oculusBenchCommand(): Command {
           return;
         }
         if (opts.metrics) {
-          const n = Number(opts.metrics);
-          const queries = Number(opts.queries);
+          const n = positiveInteger('--metrics', opts.metrics);
+          const queries = positiveInteger('--queries', opts.queries);
           const fastDtwRows = Number(opts.fastdtwRows);
-          const fastDtwQueries = Number(opts.fastdtwQueries);
-          for (const [flag, v, raw] of [
-            ['--metrics', n, opts.metrics],
-            ['--queries', queries, opts.queries],
-            ['--fastdtw-queries', fastDtwQueries, opts.fastdtwQueries],
-          ] as const)
-            if (!(Number.isInteger(v) && v > 0))
-              throw new UsageError(`${flag}: expected a positive integer, got "${raw}"`);
+          const fastDtwQueries = positiveInteger('--fastdtw-queries', opts.fastdtwQueries);
           if (!(Number.isInteger(fastDtwRows) && fastDtwRows >= 0))
             throw new UsageError(`--fastdtw-rows: expected an integer >= 0, got "${opts.fastdtwRows}"`);
           const own =

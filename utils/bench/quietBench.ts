@@ -7,7 +7,8 @@ import { rulesFromConfig, type AnalyzerRules } from '../../analyzer/rules.js';
 import { action, UsageError, withGlobalOptions } from '../../core/cli.js';
 import { NORMAL_SHAPE_NAMES, NORMAL_SHAPES, normalSeries } from './normalShapes.js';
 import { printResult, progress } from './stats.js';
-import { positive, presetNamed } from './benchOptions.js';
+import { positive } from '../../core/cliNumbers.js';
+import { presetNamed } from './presetOption.js';
 
 interface Options {
   preset: string;

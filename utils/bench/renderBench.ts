@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
+import { positiveInteger } from '../../core/cliNumbers.js';
 import { UsageError, action, withGlobalOptions } from '../../core/cli.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
 import { RedisStore } from '../../core/store/redisStore.js';
@@ -33,12 +34,6 @@ interface Options {
 }
 
 const GLOB = 'bench.*.*.latency';
-const positive = (flag: string, v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`--${flag}: expected a positive integer, got "${v}"`);
-  return n;
-};
 const round = (v: number) => Math.round(v * 10) / 10;
 
 export function renderBenchCommand(): Command {
@@ -56,11 +51,11 @@ export function renderBenchCommand(): Command {
     .action(
       action(async (ctx, opts: Options) => {
         const o = {
-          series: positive('series', opts.series),
-          requests: positive('requests', opts.requests),
-          concurrency: positive('concurrency', opts.concurrency),
-          repeat: positive('repeat', opts.repeat),
-          maxDataPoints: positive('max-data-points', opts.maxDataPoints),
+          series: positiveInteger('--series', opts.series),
+          requests: positiveInteger('--requests', opts.requests),
+          concurrency: positiveInteger('--concurrency', opts.concurrency),
+          repeat: positiveInteger('--repeat', opts.repeat),
+          maxDataPoints: positiveInteger('--max-data-points', opts.maxDataPoints),
         };
         if (!['redis', 'embedded'].includes(opts.backend))
           throw new UsageError(`--backend: expected redis or embedded, got "${opts.backend}"`);

@@ -16,6 +16,7 @@
 import os from 'node:os';
 import fs from 'node:fs';
 import { Command } from 'commander';
+import { positive } from '../../core/cliNumbers.js';
 import { UsageError, action, withGlobalOptions } from '../../core/cli.js';
 import { RedisStore } from '../../core/store/redisStore.js';
 import { metricKey } from '../../core/store/keys.js';
@@ -257,12 +258,6 @@ async function phase(
       : os.loadavg()[0].toFixed(2),
   };
 }
-
-const positive = (flag: string, v: string): number => {
-  const n = Number(v);
-  if (!(n > 0)) throw new UsageError(`${flag}: expected a number > 0, got "${v}"`);
-  return n;
-};
 
 export function soakBenchCommand(): Command {
   return withGlobalOptions(new Command('soak'))

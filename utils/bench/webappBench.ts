@@ -5,6 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { positiveInteger } from '../../core/cliNumbers.js';
 import { UsageError, action, withGlobalOptions } from '../../core/cli.js';
 import type { TorusSchemaConfig } from '../../core/config/schema.js';
 import { EmbeddedStore } from '../../core/store/embeddedStore.js';
@@ -36,13 +37,6 @@ const SCHEMAS: TorusSchemaConfig[] = [
   },
 ];
 
-const positive = (flag: string, v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`--${flag}: expected a positive integer, got "${v}"`);
-  return n;
-};
-
 export function webappBenchCommand(): Command {
   return withGlobalOptions(new Command('webapp'))
     .description(
@@ -63,12 +57,12 @@ export function webappBenchCommand(): Command {
     .action(
       action(async (ctx, opts: Options) => {
         const o = {
-          anomalies: positive('anomalies', opts.anomalies),
-          series: positive('series', opts.series),
-          concurrency: positive('concurrency', opts.concurrency),
-          requests: positive('requests', opts.requests),
-          repeat: positive('repeat', opts.repeat),
-          loads: positive('loads', opts.loads),
+          anomalies: positiveInteger('--anomalies', opts.anomalies),
+          series: positiveInteger('--series', opts.series),
+          concurrency: positiveInteger('--concurrency', opts.concurrency),
+          requests: positiveInteger('--requests', opts.requests),
+          repeat: positiveInteger('--repeat', opts.repeat),
+          loads: positiveInteger('--loads', opts.loads),
         };
         if (!['embedded', 'redis', 'both'].includes(opts.backend))
           throw new UsageError(`--backend: expected embedded, redis or both, got "${opts.backend}"`);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { positiveInteger } from '../../core/cliNumbers.js';
 import { UsageError, action, withGlobalOptions } from '../../core/cli.js';
 import { printResult, progress } from '../bench/stats.js';
 import type { Proto } from '../senders/sender.js';
@@ -15,13 +16,6 @@ interface LoadgenOptions {
   cleanup?: boolean;
   json?: boolean;
 }
-
-const positiveInt = (flag: string, v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new UsageError(`${flag}: expected a positive integer, got "${v}"`);
-  return n;
-};
 
 export function loadgenCommand(): Command {
   const cmd = withTargetOptions(withGlobalOptions(new Command('loadgen')), 'udp')
@@ -45,11 +39,11 @@ Exits 1 when fewer points were stored than sent.
     );
   return cmd.action(
     action(async (ctx, opts: LoadgenOptions) => {
-      const rate = positiveInt('--rate', opts.rate);
+      const rate = positiveInteger('--rate', opts.rate);
       const duration = Number(opts.duration);
       if (!(duration > 0)) throw new UsageError(`--duration: expected seconds > 0, got "${opts.duration}"`);
-      const m = positiveInt('--metrics', opts.metrics);
-      const batch = positiveInt('--batch', opts.batch);
+      const m = positiveInteger('--metrics', opts.metrics);
+      const batch = positiveInteger('--batch', opts.batch);
       const { host, port } = senderTarget(ctx.config, opts.proto);
       const store = ctx.config.redis.url ? ctx.store() : undefined;
       if (store && !(await store.ping())) throw new Error(`cannot reach Redis at ${ctx.config.redis.url}`);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { positiveInteger } from '../../core/cliNumbers.js';
 import { UsageError, action, withGlobalOptions } from '../../core/cli.js';
 import { compileSchemas, toRegExp } from '../../core/torus/schemas.js';
 import { parseTime } from '../../core/time.js';
@@ -64,9 +65,7 @@ run it again once they have closed. --dry-run counts every closed bucket, includ
         const source = byName('--source', flags.source);
         const destination = byName('--destination', flags.destination);
         if (source === destination) throw new UsageError('--source and --destination name the same schema');
-        const concurrency = Number(flags.concurrency);
-        if (!Number.isInteger(concurrency) || concurrency < 1)
-          throw new UsageError(`--concurrency: expected a positive integer, got "${flags.concurrency}"`);
+        const concurrency = positiveInteger('--concurrency', flags.concurrency);
         let match: RegExp | undefined;
         try {
           match = flags.match === undefined ? undefined : toRegExp(flags.match);
