@@ -5,10 +5,10 @@ import type { Preset } from '../../analyzer/presets.js';
 import { replaySeries } from '../../analyzer/replay.js';
 import { rulesFromConfig, type AnalyzerRules } from '../../analyzer/rules.js';
 import { action, UsageError, withGlobalOptions } from '../../core/cli.js';
-import { NORMAL_SHAPE_NAMES, NORMAL_SHAPES, normalSeries } from './normalShapes.js';
-import { printResult, progress } from './stats.js';
 import { positive } from '../../core/cliNumbers.js';
+import { NORMAL_SHAPE_NAMES, NORMAL_SHAPES, normalSeries } from './normalShapes.js';
 import { presetNamed } from './presetOption.js';
+import { printResult, progress } from './stats.js';
 
 interface Options {
   preset: string;

@@ -26,23 +26,28 @@ describe('normal shapes', () => {
 describe('kale bench quiet', () => {
   it('counts the flags per shape and preset after the warm-up, beside the chance rate', () => {
     const r = kale(
-      'bench quiet --shapes gaussian,daily_reset --preset default,etsy --days 3 --warm-up-days 1 --json'.split(
+      'bench quiet --shapes gaussian,cron_burst --preset default,consensus --days 3 --warm-up-days 1 --json'.split(
         ' ',
       ),
     );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ bench: 'quiet', shapes: 2, rows: 864, step: 300 });
-    for (const shape of ['gaussian', 'daily_reset']) {
-      expect(out.results[shape].default.rows).toBe(576);
-      expect(Number.isInteger(out.results[shape].default.flagged)).toBe(true);
-      expect(out[`default_${shape}_flagged`]).toBe(out.results[shape].default.flagged);
+    for (const shape of ['gaussian', 'cron_burst']) {
+      for (const preset of ['default', 'consensus']) {
+        expect(out.results[shape][preset].rows).toBe(576);
+        expect(out[`${preset}_${shape}_flagged`]).toBe(out.results[shape][preset].flagged);
+      }
       // 576 five-minute rows are 48 hours; the default flag score stands for once in about 470 hours of
       // a metric's life, and a five-minute metric has 12^0.75 chances an hour.
       expect(out.results[shape].default.expected).toBeGreaterThan(0.1);
       expect(out.results[shape].default.expected).toBeLessThan(1);
-      expect(out.results[shape].etsy.expected).toBeNull();
+      expect(out.results[shape].consensus.expected).toBeNull();
     }
+    // The voting line-up flags the six-hourly job's runs (every one of them ordinary): the bench
+    // counts what a preset flags, and the calibrated one flags far fewer.
+    expect(out.results.cron_burst.consensus.flagged).toBeGreaterThan(10);
+    expect(out.results.cron_burst.default.flagged).toBeLessThan(out.results.cron_burst.consensus.flagged / 4);
   });
 
   it('names the option that is wrong', () => {
